@@ -1,0 +1,52 @@
+/* cli.h — shared pieces of the rsoup subcommands: option parsing, output. */
+#ifndef RS_CLI_H
+#define RS_CLI_H
+
+#include <cjson/cJSON.h>
+#include <stdio.h>
+
+#include "rs_common.h"
+#include "rs_env.h"
+
+/* ---- options ----
+ * A subcommand declares its options in a table; rs_cli_parse fills values,
+ * collects positional arguments and prints --help generated from the table. */
+typedef struct rs_opt {
+    const char *name;    /* long name without "--" */
+    const char *metavar; /* NULL: a flag without value */
+    const char *help;
+    const char *def;     /* default shown in --help and returned when unset */
+    const char *value;   /* filled by the parser */
+    int set;
+} rs_opt;
+
+typedef struct rs_cmd_info {
+    const char *name;
+    const char *usage;       /* e.g. "rsoup envs [--json]" */
+    const char *description; /* a paragraph */
+    const char *epilog;      /* examples, notes; may be NULL */
+} rs_cmd_info;
+
+/* 0: parsed; 1: --help printed (exit 0); -1: error printed (exit 2) */
+int rs_cli_parse(const rs_cmd_info *info, rs_opt *opts, int nopts, int argc, char **argv,
+                 const char **pos, int *npos, int maxpos);
+const char *rs_opt_str(const rs_opt *opts, int nopts, const char *name);
+int rs_opt_flag(const rs_opt *opts, int nopts, const char *name);
+/* numeric getters: -1 and a message on stderr when the value does not parse */
+int rs_opt_long(const rs_opt *opts, int nopts, const char *name, long lo, long hi, long *out);
+int rs_opt_double(const rs_opt *opts, int nopts, const char *name, double *out);
+void rs_cli_usage(const rs_cmd_info *info, const rs_opt *opts, int nopts, FILE *f);
+
+/* ---- errors and output ---- */
+int rs_cli_fail(const char *context); /* prints "rsoup: context: rs_last_error()", returns 1 */
+void rs_json_print(cJSON *obj);       /* prints to stdout and frees */
+/* parse a reward spec for an env; on a negative weight on a cost term, warn */
+int rs_cli_reward(const rs_env_spec *s, const char *text, double *w);
+int rs_stderr_tty(void);
+
+/* ---- subcommands ---- */
+int cmd_envs(int argc, char **argv);
+int cmd_bench(int argc, char **argv);
+int cmd_rollout(int argc, char **argv);
+
+#endif

@@ -1,0 +1,216 @@
+/* cmd_bench.c — `rsoup bench`: throughput measured against MuJoCo's own
+ * stepping in the same run, so results are quoted as ratios.
+ *
+ * bench env: (1) raw mj_step replaying exactly the env's trajectory (same
+ * reset states, same actions: a bit-identical simulation, minus everything
+ * the env adds); (2) the env API on that trajectory, single-threaded;
+ * (3) the batched vecenv on 1 and T threads. Each timing is the best of
+ * --repeat runs, interleaved, to keep a shared machine's noise out. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "rs_vecenv.h"
+
+typedef struct {
+    double raw_s, env_s, vec1_s, vect_s;
+    long env_steps, vec_steps;
+    int threads, n_envs;
+} env_bench;
+
+static int bench_env(const rs_env_spec *s, long steps, int threads, int n_envs, int repeat,
+                     env_bench *out) {
+    rs_env *e = rs_env_new(s, NULL, NULL, 7, 0);
+    if (!e) return -1;
+    const mjModel *m = e->m;
+    const int nq = m->nq, nv = m->nv, na = s->act_dim;
+    float *acts = malloc(sizeof(float) * (size_t)steps * na);
+    long cap = steps + 1, nres = 0;
+    long *reset_at = malloc(sizeof(long) * (size_t)cap);
+    double *reset_state = malloc(sizeof(double) * (size_t)cap * (nq + nv));
+    rs_rng rng;
+    rs_rng_seed(&rng, 11, 0);
+    for (long k = 0; k < steps * na; k++)
+        acts[k] = (float)rs_rng_uniform_range(&rng, -s->act_bound, s->act_bound);
+
+    /* record the trajectory's reset states */
+    rs_env_reset(e, NULL);
+    for (long t = 0; t < steps; t++) {
+        if (t == 0 || e->t == 0) {
+            reset_at[nres] = t;
+            memcpy(reset_state + nres * (nq + nv), e->d->qpos, sizeof(double) * nq);
+            memcpy(reset_state + nres * (nq + nv) + nq, e->d->qvel, sizeof(double) * nv);
+            nres++;
+        }
+        int term, trunc;
+        rs_env_step(e, acts + t * na, NULL, NULL, NULL, &term, &trunc);
+        if (term || trunc) rs_env_reset(e, NULL);
+    }
+
+    float *obs = malloc(sizeof(float) * s->obs_dim);
+    double terms[RS_MAX_TERMS];
+    out->raw_s = out->env_s = 1e30;
+    for (int rep = 0; rep < repeat; rep++) {
+        /* raw: restore the recorded state at each reset, then only mj_step */
+        mjData *d = e->d;
+        double t0 = rs_now();
+        long r = 0;
+        for (long t = 0; t < steps; t++) {
+            if (r < nres && reset_at[r] == t) {
+                mj_resetData(m, d);
+                memcpy(d->qpos, reset_state + r * (nq + nv), sizeof(double) * nq);
+                memcpy(d->qvel, reset_state + r * (nq + nv) + nq, sizeof(double) * nv);
+                r++;
+            }
+            const float *a = acts + t * na;
+            for (int i = 0; i < na; i++) d->ctrl[i] = a[i];
+            for (int k = 0; k < s->frame_skip; k++) mj_step(m, d);
+        }
+        double raw = rs_now() - t0;
+        /* the env API on the same trajectory */
+        rs_env_seed(e, 7, 0);
+        t0 = rs_now();
+        rs_env_reset(e, obs);
+        for (long t = 0; t < steps; t++) {
+            double rew;
+            int term, trunc;
+            rs_env_step(e, acts + t * na, obs, terms, &rew, &term, &trunc);
+            if (term || trunc) rs_env_reset(e, obs);
+        }
+        double env = rs_now() - t0;
+        if (raw < out->raw_s) out->raw_s = raw;
+        if (env < out->env_s) out->env_s = env;
+    }
+    out->env_steps = steps;
+    free(obs);
+    free(acts);
+    free(reset_at);
+    free(reset_state);
+    rs_env_free(e);
+
+    /* batched: the same work on 1 and on T threads */
+    long batches = steps / n_envs > 0 ? steps / n_envs : 1;
+    out->vec_steps = batches * n_envs;
+    out->threads = threads;
+    out->n_envs = n_envs;
+    float *vacts = malloc(sizeof(float) * (size_t)batches * n_envs * na);
+    for (long k = 0; k < batches * n_envs * na; k++)
+        vacts[k] = (float)rs_rng_uniform_range(&rng, -s->act_bound, s->act_bound);
+    rs_vecenv *v1 = rs_vecenv_new(s, NULL, n_envs, NULL, 3, NULL, 1);
+    rs_vecenv *vt = v1 ? rs_vecenv_new(s, NULL, n_envs, NULL, 3, NULL, threads) : NULL;
+    if (!v1 || !vt) {
+        rs_vecenv_free(v1);
+        free(vacts);
+        return -1;
+    }
+    out->vec1_s = out->vect_s = 1e30;
+    for (int rep = 0; rep < repeat; rep++) {
+        rs_vecenv *vs[2] = {v1, vt};
+        for (int w = 0; w < 2; w++) {
+            for (int i = 0; i < n_envs; i++) rs_env_seed(vs[w]->envs[i], 3, (uint64_t)i);
+            rs_vecenv_reset(vs[w]);
+            double t0 = rs_now();
+            for (long b = 0; b < batches; b++)
+                rs_vecenv_step(vs[w], vacts + b * n_envs * na);
+            double dt = rs_now() - t0;
+            double *best = w ? &out->vect_s : &out->vec1_s;
+            if (dt < *best) *best = dt;
+        }
+    }
+    rs_vecenv_free(v1);
+    rs_vecenv_free(vt);
+    free(vacts);
+    return 0;
+}
+
+static int cmd_bench_env(int argc, char **argv) {
+    static const rs_cmd_info info = {
+        "bench env", "rsoup bench env [--env E|all] [--steps N] [--threads T] [--json]",
+        "Measure, in one run, raw mj_step throughput on the env's own model and\n"
+        "trajectory, the env API's throughput single-threaded (ratio: env / raw,\n"
+        "1.0 = no overhead), and the batched vecenv on 1 and T threads (speedup).\n"
+        "Rates are MuJoCo substeps/s (mj_step calls) and env steps/s.",
+        "The raw loop replays the env's exact trajectory (same reset states, same\n"
+        "random actions), so both simulate identical states; timings are the best of\n"
+        "--repeat interleaved runs."};
+    rs_opt opts[] = {
+        {"env", "E", "environment, or 'all'", "all", NULL, 0},
+        {"steps", "N", "env steps per timing", "20000", NULL, 0},
+        {"threads", "T", "threads for the batched run (0: all cores)", "0", NULL, 0},
+        {"envs", "N", "envs in the batched run", "16", NULL, 0},
+        {"repeat", "R", "timings per measurement (best is kept)", "3", NULL, 0},
+        {"json", NULL, "print one JSON object on stdout", NULL, NULL, 0},
+    };
+    const int no = (int)(sizeof opts / sizeof opts[0]);
+    int rc = rs_cli_parse(&info, opts, no, argc, argv, NULL, NULL, 0);
+    if (rc) return rc < 0 ? 2 : 0;
+    long steps, threads, n_envs, repeat;
+    if (rs_opt_long(opts, no, "steps", 100, 100000000, &steps) ||
+        rs_opt_long(opts, no, "threads", 0, 1024, &threads) ||
+        rs_opt_long(opts, no, "envs", 1, 4096, &n_envs) ||
+        rs_opt_long(opts, no, "repeat", 1, 100, &repeat))
+        return 2;
+    if (threads == 0) threads = rs_ncores();
+    const char *env = rs_opt_str(opts, no, "env");
+    int all = !strcmp(env, "all");
+    if (!all && !rs_env_find(env)) return rs_cli_fail(NULL);
+    int json = rs_opt_flag(opts, no, "json");
+    cJSON *root = NULL, *arr = NULL;
+    if (json) {
+        root = cJSON_CreateObject();
+        cJSON_AddNumberToObject(root, "cores", rs_ncores());
+        arr = cJSON_AddArrayToObject(root, "envs");
+    } else {
+        printf("%-12s %14s %14s %7s %13s %13s %8s\n", "env", "raw mj_step/s", "env mj_step/s",
+               "env/raw", "vec 1T step/s", "vec T step/s", "speedup");
+    }
+    for (int i = 0; i < rs_env_count(); i++) {
+        const rs_env_spec *s = rs_env_spec_at(i);
+        if (!all && strcmp(s->name, env)) continue;
+        env_bench b;
+        if (bench_env(s, steps, (int)threads, (int)n_envs, (int)repeat, &b) != 0) {
+            cJSON_Delete(root);
+            return rs_cli_fail(s->name);
+        }
+        double sub = (double)b.env_steps * s->frame_skip;
+        double raw = sub / b.raw_s, api = sub / b.env_s;
+        double v1 = b.vec_steps / b.vec1_s, vt = b.vec_steps / b.vect_s;
+        if (json) {
+            cJSON *o = cJSON_CreateObject();
+            cJSON_AddStringToObject(o, "env", s->name);
+            cJSON_AddNumberToObject(o, "raw_mj_steps_per_s", raw);
+            cJSON_AddNumberToObject(o, "env_mj_steps_per_s", api);
+            cJSON_AddNumberToObject(o, "env_steps_per_s", api / s->frame_skip);
+            cJSON_AddNumberToObject(o, "env_over_raw", api / raw);
+            cJSON_AddNumberToObject(o, "vec_envs", b.n_envs);
+            cJSON_AddNumberToObject(o, "vec_threads", b.threads);
+            cJSON_AddNumberToObject(o, "vec_1thread_env_steps_per_s", v1);
+            cJSON_AddNumberToObject(o, "vec_threads_env_steps_per_s", vt);
+            cJSON_AddNumberToObject(o, "thread_speedup", vt / v1);
+            cJSON_AddItemToArray(arr, o);
+        } else {
+            printf("%-12s %14.0f %14.0f %7.3f %13.0f %13.0f %7.2fx\n", s->name, raw, api,
+                   api / raw, v1, vt, vt / v1);
+            fflush(stdout);
+        }
+    }
+    if (json)
+        rs_json_print(root);
+    else
+        printf("\nthreads for the batched run: %ld, envs: %ld, cores: %d\n", threads, n_envs,
+               rs_ncores());
+    return 0;
+}
+
+int cmd_bench(int argc, char **argv) {
+    if (argc >= 2 && !strcmp(argv[1], "env")) return cmd_bench_env(argc - 1, argv + 1);
+    if (argc >= 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
+        printf("usage: rsoup bench <what> [options]\n\n"
+               "  env     env API and batched stepping vs raw mj_step\n\n"
+               "'rsoup bench <what> --help' for the options of each.\n");
+        return 0;
+    }
+    fprintf(stderr, "rsoup bench: say what to benchmark: env (see 'rsoup bench --help')\n");
+    return 2;
+}

@@ -1,0 +1,42 @@
+/* main.c — the rsoup program: dispatches to one file per subcommand. */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+
+typedef struct {
+    const char *name;
+    int (*fn)(int, char **);
+    const char *summary;
+} rs_subcommand;
+
+static const rs_subcommand g_cmds[] = {
+    {"envs", cmd_envs, "list environments: sizes, bounds, reward terms and presets"},
+    {"rollout", cmd_rollout, "run a random (or zero) policy and summarise the episodes"},
+    {"bench", cmd_bench, "measure throughput against MuJoCo's raw mj_step"},
+};
+#define N_CMDS ((int)(sizeof g_cmds / sizeof g_cmds[0]))
+
+static void usage(FILE *f) {
+    fprintf(f, "rsoup %s — rewarded soups on MuJoCo locomotion\n\n", RS_VERSION);
+    fprintf(f, "usage: rsoup <command> [options]   (rsoup <command> --help for details)\n\n");
+    fprintf(f, "commands:\n");
+    for (int i = 0; i < N_CMDS; i++) fprintf(f, "  %-10s %s\n", g_cmds[i].name, g_cmds[i].summary);
+}
+
+int main(int argc, char **argv) {
+    if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") ||
+        !strcmp(argv[1], "help")) {
+        usage(argc < 2 ? stderr : stdout);
+        return argc < 2 ? 2 : 0;
+    }
+    if (!strcmp(argv[1], "--version")) {
+        printf("rsoup %s\n", RS_VERSION);
+        return 0;
+    }
+    for (int i = 0; i < N_CMDS; i++)
+        if (!strcmp(argv[1], g_cmds[i].name)) return g_cmds[i].fn(argc - 1, argv + 1);
+    fprintf(stderr, "rsoup: unknown command '%s'\n\n", argv[1]);
+    usage(stderr);
+    return 2;
+}

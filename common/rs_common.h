@@ -1,0 +1,50 @@
+/* rs_common.h — small pieces every module uses: errors, RNG, clock.
+ *
+ * Errors: a function that can fail returns int (0 ok, -1 error) or NULL and
+ * records a message with rs_set_error(); callers read it with rs_last_error().
+ * The message is thread-local, so worker threads never clobber each other. */
+#ifndef RS_COMMON_H
+#define RS_COMMON_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define RS_VERSION "0.1.0"
+
+#if defined(__GNUC__)
+#define RS_PRINTF(a, b) __attribute__((format(printf, a, b)))
+#else
+#define RS_PRINTF(a, b)
+#endif
+
+/* ---- errors ---- */
+void rs_set_error(const char *fmt, ...) RS_PRINTF(1, 2);
+const char *rs_last_error(void);
+void rs_clear_error(void);
+
+/* ---- RNG: xoshiro256** seeded through splitmix64 ----
+ * Every env and worker gets its own stream: rs_rng_seed(r, seed, stream). */
+typedef struct rs_rng {
+    uint64_t s[4];
+    double spare; /* cached second normal from Box-Muller */
+    int has_spare;
+} rs_rng;
+
+void rs_rng_seed(rs_rng *r, uint64_t seed, uint64_t stream);
+uint64_t rs_rng_u64(rs_rng *r);
+double rs_rng_uniform(rs_rng *r);            /* [0, 1) */
+double rs_rng_uniform_range(rs_rng *r, double lo, double hi);
+double rs_rng_normal(rs_rng *r);             /* N(0, 1) */
+uint64_t rs_rng_below(rs_rng *r, uint64_t n); /* uniform in [0, n) */
+
+/* ---- clock ---- */
+double rs_now(void); /* monotonic seconds */
+
+/* ---- small utilities ---- */
+void *rs_malloc(size_t n);  /* sets an error on failure */
+void *rs_calloc(size_t n, size_t size);
+char *rs_strdup(const char *s);
+/* read a whole file into a NUL-terminated buffer; *len gets its size */
+char *rs_read_file(const char *path, size_t *len);
+
+#endif

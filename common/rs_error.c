@@ -1,0 +1,77 @@
+/* rs_error.c — thread-local last-error message. */
+#include "rs_common.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static _Thread_local char g_error[1024];
+
+void rs_set_error(const char *fmt, ...) {
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(g_error, sizeof g_error, fmt, ap);
+    va_end(ap);
+}
+
+const char *rs_last_error(void) { return g_error[0] ? g_error : "unknown error"; }
+
+void rs_clear_error(void) { g_error[0] = 0; }
+
+void *rs_malloc(size_t n) {
+    void *p = malloc(n ? n : 1);
+    if (!p) rs_set_error("out of memory (%zu bytes)", n);
+    return p;
+}
+
+void *rs_calloc(size_t n, size_t size) {
+    void *p = calloc(n ? n : 1, size ? size : 1);
+    if (!p) rs_set_error("out of memory (%zu x %zu bytes)", n, size);
+    return p;
+}
+
+char *rs_strdup(const char *s) {
+    size_t n = strlen(s) + 1;
+    char *p = rs_malloc(n);
+    if (p) memcpy(p, s, n);
+    return p;
+}
+
+char *rs_read_file(const char *path, size_t *len) {
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        rs_set_error("cannot open '%s': %s", path, strerror(errno));
+        return NULL;
+    }
+    char *buf = NULL;
+    size_t cap = 0, n = 0;
+    for (;;) {
+        if (n + 4096 + 1 > cap) {
+            size_t ncap = cap ? cap * 2 : 65536;
+            char *nb = realloc(buf, ncap);
+            if (!nb) {
+                free(buf);
+                fclose(f);
+                rs_set_error("out of memory reading '%s'", path);
+                return NULL;
+            }
+            buf = nb;
+            cap = ncap;
+        }
+        size_t got = fread(buf + n, 1, cap - n - 1, f);
+        n += got;
+        if (got == 0) break;
+    }
+    int bad = ferror(f);
+    fclose(f);
+    if (bad) {
+        free(buf);
+        rs_set_error("error reading '%s'", path);
+        return NULL;
+    }
+    buf[n] = 0;
+    if (len) *len = n;
+    return buf;
+}

@@ -1,0 +1,137 @@
+/* rs_pool.c — persistent pthread pool with spin-then-sleep workers. */
+#include "rs_pool.h"
+#include "rs_common.h"
+
+#include <pthread.h>
+#include <sched.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#define RS_SPIN_ITERS 20000
+
+typedef struct rs_worker {
+    rs_pool *pool;
+    int id;
+    pthread_t thread;
+} rs_worker;
+
+struct rs_pool {
+    int nthreads;
+    rs_worker *workers; /* nthreads - 1 of them; the caller is worker 0 */
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    atomic_uint generation; /* bumped per job */
+    atomic_int remaining;   /* workers still busy with this job */
+    atomic_int stop;
+    /* the current job */
+    rs_pool_fn fn;
+    void *ctx;
+    int n;
+};
+
+int rs_ncores(void) {
+    long n = sysconf(_SC_NPROCESSORS_ONLN);
+    return n > 0 ? (int)n : 1;
+}
+
+static void chunk(int n, int nthreads, int id, int *b, int *e) {
+    int base = n / nthreads, rem = n % nthreads;
+    *b = id * base + (id < rem ? id : rem);
+    *e = *b + base + (id < rem ? 1 : 0);
+}
+
+static void *worker_main(void *arg) {
+    rs_worker *w = arg;
+    rs_pool *p = w->pool;
+    unsigned seen = 0;
+    for (;;) {
+        unsigned g;
+        int spins = 0;
+        while ((g = atomic_load_explicit(&p->generation, memory_order_acquire)) == seen &&
+               !atomic_load(&p->stop)) {
+            if (++spins < RS_SPIN_ITERS) continue;
+            pthread_mutex_lock(&p->mu);
+            while (atomic_load(&p->generation) == seen && !atomic_load(&p->stop))
+                pthread_cond_wait(&p->cv, &p->mu);
+            pthread_mutex_unlock(&p->mu);
+        }
+        if (atomic_load(&p->stop)) return NULL;
+        seen = g;
+        int b, e;
+        chunk(p->n, p->nthreads, w->id, &b, &e);
+        if (b < e) p->fn(p->ctx, b, e, w->id);
+        atomic_fetch_sub_explicit(&p->remaining, 1, memory_order_acq_rel);
+    }
+}
+
+rs_pool *rs_pool_new(int nthreads) {
+    if (nthreads <= 0) nthreads = rs_ncores();
+    rs_pool *p = rs_calloc(1, sizeof *p);
+    if (!p) return NULL;
+    p->nthreads = nthreads;
+    pthread_mutex_init(&p->mu, NULL);
+    pthread_cond_init(&p->cv, NULL);
+    atomic_init(&p->generation, 0);
+    atomic_init(&p->remaining, 0);
+    atomic_init(&p->stop, 0);
+    if (nthreads > 1) {
+        p->workers = rs_calloc((size_t)nthreads - 1, sizeof *p->workers);
+        if (!p->workers) {
+            free(p);
+            return NULL;
+        }
+        for (int i = 1; i < nthreads; i++) {
+            rs_worker *w = &p->workers[i - 1];
+            w->pool = p;
+            w->id = i;
+            if (pthread_create(&w->thread, NULL, worker_main, w) != 0) {
+                rs_set_error("cannot start thread %d", i);
+                p->nthreads = i; /* join the ones that started */
+                rs_pool_free(p);
+                return NULL;
+            }
+        }
+    }
+    return p;
+}
+
+void rs_pool_free(rs_pool *p) {
+    if (!p) return;
+    if (p->nthreads > 1) {
+        pthread_mutex_lock(&p->mu);
+        atomic_store(&p->stop, 1);
+        pthread_cond_broadcast(&p->cv);
+        pthread_mutex_unlock(&p->mu);
+        for (int i = 1; i < p->nthreads; i++) pthread_join(p->workers[i - 1].thread, NULL);
+    }
+    pthread_mutex_destroy(&p->mu);
+    pthread_cond_destroy(&p->cv);
+    free(p->workers);
+    free(p);
+}
+
+int rs_pool_size(const rs_pool *p) { return p ? p->nthreads : 1; }
+
+void rs_pool_run(rs_pool *p, int n, rs_pool_fn fn, void *ctx) {
+    if (n <= 0) return;
+    if (!p || p->nthreads == 1 || n == 1) {
+        fn(ctx, 0, n, 0);
+        return;
+    }
+    p->fn = fn;
+    p->ctx = ctx;
+    p->n = n;
+    atomic_store_explicit(&p->remaining, p->nthreads - 1, memory_order_release);
+    pthread_mutex_lock(&p->mu);
+    atomic_fetch_add_explicit(&p->generation, 1, memory_order_acq_rel);
+    pthread_cond_broadcast(&p->cv);
+    pthread_mutex_unlock(&p->mu);
+    int b, e;
+    chunk(n, p->nthreads, 0, &b, &e);
+    if (b < e) fn(ctx, b, e, 0);
+    int spins = 0;
+    while (atomic_load_explicit(&p->remaining, memory_order_acquire) > 0) {
+        if (++spins > RS_SPIN_ITERS) sched_yield();
+    }
+}

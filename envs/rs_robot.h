@@ -1,0 +1,27 @@
+/* rs_robot.h — helpers shared by the robot files (internal to envs/). */
+#ifndef RS_ROBOT_H
+#define RS_ROBOT_H
+
+#include <math.h>
+
+#include "rs_env.h"
+
+static inline double rs_sumsq(const float *a, int n) {
+    double s = 0.0;
+    for (int i = 0; i < n; i++) s += (double)a[i] * (double)a[i];
+    return s;
+}
+
+/* copy src[0..n) into obs as float, optionally clipped to ±clip (clip <= 0: none) */
+static inline float *rs_obs_put(float *obs, const mjtNum *src, int n, double clip) {
+    for (int i = 0; i < n; i++) {
+        double v = src[i];
+        if (clip > 0) v = v < -clip ? -clip : (v > clip ? clip : v);
+        *obs++ = (float)v;
+    }
+    return obs;
+}
+
+static inline int rs_in_open(double v, double lo, double hi) { return lo < v && v < hi; }
+
+#endif

@@ -1,0 +1,140 @@
+/* rs_vecenv.c — batched stepping on the thread pool. */
+#include "rs_vecenv.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+rs_vecenv *rs_vecenv_new(const rs_env_spec *s, const char *model_path, int n,
+                         const double *weights, uint64_t seed, rs_pool *pool, int threads) {
+    if (n < 1) {
+        rs_set_error("need at least one env (got %d)", n);
+        return NULL;
+    }
+    rs_vecenv *v = rs_calloc(1, sizeof *v);
+    if (!v) return NULL;
+    v->spec = s;
+    v->n = n;
+    v->obs_dim = s->obs_dim;
+    v->act_dim = s->act_dim;
+    v->n_terms = s->n_terms;
+    v->model = rs_model_load(s, model_path);
+    if (!v->model) goto fail;
+    v->envs = rs_calloc((size_t)n, sizeof *v->envs);
+    v->obs = rs_calloc((size_t)n * s->obs_dim, sizeof(float));
+    v->final_obs = rs_calloc((size_t)n * s->obs_dim, sizeof(float));
+    v->rewards = rs_calloc((size_t)n, sizeof(float));
+    v->terms = rs_calloc((size_t)n * s->n_terms, sizeof(double));
+    v->terminated = rs_calloc((size_t)n, 1);
+    v->truncated = rs_calloc((size_t)n, 1);
+    v->ep_return = rs_calloc((size_t)n, sizeof(double));
+    v->ep_terms = rs_calloc((size_t)n * s->n_terms, sizeof(double));
+    v->ep_len = rs_calloc((size_t)n, sizeof(int));
+    v->done_return = rs_calloc((size_t)n, sizeof(double));
+    v->done_terms = rs_calloc((size_t)n * s->n_terms, sizeof(double));
+    v->done_len = rs_calloc((size_t)n, sizeof(int));
+    if (!v->envs || !v->obs || !v->final_obs || !v->rewards || !v->terms || !v->terminated ||
+        !v->truncated || !v->ep_return || !v->ep_terms || !v->ep_len || !v->done_return ||
+        !v->done_terms || !v->done_len)
+        goto fail;
+    for (int i = 0; i < n; i++) {
+        v->envs[i] = rs_env_new(s, v->model, weights, seed, (uint64_t)i);
+        if (!v->envs[i]) goto fail;
+    }
+    if (pool) {
+        v->pool = pool;
+    } else {
+        v->pool = rs_pool_new(threads);
+        v->owns_pool = 1;
+        if (!v->pool) goto fail;
+    }
+    rs_vecenv_reset(v);
+    return v;
+fail:
+    rs_vecenv_free(v);
+    return NULL;
+}
+
+void rs_vecenv_free(rs_vecenv *v) {
+    if (!v) return;
+    if (v->envs)
+        for (int i = 0; i < v->n; i++) rs_env_free(v->envs[i]);
+    if (v->owns_pool) rs_pool_free(v->pool);
+    if (v->model) mj_deleteModel(v->model);
+    free(v->envs);
+    free(v->obs);
+    free(v->final_obs);
+    free(v->rewards);
+    free(v->terms);
+    free(v->terminated);
+    free(v->truncated);
+    free(v->ep_return);
+    free(v->ep_terms);
+    free(v->ep_len);
+    free(v->done_return);
+    free(v->done_terms);
+    free(v->done_len);
+    free(v);
+}
+
+void rs_vecenv_set_weights(rs_vecenv *v, const double *w) {
+    for (int i = 0; i < v->n; i++) memcpy(v->envs[i]->weights, w, sizeof(double) * v->n_terms);
+}
+
+void rs_vecenv_reset(rs_vecenv *v) {
+    for (int i = 0; i < v->n; i++) {
+        rs_env_reset(v->envs[i], v->obs + (size_t)i * v->obs_dim);
+        v->ep_return[i] = 0;
+        v->ep_len[i] = 0;
+        memset(v->ep_terms + (size_t)i * v->n_terms, 0, sizeof(double) * v->n_terms);
+        v->terminated[i] = v->truncated[i] = 0;
+    }
+}
+
+static void step_range(void *ctx, int b, int e, int worker) {
+    rs_vecenv *v = ctx;
+    const int od = v->obs_dim, nt = v->n_terms;
+    for (int i = b; i < e; i++) {
+        rs_env *env = v->envs[i];
+        float *obs = v->obs + (size_t)i * od;
+        double *terms = v->terms + (size_t)i * nt;
+        double r;
+        int term, trunc;
+        rs_env_step(env, v->actions + (size_t)i * v->act_dim, obs, terms, &r, &term, &trunc);
+        v->rewards[i] = (float)r;
+        v->terminated[i] = (unsigned char)term;
+        v->truncated[i] = (unsigned char)trunc;
+        v->ep_return[i] += r;
+        v->ep_len[i]++;
+        double *et = v->ep_terms + (size_t)i * nt;
+        for (int k = 0; k < nt; k++) et[k] += terms[k];
+        if (term || trunc) {
+            memcpy(v->final_obs + (size_t)i * od, obs, sizeof(float) * od);
+            v->done_return[i] = v->ep_return[i];
+            v->done_len[i] = v->ep_len[i];
+            memcpy(v->done_terms + (size_t)i * nt, et, sizeof(double) * nt);
+            v->ep_return[i] = 0;
+            v->ep_len[i] = 0;
+            memset(et, 0, sizeof(double) * nt);
+            rs_env_reset(env, obs);
+        }
+    }
+}
+
+int rs_vecenv_step(rs_vecenv *v, const float *actions) {
+    /* validate first: a bad action must not leave half the batch stepped */
+    const size_t na = (size_t)v->n * v->act_dim;
+    for (size_t k = 0; k < na; k++) {
+        if (!isfinite(actions[k])) {
+            rs_set_error("%s: action of env %zu, dimension %zu is %g; non-finite actions never "
+                         "reach the simulation",
+                         v->spec->name, k / v->act_dim, k % v->act_dim, (double)actions[k]);
+            return -1;
+        }
+    }
+    v->actions = actions;
+    rs_pool_run(v->pool, v->n, step_range, v);
+    v->actions = NULL;
+    for (int i = 0; i < v->n; i++) v->episodes += v->terminated[i] | v->truncated[i];
+    return 0;
+}
