@@ -48,5 +48,8 @@ int rs_stderr_tty(void);
 int cmd_envs(int argc, char **argv);
 int cmd_bench(int argc, char **argv);
 int cmd_rollout(int argc, char **argv);
+int cmd_train(int argc, char **argv);
+int cmd_eval(int argc, char **argv);
+int cmd_act(int argc, char **argv);
 
 #endif

@@ -2,7 +2,8 @@
  * observations). Unlike v4, whose bindings left the contact forces at zero,
  * cfrc_ext is computed (mj_rnePostConstraint), so the observation's last 84
  * values and the `contact` term are real. The default reward has no contact
- * cost, as v4's was zero in effect. */
+ * cost, as v4's was zero in effect. The centre-of-mass velocity uses the
+ * current kinematics at both ends of the step (v4 used ones a substep old). */
 #include "rs_robot.h"
 
 enum { FORWARD, HEALTHY, CTRL, CONTACT, Y_VELOCITY, JUMP, ENERGY, N_TERMS };
@@ -32,13 +33,28 @@ static void com_xy(const rs_env *e, double *x, double *y) {
     *y = my / mt;
 }
 
-static void before(rs_env *e) { com_xy(e, &e->before[0], &e->before[1]); }
+/* the centre of mass at the start of the step was computed at the end of
+ * the previous one (or at reset), from the current state */
+static void before(rs_env *e) {
+    e->before[0] = e->before[2];
+    e->before[1] = e->before[3];
+}
+
+/* after mj_step the kinematics are one substep old; bring positions and com
+ * quantities up to the current state so the velocity and the observation's
+ * cinert/cvel describe where the robot is now */
+static void refresh(rs_env *e) {
+    mj_kinematics(e->m, e->d);
+    mj_comPos(e->m, e->d);
+    mj_comVel(e->m, e->d);
+    com_xy(e, &e->before[2], &e->before[3]);
+}
 
 static int after(rs_env *e, const float *a, double *t) {
     const mjModel *m = e->m;
     const mjData *d = e->d;
-    double x, y;
-    com_xy(e, &x, &y);
+    refresh(e);
+    double x = e->before[2], y = e->before[3];
     t[FORWARD] = (x - e->before[0]) / e->dt;
     t[Y_VELOCITY] = (y - e->before[1]) / e->dt;
     t[HEALTHY] = 1.0;
@@ -85,4 +101,5 @@ const rs_env_spec rs_spec_humanoid = {
     .observe = observe,
     .before = before,
     .after = after,
+    .on_reset = refresh,
 };

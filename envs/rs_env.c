@@ -239,6 +239,7 @@ void rs_env_reset(rs_env *e, float *obs) {
     e->t = 0;
     e->init_z = s->z_qpos >= 0 ? d->qpos[s->z_qpos] : 0.0;
     e->energy_acc = 0.0;
+    if (s->on_reset) s->on_reset(e);
     if (obs) s->observe(e, obs);
 }
 

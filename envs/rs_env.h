@@ -51,6 +51,7 @@ typedef struct rs_env_spec {
     void (*observe)(const rs_env *e, float *obs);
     void (*before)(rs_env *e);                         /* record pre-step state */
     int (*after)(rs_env *e, const float *a, double *terms); /* terms; returns terminated */
+    void (*on_reset)(rs_env *e);                       /* optional */
 } rs_env_spec;
 
 /* the env itself: public so robot files and the viewer can read the state */
@@ -63,7 +64,7 @@ struct rs_env {
     rs_rng rng;
     int t;              /* steps in the current episode */
     double dt;          /* control step: timestep * frame_skip */
-    double before[4];   /* robot-specific pre-step quantities */
+    double before[4];   /* robot-specific quantities carried between steps */
     double init_z;      /* height at reset (the "jump" term) */
     double energy_acc;  /* Σ|τ·q̇|·dt over the substeps of this step */
 };

@@ -1,0 +1,28 @@
+/* rs_eval.h — deterministic evaluation of a policy: K whole episodes run in
+ * parallel on the thread pool, episode i on an env seeded (seed, i), so the
+ * result does not depend on the thread count. Every term's return is kept,
+ * so any reward can be scored afterwards. */
+#ifndef RS_EVAL_H
+#define RS_EVAL_H
+
+#include "rs_policy.h"
+#include "rs_pool.h"
+
+typedef struct rs_eval_result {
+    int episodes, n_terms;
+    double *terms;  /* episodes x n_terms: per-episode return of each term */
+    int *length;    /* episodes */
+    long steps;     /* env steps taken */
+    double seconds;
+} rs_eval_result;
+
+/* model: the env's model (NULL: load the embedded one). deterministic: mean
+ * actions (otherwise sampled with the episode's own stream). */
+int rs_eval_policy(const rs_policy *p, const rs_env_spec *s, const mjModel *model, int episodes,
+                   uint64_t seed, int deterministic, rs_pool *pool, rs_eval_result *out);
+void rs_eval_result_free(rs_eval_result *r);
+/* mean and std over episodes of weights . terms */
+void rs_eval_reward_stats(const rs_eval_result *r, const double *weights, double *mean, double *std);
+void rs_eval_term_stats(const rs_eval_result *r, int term, double *mean, double *std);
+
+#endif

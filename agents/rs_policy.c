@@ -1,0 +1,281 @@
+/* rs_policy.c — policy construction, checkpoints, deterministic actions. */
+#include "rs_policy.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+const char *rs_algo_name(rs_algo a) { return a == RS_ALGO_SAC ? "sac" : "ppo"; }
+
+rs_policy *rs_policy_new(rs_algo algo, int obs_dim, int act_dim, float act_bound,
+                         const int *hidden, int n_hidden, rs_activation act) {
+    rs_policy *p = rs_calloc(1, sizeof *p);
+    if (!p) return NULL;
+    p->algo = algo;
+    p->obs_dim = obs_dim;
+    p->act_dim = act_dim;
+    p->act_bound = act_bound;
+    p->norm = rs_normalizer_new(obs_dim, 10.0f);
+    p->pi = rs_mlp_new(obs_dim, hidden, n_hidden, algo == RS_ALGO_SAC ? 2 * act_dim : act_dim, act);
+    if (algo == RS_ALGO_PPO) p->log_std = rs_calloc((size_t)act_dim, sizeof(float));
+    if (!p->norm || !p->pi || (algo == RS_ALGO_PPO && !p->log_std)) {
+        rs_policy_free(p);
+        return NULL;
+    }
+    return p;
+}
+
+void rs_policy_free(rs_policy *p) {
+    if (!p) return;
+    rs_normalizer_free(p->norm);
+    rs_mlp_free(p->pi);
+    free(p->log_std);
+    free(p);
+}
+
+rs_policy *rs_policy_clone(const rs_policy *p) {
+    int hidden[RS_MLP_MAX_LAYERS];
+    for (int l = 0; l + 1 < p->pi->n_layers; l++) hidden[l] = p->pi->sizes[l + 1];
+    rs_policy *q = rs_policy_new(p->algo, p->obs_dim, p->act_dim, p->act_bound, hidden,
+                                 p->pi->n_layers - 1, p->pi->act);
+    if (!q) return NULL;
+    rs_mlp_copy(q->pi, p->pi);
+    memcpy(q->norm->mean, p->norm->mean, sizeof(double) * p->obs_dim);
+    memcpy(q->norm->var, p->norm->var, sizeof(double) * p->obs_dim);
+    q->norm->count = p->norm->count;
+    q->norm->clip = p->norm->clip;
+    if (p->log_std) memcpy(q->log_std, p->log_std, sizeof(float) * p->act_dim);
+    memcpy(q->env, p->env, sizeof q->env);
+    memcpy(q->reward, p->reward, sizeof q->reward);
+    memcpy(q->reward_w, p->reward_w, sizeof q->reward_w);
+    q->steps = p->steps;
+    q->seed = p->seed;
+    memcpy(q->init, p->init, sizeof q->init);
+    return q;
+}
+
+int rs_arch_parse(const char *text, int *hidden, int *n_hidden) {
+    int n = 0;
+    const char *s = text;
+    while (*s) {
+        char *end;
+        long v = strtol(s, &end, 10);
+        if (end == s || v < 1 || v > 65536 || n >= RS_MLP_MAX_LAYERS - 1) {
+            rs_set_error("bad architecture '%s' (want hidden sizes like '64,64')", text);
+            return -1;
+        }
+        hidden[n++] = (int)v;
+        s = end;
+        if (*s == ',') s++;
+        else if (*s) {
+            rs_set_error("bad architecture '%s' (want hidden sizes like '64,64')", text);
+            return -1;
+        }
+    }
+    if (n == 0) {
+        rs_set_error("empty architecture (want hidden sizes like '64,64')");
+        return -1;
+    }
+    *n_hidden = n;
+    return 0;
+}
+
+void rs_arch_format(const int *hidden, int n_hidden, char *buf, int size) {
+    int k = 0;
+    buf[0] = 0;
+    for (int i = 0; i < n_hidden && k < size; i++)
+        k += snprintf(buf + k, (size_t)(size - k), "%s%d", i ? "," : "", hidden[i]);
+}
+
+int rs_policy_to_st(const rs_policy *p, rs_st *st) {
+    int64_t d = p->obs_dim, one = 1;
+    int rc = 0;
+    rc |= rs_st_add_f64(st, "obs_norm.mean", 1, &d, p->norm->mean);
+    rc |= rs_st_add_f64(st, "obs_norm.var", 1, &d, p->norm->var);
+    rc |= rs_st_add_f64(st, "obs_norm.count", 1, &one, &p->norm->count);
+    for (int l = 0; l < p->pi->n_layers && !rc; l++) {
+        char name[64];
+        int64_t shw[2] = {p->pi->sizes[l + 1], p->pi->sizes[l]}, shb = p->pi->sizes[l + 1];
+        snprintf(name, sizeof name, "pi.%d.weight", l);
+        rc |= rs_st_add_f32(st, name, 2, shw, p->pi->W[l]);
+        snprintf(name, sizeof name, "pi.%d.bias", l);
+        rc |= rs_st_add_f32(st, name, 1, &shb, p->pi->b[l]);
+    }
+    if (p->log_std && !rc) {
+        int64_t a = p->act_dim;
+        rc |= rs_st_add_f32(st, "pi.log_std", 1, &a, p->log_std);
+    }
+    if (rc) return -1;
+    char buf[1024], arch[128];
+    int hidden[RS_MLP_MAX_LAYERS];
+    for (int l = 0; l + 1 < p->pi->n_layers; l++) hidden[l] = p->pi->sizes[l + 1];
+    rs_arch_format(hidden, p->pi->n_layers - 1, arch, sizeof arch);
+    rs_st_set_meta(st, "format", RS_POLICY_FORMAT);
+    rs_st_set_meta(st, "env", p->env);
+    rs_st_set_meta(st, "algo", rs_algo_name(p->algo));
+    rs_st_set_meta(st, "arch", arch);
+    rs_st_set_meta(st, "activation", rs_activation_name(p->pi->act));
+    snprintf(buf, sizeof buf, "%d", p->obs_dim);
+    rs_st_set_meta(st, "obs_dim", buf);
+    snprintf(buf, sizeof buf, "%d", p->act_dim);
+    rs_st_set_meta(st, "act_dim", buf);
+    snprintf(buf, sizeof buf, "%.9g", (double)p->act_bound);
+    rs_st_set_meta(st, "act_bound", buf);
+    rs_st_set_meta(st, "reward", p->reward);
+    const rs_env_spec *s = rs_env_find(p->env);
+    if (s) {
+        int k = snprintf(buf, sizeof buf, "{");
+        for (int i = 0; i < s->n_terms; i++)
+            k += snprintf(buf + k, sizeof buf - (size_t)k, "%s\"%s\": %.17g", i ? ", " : "",
+                          s->terms[i], p->reward_w[i]);
+        snprintf(buf + k, sizeof buf - (size_t)k, "}");
+        rs_st_set_meta(st, "reward_weights", buf);
+    }
+    snprintf(buf, sizeof buf, "%ld", p->steps);
+    rs_st_set_meta(st, "steps", buf);
+    snprintf(buf, sizeof buf, "%llu", (unsigned long long)p->seed);
+    rs_st_set_meta(st, "seed", buf);
+    rs_st_set_meta(st, "init", p->init);
+    rs_st_set_meta(st, "rsoup_version", RS_VERSION);
+    return 0;
+}
+
+static int meta_int(const rs_st *st, const char *key, const char *what, long *out) {
+    const char *v = rs_st_meta(st, key);
+    char *end;
+    if (!v || !*v || (*out = strtol(v, &end, 10), *end)) {
+        rs_set_error("%s: metadata '%s' missing or not an integer (is this an rsoup policy?)",
+                     what, key);
+        return -1;
+    }
+    return 0;
+}
+
+rs_policy *rs_policy_from_st(const rs_st *st, const char *what) {
+    const char *fmt = rs_st_meta(st, "format");
+    if (!fmt || strcmp(fmt, RS_POLICY_FORMAT) != 0) {
+        rs_set_error("%s: not an rsoup policy checkpoint (metadata format is '%s', expected '%s')",
+                     what, fmt ? fmt : "(none)", RS_POLICY_FORMAT);
+        return NULL;
+    }
+    const char *algo_s = rs_st_meta(st, "algo"), *arch = rs_st_meta(st, "arch"),
+               *actv = rs_st_meta(st, "activation"), *env = rs_st_meta(st, "env");
+    long obs_dim, act_dim;
+    if (meta_int(st, "obs_dim", what, &obs_dim) || meta_int(st, "act_dim", what, &act_dim))
+        return NULL;
+    if (!algo_s || (strcmp(algo_s, "ppo") && strcmp(algo_s, "sac"))) {
+        rs_set_error("%s: unknown algo '%s'", what, algo_s ? algo_s : "(none)");
+        return NULL;
+    }
+    rs_algo algo = strcmp(algo_s, "sac") ? RS_ALGO_PPO : RS_ALGO_SAC;
+    int hidden[RS_MLP_MAX_LAYERS], nh;
+    rs_activation act;
+    if (!arch || rs_arch_parse(arch, hidden, &nh) != 0) {
+        rs_set_error("%s: bad or missing 'arch' metadata", what);
+        return NULL;
+    }
+    if (!actv || rs_activation_parse(actv, &act) != 0) {
+        rs_set_error("%s: bad or missing 'activation' metadata", what);
+        return NULL;
+    }
+    const char *b = rs_st_meta(st, "act_bound");
+    float bound = b ? strtof(b, NULL) : 1.0f;
+    if (obs_dim < 1 || act_dim < 1 || obs_dim > 100000 || act_dim > 1000 || !(bound > 0)) {
+        rs_set_error("%s: implausible sizes in metadata", what);
+        return NULL;
+    }
+    rs_policy *p = rs_policy_new(algo, (int)obs_dim, (int)act_dim, bound, hidden, nh, act);
+    if (!p) return NULL;
+    const rs_tensor *t;
+    int64_t d = obs_dim, one = 1, a = act_dim;
+    if (rs_st_expect(st, "obs_norm.mean", RS_DT_F64, 1, &d, &t)) goto bad;
+    memcpy(p->norm->mean, t->data, t->nbytes);
+    if (rs_st_expect(st, "obs_norm.var", RS_DT_F64, 1, &d, &t)) goto bad;
+    memcpy(p->norm->var, t->data, t->nbytes);
+    if (rs_st_expect(st, "obs_norm.count", RS_DT_F64, 1, &one, &t)) goto bad;
+    memcpy(&p->norm->count, t->data, t->nbytes);
+    for (int l = 0; l < p->pi->n_layers; l++) {
+        char name[64];
+        int64_t shw[2] = {p->pi->sizes[l + 1], p->pi->sizes[l]}, shb = p->pi->sizes[l + 1];
+        snprintf(name, sizeof name, "pi.%d.weight", l);
+        if (rs_st_expect(st, name, RS_DT_F32, 2, shw, &t)) goto bad;
+        memcpy(p->pi->W[l], t->data, t->nbytes);
+        snprintf(name, sizeof name, "pi.%d.bias", l);
+        if (rs_st_expect(st, name, RS_DT_F32, 1, &shb, &t)) goto bad;
+        memcpy(p->pi->b[l], t->data, t->nbytes);
+    }
+    if (p->log_std) {
+        if (rs_st_expect(st, "pi.log_std", RS_DT_F32, 1, &a, &t)) goto bad;
+        memcpy(p->log_std, t->data, t->nbytes);
+    }
+    /* NaN anywhere makes a policy useless: say so now, not mid-episode */
+    for (size_t i = 0; i < p->pi->n_params; i++)
+        if (!isfinite(p->pi->params[i])) {
+            rs_set_error("%s: non-finite actor weight at index %zu", what, i);
+            rs_policy_free(p);
+            return NULL;
+        }
+    snprintf(p->env, sizeof p->env, "%s", env ? env : "");
+    const char *r = rs_st_meta(st, "reward");
+    snprintf(p->reward, sizeof p->reward, "%s", r ? r : "");
+    const char *stp = rs_st_meta(st, "steps");
+    p->steps = stp ? strtol(stp, NULL, 10) : 0;
+    const char *sd = rs_st_meta(st, "seed");
+    p->seed = sd ? strtoull(sd, NULL, 10) : 0;
+    const char *in = rs_st_meta(st, "init");
+    snprintf(p->init, sizeof p->init, "%s", in ? in : "");
+    const rs_env_spec *s = rs_env_find(p->env);
+    if (s && p->reward[0]) rs_reward_parse(s, p->reward, p->reward_w);
+    return p;
+bad : {
+    char msg[1024];
+    snprintf(msg, sizeof msg, "%s", rs_last_error());
+    rs_set_error("%s: %s", what, msg);
+}
+    rs_policy_free(p);
+    return NULL;
+}
+
+int rs_policy_save(const rs_policy *p, const char *path) {
+    rs_st *st = rs_st_new();
+    if (!st) return -1;
+    int rc = rs_policy_to_st(p, st);
+    if (rc == 0) rc = rs_st_save(st, path);
+    rs_st_free(st);
+    return rc;
+}
+
+rs_policy *rs_policy_load(const char *path) {
+    rs_st *st = rs_st_load(path);
+    if (!st) return NULL;
+    rs_policy *p = rs_policy_from_st(st, path);
+    rs_st_free(st);
+    return p;
+}
+
+const rs_env_spec *rs_policy_env(const rs_policy *p) {
+    const rs_env_spec *s = rs_env_find(p->env);
+    if (!s) return NULL;
+    if (s->obs_dim != p->obs_dim || s->act_dim != p->act_dim) {
+        rs_set_error("policy for '%s' has obs %d / act %d, the env has %d / %d", p->env,
+                     p->obs_dim, p->act_dim, s->obs_dim, s->act_dim);
+        return NULL;
+    }
+    return s;
+}
+
+void rs_policy_act_det(const rs_policy *p, rs_mlp_ws *ws, const float *obs, int B, float *norm_buf,
+                       float *actions) {
+    rs_normalizer_apply(p->norm, obs, norm_buf, B);
+    rs_mlp_forward(p->pi, ws, norm_buf, B);
+    const float *out = rs_mlp_ws_out(ws);
+    const int A = p->act_dim, W = p->pi->sizes[p->pi->n_layers];
+    for (int i = 0; i < B; i++)
+        for (int j = 0; j < A; j++) {
+            float mu = out[i * W + j];
+            float a = p->algo == RS_ALGO_SAC ? p->act_bound * tanhf(mu) : mu;
+            /* the env receives actions clipped to its bounds */
+            actions[i * A + j] = a < -p->act_bound ? -p->act_bound : (a > p->act_bound ? p->act_bound : a);
+        }
+}

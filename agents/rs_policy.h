@@ -1,0 +1,64 @@
+/* rs_policy.h — the unit a soup interpolates: observation normaliser, actor
+ * MLP and (PPO) a state-independent log-std, plus what it was trained for.
+ *
+ * PPO: action ~ N(mu(x), exp(log_std)^2), deterministic action = mu(x).
+ * SAC: the actor outputs [mu, log_std] (2*act_dim), action = bound *
+ * tanh(mu + std*eps), deterministic action = bound * tanh(mu).
+ *
+ * Checkpoint (policy.safetensors): F64 obs_norm.{mean,var,count} first (8-byte
+ * aligned), then F32 pi.<l>.weight [out, in], pi.<l>.bias [out], and for PPO
+ * pi.log_std [act_dim]; metadata: format, env, algo, arch, activation, obs_dim,
+ * act_dim, act_bound, reward, reward_weights (JSON), steps, seed, init,
+ * rsoup_version. */
+#ifndef RS_POLICY_H
+#define RS_POLICY_H
+
+#include "rs_env.h"
+#include "rs_mlp.h"
+#include "rs_normalizer.h"
+#include "rs_safetensors.h"
+
+#define RS_POLICY_FORMAT "rsoup-policy-1"
+
+typedef enum { RS_ALGO_PPO = 0, RS_ALGO_SAC = 1 } rs_algo;
+
+typedef struct rs_policy {
+    rs_algo algo;
+    int obs_dim, act_dim;
+    float act_bound;
+    rs_normalizer *norm;
+    rs_mlp *pi;      /* out: act_dim (PPO) or 2*act_dim (SAC) */
+    float *log_std;  /* PPO: act_dim; NULL for SAC */
+    /* provenance, kept in the checkpoint metadata */
+    char env[32];
+    char reward[512];     /* the reward spec text it was trained on */
+    double reward_w[RS_MAX_TERMS];
+    long steps;
+    uint64_t seed;
+    char init[256];       /* "<path>@<hash>" of the shared init, or "" */
+} rs_policy;
+
+rs_policy *rs_policy_new(rs_algo algo, int obs_dim, int act_dim, float act_bound,
+                         const int *hidden, int n_hidden, rs_activation act);
+void rs_policy_free(rs_policy *p);
+rs_policy *rs_policy_clone(const rs_policy *p);
+const char *rs_algo_name(rs_algo a);
+
+/* parameters <-> safetensors (prefix "pi." for the actor) */
+int rs_policy_to_st(const rs_policy *p, rs_st *st);
+rs_policy *rs_policy_from_st(const rs_st *st, const char *what);
+int rs_policy_save(const rs_policy *p, const char *path);
+rs_policy *rs_policy_load(const char *path);
+/* the env spec the policy was trained on (errors if unknown or sizes differ) */
+const rs_env_spec *rs_policy_env(const rs_policy *p);
+
+/* arch text "64,64" <-> sizes */
+int rs_arch_parse(const char *text, int *hidden, int *n_hidden);
+void rs_arch_format(const int *hidden, int n_hidden, char *buf, int size);
+
+/* deterministic actions for B raw observations: a small helper for eval and
+ * act. ws must have max_batch >= B; norm_buf holds B*obs_dim floats. */
+void rs_policy_act_det(const rs_policy *p, rs_mlp_ws *ws, const float *obs, int B, float *norm_buf,
+                       float *actions);
+
+#endif

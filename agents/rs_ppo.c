@@ -1,0 +1,810 @@
+/* rs_ppo.c — PPO rollouts, GAE, loss/gradients, updates and train state. */
+#include "rs_ppo.h"
+
+#include <cblas.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#define WINDOW 20 /* episodes in the "recent" statistics */
+#define LOG_2PI 1.8378770664093453
+
+struct rs_ppo {
+    rs_ppo_config cfg;
+    const rs_env_spec *spec;
+    rs_vecenv *vec;
+    rs_policy *pol;
+    rs_mlp *vf;
+    rs_adam *opt_pi, *opt_std, *opt_vf;
+    rs_return_scaler *rscale;
+    rs_rng rng; /* action noise and minibatch shuffles */
+    int freeze_obs;
+    long global_step, update, num_updates;
+    int N, T, B, O, A;
+    /* rollout storage, T x N rows */
+    float *obs, *act, *logp, *val, *rew, *adv, *ret;
+    unsigned char *done;
+    float *next_obs;   /* N x O normalised obs the next step acts on */
+    float *act_env;    /* N x A clipped actions */
+    float *last_value; /* N */
+    float *tmp_obs;    /* N x O scratch */
+    int *dones_i;      /* N */
+    /* minibatch scratch */
+    int *perm;
+    float *mb_obs, *mb_act, *mb_logp, *mb_adv, *mb_ret, *mb_val, *dmu, *dv;
+    float *g_pi, *g_std, *g_vf;
+    rs_mlp_ws *ws_pi, *ws_vf;  /* minibatch-sized */
+    rs_mlp_ws *ws_pi_r, *ws_vf_r; /* rollout-sized (N rows) */
+    /* recent episodes */
+    double win_ret[WINDOW], win_len[WINDOW], win_terms[WINDOW][RS_MAX_TERMS];
+    int win_n, win_pos;
+};
+
+const rs_ppo_config *rs_ppo_cfg(const rs_ppo *p) { return &p->cfg; }
+rs_policy *rs_ppo_policy(rs_ppo *p) { return p->pol; }
+const rs_vecenv *rs_ppo_vecenv(const rs_ppo *p) { return p->vec; }
+long rs_ppo_global_step(const rs_ppo *p) { return p->global_step; }
+long rs_ppo_num_updates(const rs_ppo *p) { return p->num_updates; }
+long rs_ppo_update_index(const rs_ppo *p) { return p->update; }
+
+void rs_ppo_free(rs_ppo *p) {
+    if (!p) return;
+    rs_vecenv_free(p->vec);
+    rs_policy_free(p->pol);
+    rs_mlp_free(p->vf);
+    rs_adam_free(p->opt_pi);
+    rs_adam_free(p->opt_std);
+    rs_adam_free(p->opt_vf);
+    rs_return_scaler_free(p->rscale);
+    float *fs[] = {p->obs,    p->act,    p->logp,       p->val,     p->rew,    p->adv,
+                   p->ret,    p->next_obs, p->act_env,  p->last_value, p->tmp_obs, p->mb_obs,
+                   p->mb_act, p->mb_logp, p->mb_adv,    p->mb_ret,  p->mb_val, p->dmu,
+                   p->dv,     p->g_pi,   p->g_std,      p->g_vf};
+    for (size_t i = 0; i < sizeof fs / sizeof fs[0]; i++) free(fs[i]);
+    free(p->done);
+    free(p->dones_i);
+    free(p->perm);
+    rs_mlp_ws_free(p->ws_pi);
+    rs_mlp_ws_free(p->ws_vf);
+    rs_mlp_ws_free(p->ws_pi_r);
+    rs_mlp_ws_free(p->ws_vf_r);
+    free(p);
+}
+
+/* normalise raw observations (updating the statistics unless frozen) */
+static void observe(rs_ppo *p, const float *raw, float *out, int rows, int update) {
+    rs_policy *pol = p->pol;
+    if (p->cfg.norm_obs) {
+        if (update && !p->freeze_obs) rs_normalizer_update(pol->norm, raw, rows);
+        rs_normalizer_apply(pol->norm, raw, out, rows);
+    } else {
+        memcpy(out, raw, sizeof(float) * (size_t)rows * p->O);
+    }
+}
+
+rs_ppo *rs_ppo_new(const rs_ppo_config *c) {
+    if (rs_ppo_config_check(c) != 0) return NULL;
+    const rs_env_spec *s = rs_env_find(c->env);
+    if (!s) return NULL;
+    double w[RS_MAX_TERMS];
+    if (rs_reward_parse(s, c->reward, w) != 0) return NULL;
+    int hidden[RS_MLP_MAX_LAYERS], nh;
+    rs_activation actv;
+    if (rs_arch_parse(c->arch, hidden, &nh) != 0 || rs_activation_parse(c->activation, &actv) != 0)
+        return NULL;
+    rs_ppo *p = rs_calloc(1, sizeof *p);
+    if (!p) return NULL;
+    p->cfg = *c;
+    p->spec = s;
+    p->N = c->n_envs;
+    p->T = c->n_steps;
+    p->B = p->N * p->T;
+    p->O = s->obs_dim;
+    p->A = s->act_dim;
+    p->num_updates = (c->total_steps + p->B - 1) / p->B;
+    p->freeze_obs = c->freeze_obs_norm == 1 || (c->freeze_obs_norm == -1 && c->init[0]);
+    /* the policy batches are small: BLAS threads would only fight the env threads */
+    openblas_set_num_threads(1);
+
+    p->vec = rs_vecenv_new(s, c->model[0] ? c->model : NULL, p->N, w, (uint64_t)c->seed, NULL,
+                           c->threads);
+    if (!p->vec) goto fail;
+    p->pol = rs_policy_new(RS_ALGO_PPO, p->O, p->A, (float)s->act_bound, hidden, nh, actv);
+    p->vf = rs_mlp_new(p->O, hidden, nh, 1, actv);
+    if (!p->pol || !p->vf) goto fail;
+    p->pol->norm->clip = (float)c->obs_clip;
+    snprintf(p->pol->env, sizeof p->pol->env, "%s", s->name);
+    snprintf(p->pol->reward, sizeof p->pol->reward, "%s", c->reward);
+    memcpy(p->pol->reward_w, w, sizeof w);
+    p->pol->seed = (uint64_t)c->seed;
+    rs_rng_seed(&p->rng, (uint64_t)c->seed, 0xC0FFEE);
+    rs_rng init_rng;
+    rs_rng_seed(&init_rng, (uint64_t)c->seed, 0x1417);
+    /* orthogonal init: sqrt(2) hidden, 0.01 policy head, 1 value head */
+    rs_mlp_init_orthogonal(p->pol->pi, &init_rng, sqrtf(2.f), 0.01f);
+    rs_mlp_init_orthogonal(p->vf, &init_rng, sqrtf(2.f), 1.0f);
+    for (int j = 0; j < p->A; j++) p->pol->log_std[j] = (float)c->log_std_init;
+
+    p->opt_pi = rs_adam_new(p->pol->pi->n_params, (float)c->lr, 0.9f, 0.999f, (float)c->adam_eps);
+    p->opt_std = rs_adam_new((size_t)p->A, (float)c->lr, 0.9f, 0.999f, (float)c->adam_eps);
+    p->opt_vf = rs_adam_new(p->vf->n_params, (float)c->lr, 0.9f, 0.999f, (float)c->adam_eps);
+    p->rscale = rs_return_scaler_new(p->N, c->gamma, (float)c->reward_clip);
+    if (!p->opt_pi || !p->opt_std || !p->opt_vf || !p->rscale) goto fail;
+
+    size_t B = (size_t)p->B, O = (size_t)p->O, A = (size_t)p->A, N = (size_t)p->N;
+    size_t M = (size_t)c->minibatch;
+    p->obs = rs_malloc(sizeof(float) * B * O);
+    p->act = rs_malloc(sizeof(float) * B * A);
+    p->logp = rs_malloc(sizeof(float) * B);
+    p->val = rs_malloc(sizeof(float) * B);
+    p->rew = rs_malloc(sizeof(float) * B);
+    p->adv = rs_malloc(sizeof(float) * B);
+    p->ret = rs_malloc(sizeof(float) * B);
+    p->done = rs_malloc(B);
+    p->next_obs = rs_malloc(sizeof(float) * N * O);
+    p->act_env = rs_malloc(sizeof(float) * N * A);
+    p->last_value = rs_malloc(sizeof(float) * N);
+    p->tmp_obs = rs_malloc(sizeof(float) * N * O);
+    p->dones_i = rs_malloc(sizeof(int) * N);
+    p->perm = rs_malloc(sizeof(int) * B);
+    p->mb_obs = rs_malloc(sizeof(float) * M * O);
+    p->mb_act = rs_malloc(sizeof(float) * M * A);
+    p->mb_logp = rs_malloc(sizeof(float) * M);
+    p->mb_adv = rs_malloc(sizeof(float) * M);
+    p->mb_ret = rs_malloc(sizeof(float) * M);
+    p->mb_val = rs_malloc(sizeof(float) * M);
+    p->dmu = rs_malloc(sizeof(float) * M * A);
+    p->dv = rs_malloc(sizeof(float) * M);
+    p->g_pi = rs_malloc(sizeof(float) * p->pol->pi->n_params);
+    p->g_std = rs_malloc(sizeof(float) * A);
+    p->g_vf = rs_malloc(sizeof(float) * p->vf->n_params);
+    p->ws_pi = rs_mlp_ws_new(p->pol->pi, (int)M);
+    p->ws_vf = rs_mlp_ws_new(p->vf, (int)M);
+    p->ws_pi_r = rs_mlp_ws_new(p->pol->pi, p->N);
+    p->ws_vf_r = rs_mlp_ws_new(p->vf, p->N);
+    if (!p->obs || !p->act || !p->logp || !p->val || !p->rew || !p->adv || !p->ret || !p->done ||
+        !p->next_obs || !p->act_env || !p->last_value || !p->tmp_obs || !p->dones_i || !p->perm ||
+        !p->mb_obs || !p->mb_act || !p->mb_logp || !p->mb_adv || !p->mb_ret || !p->mb_val ||
+        !p->dmu || !p->dv || !p->g_pi || !p->g_std || !p->g_vf || !p->ws_pi || !p->ws_vf ||
+        !p->ws_pi_r || !p->ws_vf_r)
+        goto fail;
+    observe(p, p->vec->obs, p->next_obs, p->N, 1);
+    return p;
+fail:
+    rs_ppo_free(p);
+    return NULL;
+}
+
+/* ---- GAE ---- */
+void rs_gae(const float *rewards, const float *values, const unsigned char *done,
+            const float *last_value, int T, int N, float gamma, float lam, float *adv, float *ret) {
+    for (int i = 0; i < N; i++) {
+        float next_adv = 0.f;
+        for (int t = T - 1; t >= 0; t--) {
+            int k = t * N + i;
+            float nonterminal = done[k] ? 0.f : 1.f;
+            float next_v = t == T - 1 ? last_value[i] : values[k + N];
+            float delta = rewards[k] + gamma * next_v * nonterminal - values[k];
+            next_adv = delta + gamma * lam * nonterminal * next_adv;
+            adv[k] = next_adv;
+            ret[k] = next_adv + values[k];
+        }
+    }
+}
+
+/* ---- the loss and its gradient ----
+ * L = mean_i max(-A r, -A clip(r)) - c_e * mean_i H + c_v * 0.5 mean_i max((v-R)^2, (vc-R)^2)
+ * with r = exp(logp_new - logp_old) and vc = v_old + clip(v - v_old, ±clip). */
+void rs_ppo_loss_grad(const float *mu, const float *log_std, const float *v_new, const float *act,
+                      const float *logp_old, const float *adv, const float *ret,
+                      const float *v_old, int M, int A, float clip, float vf_coef, float ent_coef,
+                      int clip_vloss, rs_ppo_loss *out, float *dmu, float *dlogstd, float *dv) {
+    double pg = 0, vl = 0, ent = 0, kl = 0, cf = 0, sum_logstd = 0;
+    float inv_std[64], inv_var[64];
+    for (int j = 0; j < A; j++) {
+        inv_std[j] = expf(-log_std[j]);
+        inv_var[j] = inv_std[j] * inv_std[j];
+        sum_logstd += log_std[j];
+    }
+    const double ent_per = A * 0.5 * (1.0 + LOG_2PI) + sum_logstd;
+    const float invM = 1.0f / (float)M;
+    for (int i = 0; i < M; i++) {
+        const float *a = act + (size_t)i * A, *m = mu + (size_t)i * A;
+        double lp = -0.5 * A * LOG_2PI - sum_logstd;
+        for (int j = 0; j < A; j++) {
+            double z = (a[j] - m[j]) * inv_std[j];
+            lp -= 0.5 * z * z;
+        }
+        double logratio = lp - logp_old[i];
+        double r = exp(logratio);
+        double rc = r < 1 - clip ? 1 - clip : (r > 1 + clip ? 1 + clip : r);
+        double l1 = -adv[i] * r, l2 = -adv[i] * rc;
+        pg += l1 > l2 ? l1 : l2;
+        kl += (r - 1) - logratio;
+        cf += fabs(r - 1) > clip;
+        /* d max(l1, l2)/d logp: -A r where the unclipped term is the max */
+        float g_lp = l1 >= l2 ? (float)(-adv[i] * r) * invM : 0.f;
+        for (int j = 0; j < A; j++) {
+            float diff = a[j] - m[j];
+            dmu[(size_t)i * A + j] = g_lp * diff * inv_var[j];
+            dlogstd[j] += g_lp * (diff * diff * inv_var[j] - 1.f);
+        }
+        /* value */
+        double d = v_new[i] - ret[i];
+        if (clip_vloss) {
+            double dvv = v_new[i] - v_old[i];
+            double vcd = dvv < -clip ? -clip : (dvv > clip ? clip : dvv);
+            double dc = v_old[i] + vcd - ret[i];
+            if (d * d >= dc * dc) {
+                vl += d * d;
+                dv[i] = (float)(vf_coef * d) * invM;
+            } else {
+                vl += dc * dc;
+                /* the clipped branch moves with v only inside the clip range */
+                dv[i] = (fabs(dvv) < clip) ? (float)(vf_coef * dc) * invM : 0.f;
+            }
+        } else {
+            vl += d * d;
+            dv[i] = (float)(vf_coef * d) * invM;
+        }
+    }
+    for (int j = 0; j < A; j++) dlogstd[j] -= ent_coef; /* dH/dlogstd_j = 1 */
+    out->pg_loss = pg / M;
+    out->v_loss = 0.5 * vl / M;
+    out->entropy = ent_per;
+    out->approx_kl = kl / M;
+    out->clipfrac = cf / M;
+    out->total = out->pg_loss - ent_coef * out->entropy + vf_coef * out->v_loss;
+    (void)ent;
+}
+
+/* ---- rollout ---- */
+static void record_episode(rs_ppo *p, int i) {
+    const rs_vecenv *v = p->vec;
+    int k = p->win_pos;
+    p->win_ret[k] = v->done_return[i];
+    p->win_len[k] = v->done_len[i];
+    for (int t = 0; t < v->n_terms; t++) p->win_terms[k][t] = v->done_terms[(size_t)i * v->n_terms + t];
+    p->win_pos = (k + 1) % WINDOW;
+    if (p->win_n < WINDOW) p->win_n++;
+}
+
+static int rollout(rs_ppo *p, int *episodes) {
+    const int N = p->N, O = p->O, A = p->A;
+    const float bound = (float)p->spec->act_bound;
+    rs_policy *pol = p->pol;
+    rs_vecenv *v = p->vec;
+    const int W = pol->pi->sizes[pol->pi->n_layers];
+    float stds[64];
+    double sum_logstd = 0;
+    for (int j = 0; j < A; j++) {
+        stds[j] = expf(pol->log_std[j]);
+        sum_logstd += pol->log_std[j];
+    }
+    *episodes = 0;
+    for (int t = 0; t < p->T; t++) {
+        float *obs_t = p->obs + (size_t)t * N * O;
+        memcpy(obs_t, p->next_obs, sizeof(float) * N * O);
+        rs_mlp_forward(pol->pi, p->ws_pi_r, obs_t, N);
+        rs_mlp_forward(p->vf, p->ws_vf_r, obs_t, N);
+        const float *mu = rs_mlp_ws_out(p->ws_pi_r), *val = rs_mlp_ws_out(p->ws_vf_r);
+        for (int i = 0; i < N; i++) {
+            float *a = p->act + ((size_t)t * N + i) * A;
+            double lp = -0.5 * A * LOG_2PI - sum_logstd;
+            for (int j = 0; j < A; j++) {
+                float eps = (float)rs_rng_normal(&p->rng);
+                a[j] = mu[i * W + j] + stds[j] * eps;
+                lp -= 0.5 * (double)eps * eps;
+                /* the env gets the clipped action; the buffer keeps the sample */
+                float c = a[j] < -bound ? -bound : (a[j] > bound ? bound : a[j]);
+                p->act_env[i * A + j] = c;
+            }
+            p->logp[t * N + i] = (float)lp;
+            p->val[t * N + i] = val[i];
+        }
+        if (rs_vecenv_step(v, p->act_env) != 0) {
+            rs_set_error("policy produced a non-finite action at step %ld (diverged training?): %s",
+                         p->global_step, rs_last_error());
+            return -1;
+        }
+        p->global_step += N;
+        float *rew_t = p->rew + (size_t)t * N;
+        for (int i = 0; i < N; i++) {
+            int d = v->terminated[i] | v->truncated[i];
+            p->done[t * N + i] = (unsigned char)d;
+            p->dones_i[i] = d;
+            if (d) {
+                record_episode(p, i);
+                (*episodes)++;
+            }
+        }
+        if (p->cfg.norm_reward)
+            rs_return_scaler_update(p->rscale, v->rewards, p->dones_i, rew_t);
+        else
+            memcpy(rew_t, v->rewards, sizeof(float) * N);
+        /* truncation is not failure: bootstrap with V(final obs) */
+        for (int i = 0; i < N; i++) {
+            if (!v->truncated[i]) continue;
+            observe(p, v->final_obs + (size_t)i * O, p->tmp_obs, 1, 0);
+            rs_mlp_forward(p->vf, p->ws_vf_r, p->tmp_obs, 1);
+            rew_t[i] += (float)p->cfg.gamma * rs_mlp_ws_out(p->ws_vf_r)[0];
+        }
+        observe(p, v->obs, p->next_obs, N, 1);
+    }
+    rs_mlp_forward(p->vf, p->ws_vf_r, p->next_obs, N);
+    memcpy(p->last_value, rs_mlp_ws_out(p->ws_vf_r), sizeof(float) * N);
+    return 0;
+}
+
+/* The single place where gradients are reduced across processes. On one
+ * process there is nothing to do. */
+static void reduce_grads(rs_ppo *p) { (void)p; }
+
+static int all_finite(const float *x, size_t n) {
+    for (size_t i = 0; i < n; i++)
+        if (!isfinite(x[i])) return 0;
+    return 1;
+}
+
+static int update(rs_ppo *p, rs_ppo_stats *st) {
+    const int B = p->B, O = p->O, A = p->A, M = p->cfg.minibatch;
+    rs_policy *pol = p->pol;
+    rs_gae(p->rew, p->val, p->done, p->last_value, p->T, p->N, (float)p->cfg.gamma,
+           (float)p->cfg.gae_lambda, p->adv, p->ret);
+    double frac = p->cfg.anneal_lr ? 1.0 - (double)p->update / (double)p->num_updates : 1.0;
+    float lr = (float)(frac * p->cfg.lr);
+    p->opt_pi->lr = p->opt_std->lr = p->opt_vf->lr = lr;
+    st->lr = lr;
+    for (int i = 0; i < B; i++) p->perm[i] = i;
+    double s_pg = 0, s_vl = 0, s_ent = 0, s_kl = 0, s_cf = 0, s_gn = 0;
+    int n_mb = 0, stop = 0;
+    for (int ep = 0; ep < p->cfg.epochs && !stop; ep++) {
+        for (int i = B - 1; i > 0; i--) { /* Fisher-Yates */
+            int j = (int)rs_rng_below(&p->rng, (uint64_t)i + 1);
+            int tmp = p->perm[i];
+            p->perm[i] = p->perm[j];
+            p->perm[j] = tmp;
+        }
+        double ep_kl = 0;
+        int ep_mb = 0;
+        for (int start = 0; start + M <= B; start += M) {
+            for (int m = 0; m < M; m++) {
+                int k = p->perm[start + m];
+                memcpy(p->mb_obs + (size_t)m * O, p->obs + (size_t)k * O, sizeof(float) * O);
+                memcpy(p->mb_act + (size_t)m * A, p->act + (size_t)k * A, sizeof(float) * A);
+                p->mb_logp[m] = p->logp[k];
+                p->mb_adv[m] = p->adv[k];
+                p->mb_ret[m] = p->ret[k];
+                p->mb_val[m] = p->val[k];
+            }
+            if (p->cfg.norm_adv) {
+                double mean = 0, var = 0;
+                for (int m = 0; m < M; m++) mean += p->mb_adv[m];
+                mean /= M;
+                for (int m = 0; m < M; m++) var += (p->mb_adv[m] - mean) * (p->mb_adv[m] - mean);
+                double sd = sqrt(var / (M - 1)); /* torch's unbiased std */
+                for (int m = 0; m < M; m++) p->mb_adv[m] = (float)((p->mb_adv[m] - mean) / (sd + 1e-8));
+            }
+            rs_mlp_forward(pol->pi, p->ws_pi, p->mb_obs, M);
+            rs_mlp_forward(p->vf, p->ws_vf, p->mb_obs, M);
+            memset(p->g_std, 0, sizeof(float) * A);
+            rs_ppo_loss l;
+            rs_ppo_loss_grad(rs_mlp_ws_out(p->ws_pi), pol->log_std, rs_mlp_ws_out(p->ws_vf),
+                             p->mb_act, p->mb_logp, p->mb_adv, p->mb_ret, p->mb_val, M, A,
+                             (float)p->cfg.clip, (float)p->cfg.vf_coef, (float)p->cfg.ent_coef,
+                             p->cfg.clip_vloss, &l, p->dmu, p->g_std, p->dv);
+            memset(p->g_pi, 0, sizeof(float) * pol->pi->n_params);
+            memset(p->g_vf, 0, sizeof(float) * p->vf->n_params);
+            rs_mlp_backward(pol->pi, p->ws_pi, p->mb_obs, p->dmu, M, p->g_pi, NULL);
+            rs_mlp_backward(p->vf, p->ws_vf, p->mb_obs, p->dv, M, p->g_vf, NULL);
+            reduce_grads(p);
+            double n2 = 0;
+            float n_pi = rs_grad_global_norm(p->g_pi, pol->pi->n_params);
+            float n_std = rs_grad_global_norm(p->g_std, (size_t)A);
+            float n_vf = rs_grad_global_norm(p->g_vf, p->vf->n_params);
+            n2 = (double)n_pi * n_pi + (double)n_std * n_std + (double)n_vf * n_vf;
+            double gn = sqrt(n2);
+            if (!isfinite(gn) || !isfinite(l.total)) {
+                st->nonfinite = 1;
+                rs_set_error("non-finite loss or gradient at update %ld (loss %g, grad norm %g); "
+                             "the last checkpoint is intact — try a lower lr",
+                             p->update + 1, l.total, gn);
+                return -1;
+            }
+            if (gn > p->cfg.max_grad_norm) { /* as torch's clip_grad_norm_ */
+                float s = (float)(p->cfg.max_grad_norm / (gn + 1e-6));
+                for (size_t i = 0; i < pol->pi->n_params; i++) p->g_pi[i] *= s;
+                for (int i = 0; i < A; i++) p->g_std[i] *= s;
+                for (size_t i = 0; i < p->vf->n_params; i++) p->g_vf[i] *= s;
+            }
+            rs_adam_step(p->opt_pi, pol->pi->params, p->g_pi);
+            rs_adam_step(p->opt_std, pol->log_std, p->g_std);
+            rs_adam_step(p->opt_vf, p->vf->params, p->g_vf);
+            s_pg += l.pg_loss;
+            s_vl += l.v_loss;
+            s_ent += l.entropy;
+            s_kl += l.approx_kl;
+            s_cf += l.clipfrac;
+            s_gn += gn;
+            ep_kl += l.approx_kl;
+            n_mb++;
+            ep_mb++;
+        }
+        if (p->cfg.target_kl > 0 && ep_mb && ep_kl / ep_mb > p->cfg.target_kl) stop = 1;
+    }
+    if (!all_finite(pol->pi->params, pol->pi->n_params) || !all_finite(pol->log_std, (size_t)A)) {
+        st->nonfinite = 1;
+        rs_set_error("policy weights became non-finite at update %ld", p->update + 1);
+        return -1;
+    }
+    st->pg_loss = s_pg / n_mb;
+    st->v_loss = s_vl / n_mb;
+    st->entropy = s_ent / n_mb;
+    st->approx_kl = s_kl / n_mb;
+    st->clipfrac = s_cf / n_mb;
+    st->grad_norm = s_gn / n_mb;
+    /* explained variance of the value predictions */
+    double my = 0, vy = 0, vr = 0;
+    for (int i = 0; i < B; i++) my += p->ret[i];
+    my /= B;
+    for (int i = 0; i < B; i++) {
+        vy += (p->ret[i] - my) * (p->ret[i] - my);
+        double r = p->ret[i] - p->val[i];
+        vr += r * r;
+    }
+    double mr = 0;
+    for (int i = 0; i < B; i++) mr += p->ret[i] - p->val[i];
+    mr /= B;
+    vr = vr / B - mr * mr;
+    st->explained_var = vy > 0 ? 1.0 - vr / (vy / B) : NAN;
+    return 0;
+}
+
+int rs_ppo_iterate(rs_ppo *p, rs_ppo_stats *st) {
+    memset(st, 0, sizeof *st);
+    double t0 = rs_now();
+    if (rollout(p, &st->episodes) != 0) return -1;
+    double t1 = rs_now();
+    if (update(p, st) != 0) return -1;
+    p->update++;
+    p->pol->steps = p->global_step;
+    st->rollout_s = t1 - t0;
+    st->update_s = rs_now() - t1;
+    st->update = p->update;
+    st->num_updates = p->num_updates;
+    st->global_step = p->global_step;
+    st->window = p->win_n;
+    st->ep_return = st->ep_length = NAN;
+    if (p->win_n) {
+        st->ep_return = st->ep_length = 0;
+        for (int k = 0; k < p->win_n; k++) {
+            st->ep_return += p->win_ret[k] / p->win_n;
+            st->ep_length += p->win_len[k] / p->win_n;
+            for (int t = 0; t < p->spec->n_terms; t++) st->ep_terms[t] += p->win_terms[k][t] / p->win_n;
+        }
+    }
+    return 0;
+}
+
+/* ---- checkpoints ---- */
+static int add_mlp(rs_st *st, const char *prefix, const rs_mlp *m) {
+    for (int l = 0; l < m->n_layers; l++) {
+        char name[64];
+        int64_t shw[2] = {m->sizes[l + 1], m->sizes[l]}, shb = m->sizes[l + 1];
+        snprintf(name, sizeof name, "%s.%d.weight", prefix, l);
+        if (rs_st_add_f32(st, name, 2, shw, m->W[l])) return -1;
+        snprintf(name, sizeof name, "%s.%d.bias", prefix, l);
+        if (rs_st_add_f32(st, name, 1, &shb, m->b[l])) return -1;
+    }
+    return 0;
+}
+
+static int get_mlp(const rs_st *st, const char *prefix, rs_mlp *m) {
+    for (int l = 0; l < m->n_layers; l++) {
+        char name[64];
+        const rs_tensor *t;
+        int64_t shw[2] = {m->sizes[l + 1], m->sizes[l]}, shb = m->sizes[l + 1];
+        snprintf(name, sizeof name, "%s.%d.weight", prefix, l);
+        if (rs_st_expect(st, name, RS_DT_F32, 2, shw, &t)) return -1;
+        memcpy(m->W[l], t->data, t->nbytes);
+        snprintf(name, sizeof name, "%s.%d.bias", prefix, l);
+        if (rs_st_expect(st, name, RS_DT_F32, 1, &shb, &t)) return -1;
+        memcpy(m->b[l], t->data, t->nbytes);
+    }
+    return 0;
+}
+
+static int add_adam(rs_st *st, const char *prefix, const rs_adam *a) {
+    char name[64];
+    int64_t n = (int64_t)a->n, one = 1;
+    int64_t t = a->t;
+    snprintf(name, sizeof name, "%s.m", prefix);
+    if (rs_st_add_f32(st, name, 1, &n, a->m)) return -1;
+    snprintf(name, sizeof name, "%s.v", prefix);
+    if (rs_st_add_f32(st, name, 1, &n, a->v)) return -1;
+    snprintf(name, sizeof name, "%s.t", prefix);
+    return rs_st_add(st, name, RS_DT_I64, 1, &one, &t);
+}
+
+static int get_adam(const rs_st *st, const char *prefix, rs_adam *a) {
+    char name[64];
+    const rs_tensor *t;
+    int64_t n = (int64_t)a->n, one = 1;
+    snprintf(name, sizeof name, "%s.m", prefix);
+    if (rs_st_expect(st, name, RS_DT_F32, 1, &n, &t)) return -1;
+    memcpy(a->m, t->data, t->nbytes);
+    snprintf(name, sizeof name, "%s.v", prefix);
+    if (rs_st_expect(st, name, RS_DT_F32, 1, &n, &t)) return -1;
+    memcpy(a->v, t->data, t->nbytes);
+    snprintf(name, sizeof name, "%s.t", prefix);
+    if (rs_st_expect(st, name, RS_DT_I64, 1, &one, &t)) return -1;
+    int64_t tv;
+    memcpy(&tv, t->data, sizeof tv);
+    a->t = (long)tv;
+    return 0;
+}
+
+/* RNG state as 6 int64: s[0..3], has_spare, spare bits */
+static void rng_pack(const rs_rng *r, int64_t *o) {
+    for (int i = 0; i < 4; i++) o[i] = (int64_t)r->s[i];
+    o[4] = r->has_spare;
+    memcpy(&o[5], &r->spare, sizeof(double));
+}
+static void rng_unpack(rs_rng *r, const int64_t *o) {
+    for (int i = 0; i < 4; i++) r->s[i] = (uint64_t)o[i];
+    r->has_spare = (int)o[4];
+    memcpy(&r->spare, &o[5], sizeof(double));
+}
+
+int rs_ppo_save_train(const rs_ppo *p, const char *path) {
+    rs_st *st = rs_st_new();
+    if (!st) return -1;
+    const rs_vecenv *v = p->vec;
+    const mjModel *m = v->model;
+    const int N = p->N;
+    int rc = rs_policy_to_st(p->pol, st);
+    /* F64 state first where possible keeps alignment simple for readers */
+    int64_t n = N, one = 1, three = 3;
+    size_t nq = (size_t)m->nq, nv = (size_t)m->nv, na = (size_t)m->na;
+    double *d_buf = rs_malloc(sizeof(double) * (size_t)N * (2 * nq + 2 * nv + na + 4 + v->n_terms));
+    int64_t *i_buf = rs_malloc(sizeof(int64_t) * (size_t)(N + 1) * 8);
+    if (!d_buf || !i_buf) rc = -1;
+    if (!rc) {
+        /* per-env simulation state: what mj_step reads (qpos, qvel, act,
+         * the solver's warm start, time), so a resumed run is bit-identical */
+        int64_t sh[2];
+        double *q = d_buf;
+        sh[0] = N;
+        sh[1] = (int64_t)nq;
+        for (int i = 0; i < N; i++) memcpy(q + i * nq, v->envs[i]->d->qpos, sizeof(double) * nq);
+        rc |= rs_st_add(st, "env.qpos", RS_DT_F64, 2, sh, q);
+        sh[1] = (int64_t)nv;
+        for (int i = 0; i < N; i++) memcpy(q + i * nv, v->envs[i]->d->qvel, sizeof(double) * nv);
+        rc |= rs_st_add(st, "env.qvel", RS_DT_F64, 2, sh, q);
+        for (int i = 0; i < N; i++)
+            memcpy(q + i * nv, v->envs[i]->d->qacc_warmstart, sizeof(double) * nv);
+        rc |= rs_st_add(st, "env.qacc_warmstart", RS_DT_F64, 2, sh, q);
+        if (na) {
+            sh[1] = (int64_t)na;
+            for (int i = 0; i < N; i++) memcpy(q + i * na, v->envs[i]->d->act, sizeof(double) * na);
+            rc |= rs_st_add(st, "env.act", RS_DT_F64, 2, sh, q);
+        }
+        sh[1] = 8; /* time, init_z, ep_return, energy_acc, before[4] */
+        for (int i = 0; i < N; i++) {
+            const rs_env *e = v->envs[i];
+            double *r = q + i * 8;
+            r[0] = e->d->time;
+            r[1] = e->init_z;
+            r[2] = v->ep_return[i];
+            r[3] = e->energy_acc;
+            memcpy(r + 4, e->before, sizeof e->before);
+        }
+        rc |= rs_st_add(st, "env.scalars", RS_DT_F64, 2, sh, q);
+        sh[1] = v->n_terms;
+        rc |= rs_st_add(st, "env.ep_terms", RS_DT_F64, 2, sh, v->ep_terms);
+        rc |= rs_st_add(st, "rscale.ret", RS_DT_F64, 1, &n, p->rscale->ret);
+        double rms[3] = {p->rscale->rms.mean, p->rscale->rms.var, p->rscale->rms.count};
+        rc |= rs_st_add(st, "rscale.rms", RS_DT_F64, 1, &three, rms);
+        int64_t wn = WINDOW, wsh[2] = {WINDOW, RS_MAX_TERMS};
+        rc |= rs_st_add(st, "window.ret", RS_DT_F64, 1, &wn, p->win_ret);
+        rc |= rs_st_add(st, "window.len", RS_DT_F64, 1, &wn, p->win_len);
+        rc |= rs_st_add(st, "window.terms", RS_DT_F64, 2, wsh, p->win_terms);
+        /* integers: env rng states and step counters */
+        sh[1] = 8;
+        for (int i = 0; i < N; i++) {
+            rng_pack(&v->envs[i]->rng, i_buf + i * 8);
+            i_buf[i * 8 + 6] = v->envs[i]->t;
+            i_buf[i * 8 + 7] = v->ep_len[i];
+        }
+        rc |= rs_st_add(st, "env.rng_t_len", RS_DT_I64, 2, sh, i_buf);
+        int64_t tr[8];
+        rng_pack(&p->rng, tr);
+        tr[6] = p->global_step;
+        tr[7] = p->update;
+        int64_t eight = 8;
+        rc |= rs_st_add(st, "trainer.rng_step_update", RS_DT_I64, 1, &eight, tr);
+        int64_t win[3] = {p->win_n, p->win_pos, p->vec->episodes};
+        rc |= rs_st_add(st, "window.counters", RS_DT_I64, 1, &three, win);
+        int64_t so[2] = {N, p->O};
+        rc |= rs_st_add_f32(st, "trainer.next_obs", 2, so, p->next_obs);
+        so[1] = p->O;
+        rc |= rs_st_add_f32(st, "env.obs", 2, so, v->obs);
+        rc |= add_mlp(st, "vf", p->vf);
+        rc |= add_adam(st, "opt.pi", p->opt_pi);
+        rc |= add_adam(st, "opt.log_std", p->opt_std);
+        rc |= add_adam(st, "opt.vf", p->opt_vf);
+        (void)one;
+    }
+    if (!rc) {
+        char *cfg = rs_ppo_config_to_json(&p->cfg);
+        rs_st_set_meta(st, "train_config", cfg ? cfg : "{}");
+        free(cfg);
+        rs_st_set_meta(st, "format_train", "rsoup-ppo-train-1");
+        rc = rs_st_save(st, path);
+    }
+    free(d_buf);
+    free(i_buf);
+    rs_st_free(st);
+    return rc;
+}
+
+/* the policy and (if present) the value net of a run: the shared init */
+int rs_ppo_load_init(rs_ppo *p, const char *path) {
+    char buf[1024];
+    struct stat sb;
+    const char *file = path;
+    if (stat(path, &sb) == 0 && S_ISDIR(sb.st_mode)) {
+        snprintf(buf, sizeof buf, "%s/train.safetensors", path);
+        if (stat(buf, &sb) != 0) snprintf(buf, sizeof buf, "%s/policy.safetensors", path);
+        file = buf;
+    }
+    rs_st *st = rs_st_load(file);
+    if (!st) return -1;
+    rs_policy *q = rs_policy_from_st(st, file);
+    int rc = -1;
+    if (!q) goto out;
+    if (strcmp(q->env, p->pol->env) != 0 || q->obs_dim != p->O || q->act_dim != p->A ||
+        q->algo != RS_ALGO_PPO || !rs_mlp_same_shape(q->pi, p->pol->pi)) {
+        rs_set_error("init '%s' does not fit this run: it is a %s policy for '%s' (arch %s), this "
+                     "run trains ppo on '%s' (arch %s)",
+                     file, rs_algo_name(q->algo), q->env, rs_st_meta(st, "arch"), p->pol->env,
+                     p->cfg.arch);
+        goto out;
+    }
+    rs_mlp_copy(p->pol->pi, q->pi);
+    memcpy(p->pol->log_std, q->log_std, sizeof(float) * p->A);
+    memcpy(p->pol->norm->mean, q->norm->mean, sizeof(double) * p->O);
+    memcpy(p->pol->norm->var, q->norm->var, sizeof(double) * p->O);
+    p->pol->norm->count = q->norm->count;
+    if (rs_st_get(st, "vf.0.weight") && get_mlp(st, "vf", p->vf) != 0) goto out;
+    /* the run's first observation is normalised with the init's statistics */
+    observe(p, p->vec->obs, p->next_obs, p->N, 0);
+    {
+        char hex[17] = "";
+        FILE *f = fopen(file, "rb");
+        uint64_t h = 0xcbf29ce484222325ull;
+        int c;
+        if (f) {
+            while ((c = fgetc(f)) != EOF) h = (h ^ (uint64_t)c) * 0x100000001b3ull;
+            fclose(f);
+        }
+        snprintf(hex, sizeof hex, "%016llx", (unsigned long long)h);
+        snprintf(p->pol->init, sizeof p->pol->init, "%.200s@%s", file, hex);
+    }
+    rc = 0;
+out:
+    rs_policy_free(q);
+    rs_st_free(st);
+    return rc;
+}
+
+int rs_ppo_load_train(rs_ppo *p, const char *path) {
+    rs_st *st = rs_st_load(path);
+    if (!st) return -1;
+    rs_vecenv *v = p->vec;
+    const mjModel *m = v->model;
+    const int N = p->N;
+    rs_policy *q = rs_policy_from_st(st, path);
+    int rc = -1;
+    const rs_tensor *t;
+    if (!q) goto out;
+    if (!rs_mlp_same_shape(q->pi, p->pol->pi) || q->obs_dim != p->O) {
+        rs_set_error("%s: policy shapes differ from the config", path);
+        goto out;
+    }
+    rs_mlp_copy(p->pol->pi, q->pi);
+    memcpy(p->pol->log_std, q->log_std, sizeof(float) * p->A);
+    memcpy(p->pol->norm->mean, q->norm->mean, sizeof(double) * p->O);
+    memcpy(p->pol->norm->var, q->norm->var, sizeof(double) * p->O);
+    p->pol->norm->count = q->norm->count;
+    snprintf(p->pol->init, sizeof p->pol->init, "%s", q->init);
+    if (get_mlp(st, "vf", p->vf) || get_adam(st, "opt.pi", p->opt_pi) ||
+        get_adam(st, "opt.log_std", p->opt_std) || get_adam(st, "opt.vf", p->opt_vf))
+        goto out;
+    int64_t sh[2] = {N, m->nq};
+    if (rs_st_expect(st, "env.qpos", RS_DT_F64, 2, sh, &t)) goto out;
+    for (int i = 0; i < N; i++) memcpy(v->envs[i]->d->qpos, (double *)t->data + i * m->nq, sizeof(double) * m->nq);
+    sh[1] = m->nv;
+    if (rs_st_expect(st, "env.qvel", RS_DT_F64, 2, sh, &t)) goto out;
+    for (int i = 0; i < N; i++) memcpy(v->envs[i]->d->qvel, (double *)t->data + i * m->nv, sizeof(double) * m->nv);
+    if (rs_st_expect(st, "env.qacc_warmstart", RS_DT_F64, 2, sh, &t)) goto out;
+    for (int i = 0; i < N; i++)
+        memcpy(v->envs[i]->d->qacc_warmstart, (double *)t->data + i * m->nv, sizeof(double) * m->nv);
+    if (m->na) {
+        sh[1] = m->na;
+        if (rs_st_expect(st, "env.act", RS_DT_F64, 2, sh, &t)) goto out;
+        for (int i = 0; i < N; i++) memcpy(v->envs[i]->d->act, (double *)t->data + i * m->na, sizeof(double) * m->na);
+    }
+    sh[1] = 8;
+    if (rs_st_expect(st, "env.scalars", RS_DT_F64, 2, sh, &t)) goto out;
+    for (int i = 0; i < N; i++) {
+        const double *r = (const double *)t->data + i * 8;
+        rs_env *e = v->envs[i];
+        e->d->time = r[0];
+        e->init_z = r[1];
+        v->ep_return[i] = r[2];
+        e->energy_acc = r[3];
+        memcpy(e->before, r + 4, sizeof e->before);
+    }
+    sh[1] = v->n_terms;
+    if (rs_st_expect(st, "env.ep_terms", RS_DT_F64, 2, sh, &t)) goto out;
+    memcpy(v->ep_terms, t->data, t->nbytes);
+    int64_t n = N, three = 3, eight = 8, wn = WINDOW, wsh[2] = {WINDOW, RS_MAX_TERMS};
+    if (rs_st_expect(st, "rscale.ret", RS_DT_F64, 1, &n, &t)) goto out;
+    memcpy(p->rscale->ret, t->data, t->nbytes);
+    if (rs_st_expect(st, "rscale.rms", RS_DT_F64, 1, &three, &t)) goto out;
+    {
+        const double *r = t->data;
+        p->rscale->rms.mean = r[0];
+        p->rscale->rms.var = r[1];
+        p->rscale->rms.count = r[2];
+    }
+    if (rs_st_expect(st, "window.ret", RS_DT_F64, 1, &wn, &t)) goto out;
+    memcpy(p->win_ret, t->data, t->nbytes);
+    if (rs_st_expect(st, "window.len", RS_DT_F64, 1, &wn, &t)) goto out;
+    memcpy(p->win_len, t->data, t->nbytes);
+    if (rs_st_expect(st, "window.terms", RS_DT_F64, 2, wsh, &t)) goto out;
+    memcpy(p->win_terms, t->data, t->nbytes);
+    sh[1] = 8;
+    if (rs_st_expect(st, "env.rng_t_len", RS_DT_I64, 2, sh, &t)) goto out;
+    for (int i = 0; i < N; i++) {
+        const int64_t *r = (const int64_t *)t->data + i * 8;
+        rng_unpack(&v->envs[i]->rng, r);
+        v->envs[i]->t = (int)r[6];
+        v->ep_len[i] = (int)r[7];
+    }
+    if (rs_st_expect(st, "trainer.rng_step_update", RS_DT_I64, 1, &eight, &t)) goto out;
+    {
+        const int64_t *r = t->data;
+        rng_unpack(&p->rng, r);
+        p->global_step = r[6];
+        p->update = r[7];
+        p->pol->steps = p->global_step;
+    }
+    if (rs_st_expect(st, "window.counters", RS_DT_I64, 1, &three, &t)) goto out;
+    {
+        const int64_t *r = t->data;
+        p->win_n = (int)r[0];
+        p->win_pos = (int)r[1];
+        v->episodes = r[2];
+    }
+    int64_t so[2] = {N, p->O};
+    if (rs_st_expect(st, "trainer.next_obs", RS_DT_F32, 2, so, &t)) goto out;
+    memcpy(p->next_obs, t->data, t->nbytes);
+    if (rs_st_expect(st, "env.obs", RS_DT_F32, 2, so, &t)) goto out;
+    memcpy(v->obs, t->data, t->nbytes);
+    /* nothing is recomputed: mj_step derives everything from qpos, qvel, act
+     * and the warm start, the next action reads the saved observation, and
+     * the robots' pre-step quantities were restored above */
+    rc = 0;
+out:
+    if (rc) {
+        char msg[1024];
+        snprintf(msg, sizeof msg, "%s", rs_last_error());
+        rs_set_error("cannot resume from '%s': %s", path, msg);
+    }
+    rs_policy_free(q);
+    rs_st_free(st);
+    return rc;
+}

@@ -1,0 +1,104 @@
+/* rs_ppo.h — PPO for continuous control, with the details of the CleanRL /
+ * SB3 MuJoCo setup (REFERENCE.md): GAE, clipped surrogate and value loss,
+ * per-minibatch advantage normalisation, observation normalisation, reward
+ * scaling by the std of the discounted return, linear LR annealing, global
+ * grad-norm clipping, orthogonal init, separate 64-64 tanh actor and critic.
+ *
+ * Data flow per update: rollout (n_envs x n_steps, envs on the thread pool,
+ * one batched policy forward per step) -> GAE -> epochs x minibatches of
+ * forward/backward through actor and critic -> one reduction point
+ * (rs_ppo_reduce_grads: a no-op on one process, MPI_Allreduce when scaled out)
+ * -> grad clip -> Adam. */
+#ifndef RS_PPO_H
+#define RS_PPO_H
+
+#include <stdio.h>
+
+#include "rs_policy.h"
+#include "rs_vecenv.h"
+
+typedef struct rs_ppo_config {
+    char env[32];
+    char reward[512];
+    char model[512];      /* "" = the embedded MJCF */
+    long total_steps;
+    long seed;
+    int n_envs;           /* parallel envs; batch = n_envs * n_steps */
+    int n_steps;          /* steps per env per rollout */
+    int epochs;
+    int minibatch;        /* minibatch size */
+    double lr;
+    int anneal_lr;
+    double adam_eps;
+    double gamma, gae_lambda, clip, vf_coef, ent_coef, max_grad_norm;
+    int clip_vloss, norm_adv, norm_obs, norm_reward;
+    double obs_clip, reward_clip;
+    double target_kl;     /* <= 0: off */
+    double log_std_init;
+    char arch[64];        /* actor and critic hidden sizes, e.g. "64,64" */
+    char activation[16];
+    int threads;          /* env threads; 0 = all cores */
+    int save_every;       /* updates between checkpoints (0: only at the end) */
+    char init[512];       /* shared initialisation: run dir or checkpoint */
+    int freeze_obs_norm;  /* -1: auto (frozen when init is given) */
+} rs_ppo_config;
+
+void rs_ppo_config_default(rs_ppo_config *c);
+/* apply a JSON object of config keys (unknown keys and wrong types are
+ * errors naming the key path, prefixed with `where`) */
+int rs_ppo_config_from_json(rs_ppo_config *c, const void *cjson_obj, const char *where);
+/* set one key from text ("lr", "3e-4"); -1 + error when unknown or bad */
+int rs_ppo_config_set(rs_ppo_config *c, const char *key, const char *value);
+/* the whole config as a JSON text (caller frees) */
+char *rs_ppo_config_to_json(const rs_ppo_config *c);
+/* one line per key for --help */
+void rs_ppo_config_help(FILE *f);
+int rs_ppo_config_check(const rs_ppo_config *c);
+
+typedef struct rs_ppo_stats {
+    long update, num_updates, global_step;
+    double lr, pg_loss, v_loss, entropy, approx_kl, clipfrac, explained_var, grad_norm;
+    double rollout_s, update_s;
+    int episodes;          /* episodes finished during this rollout */
+    double ep_return, ep_length; /* mean over the recent window (NaN if none yet) */
+    double ep_terms[RS_MAX_TERMS];
+    int window;            /* episodes in the recent window */
+    int nonfinite;         /* 1 if a NaN/inf loss or gradient stopped the update */
+} rs_ppo_stats;
+
+typedef struct rs_ppo rs_ppo;
+
+rs_ppo *rs_ppo_new(const rs_ppo_config *c);
+void rs_ppo_free(rs_ppo *p);
+const rs_ppo_config *rs_ppo_cfg(const rs_ppo *p);
+rs_policy *rs_ppo_policy(rs_ppo *p);
+const rs_vecenv *rs_ppo_vecenv(const rs_ppo *p);
+long rs_ppo_global_step(const rs_ppo *p);
+long rs_ppo_num_updates(const rs_ppo *p);
+long rs_ppo_update_index(const rs_ppo *p);
+
+/* start from a pretrained run: a run dir, train.safetensors (policy + value)
+ * or policy.safetensors (policy only) */
+int rs_ppo_load_init(rs_ppo *p, const char *path);
+/* one rollout + update; -1 on error (message set) */
+int rs_ppo_iterate(rs_ppo *p, rs_ppo_stats *st);
+/* full training state: save at any update boundary, load to resume bit-exactly */
+int rs_ppo_save_train(const rs_ppo *p, const char *path);
+int rs_ppo_load_train(rs_ppo *p, const char *path);
+
+/* ---- pieces exposed for tests ---- */
+/* GAE over T steps x N envs; rewards already include truncation bootstraps;
+ * done[t*N+i] = the episode ended at step t; last_value[N] = V(obs after T) */
+void rs_gae(const float *rewards, const float *values, const unsigned char *done,
+            const float *last_value, int T, int N, float gamma, float lam, float *adv, float *ret);
+/* the PPO loss of one minibatch and its gradient w.r.t. the actor's mean
+ * output (dmu, M x A), log_std (dlogstd, A, accumulated) and the value (dv, M) */
+typedef struct rs_ppo_loss {
+    double pg_loss, v_loss, entropy, approx_kl, clipfrac, total;
+} rs_ppo_loss;
+void rs_ppo_loss_grad(const float *mu, const float *log_std, const float *v_new, const float *act,
+                      const float *logp_old, const float *adv, const float *ret,
+                      const float *v_old, int M, int A, float clip, float vf_coef, float ent_coef,
+                      int clip_vloss, rs_ppo_loss *out, float *dmu, float *dlogstd, float *dv);
+
+#endif

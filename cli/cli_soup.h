@@ -1,0 +1,29 @@
+/* cli_soup.h — the soup-side subcommands: mixing checkpoints, scoring fronts,
+ * picking a trade-off. Registered in main.c's command table. */
+#ifndef RS_CLI_SOUP_H
+#define RS_CLI_SOUP_H
+
+#include <cjson/cJSON.h>
+
+#include "rs_frontfile.h"
+
+int cmd_soup(int argc, char **argv);   /* rsoup soup A B [C ...] --lambda L --out FILE */
+int cmd_pareto(int argc, char **argv); /* rsoup pareto FILE: non-dominated set, HV, EUM */
+int cmd_select(int argc, char **argv); /* rsoup select FILE --weights w: best row */
+
+/* ---- helpers shared by pareto and select (cmd_pareto.c) ---- */
+
+/* Load a front or plain CSV; prints the error ("rsoup CMD: ...") and returns
+ * NULL on failure, warns on stderr about a dropped partial last row. */
+rs_front *rs_cli_front_load(const char *cmd, const char *path, int *truncated_tail);
+/* Parse "x,y,z" into the caller's out[max]; returns the count (which may
+ * exceed max: nothing past max is stored), or -1 when a value is not a finite
+ * number (*bad gets the offending text's offset). */
+int rs_cli_numbers(const char *text, double *out, int max, int *bad);
+/* "a, b, c" into buf */
+const char *rs_cli_join(char *buf, size_t cap, char *const *names, int n);
+/* a number, or null when it is not finite (JSON has no NaN) */
+cJSON *rs_cli_json_num(double v);
+cJSON *rs_cli_json_nums(const double *v, int n);
+
+#endif

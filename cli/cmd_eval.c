@@ -1,0 +1,219 @@
+/* cmd_eval.c — `rsoup eval` (per-term returns of a policy) and `rsoup act`
+ * (a policy's actions for observations given as CSV). */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "rs_eval.h"
+
+int cmd_eval(int argc, char **argv) {
+    static const rs_cmd_info info = {
+        "eval", "rsoup eval POLICY [--episodes K] [--reward SPEC]... [--seed S] [--json]",
+        "Run K episodes of POLICY (a policy.safetensors or a run directory) with\n"
+        "deterministic (mean) actions, in parallel, and report every reward term's\n"
+        "return (mean and std), the episode lengths, and the return of each reward\n"
+        "given with --reward (repeatable, or ';'-separated; default: the reward the\n"
+        "policy was trained on and the env's default).",
+        "example: rsoup eval runs/hopper --episodes 20 --reward risky --reward cautious"};
+    rs_opt opts[] = {
+        {"episodes", "K", "episodes", "10", NULL, 0},
+        {"reward", "SPEC", "reward(s) to score, ';'-separated", NULL, NULL, 0},
+        {"seed", "S", "evaluation seed (episode i uses stream i)", "1000", NULL, 0},
+        {"threads", "T", "threads (0: all cores)", "0", NULL, 0},
+        {"model", "FILE", "MJCF variant of the robot", NULL, NULL, 0},
+        {"stochastic", NULL, "sample actions instead of the mean", NULL, NULL, 0},
+        {"json", NULL, "print one JSON object on stdout", NULL, NULL, 0},
+    };
+    const int no = (int)(sizeof opts / sizeof opts[0]);
+    /* --reward may repeat: gather its values before the generic parser */
+    char rewards[2048] = "";
+    char *args[256];
+    int nargs = 0;
+    for (int i = 0; i < argc && nargs < 256; i++) {
+        if (!strcmp(argv[i], "--reward") && i + 1 < argc) {
+            size_t n = strlen(rewards);
+            snprintf(rewards + n, sizeof rewards - n, "%s%s", n ? ";" : "", argv[++i]);
+            continue;
+        }
+        args[nargs++] = argv[i];
+    }
+    const char *pos[1];
+    int np = 0;
+    int rc = rs_cli_parse(&info, opts, no, nargs, args, pos, &np, 1);
+    if (rc) return rc < 0 ? 2 : 0;
+    if (np != 1) {
+        fprintf(stderr, "rsoup eval: give one POLICY (see --help)\n");
+        return 2;
+    }
+    long episodes, seed, threads;
+    if (rs_opt_long(opts, no, "episodes", 1, 100000, &episodes) ||
+        rs_opt_long(opts, no, "seed", 0, 1L << 62, &seed) ||
+        rs_opt_long(opts, no, "threads", 0, 1024, &threads))
+        return 2;
+    char path[1100];
+    snprintf(path, sizeof path, "%s", pos[0]);
+    size_t L = strlen(path);
+    if (L < 12 || strcmp(path + L - 12, ".safetensors"))
+        snprintf(path, sizeof path, "%s/policy.safetensors", pos[0]);
+    rs_policy *p = rs_policy_load(path);
+    if (!p) return rs_cli_fail(NULL);
+    const rs_env_spec *s = rs_policy_env(p);
+    if (!s) {
+        rs_policy_free(p);
+        return rs_cli_fail(path);
+    }
+    /* rewards to report */
+    char specs[16][512];
+    int nr = 0;
+    if (rewards[0]) {
+        char *save = NULL;
+        for (char *t = strtok_r(rewards, ";", &save); t && nr < 16; t = strtok_r(NULL, ";", &save))
+            snprintf(specs[nr++], sizeof specs[0], "%s", t);
+    } else {
+        if (p->reward[0]) snprintf(specs[nr++], sizeof specs[0], "%s", p->reward);
+        if (!p->reward[0] || strcmp(p->reward, "default")) snprintf(specs[nr++], sizeof specs[0], "default");
+    }
+    double W[16][RS_MAX_TERMS];
+    for (int r = 0; r < nr; r++)
+        if (rs_cli_reward(s, specs[r], W[r]) != 0) {
+            rs_policy_free(p);
+            return rs_cli_fail(NULL);
+        }
+    const char *model_path = rs_opt_str(opts, no, "model");
+    mjModel *model = rs_model_load(s, model_path);
+    rs_pool *pool = model ? rs_pool_new((int)threads) : NULL;
+    rs_eval_result res;
+    if (!pool || rs_eval_policy(p, s, model, (int)episodes, (uint64_t)seed,
+                                !rs_opt_flag(opts, no, "stochastic"), pool, &res) != 0) {
+        rs_pool_free(pool);
+        if (model) mj_deleteModel(model);
+        rs_policy_free(p);
+        return rs_cli_fail("eval");
+    }
+    double lm = 0, ls = 0;
+    for (int i = 0; i < res.episodes; i++) lm += res.length[i];
+    lm /= res.episodes;
+    for (int i = 0; i < res.episodes; i++) ls += (res.length[i] - lm) * (res.length[i] - lm);
+    ls = sqrt(ls / res.episodes);
+    if (rs_opt_flag(opts, no, "json")) {
+        cJSON *o = cJSON_CreateObject();
+        cJSON_AddStringToObject(o, "policy", path);
+        cJSON_AddStringToObject(o, "env", s->name);
+        cJSON_AddNumberToObject(o, "episodes", res.episodes);
+        cJSON_AddNumberToObject(o, "seed", (double)seed);
+        cJSON_AddNumberToObject(o, "length_mean", lm);
+        cJSON_AddNumberToObject(o, "length_std", ls);
+        cJSON *t = cJSON_AddObjectToObject(o, "terms");
+        for (int k = 0; k < s->n_terms; k++) {
+            double m, sd;
+            rs_eval_term_stats(&res, k, &m, &sd);
+            cJSON *x = cJSON_AddObjectToObject(t, s->terms[k]);
+            cJSON_AddNumberToObject(x, "mean", m);
+            cJSON_AddNumberToObject(x, "std", sd);
+        }
+        cJSON *ra = cJSON_AddArrayToObject(o, "rewards");
+        for (int r = 0; r < nr; r++) {
+            double m, sd;
+            rs_eval_reward_stats(&res, W[r], &m, &sd);
+            cJSON *x = cJSON_CreateObject();
+            cJSON_AddStringToObject(x, "reward", specs[r]);
+            cJSON_AddNumberToObject(x, "mean", m);
+            cJSON_AddNumberToObject(x, "std", sd);
+            cJSON_AddItemToArray(ra, x);
+        }
+        cJSON_AddNumberToObject(o, "env_steps_per_s", res.steps / (res.seconds > 0 ? res.seconds : 1e-9));
+        rs_json_print(o);
+    } else {
+        printf("%s on %s: %d episodes (seed %ld), length %.1f ± %.1f\n", path, s->name,
+               res.episodes, seed, lm, ls);
+        printf("\n  %-14s %12s %10s\n", "term", "return", "std");
+        for (int k = 0; k < s->n_terms; k++) {
+            double m, sd;
+            rs_eval_term_stats(&res, k, &m, &sd);
+            printf("  %-14s %12.2f %10.2f\n", s->terms[k], m, sd);
+        }
+        printf("\n  %-40s %12s %10s\n", "reward", "return", "std");
+        for (int r = 0; r < nr; r++) {
+            double m, sd;
+            rs_eval_reward_stats(&res, W[r], &m, &sd);
+            printf("  %-40s %12.2f %10.2f\n", specs[r], m, sd);
+        }
+        printf("\n  %.0f env steps/s\n", res.steps / (res.seconds > 0 ? res.seconds : 1e-9));
+    }
+    rs_eval_result_free(&res);
+    rs_pool_free(pool);
+    mj_deleteModel(model);
+    rs_policy_free(p);
+    return 0;
+}
+
+int cmd_act(int argc, char **argv) {
+    static const rs_cmd_info info = {
+        "act", "rsoup act POLICY [--obs FILE|-]",
+        "Read raw (unnormalised) observations, one comma-separated row of obs_dim\n"
+        "numbers per line, and print the policy's deterministic action for each row\n"
+        "(comma-separated, clipped to the action bounds). Lines starting with '#'\n"
+        "are skipped.",
+        "example: echo 1.25,0,0,0,0,0,0,0,0,0,0 | rsoup act runs/hopper/policy.safetensors"};
+    rs_opt opts[] = {{"obs", "FILE", "observations, '-' for stdin", "-", NULL, 0}};
+    const int no = (int)(sizeof opts / sizeof opts[0]);
+    const char *pos[1];
+    int np = 0;
+    int rc = rs_cli_parse(&info, opts, no, argc, argv, pos, &np, 1);
+    if (rc) return rc < 0 ? 2 : 0;
+    if (np != 1) {
+        fprintf(stderr, "rsoup act: give one POLICY (see --help)\n");
+        return 2;
+    }
+    rs_policy *p = rs_policy_load(pos[0]);
+    if (!p) return rs_cli_fail(NULL);
+    const char *in = rs_opt_str(opts, no, "obs");
+    FILE *f = strcmp(in, "-") ? fopen(in, "r") : stdin;
+    if (!f) {
+        rs_policy_free(p);
+        fprintf(stderr, "rsoup act: cannot open '%s'\n", in);
+        return 1;
+    }
+    rs_mlp_ws *ws = rs_mlp_ws_new(p->pi, 1);
+    float *obs = malloc(sizeof(float) * p->obs_dim), *nb = malloc(sizeof(float) * p->obs_dim);
+    float *act = malloc(sizeof(float) * p->act_dim);
+    char *line = NULL;
+    size_t cap = 0;
+    long lineno = 0;
+    rc = 0;
+    while (getline(&line, &cap, f) > 0) {
+        lineno++;
+        char *s = line;
+        while (*s == ' ' || *s == '\t') s++;
+        if (*s == '#' || *s == '\n' || *s == 0) continue;
+        int k = 0;
+        while (k < p->obs_dim) {
+            char *end;
+            double v = strtod(s, &end);
+            if (end == s || !isfinite(v)) break;
+            obs[k++] = (float)v;
+            s = end;
+            while (*s == ' ' || *s == '\t') s++;
+            if (*s == ',') s++;
+        }
+        while (*s == ' ' || *s == '\t' || *s == '\r' || *s == '\n') s++;
+        if (k != p->obs_dim || *s) {
+            fprintf(stderr, "rsoup act: line %ld: expected %d finite numbers (the %s observation)\n",
+                    lineno, p->obs_dim, p->env);
+            rc = 1;
+            break;
+        }
+        rs_policy_act_det(p, ws, obs, 1, nb, act);
+        for (int j = 0; j < p->act_dim; j++) printf("%s%.9g", j ? "," : "", (double)act[j]);
+        printf("\n");
+    }
+    free(line);
+    if (f != stdin) fclose(f);
+    free(obs);
+    free(nb);
+    free(act);
+    rs_mlp_ws_free(ws);
+    rs_policy_free(p);
+    return rc;
+}

@@ -1,0 +1,360 @@
+/* cmd_pareto.c — `rsoup pareto`: Pareto metrics of a front CSV (or a plain
+ * CSV of objective vectors): the non-dominated set, hypervolume against a
+ * recorded reference point, expected utility over uniform weights, sparsity. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "cli_soup.h"
+#include "rs_lattice.h"
+#include "rs_pareto.h"
+
+/* ---- helpers shared with cmd_select.c ---- */
+
+rs_front *rs_cli_front_load(const char *cmd, const char *path, int *truncated_tail) {
+    int trunc = 0;
+    rs_front *f = rs_front_load(path, &trunc);
+    if (!f) {
+        fprintf(stderr, "rsoup %s: %s\n", cmd, rs_last_error());
+        return NULL;
+    }
+    if (trunc)
+        fprintf(stderr,
+                "rsoup %s: warning: '%s': ignored an incomplete last row (line %d; the run that "
+                "wrote it was interrupted?)\n",
+                cmd, path, f->tail_line);
+    if (truncated_tail) *truncated_tail = trunc;
+    return f;
+}
+
+int rs_cli_numbers(const char *text, double *out, int max, int *bad) {
+    int n = 0;
+    const char *p = text;
+    for (;;) {
+        char *end;
+        double v = strtod(p, &end);
+        while (*end == ' ') end++;
+        if (end == p || (*end && *end != ',') || !isfinite(v)) {
+            if (bad) *bad = (int)(p - text);
+            return -1;
+        }
+        if (n < max) out[n] = v;
+        n++;
+        if (!*end) break;
+        p = end + 1;
+    }
+    return n;
+}
+
+const char *rs_cli_join(char *buf, size_t cap, char *const *names, int n) {
+    buf[0] = 0;
+    for (int i = 0; i < n; i++) {
+        size_t k = strlen(buf);
+        snprintf(buf + k, cap - k, "%s%s", i ? ", " : "", names[i]);
+    }
+    return buf;
+}
+
+cJSON *rs_cli_json_num(double v) { return isfinite(v) ? cJSON_CreateNumber(v) : cJSON_CreateNull(); }
+
+cJSON *rs_cli_json_nums(const double *v, int n) {
+    cJSON *a = cJSON_CreateArray();
+    for (int i = 0; i < n; i++) cJSON_AddItemToArray(a, rs_cli_json_num(v[i]));
+    return a;
+}
+
+/* ---- metrics of one block of rows ---- */
+
+typedef struct {
+    int n, *rows; /* indices into the front */
+    double *pts;  /* n x d */
+    int *mask, cardinality;
+    double hv, eum, sparsity;
+    int below_ref; /* points not strictly better than ref everywhere */
+} block;
+
+static int score(const rs_front *f, block *b, const double *ref, int k) {
+    int d = f->n_obj;
+    b->mask = rs_calloc((size_t)b->n + 1, sizeof *b->mask);
+    if (!b->mask) return -1;
+    b->cardinality = rs_pareto_nondominated(b->pts, b->n, d, b->mask);
+    b->hv = rs_hv(b->pts, b->n, d, ref);
+    b->eum = rs_eum_uniform(b->pts, b->n, d, k);
+    b->sparsity = rs_sparsity(b->pts, b->n, d);
+    if (b->cardinality < 0 || b->hv < 0 || isnan(b->eum) || b->sparsity < 0) return -1;
+    for (int i = 0; i < b->n; i++)
+        for (int j = 0; j < d; j++)
+            if (!(b->pts[(size_t)i * d + j] > ref[j])) {
+                b->below_ref++;
+                break;
+            }
+    return 0;
+}
+
+/* every value of the block finite; else an error naming the row */
+static int check_finite(const char *path, const rs_front *f, const block *b) {
+    for (int i = 0; i < b->n; i++)
+        for (int j = 0; j < f->n_obj; j++) {
+            double v = b->pts[(size_t)i * f->n_obj + j];
+            if (!isfinite(v)) {
+                int r = b->rows[i];
+                fprintf(stderr, "rsoup pareto: '%s': %s row '%s': objective '%s' is %g (the "
+                                "metrics need finite values)\n",
+                        path, rs_front_kind_name(f->kind[r]), f->label[r], f->obj_names[j], v);
+                return -1;
+            }
+        }
+    return 0;
+}
+
+static void print_block(const rs_front *f, const block *b, const char *indent) {
+    int d = f->n_obj;
+    printf("%snon-dominated: %d of %d\n", indent, b->cardinality, b->n);
+    printf("%s  %-8s %-20s", indent, "kind", "label");
+    for (int j = 0; j < d; j++) printf(" %12.12s", f->obj_names[j]);
+    printf("\n");
+    for (int i = 0; i < b->n; i++) {
+        if (!b->mask[i]) continue;
+        int r = b->rows[i];
+        printf("%s  %-8s %-20s", indent, rs_front_kind_name(f->kind[r]), f->label[r]);
+        for (int j = 0; j < d; j++) printf(" %12.6g", b->pts[(size_t)i * d + j]);
+        printf("\n");
+    }
+}
+
+/* add the block's fields to o; returns o */
+static cJSON *block_json(cJSON *o, const rs_front *f, const block *b, int k) {
+    int d = f->n_obj;
+    cJSON_AddNumberToObject(o, "n_points", b->n);
+    cJSON *nd = cJSON_AddArrayToObject(o, "nondominated");
+    for (int i = 0; i < b->n; i++) {
+        if (!b->mask[i]) continue;
+        int r = b->rows[i];
+        cJSON *p = cJSON_CreateObject();
+        cJSON_AddStringToObject(p, "kind", rs_front_kind_name(f->kind[r]));
+        cJSON_AddStringToObject(p, "label", f->label[r]);
+        if (!f->plain)
+            cJSON_AddItemToObject(p, "lambda", rs_cli_json_nums(f->lambda + (size_t)r * f->n_experts,
+                                                                f->n_experts));
+        cJSON_AddItemToObject(p, "values", rs_cli_json_nums(b->pts + (size_t)i * d, d));
+        cJSON_AddItemToArray(nd, p);
+    }
+    cJSON_AddNumberToObject(o, "hypervolume", b->hv);
+    cJSON_AddNumberToObject(o, "eum", b->eum);
+    cJSON_AddNumberToObject(o, "eum_k", k);
+    cJSON_AddNumberToObject(o, "eum_n_weights", rs_lattice_count(d, k));
+    cJSON_AddNumberToObject(o, "sparsity", b->sparsity);
+    cJSON_AddNumberToObject(o, "cardinality", b->cardinality);
+    cJSON_AddNumberToObject(o, "points_not_above_ref", b->below_ref);
+    return o;
+}
+
+static void kinds_text(char *buf, size_t cap, unsigned mask) {
+    buf[0] = 0;
+    for (int k = 0; k < RS_KIND_COUNT; k++)
+        if (mask & RS_KIND_BIT(k)) {
+            size_t n = strlen(buf);
+            snprintf(buf + n, cap - n, "%s%s", n ? "," : "", rs_front_kind_name((rs_front_kind)k));
+        }
+}
+
+/* "21 soup, 2 expert" for the rows of the mask */
+static void counts_text(char *buf, size_t cap, const rs_front *f, unsigned mask) {
+    buf[0] = 0;
+    for (int k = 0; k < RS_KIND_COUNT; k++) {
+        if (!(mask & RS_KIND_BIT(k))) continue;
+        int c = rs_front_select(f, RS_KIND_BIT(k), NULL);
+        if (!c) continue;
+        size_t n = strlen(buf);
+        snprintf(buf + n, cap - n, "%s%d %s", n ? ", " : "", c,
+                 rs_front_kind_name((rs_front_kind)k));
+    }
+    if (!buf[0]) snprintf(buf, cap, "none");
+}
+
+static void block_free(block *b) {
+    free(b->rows);
+    free(b->pts);
+    free(b->mask);
+}
+
+int cmd_pareto(int argc, char **argv) {
+    static const rs_cmd_info info = {
+        "pareto", "rsoup pareto FILE [--ref x,y,...] [--kinds soup,expert] [--json]",
+        "Score a front: the non-dominated set, the hypervolume above a reference\n"
+        "point (always printed, with how it was chosen), the expected utility (EUM)\n"
+        "over the uniform simplex lattice of weights, sparsity and cardinality.\n"
+        "FILE is a front CSV from 'rsoup front' (objectives are its obj: columns;\n"
+        "baseline rows are scored in a block of their own, with the same reference\n"
+        "point) or a plain CSV of objective vectors, larger is better (a header of\n"
+        "names, then one point per row; --kinds does not apply).",
+        "The default reference point is computed from the points scored (baselines\n"
+        "included), so it moves with the front: to compare fronts, pass one --ref.\n"
+        "example: rsoup pareto runs/hopper/front.csv --ref 0,0"};
+    rs_opt opts[] = {
+        {"ref", "x,y,...", "hypervolume reference point, one value per objective", NULL, NULL, 0},
+        {"kinds", "K,...", "row kinds scored together (soup, expert, baseline, init)",
+         "soup,expert", NULL, 0},
+        {"margin", "F", "default ref: componentwise min minus F times the range", "0.05", NULL, 0},
+        {"weights-k", "K", "EUM lattice resolution (default 100 for 2 objectives, 20 for 3+)",
+         NULL, NULL, 0},
+        {"json", NULL, "print one JSON object on stdout", NULL, NULL, 0},
+    };
+    const int no = (int)(sizeof opts / sizeof opts[0]);
+    const char *pos[1];
+    int npos = 0;
+    int rc = rs_cli_parse(&info, opts, no, argc, argv, pos, &npos, 1);
+    if (rc) return rc < 0 ? 2 : 0;
+    if (npos != 1) {
+        fprintf(stderr, "rsoup pareto: which front? (usage: %s)\n", info.usage);
+        return 2;
+    }
+    const char *path = pos[0];
+    unsigned mask;
+    if (rs_front_kinds_parse(rs_opt_str(opts, no, "kinds"), &mask) < 0) {
+        fprintf(stderr, "rsoup pareto: --%s\n", rs_last_error());
+        return 2;
+    }
+    double margin;
+    if (rs_opt_double(opts, no, "margin", &margin) < 0) return 2;
+    if (margin < 0) {
+        fprintf(stderr, "rsoup pareto: --margin must be >= 0, got %g\n", margin);
+        return 2;
+    }
+    long k = 0;
+    if (rs_opt_flag(opts, no, "weights-k") &&
+        rs_opt_long(opts, no, "weights-k", 1, 100000, &k) < 0)
+        return 2;
+    int json = rs_opt_flag(opts, no, "json");
+
+    int trunc = 0;
+    rs_front *f = rs_cli_front_load("pareto", path, &trunc);
+    if (!f) return 1;
+    int d = f->n_obj, status = 1;
+    double *ref = NULL;
+    block main_b, base_b;
+    memset(&main_b, 0, sizeof main_b);
+    memset(&base_b, 0, sizeof base_b);
+    char names[1024], kt[128], ct[256];
+    rs_cli_join(names, sizeof names, f->obj_names, d);
+    if (f->plain) mask = RS_KIND_BIT(RS_KIND_POINT);
+    unsigned base_mask =
+        (mask & RS_KIND_BIT(RS_KIND_BASELINE)) ? 0 : RS_KIND_BIT(RS_KIND_BASELINE);
+    kinds_text(kt, sizeof kt, mask);
+    if (d < 1) {
+        fprintf(stderr, "rsoup pareto: '%s' has no objectives (obj:<name> columns)\n", path);
+        goto done;
+    }
+    if (!k) k = d == 2 ? 100 : d >= 3 ? 20 : 1;
+
+    /* the two blocks */
+    main_b.rows = rs_calloc((size_t)f->n + 1, sizeof *main_b.rows);
+    base_b.rows = rs_calloc((size_t)f->n + 1, sizeof *base_b.rows);
+    ref = rs_calloc((size_t)d, sizeof *ref);
+    if (!main_b.rows || !base_b.rows || !ref) goto fail;
+    main_b.pts = rs_front_obj_new(f, mask, &main_b.n, main_b.rows);
+    base_b.pts = rs_front_obj_new(f, base_mask, &base_b.n, base_b.rows);
+    if (!main_b.pts || !base_b.pts) goto fail;
+    if (main_b.n < 1) {
+        counts_text(ct, sizeof ct, f, RS_KINDS_ALL);
+        fprintf(stderr, "rsoup pareto: '%s' has no rows of kind %s (it has: %s)\n", path, kt, ct);
+        goto done;
+    }
+    if (check_finite(path, f, &main_b) < 0 || check_finite(path, f, &base_b) < 0) goto done;
+
+    /* the reference point: given, or from every point scored */
+    const char *ref_text = rs_opt_str(opts, no, "ref");
+    char ref_source[160];
+    if (ref_text) {
+        int bad = 0;
+        int got = rs_cli_numbers(ref_text, ref, d, &bad);
+        if (got < 0) {
+            fprintf(stderr, "rsoup pareto: --ref '%s': '%s' is not a finite number\n", ref_text,
+                    ref_text + bad);
+            status = 2;
+            goto done;
+        }
+        if (got != d) {
+            fprintf(stderr,
+                    "rsoup pareto: --ref '%s' has %d value%s but '%s' has %d objective%s (%s)\n",
+                    ref_text, got, got == 1 ? "" : "s", path, d, d == 1 ? "" : "s", names);
+            status = 2;
+            goto done;
+        }
+        snprintf(ref_source, sizeof ref_source, "given");
+    } else {
+        size_t nall = (size_t)(main_b.n + base_b.n);
+        double *all = rs_calloc(nall * (size_t)d, sizeof *all);
+        if (!all) goto fail;
+        memcpy(all, main_b.pts, (size_t)main_b.n * d * sizeof *all);
+        memcpy(all + (size_t)main_b.n * d, base_b.pts, (size_t)base_b.n * d * sizeof *all);
+        int rrc = rs_pareto_default_ref(all, (int)nall, d, margin, ref);
+        free(all);
+        if (rrc < 0) goto fail;
+        snprintf(ref_source, sizeof ref_source,
+                 "default: componentwise min minus %g%% of the range", margin * 100);
+    }
+    if (score(f, &main_b, ref, (int)k) < 0) goto fail;
+    if (base_b.n && score(f, &base_b, ref, (int)k) < 0) goto fail;
+    if (main_b.below_ref + base_b.below_ref)
+        fprintf(stderr,
+                "rsoup pareto: note: %d point%s not above the reference point in every objective "
+                "and add%s no hypervolume\n",
+                main_b.below_ref + base_b.below_ref,
+                main_b.below_ref + base_b.below_ref == 1 ? " is" : "s are",
+                main_b.below_ref + base_b.below_ref == 1 ? "s" : "");
+
+    if (json) {
+        cJSON *root = cJSON_CreateObject();
+        cJSON_AddStringToObject(root, "file", path);
+        cJSON_AddStringToObject(root, "format", f->plain ? "plain" : "front");
+        cJSON_AddItemToObject(root, "objectives",
+                              cJSON_CreateStringArray((const char *const *)f->obj_names, d));
+        cJSON *ka = cJSON_AddArrayToObject(root, "kinds");
+        for (int j = 0; j < RS_KIND_COUNT; j++)
+            if (mask & RS_KIND_BIT(j))
+                cJSON_AddItemToArray(ka, cJSON_CreateString(rs_front_kind_name((rs_front_kind)j)));
+        cJSON_AddBoolToObject(root, "truncated_tail", trunc);
+        cJSON_AddItemToObject(root, "ref", rs_cli_json_nums(ref, d));
+        cJSON_AddStringToObject(root, "ref_source", ref_source);
+        if (!ref_text) cJSON_AddNumberToObject(root, "ref_margin", margin);
+        block_json(root, f, &main_b, (int)k);
+        if (base_b.n)
+            cJSON_AddItemToObject(root, "baseline",
+                                  block_json(cJSON_CreateObject(), f, &base_b, (int)k));
+        rs_json_print(root);
+    } else {
+        counts_text(ct, sizeof ct, f, mask);
+        printf("%s: %d point%s (%s); %d objective%s: %s\n", path, main_b.n,
+               main_b.n == 1 ? "" : "s", ct, d, d == 1 ? "" : "s", names);
+        print_block(f, &main_b, "");
+        printf("hypervolume: %.10g\n", main_b.hv);
+        printf("  reference point: (");
+        for (int j = 0; j < d; j++) printf("%s%.10g", j ? ", " : "", ref[j]);
+        printf(") — %s%s\n", ref_source,
+               ref_text ? "" : base_b.n ? " of all points scored, baselines included" : "");
+        printf("EUM: %.10g (K = %ld: %d uniform weight vectors)\n", main_b.eum, k,
+               rs_lattice_count(d, (int)k));
+        printf("sparsity: %.10g\n", main_b.sparsity);
+        printf("cardinality: %d\n", main_b.cardinality);
+        if (base_b.n) {
+            printf("\nbaseline rows (%d), scored separately with the same reference point and "
+                   "weights:\n",
+                   base_b.n);
+            print_block(f, &base_b, "  ");
+            printf("  hypervolume: %.10g\n  EUM: %.10g\n  sparsity: %.10g\n  cardinality: %d\n",
+                   base_b.hv, base_b.eum, base_b.sparsity, base_b.cardinality);
+        }
+    }
+    status = 0;
+    goto done;
+fail:
+    fprintf(stderr, "rsoup pareto: %s\n", rs_last_error());
+done:
+    block_free(&main_b);
+    block_free(&base_b);
+    free(ref);
+    rs_front_free(f);
+    return status;
+}

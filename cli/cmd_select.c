@@ -1,0 +1,276 @@
+/* cmd_select.c — `rsoup select`: after training, pick the soup that best fits
+ * a user's preference — the row of a front maximising a weighted sum of its
+ * objectives (or of its raw term returns). */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "cli_soup.h"
+
+/* "forward=1,ctrl=-0.1" over the front's term names into w[n_terms] (zeros
+ * elsewhere); a bare name means weight 1. -1 and a message on error. */
+static int parse_term_spec(const rs_front *f, const char *path, const char *spec, double *w) {
+    char valid[1024];
+    rs_cli_join(valid, sizeof valid, f->term_names, f->n_terms);
+    char *copy = rs_strdup(spec);
+    int *seen = rs_calloc((size_t)f->n_terms + 1, sizeof *seen);
+    int rc = -1;
+    if (!copy || !seen) goto done;
+    for (int j = 0; j < f->n_terms; j++) w[j] = 0;
+    for (char *save = NULL, *item = strtok_r(copy, ",", &save); item;
+         item = strtok_r(NULL, ",", &save)) {
+        while (*item == ' ') item++;
+        char *eq = strchr(item, '=');
+        double v = 1.0;
+        if (eq) {
+            *eq = 0;
+            char *end;
+            v = strtod(eq + 1, &end);
+            while (*end == ' ') end++;
+            if (end == eq + 1 || *end || !isfinite(v)) {
+                fprintf(stderr, "rsoup select: --reward '%s': weight '%s' of term '%s' is not a "
+                                "number\n",
+                        spec, eq + 1, item);
+                goto done;
+            }
+        }
+        char *e = item + strlen(item);
+        while (e > item && e[-1] == ' ') *--e = 0;
+        int j = rs_front_term_index(f, item);
+        if (j < 0) {
+            fprintf(stderr, "rsoup select: --reward '%s': unknown term '%s' (valid terms in '%s': "
+                            "%s)\n",
+                    spec, item, path, valid);
+            goto done;
+        }
+        if (seen[j]++) {
+            fprintf(stderr, "rsoup select: --reward '%s': term '%s' is given twice\n", spec, item);
+            goto done;
+        }
+        w[j] = v;
+    }
+    rc = 0;
+done:
+    free(copy);
+    free(seen);
+    return rc;
+}
+
+static double utility(const double *w, const double *x, int n) {
+    double u = 0;
+    for (int j = 0; j < n; j++) u += w[j] * x[j];
+    return u;
+}
+
+/* best row of the mask by utility; ties go to the first. -1 if none finite */
+static int best_row(const rs_front *f, unsigned mask, const double *w, int by_terms, double *u_out,
+                    int *n_cand, int *n_skipped) {
+    int best = -1, nc = 0, ns = 0;
+    double bu = -INFINITY;
+    for (int i = 0; i < f->n; i++) {
+        if (!(mask & RS_KIND_BIT(f->kind[i]))) continue;
+        nc++;
+        double u = by_terms ? utility(w, f->term + (size_t)i * f->n_terms, f->n_terms)
+                            : utility(w, f->obj + (size_t)i * f->n_obj, f->n_obj);
+        if (!isfinite(u)) {
+            ns++;
+            continue;
+        }
+        if (best < 0 || u > bu) best = i, bu = u;
+    }
+    if (u_out) *u_out = bu;
+    if (n_cand) *n_cand = nc;
+    if (n_skipped) *n_skipped = ns;
+    return best;
+}
+
+int cmd_select(int argc, char **argv) {
+    static const rs_cmd_info info = {
+        "select", "rsoup select FILE (--weights w1,w2,... | --reward SPEC) [--kinds soup] [--json]",
+        "Pick the row of a front (a CSV from 'rsoup front', or a plain CSV) that\n"
+        "maximises a utility: with --weights, sum_i w_i * obj_i over the objectives\n"
+        "in file order (weights need not sum to 1, and may be negative); with\n"
+        "--reward, sum_t w_t * term_t over the raw reward terms recorded in the\n"
+        "term:<t> columns, so a reward nobody trained for is scored without new\n"
+        "rollouts. Prints the row's lambda, label, expected returns and utility.",
+        "examples:\n"
+        "  rsoup select front.csv --weights 0.7,0.3\n"
+        "  rsoup select front.csv --reward forward=1,ctrl=0.1,healthy=1"};
+    rs_opt opts[] = {
+        {"weights", "w1,w2,...", "one weight per objective (obj: column)", NULL, NULL, 0},
+        {"reward", "SPEC", "term=weight pairs over the term: columns", NULL, NULL, 0},
+        {"kinds", "K,...", "row kinds to choose among (soup, expert, baseline, init)", "soup",
+         NULL, 0},
+        {"json", NULL, "print one JSON object on stdout", NULL, NULL, 0},
+    };
+    const int no = (int)(sizeof opts / sizeof opts[0]);
+    const char *pos[1];
+    int npos = 0;
+    int rc = rs_cli_parse(&info, opts, no, argc, argv, pos, &npos, 1);
+    if (rc) return rc < 0 ? 2 : 0;
+    if (npos != 1) {
+        fprintf(stderr, "rsoup select: which front? (usage: %s)\n", info.usage);
+        return 2;
+    }
+    const char *path = pos[0];
+    const char *wtext = rs_opt_str(opts, no, "weights");
+    const char *spec = rs_opt_str(opts, no, "reward");
+    if (!wtext == !spec) {
+        fprintf(stderr, "rsoup select: give exactly one of --weights and --reward\n");
+        return 2;
+    }
+    unsigned mask;
+    if (rs_front_kinds_parse(rs_opt_str(opts, no, "kinds"), &mask) < 0) {
+        fprintf(stderr, "rsoup select: --%s\n", rs_last_error());
+        return 2;
+    }
+    int json = rs_opt_flag(opts, no, "json");
+    rs_front *f = rs_cli_front_load("select", path, NULL);
+    if (!f) return 1;
+    if (f->plain) mask = RS_KIND_BIT(RS_KIND_POINT);
+
+    int status = 1, by_terms = spec != NULL;
+    int nw = by_terms ? f->n_terms : f->n_obj;
+    double *w = rs_calloc((size_t)nw + 1, sizeof *w);
+    char names[1024];
+    rs_cli_join(names, sizeof names, by_terms ? f->term_names : f->obj_names, nw);
+    if (!w) {
+        rs_cli_fail("select");
+        goto done;
+    }
+    if (by_terms) {
+        if (f->n_terms == 0) {
+            fprintf(stderr, "rsoup select: '%s' has no term:<t> columns, so --reward cannot be "
+                            "scored; use --weights over its objectives (%s)\n",
+                    path, rs_cli_join(names, sizeof names, f->obj_names, f->n_obj));
+            goto done;
+        }
+        if (parse_term_spec(f, path, spec, w) < 0) {
+            status = 2;
+            goto done;
+        }
+    } else {
+        int bad = 0, got = rs_cli_numbers(wtext, w, nw, &bad);
+        if (got < 0) {
+            fprintf(stderr, "rsoup select: --weights '%s': '%s' is not a finite number\n", wtext,
+                    wtext + bad);
+            status = 2;
+            goto done;
+        }
+        if (got != nw) {
+            fprintf(stderr, "rsoup select: --weights '%s' has %d value%s but '%s' has %d "
+                            "objective%s (%s)\n",
+                    wtext, got, got == 1 ? "" : "s", path, nw, nw == 1 ? "" : "s", names);
+            status = 2;
+            goto done;
+        }
+    }
+
+    double u;
+    int n_cand, n_skip;
+    int best = best_row(f, mask, w, by_terms, &u, &n_cand, &n_skip);
+    char kt[128] = "";
+    for (int k = 0; k < RS_KIND_COUNT; k++)
+        if (mask & RS_KIND_BIT(k))
+            snprintf(kt + strlen(kt), sizeof kt - strlen(kt), "%s%s", kt[0] ? "," : "",
+                     rs_front_kind_name((rs_front_kind)k));
+    if (n_skip)
+        fprintf(stderr, "rsoup select: warning: skipped %d row%s whose utility is not finite\n",
+                n_skip, n_skip == 1 ? "" : "s");
+    if (best < 0) {
+        fprintf(stderr, "rsoup select: '%s' has no %srows of kind %s to choose from\n", path,
+                n_cand ? "finite " : "", kt);
+        goto done;
+    }
+    /* experts for comparison, when they were not candidates */
+    double ue = 0;
+    int best_e = (mask & RS_KIND_BIT(RS_KIND_EXPERT))
+                     ? -1
+                     : best_row(f, RS_KIND_BIT(RS_KIND_EXPERT), w, by_terms, &ue, NULL, NULL);
+
+    rs_front_row r = rs_front_row_at(f, best);
+    if (json) {
+        cJSON *root = cJSON_CreateObject();
+        cJSON_AddStringToObject(root, "file", path);
+        cJSON_AddStringToObject(root, "kinds", kt);
+        if (by_terms) {
+            cJSON *o = cJSON_AddObjectToObject(root, "reward");
+            for (int j = 0; j < f->n_terms; j++)
+                if (w[j] != 0) cJSON_AddNumberToObject(o, f->term_names[j], w[j]);
+        } else {
+            cJSON_AddItemToObject(root, "weights", rs_cli_json_nums(w, nw));
+        }
+        cJSON_AddNumberToObject(root, "n_candidates", n_cand);
+        cJSON_AddNumberToObject(root, "utility", u);
+        cJSON *b = cJSON_AddObjectToObject(root, "best");
+        cJSON_AddNumberToObject(b, "row", best + 1);
+        cJSON_AddStringToObject(b, "kind", rs_front_kind_name(r.kind));
+        cJSON_AddStringToObject(b, "label", r.label);
+        if (!f->plain) {
+            cJSON_AddItemToObject(b, "lambda", rs_cli_json_nums(r.lambda, f->n_experts));
+            cJSON_AddNumberToObject(b, "episodes", r.episodes);
+            cJSON_AddItemToObject(b, "length", rs_cli_json_num(r.length));
+        }
+        cJSON *ob = cJSON_AddObjectToObject(b, "objectives");
+        for (int j = 0; j < f->n_obj; j++) {
+            cJSON *o = cJSON_AddObjectToObject(ob, f->obj_names[j]);
+            cJSON_AddItemToObject(o, "mean", rs_cli_json_num(r.obj[j]));
+            cJSON_AddItemToObject(o, "std", rs_cli_json_num(r.std[j]));
+        }
+        if (f->n_terms) {
+            cJSON *tb = cJSON_AddObjectToObject(b, "terms");
+            for (int j = 0; j < f->n_terms; j++) {
+                cJSON *o = cJSON_AddObjectToObject(tb, f->term_names[j]);
+                cJSON_AddItemToObject(o, "mean", rs_cli_json_num(r.term[j]));
+                cJSON_AddItemToObject(o, "std", rs_cli_json_num(r.termstd[j]));
+            }
+        }
+        if (best_e >= 0) {
+            cJSON *e = cJSON_AddObjectToObject(root, "best_expert");
+            cJSON_AddStringToObject(e, "label", f->label[best_e]);
+            cJSON_AddNumberToObject(e, "utility", ue);
+        }
+        rs_json_print(root);
+    } else {
+        printf("best of %d %s row%s", n_cand, kt, n_cand == 1 ? "" : "s");
+        if (by_terms)
+            printf(" for reward %s:\n", spec);
+        else {
+            printf(" for weights (");
+            for (int j = 0; j < nw; j++) printf("%s%g", j ? ", " : "", w[j]);
+            printf(") on (%s):\n", names);
+        }
+        printf("  label     %s (%s, row %d)\n", r.label, rs_front_kind_name(r.kind),
+               best + 1);
+        if (!f->plain) {
+            printf("  lambda    (");
+            for (int i = 0; i < f->n_experts; i++) printf("%s%.6g", i ? ", " : "", r.lambda[i]);
+            printf(")\n");
+        }
+        printf("  utility   %.10g\n", u);
+        printf("  expected returns:");
+        for (int j = 0; j < f->n_obj; j++) {
+            printf(" %s %.6g", f->obj_names[j], r.obj[j]);
+            if (isfinite(r.std[j])) printf(" (std %.3g)", r.std[j]);
+            printf("%s", j + 1 < f->n_obj ? "," : "");
+        }
+        printf("\n");
+        if (by_terms) {
+            printf("  terms:");
+            for (int j = 0; j < f->n_terms; j++)
+                printf(" %s %.6g (weight %g)%s", f->term_names[j], r.term[j], w[j],
+                       j + 1 < f->n_terms ? "," : "");
+            printf("\n");
+        }
+        if (!f->plain) printf("  over %d episodes, mean length %.1f\n", r.episodes, r.length);
+        if (best_e >= 0)
+            printf("for comparison: the best expert row (%s) has utility %.10g\n",
+                   f->label[best_e], ue);
+    }
+    status = 0;
+done:
+    free(w);
+    rs_front_free(f);
+    return status;
+}

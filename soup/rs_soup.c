@@ -1,0 +1,431 @@
+/* rs_soup.c — linear interpolation of policy checkpoints, λ parsing, and the
+ * parent descriptors a soup records. */
+#include "rs_soup.h"
+
+#include <cjson/cJSON.h>
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "rs_common.h"
+
+/* ---- small helpers ---- */
+
+static const char *fmt_shape(char *buf, size_t cap, const rs_tensor *t) {
+    size_t k = 0;
+    k += (size_t)snprintf(buf + k, cap - k, "[");
+    for (int d = 0; d < t->ndim && k < cap; d++)
+        k += (size_t)snprintf(buf + k, cap - k, "%s%lld", d ? ", " : "", (long long)t->shape[d]);
+    if (k < cap) snprintf(buf + k, cap - k, "]");
+    return buf;
+}
+
+/* "(0.7, 0.3)" — for messages; truncated with "..." if long */
+static const char *fmt_values(char *buf, size_t cap, const double *v, int n) {
+    size_t k = 0;
+    k += (size_t)snprintf(buf, cap, "(");
+    for (int i = 0; i < n && k + 32 < cap; i++)
+        k += (size_t)snprintf(buf + k, cap - k, "%s%.10g", i ? ", " : "", v[i]);
+    if (k + 32 >= cap)
+        snprintf(buf + k, cap - k, ", ...)");
+    else
+        snprintf(buf + k, cap - k, ")");
+    return buf;
+}
+
+static int is_float(rs_dtype dt) { return dt == RS_DT_F32 || dt == RS_DT_F64; }
+
+/* ---- compatibility ---- */
+
+static const char *const g_meta_fields[] = {"env", "algo", "arch", "activation", "obs_dim",
+                                            "act_dim"};
+#define N_META_FIELDS ((int)(sizeof g_meta_fields / sizeof g_meta_fields[0]))
+
+static const char *meta_or_absent(const rs_st *st, const char *key) {
+    const char *v = rs_st_meta(st, key);
+    return v ? v : "(absent)";
+}
+
+int rs_soup_check(rs_st *const *experts, int n) {
+    if (n < 1 || !experts) {
+        rs_set_error("a soup needs at least one expert (got %d)", n);
+        return -1;
+    }
+    for (int i = 0; i < n; i++) {
+        if (!experts[i]) {
+            rs_set_error("expert %d: NULL checkpoint", i);
+            return -1;
+        }
+        const char *fmt = rs_st_meta(experts[i], "format");
+        if (!fmt || strcmp(fmt, RS_SOUP_POLICY_FORMAT) != 0) {
+            rs_set_error("expert %d: not a policy checkpoint (metadata format is '%s', expected "
+                         "'%s')",
+                         i, fmt ? fmt : "(absent)", RS_SOUP_POLICY_FORMAT);
+            return -1;
+        }
+    }
+    const rs_st *e0 = experts[0];
+    for (int i = 1; i < n; i++) {
+        const rs_st *e = experts[i];
+        for (int f = 0; f < N_META_FIELDS; f++) {
+            const char *a = meta_or_absent(e, g_meta_fields[f]);
+            const char *b = meta_or_absent(e0, g_meta_fields[f]);
+            if (strcmp(a, b) != 0) {
+                rs_set_error("expert %d: %s is '%s', expert 0 has '%s'", i, g_meta_fields[f], a,
+                             b);
+                return -1;
+            }
+        }
+        for (int k = 0; k < rs_st_count(e0); k++) {
+            const rs_tensor *t0 = rs_st_at(e0, k);
+            const rs_tensor *t = rs_st_get(e, t0->name);
+            if (!t) {
+                rs_set_error("expert %d: tensor '%s' is missing (expert 0 has it)", i, t0->name);
+                return -1;
+            }
+            if (t->dtype != t0->dtype) {
+                rs_set_error("expert %d: tensor '%s' has dtype %s, expert 0 has %s", i, t0->name,
+                             rs_dtype_name(t->dtype), rs_dtype_name(t0->dtype));
+                return -1;
+            }
+            int same = t->ndim == t0->ndim;
+            for (int d = 0; same && d < t->ndim; d++) same = t->shape[d] == t0->shape[d];
+            if (!same) {
+                char sa[96], sb[96];
+                rs_set_error("expert %d: tensor '%s' has shape %s, expert 0 has %s", i, t0->name,
+                             fmt_shape(sa, sizeof sa, t), fmt_shape(sb, sizeof sb, t0));
+                return -1;
+            }
+        }
+        /* names are unique within a set, so equal counts + all found = same set */
+        if (rs_st_count(e) != rs_st_count(e0)) {
+            for (int k = 0; k < rs_st_count(e); k++) {
+                const rs_tensor *t = rs_st_at(e, k);
+                if (!rs_st_get(e0, t->name)) {
+                    rs_set_error("expert %d: has tensor '%s', which expert 0 lacks", i, t->name);
+                    return -1;
+                }
+            }
+        }
+    }
+    return 0;
+}
+
+int rs_soup_check_lambda(const double *lambda, int n) {
+    char buf[512];
+    if (n < 1 || !lambda) {
+        rs_set_error("lambda: need at least one weight (got %d)", n);
+        return -1;
+    }
+    double sum = 0.0;
+    for (int i = 0; i < n; i++) {
+        if (!isfinite(lambda[i]) || lambda[i] < 0) {
+            rs_set_error("lambda %s: weight %d is %s", fmt_values(buf, sizeof buf, lambda, n), i,
+                         isfinite(lambda[i]) ? "negative" : "not finite");
+            return -1;
+        }
+        sum += lambda[i];
+    }
+    if (!(fabs(sum - 1.0) <= RS_SOUP_LAMBDA_TOL)) {
+        rs_set_error("lambda %s sums to %.10g, not 1 (tolerance %g)",
+                     fmt_values(buf, sizeof buf, lambda, n), sum, RS_SOUP_LAMBDA_TOL);
+        return -1;
+    }
+    return 0;
+}
+
+/* ---- mixing ---- */
+
+/* Σ w_i x_i over the experts in use; the first term starts the sum so that a
+ * single expert with weight 1 keeps -0.0 (0.0 + -0.0 would be +0.0) */
+static void mix_f32(float *out, const rs_tensor *const *src, const double *w, int m, int64_t len) {
+    for (int64_t j = 0; j < len; j++) {
+        double acc = w[0] * (double)((const float *)src[0]->data)[j];
+        for (int i = 1; i < m; i++) acc += w[i] * (double)((const float *)src[i]->data)[j];
+        out[j] = (float)acc;
+    }
+}
+
+static void mix_f64(double *out, const rs_tensor *const *src, const double *w, int m,
+                    int64_t len) {
+    for (int64_t j = 0; j < len; j++) {
+        double acc = w[0] * ((const double *)src[0]->data)[j];
+        for (int i = 1; i < m; i++) acc += w[i] * ((const double *)src[i]->data)[j];
+        out[j] = acc;
+    }
+}
+
+static int set_metadata(rs_st *out, rs_st *const *experts, int n, const double *w) {
+    const rs_st *e0 = experts[0];
+    for (int k = 0; k < rs_st_meta_count(e0); k++) {
+        const char *key, *val;
+        rs_st_meta_at(e0, k, &key, &val);
+        if (!strcmp(key, "lambda") || !strcmp(key, "parents") || !strcmp(key, "soup_method") ||
+            !strcmp(key, "soup_rewards"))
+            continue;
+        if (rs_st_set_meta(out, key, val) < 0) return -1;
+    }
+    cJSON *lam = cJSON_CreateDoubleArray(w, n);
+    cJSON *rew = cJSON_CreateArray();
+    int ok = lam && rew;
+    for (int i = 0; ok && i < n; i++) {
+        const char *r = rs_st_meta(experts[i], "reward");
+        cJSON *item = r ? cJSON_CreateString(r) : cJSON_CreateNull();
+        ok = item && cJSON_AddItemToArray(rew, item);
+    }
+    char *lam_s = ok ? cJSON_PrintUnformatted(lam) : NULL;
+    char *rew_s = ok ? cJSON_PrintUnformatted(rew) : NULL;
+    cJSON_Delete(lam);
+    cJSON_Delete(rew);
+    int rc = -1;
+    if (!lam_s || !rew_s)
+        rs_set_error("out of memory writing soup metadata");
+    else if (rs_st_set_meta(out, "lambda", lam_s) == 0 && rs_st_set_meta(out, "parents", "[]") == 0 &&
+             rs_st_set_meta(out, "soup_method", "linear") == 0 &&
+             rs_st_set_meta(out, "soup_rewards", rew_s) == 0)
+        rc = 0;
+    cJSON_free(lam_s);
+    cJSON_free(rew_s);
+    return rc;
+}
+
+int rs_soup_mix(rs_st *const *experts, int n, const double *lambda, rs_st **out,
+                int *norm_mixed) {
+    if (out) *out = NULL;
+    if (norm_mixed) *norm_mixed = 0;
+    if (!out) {
+        rs_set_error("rs_soup_mix: NULL out");
+        return -1;
+    }
+    if (rs_soup_check(experts, n) < 0 || rs_soup_check_lambda(lambda, n) < 0) return -1;
+
+    /* the experts in use (λ_i != 0) and their normalised weights */
+    double sum = 0.0;
+    for (int i = 0; i < n; i++) sum += lambda[i];
+    double *w = rs_calloc((size_t)n, sizeof *w);
+    double *wall = rs_calloc((size_t)n, sizeof *wall);
+    int *use = rs_calloc((size_t)n, sizeof *use);
+    const rs_tensor **src = rs_calloc((size_t)n, sizeof *src);
+    rs_st *st = rs_st_new();
+    void *buf = NULL;
+    int rc = -1, m = 0, copy_from = -1, mixed_norm = 0;
+    if (!w || !wall || !use || !src || !st) goto done;
+    for (int i = 0; i < n; i++) {
+        wall[i] = sum == 1.0 ? lambda[i] : lambda[i] / sum;
+        if (lambda[i] != 0.0) {
+            use[m] = i;
+            w[m] = wall[i];
+            m++;
+        }
+    }
+    if (m == 1 && w[0] == 1.0) copy_from = use[0];
+
+    const rs_st *e0 = experts[0];
+    for (int k = 0; k < rs_st_count(e0); k++) {
+        const rs_tensor *t0 = rs_st_at(e0, k);
+        const rs_tensor *t = NULL;
+
+        /* integer tensors cannot be interpolated: they must agree */
+        if (!is_float(t0->dtype)) {
+            for (int i = 1; i < n; i++) {
+                const rs_tensor *ti = rs_st_get(experts[i], t0->name);
+                if (ti->nbytes != t0->nbytes || memcmp(ti->data, t0->data, t0->nbytes) != 0) {
+                    rs_set_error("tensor '%s' (%s) differs between expert 0 and expert %d: "
+                                 "integer tensors cannot be interpolated, they must be equal",
+                                 t0->name, rs_dtype_name(t0->dtype), i);
+                    goto done;
+                }
+            }
+            if (rs_st_add(st, t0->name, t0->dtype, t0->ndim, t0->shape, t0->data) < 0) goto done;
+            continue;
+        }
+
+        for (int j = 0; j < m; j++) src[j] = rs_st_get(experts[use[j]], t0->name);
+        if (strncmp(t0->name, "obs_norm.", 9) == 0)
+            for (int j = 1; j < m; j++)
+                if (memcmp(src[j]->data, src[0]->data, t0->nbytes) != 0) mixed_norm = 1;
+
+        if (copy_from >= 0) {
+            t = rs_st_get(experts[copy_from], t0->name);
+            if (rs_st_add(st, t0->name, t0->dtype, t0->ndim, t0->shape, t->data) < 0) goto done;
+            continue;
+        }
+        int64_t len = rs_tensor_numel(t0);
+        free(buf);
+        buf = rs_malloc(t0->nbytes);
+        if (!buf) goto done;
+        if (t0->dtype == RS_DT_F32)
+            mix_f32(buf, src, w, m, len);
+        else
+            mix_f64(buf, src, w, m, len);
+        if (rs_st_add(st, t0->name, t0->dtype, t0->ndim, t0->shape, buf) < 0) goto done;
+    }
+    if (set_metadata(st, experts, n, wall) < 0) goto done;
+    rc = 0;
+done:
+    free(buf);
+    free(w);
+    free(wall);
+    free(use);
+    free(src);
+    if (rc == 0) {
+        *out = st;
+        if (norm_mixed) *norm_mixed = mixed_norm;
+    } else {
+        rs_st_free(st);
+    }
+    return rc;
+}
+
+/* ---- parents and hashes ---- */
+
+#define FNV_OFFSET 0xcbf29ce484222325ULL
+#define FNV_PRIME 0x100000001b3ULL
+
+static uint64_t fnv_update(uint64_t h, const unsigned char *p, size_t len) {
+    for (size_t i = 0; i < len; i++) {
+        h ^= p[i];
+        h *= FNV_PRIME;
+    }
+    return h;
+}
+
+uint64_t rs_fnv1a64(const void *data, size_t len) {
+    return fnv_update(FNV_OFFSET, data, len);
+}
+
+uint64_t rs_file_hash(const char *path, char hex[17]) {
+    hex[0] = 0;
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        rs_set_error("cannot open '%s': %s", path, strerror(errno));
+        return 0;
+    }
+    unsigned char buf[65536];
+    uint64_t h = FNV_OFFSET;
+    size_t got;
+    while ((got = fread(buf, 1, sizeof buf, f)) > 0) h = fnv_update(h, buf, got);
+    int bad = ferror(f);
+    fclose(f);
+    if (bad) {
+        rs_set_error("error reading '%s'", path);
+        return 0;
+    }
+    snprintf(hex, 17, "%016llx", (unsigned long long)h);
+    return h;
+}
+
+int rs_soup_set_parents(rs_st *out, const char *const *paths, int n) {
+    if (!out || (n > 0 && !paths) || n < 0) {
+        rs_set_error("rs_soup_set_parents: bad arguments");
+        return -1;
+    }
+    cJSON *arr = cJSON_CreateArray();
+    if (!arr) goto oom;
+    for (int i = 0; i < n; i++) {
+        char hex[17];
+        rs_file_hash(paths[i], hex);
+        if (!hex[0]) {
+            cJSON_Delete(arr);
+            return -1;
+        }
+        cJSON *o = cJSON_CreateObject();
+        if (!o || !cJSON_AddItemToArray(arr, o)) {
+            cJSON_Delete(o);
+            goto oom;
+        }
+        if (!cJSON_AddStringToObject(o, "path", paths[i]) ||
+            !cJSON_AddStringToObject(o, "fnv1a64", hex))
+            goto oom;
+    }
+    char *s = cJSON_PrintUnformatted(arr);
+    cJSON_Delete(arr);
+    arr = NULL;
+    if (!s) goto oom;
+    int rc = rs_st_set_meta(out, "parents", s);
+    cJSON_free(s);
+    return rc;
+oom:
+    cJSON_Delete(arr);
+    rs_set_error("out of memory writing the soup's parents");
+    return -1;
+}
+
+/* ---- λ from the command line ---- */
+
+static int parse_number(const char *s, size_t len, double *out) {
+    char tmp[64];
+    while (len && (*s == ' ' || *s == '\t')) s++, len--;
+    while (len && (s[len - 1] == ' ' || s[len - 1] == '\t')) len--;
+    if (len == 0 || len >= sizeof tmp) return -1;
+    memcpy(tmp, s, len);
+    tmp[len] = 0;
+    char *end;
+    errno = 0;
+    double v = strtod(tmp, &end);
+    if (end == tmp || *end || !isfinite(v)) return -1;
+    *out = v;
+    return 0;
+}
+
+int rs_soup_parse_lambda(const char *text, int n_experts, double *lambda) {
+    if (!text || !lambda || n_experts < 1) {
+        rs_set_error("lambda: bad arguments");
+        return -1;
+    }
+    int count = 1;
+    for (const char *p = text; *p; p++) count += *p == ',';
+    double *v = rs_calloc((size_t)count, sizeof *v);
+    if (!v) return -1;
+    int rc = -1;
+    const char *p = text;
+    for (int i = 0; i < count; i++) {
+        const char *c = strchr(p, ',');
+        size_t len = c ? (size_t)(c - p) : strlen(p);
+        if (parse_number(p, len, &v[i]) < 0) {
+            rs_set_error("lambda '%s': '%.*s' is not a number", text, (int)len, p);
+            goto done;
+        }
+        p = c ? c + 1 : p + len;
+    }
+    if (count == 1 && n_experts == 2) {
+        if (v[0] < 0 || v[0] > 1) {
+            rs_set_error("lambda '%s': a single lambda is the weight of the second expert and must be "
+                         "in [0, 1]",
+                         text);
+            goto done;
+        }
+        lambda[0] = 1.0 - v[0];
+        lambda[1] = v[0];
+        rc = 0;
+        goto done;
+    }
+    if (count != n_experts) {
+        if (count == 1)
+            rs_set_error("lambda '%s': a single number is only for 2 experts; give %d "
+                         "comma-separated weights summing to 1",
+                         text, n_experts);
+        else
+            rs_set_error("lambda '%s' has %d weights for %d experts", text, count, n_experts);
+        goto done;
+    }
+    double sum = 0.0;
+    for (int i = 0; i < count; i++) {
+        if (v[i] < 0) {
+            rs_set_error("lambda '%s': weight %d (%g) is negative", text, i + 1, v[i]);
+            goto done;
+        }
+        sum += v[i];
+    }
+    if (!(fabs(sum - 1.0) <= RS_SOUP_LAMBDA_TOL)) {
+        rs_set_error("lambda '%s': weights sum to %.10g, not 1", text, sum);
+        goto done;
+    }
+    memcpy(lambda, v, (size_t)count * sizeof *v);
+    rc = 0;
+done:
+    free(v);
+    return rc;
+}

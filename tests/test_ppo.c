@@ -1,0 +1,240 @@
+/* test_ppo.c — PPO pieces against independent computations: GAE against a
+ * direct sum, the loss gradient against float64 finite differences, resume
+ * against an uninterrupted run, and a short run that must learn. */
+#include <cjson/cJSON.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "rs_eval.h"
+#include "rs_ppo.h"
+#include "rs_test.h"
+
+/* advantages as the explicit sum  A_t = Σ_l (γλ)^l δ_{t+l}  up to the end of
+ * the episode, with δ_t = r_t + γ V_{t+1} (1-done_t) - V_t */
+static void test_gae_brute_force(void) {
+    enum { T = 37, N = 3 };
+    float r[T * N], v[T * N], last[N], adv[T * N], ret[T * N];
+    unsigned char done[T * N];
+    rs_rng rng;
+    rs_rng_seed(&rng, 5, 0);
+    for (int k = 0; k < T * N; k++) {
+        r[k] = (float)rs_rng_normal(&rng);
+        v[k] = (float)rs_rng_normal(&rng);
+        done[k] = rs_rng_uniform(&rng) < 0.1;
+    }
+    for (int i = 0; i < N; i++) last[i] = (float)rs_rng_normal(&rng);
+    const double g = 0.99, lam = 0.95;
+    rs_gae(r, v, done, last, T, N, (float)g, (float)lam, adv, ret);
+    int checked = 0;
+    for (int i = 0; i < N; i++)
+        for (int t = 0; t < T; t++) {
+            double a = 0, coef = 1;
+            for (int u = t; u < T; u++) {
+                int k = u * N + i;
+                double next_v = u == T - 1 ? last[i] : v[k + N];
+                double delta = r[k] + g * next_v * (done[k] ? 0 : 1) - v[k];
+                a += coef * delta;
+                if (done[k]) break;
+                coef *= g * lam;
+            }
+            CHECK_CLOSE(adv[t * N + i], a, 1e-4, 1e-4, "gae");
+            CHECK_CLOSE(ret[t * N + i], a + v[t * N + i], 1e-4, 1e-4, "returns");
+            checked++;
+        }
+    CHECK(checked == T * N, "count");
+}
+
+/* the loss in float64, straight from its definition */
+static double loss64(const double *mu, const double *ls, const double *vn, const float *act,
+                     const float *lpo, const float *adv, const float *ret, const float *vo, int M,
+                     int A, double clip, double vc, double ec) {
+    double pg = 0, vl = 0, ent = 0;
+    for (int i = 0; i < M; i++) {
+        double lp = 0;
+        for (int j = 0; j < A; j++) {
+            double z = (act[i * A + j] - mu[i * A + j]) / exp(ls[j]);
+            lp += -0.5 * z * z - ls[j] - 0.5 * log(2 * M_PI);
+        }
+        double rr = exp(lp - lpo[i]);
+        double rc = fmin(fmax(rr, 1 - clip), 1 + clip);
+        pg += fmax(-adv[i] * rr, -adv[i] * rc);
+        double vcl = vo[i] + fmin(fmax(vn[i] - vo[i], -clip), clip);
+        vl += fmax((vn[i] - ret[i]) * (vn[i] - ret[i]), (vcl - ret[i]) * (vcl - ret[i]));
+    }
+    for (int j = 0; j < A; j++) ent += 0.5 + 0.5 * log(2 * M_PI) + ls[j];
+    return pg / M + vc * 0.5 * vl / M - ec * ent;
+}
+
+static void test_loss_gradient(void) {
+    enum { M = 9, A = 3 };
+    float mu[M * A], ls[A], vn[M], act[M * A], lpo[M], adv[M], ret[M], vo[M];
+    rs_rng rng;
+    rs_rng_seed(&rng, 11, 0);
+    for (int j = 0; j < A; j++) ls[j] = (float)(0.3 * rs_rng_normal(&rng));
+    for (int i = 0; i < M; i++) {
+        double lp = 0;
+        for (int j = 0; j < A; j++) {
+            mu[i * A + j] = (float)rs_rng_normal(&rng);
+            act[i * A + j] = mu[i * A + j] + (float)(0.5 * rs_rng_normal(&rng));
+            double z = (act[i * A + j] - mu[i * A + j]) / exp(ls[j]);
+            lp += -0.5 * z * z - ls[j] - 0.5 * log(2 * M_PI);
+        }
+        /* old log-probs spread so that some ratios fall outside the clip */
+        lpo[i] = (float)(lp + 0.4 * rs_rng_normal(&rng));
+        adv[i] = (float)rs_rng_normal(&rng);
+        ret[i] = (float)rs_rng_normal(&rng);
+        vo[i] = (float)rs_rng_normal(&rng);
+        vn[i] = vo[i] + (float)(0.4 * rs_rng_normal(&rng));
+    }
+    const float clip = 0.2f, vc = 0.5f, ec = 0.01f;
+    float dmu[M * A], dls[A] = {0}, dv[M];
+    rs_ppo_loss l;
+    rs_ppo_loss_grad(mu, ls, vn, act, lpo, adv, ret, vo, M, A, clip, vc, ec, 1, &l, dmu, dls, dv);
+    double mu64[M * A], ls64[A], vn64[M];
+    for (int k = 0; k < M * A; k++) mu64[k] = mu[k];
+    for (int k = 0; k < A; k++) ls64[k] = ls[k];
+    for (int k = 0; k < M; k++) vn64[k] = vn[k];
+    double L = loss64(mu64, ls64, vn64, act, lpo, adv, ret, vo, M, A, clip, vc, ec);
+    CHECK_CLOSE(l.total, L, 1e-5, 1e-5, "loss value");
+    const double h = 1e-6;
+    double *groups[3] = {mu64, ls64, vn64};
+    int sizes[3] = {M * A, A, M};
+    float *grads[3] = {dmu, dls, dv};
+    const char *names[3] = {"dL/dmu", "dL/dlog_std", "dL/dv"};
+    for (int g = 0; g < 3; g++)
+        for (int k = 0; k < sizes[g]; k++) {
+            double keep = groups[g][k];
+            groups[g][k] = keep + h;
+            double lp = loss64(mu64, ls64, vn64, act, lpo, adv, ret, vo, M, A, clip, vc, ec);
+            groups[g][k] = keep - h;
+            double lm = loss64(mu64, ls64, vn64, act, lpo, adv, ret, vo, M, A, clip, vc, ec);
+            groups[g][k] = keep;
+            CHECK_CLOSE(grads[g][k], (lp - lm) / (2 * h), 2e-5, 1e-3, names[g]);
+        }
+}
+
+static void small_config(rs_ppo_config *c, int threads) {
+    rs_ppo_config_default(c);
+    strcpy(c->env, "hopper");
+    c->n_envs = 2;
+    c->n_steps = 128;
+    c->minibatch = 64;
+    c->epochs = 2;
+    c->total_steps = 4 * 256;
+    c->seed = 3;
+    c->threads = threads;
+}
+
+static int same_params(rs_ppo *a, rs_ppo *b) {
+    rs_policy *pa = rs_ppo_policy(a), *pb = rs_ppo_policy(b);
+    return memcmp(pa->pi->params, pb->pi->params, sizeof(float) * pa->pi->n_params) == 0 &&
+           memcmp(pa->log_std, pb->log_std, sizeof(float) * pa->act_dim) == 0 &&
+           memcmp(pa->norm->mean, pb->norm->mean, sizeof(double) * pa->obs_dim) == 0;
+}
+
+static void test_resume_equals_uninterrupted(void) {
+    rs_ppo_config c;
+    small_config(&c, 1);
+    rs_ppo *full = rs_ppo_new(&c);
+    CHECK(full != NULL, "%s", rs_last_error());
+    rs_ppo_stats st;
+    for (int u = 0; u < 4; u++) CHECK(rs_ppo_iterate(full, &st) == 0, "%s", rs_last_error());
+
+    char dir[] = "/tmp/rs_ppo_XXXXXX", path[256];
+    CHECK(mkdtemp(dir) != NULL, "mkdtemp");
+    snprintf(path, sizeof path, "%s/train.safetensors", dir);
+    /* first half on 2 threads, second half on 1: threads must not matter */
+    small_config(&c, 2);
+    rs_ppo *half = rs_ppo_new(&c);
+    for (int u = 0; u < 2; u++) rs_ppo_iterate(half, &st);
+    CHECK(rs_ppo_save_train(half, path) == 0, "%s", rs_last_error());
+    rs_ppo_free(half);
+    small_config(&c, 1);
+    rs_ppo *resumed = rs_ppo_new(&c);
+    CHECK(rs_ppo_load_train(resumed, path) == 0, "%s", rs_last_error());
+    CHECK(rs_ppo_global_step(resumed) == 512, "resumed at step %ld", rs_ppo_global_step(resumed));
+    for (int u = 0; u < 2; u++) CHECK(rs_ppo_iterate(resumed, &st) == 0, "%s", rs_last_error());
+    CHECK(same_params(full, resumed), "resumed run differs from the uninterrupted one");
+    /* the policy checkpoint round-trips bit for bit */
+    snprintf(path, sizeof path, "%s/policy.safetensors", dir);
+    CHECK(rs_policy_save(rs_ppo_policy(resumed), path) == 0, "%s", rs_last_error());
+    rs_policy *back = rs_policy_load(path);
+    CHECK(back != NULL, "%s", rs_last_error());
+    if (back) {
+        rs_policy *pr = rs_ppo_policy(resumed);
+        CHECK(memcmp(back->pi->params, pr->pi->params, sizeof(float) * pr->pi->n_params) == 0,
+              "policy round trip");
+        CHECK(!strcmp(back->env, "hopper") && back->steps == 1024, "metadata env %s steps %ld",
+              back->env, back->steps);
+        rs_policy_free(back);
+    }
+    unlink(path);
+    snprintf(path, sizeof path, "%s/train.safetensors", dir);
+    unlink(path);
+    rmdir(dir);
+    rs_ppo_free(full);
+    rs_ppo_free(resumed);
+}
+
+static double det_return(rs_policy *p) {
+    const rs_env_spec *s = rs_env_find(p->env);
+    rs_pool *pool = rs_pool_new(1);
+    rs_eval_result r;
+    double m = -1e9, sd;
+    if (rs_eval_policy(p, s, NULL, 8, 77, 1, pool, &r) == 0) {
+        rs_eval_reward_stats(&r, p->reward_w, &m, &sd);
+        rs_eval_result_free(&r);
+    }
+    rs_pool_free(pool);
+    return m;
+}
+
+static void test_short_run_learns(void) {
+    rs_ppo_config c;
+    rs_ppo_config_default(&c);
+    strcpy(c.env, "hopper");
+    c.total_steps = 30 * 1024;
+    c.n_steps = 512;
+    c.seed = 1;
+    c.threads = 1;
+    rs_ppo *p = rs_ppo_new(&c);
+    CHECK(p != NULL, "%s", rs_last_error());
+    if (!p) return;
+    double before = det_return(rs_ppo_policy(p));
+    rs_ppo_stats st;
+    while (rs_ppo_update_index(p) < rs_ppo_num_updates(p))
+        if (rs_ppo_iterate(p, &st) != 0) break;
+    double after = det_return(rs_ppo_policy(p));
+    fprintf(stderr, "    hopper deterministic return: %.1f before, %.1f after %ld steps\n", before,
+            after, rs_ppo_global_step(p));
+    CHECK(after > before + 100, "no learning: %.1f -> %.1f", before, after);
+    rs_ppo_free(p);
+}
+
+static void test_config_errors(void) {
+    rs_ppo_config c;
+    rs_ppo_config_default(&c);
+    cJSON *o = cJSON_Parse("{\"lr\": 1e-4, \"n_envs\": 4, \"arch\": \"32,32\"}");
+    CHECK(rs_ppo_config_from_json(&c, o, "cfg.") == 0 && c.lr == 1e-4 && c.n_envs == 4 &&
+              !strcmp(c.arch, "32,32"),
+          "valid config: %s", rs_last_error());
+    cJSON_Delete(o);
+    o = cJSON_Parse("{\"learning_rate\": 1e-4}");
+    CHECK(rs_ppo_config_from_json(&c, o, "cfg.") == -1, "unknown key accepted");
+    CHECK(strstr(rs_last_error(), "cfg.learning_rate") && strstr(rs_last_error(), "lr"),
+          "message: %s", rs_last_error());
+    cJSON_Delete(o);
+    o = cJSON_Parse("{\"n_envs\": \"four\"}");
+    CHECK(rs_ppo_config_from_json(&c, o, "cfg.") == -1, "wrong type accepted");
+    CHECK(strstr(rs_last_error(), "cfg.n_envs: expected an integer"), "message: %s", rs_last_error());
+    cJSON_Delete(o);
+    rs_ppo_config_default(&c);
+    c.minibatch = 5000;
+    CHECK(rs_ppo_new(&c) == NULL && strstr(rs_last_error(), "minibatch"), "bad minibatch: %s",
+          rs_last_error());
+    rs_ppo_config_default(&c);
+    CHECK(rs_ppo_config_set(&c, "gamma", "abc") == -1, "bad number accepted");
+}
+
+RS_TEST_MAIN(T(test_gae_brute_force), T(test_loss_gradient), T(test_config_errors),
+             T(test_resume_equals_uninterrupted), T(test_short_run_learns))
