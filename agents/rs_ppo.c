@@ -36,6 +36,10 @@ struct rs_ppo {
     float *g_pi, *g_std, *g_vf;
     rs_mlp_ws *ws_pi, *ws_vf;  /* minibatch-sized */
     rs_mlp_ws *ws_pi_r, *ws_vf_r; /* rollout-sized (N rows) */
+    /* the current minibatch, shared with the two update threads */
+    rs_ppo_loss *mb_loss;
+    int mb_M;
+    double norm2[2];
     /* recent episodes */
     double win_ret[WINDOW], win_len[WINDOW], win_terms[WINDOW][RS_MAX_TERMS];
     int win_n, win_pos;
@@ -194,20 +198,20 @@ void rs_gae(const float *rewards, const float *values, const unsigned char *done
 }
 
 /* ---- the loss and its gradient ----
- * L = mean_i max(-A r, -A clip(r)) - c_e * mean_i H + c_v * 0.5 mean_i max((v-R)^2, (vc-R)^2)
- * with r = exp(logp_new - logp_old) and vc = v_old + clip(v - v_old, ±clip). */
-void rs_ppo_loss_grad(const float *mu, const float *log_std, const float *v_new, const float *act,
-                      const float *logp_old, const float *adv, const float *ret,
-                      const float *v_old, int M, int A, float clip, float vf_coef, float ent_coef,
-                      int clip_vloss, rs_ppo_loss *out, float *dmu, float *dlogstd, float *dv) {
-    double pg = 0, vl = 0, ent = 0, kl = 0, cf = 0, sum_logstd = 0;
+ * L = mean_i max(-A r, -A clip(r)) - c_e * H + c_v * 0.5 mean_i max((v-R)^2, (vc-R)^2)
+ * with r = exp(logp_new - logp_old) and vc = v_old + clip(v - v_old, ±clip).
+ * The policy and value parts touch disjoint networks, so they are computed
+ * (and back-propagated) on separate threads. */
+static void policy_loss_grad(const float *mu, const float *log_std, const float *act,
+                             const float *logp_old, const float *adv, int M, int A, float clip,
+                             float ent_coef, rs_ppo_loss *out, float *dmu, float *dlogstd) {
+    double pg = 0, kl = 0, cf = 0, sum_logstd = 0;
     float inv_std[64], inv_var[64];
     for (int j = 0; j < A; j++) {
         inv_std[j] = expf(-log_std[j]);
         inv_var[j] = inv_std[j] * inv_std[j];
         sum_logstd += log_std[j];
     }
-    const double ent_per = A * 0.5 * (1.0 + LOG_2PI) + sum_logstd;
     const float invM = 1.0f / (float)M;
     for (int i = 0; i < M; i++) {
         const float *a = act + (size_t)i * A, *m = mu + (size_t)i * A;
@@ -230,7 +234,20 @@ void rs_ppo_loss_grad(const float *mu, const float *log_std, const float *v_new,
             dmu[(size_t)i * A + j] = g_lp * diff * inv_var[j];
             dlogstd[j] += g_lp * (diff * diff * inv_var[j] - 1.f);
         }
-        /* value */
+    }
+    for (int j = 0; j < A; j++) dlogstd[j] -= ent_coef; /* dH/dlogstd_j = 1 */
+    out->pg_loss = pg / M;
+    out->entropy = A * 0.5 * (1.0 + LOG_2PI) + sum_logstd;
+    out->approx_kl = kl / M;
+    out->clipfrac = cf / M;
+}
+
+static void value_loss_grad(const float *v_new, const float *ret, const float *v_old, int M,
+                            float clip, float vf_coef, int clip_vloss, rs_ppo_loss *out,
+                            float *dv) {
+    double vl = 0;
+    const float invM = 1.0f / (float)M;
+    for (int i = 0; i < M; i++) {
         double d = v_new[i] - ret[i];
         if (clip_vloss) {
             double dvv = v_new[i] - v_old[i];
@@ -249,14 +266,16 @@ void rs_ppo_loss_grad(const float *mu, const float *log_std, const float *v_new,
             dv[i] = (float)(vf_coef * d) * invM;
         }
     }
-    for (int j = 0; j < A; j++) dlogstd[j] -= ent_coef; /* dH/dlogstd_j = 1 */
-    out->pg_loss = pg / M;
     out->v_loss = 0.5 * vl / M;
-    out->entropy = ent_per;
-    out->approx_kl = kl / M;
-    out->clipfrac = cf / M;
+}
+
+void rs_ppo_loss_grad(const float *mu, const float *log_std, const float *v_new, const float *act,
+                      const float *logp_old, const float *adv, const float *ret,
+                      const float *v_old, int M, int A, float clip, float vf_coef, float ent_coef,
+                      int clip_vloss, rs_ppo_loss *out, float *dmu, float *dlogstd, float *dv) {
+    policy_loss_grad(mu, log_std, act, logp_old, adv, M, A, clip, ent_coef, out, dmu, dlogstd);
+    value_loss_grad(v_new, ret, v_old, M, clip, vf_coef, clip_vloss, out, dv);
     out->total = out->pg_loss - ent_coef * out->entropy + vf_coef * out->v_loss;
-    (void)ent;
 }
 
 /* ---- rollout ---- */
@@ -270,7 +289,7 @@ static void record_episode(rs_ppo *p, int i) {
     if (p->win_n < WINDOW) p->win_n++;
 }
 
-static int rollout(rs_ppo *p, int *episodes) {
+static int rollout(rs_ppo *p, int *episodes, double *env_s) {
     const int N = p->N, O = p->O, A = p->A;
     const float bound = (float)p->spec->act_bound;
     rs_policy *pol = p->pol;
@@ -303,7 +322,10 @@ static int rollout(rs_ppo *p, int *episodes) {
             p->logp[t * N + i] = (float)lp;
             p->val[t * N + i] = val[i];
         }
-        if (rs_vecenv_step(v, p->act_env) != 0) {
+        double te = rs_now();
+        int bad = rs_vecenv_step(v, p->act_env);
+        *env_s += rs_now() - te;
+        if (bad) {
             rs_set_error("policy produced a non-finite action at step %ld (diverged training?): %s",
                          p->global_step, rs_last_error());
             return -1;
@@ -335,6 +357,38 @@ static int rollout(rs_ppo *p, int *episodes) {
     rs_mlp_forward(p->vf, p->ws_vf_r, p->next_obs, N);
     memcpy(p->last_value, rs_mlp_ws_out(p->ws_vf_r), sizeof(float) * N);
     return 0;
+}
+
+/* one minibatch, task 0: actor forward, policy loss, actor backward;
+ * task 1: the same for the critic. Each leaves the squared norm of its
+ * gradient in norm2[task] for the global clip. */
+static void minibatch_task(void *arg, int b, int e, int worker) {
+    rs_ppo *p = arg;
+    const int M = p->mb_M, A = p->A;
+    rs_policy *pol = p->pol;
+    (void)worker;
+    for (int task = b; task < e; task++) {
+        if (task == 0) {
+            rs_mlp_forward(pol->pi, p->ws_pi, p->mb_obs, M);
+            memset(p->g_std, 0, sizeof(float) * A);
+            policy_loss_grad(rs_mlp_ws_out(p->ws_pi), pol->log_std, p->mb_act, p->mb_logp,
+                             p->mb_adv, M, A, (float)p->cfg.clip, (float)p->cfg.ent_coef,
+                             p->mb_loss, p->dmu, p->g_std);
+            memset(p->g_pi, 0, sizeof(float) * pol->pi->n_params);
+            rs_mlp_backward(pol->pi, p->ws_pi, p->mb_obs, p->dmu, M, p->g_pi, NULL);
+            double a = rs_grad_global_norm(p->g_pi, pol->pi->n_params);
+            double c = rs_grad_global_norm(p->g_std, (size_t)A);
+            p->norm2[0] = a * a + c * c;
+        } else {
+            rs_mlp_forward(p->vf, p->ws_vf, p->mb_obs, M);
+            value_loss_grad(rs_mlp_ws_out(p->ws_vf), p->mb_ret, p->mb_val, M, (float)p->cfg.clip,
+                            (float)p->cfg.vf_coef, p->cfg.clip_vloss, p->mb_loss, p->dv);
+            memset(p->g_vf, 0, sizeof(float) * p->vf->n_params);
+            rs_mlp_backward(p->vf, p->ws_vf, p->mb_obs, p->dv, M, p->g_vf, NULL);
+            double v = rs_grad_global_norm(p->g_vf, p->vf->n_params);
+            p->norm2[1] = v * v;
+        }
+    }
 }
 
 /* The single place where gradients are reduced across processes. On one
@@ -386,25 +440,13 @@ static int update(rs_ppo *p, rs_ppo_stats *st) {
                 double sd = sqrt(var / (M - 1)); /* torch's unbiased std */
                 for (int m = 0; m < M; m++) p->mb_adv[m] = (float)((p->mb_adv[m] - mean) / (sd + 1e-8));
             }
-            rs_mlp_forward(pol->pi, p->ws_pi, p->mb_obs, M);
-            rs_mlp_forward(p->vf, p->ws_vf, p->mb_obs, M);
-            memset(p->g_std, 0, sizeof(float) * A);
             rs_ppo_loss l;
-            rs_ppo_loss_grad(rs_mlp_ws_out(p->ws_pi), pol->log_std, rs_mlp_ws_out(p->ws_vf),
-                             p->mb_act, p->mb_logp, p->mb_adv, p->mb_ret, p->mb_val, M, A,
-                             (float)p->cfg.clip, (float)p->cfg.vf_coef, (float)p->cfg.ent_coef,
-                             p->cfg.clip_vloss, &l, p->dmu, p->g_std, p->dv);
-            memset(p->g_pi, 0, sizeof(float) * pol->pi->n_params);
-            memset(p->g_vf, 0, sizeof(float) * p->vf->n_params);
-            rs_mlp_backward(pol->pi, p->ws_pi, p->mb_obs, p->dmu, M, p->g_pi, NULL);
-            rs_mlp_backward(p->vf, p->ws_vf, p->mb_obs, p->dv, M, p->g_vf, NULL);
+            p->mb_loss = &l;
+            p->mb_M = M;
+            rs_pool_run(p->vec->pool, 2, minibatch_task, p);
+            l.total = l.pg_loss - p->cfg.ent_coef * l.entropy + p->cfg.vf_coef * l.v_loss;
             reduce_grads(p);
-            double n2 = 0;
-            float n_pi = rs_grad_global_norm(p->g_pi, pol->pi->n_params);
-            float n_std = rs_grad_global_norm(p->g_std, (size_t)A);
-            float n_vf = rs_grad_global_norm(p->g_vf, p->vf->n_params);
-            n2 = (double)n_pi * n_pi + (double)n_std * n_std + (double)n_vf * n_vf;
-            double gn = sqrt(n2);
+            double gn = sqrt(p->norm2[0] + p->norm2[1]);
             if (!isfinite(gn) || !isfinite(l.total)) {
                 st->nonfinite = 1;
                 rs_set_error("non-finite loss or gradient at update %ld (loss %g, grad norm %g); "
@@ -464,7 +506,7 @@ static int update(rs_ppo *p, rs_ppo_stats *st) {
 int rs_ppo_iterate(rs_ppo *p, rs_ppo_stats *st) {
     memset(st, 0, sizeof *st);
     double t0 = rs_now();
-    if (rollout(p, &st->episodes) != 0) return -1;
+    if (rollout(p, &st->episodes, &st->env_s) != 0) return -1;
     double t1 = rs_now();
     if (update(p, st) != 0) return -1;
     p->update++;

@@ -59,6 +59,7 @@ typedef struct rs_ppo_stats {
     long update, num_updates, global_step;
     double lr, pg_loss, v_loss, entropy, approx_kl, clipfrac, explained_var, grad_norm;
     double rollout_s, update_s;
+    double env_s;          /* wall time inside the batched env step (the floor) */
     int episodes;          /* episodes finished during this rollout */
     double ep_return, ep_length; /* mean over the recent window (NaN if none yet) */
     double ep_terms[RS_MAX_TERMS];

@@ -11,7 +11,10 @@
 #include <string.h>
 
 #include "cli.h"
+#include "rs_ppo.h"
 #include "rs_vecenv.h"
+
+#include <sys/resource.h>
 
 typedef struct {
     double raw_s, env_s, vec1_s, vect_s;
@@ -203,11 +206,117 @@ static int cmd_bench_env(int argc, char **argv) {
     return 0;
 }
 
+/* bench train: in one run, (1) the vecenv alone with the trainer's envs and
+ * threads, stepping random actions, (2) PPO training on the same setup.
+ * The ratio says how much of the env floor training keeps. */
+static int cmd_bench_train(int argc, char **argv) {
+    static const rs_cmd_info info = {
+        "bench train", "rsoup bench train [--env E] [--steps N] [--threads T] [--json]",
+        "Measure, in one run, env-only throughput (the trainer's vecenv: same envs and\n"
+        "threads, random actions, no policy) and full PPO training throughput with\n"
+        "default hyperparameters, their ratio, the env floor of the training run\n"
+        "itself (steps over the wall time spent inside the batched env step: the\n"
+        "same states the policy visited), the split of training time, and the\n"
+        "process's peak resident memory.",
+        NULL};
+    rs_opt opts[] = {
+        {"env", "E", "environment", "hopper", NULL, 0},
+        {"steps", "N", "training steps to time", "100000", NULL, 0},
+        {"threads", "T", "threads (0: all cores)", "0", NULL, 0},
+        {"n-envs", "N", "parallel envs", "2", NULL, 0},
+        {"json", NULL, "print one JSON object on stdout", NULL, NULL, 0},
+    };
+    const int no = (int)(sizeof opts / sizeof opts[0]);
+    int rc = rs_cli_parse(&info, opts, no, argc, argv, NULL, NULL, 0);
+    if (rc) return rc < 0 ? 2 : 0;
+    long steps, threads, n_envs;
+    if (rs_opt_long(opts, no, "steps", 2048, 100000000, &steps) ||
+        rs_opt_long(opts, no, "threads", 0, 1024, &threads) ||
+        rs_opt_long(opts, no, "n-envs", 1, 4096, &n_envs))
+        return 2;
+    rs_ppo_config c;
+    rs_ppo_config_default(&c);
+    snprintf(c.env, sizeof c.env, "%s", rs_opt_str(opts, no, "env"));
+    const rs_env_spec *s = rs_env_find(c.env);
+    if (!s) return rs_cli_fail(NULL);
+    c.threads = (int)threads;
+    c.n_envs = (int)n_envs;
+    c.n_steps = 2048 / c.n_envs > 0 ? 2048 / c.n_envs : 1;
+    c.total_steps = steps;
+    /* env only */
+    rs_vecenv *v = rs_vecenv_new(s, NULL, c.n_envs, NULL, 1, NULL, c.threads);
+    if (!v) return rs_cli_fail(NULL);
+    float *act = malloc(sizeof(float) * (size_t)c.n_envs * s->act_dim);
+    rs_rng rng;
+    rs_rng_seed(&rng, 1, 99);
+    long batches = steps / c.n_envs;
+    double t0 = rs_now();
+    for (long b = 0; b < batches; b++) {
+        for (int k = 0; k < c.n_envs * s->act_dim; k++)
+            act[k] = (float)rs_rng_uniform_range(&rng, -s->act_bound, s->act_bound);
+        rs_vecenv_step(v, act);
+    }
+    double env_sps = (double)batches * c.n_envs / (rs_now() - t0);
+    int nthreads = rs_pool_size(v->pool);
+    free(act);
+    rs_vecenv_free(v);
+    /* training */
+    rs_ppo *p = rs_ppo_new(&c);
+    if (!p) return rs_cli_fail(NULL);
+    rs_ppo_stats st;
+    double roll = 0, upd = 0, envt = 0;
+    t0 = rs_now();
+    while (rs_ppo_update_index(p) < rs_ppo_num_updates(p)) {
+        if (rs_ppo_iterate(p, &st) != 0) {
+            rs_ppo_free(p);
+            return rs_cli_fail("train");
+        }
+        roll += st.rollout_s;
+        upd += st.update_s;
+        envt += st.env_s;
+    }
+    double dt = rs_now() - t0;
+    double train_sps = rs_ppo_global_step(p) / dt;
+    long gs = rs_ppo_global_step(p);
+    rs_ppo_free(p);
+    struct rusage ru;
+    getrusage(RUSAGE_SELF, &ru);
+    double rss_mb = ru.ru_maxrss / 1024.0;
+    if (rs_opt_flag(opts, no, "json")) {
+        cJSON *o = cJSON_CreateObject();
+        cJSON_AddStringToObject(o, "env", s->name);
+        cJSON_AddNumberToObject(o, "threads", nthreads);
+        cJSON_AddNumberToObject(o, "n_envs", c.n_envs);
+        cJSON_AddNumberToObject(o, "steps", (double)gs);
+        cJSON_AddNumberToObject(o, "env_only_steps_per_s", env_sps);
+        cJSON_AddNumberToObject(o, "train_steps_per_s", train_sps);
+        cJSON_AddNumberToObject(o, "train_over_env", train_sps / env_sps);
+        cJSON_AddNumberToObject(o, "env_floor_steps_per_s", gs / envt);
+        cJSON_AddNumberToObject(o, "train_over_env_floor", envt / dt);
+        cJSON_AddNumberToObject(o, "rollout_fraction", roll / dt);
+        cJSON_AddNumberToObject(o, "update_fraction", upd / dt);
+        cJSON_AddNumberToObject(o, "peak_rss_mb", rss_mb);
+        rs_json_print(o);
+    } else {
+        printf("%s, %d envs on %d threads, %ld steps\n", s->name, c.n_envs, nthreads, gs);
+        printf("  env only (random actions)  %10.0f steps/s\n", env_sps);
+        printf("  PPO training               %10.0f steps/s   ratio %.3f\n", train_sps, train_sps / env_sps);
+        printf("  env floor of this run      %10.0f steps/s   ratio %.3f  (time inside the env step)\n",
+               gs / envt, envt / dt);
+        printf("  time in rollouts %.0f%% (env %.0f%%), in updates %.0f%%\n", 100 * roll / dt,
+               100 * envt / dt, 100 * upd / dt);
+        printf("  peak RSS %.1f MB\n", rss_mb);
+    }
+    return 0;
+}
+
 int cmd_bench(int argc, char **argv) {
     if (argc >= 2 && !strcmp(argv[1], "env")) return cmd_bench_env(argc - 1, argv + 1);
+    if (argc >= 2 && !strcmp(argv[1], "train")) return cmd_bench_train(argc - 1, argv + 1);
     if (argc >= 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
         printf("usage: rsoup bench <what> [options]\n\n"
-               "  env     env API and batched stepping vs raw mj_step\n\n"
+               "  env     env API and batched stepping vs raw mj_step\n"
+               "  train   PPO training throughput vs env-only throughput, memory\n\n"
                "'rsoup bench <what> --help' for the options of each.\n");
         return 0;
     }

@@ -69,7 +69,8 @@ cJSON *rs_cli_json_nums(const double *v, int n) {
 typedef struct {
     int n, *rows; /* indices into the front */
     double *pts;  /* n x d */
-    int *mask, cardinality;
+    int *mask, n_nondom; /* n_nondom counts repeated points once each */
+    int cardinality;     /* distinct non-dominated points */
     double hv, eum, sparsity;
     int below_ref; /* points not strictly better than ref everywhere */
 } block;
@@ -78,11 +79,24 @@ static int score(const rs_front *f, block *b, const double *ref, int k) {
     int d = f->n_obj;
     b->mask = rs_calloc((size_t)b->n + 1, sizeof *b->mask);
     if (!b->mask) return -1;
-    b->cardinality = rs_pareto_nondominated(b->pts, b->n, d, b->mask);
+    b->n_nondom = rs_pareto_nondominated(b->pts, b->n, d, b->mask);
+    /* a soup at λ = (1, 0) and its expert are often the same point: count it once */
+    b->cardinality = 0;
+    for (int i = 0; i < b->n; i++) {
+        if (!b->mask[i]) continue;
+        int repeat = 0;
+        for (int p = 0; p < i && !repeat; p++) {
+            if (!b->mask[p]) continue;
+            repeat = 1;
+            for (int j = 0; j < d && repeat; j++)
+                repeat = b->pts[(size_t)p * d + j] == b->pts[(size_t)i * d + j];
+        }
+        b->cardinality += !repeat;
+    }
     b->hv = rs_hv(b->pts, b->n, d, ref);
     b->eum = rs_eum_uniform(b->pts, b->n, d, k);
     b->sparsity = rs_sparsity(b->pts, b->n, d);
-    if (b->cardinality < 0 || b->hv < 0 || isnan(b->eum) || b->sparsity < 0) return -1;
+    if (b->n_nondom < 0 || b->hv < 0 || isnan(b->eum) || b->sparsity < 0) return -1;
     for (int i = 0; i < b->n; i++)
         for (int j = 0; j < d; j++)
             if (!(b->pts[(size_t)i * d + j] > ref[j])) {
@@ -110,7 +124,9 @@ static int check_finite(const char *path, const rs_front *f, const block *b) {
 
 static void print_block(const rs_front *f, const block *b, const char *indent) {
     int d = f->n_obj;
-    printf("%snon-dominated: %d of %d\n", indent, b->cardinality, b->n);
+    printf("%snon-dominated: %d of %d rows", indent, b->n_nondom, b->n);
+    if (b->cardinality != b->n_nondom) printf(" (%d distinct points)", b->cardinality);
+    printf("\n");
     printf("%s  %-8s %-20s", indent, "kind", "label");
     for (int j = 0; j < d; j++) printf(" %12.12s", f->obj_names[j]);
     printf("\n");
@@ -146,6 +162,7 @@ static cJSON *block_json(cJSON *o, const rs_front *f, const block *b, int k) {
     cJSON_AddNumberToObject(o, "eum_n_weights", rs_lattice_count(d, k));
     cJSON_AddNumberToObject(o, "sparsity", b->sparsity);
     cJSON_AddNumberToObject(o, "cardinality", b->cardinality);
+    cJSON_AddNumberToObject(o, "n_nondominated_rows", b->n_nondom);
     cJSON_AddNumberToObject(o, "points_not_above_ref", b->below_ref);
     return o;
 }
@@ -326,18 +343,22 @@ int cmd_pareto(int argc, char **argv) {
         rs_json_print(root);
     } else {
         counts_text(ct, sizeof ct, f, mask);
-        printf("%s: %d point%s (%s); %d objective%s: %s\n", path, main_b.n,
-               main_b.n == 1 ? "" : "s", ct, d, d == 1 ? "" : "s", names);
+        if (f->plain)
+            printf("%s: %d point%s; %d objective%s: %s\n", path, main_b.n,
+                   main_b.n == 1 ? "" : "s", d, d == 1 ? "" : "s", names);
+        else
+            printf("%s: %d point%s (%s); %d objective%s: %s\n", path, main_b.n,
+                   main_b.n == 1 ? "" : "s", ct, d, d == 1 ? "" : "s", names);
         print_block(f, &main_b, "");
         printf("hypervolume: %.10g\n", main_b.hv);
         printf("  reference point: (");
         for (int j = 0; j < d; j++) printf("%s%.10g", j ? ", " : "", ref[j]);
-        printf(") — %s%s\n", ref_source,
+        printf("): %s%s\n", ref_source,
                ref_text ? "" : base_b.n ? " of all points scored, baselines included" : "");
         printf("EUM: %.10g (K = %ld: %d uniform weight vectors)\n", main_b.eum, k,
                rs_lattice_count(d, (int)k));
         printf("sparsity: %.10g\n", main_b.sparsity);
-        printf("cardinality: %d\n", main_b.cardinality);
+        printf("cardinality: %d (distinct non-dominated points)\n", main_b.cardinality);
         if (base_b.n) {
             printf("\nbaseline rows (%d), scored separately with the same reference point and "
                    "weights:\n",

@@ -635,7 +635,9 @@ rs_front *rs_front_load(const char *path, int *truncated_tail) {
     char *hline = rs_strdup(lines[h].s); /* fields are kept for messages */
     if (!hline) goto done;
     split(lines[h].s, hdr, nf);
-    int plain = strcmp(hdr[0], "kind") != 0;
+    int plain = 1; /* a front has a "kind" column, usually the first */
+    for (int c = 0; c < nf; c++)
+        if (!strcmp(hdr[c], "kind")) plain = 0;
     int first_data = h + 1;
     int n_obj = 0, n_terms = 0, n_experts = 0;
     const char **objn = (const char **)names, **termn = (const char **)names + nf + 1;

@@ -27,7 +27,7 @@
  * wrong number of fields — and reports it; rs_front_drop_tail cuts it off the
  * file so that new rows can be appended (`rsoup front --resume`).
  *
- * Plain CSVs: a file whose first column is not "kind" is a plain table of
+ * Plain CSVs: a file without a "kind" column is a plain table of
  * objective vectors (larger is better): a header of names (optional — a
  * first line that is all numbers is data, and the names are f1, f2, ...),
  * then one point per row. Every column is an objective and every row has
