@@ -2,9 +2,201 @@
 #include "rs_eval.h"
 
 #include <math.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
+#include <time.h>
 #include <stdlib.h>
 #include <string.h>
+
+/* one episode of policy p from the start state (seed, ep): fills terms and
+ * returns the length, or -1 (error set) */
+static int run_episode(const rs_policy *p, rs_env *env, uint64_t seed, int ep, int deterministic,
+                       float *buf, double *terms) {
+    const int O = p->obs_dim, A = p->act_dim, W = p->pi->sizes[p->pi->n_layers];
+    const float bound = p->act_bound;
+    const rs_env_spec *s = env->spec;
+    float *obs = buf, *nobs = obs + O, *out = nobs + O, *act = out + W, *scratch = act + 2 * A;
+    rs_rng noise;
+    rs_env_seed(env, seed, (uint64_t)ep);
+    rs_rng_seed(&noise, seed, (uint64_t)ep + (1ull << 40));
+    rs_env_reset(env, obs);
+    memset(terms, 0, sizeof(double) * s->n_terms);
+    int len = 0, term = 0, trunc = 0;
+    while (!term && !trunc) {
+        rs_normalizer_apply(p->norm, obs, nobs, 1);
+        rs_mlp_forward1(p->pi, nobs, out, scratch);
+        for (int j = 0; j < A; j++) {
+            float a;
+            if (p->algo == RS_ALGO_SAC) {
+                float mu = out[j];
+                if (!deterministic) {
+                    float ls = out[A + j];
+                    ls = -5.f + 3.5f * (tanhf(ls) + 1.f); /* the SAC actor's squashed log-std */
+                    mu += expf(ls) * (float)rs_rng_normal(&noise);
+                }
+                a = bound * tanhf(mu);
+            } else {
+                a = out[j];
+                if (!deterministic) a += expf(p->log_std[j]) * (float)rs_rng_normal(&noise);
+            }
+            act[j] = a < -bound ? -bound : (a > bound ? bound : a);
+        }
+        double t[RS_MAX_TERMS];
+        if (rs_env_step(env, act, obs, t, NULL, &term, &trunc) != 0) return -1;
+        for (int k = 0; k < s->n_terms; k++) terms[k] += t[k];
+        len++;
+    }
+    return len;
+}
+
+static size_t episode_buf_floats(const rs_policy *p) {
+    return 2 * (size_t)p->obs_dim + (size_t)p->pi->sizes[p->pi->n_layers] + 2 * (size_t)p->act_dim +
+           rs_mlp_scratch_size(p->pi);
+}
+
+typedef struct {
+    rs_policy *const *pols;
+    int n_pol, episodes;
+    const rs_env_spec *s;
+    mjModel *model;
+    uint64_t seed;
+    int deterministic;
+    rs_eval_result *out;
+    atomic_long next, done_eps, done_steps;
+    atomic_int failed;
+    char err[512];
+} many_ctx;
+
+static void many_worker(void *arg, int b, int e, int worker) {
+    many_ctx *c = arg;
+    (void)b;
+    (void)e;
+    (void)worker;
+    size_t nb = 0;
+    for (int i = 0; i < c->n_pol; i++) {
+        size_t k = episode_buf_floats(c->pols[i]);
+        if (k > nb) nb = k;
+    }
+    rs_env *env = rs_env_new(c->s, c->model, NULL, c->seed, 0);
+    float *buf = malloc(sizeof(float) * nb);
+    if (!env || !buf) {
+        if (!atomic_exchange(&c->failed, 1)) snprintf(c->err, sizeof c->err, "%s", rs_last_error());
+        rs_env_free(env);
+        free(buf);
+        return;
+    }
+    const long total = (long)c->n_pol * c->episodes;
+    for (;;) {
+        long task = atomic_fetch_add(&c->next, 1);
+        if (task >= total || atomic_load(&c->failed)) break;
+        int pi = (int)(task / c->episodes), ep = (int)(task % c->episodes);
+        rs_eval_result *r = &c->out[pi];
+        int len = run_episode(c->pols[pi], env, c->seed, ep, c->deterministic, buf,
+                              r->terms + (size_t)ep * c->s->n_terms);
+        if (len < 0) {
+            if (!atomic_exchange(&c->failed, 1))
+                snprintf(c->err, sizeof c->err, "policy %d, episode %d: %s", pi, ep, rs_last_error());
+            break;
+        }
+        r->length[ep] = len;
+        atomic_fetch_add(&c->done_eps, 1);
+        atomic_fetch_add(&c->done_steps, len);
+    }
+    free(buf);
+    rs_env_free(env);
+}
+
+static void *many_runner(void *arg) {
+    struct {
+        rs_pool *pool;
+        many_ctx *c;
+    } *a = arg;
+    rs_pool_run(a->pool, rs_pool_size(a->pool), many_worker, a->c);
+    return NULL;
+}
+
+int rs_eval_many(rs_policy *const *pols, int n_pol, const rs_env_spec *s, const mjModel *model,
+                 int episodes, uint64_t seed, int deterministic, rs_pool *pool,
+                 rs_eval_result *out, rs_eval_progress_fn progress, void *progress_ctx) {
+    if (episodes < 1 || n_pol < 1) {
+        rs_set_error("need at least one policy and one episode");
+        return -1;
+    }
+    for (int i = 0; i < n_pol; i++) {
+        memset(&out[i], 0, sizeof out[i]);
+        if (pols[i]->obs_dim != s->obs_dim || pols[i]->act_dim != s->act_dim) {
+            rs_set_error("policy %d (obs %d, act %d) does not fit env '%s'", i, pols[i]->obs_dim,
+                         pols[i]->act_dim, s->name);
+            return -1;
+        }
+    }
+    mjModel *own = NULL;
+    if (!model) {
+        own = rs_model_load(s, NULL);
+        if (!own) return -1;
+        model = own;
+    }
+    int ok = 1;
+    for (int i = 0; i < n_pol; i++) {
+        out[i].episodes = episodes;
+        out[i].n_terms = s->n_terms;
+        out[i].terms = rs_calloc((size_t)episodes * s->n_terms, sizeof(double));
+        out[i].length = rs_calloc((size_t)episodes, sizeof(int));
+        if (!out[i].terms || !out[i].length) ok = 0;
+    }
+    many_ctx *c = rs_calloc(1, sizeof *c);
+    if (!ok || !c) {
+        for (int i = 0; i < n_pol; i++) rs_eval_result_free(&out[i]);
+        free(c);
+        if (own) mj_deleteModel(own);
+        return -1;
+    }
+    c->pols = pols;
+    c->n_pol = n_pol;
+    c->episodes = episodes;
+    c->s = s;
+    c->model = (mjModel *)model;
+    c->seed = seed;
+    c->deterministic = deterministic;
+    c->out = out;
+    double t0 = rs_now();
+    if (!progress) {
+        rs_pool_run(pool, rs_pool_size(pool), many_worker, c);
+    } else {
+        /* the workers run on a helper thread so this thread can report */
+        pthread_t th;
+        struct {
+            rs_pool *pool;
+            many_ctx *c;
+        } arg = {pool, c};
+        void *(*runner)(void *) = many_runner;
+        pthread_create(&th, NULL, runner, &arg);
+        const long total = (long)n_pol * episodes;
+        while (atomic_load(&c->done_eps) < total && !atomic_load(&c->failed)) {
+            progress(progress_ctx, atomic_load(&c->done_eps), atomic_load(&c->done_steps));
+            struct timespec ts = {0, 100000000};
+            nanosleep(&ts, NULL);
+        }
+        pthread_join(th, NULL);
+        progress(progress_ctx, atomic_load(&c->done_eps), atomic_load(&c->done_steps));
+    }
+    double dt = rs_now() - t0;
+    int rc = 0;
+    if (atomic_load(&c->failed)) {
+        rs_set_error("%s", c->err);
+        for (int i = 0; i < n_pol; i++) rs_eval_result_free(&out[i]);
+        rc = -1;
+    } else {
+        for (int i = 0; i < n_pol; i++) {
+            out[i].seconds = dt;
+            for (int k = 0; k < episodes; k++) out[i].steps += out[i].length[k];
+        }
+    }
+    free(c);
+    if (own) mj_deleteModel(own);
+    return rc;
+}
 
 typedef struct {
     const rs_policy *p;
@@ -20,11 +212,9 @@ typedef struct {
 
 static void run_episodes(void *arg, int b, int e_end, int worker) {
     eval_ctx *c = arg;
-    const rs_policy *p = c->p;
-    const int O = p->obs_dim, A = p->act_dim, W = p->pi->sizes[p->pi->n_layers];
-    const float bound = p->act_bound;
+    (void)worker;
     rs_env *env = rs_env_new(c->s, c->model, NULL, c->seed, 0);
-    float *buf = malloc(sizeof(float) * (2 * (size_t)O + W + 2 * (size_t)A + rs_mlp_scratch_size(p->pi)));
+    float *buf = malloc(sizeof(float) * episode_buf_floats(c->p));
     if (!env || !buf) {
         c->failed = 1;
         snprintf(c->err, sizeof c->err, "%s", rs_last_error());
@@ -32,48 +222,17 @@ static void run_episodes(void *arg, int b, int e_end, int worker) {
         free(buf);
         return;
     }
-    float *obs = buf, *nobs = obs + O, *out = nobs + O, *act = out + W, *scratch = act + 2 * A;
-    rs_rng noise;
     for (int ep = b; ep < e_end; ep++) {
-        rs_env_seed(env, c->seed, (uint64_t)ep);
-        rs_rng_seed(&noise, c->seed, (uint64_t)ep + (1ull << 40));
-        rs_env_reset(env, obs);
-        double *terms = c->out->terms + (size_t)ep * c->s->n_terms;
-        memset(terms, 0, sizeof(double) * c->s->n_terms);
-        int len = 0, term = 0, trunc = 0;
-        while (!term && !trunc) {
-            rs_normalizer_apply(p->norm, obs, nobs, 1);
-            rs_mlp_forward1(p->pi, nobs, out, scratch);
-            for (int j = 0; j < A; j++) {
-                float a;
-                if (p->algo == RS_ALGO_SAC) {
-                    float mu = out[j];
-                    if (!c->deterministic) {
-                        float ls = out[A + j];
-                        ls = ls < -5 ? -5 : (ls > 2 ? 2 : ls);
-                        mu += expf(ls) * (float)rs_rng_normal(&noise);
-                    }
-                    a = bound * tanhf(mu);
-                } else {
-                    a = out[j];
-                    if (!c->deterministic) a += expf(p->log_std[j]) * (float)rs_rng_normal(&noise);
-                }
-                act[j] = a < -bound ? -bound : (a > bound ? bound : a);
-            }
-            double t[RS_MAX_TERMS];
-            if (rs_env_step(env, act, obs, t, NULL, &term, &trunc) != 0) {
-                c->failed = 1;
-                snprintf(c->err, sizeof c->err, "episode %d: %s", ep, rs_last_error());
-                term = 1;
-                break;
-            }
-            for (int k = 0; k < c->s->n_terms; k++) terms[k] += t[k];
-            len++;
+        int len = run_episode(c->p, env, c->seed, ep, c->deterministic, buf,
+                              c->out->terms + (size_t)ep * c->s->n_terms);
+        if (len < 0) {
+            c->failed = 1;
+            snprintf(c->err, sizeof c->err, "episode %d: %s", ep, rs_last_error());
+            break;
         }
         c->out->length[ep] = len;
         c->steps[ep] = len;
     }
-    (void)worker;
     free(buf);
     rs_env_free(env);
 }

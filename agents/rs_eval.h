@@ -21,6 +21,15 @@ typedef struct rs_eval_result {
 int rs_eval_policy(const rs_policy *p, const rs_env_spec *s, const mjModel *model, int episodes,
                    uint64_t seed, int deterministic, rs_pool *pool, rs_eval_result *out);
 void rs_eval_result_free(rs_eval_result *r);
+/* several policies at once: n_pol x episodes tasks handed out dynamically to
+ * the pool's threads (good balance when episode lengths differ). Episode i
+ * of every policy starts from the same state (seed, i): common random
+ * numbers, so differences between policies are not reset noise. out[n_pol].
+ * progress (may be NULL) is called from the calling thread only. */
+typedef void (*rs_eval_progress_fn)(void *ctx, long episodes_done, long steps_done);
+int rs_eval_many(rs_policy *const *pols, int n_pol, const rs_env_spec *s, const mjModel *model,
+                 int episodes, uint64_t seed, int deterministic, rs_pool *pool,
+                 rs_eval_result *out, rs_eval_progress_fn progress, void *progress_ctx);
 /* mean and std over episodes of weights . terms */
 void rs_eval_reward_stats(const rs_eval_result *r, const double *weights, double *mean, double *std);
 void rs_eval_term_stats(const rs_eval_result *r, int term, double *mean, double *std);

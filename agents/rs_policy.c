@@ -154,7 +154,7 @@ static int meta_int(const rs_st *st, const char *key, const char *what, long *ou
 
 rs_policy *rs_policy_from_st(const rs_st *st, const char *what) {
     const char *fmt = rs_st_meta(st, "format");
-    if (!fmt || strcmp(fmt, RS_POLICY_FORMAT) != 0) {
+    if (!fmt || (strcmp(fmt, RS_POLICY_FORMAT) != 0 && strcmp(fmt, RS_TRAIN_FORMAT) != 0)) {
         rs_set_error("%s: not an rsoup policy checkpoint (metadata format is '%s', expected '%s')",
                      what, fmt ? fmt : "(none)", RS_POLICY_FORMAT);
         return NULL;

@@ -19,6 +19,9 @@
 #include "rs_safetensors.h"
 
 #define RS_POLICY_FORMAT "rsoup-policy-1"
+/* a training checkpoint: the policy's tensors plus everything else needed to
+ * resume; policy loaders accept it, soups refuse it */
+#define RS_TRAIN_FORMAT "rsoup-train-1"
 
 typedef enum { RS_ALGO_PPO = 0, RS_ALGO_SAC = 1 } rs_algo;
 

@@ -682,6 +682,8 @@ int rs_ppo_save_train(const rs_ppo *p, const char *path) {
         char *cfg = rs_ppo_config_to_json(&p->cfg);
         rs_st_set_meta(st, "train_config", cfg ? cfg : "{}");
         free(cfg);
+        /* not a policy file: soups must not mix optimiser and env state */
+        rs_st_set_meta(st, "format", RS_TRAIN_FORMAT);
         rs_st_set_meta(st, "format_train", "rsoup-ppo-train-1");
         rc = rs_st_save(st, path);
     }

@@ -51,5 +51,7 @@ int cmd_rollout(int argc, char **argv);
 int cmd_train(int argc, char **argv);
 int cmd_eval(int argc, char **argv);
 int cmd_act(int argc, char **argv);
+int cmd_front(int argc, char **argv);
+int cmd_lmc(int argc, char **argv);
 
 #endif

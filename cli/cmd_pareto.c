@@ -34,7 +34,8 @@ int rs_cli_numbers(const char *text, double *out, int max, int *bad) {
     for (;;) {
         char *end;
         double v = strtod(p, &end);
-        while (*end == ' ') end++;
+        while (*end == ' ')
+            end++;
         if (end == p || (*end && *end != ',') || !isfinite(v)) {
             if (bad) *bad = (int)(p - text);
             return -1;
@@ -56,19 +57,22 @@ const char *rs_cli_join(char *buf, size_t cap, char *const *names, int n) {
     return buf;
 }
 
-cJSON *rs_cli_json_num(double v) { return isfinite(v) ? cJSON_CreateNumber(v) : cJSON_CreateNull(); }
+cJSON *rs_cli_json_num(double v) {
+    return isfinite(v) ? cJSON_CreateNumber(v) : cJSON_CreateNull();
+}
 
 cJSON *rs_cli_json_nums(const double *v, int n) {
     cJSON *a = cJSON_CreateArray();
-    for (int i = 0; i < n; i++) cJSON_AddItemToArray(a, rs_cli_json_num(v[i]));
+    for (int i = 0; i < n; i++)
+        cJSON_AddItemToArray(a, rs_cli_json_num(v[i]));
     return a;
 }
 
 /* ---- metrics of one block of rows ---- */
 
 typedef struct {
-    int n, *rows; /* indices into the front */
-    double *pts;  /* n x d */
+    int n, *rows;        /* indices into the front */
+    double *pts;         /* n x d */
     int *mask, n_nondom; /* n_nondom counts repeated points once each */
     int cardinality;     /* distinct non-dominated points */
     double hv, eum, sparsity;
@@ -113,8 +117,9 @@ static int check_finite(const char *path, const rs_front *f, const block *b) {
             double v = b->pts[(size_t)i * f->n_obj + j];
             if (!isfinite(v)) {
                 int r = b->rows[i];
-                fprintf(stderr, "rsoup pareto: '%s': %s row '%s': objective '%s' is %g (the "
-                                "metrics need finite values)\n",
+                fprintf(stderr,
+                        "rsoup pareto: '%s': %s row '%s': objective '%s' is %g (the "
+                        "metrics need finite values)\n",
                         path, rs_front_kind_name(f->kind[r]), f->label[r], f->obj_names[j], v);
                 return -1;
             }
@@ -128,13 +133,15 @@ static void print_block(const rs_front *f, const block *b, const char *indent) {
     if (b->cardinality != b->n_nondom) printf(" (%d distinct points)", b->cardinality);
     printf("\n");
     printf("%s  %-8s %-20s", indent, "kind", "label");
-    for (int j = 0; j < d; j++) printf(" %12.12s", f->obj_names[j]);
+    for (int j = 0; j < d; j++)
+        printf(" %12.12s", f->obj_names[j]);
     printf("\n");
     for (int i = 0; i < b->n; i++) {
         if (!b->mask[i]) continue;
         int r = b->rows[i];
         printf("%s  %-8s %-20s", indent, rs_front_kind_name(f->kind[r]), f->label[r]);
-        for (int j = 0; j < d; j++) printf(" %12.6g", b->pts[(size_t)i * d + j]);
+        for (int j = 0; j < d; j++)
+            printf(" %12.6g", b->pts[(size_t)i * d + j]);
         printf("\n");
     }
 }
@@ -151,8 +158,8 @@ static cJSON *block_json(cJSON *o, const rs_front *f, const block *b, int k) {
         cJSON_AddStringToObject(p, "kind", rs_front_kind_name(f->kind[r]));
         cJSON_AddStringToObject(p, "label", f->label[r]);
         if (!f->plain)
-            cJSON_AddItemToObject(p, "lambda", rs_cli_json_nums(f->lambda + (size_t)r * f->n_experts,
-                                                                f->n_experts));
+            cJSON_AddItemToObject(
+                p, "lambda", rs_cli_json_nums(f->lambda + (size_t)r * f->n_experts, f->n_experts));
         cJSON_AddItemToObject(p, "values", rs_cli_json_nums(b->pts + (size_t)i * d, d));
         cJSON_AddItemToArray(nd, p);
     }
@@ -214,8 +221,8 @@ int cmd_pareto(int argc, char **argv) {
         {"kinds", "K,...", "row kinds scored together (soup, expert, baseline, init)",
          "soup,expert", NULL, 0},
         {"margin", "F", "default ref: componentwise min minus F times the range", "0.05", NULL, 0},
-        {"weights-k", "K", "EUM lattice resolution (default 100 for 2 objectives, 20 for 3+)",
-         NULL, NULL, 0},
+        {"weights-k", "K", "EUM lattice resolution (default 100 for 2 objectives, 20 for 3+)", NULL,
+         NULL, 0},
         {"json", NULL, "print one JSON object on stdout", NULL, NULL, 0},
     };
     const int no = (int)(sizeof opts / sizeof opts[0]);
@@ -240,8 +247,7 @@ int cmd_pareto(int argc, char **argv) {
         return 2;
     }
     long k = 0;
-    if (rs_opt_flag(opts, no, "weights-k") &&
-        rs_opt_long(opts, no, "weights-k", 1, 100000, &k) < 0)
+    if (rs_opt_flag(opts, no, "weights-k") && rs_opt_long(opts, no, "weights-k", 1, 100000, &k) < 0)
         return 2;
     int json = rs_opt_flag(opts, no, "json");
 
@@ -256,8 +262,7 @@ int cmd_pareto(int argc, char **argv) {
     char names[1024], kt[128], ct[256];
     rs_cli_join(names, sizeof names, f->obj_names, d);
     if (f->plain) mask = RS_KIND_BIT(RS_KIND_POINT);
-    unsigned base_mask =
-        (mask & RS_KIND_BIT(RS_KIND_BASELINE)) ? 0 : RS_KIND_BIT(RS_KIND_BASELINE);
+    unsigned base_mask = (mask & RS_KIND_BIT(RS_KIND_BASELINE)) ? 0 : RS_KIND_BIT(RS_KIND_BASELINE);
     kinds_text(kt, sizeof kt, mask);
     if (d < 1) {
         fprintf(stderr, "rsoup pareto: '%s' has no objectives (obj:<name> columns)\n", path);
@@ -344,17 +349,20 @@ int cmd_pareto(int argc, char **argv) {
     } else {
         counts_text(ct, sizeof ct, f, mask);
         if (f->plain)
-            printf("%s: %d point%s; %d objective%s: %s\n", path, main_b.n,
-                   main_b.n == 1 ? "" : "s", d, d == 1 ? "" : "s", names);
+            printf("%s: %d point%s; %d objective%s: %s\n", path, main_b.n, main_b.n == 1 ? "" : "s",
+                   d, d == 1 ? "" : "s", names);
         else
             printf("%s: %d point%s (%s); %d objective%s: %s\n", path, main_b.n,
                    main_b.n == 1 ? "" : "s", ct, d, d == 1 ? "" : "s", names);
         print_block(f, &main_b, "");
         printf("hypervolume: %.10g\n", main_b.hv);
         printf("  reference point: (");
-        for (int j = 0; j < d; j++) printf("%s%.10g", j ? ", " : "", ref[j]);
+        for (int j = 0; j < d; j++)
+            printf("%s%.10g", j ? ", " : "", ref[j]);
         printf("): %s%s\n", ref_source,
-               ref_text ? "" : base_b.n ? " of all points scored, baselines included" : "");
+               ref_text   ? ""
+               : base_b.n ? " of all points scored, baselines included"
+                          : "");
         printf("EUM: %.10g (K = %ld: %d uniform weight vectors)\n", main_b.eum, k,
                rs_lattice_count(d, (int)k));
         printf("sparsity: %.10g\n", main_b.sparsity);

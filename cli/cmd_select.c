@@ -17,30 +17,36 @@ static int parse_term_spec(const rs_front *f, const char *path, const char *spec
     int *seen = rs_calloc((size_t)f->n_terms + 1, sizeof *seen);
     int rc = -1;
     if (!copy || !seen) goto done;
-    for (int j = 0; j < f->n_terms; j++) w[j] = 0;
+    for (int j = 0; j < f->n_terms; j++)
+        w[j] = 0;
     for (char *save = NULL, *item = strtok_r(copy, ",", &save); item;
          item = strtok_r(NULL, ",", &save)) {
-        while (*item == ' ') item++;
+        while (*item == ' ')
+            item++;
         char *eq = strchr(item, '=');
         double v = 1.0;
         if (eq) {
             *eq = 0;
             char *end;
             v = strtod(eq + 1, &end);
-            while (*end == ' ') end++;
+            while (*end == ' ')
+                end++;
             if (end == eq + 1 || *end || !isfinite(v)) {
-                fprintf(stderr, "rsoup select: --reward '%s': weight '%s' of term '%s' is not a "
-                                "number\n",
+                fprintf(stderr,
+                        "rsoup select: --reward '%s': weight '%s' of term '%s' is not a "
+                        "number\n",
                         spec, eq + 1, item);
                 goto done;
             }
         }
         char *e = item + strlen(item);
-        while (e > item && e[-1] == ' ') *--e = 0;
+        while (e > item && e[-1] == ' ')
+            *--e = 0;
         int j = rs_front_term_index(f, item);
         if (j < 0) {
-            fprintf(stderr, "rsoup select: --reward '%s': unknown term '%s' (valid terms in '%s': "
-                            "%s)\n",
+            fprintf(stderr,
+                    "rsoup select: --reward '%s': unknown term '%s' (valid terms in '%s': "
+                    "%s)\n",
                     spec, item, path, valid);
             goto done;
         }
@@ -59,7 +65,8 @@ done:
 
 static double utility(const double *w, const double *x, int n) {
     double u = 0;
-    for (int j = 0; j < n; j++) u += w[j] * x[j];
+    for (int j = 0; j < n; j++)
+        u += w[j] * x[j];
     return u;
 }
 
@@ -100,8 +107,8 @@ int cmd_select(int argc, char **argv) {
     rs_opt opts[] = {
         {"weights", "w1,w2,...", "one weight per objective (obj: column)", NULL, NULL, 0},
         {"reward", "SPEC", "term=weight pairs over the term: columns", NULL, NULL, 0},
-        {"kinds", "K,...", "row kinds to choose among (soup, expert, baseline, init)", "soup",
-         NULL, 0},
+        {"kinds", "K,...", "row kinds to choose among (soup, expert, baseline, init)", "soup", NULL,
+         0},
         {"json", NULL, "print one JSON object on stdout", NULL, NULL, 0},
     };
     const int no = (int)(sizeof opts / sizeof opts[0]);
@@ -141,8 +148,9 @@ int cmd_select(int argc, char **argv) {
     }
     if (by_terms) {
         if (f->n_terms == 0) {
-            fprintf(stderr, "rsoup select: '%s' has no term:<t> columns, so --reward cannot be "
-                            "scored; use --weights over its objectives (%s)\n",
+            fprintf(stderr,
+                    "rsoup select: '%s' has no term:<t> columns, so --reward cannot be "
+                    "scored; use --weights over its objectives (%s)\n",
                     path, rs_cli_join(names, sizeof names, f->obj_names, f->n_obj));
             goto done;
         }
@@ -159,8 +167,9 @@ int cmd_select(int argc, char **argv) {
             goto done;
         }
         if (got != nw) {
-            fprintf(stderr, "rsoup select: --weights '%s' has %d value%s but '%s' has %d "
-                            "objective%s (%s)\n",
+            fprintf(stderr,
+                    "rsoup select: --weights '%s' has %d value%s but '%s' has %d "
+                    "objective%s (%s)\n",
                     wtext, got, got == 1 ? "" : "s", path, nw, nw == 1 ? "" : "s", names);
             status = 2;
             goto done;
@@ -238,14 +247,15 @@ int cmd_select(int argc, char **argv) {
             printf(" for reward %s:\n", spec);
         else {
             printf(" for weights (");
-            for (int j = 0; j < nw; j++) printf("%s%g", j ? ", " : "", w[j]);
+            for (int j = 0; j < nw; j++)
+                printf("%s%g", j ? ", " : "", w[j]);
             printf(") on (%s):\n", names);
         }
-        printf("  label     %s (%s, row %d)\n", r.label, rs_front_kind_name(r.kind),
-               best + 1);
+        printf("  label     %s (%s, row %d)\n", r.label, rs_front_kind_name(r.kind), best + 1);
         if (!f->plain) {
             printf("  lambda    (");
-            for (int i = 0; i < f->n_experts; i++) printf("%s%.6g", i ? ", " : "", r.lambda[i]);
+            for (int i = 0; i < f->n_experts; i++)
+                printf("%s%.6g", i ? ", " : "", r.lambda[i]);
             printf(")\n");
         }
         printf("  utility   %.10g\n", u);
@@ -265,8 +275,8 @@ int cmd_select(int argc, char **argv) {
         }
         if (!f->plain) printf("  over %d episodes, mean length %.1f\n", r.episodes, r.length);
         if (best_e >= 0)
-            printf("for comparison: the best expert row (%s) has utility %.10g\n",
-                   f->label[best_e], ue);
+            printf("for comparison: the best expert row (%s) has utility %.10g\n", f->label[best_e],
+                   ue);
     }
     status = 0;
 done:

@@ -3,6 +3,7 @@
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "cli.h"
 #include "cli_soup.h"
@@ -27,6 +28,17 @@ static void print_mix_error(const char *const *paths, int n) {
     fputc('\n', stderr);
 }
 
+/* a run directory stands for its policy.safetensors, as in `rsoup eval` */
+static const char *resolve(const char *path, char *buf, size_t cap) {
+    struct stat sb;
+    if (stat(path, &sb) == 0 && S_ISDIR(sb.st_mode)) {
+        size_t n = strlen(path);
+        snprintf(buf, cap, "%s%spolicy.safetensors", path, n && path[n - 1] == '/' ? "" : "/");
+        return buf;
+    }
+    return path;
+}
+
 int cmd_soup(int argc, char **argv) {
     static const rs_cmd_info info = {
         "soup", "rsoup soup A B [C ...] --lambda L --out FILE [--json]",
@@ -37,6 +49,7 @@ int cmd_soup(int argc, char **argv) {
         "shapes. The soup records lambda and its parents (paths and FNV-1a hashes).\n"
         "If the experts' observation normaliser statistics differ they are mixed\n"
         "too, with a warning.",
+        "An expert may be given as a run directory: its policy.safetensors is used.\n"
         "lambda: with two experts a single number is the weight of the SECOND one\n"
         "(0 gives A, 1 gives B); otherwise one weight per expert, summing to 1.\n"
         "examples:\n"
@@ -50,12 +63,16 @@ int cmd_soup(int argc, char **argv) {
     };
     const int no = (int)(sizeof opts / sizeof opts[0]);
     const char *paths[MAX_EXPERTS];
+    static char resolved[MAX_EXPERTS][1024];
     int n = 0;
     int rc = rs_cli_parse(&info, opts, no, argc, argv, paths, &n, MAX_EXPERTS);
     if (rc) return rc < 0 ? 2 : 0;
+    for (int i = 0; i < n; i++)
+        paths[i] = resolve(paths[i], resolved[i], sizeof resolved[i]);
     if (n < 2) {
-        fprintf(stderr, "rsoup soup: needs at least two expert checkpoints, got %d (see 'rsoup "
-                        "soup --help')\n",
+        fprintf(stderr,
+                "rsoup soup: needs at least two expert checkpoints, got %d (see 'rsoup "
+                "soup --help')\n",
                 n);
         return 2;
     }
@@ -91,6 +108,16 @@ int cmd_soup(int argc, char **argv) {
             rs_cli_fail("soup");
             goto done;
         }
+        /* the trainer's full checkpoint holds the policy plus value net,
+         * optimiser and env state, none of which a soup should mix */
+        if (rs_st_meta(experts[i], "train_config")) {
+            fprintf(stderr,
+                    "rsoup soup: '%s' is a training checkpoint (value net, optimiser and env "
+                    "state); soups mix policies: give the run's policy.safetensors or its "
+                    "directory\n",
+                    paths[i]);
+            goto done;
+        }
     }
     if (rs_soup_mix(experts, n, lambda, &soup, &norm_mixed) < 0) {
         print_mix_error(paths, n);
@@ -121,7 +148,8 @@ int cmd_soup(int argc, char **argv) {
                 "(obs_norm.*) differ, so they were interpolated as well; soups work best when "
                 "the experts share one normaliser (fine-tune from a shared init with it frozen)\n");
     char hex[MAX_EXPERTS][17];
-    for (int i = 0; i < n; i++) rs_file_hash(paths[i], hex[i]);
+    for (int i = 0; i < n; i++)
+        rs_file_hash(paths[i], hex[i]);
     const rs_st *e0 = experts[0];
     if (json) {
         cJSON *root = cJSON_CreateObject();
@@ -157,8 +185,8 @@ int cmd_soup(int argc, char **argv) {
     } else {
         const char *env = rs_st_meta(e0, "env"), *algo = rs_st_meta(e0, "algo"),
                    *arch = rs_st_meta(e0, "arch");
-        printf("mixed %d experts (linear; env %s, algo %s, arch %s) into %s\n", n,
-               env ? env : "?", algo ? algo : "?", arch ? arch : "?", out_path);
+        printf("mixed %d experts (linear; env %s, algo %s, arch %s) into %s\n", n, env ? env : "?",
+               algo ? algo : "?", arch ? arch : "?", out_path);
         printf("  %-10s %-16s  %s\n", "lambda", "fnv1a64", "expert (reward)");
         for (int i = 0; i < n; i++) {
             const char *r = rs_st_meta(experts[i], "reward");
@@ -169,7 +197,8 @@ int cmd_soup(int argc, char **argv) {
         printf("observation normaliser: %s\n", norm_state);
     }
 done:
-    for (int i = 0; i < n; i++) rs_st_free(experts[i]);
+    for (int i = 0; i < n; i++)
+        rs_st_free(experts[i]);
     rs_st_free(soup);
     return status;
 }

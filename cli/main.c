@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "cli_soup.h"
 
 typedef struct {
     const char *name;
@@ -16,6 +17,11 @@ static const rs_subcommand g_cmds[] = {
     {"train", cmd_train, "train a PPO policy for one reward (an expert, or the shared init)"},
     {"eval", cmd_eval, "evaluate a policy: per-term returns over deterministic episodes"},
     {"act", cmd_act, "print a policy's deterministic actions for observations read as CSV"},
+    {"soup", cmd_soup, "mix expert checkpoints: θ = Σ λ_i θ_i"},
+    {"front", cmd_front, "evaluate soups on a λ grid (plus experts, baselines) into a front CSV"},
+    {"pareto", cmd_pareto, "score a front: non-dominated set, hypervolume, expected utility"},
+    {"select", cmd_select, "pick the λ that maximises your own preference over the rewards"},
+    {"lmc", cmd_lmc, "linear mode connectivity between two experts (hypothesis H1)"},
     {"bench", cmd_bench, "measure throughput against MuJoCo's raw mj_step"},
 };
 #define N_CMDS ((int)(sizeof g_cmds / sizeof g_cmds[0]))

@@ -40,8 +40,10 @@ int rs_front_kinds_parse(const char *list, unsigned *mask) {
     for (;;) {
         const char *c = strchr(p, ',');
         size_t len = c ? (size_t)(c - p) : strlen(p);
-        while (len && *p == ' ') p++, len--;
-        while (len && p[len - 1] == ' ') len--;
+        while (len && *p == ' ')
+            p++, len--;
+        while (len && p[len - 1] == ' ')
+            len--;
         int k = kind_lookup(p, len);
         if (k < 0) {
             rs_set_error("kinds '%s': unknown kind '%.*s' (valid: soup, expert, baseline, init, "
@@ -82,7 +84,8 @@ static char **copy_names(const char *what, int n, const char *const *names) {
                 bad = 1;
             }
         if (bad || !(out[i] = rs_strdup(names[i]))) {
-            for (int j = 0; j < i; j++) free(out[j]);
+            for (int j = 0; j < i; j++)
+                free(out[j]);
             free(out);
             return NULL;
         }
@@ -117,9 +120,12 @@ rs_front *rs_front_new(int n_experts, int n_obj, const char *const *obj_names, i
 
 void rs_front_free(rs_front *f) {
     if (!f) return;
-    for (int i = 0; i < f->n_obj; i++) free(f->obj_names[i]);
-    for (int i = 0; i < f->n_terms; i++) free(f->term_names[i]);
-    for (int i = 0; i < f->n; i++) free(f->label[i]);
+    for (int i = 0; i < f->n_obj; i++)
+        free(f->obj_names[i]);
+    for (int i = 0; i < f->n_terms; i++)
+        free(f->term_names[i]);
+    for (int i = 0; i < f->n; i++)
+        free(f->label[i]);
     free(f->obj_names);
     free(f->term_names);
     free(f->kind);
@@ -147,7 +153,8 @@ static int grow1(void **p, size_t elsize, int cap) {
 static int reserve(rs_front *f, int need) {
     if (need <= f->cap) return 0;
     int cap = f->cap ? f->cap * 2 : 16;
-    while (cap < need) cap *= 2;
+    while (cap < need)
+        cap *= 2;
     size_t ne = (size_t)f->n_experts, no = (size_t)f->n_obj, nt = (size_t)f->n_terms;
     if (grow1((void **)&f->kind, sizeof *f->kind, cap) ||
         grow1((void **)&f->label, sizeof *f->label, cap) ||
@@ -164,7 +171,8 @@ static int reserve(rs_front *f, int need) {
 }
 
 static void copy_or_nan(double *dst, const double *src, int n) {
-    for (int i = 0; i < n; i++) dst[i] = src ? src[i] : NAN;
+    for (int i = 0; i < n; i++)
+        dst[i] = src ? src[i] : NAN;
 }
 
 /* labels never carry the separators of the file */
@@ -252,11 +260,13 @@ static int finish_line(FILE *fp) {
 
 int rs_front_write_header(FILE *fp, const rs_front *f) {
     if (f->plain) {
-        for (int j = 0; j < f->n_obj; j++) fprintf(fp, "%s%s", j ? "," : "", f->obj_names[j]);
+        for (int j = 0; j < f->n_obj; j++)
+            fprintf(fp, "%s%s", j ? "," : "", f->obj_names[j]);
         return finish_line(fp);
     }
     fputs("kind,label", fp);
-    for (int i = 0; i < f->n_experts; i++) fprintf(fp, ",lambda:%d", i);
+    for (int i = 0; i < f->n_experts; i++)
+        fprintf(fp, ",lambda:%d", i);
     fputs(",episodes", fp);
     for (int j = 0; j < f->n_obj; j++)
         fprintf(fp, ",obj:%s,std:%s", f->obj_names[j], f->obj_names[j]);
@@ -337,15 +347,16 @@ int rs_front_save(const rs_front *f, const char *path) {
 /* ---- loading ---- */
 
 typedef struct {
-    char *s;     /* NUL-terminated in place, '\r' stripped */
-    long begin;  /* byte offset of the line in the file */
-    long end;    /* byte offset just past its '\n' (or the end of the file) */
+    char *s;    /* NUL-terminated in place, '\r' stripped */
+    long begin; /* byte offset of the line in the file */
+    long end;   /* byte offset just past its '\n' (or the end of the file) */
     int has_nl;
-    int lineno;  /* 1-based */
+    int lineno; /* 1-based */
 } line_t;
 
 static int blank_or_comment(const char *s) {
-    while (*s == ' ' || *s == '\t') s++;
+    while (*s == ' ' || *s == '\t')
+        s++;
     return *s == 0 || *s == '#';
 }
 
@@ -357,9 +368,11 @@ static int split(char *s, char **fields, int max) {
         char *c = strchr(p, ',');
         if (c) *c = 0;
         if (n < max) {
-            while (*p == ' ' || *p == '\t') p++;
+            while (*p == ' ' || *p == '\t')
+                p++;
             char *e = p + strlen(p);
-            while (e > p && (e[-1] == ' ' || e[-1] == '\t')) *--e = 0;
+            while (e > p && (e[-1] == ' ' || e[-1] == '\t'))
+                *--e = 0;
             fields[n] = p;
         }
         n++;
@@ -371,7 +384,8 @@ static int split(char *s, char **fields, int max) {
 
 static int count_fields(const char *s) {
     int n = 1;
-    for (; *s; s++) n += *s == ',';
+    for (; *s; s++)
+        n += *s == ',';
     return n;
 }
 
@@ -417,10 +431,14 @@ static int parse_front_header(const char *path, char **fields, int nf, col_t *co
     for (int c = 0; c < nf; c++) {
         const char *s = fields[c];
         cols[c].type = -1;
-        if (!strcmp(s, "kind")) cols[c].type = C_KIND, have[0]++;
-        else if (!strcmp(s, "label")) cols[c].type = C_LABEL, have[1]++;
-        else if (!strcmp(s, "episodes")) cols[c].type = C_EPISODES, have[2]++;
-        else if (!strcmp(s, "length")) cols[c].type = C_LENGTH, have[3]++;
+        if (!strcmp(s, "kind"))
+            cols[c].type = C_KIND, have[0]++;
+        else if (!strcmp(s, "label"))
+            cols[c].type = C_LABEL, have[1]++;
+        else if (!strcmp(s, "episodes"))
+            cols[c].type = C_EPISODES, have[2]++;
+        else if (!strcmp(s, "length"))
+            cols[c].type = C_LENGTH, have[3]++;
         else if (prefixed(s, "lambda:", &rest)) {
             char *end;
             long k = strtol(rest, &end, 10);
@@ -520,9 +538,9 @@ done:
 /* parse one data row of a front file into the row buffers; -1 with an error
  * naming the line and column */
 static int parse_front_row(const char *path, int lineno, char **fields, int nf, char **hdr,
-                           const col_t *cols, rs_front_kind *kind, const char **label,
-                           double *lam, int *episodes, double *obj, double *sd, double *term,
-                           double *termsd, double *length) {
+                           const col_t *cols, rs_front_kind *kind, const char **label, double *lam,
+                           int *episodes, double *obj, double *sd, double *term, double *termsd,
+                           double *length) {
     for (int c = 0; c < nf; c++) {
         const char *s = fields[c];
         double v = 0;
@@ -548,20 +566,32 @@ static int parse_front_row(const char *path, int lineno, char **fields, int nf, 
         }
         int i = cols[c].index;
         switch (cols[c].type) {
-        case C_LAMBDA: lam[i] = v; break;
+        case C_LAMBDA:
+            lam[i] = v;
+            break;
         case C_EPISODES:
             if (!(v >= 0 && v <= 2147483647.0 && v == floor(v))) {
-                rs_set_error("'%s': line %d: column 'episodes': '%s' is not a count", path,
-                             lineno, s);
+                rs_set_error("'%s': line %d: column 'episodes': '%s' is not a count", path, lineno,
+                             s);
                 return -1;
             }
             *episodes = (int)v;
             break;
-        case C_OBJ: obj[i] = v; break;
-        case C_STD: sd[i] = v; break;
-        case C_TERM: term[i] = v; break;
-        case C_TERMSTD: termsd[i] = v; break;
-        case C_LENGTH: *length = v; break;
+        case C_OBJ:
+            obj[i] = v;
+            break;
+        case C_STD:
+            sd[i] = v;
+            break;
+        case C_TERM:
+            term[i] = v;
+            break;
+        case C_TERMSTD:
+            termsd[i] = v;
+            break;
+        case C_LENGTH:
+            *length = v;
+            break;
         }
     }
     return 0;
@@ -570,7 +600,8 @@ static int parse_front_row(const char *path, int lineno, char **fields, int nf, 
 /* cut the buffer into lines in place */
 static line_t *split_lines(char *buf, size_t len, int *nlines) {
     int cap = 1;
-    for (size_t i = 0; i < len; i++) cap += buf[i] == '\n';
+    for (size_t i = 0; i < len; i++)
+        cap += buf[i] == '\n';
     line_t *lines = rs_calloc((size_t)cap, sizeof *lines);
     if (!lines) return NULL;
     int n = 0;
@@ -621,7 +652,8 @@ rs_front *rs_front_load(const char *path, int *truncated_tail) {
 
     /* the header: the first line that is not blank or a comment */
     int h = 0;
-    while (h < nlines && blank_or_comment(lines[h].s)) h++;
+    while (h < nlines && blank_or_comment(lines[h].s))
+        h++;
     if (h == nlines) {
         rs_set_error("'%s': empty file (no header line)", path);
         goto done;
@@ -681,7 +713,8 @@ rs_front *rs_front_load(const char *path, int *truncated_tail) {
         }
         f = rs_front_new(0, n_obj, objn, 0, NULL);
         if (gen) {
-            for (int j = 0; j < nf; j++) free(gen[j]);
+            for (int j = 0; j < nf; j++)
+                free(gen[j]);
             free(gen);
         }
         if (f) f->plain = 1;
@@ -702,7 +735,8 @@ rs_front *rs_front_load(const char *path, int *truncated_tail) {
 
     /* the last line that carries anything */
     int last = nlines - 1;
-    while (last >= first_data && blank_or_comment(lines[last].s)) last--;
+    while (last >= first_data && blank_or_comment(lines[last].s))
+        last--;
 
     for (int i = first_data; i <= last; i++) {
         line_t *L = &lines[i];
@@ -737,7 +771,8 @@ rs_front *rs_front_load(const char *path, int *truncated_tail) {
             r.obj = obj;
             if (rs_front_add(f, &r) < 0) goto done;
         } else {
-            for (int k = 0; k < ne + 2 * no + 2 * nt; k++) rowbuf[k] = NAN;
+            for (int k = 0; k < ne + 2 * no + 2 * nt; k++)
+                rowbuf[k] = NAN;
             if (parse_front_row(path, L->lineno, fields, nf, hdr, cols, &r.kind, &r.label, lam,
                                 &r.episodes, obj, sd, term, termsd, &r.length) < 0)
                 goto done;
@@ -795,7 +830,8 @@ int rs_front_same_schema(const rs_front *a, const rs_front *b) {
         int na = w ? a->n_terms : a->n_obj, nb = w ? b->n_terms : b->n_obj;
         char **la = w ? a->term_names : a->obj_names, **lb = w ? b->term_names : b->obj_names;
         int same = na == nb;
-        for (int i = 0; same && i < na; i++) same = !strcmp(la[i], lb[i]);
+        for (int i = 0; same && i < na; i++)
+            same = !strcmp(la[i], lb[i]);
         if (!same) {
             char sa[512] = "", sb[512] = "";
             for (int i = 0; i < na; i++)

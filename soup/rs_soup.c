@@ -39,8 +39,8 @@ static int is_float(rs_dtype dt) { return dt == RS_DT_F32 || dt == RS_DT_F64; }
 
 /* ---- compatibility ---- */
 
-static const char *const g_meta_fields[] = {"env", "algo", "arch", "activation", "obs_dim",
-                                            "act_dim"};
+static const char *const g_meta_fields[] = {"env",        "algo",    "arch",
+                                            "activation", "obs_dim", "act_dim"};
 #define N_META_FIELDS ((int)(sizeof g_meta_fields / sizeof g_meta_fields[0]))
 
 static const char *meta_or_absent(const rs_st *st, const char *key) {
@@ -73,8 +73,7 @@ int rs_soup_check(rs_st *const *experts, int n) {
             const char *a = meta_or_absent(e, g_meta_fields[f]);
             const char *b = meta_or_absent(e0, g_meta_fields[f]);
             if (strcmp(a, b) != 0) {
-                rs_set_error("expert %d: %s is '%s', expert 0 has '%s'", i, g_meta_fields[f], a,
-                             b);
+                rs_set_error("expert %d: %s is '%s', expert 0 has '%s'", i, g_meta_fields[f], a, b);
                 return -1;
             }
         }
@@ -91,7 +90,8 @@ int rs_soup_check(rs_st *const *experts, int n) {
                 return -1;
             }
             int same = t->ndim == t0->ndim;
-            for (int d = 0; same && d < t->ndim; d++) same = t->shape[d] == t0->shape[d];
+            for (int d = 0; same && d < t->ndim; d++)
+                same = t->shape[d] == t0->shape[d];
             if (!same) {
                 char sa[96], sb[96];
                 rs_set_error("expert %d: tensor '%s' has shape %s, expert 0 has %s", i, t0->name,
@@ -143,16 +143,17 @@ int rs_soup_check_lambda(const double *lambda, int n) {
 static void mix_f32(float *out, const rs_tensor *const *src, const double *w, int m, int64_t len) {
     for (int64_t j = 0; j < len; j++) {
         double acc = w[0] * (double)((const float *)src[0]->data)[j];
-        for (int i = 1; i < m; i++) acc += w[i] * (double)((const float *)src[i]->data)[j];
+        for (int i = 1; i < m; i++)
+            acc += w[i] * (double)((const float *)src[i]->data)[j];
         out[j] = (float)acc;
     }
 }
 
-static void mix_f64(double *out, const rs_tensor *const *src, const double *w, int m,
-                    int64_t len) {
+static void mix_f64(double *out, const rs_tensor *const *src, const double *w, int m, int64_t len) {
     for (int64_t j = 0; j < len; j++) {
         double acc = w[0] * ((const double *)src[0]->data)[j];
-        for (int i = 1; i < m; i++) acc += w[i] * ((const double *)src[i]->data)[j];
+        for (int i = 1; i < m; i++)
+            acc += w[i] * ((const double *)src[i]->data)[j];
         out[j] = acc;
     }
 }
@@ -182,7 +183,8 @@ static int set_metadata(rs_st *out, rs_st *const *experts, int n, const double *
     int rc = -1;
     if (!lam_s || !rew_s)
         rs_set_error("out of memory writing soup metadata");
-    else if (rs_st_set_meta(out, "lambda", lam_s) == 0 && rs_st_set_meta(out, "parents", "[]") == 0 &&
+    else if (rs_st_set_meta(out, "lambda", lam_s) == 0 &&
+             rs_st_set_meta(out, "parents", "[]") == 0 &&
              rs_st_set_meta(out, "soup_method", "linear") == 0 &&
              rs_st_set_meta(out, "soup_rewards", rew_s) == 0)
         rc = 0;
@@ -191,8 +193,7 @@ static int set_metadata(rs_st *out, rs_st *const *experts, int n, const double *
     return rc;
 }
 
-int rs_soup_mix(rs_st *const *experts, int n, const double *lambda, rs_st **out,
-                int *norm_mixed) {
+int rs_soup_mix(rs_st *const *experts, int n, const double *lambda, rs_st **out, int *norm_mixed) {
     if (out) *out = NULL;
     if (norm_mixed) *norm_mixed = 0;
     if (!out) {
@@ -203,7 +204,8 @@ int rs_soup_mix(rs_st *const *experts, int n, const double *lambda, rs_st **out,
 
     /* the experts in use (λ_i != 0) and their normalised weights */
     double sum = 0.0;
-    for (int i = 0; i < n; i++) sum += lambda[i];
+    for (int i = 0; i < n; i++)
+        sum += lambda[i];
     double *w = rs_calloc((size_t)n, sizeof *w);
     double *wall = rs_calloc((size_t)n, sizeof *wall);
     int *use = rs_calloc((size_t)n, sizeof *use);
@@ -242,7 +244,8 @@ int rs_soup_mix(rs_st *const *experts, int n, const double *lambda, rs_st **out,
             continue;
         }
 
-        for (int j = 0; j < m; j++) src[j] = rs_st_get(experts[use[j]], t0->name);
+        for (int j = 0; j < m; j++)
+            src[j] = rs_st_get(experts[use[j]], t0->name);
         if (strncmp(t0->name, "obs_norm.", 9) == 0)
             for (int j = 1; j < m; j++)
                 if (memcmp(src[j]->data, src[0]->data, t0->nbytes) != 0) mixed_norm = 1;
@@ -292,9 +295,7 @@ static uint64_t fnv_update(uint64_t h, const unsigned char *p, size_t len) {
     return h;
 }
 
-uint64_t rs_fnv1a64(const void *data, size_t len) {
-    return fnv_update(FNV_OFFSET, data, len);
-}
+uint64_t rs_fnv1a64(const void *data, size_t len) { return fnv_update(FNV_OFFSET, data, len); }
 
 uint64_t rs_file_hash(const char *path, char hex[17]) {
     hex[0] = 0;
@@ -306,7 +307,8 @@ uint64_t rs_file_hash(const char *path, char hex[17]) {
     unsigned char buf[65536];
     uint64_t h = FNV_OFFSET;
     size_t got;
-    while ((got = fread(buf, 1, sizeof buf, f)) > 0) h = fnv_update(h, buf, got);
+    while ((got = fread(buf, 1, sizeof buf, f)) > 0)
+        h = fnv_update(h, buf, got);
     int bad = ferror(f);
     fclose(f);
     if (bad) {
@@ -357,8 +359,10 @@ oom:
 
 static int parse_number(const char *s, size_t len, double *out) {
     char tmp[64];
-    while (len && (*s == ' ' || *s == '\t')) s++, len--;
-    while (len && (s[len - 1] == ' ' || s[len - 1] == '\t')) len--;
+    while (len && (*s == ' ' || *s == '\t'))
+        s++, len--;
+    while (len && (s[len - 1] == ' ' || s[len - 1] == '\t'))
+        len--;
     if (len == 0 || len >= sizeof tmp) return -1;
     memcpy(tmp, s, len);
     tmp[len] = 0;
@@ -376,7 +380,8 @@ int rs_soup_parse_lambda(const char *text, int n_experts, double *lambda) {
         return -1;
     }
     int count = 1;
-    for (const char *p = text; *p; p++) count += *p == ',';
+    for (const char *p = text; *p; p++)
+        count += *p == ',';
     double *v = rs_calloc((size_t)count, sizeof *v);
     if (!v) return -1;
     int rc = -1;
@@ -392,9 +397,10 @@ int rs_soup_parse_lambda(const char *text, int n_experts, double *lambda) {
     }
     if (count == 1 && n_experts == 2) {
         if (v[0] < 0 || v[0] > 1) {
-            rs_set_error("lambda '%s': a single lambda is the weight of the second expert and must be "
-                         "in [0, 1]",
-                         text);
+            rs_set_error(
+                "lambda '%s': a single lambda is the weight of the second expert and must be "
+                "in [0, 1]",
+                text);
             goto done;
         }
         lambda[0] = 1.0 - v[0];

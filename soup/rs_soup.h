@@ -59,8 +59,7 @@ int rs_soup_check_lambda(const double *lambda, int n);
  * "obs_norm." differs between two experts with λ > 0 — their normaliser
  * statistics were interpolated rather than shared — else 0.
  * Returns 0, or -1 (error set; *out is NULL). */
-int rs_soup_mix(rs_st *const *experts, int n, const double *lambda, rs_st **out,
-                int *norm_mixed);
+int rs_soup_mix(rs_st *const *experts, int n, const double *lambda, rs_st **out, int *norm_mixed);
 
 /* Set out's "parents" metadata to a JSON array of descriptors, one per file:
  *   [{"path":"a.safetensors","fnv1a64":"af63dc4c8601ec8c"}, ...]

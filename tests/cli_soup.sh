@@ -22,12 +22,12 @@ check() { # check NAME CONDITION-COMMAND...
 
 # ---- a safetensors writer: 8-byte LE header length, JSON header, raw data ----
 le64() { local n=$1 i; for i in 0 1 2 3 4 5 6 7; do printf "\\$(printf %03o $(( (n >> (8*i)) & 255 )))"; done; }
-# ckpt FILE ENV NORM_HEX W_SHAPE W_HEX: obs_norm.mean F64 [1] and pi.0.weight F32 [W_SHAPE];
-# hex strings are the little-endian data bytes, e.g. 0000803f = 1.0f
+# ckpt FILE ENV NORM_HEX W_SHAPE W_HEX [EXTRA_META]: obs_norm.mean F64 [1] and pi.0.weight
+# F32 [W_SHAPE]; hex strings are the little-endian data bytes, e.g. 0000803f = 1.0f
 ckpt() {
-  local file=$1 env=$2 norm=$3 wshape=$4 w=$5
+  local file=$1 env=$2 norm=$3 wshape=$4 w=$5 extra=${6:-}
   local wn=$(( ${#w} / 2 ))
-  local hdr='{"__metadata__":{"format":"rsoup-policy-1","env":"'$env'","algo":"ppo","arch":"2","activation":"tanh","obs_dim":"1","act_dim":"1","reward":"forward=1"},"obs_norm.mean":{"dtype":"F64","shape":[1],"data_offsets":[0,8]},"pi.0.weight":{"dtype":"F32","shape":['$wshape'],"data_offsets":[8,'$((8 + wn))']}}'
+  local hdr='{"__metadata__":{"format":"rsoup-policy-1","env":"'$env'","algo":"ppo","arch":"2","activation":"tanh","obs_dim":"1","act_dim":"1","reward":"forward=1"'$extra'},"obs_norm.mean":{"dtype":"F64","shape":[1],"data_offsets":[0,8]},"pi.0.weight":{"dtype":"F32","shape":['$wshape'],"data_offsets":[8,'$((8 + wn))']}}'
   { le64 ${#hdr}; printf '%s' "$hdr"; printf "$(sed 's/../\\x&/g' <<<"$norm$w")"; } >"$file"
 }
 # the data buffer of a safetensors file as hex
@@ -52,7 +52,9 @@ ckpt "$T/b.st" hopper $Z8 2 0000404000008040            # w = (3, 4)
 ckpt "$T/c.st" walker $Z8 2 0000404000008040            # another env
 ckpt "$T/d.st" hopper $Z8 3 000040400000804000000000    # another shape
 ckpt "$T/e.st" hopper $O8 2 0000404000008040            # other normaliser stats
+ckpt "$T/t.st" hopper $Z8 2 0000803f00000040 ',"train_config":"{}"'  # a trainer checkpoint
 printf 'not a checkpoint' >"$T/bad.st"
+mkdir "$T/run" && cp "$T/a.st" "$T/run/policy.safetensors"
 
 # ---- soup ----
 expect soup-help 0 "usage: rsoup soup" -- "$R" soup --help
@@ -71,6 +73,9 @@ expect soup-json 0 '"normalizer_mixed":[[:space:]]*false' -- "$R" soup "$T/a.st"
 out=$("$R" soup "$T/a.st" "$T/b.st" --lambda 0.25 --out "$T/s.st" --json 2>/dev/null)
 check soup-json-only [ "${out:0:1}${out: -1}" = "{}" ]
 expect soup-json-hash 0 "\"fnv1a64\":[[:space:]]*\"$ha\"" -- "$R" soup "$T/a.st" "$T/b.st" --lambda 0.25 --out "$T/s.st" --json
+expect soup-rundir 0 "run/policy.safetensors" -- "$R" soup "$T/run" "$T/b.st" --lambda 0 --out "$T/sd.st"
+check soup-rundir-is-a [ "$(data_hex "$T/sd.st")" = "$(data_hex "$T/a.st")" ]
+expect soup-trainckpt 1 "'$T/t.st' is a training checkpoint" -- "$R" soup "$T/t.st" "$T/b.st" --lambda 0.5 --out "$T/fail.st"
 expect soup-three 0 "mixed 3 experts" -- "$R" soup "$T/a.st" "$T/b.st" "$T/a.st" --lambda 0.25,0.25,0.5 --out "$T/s3.st"
 expect soup-norm-warning 0 "warning: .*normaliser statistics" -- "$R" soup "$T/a.st" "$T/e.st" --lambda 0.5 --out "$T/s.st"
 expect soup-missing 1 "cannot open safetensors file '$T/nope.st'" -- "$R" soup "$T/a.st" "$T/nope.st" --lambda 0.5 --out "$T/fail.st"

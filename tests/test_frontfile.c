@@ -164,7 +164,8 @@ static void test_truncated_tail(void) {
     char *text = read_text(p, &n);
     /* start of the last row */
     size_t last = n - 1;
-    while (last > 0 && text[last - 1] != '\n') last--;
+    while (last > 0 && text[last - 1] != '\n')
+        last--;
     int bad = 0;
     for (size_t cut = last; cut < n; cut++) {
         write_text(q, text, cut);
@@ -187,7 +188,8 @@ static void test_truncated_tail(void) {
 
     /* cuts inside earlier rows: everything before the cut row survives */
     size_t row2 = 0;
-    for (int nl = 0; row2 < n && nl < 3; row2++) nl += text[row2] == '\n';
+    for (int nl = 0; row2 < n && nl < 3; row2++)
+        nl += text[row2] == '\n';
     write_text(q, text, row2 + 5);
     int trunc = 0;
     rs_front *g = rs_front_load(q, &trunc);
@@ -246,8 +248,7 @@ static void test_resume(void) {
         fclose(fp);
         CHECK(appended == f->n - done->n, "appended %d, want %d", appended, f->n - done->n);
         rs_front *all = rs_front_load(q, &trunc);
-        CHECK(all && trunc == 0 && all->n == f->n, "resumed file: %d rows",
-              all ? all->n : -1);
+        CHECK(all && trunc == 0 && all->n == f->n, "resumed file: %d rows", all ? all->n : -1);
         size_t m;
         char *t2 = read_text(q, &m);
         CHECK(t2 && m == n && !memcmp(t2, text, n), "resumed file differs from the full one");
@@ -272,8 +273,10 @@ static void expect_load_error(const char *name, const char *text, const char *wa
 static void test_malformed(void) {
     const char *h = "kind,label,lambda:0,lambda:1,episodes,obj:a,std:a,length\n";
     char buf[512];
-    snprintf(buf, sizeof buf, "%ssoup,x,1,0,3,1.5,0,10\nsoup,y,0.5,0.5,3,1.2.3,0,10\n"
-                              "soup,z,0,1,3,2,0,10\n", h);
+    snprintf(buf, sizeof buf,
+             "%ssoup,x,1,0,3,1.5,0,10\nsoup,y,0.5,0.5,3,1.2.3,0,10\n"
+             "soup,z,0,1,3,2,0,10\n",
+             h);
     expect_load_error("bad_num.csv", buf, "line 3: column 'obj:a': '1.2.3' is not a number");
     snprintf(buf, sizeof buf, "%ssoup,x,1,0,3,1.5,0\nsoup,z,0,1,3,2,0,10\n", h);
     expect_load_error("bad_count.csv", buf, "line 2 has 7 fields, the header has 8");
@@ -287,7 +290,8 @@ static void test_malformed(void) {
     snprintf(buf, sizeof buf, "%ssoup,x,1,0,3,abc,0,10\n", h);
     expect_load_error("bad_last.csv", buf, "line 2: column 'obj:a': 'abc'");
     /* headers */
-    expect_load_error("no_len.csv", "kind,label,episodes,obj:a,std:a\n", "column 'length' is missing");
+    expect_load_error("no_len.csv", "kind,label,episodes,obj:a,std:a\n",
+                      "column 'length' is missing");
     expect_load_error("no_std.csv", "kind,label,episodes,obj:a,length\n", "'obj:a' has no 'std:a'");
     expect_load_error("orphan_std.csv", "kind,label,episodes,obj:a,std:a,std:b,length\n",
                       "column 'std:b' has no matching 'obj:b'");
@@ -339,7 +343,8 @@ static void test_plain_csv(void) {
     CHECK(f && f->n == 2 && !strcmp(f->obj_names[1], "f2") && f->obj[2] == 2.5,
           "headerless plain CSV");
     rs_front_free(f);
-    expect_load_error("plain_bad.csv", "a,b\n1,x\n2,2\n", "line 2: column 'b': 'x' is not a number");
+    expect_load_error("plain_bad.csv", "a,b\n1,x\n2,2\n",
+                      "line 2: column 'b': 'x' is not a number");
     expect_load_error("plain_count.csv", "a,b\n1,2,3\n2,2\n", "line 2 has 3 fields");
 }
 

@@ -35,15 +35,22 @@ static rs_st *make_expert(uint64_t seed, uint64_t norm_seed) {
     rs_st *st = rs_st_new();
     set_meta(st);
     float w0[HID * OBS], b0[HID], w1[ACT * HID], b1[ACT], ls[ACT];
-    for (int i = 0; i < HID * OBS; i++) w0[i] = (float)rs_rng_normal(&r);
-    for (int i = 0; i < HID; i++) b0[i] = (float)rs_rng_normal(&r);
-    for (int i = 0; i < ACT * HID; i++) w1[i] = (float)rs_rng_normal(&r);
-    for (int i = 0; i < ACT; i++) b1[i] = (float)rs_rng_normal(&r);
-    for (int i = 0; i < ACT; i++) ls[i] = (float)(-0.5 + 0.1 * rs_rng_normal(&r));
+    for (int i = 0; i < HID * OBS; i++)
+        w0[i] = (float)rs_rng_normal(&r);
+    for (int i = 0; i < HID; i++)
+        b0[i] = (float)rs_rng_normal(&r);
+    for (int i = 0; i < ACT * HID; i++)
+        w1[i] = (float)rs_rng_normal(&r);
+    for (int i = 0; i < ACT; i++)
+        b1[i] = (float)rs_rng_normal(&r);
+    for (int i = 0; i < ACT; i++)
+        ls[i] = (float)(-0.5 + 0.1 * rs_rng_normal(&r));
     rs_rng_seed(&r, norm_seed, 1);
     double mean[OBS], var[OBS], count = 1000 + (double)(norm_seed % 97);
-    for (int i = 0; i < OBS; i++) mean[i] = rs_rng_normal(&r);
-    for (int i = 0; i < OBS; i++) var[i] = 0.5 + rs_rng_uniform(&r);
+    for (int i = 0; i < OBS; i++)
+        mean[i] = rs_rng_normal(&r);
+    for (int i = 0; i < OBS; i++)
+        var[i] = 0.5 + rs_rng_uniform(&r);
     int64_t s_w0[2] = {HID, OBS}, s_b0[1] = {HID}, s_w1[2] = {ACT, HID}, s_b1[1] = {ACT},
             s_o[1] = {OBS}, s_1[1] = {1};
     int rc = 0;
@@ -77,7 +84,8 @@ static rs_st *variant(const rs_st *src, const char *tensor, int dtype, int ndim,
         if (tensor && !strcmp(t->name, tensor)) {
             if (dtype < 0) continue;
             int64_t n = 1;
-            for (int d = 0; d < ndim; d++) n *= shape[d];
+            for (int d = 0; d < ndim; d++)
+                n *= shape[d];
             void *z = calloc((size_t)n, 8);
             rs_st_add(st, t->name, (rs_dtype)dtype, ndim, shape, z);
             free(z);
@@ -174,7 +182,8 @@ static void test_three_expert_mix(void) {
     CHECK(!strcmp(rs_st_meta(out, "env"), "hopper"), "env copied");
     CHECK(!strcmp(rs_st_meta(out, "format"), "rsoup-policy-1"), "format copied");
     rs_st_free(out);
-    for (int i = 0; i < 3; i++) rs_st_free(e[i]);
+    for (int i = 0; i < 3; i++)
+        rs_st_free(e[i]);
 }
 
 static void test_self_mix_identity(void) {
@@ -196,7 +205,8 @@ static void test_self_mix_identity(void) {
         int bad = 0;
         for (int k = 0; k < rs_st_count(a); k++) {
             const rs_tensor *t0 = rs_st_at(a, k), *t = rs_st_at(out, k);
-            if (t0->dtype == RS_DT_F32) bad += memcmp(t0->data, t->data, t0->nbytes) != 0;
+            if (t0->dtype == RS_DT_F32)
+                bad += memcmp(t0->data, t->data, t0->nbytes) != 0;
             else
                 for (int64_t j = 0; j < rs_tensor_numel(t0); j++)
                     bad += fabs(((double *)t->data)[j] - ((double *)t0->data)[j]) >
@@ -334,8 +344,7 @@ static void expect_parse_error(const char *text, int n, const char *want) {
     rs_clear_error();
     int rc = rs_soup_parse_lambda(text, n, l);
     CHECK(rc == -1, "'%s' with %d experts should fail", text, n);
-    CHECK(has(rs_last_error(), want), "'%s': message '%s' lacks '%s'", text, rs_last_error(),
-          want);
+    CHECK(has(rs_last_error(), want), "'%s': message '%s' lacks '%s'", text, rs_last_error(), want);
 }
 
 static void test_parse_lambda(void) {
@@ -441,6 +450,5 @@ static void test_save_roundtrip(void) {
 }
 
 RS_TEST_MAIN(T(test_endpoints_bit_exact), T(test_three_expert_mix), T(test_self_mix_identity),
-             T(test_norm_flag), T(test_mismatches), T(test_integer_tensors),
-             T(test_lambda_checks), T(test_parse_lambda), T(test_fnv_and_parents),
-             T(test_save_roundtrip))
+             T(test_norm_flag), T(test_mismatches), T(test_integer_tensors), T(test_lambda_checks),
+             T(test_parse_lambda), T(test_fnv_and_parents), T(test_save_roundtrip))

@@ -1,0 +1,57 @@
+/* rs_fronteval.h — evaluating soups θ(λ) on a set of λ points, and other
+ * checkpoints (experts, baselines, the shared init), into front rows.
+ *
+ * Every point gets K deterministic episodes; episode i always starts from
+ * the state (seed, i), so points differ by their weights, not by reset
+ * noise. Rows are appended to an rs_front and, if fp is given, written and
+ * flushed one by one, so an interrupted run keeps every finished point. */
+#ifndef RS_FRONTEVAL_H
+#define RS_FRONTEVAL_H
+
+#include <stdio.h>
+
+#include "rs_eval.h"
+#include "rs_frontfile.h"
+#include "rs_soup.h"
+
+typedef struct rs_front_job {
+    int n_experts;
+    rs_st *const *experts;          /* loaded expert checkpoints (checked to mix) */
+    const rs_env_spec *spec;
+    const mjModel *model;           /* NULL: the embedded model */
+    int n_obj;
+    const double (*obj_w)[RS_MAX_TERMS]; /* proxy rewards as term weights */
+    int episodes;
+    uint64_t seed;
+    rs_pool *pool;
+    int chunk;                      /* points evaluated together (load balance) */
+    void (*progress)(void *ctx, long episodes_done, long steps_done);
+    void *progress_ctx;
+    long episodes_before;           /* added to the progress counts */
+    long steps_before;
+} rs_front_job;
+
+/* evaluate n_points rows of λ (n_points x n_experts); labels may be NULL
+ * (then "%.4g" of the last λ for 2 experts, or the λ vector). */
+int rs_front_eval_points(rs_front_job *job, const double *lambdas, int n_points,
+                         rs_front_kind kind, rs_front *f, FILE *fp);
+/* evaluate whole policies (baselines, init) as rows of the given kind with
+ * λ = NaN; labels are the paths' basenames */
+int rs_front_eval_files(rs_front_job *job, const char *const *paths, int n, rs_front_kind kind,
+                        rs_front *f, FILE *fp);
+/* fill a row's statistics from an evaluation */
+void rs_front_row_from_eval(const rs_front_job *job, const rs_eval_result *r, double *obj,
+                            double *std, double *term, double *termstd, double *length);
+
+/* ---- linear mode connectivity along a 2-expert path ----
+ * For returns R(λ_k) on a λ grid (sorted, from 0 to 1): the straight line
+ * between the endpoints L(λ) = (1-λ) R(0) + λ R(1); the barrier
+ * max_k (L(λ_k) - R(λ_k)) clipped at 0 (how far the path dips below the
+ * line); the signed area ∫ (R - L) dλ by the trapezoid rule (> 0: the path
+ * lies above the line); and the largest gain above the line. */
+typedef struct rs_lmc {
+    double barrier, barrier_lambda, area, max_gain, max_gain_lambda;
+} rs_lmc;
+void rs_lmc_compute(const double *lambda, const double *R, int n, rs_lmc *out);
+
+#endif
