@@ -53,5 +53,6 @@ int cmd_eval(int argc, char **argv);
 int cmd_act(int argc, char **argv);
 int cmd_front(int argc, char **argv);
 int cmd_lmc(int argc, char **argv);
+int cmd_experiment(int argc, char **argv);
 
 #endif

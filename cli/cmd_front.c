@@ -273,10 +273,21 @@ int cmd_front(int argc, char **argv) {
     /* what is left to do */
     double *todo_exp = malloc(sizeof(double) * (size_t)np * np);
     int n_exp = 0;
+    static char exp_names[MAX_EXPERTS][256];
+    const char *exp_labels[MAX_EXPERTS];
     for (int i = 0; i < np; i++) {
         double *l = todo_exp + (size_t)n_exp * np;
         for (int j = 0; j < np; j++) l[j] = i == j;
-        if (rs_front_find_lambda(f, l, RS_KIND_BIT(RS_KIND_EXPERT)) < 0) n_exp++;
+        if (rs_front_find_lambda(f, l, RS_KIND_BIT(RS_KIND_EXPERT)) >= 0) continue;
+        /* name an expert by its run folder (or file) */
+        char tmp[1100];
+        snprintf(tmp, sizeof tmp, "%s", paths[i]);
+        char *slash = strrchr(tmp, '/');
+        if (slash && !strcmp(slash + 1, "policy.safetensors")) *slash = 0;
+        slash = strrchr(tmp, '/');
+        snprintf(exp_names[n_exp], sizeof exp_names[0], "%.255s", slash ? slash + 1 : tmp);
+        exp_labels[n_exp] = exp_names[n_exp];
+        n_exp++;
     }
     double *todo = malloc(sizeof(double) * (size_t)n_pts * np);
     int n_todo = 0;
@@ -316,10 +327,10 @@ int cmd_front(int argc, char **argv) {
     rs_front_job job = {np, ex, spec, model, obj.n, (const double(*)[RS_MAX_TERMS])obj.w, (int)episodes,
                         (uint64_t)seed, pool, 2 * rs_pool_size(pool), on_progress, &prog, 0, 0};
     int erc = 0;
-    if (n_exp) erc = rs_front_eval_points(&job, todo_exp, n_exp, RS_KIND_EXPERT, f, fp);
+    if (n_exp) erc = rs_front_eval_points(&job, todo_exp, n_exp, exp_labels, RS_KIND_EXPERT, f, fp);
     if (!erc && do_init) erc = rs_front_eval_files(&job, &init_p, 1, RS_KIND_INIT, f, fp);
     if (!erc && n_bl) erc = rs_front_eval_files(&job, bl_todo, n_bl, RS_KIND_BASELINE, f, fp);
-    if (!erc && n_todo) erc = rs_front_eval_points(&job, todo, n_todo, RS_KIND_SOUP, f, fp);
+    if (!erc && n_todo) erc = rs_front_eval_points(&job, todo, n_todo, NULL, RS_KIND_SOUP, f, fp);
     free(todo);
     free(todo_exp);
     if (erc) {
@@ -450,7 +461,7 @@ int cmd_lmc(int argc, char **argv) {
         prog.quiet = rs_opt_flag(opts, no, "quiet");
         rs_front_job job = {2, ex, spec, NULL, obj.n, (const double(*)[RS_MAX_TERMS])obj.w, (int)episodes,
                             (uint64_t)seed, pool, 2 * rs_pool_size(pool), on_progress, &prog, 0, 0};
-        int erc = f && pool ? rs_front_eval_points(&job, lam, (int)grid, RS_KIND_SOUP, f, NULL) : -1;
+        int erc = f && pool ? rs_front_eval_points(&job, lam, (int)grid, NULL, RS_KIND_SOUP, f, NULL) : -1;
         if (!erc) rs_progress_finish(&prog, (double)grid * episodes, "");
         free(lam);
         rs_pool_free(pool);

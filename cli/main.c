@@ -22,6 +22,7 @@ static const rs_subcommand g_cmds[] = {
     {"pareto", cmd_pareto, "score a front: non-dominated set, hypervolume, expected utility"},
     {"select", cmd_select, "pick the λ that maximises your own preference over the rewards"},
     {"lmc", cmd_lmc, "linear mode connectivity between two experts (hypothesis H1)"},
+    {"experiment", cmd_experiment, "run the whole protocol from a JSON config: pretrain → experts → soups → MORL → report"},
     {"bench", cmd_bench, "measure throughput against MuJoCo's raw mj_step"},
 };
 #define N_CMDS ((int)(sizeof g_cmds / sizeof g_cmds[0]))

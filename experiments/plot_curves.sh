@@ -6,7 +6,9 @@ set -euo pipefail
 DIR=${1:?usage: plot_curves.sh DIR}
 runs=$(find "$DIR" -name progress.csv | sort)
 [ -n "$runs" ] || { echo "plot_curves: no progress.csv under $DIR" >&2; exit 1; }
-envs=$(for r in $runs; do basename "$(dirname "$r")" | sed 's/_s[0-9]*$//'; done | sort -u)
+# group runs by the env in their config.json
+env_of() { sed -n 's/.*"env":[[:space:]]*"\([^"]*\)".*/\1/p' "$(dirname "$1")/config.json" 2>/dev/null | head -1; }
+envs=$(for r in $runs; do env_of "$r"; done | sort -u)
 n=$(echo "$envs" | wc -w)
 for fmt in png svg; do
   {
@@ -23,12 +25,12 @@ for fmt in png svg; do
       plot="plot"
       for r in $runs; do
         name=$(basename "$(dirname "$r")")
-        case $name in ${env}_s*|$env) ;; *) continue;; esac
+        [ "$(env_of "$r")" = "$env" ] || continue
         plot="$plot '$r' using 2:5 every ::1 with lines title '$name',"
       done
       echo "${plot%,}"
     done
     echo "unset multiplot"
-  } | gnuplot
+  } | gnuplot 2>/dev/null
 done
 echo "plot_curves: wrote $DIR/curves.png" >&2

@@ -53,7 +53,7 @@ static int eval_rows(rs_front_job *job, rs_policy *const *pols, int n, const dou
 }
 
 int rs_front_eval_points(rs_front_job *job, const double *lambdas, int n_points,
-                         rs_front_kind kind, rs_front *f, FILE *fp) {
+                         const char *const *given, rs_front_kind kind, rs_front *f, FILE *fp) {
     const int N = job->n_experts;
     int chunk = job->chunk > 0 ? job->chunk : 4;
     rs_policy **pols = rs_calloc((size_t)chunk, sizeof *pols);
@@ -79,7 +79,11 @@ int rs_front_eval_points(rs_front_job *job, const double *lambdas, int n_points,
                 rc = -1;
                 break;
             }
-            if (N == 2) {
+            if (given) {
+                snprintf(labels[i], sizeof labels[i], "%s", given[start + i]);
+                for (char *c = labels[i]; *c; c++)
+                    if (*c == ',') *c = ';';
+            } else if (N == 2) {
                 snprintf(labels[i], sizeof labels[i], "%.6g", lam[1]);
             } else {
                 int k = 0;

@@ -34,7 +34,7 @@ typedef struct rs_front_job {
 /* evaluate n_points rows of λ (n_points x n_experts); labels may be NULL
  * (then "%.4g" of the last λ for 2 experts, or the λ vector). */
 int rs_front_eval_points(rs_front_job *job, const double *lambdas, int n_points,
-                         rs_front_kind kind, rs_front *f, FILE *fp);
+                         const char *const *labels, rs_front_kind kind, rs_front *f, FILE *fp);
 /* evaluate whole policies (baselines, init) as rows of the given kind with
  * λ = NaN; labels are the paths' basenames */
 int rs_front_eval_files(rs_front_job *job, const char *const *paths, int n, rs_front_kind kind,

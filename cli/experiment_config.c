@@ -1,0 +1,305 @@
+/* experiment_config.c — strict parsing of experiment configs. */
+#include <cjson/cJSON.h>
+#include <ctype.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "experiment.h"
+#include "rs_ppo.h"
+
+#define FAIL(...)                                                                                  \
+    do {                                                                                           \
+        char _m[768];                                                                              \
+        snprintf(_m, sizeof _m, __VA_ARGS__);                                                      \
+        rs_set_error("%s: %s", where, _m);                                                         \
+        return -1;                                                                                 \
+    } while (0)
+
+static int check_keys(const cJSON *o, const char *path, const char *const *keys, const char *where) {
+    for (const cJSON *it = o->child; it; it = it->next) {
+        int ok = 0;
+        for (int i = 0; keys[i]; i++) ok |= !strcmp(keys[i], it->string);
+        if (!ok) {
+            char list[512] = "";
+            for (int i = 0; keys[i]; i++) {
+                strcat(list, i ? ", " : "");
+                strcat(list, keys[i]);
+            }
+            FAIL("%s%s: unknown key (valid here: %s)", path, it->string, list);
+        }
+    }
+    return 0;
+}
+
+static int get_str(const cJSON *o, const char *key, const char *path, char *out, size_t n,
+                   int required, const char *where) {
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
+    if (!v) {
+        if (required) FAIL("%s%s: missing (a string)", path, key);
+        return 0;
+    }
+    if (!cJSON_IsString(v)) FAIL("%s%s: expected a string", path, key);
+    if (strlen(v->valuestring) >= n) FAIL("%s%s: too long", path, key);
+    strcpy(out, v->valuestring);
+    return 0;
+}
+
+static int get_long(const cJSON *o, const char *key, const char *path, long *out, long lo, long hi,
+                    int required, const char *where) {
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
+    if (!v) {
+        if (required) FAIL("%s%s: missing (an integer)", path, key);
+        return 0;
+    }
+    if (!cJSON_IsNumber(v) || v->valuedouble != floor(v->valuedouble))
+        FAIL("%s%s: expected an integer", path, key);
+    if (v->valuedouble < (double)lo || v->valuedouble > (double)hi)
+        FAIL("%s%s: %g is outside [%ld, %ld]", path, key, v->valuedouble, lo, hi);
+    *out = (long)v->valuedouble;
+    return 0;
+}
+
+static const cJSON *get_obj(const cJSON *o, const char *key, const char *path, int required,
+                            const char *where, int *err) {
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
+    *err = 0;
+    if (!v) {
+        if (required) {
+            rs_set_error("%s: %s%s: missing (an object)", where, path, key);
+            *err = 1;
+        }
+        return NULL;
+    }
+    if (!cJSON_IsObject(v)) {
+        rs_set_error("%s: %s%s: expected an object", where, path, key);
+        *err = 1;
+        return NULL;
+    }
+    return v;
+}
+
+int rs_exp_config_parse(const char *text, const char *where, rs_exp_config *c) {
+    memset(c, 0, sizeof *c);
+    cJSON *root = cJSON_Parse(text);
+    if (!root) {
+        const char *e = cJSON_GetErrorPtr();
+        int line = 1;
+        for (const char *s = text; e && s < e; s++) line += *s == '\n';
+        FAIL("not valid JSON (line %d, near '%.30s')", line, e ? e : "?");
+    }
+    int rc = -1, err;
+    static const char *top[] = {"name", "env", "algo", "rewards", "pretrain", "finetune", "seed",
+                                "ppo", "front", "morl", "control", "reference_point", "threads",
+                                "comment", NULL};
+    if (!cJSON_IsObject(root)) {
+        rs_set_error("%s: the config must be a JSON object", where);
+        goto out;
+    }
+    if (check_keys(root, "", top, where)) goto out;
+    strcpy(c->name, "experiment");
+    strcpy(c->algo, "ppo");
+    if (get_str(root, "name", "", c->name, sizeof c->name, 0, where) ||
+        get_str(root, "env", "", c->env, sizeof c->env, 1, where) ||
+        get_str(root, "algo", "", c->algo, sizeof c->algo, 0, where))
+        goto out;
+    const rs_env_spec *s = rs_env_find(c->env);
+    if (!s) {
+        char m[512];
+        snprintf(m, sizeof m, "%s", rs_last_error());
+        rs_set_error("%s: env: %s", where, m);
+        goto out;
+    }
+    if (strcmp(c->algo, "ppo")) {
+        rs_set_error("%s: algo: '%s' is not supported by experiments yet (ppo)", where, c->algo);
+        goto out;
+    }
+    /* rewards: {"name": "spec", ...} in order */
+    const cJSON *rw = cJSON_GetObjectItemCaseSensitive(root, "rewards");
+    if (!cJSON_IsObject(rw)) {
+        rs_set_error("%s: rewards: expected an object {\"name\": \"reward spec\", ...} of 2 to %d "
+                     "proxy rewards", where, RS_EXP_MAX_REWARDS);
+        goto out;
+    }
+    for (const cJSON *it = rw->child; it; it = it->next) {
+        if (c->n_rewards >= RS_EXP_MAX_REWARDS) {
+            rs_set_error("%s: rewards: at most %d", where, RS_EXP_MAX_REWARDS);
+            goto out;
+        }
+        if (!cJSON_IsString(it)) {
+            rs_set_error("%s: rewards.%s: expected a reward spec string", where, it->string);
+            goto out;
+        }
+        double w[RS_MAX_TERMS];
+        if (rs_reward_parse(s, it->valuestring, w) != 0) {
+            char m[700];
+            snprintf(m, sizeof m, "%s", rs_last_error());
+            rs_set_error("%s: rewards.%s: %s", where, it->string, m);
+            goto out;
+        }
+        for (const char *ch = it->string; *ch; ch++)
+            if (!(isalnum((unsigned char)*ch) || *ch == '_' || *ch == '-')) {
+                rs_set_error("%s: rewards.%s: names may hold letters, digits, '_' and '-' only",
+                             where, it->string);
+                goto out;
+            }
+        snprintf(c->reward_names[c->n_rewards], sizeof c->reward_names[0], "%s", it->string);
+        snprintf(c->reward_specs[c->n_rewards], sizeof c->reward_specs[0], "%s", it->valuestring);
+        c->n_rewards++;
+    }
+    if (c->n_rewards < 2) {
+        rs_set_error("%s: rewards: need at least 2 proxy rewards", where);
+        goto out;
+    }
+    /* pretrain */
+    static const char *pk[] = {"reward", "steps", "seed", NULL};
+    const cJSON *pre = get_obj(root, "pretrain", "", 1, where, &err);
+    if (err || check_keys(pre, "pretrain.", pk, where)) goto out;
+    strcpy(c->pretrain_reward, "default");
+    c->pretrain_seed = 1;
+    if (get_str(pre, "reward", "pretrain.", c->pretrain_reward, sizeof c->pretrain_reward, 0, where) ||
+        get_long(pre, "steps", "pretrain.", &c->pretrain_steps, 1, 1L << 40, 1, where) ||
+        get_long(pre, "seed", "pretrain.", &c->pretrain_seed, 0, 1L << 40, 0, where))
+        goto out;
+    double w[RS_MAX_TERMS];
+    if (rs_reward_parse(s, c->pretrain_reward, w) != 0) {
+        char m[700];
+        snprintf(m, sizeof m, "%s", rs_last_error());
+        rs_set_error("%s: pretrain.reward: %s", where, m);
+        goto out;
+    }
+    static const char *fk[] = {"steps", NULL};
+    const cJSON *ft = get_obj(root, "finetune", "", 1, where, &err);
+    if (err || check_keys(ft, "finetune.", fk, where) ||
+        get_long(ft, "steps", "finetune.", &c->finetune_steps, 1, 1L << 40, 1, where))
+        goto out;
+    c->seed = 2;
+    if (get_long(root, "seed", "", &c->seed, 0, 1L << 40, 0, where)) goto out;
+    long threads = 0;
+    if (get_long(root, "threads", "", &threads, 0, 1024, 0, where)) goto out;
+    c->threads = (int)threads;
+    /* ppo overrides: validated against the PPO config table now */
+    const cJSON *ppo = get_obj(root, "ppo", "", 0, where, &err);
+    if (err) goto out;
+    if (ppo) {
+        rs_ppo_config tmp;
+        rs_ppo_config_default(&tmp);
+        char w2[600];
+        snprintf(w2, sizeof w2, "%s: ppo.", where);
+        if (rs_ppo_config_from_json(&tmp, ppo, w2) != 0) goto out;
+        static const char *managed[] = {"env", "reward", "total_steps", "seed", "init", "threads", NULL};
+        for (int i = 0; managed[i]; i++)
+            if (cJSON_GetObjectItemCaseSensitive(ppo, managed[i])) {
+                rs_set_error("%s: ppo.%s: set by the experiment itself; remove it", where, managed[i]);
+                goto out;
+            }
+        char *js = cJSON_PrintUnformatted(ppo);
+        snprintf(c->ppo_json, sizeof c->ppo_json, "%s", js);
+        free(js);
+    }
+    /* front */
+    static const char *frk[] = {"grid", "episodes", "seed", NULL};
+    const cJSON *fr = get_obj(root, "front", "", 0, where, &err);
+    long grid = 11, episodes = 10, eseed = 1000;
+    if (err || (fr && (check_keys(fr, "front.", frk, where) ||
+                       get_long(fr, "grid", "front.", &grid, 2, 1001, 0, where) ||
+                       get_long(fr, "episodes", "front.", &episodes, 1, 100000, 0, where) ||
+                       get_long(fr, "seed", "front.", &eseed, 0, 1L << 40, 0, where))))
+        goto out;
+    c->grid = (int)grid;
+    c->episodes = (int)episodes;
+    c->eval_seed = eseed;
+    /* morl */
+    static const char *mk[] = {"mu", "steps", NULL};
+    const cJSON *mo = get_obj(root, "morl", "", 0, where, &err);
+    c->morl_steps = c->finetune_steps;
+    if (err) goto out;
+    if (mo) {
+        if (check_keys(mo, "morl.", mk, where) ||
+            get_long(mo, "steps", "morl.", &c->morl_steps, 1, 1L << 40, 0, where))
+            goto out;
+        const cJSON *mu = cJSON_GetObjectItemCaseSensitive(mo, "mu");
+        if (!cJSON_IsArray(mu)) {
+            rs_set_error("%s: morl.mu: expected an array of weightings", where);
+            goto out;
+        }
+        int k = 0;
+        for (const cJSON *it = mu->child; it; it = it->next, k++) {
+            if (k >= RS_EXP_MAX_MU) {
+                rs_set_error("%s: morl.mu: at most %d weightings", where, RS_EXP_MAX_MU);
+                goto out;
+            }
+            double sum = 0;
+            if (cJSON_IsNumber(it) && c->n_rewards == 2) {
+                /* the paper's convention: μ·R1 + (1-μ)·R2 */
+                c->mu[k][0] = it->valuedouble;
+                c->mu[k][1] = 1 - it->valuedouble;
+            } else if (cJSON_IsArray(it) && cJSON_GetArraySize(it) == c->n_rewards) {
+                int j = 0;
+                for (const cJSON *x = it->child; x; x = x->next, j++) {
+                    if (!cJSON_IsNumber(x)) {
+                        rs_set_error("%s: morl.mu[%d][%d]: expected a number", where, k, j);
+                        goto out;
+                    }
+                    c->mu[k][j] = x->valuedouble;
+                }
+            } else {
+                rs_set_error("%s: morl.mu[%d]: expected %s", where, k,
+                             c->n_rewards == 2 ? "a number in [0, 1] (weight of the first reward) or [w1, w2]"
+                                               : "an array with one weight per reward");
+                goto out;
+            }
+            for (int j = 0; j < c->n_rewards; j++) {
+                if (!(c->mu[k][j] >= 0)) {
+                    rs_set_error("%s: morl.mu[%d]: weights must be >= 0", where, k);
+                    goto out;
+                }
+                sum += c->mu[k][j];
+            }
+            if (fabs(sum - 1) > 1e-6) {
+                rs_set_error("%s: morl.mu[%d]: weights sum to %g, not 1", where, k, sum);
+                goto out;
+            }
+        }
+        c->n_mu = k;
+    }
+    /* control */
+    const cJSON *ct = cJSON_GetObjectItemCaseSensitive(root, "control");
+    c->control_steps = c->pretrain_steps + c->finetune_steps;
+    if (!ct || cJSON_IsTrue(ct)) {
+        c->control = 1;
+    } else if (cJSON_IsFalse(ct)) {
+        c->control = 0;
+    } else if (cJSON_IsObject(ct)) {
+        static const char *ck[] = {"steps", NULL};
+        c->control = 1;
+        if (check_keys(ct, "control.", ck, where) ||
+            get_long(ct, "steps", "control.", &c->control_steps, 1, 1L << 40, 0, where))
+            goto out;
+    } else {
+        rs_set_error("%s: control: expected true, false or {\"steps\": N}", where);
+        goto out;
+    }
+    const cJSON *ref = cJSON_GetObjectItemCaseSensitive(root, "reference_point");
+    if (ref && !cJSON_IsNull(ref)) {
+        if (!cJSON_IsArray(ref) || cJSON_GetArraySize(ref) != c->n_rewards) {
+            rs_set_error("%s: reference_point: expected an array of %d numbers (one per reward)",
+                         where, c->n_rewards);
+            goto out;
+        }
+        int j = 0;
+        for (const cJSON *x = ref->child; x; x = x->next, j++) {
+            if (!cJSON_IsNumber(x)) {
+                rs_set_error("%s: reference_point[%d]: expected a number", where, j);
+                goto out;
+            }
+            c->ref[j] = x->valuedouble;
+        }
+        c->has_ref = 1;
+    }
+    rc = 0;
+out:
+    cJSON_Delete(root);
+    return rc;
+}
