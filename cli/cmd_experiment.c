@@ -20,6 +20,7 @@
 #include "rs_frontfile.h"
 #include "rs_fronteval.h"
 #include "rs_pareto.h"
+#include "rs_soup.h"
 
 extern char **environ;
 
@@ -229,10 +230,24 @@ static void build_graph(const rs_exp_config *c, const char *out, int threads, jo
         arg(cf, "--out");
         arg(cf, "%s", cf->out);
     }
+    /* a job's stamp covers its inputs too: the hashes of its dependencies'
+     * stamps (which cover theirs), so changing the fine-tuning budget redoes
+     * the experts and everything built on them, but not the pretraining */
     for (int i = 0; i < g->n; i++) {
         job *j = &g->jobs[i];
         if (j->is_train) snprintf(j->out, sizeof j->out, "%s", j->dir);
         finish_desc(j);
+        if (j->is_train && c->ppo_json[0]) {
+            size_t k = strlen(j->desc);
+            snprintf(j->desc + k, sizeof j->desc - k, " [ppo.json@%016llx]",
+                     (unsigned long long)rs_fnv1a64(c->ppo_json, strlen(c->ppo_json)));
+        }
+        for (int d = 0; d < j->ndeps; d++) {
+            const job *dj = &g->jobs[j->deps[d]];
+            size_t k = strlen(j->desc);
+            snprintf(j->desc + k, sizeof j->desc - k, " [after %s@%016llx]", dj->name,
+                     (unsigned long long)rs_fnv1a64(dj->desc, strlen(dj->desc)));
+        }
         (void)threads;
     }
 #undef TRAIN_COMMON

@@ -1,0 +1,82 @@
+#!/usr/bin/env bash
+# cli_experiment.sh — experiment configs (validation errors name the JSON
+# path), the whole protocol on a tiny budget, stage skipping and resume, and
+# the plot script on a fixture front.
+set -u
+R=${RSOUP_BIN:-build/rsoup}
+SRC=${RSOUP_SRC:-.}
+T=$(mktemp -d); trap 'rm -rf "$T"' EXIT
+fail=0; pass=0
+ok() { pass=$((pass+1)); }
+bad() { echo "FAIL $1"; fail=$((fail+1)); }
+expect() { # NAME WANT_RC PATTERN -- cmd...
+  local name=$1 want=$2 pat=$3; shift 4
+  local out rc; out=$("$@" 2>&1); rc=$?
+  if [ "$rc" != "$want" ] || ! grep -qE -- "$pat" <<<"$out"; then
+    bad "$name: rc=$rc (want $want)"; echo "$out" | tail -8
+  else ok; fi
+}
+cfg() { printf '%s\n' "$1" > "$T/$2"; }
+
+# ---- validation ----
+cfg '{"env": "halfcheetah", "rewards": {"a": "risky", "b": "cautious"}, "pretrain": {"steps": 10}, "finetune": {"steps": 10}, "frobnicate": 1}' unknown.json
+expect unknown-key 1 "frobnicate: unknown key \(valid here: name, env" -- "$R" experiment "$T/unknown.json" --out "$T/x"
+cfg '{"env": "halfcheetah", "rewards": {"a": "risky", "b": "cautious"}, "pretrain": {"steps": "ten"}, "finetune": {"steps": 10}}' type.json
+expect wrong-type 1 "pretrain.steps: expected an integer" -- "$R" experiment "$T/type.json" --out "$T/x"
+cfg '{"env": "halfcheetah", "rewards": {"a": "risky", "b": "forwrd=1"}, "pretrain": {"steps": 10}, "finetune": {"steps": 10}}' reward.json
+expect bad-reward 1 "rewards.b: bad reward 'forwrd=1'" -- "$R" experiment "$T/reward.json" --out "$T/x"
+cfg '{"env": "halfcheetah", "rewards": {"a": "risky", "b": "cautious"}, "pretrain": {"steps": 10}, "finetune": {"steps": 10}, "ppo": {"lr": "fast"}}' ppo.json
+expect bad-ppo 1 "ppo.lr: expected a number" -- "$R" experiment "$T/ppo.json" --out "$T/x"
+cfg '{"env": "halfcheetah", "rewards": {"a": "risky", "b": "cautious"}, "pretrain": {"steps": 10}, "finetune": {"steps": 10}, "morl": {"mu": [0.5, 1.5]}}' mu.json
+expect bad-mu 1 "morl.mu\[1\]" -- "$R" experiment "$T/mu.json" --out "$T/x"
+cfg '{"env": "cheetah", "rewards": {"a": "risky"}}' env.json
+expect bad-env 1 "env: unknown env 'cheetah'" -- "$R" experiment "$T/env.json" --out "$T/x"
+cfg '{"env": ' broken.json
+expect bad-json 1 "not valid JSON \(line" -- "$R" experiment "$T/broken.json" --out "$T/x"
+expect missing-file 1 "cannot open" -- "$R" experiment "$T/nope.json"
+
+# ---- the protocol on a tiny budget ----
+cfg '{"name": "tiny", "env": "halfcheetah",
+  "rewards": {"risky": "risky", "cautious": "cautious"},
+  "pretrain": {"reward": "default", "steps": 2048},
+  "finetune": {"steps": 1024},
+  "ppo": {"n_steps": 256, "epochs": 1},
+  "front": {"grid": 3, "episodes": 1},
+  "morl": {"mu": [0.5], "steps": 1024},
+  "control": {"steps": 1024}}' tiny.json
+E="$T/exp"
+expect run 0 "hypervolume: rewarded soups" -- "$R" experiment "$T/tiny.json" --out "$E" --quiet --threads 1
+for f in report.md front.csv control_front.csv metrics.json front.png lambda.png curves.png \
+         pretrain/policy.safetensors expert_risky/policy.safetensors morl_0/policy.safetensors; do
+  [ -s "$E/$f" ] && ok || bad "missing $f"
+done
+grep -q "Rewarded soups reach" "$E/report.md" && ok || bad "report lacks the HV ratio"
+grep -q "H1 (shared init" "$E/report.md" && ok || bad "report lacks the LMC verdict"
+# front.csv: 2 experts + init + 1 MORL + 3 soups, and a header
+[ "$(grep -c . "$E/front.csv")" = 8 ] && ok || bad "front.csv rows: $(grep -c . "$E/front.csv")"
+# a second run skips every stage
+expect rerun-skips 0 "\[front\] up to date, skipped" -- "$R" experiment "$T/tiny.json" --out "$E" --quiet --threads 1
+out=$("$R" experiment "$T/tiny.json" --out "$E" --quiet --threads 1 2>&1)
+grep -q "started" <<<"$out" && bad "rerun started a job: $out" || ok
+# a changed fine-tuning budget reruns experts, MORL and front but not the pretraining
+sed 's/"finetune": {"steps": 1024}/"finetune": {"steps": 1280}/' "$T/tiny.json" > "$T/tiny2.json"
+out=$("$R" experiment "$T/tiny2.json" --out "$E" --quiet --threads 1 2>&1)
+grep -q "\[pretrain\] up to date" <<<"$out" && ok || bad "pretrain was not kept"
+grep -q "\[expert_risky\] started" <<<"$out" && ok || bad "expert not retrained"
+grep -q "\[front\] started" <<<"$out" && ok || bad "front not redone"
+# a job killed mid-way (started stamp, no done stamp) resumes
+rm "$E/expert_cautious/.done"
+out=$("$R" experiment "$T/tiny2.json" --out "$E" --quiet --threads 1 2>&1)
+grep -q "\[expert_cautious\] started (resuming)" <<<"$out" && ok || bad "no resume: $out"
+# --dry-run lists the jobs without running them
+expect dry-run 0 "expert_risky +up to date" -- "$R" experiment "$T/tiny2.json" --out "$E" --dry-run
+
+# ---- the plot script on a fixture ----
+mkdir -p "$T/plot" && cp "$SRC/tests/fixtures/front2.csv" "$T/plot/front.csv"
+bash "$SRC/experiments/plot_front.sh" "$T/plot" 2>/dev/null
+[ -s "$T/plot/front.png" ] && [ "$(stat -c %s "$T/plot/front.png")" -gt 5000 ] && ok || bad "plot_front made no PNG"
+[ -s "$T/plot/lambda.svg" ] && ok || bad "plot_front made no lambda.svg"
+head -c 8 "$T/plot/front.png" | od -An -tx1 | grep -q "89 50 4e 47" && ok || bad "front.png is not a PNG"
+
+echo "cli_experiment: $pass passed, $fail failed"
+[ "$fail" = 0 ]
