@@ -1,5 +1,6 @@
 /* rs_ppo.c — PPO rollouts, GAE, loss/gradients, updates and train state. */
 #include "rs_ppo.h"
+#include "rs_mpi.h"
 
 #include <cblas.h>
 #include <math.h>
@@ -36,6 +37,14 @@ struct rs_ppo {
     float *g_pi, *g_std, *g_vf;
     rs_mlp_ws *ws_pi, *ws_vf;  /* minibatch-sized */
     rs_mlp_ws *ws_pi_r, *ws_vf_r; /* rollout-sized (N rows) */
+    /* data-parallel (MPI) runs: statistics of this rank's rollout, merged
+     * across ranks at the end of each rollout; the rollout itself normalises
+     * with the statistics as they were at its start, identical on all ranks */
+    int mpi;
+    int mb; /* this rank's minibatch size */
+    size_t n_grad; /* g_pi, g_std, g_vf are consecutive views of one buffer */
+    double *obs_acc; /* 1 + 2*O: count, Σx, Σx² */
+    double ret_acc[3]; /* count, Σ, Σ² of the discounted returns */
     /* the current minibatch, shared with the two update threads */
     rs_ppo_loss *mb_loss;
     int mb_M;
@@ -61,10 +70,11 @@ void rs_ppo_free(rs_ppo *p) {
     rs_adam_free(p->opt_std);
     rs_adam_free(p->opt_vf);
     rs_return_scaler_free(p->rscale);
+    free(p->obs_acc);
     float *fs[] = {p->obs,    p->act,    p->logp,       p->val,     p->rew,    p->adv,
                    p->ret,    p->next_obs, p->act_env,  p->last_value, p->tmp_obs, p->mb_obs,
                    p->mb_act, p->mb_logp, p->mb_adv,    p->mb_ret,  p->mb_val, p->dmu,
-                   p->dv,     p->g_pi,   p->g_std,      p->g_vf};
+                   p->dv,     p->g_pi};
     for (size_t i = 0; i < sizeof fs / sizeof fs[0]; i++) free(fs[i]);
     free(p->done);
     free(p->dones_i);
@@ -80,7 +90,18 @@ void rs_ppo_free(rs_ppo *p) {
 static void observe(rs_ppo *p, const float *raw, float *out, int rows, int update) {
     rs_policy *pol = p->pol;
     if (p->cfg.norm_obs) {
-        if (update && !p->freeze_obs) rs_normalizer_update(pol->norm, raw, rows);
+        if (update && !p->freeze_obs && p->mpi) {
+            double *a = p->obs_acc;
+            for (int r = 0; r < rows; r++) {
+                const float *x = raw + (size_t)r * p->O;
+                for (int k = 0; k < p->O; k++) {
+                    a[1 + k] += x[k];
+                    a[1 + p->O + k] += (double)x[k] * x[k];
+                }
+            }
+            a[0] += rows;
+        } else if (update && !p->freeze_obs)
+            rs_normalizer_update(pol->norm, raw, rows);
         rs_normalizer_apply(pol->norm, raw, out, rows);
     } else {
         memcpy(out, raw, sizeof(float) * (size_t)rows * p->O);
@@ -101,12 +122,28 @@ rs_ppo *rs_ppo_new(const rs_ppo_config *c) {
     if (!p) return NULL;
     p->cfg = *c;
     p->spec = s;
+    if (rs_mpi_active()) {
+        /* the config describes the global run: R ranks x n_envs envs with the
+         * hyperparameters of one process with R*n_envs envs. Each rank takes
+         * its share of the minibatch (the global minibatch is unchanged) and
+         * the same number of updates. */
+        int R = rs_mpi_size();
+        if (c->minibatch % R != 0) {
+            rs_set_error("minibatch %d must be divisible by the %d MPI ranks", c->minibatch, R);
+            free(p);
+            return NULL;
+        }
+        p->mb = c->minibatch / R;
+    } else {
+        p->mb = c->minibatch;
+    }
     p->N = c->n_envs;
     p->T = c->n_steps;
     p->B = p->N * p->T;
     p->O = s->obs_dim;
     p->A = s->act_dim;
-    p->num_updates = (c->total_steps + p->B - 1) / p->B;
+    long global_batch = (long)p->B * rs_mpi_size();
+    p->num_updates = (c->total_steps + global_batch - 1) / global_batch;
     p->freeze_obs = c->freeze_obs_norm == 1 || (c->freeze_obs_norm == -1 && c->init[0]);
     /* the policy batches are small: BLAS threads would only fight the env threads */
     openblas_set_num_threads(1);
@@ -160,9 +197,11 @@ rs_ppo *rs_ppo_new(const rs_ppo_config *c) {
     p->mb_val = rs_malloc(sizeof(float) * M);
     p->dmu = rs_malloc(sizeof(float) * M * A);
     p->dv = rs_malloc(sizeof(float) * M);
-    p->g_pi = rs_malloc(sizeof(float) * p->pol->pi->n_params);
-    p->g_std = rs_malloc(sizeof(float) * A);
-    p->g_vf = rs_malloc(sizeof(float) * p->vf->n_params);
+    /* one buffer for all gradients: a single allreduce per minibatch */
+    p->n_grad = p->pol->pi->n_params + A + p->vf->n_params;
+    p->g_pi = rs_malloc(sizeof(float) * p->n_grad);
+    p->g_std = p->g_pi ? p->g_pi + p->pol->pi->n_params : NULL;
+    p->g_vf = p->g_pi ? p->g_std + A : NULL;
     p->ws_pi = rs_mlp_ws_new(p->pol->pi, (int)M);
     p->ws_vf = rs_mlp_ws_new(p->vf, (int)M);
     p->ws_pi_r = rs_mlp_ws_new(p->pol->pi, p->N);
@@ -173,6 +212,17 @@ rs_ppo *rs_ppo_new(const rs_ppo_config *c) {
         !p->dmu || !p->dv || !p->g_pi || !p->g_std || !p->g_vf || !p->ws_pi || !p->ws_vf ||
         !p->ws_pi_r || !p->ws_vf_r)
         goto fail;
+    p->mpi = rs_mpi_active();
+    if (p->mpi) {
+        p->obs_acc = rs_calloc(1 + 2 * (size_t)p->O, sizeof(double));
+        if (!p->obs_acc) goto fail;
+        /* every rank steps its own envs: disjoint RNG streams */
+        rs_vecenv_reseed(p->vec, (uint64_t)c->seed, (uint64_t)rs_mpi_rank() * (uint64_t)p->N);
+        /* identical starting weights everywhere */
+        rs_mpi_bcast_f32(p->pol->pi->params, p->pol->pi->n_params, 0);
+        rs_mpi_bcast_f32(p->vf->params, p->vf->n_params, 0);
+        rs_mpi_bcast_f32(p->pol->log_std, (size_t)p->A, 0);
+    }
     observe(p, p->vec->obs, p->next_obs, p->N, 1);
     return p;
 fail:
@@ -289,6 +339,39 @@ static void record_episode(rs_ppo *p, int i) {
     if (p->win_n < WINDOW) p->win_n++;
 }
 
+void rs_ppo_merge_obs_stats(rs_normalizer *n, double *acc) {
+    const int O = n->dim;
+    rs_mpi_sum_f64(acc, 1 + 2 * (size_t)O);
+    if (acc[0] > 0) {
+        double *mean = malloc(sizeof(double) * 2 * (size_t)O), *var = mean + O;
+        for (int k = 0; k < O; k++) {
+            mean[k] = acc[1 + k] / acc[0];
+            var[k] = acc[1 + O + k] / acc[0] - mean[k] * mean[k];
+            if (var[k] < 0) var[k] = 0;
+        }
+        rs_normalizer_merge(n, mean, var, acc[0]);
+        free(mean);
+    }
+    memset(acc, 0, sizeof(double) * (1 + 2 * (size_t)O));
+}
+
+/* data-parallel: fold every rank's rollout statistics into the running
+ * ones: the exact parallel mean/variance of all ranks' samples */
+static void merge_rollout_stats(rs_ppo *p) {
+    if (p->cfg.norm_obs && !p->freeze_obs) rs_ppo_merge_obs_stats(p->pol->norm, p->obs_acc);
+    if (p->cfg.norm_reward) {
+        double *r = p->ret_acc;
+        rs_mpi_sum_f64(r, 3);
+        if (r[0] > 0) {
+            double m = r[1] / r[0], var = r[2] / r[0] - m * m;
+            rs_running_scalar_merge(&p->rscale->rms, m, var < 0 ? 0 : var, r[0]);
+        }
+        memset(r, 0, sizeof p->ret_acc);
+    }
+    /* next_obs was normalised with the old statistics: redo it with the new */
+    observe(p, p->vec->obs, p->next_obs, p->N, 0);
+}
+
 static int rollout(rs_ppo *p, int *episodes, double *env_s) {
     const int N = p->N, O = p->O, A = p->A;
     const float bound = (float)p->spec->act_bound;
@@ -330,7 +413,7 @@ static int rollout(rs_ppo *p, int *episodes, double *env_s) {
                          p->global_step, rs_last_error());
             return -1;
         }
-        p->global_step += N;
+        p->global_step += (long)N * rs_mpi_size();
         float *rew_t = p->rew + (size_t)t * N;
         for (int i = 0; i < N; i++) {
             int d = v->terminated[i] | v->truncated[i];
@@ -341,7 +424,22 @@ static int rollout(rs_ppo *p, int *episodes, double *env_s) {
                 (*episodes)++;
             }
         }
-        if (p->cfg.norm_reward)
+        if (p->cfg.norm_reward && p->mpi) {
+            /* scale with the statistics of the rollout's start; collect this
+             * rank's discounted returns for the merge at its end */
+            rs_return_scaler *rs = p->rscale;
+            double sd = sqrt(rs->rms.var + 1e-8);
+            for (int i = 0; i < N; i++) {
+                rs->ret[i] = rs->ret[i] * rs->gamma + v->rewards[i];
+                p->ret_acc[0] += 1;
+                p->ret_acc[1] += rs->ret[i];
+                p->ret_acc[2] += rs->ret[i] * rs->ret[i];
+                double x = v->rewards[i] / sd;
+                if (rs->clip > 0) x = x < -rs->clip ? -rs->clip : (x > rs->clip ? rs->clip : x);
+                rew_t[i] = (float)x;
+                if (p->dones_i[i]) rs->ret[i] = 0;
+            }
+        } else if (p->cfg.norm_reward)
             rs_return_scaler_update(p->rscale, v->rewards, p->dones_i, rew_t);
         else
             memcpy(rew_t, v->rewards, sizeof(float) * N);
@@ -356,6 +454,7 @@ static int rollout(rs_ppo *p, int *episodes, double *env_s) {
     }
     rs_mlp_forward(p->vf, p->ws_vf_r, p->next_obs, N);
     memcpy(p->last_value, rs_mlp_ws_out(p->ws_vf_r), sizeof(float) * N);
+    if (p->mpi) merge_rollout_stats(p);
     return 0;
 }
 
@@ -393,7 +492,19 @@ static void minibatch_task(void *arg, int b, int e, int worker) {
 
 /* The single place where gradients are reduced across processes. On one
  * process there is nothing to do. */
-static void reduce_grads(rs_ppo *p) { (void)p; }
+static void reduce_grads(rs_ppo *p) {
+    if (!p->mpi) return;
+    /* every rank's minibatch has the same size, so the mean of the ranks'
+     * gradients is the gradient of the mean loss over the concatenation */
+    const float inv = 1.0f / (float)rs_mpi_size();
+    size_t ns[3] = {p->pol->pi->n_params, (size_t)p->A, p->vf->n_params};
+    rs_mpi_sum_f32(p->g_pi, p->n_grad);
+    for (size_t i = 0; i < p->n_grad; i++) p->g_pi[i] *= inv;
+    double a = rs_grad_global_norm(p->g_pi, ns[0]), c = rs_grad_global_norm(p->g_std, ns[1]);
+    double v = rs_grad_global_norm(p->g_vf, ns[2]);
+    p->norm2[0] = a * a + c * c;
+    p->norm2[1] = v * v;
+}
 
 static int all_finite(const float *x, size_t n) {
     for (size_t i = 0; i < n; i++)
@@ -402,7 +513,7 @@ static int all_finite(const float *x, size_t n) {
 }
 
 static int update(rs_ppo *p, rs_ppo_stats *st) {
-    const int B = p->B, O = p->O, A = p->A, M = p->cfg.minibatch;
+    const int B = p->B, O = p->O, A = p->A, M = p->mb;
     rs_policy *pol = p->pol;
     rs_gae(p->rew, p->val, p->done, p->last_value, p->T, p->N, (float)p->cfg.gamma,
            (float)p->cfg.gae_lambda, p->adv, p->ret);
@@ -505,6 +616,7 @@ static int update(rs_ppo *p, rs_ppo_stats *st) {
 
 int rs_ppo_iterate(rs_ppo *p, rs_ppo_stats *st) {
     memset(st, 0, sizeof *st);
+    double c0 = rs_mpi_time_in_comm();
     double t0 = rs_now();
     if (rollout(p, &st->episodes, &st->env_s) != 0) return -1;
     double t1 = rs_now();
@@ -513,6 +625,7 @@ int rs_ppo_iterate(rs_ppo *p, rs_ppo_stats *st) {
     p->pol->steps = p->global_step;
     st->rollout_s = t1 - t0;
     st->update_s = rs_now() - t1;
+    st->comm_s = rs_mpi_time_in_comm() - c0;
     st->update = p->update;
     st->num_updates = p->num_updates;
     st->global_step = p->global_step;
@@ -838,6 +951,14 @@ int rs_ppo_load_train(rs_ppo *p, const char *path) {
     memcpy(p->next_obs, t->data, t->nbytes);
     if (rs_st_expect(st, "env.obs", RS_DT_F32, 2, so, &t)) goto out;
     memcpy(v->obs, t->data, t->nbytes);
+    if (p->mpi && rs_mpi_rank() > 0) {
+        /* the file holds rank 0's envs; the others restart theirs on fresh
+         * streams (a data-parallel resume is not bit-exact) */
+        rs_vecenv_reseed(v, (uint64_t)p->cfg.seed + (uint64_t)p->update,
+                         (uint64_t)rs_mpi_rank() * (uint64_t)N);
+        observe(p, v->obs, p->next_obs, N, 0);
+        memset(p->rscale->ret, 0, sizeof(double) * (size_t)N);
+    }
     /* nothing is recomputed: mj_step derives everything from qpos, qvel, act
      * and the warm start, the next action reads the saved observation, and
      * the robots' pre-step quantities were restored above */

@@ -60,6 +60,7 @@ typedef struct rs_ppo_stats {
     double lr, pg_loss, v_loss, entropy, approx_kl, clipfrac, explained_var, grad_norm;
     double rollout_s, update_s;
     double env_s;          /* wall time inside the batched env step (the floor) */
+    double comm_s;         /* MPI: time inside collectives during this update */
     int episodes;          /* episodes finished during this rollout */
     double ep_return, ep_length; /* mean over the recent window (NaN if none yet) */
     double ep_terms[RS_MAX_TERMS];
@@ -88,6 +89,10 @@ int rs_ppo_save_train(const rs_ppo *p, const char *path);
 int rs_ppo_load_train(rs_ppo *p, const char *path);
 
 /* ---- pieces exposed for tests ---- */
+/* data-parallel normaliser update: acc = [count, Σx (dim), Σx² (dim)] of this
+ * rank's new samples; sums them over all ranks and merges the union into n
+ * (the same result on every rank); acc is zeroed */
+void rs_ppo_merge_obs_stats(rs_normalizer *n, double *acc);
 /* GAE over T steps x N envs; rewards already include truncation bootstraps;
  * done[t*N+i] = the episode ended at step t; last_value[N] = V(obs after T) */
 void rs_gae(const float *rewards, const float *values, const unsigned char *done,

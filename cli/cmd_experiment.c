@@ -21,6 +21,8 @@
 #include "rs_fronteval.h"
 #include "rs_pareto.h"
 #include "rs_soup.h"
+#include "rs_mpi.h"
+#include <time.h>
 
 extern char **environ;
 
@@ -40,6 +42,7 @@ typedef struct job {
     pid_t pid;
     char desc[8192];  /* the exact command: the stamp */
     double t0;
+    int rank;         /* where it runs */
 } job;
 
 typedef struct {
@@ -276,12 +279,28 @@ static int remove_tree(const char *path) {
     return system(cmd);
 }
 
-static int start_job(job *j, int threads, int quiet) {
-    char *argv[MAX_ARGS + 8];
+/* spawn `rsoup <argv...>` with stdout to logpath; returns the pid or -1 */
+static pid_t spawn_rsoup(char *const *argv, const char *logpath) {
+    posix_spawn_file_actions_t fa;
+    posix_spawn_file_actions_init(&fa);
+    posix_spawn_file_actions_addopen(&fa, 1, logpath, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    pid_t pid;
+    int rc = posix_spawn(&pid, g_self, &fa, NULL, argv, environ);
+    posix_spawn_file_actions_destroy(&fa);
+    if (rc != 0) {
+        rs_set_error("cannot start rsoup: %s", strerror(rc));
+        return -1;
+    }
+    return pid;
+}
+
+/* decide how the job runs (fresh or resumed), write its "started" stamp and
+ * fill argv (strings in j->args / static buffers) and the stdout log path */
+static int prepare_job(job *j, int threads, int quiet, char **argv, char *logp, size_t logn) {
+    static char tbuf[16];
     int n = 0;
     argv[n++] = g_self;
     for (int i = 0; i < j->nargs; i++) argv[n++] = j->args[i];
-    char tbuf[16];
     snprintf(tbuf, sizeof tbuf, "%d", threads);
     argv[n++] = "--threads";
     argv[n++] = tbuf;
@@ -301,12 +320,16 @@ static int start_job(job *j, int threads, int quiet) {
             argv[n++] = tbuf;
             if (quiet) argv[n++] = "--quiet";
         } else {
+            resume = 0;
             remove_tree(j->dir);
         }
         mkdir_p(j->dir);
     } else {
         if (resume && exists(j->out)) argv[n++] = "--resume";
-        else unlink(j->out);
+        else {
+            resume = 0;
+            unlink(j->out);
+        }
     }
     argv[n] = NULL;
     char sp[1200];
@@ -315,23 +338,65 @@ static int start_job(job *j, int threads, int quiet) {
         rs_set_error("cannot write %s", sp);
         return -1;
     }
-    /* the child's stdout (tables) goes to a log beside its output */
+    if (j->is_train) snprintf(logp, logn, "%s/stdout.txt", j->dir);
+    else snprintf(logp, logn, "%s.stdout.txt", j->out);
+    return resume;
+}
+
+/* a remote job travels as its argv (after argv[0]) joined by \x1f, then the log path */
+#define TAG_JOB 11
+#define TAG_STOP 12
+#define TAG_DONE 13
+
+static int start_job(job *j, int threads, int quiet, int rank) {
+    char *argv[MAX_ARGS + 8];
     char logp[1200];
-    if (j->is_train) snprintf(logp, sizeof logp, "%s/stdout.txt", j->dir);
-    else snprintf(logp, sizeof logp, "%s.stdout.txt", j->out);
-    posix_spawn_file_actions_t fa;
-    posix_spawn_file_actions_init(&fa);
-    posix_spawn_file_actions_addopen(&fa, 1, logp, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    int rc = posix_spawn(&j->pid, g_self, &fa, NULL, argv, environ);
-    posix_spawn_file_actions_destroy(&fa);
-    if (rc != 0) {
-        rs_set_error("cannot start %s: %s", j->name, strerror(rc));
-        return -1;
+    int resume = prepare_job(j, threads, quiet, argv, logp, sizeof logp);
+    if (resume < 0) return -1;
+    if (rank == 0) {
+        j->pid = spawn_rsoup(argv, logp);
+        if (j->pid < 0) return -1;
+    } else {
+        static char msg[65536];
+        size_t k = 0;
+        for (int i = 1; argv[i]; i++)
+            k += (size_t)snprintf(msg + k, sizeof msg - k, "%s\x1f", argv[i]);
+        snprintf(msg + k, sizeof msg - k, "%s", logp);
+        if (rs_mpi_send_text(msg, rank, TAG_JOB) != 0) return -1;
+        j->pid = 0;
     }
+    j->rank = rank;
     j->state = J_RUNNING;
     j->t0 = rs_now();
-    fprintf(stderr, "experiment: [%s] started%s\n", j->name, resume ? " (resuming)" : "");
+    if (rank) fprintf(stderr, "experiment: [%s] started on rank %d%s\n", j->name, rank, resume ? " (resuming)" : "");
+    else fprintf(stderr, "experiment: [%s] started%s\n", j->name, resume ? " (resuming)" : "");
     return 0;
+}
+
+/* ranks > 0: run the jobs rank 0 sends until it says stop */
+static int worker_loop(void) {
+    static char msg[65536];
+    for (;;) {
+        int tag;
+        rs_mpi_recv_text(msg, sizeof msg, &tag);
+        if (tag == TAG_STOP) return 0;
+        char *argv[MAX_ARGS + 8];
+        int n = 0;
+        argv[n++] = g_self;
+        char *s = msg, *sep;
+        while ((sep = strchr(s, '\x1f')) && n < MAX_ARGS + 6) {
+            *sep = 0;
+            argv[n++] = s;
+            s = sep + 1;
+        }
+        argv[n] = NULL;
+        int status = -1;
+        pid_t pid = spawn_rsoup(argv, s);
+        if (pid > 0) waitpid(pid, &status, 0);
+        char reply[32];
+        snprintf(reply, sizeof reply, "%d", status);
+        rs_mpi_send_text(reply, 0, TAG_DONE);
+    }
 }
 
 static volatile sig_atomic_t g_interrupted = 0;
@@ -340,7 +405,25 @@ static void on_int(int s) {
     g_interrupted = 1;
 }
 
-/* run the graph with up to `parallel` jobs at once */
+static void job_finished(job *j, int status, int *failed) {
+    if (WIFEXITED(status) && WEXITSTATUS(status) == 0) {
+        char sp[1200];
+        stamp_path(j, "done", sp, sizeof sp);
+        write_file(sp, j->desc);
+        j->state = J_DONE;
+        fprintf(stderr, "experiment: [%s] done in %.0f s\n", j->name, rs_now() - j->t0);
+    } else {
+        j->state = J_FAILED;
+        *failed = 1;
+        fprintf(stderr, "experiment: [%s] failed (%s %d); its output is in %s — rerun the same "
+                        "command to resume\n",
+                j->name, WIFEXITED(status) ? "exit" : "signal",
+                WIFEXITED(status) ? WEXITSTATUS(status) : WTERMSIG(status), j->out);
+    }
+}
+
+/* run the graph: `parallel` local slots on rank 0, plus one slot on every
+ * other MPI rank (a work queue: rank 0 hands out ready jobs as slots free) */
 static int run_graph(job_graph *g, int parallel, int threads_per_job, int quiet) {
     for (int i = 0; i < g->n; i++) {
         job *j = &g->jobs[i];
@@ -351,7 +434,9 @@ static int run_graph(job_graph *g, int parallel, int threads_per_job, int quiet)
             fprintf(stderr, "experiment: [%s] up to date, skipped\n", j->name);
         }
     }
-    int running = 0, failed = 0;
+    const int R = rs_mpi_active() ? rs_mpi_size() : 1;
+    int remote_busy[256] = {0};
+    int local_running = 0, remote_running = 0, failed = 0;
     for (;;) {
         int pending = 0;
         for (int i = 0; i < g->n && !failed && !g_interrupted; i++) {
@@ -363,44 +448,59 @@ static int run_graph(job_graph *g, int parallel, int threads_per_job, int quiet)
                 job_state ds = g->jobs[j->deps[d]].state;
                 ready &= ds == J_DONE || ds == J_SKIPPED;
             }
-            if (!ready || running >= parallel) continue;
-            if (start_job(j, threads_per_job, quiet) != 0) {
+            if (!ready) continue;
+            int rank = -1;
+            for (int r = 1; r < R && r < 256 && rank < 0; r++)
+                if (!remote_busy[r]) rank = r;
+            if (rank < 0 && local_running < parallel) rank = 0;
+            if (rank < 0) continue;
+            if (start_job(j, threads_per_job, quiet, rank) != 0) {
                 fprintf(stderr, "experiment: %s\n", rs_last_error());
                 failed = 1;
                 break;
             }
-            running++;
+            if (rank) remote_busy[rank] = 1, remote_running++;
+            else local_running++;
         }
-        if (running == 0) {
+        if (local_running + remote_running == 0) {
             if (failed || g_interrupted) return -1;
             if (!pending) return 0;
-            /* pending jobs whose dependencies can never finish */
             fprintf(stderr, "experiment: internal error: jobs blocked\n");
             return -1;
         }
-        int status;
-        pid_t pid = waitpid(-1, &status, 0);
-        if (pid < 0) {
-            if (errno == EINTR) continue;
+        /* wait for a local child, or poll for a remote one */
+        int status, got = 0;
+        pid_t pid = waitpid(-1, &status, R > 1 ? WNOHANG : 0);
+        if (pid > 0) {
+            for (int i = 0; i < g->n; i++) {
+                job *j = &g->jobs[i];
+                if (j->state == J_RUNNING && j->rank == 0 && j->pid == pid) {
+                    local_running--;
+                    job_finished(j, status, &failed);
+                }
+            }
+            got = 1;
+        } else if (pid < 0 && errno != ECHILD && errno != EINTR && R == 1) {
             return -1;
         }
-        for (int i = 0; i < g->n; i++) {
-            job *j = &g->jobs[i];
-            if (j->state != J_RUNNING || j->pid != pid) continue;
-            running--;
-            if (WIFEXITED(status) && WEXITSTATUS(status) == 0) {
-                char sp[1200];
-                stamp_path(j, "done", sp, sizeof sp);
-                write_file(sp, j->desc);
-                j->state = J_DONE;
-                fprintf(stderr, "experiment: [%s] done in %.0f s\n", j->name, rs_now() - j->t0);
-            } else {
-                j->state = J_FAILED;
-                failed = 1;
-                fprintf(stderr, "experiment: [%s] failed (%s %d); its output is in %s — rerun the same "
-                                "command to resume\n",
-                        j->name, WIFEXITED(status) ? "exit" : "signal",
-                        WIFEXITED(status) ? WEXITSTATUS(status) : WTERMSIG(status), j->out);
+        if (R > 1) {
+            char msg[64];
+            int sender, tag;
+            while (rs_mpi_poll_text(msg, sizeof msg, &sender, &tag)) {
+                if (tag != TAG_DONE) continue;
+                for (int i = 0; i < g->n; i++) {
+                    job *j = &g->jobs[i];
+                    if (j->state == J_RUNNING && j->rank == sender) {
+                        remote_busy[sender] = 0;
+                        remote_running--;
+                        job_finished(j, atoi(msg), &failed);
+                    }
+                }
+                got = 1;
+            }
+            if (!got) {
+                struct timespec ts = {0, 20000000};
+                nanosleep(&ts, NULL);
             }
         }
     }
@@ -646,6 +746,11 @@ static int run_plots(const char *out) {
     return system(cmd) == 0 ? 0 : -1;
 }
 
+static void stop_workers(void) {
+    if (!rs_mpi_active() || rs_mpi_rank() != 0) return;
+    for (int r = 1; r < rs_mpi_size(); r++) rs_mpi_send_text("stop", r, TAG_STOP);
+}
+
 int cmd_experiment(int argc, char **argv) {
     static const rs_cmd_info info = {
         "experiment", "rsoup experiment CONFIG.json [--out DIR] [--jobs N]",
@@ -695,8 +800,12 @@ int cmd_experiment(int argc, char **argv) {
         return 1;
     }
     g_self[L] = 0;
+    /* jobs are plain processes, never part of the MPI job */
+    rs_mpi_scrub_env();
+    if (rs_mpi_active() && rs_mpi_rank() > 0) return worker_loop();
     if (mkdir_p(out) != 0) {
         fprintf(stderr, "rsoup experiment: cannot create %s: %s\n", out, strerror(errno));
+        stop_workers();
         return 1;
     }
     if (c.ppo_json[0]) {
@@ -714,14 +823,20 @@ int cmd_experiment(int argc, char **argv) {
             const char *st = stamp_matches(j, "done") ? "up to date" : stamp_matches(j, "started") ? "resume" : "run";
             printf("%-20s %-11s rsoup %s\n", j->name, st, j->desc);
         }
+        stop_workers();
         free(g);
         return 0;
     }
-    fprintf(stderr, "experiment %s: %d jobs, %ld at once, %d threads each -> %s\n", c.name, g->n,
-            jobs, per_job, out);
+    if (rs_mpi_active())
+        fprintf(stderr, "experiment %s: %d jobs over %d MPI ranks (+%ld local slot%s on rank 0), %d threads each -> %s\n",
+                c.name, g->n, rs_mpi_size(), jobs, jobs > 1 ? "s" : "", per_job, out);
+    else
+        fprintf(stderr, "experiment %s: %d jobs, %ld at once, %d threads each -> %s\n", c.name, g->n,
+                jobs, per_job, out);
     signal(SIGINT, on_int);
     double t0 = rs_now();
     rc = run_graph(g, (int)jobs, per_job, rs_opt_flag(opts, no, "quiet"));
+    stop_workers();
     free(g);
     if (rc != 0) {
         fprintf(stderr, "rsoup experiment: stopped%s; rerun the same command to resume\n",

@@ -11,6 +11,7 @@
 #include "cli.h"
 #include "progress.h"
 #include "rs_ppo.h"
+#include "rs_mpi.h"
 
 static volatile sig_atomic_t g_stop = 0;
 static void on_signal(int sig) {
@@ -86,6 +87,10 @@ static cJSON *stats_json(const rs_ppo_stats *s, const rs_env_spec *spec, double 
     cJSON_AddNumberToObject(o, "steps_per_s", sps);
     cJSON_AddNumberToObject(o, "rollout_s", s->rollout_s);
     cJSON_AddNumberToObject(o, "update_s", s->update_s);
+    if (rs_mpi_active()) {
+        cJSON_AddNumberToObject(o, "ranks", rs_mpi_size());
+        cJSON_AddNumberToObject(o, "comm_s", s->comm_s);
+    }
     cJSON_AddNumberToObject(o, "lr", s->lr);
     cJSON_AddNumberToObject(o, "pg_loss", s->pg_loss);
     cJSON_AddNumberToObject(o, "v_loss", s->v_loss);
@@ -184,6 +189,9 @@ int cmd_train(int argc, char **argv) {
             vals[nkv++] = v;
         }
     }
+    /* data-parallel runs: every rank trains, rank 0 alone writes */
+    const int io = rs_mpi_rank() == 0;
+    if (!io) quiet = 1, json = 0;
     const char *dir = resume ? resume : out;
     if (!dir) {
         fprintf(stderr, "rsoup train: give --out DIR (or --resume DIR); see --help\n");
@@ -234,7 +242,7 @@ int cmd_train(int argc, char **argv) {
                 fprintf(stderr, "rsoup train: --%s: %s\n", keys[k], rs_last_error());
                 return 2;
             }
-        if (file_exists(path)) {
+        if (io && file_exists(path)) {
             fprintf(stderr, "rsoup train: %s already holds a run; continue it with --resume %s "
                             "or choose another --out\n", dir, dir);
             return 1;
@@ -245,7 +253,7 @@ int cmd_train(int argc, char **argv) {
     double w[RS_MAX_TERMS];
     if (rs_cli_reward(spec, cfg.reward, w) != 0) return rs_cli_fail(NULL);
     if (rs_ppo_config_check(&cfg) != 0) return rs_cli_fail("config");
-    if (!resume && mkdir_p(dir) != 0) {
+    if (io && !resume && mkdir_p(dir) != 0) {
         fprintf(stderr, "rsoup train: cannot create %s: %s\n", dir, strerror(errno));
         return 1;
     }
@@ -264,11 +272,11 @@ int cmd_train(int argc, char **argv) {
         }
         char *js = rs_ppo_config_to_json(&cfg);
         snprintf(path, sizeof path, "%s/config.json", dir);
-        write_text(path, js);
+        if (io) write_text(path, js);
         free(js);
     }
     snprintf(path, sizeof path, "%s/log.jsonl", dir);
-    FILE *log = fopen(path, resume ? "a" : "w");
+    FILE *log = fopen(io ? path : "/dev/null", resume ? "a" : "w");
     if (!log) {
         fprintf(stderr, "rsoup train: cannot write %s: %s\n", path, strerror(errno));
         rs_ppo_free(p);
@@ -277,7 +285,7 @@ int cmd_train(int argc, char **argv) {
     /* the same numbers as CSV, for gnuplot and spreadsheets */
     snprintf(path, sizeof path, "%s/progress.csv", dir);
     int csv_new = !resume || !file_exists(path);
-    FILE *csv = fopen(path, csv_new ? "w" : "a");
+    FILE *csv = fopen(io ? path : "/dev/null", csv_new ? "w" : "a");
     if (!csv) {
         fprintf(stderr, "rsoup train: cannot write %s: %s\n", path, strerror(errno));
         fclose(log);
@@ -296,13 +304,18 @@ int cmd_train(int argc, char **argv) {
     char what[64];
     snprintf(what, sizeof what, "train %s", cfg.env);
     long start_step = rs_ppo_global_step(p);
-    rs_progress_start(&prog, what, (double)rs_ppo_num_updates(p) * cfg.n_envs * cfg.n_steps);
+    rs_progress_start(&prog, what, (double)rs_ppo_num_updates(p) * cfg.n_envs * cfg.n_steps * rs_mpi_size());
     prog.quiet = quiet;
+    if (!quiet && rs_mpi_active())
+        fprintf(stderr, "rsoup train: data-parallel over %d MPI ranks: %d envs each, global batch %d, "
+                        "minibatch %d (%d per rank)\n",
+                rs_mpi_size(), cfg.n_envs, cfg.n_envs * cfg.n_steps * rs_mpi_size(), cfg.minibatch,
+                cfg.minibatch / rs_mpi_size());
     if (!quiet)
         fprintf(stderr, "rsoup train: %s, reward %s, %ld steps (%ld updates of %d), seed %ld, "
                         "obs norm %s -> %s\n",
                 cfg.env, cfg.reward, cfg.total_steps, rs_ppo_num_updates(p),
-                cfg.n_envs * cfg.n_steps, cfg.seed,
+                cfg.n_envs * cfg.n_steps * rs_mpi_size(), cfg.seed,
                 cfg.freeze_obs_norm == 1 || (cfg.freeze_obs_norm == -1 && cfg.init[0]) ? "frozen" : "updated",
                 dir);
     double t0 = rs_now();
@@ -340,7 +353,7 @@ int cmd_train(int argc, char **argv) {
         }
         rs_progress_update(&prog, (double)st.global_step, status);
         done_here++;
-        if (cfg.save_every > 0 && st.update % cfg.save_every == 0 && save_all(p, dir) != 0) {
+        if (io && cfg.save_every > 0 && st.update % cfg.save_every == 0 && save_all(p, dir) != 0) {
             fprintf(stderr, "\nrsoup train: saving: %s\n", rs_last_error());
             rc = 1;
             break;
@@ -349,7 +362,7 @@ int cmd_train(int argc, char **argv) {
     }
     fclose(log);
     fclose(csv);
-    if (rc == 0) {
+    if (rc == 0 && io) {
         if (save_all(p, dir) != 0) {
             fprintf(stderr, "rsoup train: saving: %s\n", rs_last_error());
             rc = 1;

@@ -3,6 +3,8 @@
 #include <string.h>
 
 #include "cli.h"
+#include "cli_view.h"
+#include "rs_mpi.h"
 #include "cli_soup.h"
 
 typedef struct {
@@ -23,6 +25,7 @@ static const rs_subcommand g_cmds[] = {
     {"select", cmd_select, "pick the λ that maximises your own preference over the rewards"},
     {"lmc", cmd_lmc, "linear mode connectivity between two experts (hypothesis H1)"},
     {"experiment", cmd_experiment, "run the whole protocol from a JSON config: pretrain → experts → soups → MORL → report"},
+    {"view", cmd_view, "watch a soup run and scrub lambda live"},
     {"bench", cmd_bench, "measure throughput against MuJoCo's raw mj_step"},
 };
 #define N_CMDS ((int)(sizeof g_cmds / sizeof g_cmds[0]))
@@ -34,7 +37,16 @@ static void usage(FILE *f) {
     for (int i = 0; i < N_CMDS; i++) fprintf(f, "  %-10s %s\n", g_cmds[i].name, g_cmds[i].summary);
 }
 
+static int dispatch(int argc, char **argv);
+
 int main(int argc, char **argv) {
+    rs_mpi_init(&argc, &argv);
+    int rc = dispatch(argc, argv);
+    rs_mpi_finalize();
+    return rc;
+}
+
+static int dispatch(int argc, char **argv) {
     if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") ||
         !strcmp(argv[1], "help")) {
         usage(argc < 2 ? stderr : stdout);

@@ -91,6 +91,11 @@ void rs_vecenv_reset(rs_vecenv *v) {
     }
 }
 
+void rs_vecenv_reseed(rs_vecenv *v, uint64_t seed, uint64_t stream0) {
+    for (int i = 0; i < v->n; i++) rs_env_seed(v->envs[i], seed, stream0 + (uint64_t)i);
+    rs_vecenv_reset(v);
+}
+
 static void step_range(void *ctx, int b, int e, int worker) {
     rs_vecenv *v = ctx;
     const int od = v->obs_dim, nt = v->n_terms;

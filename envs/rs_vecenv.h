@@ -43,6 +43,9 @@ rs_vecenv *rs_vecenv_new(const rs_env_spec *s, const char *model_path, int n,
 void rs_vecenv_free(rs_vecenv *v);
 void rs_vecenv_set_weights(rs_vecenv *v, const double *weights);
 void rs_vecenv_reset(rs_vecenv *v); /* resets every env (fills obs) */
+/* give env i the stream stream0 + i of seed, then reset: data-parallel ranks
+ * use disjoint streams */
+void rs_vecenv_reseed(rs_vecenv *v, uint64_t seed, uint64_t stream0);
 /* actions: n * act_dim. Returns -1 (and steps nothing) on a non-finite action. */
 int rs_vecenv_step(rs_vecenv *v, const float *actions);
 

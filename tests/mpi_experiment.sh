@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# mpi_experiment.sh — a 2-rank experiment on a tiny budget writes the same
+# files as the 1-rank run (jobs spread over ranks by rank 0's work queue).
+set -u
+R=${RSOUP_BIN:-build/rsoup}
+T=$(mktemp -d); trap 'rm -rf "$T"' EXIT
+cat > "$T/tiny.json" <<'JSON'
+{"name": "tiny", "env": "halfcheetah",
+ "rewards": {"risky": "risky", "cautious": "cautious"},
+ "pretrain": {"steps": 1024}, "finetune": {"steps": 512},
+ "ppo": {"n_steps": 256, "epochs": 1},
+ "front": {"grid": 3, "episodes": 1},
+ "morl": {"mu": [0.5], "steps": 512}, "control": {"steps": 512}}
+JSON
+mkdir -p "$T/one" "$T/two"
+(cd "$T/one" && "$R" experiment ../tiny.json --out exp --quiet --threads 1 >/dev/null 2>"$T/one.log") || { cat "$T/one.log"; echo "mpi_experiment: 0 passed, 1 failed"; exit 1; }
+(cd "$T/two" && mpirun -np 2 --oversubscribe "$R" experiment ../tiny.json --out exp --quiet --threads 1 >/dev/null 2>"$T/two.log") || { cat "$T/two.log"; echo "mpi_experiment: 0 passed, 1 failed"; exit 1; }
+pass=0; fail=0
+grep -q "started on rank 1" "$T/two.log" && pass=$((pass+1)) || { echo "FAIL: no job ran on rank 1"; fail=$((fail+1)); }
+for f in front.csv control_front.csv metrics.json pretrain/policy.safetensors expert_risky/policy.safetensors \
+         expert_cautious/policy.safetensors morl_0/policy.safetensors control_risky/policy.safetensors; do
+  if cmp -s "$T/one/exp/$f" "$T/two/exp/$f"; then pass=$((pass+1)); else echo "FAIL: $f differs"; fail=$((fail+1)); fi
+done
+echo "mpi_experiment: $pass passed, $fail failed"
+[ "$fail" = 0 ]
