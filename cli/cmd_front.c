@@ -9,6 +9,7 @@
 #include "cli_soup.h"
 #include "progress.h"
 #include "rs_fronteval.h"
+#include "rs_fisher.h"
 #include "rs_lattice.h"
 
 #define MAX_EXPERTS 16
@@ -144,6 +145,8 @@ int cmd_front(int argc, char **argv) {
         {"seed", "S", "evaluation seed", "1000", NULL, 0},
         {"threads", "T", "threads (0: all cores)", "0", NULL, 0},
         {"model", "FILE", "MJCF variant of the robot", NULL, NULL, 0},
+        {"method", "M", "linear soups, or fisher (Fisher-weighted, PPO policies)", "linear", NULL, 0},
+        {"fisher-steps", "N", "env steps of each expert's rollouts for its Fisher", "5000", NULL, 0},
         {"quiet", NULL, "no progress output", NULL, NULL, 0},
         {"json", NULL, "print the front as one JSON object on stdout", NULL, NULL, 0},
     };
@@ -325,14 +328,29 @@ int cmd_front(int argc, char **argv) {
     for (int k = 0; k < obj.n && !prog.quiet; k++) fprintf(stderr, " %s", obj.names[k]);
     if (!prog.quiet) fprintf(stderr, "\n");
     rs_front_job job = {np, ex, spec, model, obj.n, (const double(*)[RS_MAX_TERMS])obj.w, (int)episodes,
-                        (uint64_t)seed, pool, 2 * rs_pool_size(pool), on_progress, &prog, 0, 0};
+                        (uint64_t)seed, pool, 2 * rs_pool_size(pool), on_progress, &prog, NULL, 0, 0};
     int erc = 0;
+    rs_st *fishers[MAX_EXPERTS] = {0};
+    const char *method = rs_opt_str(opts, no, "method");
+    if (!strcmp(method, "fisher")) {
+        long fsteps;
+        if (rs_opt_long(opts, no, "fisher-steps", 100, 100000000, &fsteps)) goto done;
+        for (int i = 0; i < np && !erc; i++) {
+            if (!prog.quiet) fprintf(stderr, "rsoup front: Fisher of expert %d (%ld steps)\n", i, fsteps);
+            erc = rs_fisher_diag(ex[i], spec, fsteps, 1000 + (uint64_t)i, &fishers[i]);
+        }
+        job.fishers = fishers;
+    } else if (strcmp(method, "linear")) {
+        fprintf(stderr, "rsoup front: unknown --method '%s' (valid: linear, fisher)\n", method);
+        goto done;
+    }
     if (n_exp) erc = rs_front_eval_points(&job, todo_exp, n_exp, exp_labels, RS_KIND_EXPERT, f, fp);
     if (!erc && do_init) erc = rs_front_eval_files(&job, &init_p, 1, RS_KIND_INIT, f, fp);
     if (!erc && n_bl) erc = rs_front_eval_files(&job, bl_todo, n_bl, RS_KIND_BASELINE, f, fp);
     if (!erc && n_todo) erc = rs_front_eval_points(&job, todo, n_todo, NULL, RS_KIND_SOUP, f, fp);
     free(todo);
     free(todo_exp);
+    for (int i = 0; i < np; i++) rs_st_free(fishers[i]);
     if (erc) {
         fprintf(stderr, "\nrsoup front: %s (rows finished so far are in %s; --resume continues)\n",
                 rs_last_error(), out);
@@ -460,7 +478,7 @@ int cmd_lmc(int argc, char **argv) {
         rs_progress_start(&prog, "lmc", (double)grid * episodes);
         prog.quiet = rs_opt_flag(opts, no, "quiet");
         rs_front_job job = {2, ex, spec, NULL, obj.n, (const double(*)[RS_MAX_TERMS])obj.w, (int)episodes,
-                            (uint64_t)seed, pool, 2 * rs_pool_size(pool), on_progress, &prog, 0, 0};
+                            (uint64_t)seed, pool, 2 * rs_pool_size(pool), on_progress, &prog, NULL, 0, 0};
         int erc = f && pool ? rs_front_eval_points(&job, lam, (int)grid, NULL, RS_KIND_SOUP, f, NULL) : -1;
         if (!erc) rs_progress_finish(&prog, (double)grid * episodes, "");
         free(lam);

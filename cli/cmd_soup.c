@@ -8,6 +8,7 @@
 #include "cli.h"
 #include "cli_soup.h"
 #include "rs_soup.h"
+#include "rs_fisher.h"
 
 #define MAX_EXPERTS 64
 
@@ -58,7 +59,8 @@ int cmd_soup(int argc, char **argv) {
     rs_opt opts[] = {
         {"lambda", "L", "mixing weights: 'x' (2 experts) or 'w1,w2,...'", NULL, NULL, 0},
         {"out", "FILE", "where to write the soup (atomically)", NULL, NULL, 0},
-        {"method", "M", "how to merge: linear", "linear", NULL, 0},
+        {"method", "M", "linear (Σ λ_i θ_i) or fisher (Fisher-weighted, PPO policies)", "linear", NULL, 0},
+        {"fisher-steps", "N", "env steps of each expert's rollouts for its Fisher", "5000", NULL, 0},
         {"json", NULL, "print one JSON object on stdout", NULL, NULL, 0},
     };
     const int no = (int)(sizeof opts / sizeof opts[0]);
@@ -77,14 +79,13 @@ int cmd_soup(int argc, char **argv) {
         return 2;
     }
     const char *method = rs_opt_str(opts, no, "method");
-    if (!strcmp(method, "fisher")) {
-        fprintf(stderr, "rsoup soup: fisher merging needs rollouts: not yet available\n");
+    int fisher = !strcmp(method, "fisher");
+    if (!fisher && strcmp(method, "linear")) {
+        fprintf(stderr, "rsoup soup: unknown --method '%s' (valid: linear, fisher)\n", method);
         return 2;
     }
-    if (strcmp(method, "linear")) {
-        fprintf(stderr, "rsoup soup: unknown --method '%s' (valid: linear)\n", method);
-        return 2;
-    }
+    long fisher_steps;
+    if (rs_opt_long(opts, no, "fisher-steps", 100, 100000000, &fisher_steps)) return 2;
     const char *lam_text = rs_opt_str(opts, no, "lambda");
     const char *out_path = rs_opt_str(opts, no, "out");
     if (!lam_text || !out_path) {
@@ -123,6 +124,41 @@ int cmd_soup(int argc, char **argv) {
         print_mix_error(paths, n);
         goto done;
     }
+    if (fisher) {
+        /* each expert's diagonal Fisher from its own rollouts, then the
+         * Fisher-weighted mix of the learned tensors */
+        rs_st *fishers[MAX_EXPERTS] = {0};
+        const char *env = rs_st_meta(experts[0], "env");
+        const rs_env_spec *spec = rs_env_find(env ? env : "");
+        int frc = spec ? 0 : -1;
+        for (int i = 0; i < n && frc == 0; i++) {
+            if (lambda[i] == 0) continue;
+            fprintf(stderr, "rsoup soup: Fisher of expert %d (%ld steps)\n", i, fisher_steps);
+            frc = rs_fisher_diag(experts[i], spec, fisher_steps, 1000 + (uint64_t)i, &fishers[i]);
+        }
+        /* experts with λ = 0 need a placeholder of the right shape */
+        for (int i = 0; i < n && frc == 0; i++)
+            if (!fishers[i]) {
+                for (int k = 0; k < n; k++)
+                    if (fishers[k]) {
+                        fishers[i] = fishers[k];
+                        break;
+                    }
+            }
+        rs_st *fs = NULL;
+        if (frc == 0) frc = rs_soup_mix_fisher(experts, fishers, n, lambda, &fs);
+        for (int i = 0; i < n; i++) {
+            int dup = 0;
+            for (int k = 0; k < i; k++) dup |= fishers[k] == fishers[i];
+            if (!dup) rs_st_free(fishers[i]);
+        }
+        if (frc != 0) {
+            rs_cli_fail("soup --method fisher");
+            goto done;
+        }
+        rs_st_free(soup);
+        soup = fs;
+    }
     if (rs_soup_set_parents(soup, paths, n) < 0 || rs_st_save(soup, out_path) < 0) {
         rs_cli_fail("soup");
         goto done;
@@ -154,7 +190,7 @@ int cmd_soup(int argc, char **argv) {
     if (json) {
         cJSON *root = cJSON_CreateObject();
         cJSON_AddStringToObject(root, "out", out_path);
-        cJSON_AddStringToObject(root, "method", "linear");
+        cJSON_AddStringToObject(root, "method", fisher ? "fisher" : "linear");
         cJSON_AddItemToObject(root, "lambda", cJSON_CreateDoubleArray(lambda, n));
         cJSON *arr = cJSON_AddArrayToObject(root, "experts");
         for (int i = 0; i < n; i++) {

@@ -1,5 +1,6 @@
 /* rs_fronteval.c — soups on a λ grid → front rows; LMC metrics. */
 #include "rs_fronteval.h"
+#include "rs_fisher.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -69,7 +70,9 @@ int rs_front_eval_points(rs_front_job *job, const double *lambdas, int n_points,
         for (int i = 0; i < m && rc == 0; i++) {
             const double *lam = lambdas + (size_t)(start + i) * N;
             rs_st *mix = NULL;
-            if (rs_soup_mix(job->experts, N, lam, &mix, NULL) != 0) {
+            int mrc = job->fishers ? rs_soup_mix_fisher(job->experts, job->fishers, N, lam, &mix)
+                                   : rs_soup_mix(job->experts, N, lam, &mix, NULL);
+            if (mrc != 0) {
                 rc = -1;
                 break;
             }

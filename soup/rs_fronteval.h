@@ -27,6 +27,7 @@ typedef struct rs_front_job {
     int chunk;                      /* points evaluated together (load balance) */
     void (*progress)(void *ctx, long episodes_done, long steps_done);
     void *progress_ctx;
+    rs_st *const *fishers;          /* non-NULL: Fisher-weighted soups (rs_fisher.h) */
     long episodes_before;           /* added to the progress counts */
     long steps_before;
 } rs_front_job;

@@ -89,7 +89,7 @@ expect soup-lambda-junk 2 "'abc' is not a number" -- "$R" soup "$T/a.st" "$T/b.s
 expect soup-no-lambda 2 "--lambda is required" -- "$R" soup "$T/a.st" "$T/b.st" --out "$T/fail.st"
 expect soup-no-out 2 "--out is required" -- "$R" soup "$T/a.st" "$T/b.st" --lambda 0.5
 expect soup-one 2 "at least two" -- "$R" soup "$T/a.st" --lambda 1 --out "$T/fail.st"
-expect soup-fisher 2 "fisher merging needs rollouts: not yet available" -- "$R" soup "$T/a.st" "$T/b.st" --lambda 0.5 --out "$T/fail.st" --method fisher
+expect soup-method 2 "unknown --method 'fishr'" -- "$R" soup "$T/a.st" "$T/b.st" --lambda 0.5 --out "$T/fail.st" --method fishr
 check soup-failed-no-file [ ! -e "$T/fail.st" ]
 check soup-no-temp-files [ -z "$(ls "$T" | grep "\.tmp\.")" ]
 
