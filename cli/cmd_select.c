@@ -7,6 +7,79 @@
 
 #include "cli.h"
 #include "cli_soup.h"
+#include "progress.h"
+#include "rs_fronteval.h"
+
+/* ---- --refine: evaluate soups around the best grid point ---- */
+typedef struct {
+    rs_front_job job;
+    rs_front *scratch;
+    const double *w;
+    int by_terms;
+    int evals;
+} refiner;
+
+/* the utility of θ(λ), evaluated now */
+static int utility_at(refiner *r, const double *lam, double *u) {
+    int before = r->scratch->n;
+    if (rs_front_eval_points(&r->job, lam, 1, NULL, RS_KIND_SOUP, r->scratch, NULL) != 0) return -1;
+    rs_front_row row = rs_front_row_at(r->scratch, before);
+    double x = 0;
+    if (r->by_terms)
+        for (int t = 0; t < r->scratch->n_terms; t++) x += r->w[t] * row.term[t];
+    else
+        for (int k = 0; k < r->scratch->n_obj; k++) x += r->w[k] * row.obj[k];
+    *u = x;
+    r->evals++;
+    return 0;
+}
+
+/* two experts: golden-section search on [lo, hi] around the grid's best;
+ * N experts: moves of size h along every e_i - e_j, halving h each round.
+ * best_lam/best_u come in as the grid's best and leave as the refined one. */
+static int refine_search(refiner *r, int N, double h, int iters, double *best_lam, double *best_u) {
+    if (N == 2) {
+        const double g = 0.6180339887498949;
+        double lo = fmax(0, best_lam[1] - h), hi = fmin(1, best_lam[1] + h);
+        double a = hi - g * (hi - lo), b = lo + g * (hi - lo), ua, ub;
+        double la[2] = {1 - a, a}, lb[2] = {1 - b, b};
+        if (utility_at(r, la, &ua) || utility_at(r, lb, &ub)) return -1;
+        for (int it = 2; it < iters; it++) {
+            if (ua >= ub) {
+                hi = b, b = a, ub = ua;
+                a = hi - g * (hi - lo);
+                la[0] = 1 - a, la[1] = a;
+                if (utility_at(r, la, &ua)) return -1;
+            } else {
+                lo = a, a = b, ua = ub;
+                b = lo + g * (hi - lo);
+                lb[0] = 1 - b, lb[1] = b;
+                if (utility_at(r, lb, &ub)) return -1;
+            }
+            if (ua > *best_u) *best_u = ua, best_lam[0] = 1 - a, best_lam[1] = a;
+            if (ub > *best_u) *best_u = ub, best_lam[0] = 1 - b, best_lam[1] = b;
+        }
+        if (ua > *best_u) *best_u = ua, best_lam[0] = 1 - a, best_lam[1] = a;
+        if (ub > *best_u) *best_u = ub, best_lam[0] = 1 - b, best_lam[1] = b;
+        return 0;
+    }
+    double cand[16];
+    for (int round = 0; round < iters; round++, h /= 2) {
+        double center[16];
+        memcpy(center, best_lam, sizeof(double) * N);
+        for (int i = 0; i < N; i++)
+            for (int j = 0; j < N; j++) {
+                if (i == j || center[j] < h - 1e-12) continue;
+                memcpy(cand, center, sizeof(double) * N);
+                cand[i] += h;
+                cand[j] -= h;
+                double u;
+                if (utility_at(r, cand, &u)) return -1;
+                if (u > *best_u) *best_u = u, memcpy(best_lam, cand, sizeof(double) * N);
+            }
+    }
+    return 0;
+}
 
 /* "forward=1,ctrl=-0.1" over the front's term names into w[n_terms] (zeros
  * elsewhere); a bare name means weight 1. -1 and a message on error. */
@@ -92,6 +165,94 @@ static int best_row(const rs_front *f, unsigned mask, const double *w, int by_te
     return best;
 }
 
+static int refine(const rs_opt *opts, int no, const rs_front *f, rs_front_row r, const double *w,
+                  int by_terms, double *lam_out, double *u_inout, int *n_evals) {
+    if (f->plain || r.kind != RS_KIND_SOUP) {
+        fprintf(stderr, "rsoup select: --refine needs a soup row of a front from 'rsoup front'\n");
+        return -1;
+    }
+    const char *el = rs_opt_str(opts, no, "experts");
+    if (!el) {
+        fprintf(stderr, "rsoup select: --refine needs --experts 'A;B' (the front's experts, in order)\n");
+        return -1;
+    }
+    char buf[4096];
+    snprintf(buf, sizeof buf, "%s", el);
+    const int N = f->n_experts;
+    rs_st *ex[16] = {0};
+    int n = 0, rc = -1;
+    char *save = NULL;
+    for (char *t = strtok_r(buf, ";", &save); t && n < 16; t = strtok_r(NULL, ";", &save)) {
+        char p[1100];
+        size_t L = strlen(t);
+        if (L < 12 || strcmp(t + L - 12, ".safetensors")) snprintf(p, sizeof p, "%s/policy.safetensors", t);
+        else snprintf(p, sizeof p, "%s", t);
+        if (!(ex[n++] = rs_st_load(p))) {
+            fprintf(stderr, "rsoup select: %s\n", rs_last_error());
+            goto out;
+        }
+    }
+    if (n != N || rs_soup_check(ex, n) != 0) {
+        fprintf(stderr, "rsoup select: --experts: %s\n",
+                n != N ? "give as many experts as the front has lambda columns" : rs_last_error());
+        goto out;
+    }
+    const char *env = rs_st_meta(ex[0], "env");
+    const rs_env_spec *s = rs_env_find(env ? env : "");
+    if (!s) goto out;
+    /* the front's objectives are reward specs (',' written as ';') */
+    double ow[16][RS_MAX_TERMS];
+    for (int k = 0; k < f->n_obj && k < 16; k++) {
+        char spec[512];
+        snprintf(spec, sizeof spec, "%s", f->obj_names[k]);
+        for (char *c = spec; *c; c++)
+            if (*c == ';') *c = ',';
+        if (rs_reward_parse(s, spec, ow[k]) != 0) {
+            fprintf(stderr, "rsoup select: objective '%s': %s\n", f->obj_names[k], rs_last_error());
+            goto out;
+        }
+    }
+    if (by_terms && f->n_terms != s->n_terms) {
+        fprintf(stderr, "rsoup select: the front's terms do not match env '%s'\n", s->name);
+        goto out;
+    }
+    long iters, episodes = r.episodes, seed, threads;
+    if (rs_opt_long(opts, no, "iters", 2, 100, &iters) || rs_opt_long(opts, no, "seed", 0, 1L << 62, &seed) ||
+        rs_opt_long(opts, no, "threads", 0, 1024, &threads) ||
+        (rs_opt_str(opts, no, "episodes") && rs_opt_long(opts, no, "episodes", 1, 100000, &episodes)))
+        goto out;
+    /* grid spacing: the smallest gap between the soups' λ */
+    double h = 1;
+    for (int a = 0; a < f->n; a++)
+        for (int b = 0; b < f->n; b++) {
+            if (a == b || f->kind[a] != RS_KIND_SOUP || f->kind[b] != RS_KIND_SOUP) continue;
+            double d = 0;
+            for (int i = 0; i < N; i++) d = fmax(d, fabs(f->lambda[a * N + i] - f->lambda[b * N + i]));
+            if (d > 1e-9 && d < h) h = d;
+        }
+    rs_pool *pool = rs_pool_new((int)threads);
+    refiner rf;
+    memset(&rf, 0, sizeof rf);
+    rs_front_job j = {N, ex, s, NULL, f->n_obj, (const double(*)[RS_MAX_TERMS])ow, (int)episodes,
+                      (uint64_t)seed, pool, 1, NULL, NULL, NULL, 0, 0};
+    rf.job = j;
+    rf.scratch = rs_front_new(N, f->n_obj, (const char *const *)f->obj_names, f->n_terms,
+                              (const char *const *)f->term_names);
+    rf.w = w;
+    rf.by_terms = by_terms;
+    memcpy(lam_out, r.lambda, sizeof(double) * N);
+    fprintf(stderr, "rsoup select: refining around lambda %s (spacing %g, %ld %s, %ld episodes each)\n",
+            r.label, h, iters, N == 2 ? "evaluations" : "rounds", episodes);
+    if (pool && rf.scratch && refine_search(&rf, N, h, (int)iters, lam_out, u_inout) == 0) rc = 0;
+    else fprintf(stderr, "rsoup select: --refine: %s\n", rs_last_error());
+    *n_evals = rf.evals;
+    rs_front_free(rf.scratch);
+    rs_pool_free(pool);
+out:
+    for (int i = 0; i < n; i++) rs_st_free(ex[i]);
+    return rc;
+}
+
 int cmd_select(int argc, char **argv) {
     static const rs_cmd_info info = {
         "select", "rsoup select FILE (--weights w1,w2,... | --reward SPEC) [--kinds soup] [--json]",
@@ -103,12 +264,19 @@ int cmd_select(int argc, char **argv) {
         "rollouts. Prints the row's lambda, label, expected returns and utility.",
         "examples:\n"
         "  rsoup select front.csv --weights 0.7,0.3\n"
+        "  rsoup select front.csv --weights 0.7,0.3 --refine --experts 'runs/a;runs/b'\n"
         "  rsoup select front.csv --reward forward=1,ctrl=0.1,healthy=1"};
     rs_opt opts[] = {
         {"weights", "w1,w2,...", "one weight per objective (obj: column)", NULL, NULL, 0},
         {"reward", "SPEC", "term=weight pairs over the term: columns", NULL, NULL, 0},
         {"kinds", "K,...", "row kinds to choose among (soup, expert, baseline, init)", "soup", NULL,
          0},
+        {"refine", NULL, "evaluate new soups around the best grid point to beat the grid", NULL, NULL, 0},
+        {"experts", "A;B;...", "--refine: the experts the front was made from, in order", NULL, NULL, 0},
+        {"iters", "N", "--refine: evaluations (2 experts) or rounds (more)", "8", NULL, 0},
+        {"episodes", "K", "--refine: episodes per evaluation (default: the front's)", NULL, NULL, 0},
+        {"seed", "S", "--refine: evaluation seed (use the front's)", "1000", NULL, 0},
+        {"threads", "T", "--refine: threads (0: all cores)", "0", NULL, 0},
         {"json", NULL, "print one JSON object on stdout", NULL, NULL, 0},
     };
     const int no = (int)(sizeof opts / sizeof opts[0]);
@@ -199,6 +367,13 @@ int cmd_select(int argc, char **argv) {
                      : best_row(f, RS_KIND_BIT(RS_KIND_EXPERT), w, by_terms, &ue, NULL, NULL);
 
     rs_front_row r = rs_front_row_at(f, best);
+    /* --refine */
+    int refined = 0, n_evals = 0;
+    double ref_lam[16], ref_u = u;
+    if (rs_opt_flag(opts, no, "refine")) {
+        if (refine(opts, no, f, r, w, by_terms, ref_lam, &ref_u, &n_evals) != 0) goto done;
+        refined = 1;
+    }
     if (json) {
         cJSON *root = cJSON_CreateObject();
         cJSON_AddStringToObject(root, "file", path);
@@ -234,6 +409,13 @@ int cmd_select(int argc, char **argv) {
                 cJSON_AddItemToObject(o, "mean", rs_cli_json_num(r.term[j]));
                 cJSON_AddItemToObject(o, "std", rs_cli_json_num(r.termstd[j]));
             }
+        }
+        if (refined) {
+            cJSON *x = cJSON_AddObjectToObject(root, "refined");
+            cJSON_AddItemToObject(x, "lambda", rs_cli_json_nums(ref_lam, f->n_experts));
+            cJSON_AddNumberToObject(x, "utility", ref_u);
+            cJSON_AddNumberToObject(x, "gain_over_grid", ref_u - u);
+            cJSON_AddNumberToObject(x, "evaluations", n_evals);
         }
         if (best_e >= 0) {
             cJSON *e = cJSON_AddObjectToObject(root, "best_expert");
@@ -277,6 +459,11 @@ int cmd_select(int argc, char **argv) {
         if (best_e >= 0)
             printf("for comparison: the best expert row (%s) has utility %.10g\n", f->label[best_e],
                    ue);
+        if (refined) {
+            printf("refined (%d evaluations around the grid's best): lambda (", n_evals);
+            for (int i = 0; i < f->n_experts; i++) printf("%s%.6g", i ? ", " : "", ref_lam[i]);
+            printf("), utility %.10g (%+.4g over the grid)\n", ref_u, ref_u - u);
+        }
     }
     status = 0;
 done:

@@ -71,6 +71,18 @@ grep -q "\[expert_cautious\] started (resuming)" <<<"$out" && ok || bad "no resu
 # --dry-run lists the jobs without running them
 expect dry-run 0 "expert_risky +up to date" -- "$R" experiment "$T/tiny2.json" --out "$E" --dry-run
 
+# ---- select --refine on the tiny experiment's front ----
+js=$("$R" select "$E/front.csv" --weights 0.5,0.5 --refine --experts "$E/expert_risky;$E/expert_cautious" --threads 1 --json 2>/dev/null)
+lam=$(tr -d ' \n\t' <<<"$js" | sed -n 's/.*"refined":{"lambda":\[\([^]]*\)\].*/\1/p')
+uref=$(tr -d ' \n\t' <<<"$js" | sed -n 's/.*"refined":{[^}]*"utility":\([^,}]*\).*/\1/p')
+if [ -n "$lam" ] && [ -n "$uref" ]; then ok; else bad "select --refine gave no refined point: $js"; fi
+# the refined utility is reproduced independently: rsoup soup at that λ, then rsoup eval
+l2=${lam#*,}
+"$R" soup "$E/expert_risky" "$E/expert_cautious" --lambda "$l2" --out "$T/refined.safetensors" >/dev/null 2>&1
+ev=$("$R" eval "$T/refined.safetensors" --episodes 1 --seed 1000 --threads 1 --reward "risky;cautious" --json 2>/dev/null | tr -d ' \n\t')
+u2=$(sed -n 's/.*"rewards":\[{"reward":"risky","mean":\([^,]*\),.*"reward":"cautious","mean":\([^,]*\),.*/\1 \2/p' <<<"$ev" | awk '{ printf "%.6f", 0.5 * $1 + 0.5 * $2 }')
+awk -v a="$uref" -v b="$u2" 'BEGIN { d = a - b; if (d < 0) d = -d; exit !(d <= 1e-4 * (1 + (a < 0 ? -a : a))) }' && ok || bad "refined utility $uref not reproduced by soup+eval ($u2, lambda $l2)"
+
 # ---- the plot script on a fixture ----
 mkdir -p "$T/plot" && cp "$SRC/tests/fixtures/front2.csv" "$T/plot/front.csv"
 bash "$SRC/experiments/plot_front.sh" "$T/plot" 2>/dev/null
