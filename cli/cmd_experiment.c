@@ -803,16 +803,6 @@ int cmd_experiment(int argc, char **argv) {
     /* jobs are plain processes, never part of the MPI job */
     rs_mpi_scrub_env();
     if (rs_mpi_active() && rs_mpi_rank() > 0) return worker_loop();
-    if (mkdir_p(out) != 0) {
-        fprintf(stderr, "rsoup experiment: cannot create %s: %s\n", out, strerror(errno));
-        stop_workers();
-        return 1;
-    }
-    if (c.ppo_json[0]) {
-        char p[1200];
-        snprintf(p, sizeof p, "%s/ppo.json", out);
-        write_file(p, c.ppo_json);
-    }
     job_graph *g = calloc(1, sizeof *g);
     build_graph(&c, out, 0, g);
     int total_threads = threads ? (int)threads : (c.threads ? c.threads : rs_ncores());
@@ -826,6 +816,17 @@ int cmd_experiment(int argc, char **argv) {
         stop_workers();
         free(g);
         return 0;
+    }
+    if (mkdir_p(out) != 0) {
+        fprintf(stderr, "rsoup experiment: cannot create %s: %s\n", out, strerror(errno));
+        stop_workers();
+        free(g);
+        return 1;
+    }
+    if (c.ppo_json[0]) {
+        char p[1200];
+        snprintf(p, sizeof p, "%s/ppo.json", out);
+        write_file(p, c.ppo_json);
     }
     if (rs_mpi_active())
         fprintf(stderr, "experiment %s: %d jobs over %d MPI ranks (+%ld local slot%s on rank 0), %d threads each -> %s\n",
