@@ -17,7 +17,8 @@ for fmt in png svg; do
     echo "set datafile separator ','"
     echo "set multiplot layout 1,$n"
     echo "set key bottom right"
-    echo "set xlabel 'env steps'"
+    echo "set xlabel 'env steps (millions)'"
+    echo "set termoption noenhanced"
     echo "set ylabel 'training return (last 20 episodes)'"
     echo "set grid"
     for env in $envs; do
@@ -26,7 +27,7 @@ for fmt in png svg; do
       for r in $runs; do
         name=$(basename "$(dirname "$r")")
         [ "$(env_of "$r")" = "$env" ] || continue
-        plot="$plot '$r' using 2:5 every ::1 with lines title '$name',"
+        plot="$plot '$r' using (\$2/1e6):5 every ::1 with lines title '$name',"
       done
       echo "${plot%,}"
     done

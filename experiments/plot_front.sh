@@ -61,7 +61,7 @@ for fmt in png svg; do
   {
     echo "set terminal $term"
     echo "set output '$DIR/front.$fmt'"
-    echo "set grid; set key outside bottom center horizontal"
+    echo "set grid; set key outside bottom center horizontal; set termoption noenhanced"
     if [ "$D" = 2 ]; then
       echo "set title 'Front in reward space (λ labels: weight of the second expert)'"
       pair_plot 1 2
@@ -80,7 +80,7 @@ if [ -f "$TMP/f_soup.sorted" ] && [ -f "$TMP/f_line" ]; then
     {
       echo "set terminal $term"
       echo "set output '$DIR/lambda.$fmt'"
-      echo "set grid; set key bottom center"
+      echo "set grid; set key bottom center; set termoption noenhanced"
       echo "set multiplot layout 1,$D"
       for ((k = 1; k <= D; k++)); do
         echo "set title '${NAMES[$((k-1))]}'; set xlabel 'λ (weight of the second expert)'; set ylabel 'return'"

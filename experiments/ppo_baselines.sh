@@ -29,7 +29,7 @@ done
     rets=""; sps=""
     for seed in $SEEDS; do
       d="$OUT/${env}_s${seed}"
-      rets="$rets $(grep -A3 '"reward":[[:space:]]*"default"' "$d/eval.json" | grep '"mean"' | head -1 | tr -dc '0-9.e+-')"
+      rets="$rets $(grep -A3 '"reward":[[:space:]]*"default"' "$d/eval.json" | grep '"mean"' | head -1 | sed 's/.*"mean":[[:space:]]*\([-0-9.e+]*\).*/\1/')"
       sps="$sps $(tail -1 "$d/log.jsonl" | sed 's/.*"steps_per_s":\([0-9.]*\).*/\1/')"
     done
     echo "$env $STEPS $rets | $sps" | awk '{ s = 0; n = 0; r = ""; i = 3
