@@ -99,10 +99,20 @@ static void arg(job *j, const char *fmt, ...) {
     va_end(ap);
 }
 
+/* append text to a job's stamp (built in pieces: no snprintf into itself) */
+static void desc_append(job *j, const char *text) {
+    size_t k = strlen(j->desc), n = strlen(text);
+    if (k + n + 1 > sizeof j->desc) n = sizeof j->desc - k - 1;
+    memcpy(j->desc + k, text, n);
+    j->desc[k + n] = 0;
+}
+
 static void finish_desc(job *j) {
-    size_t k = 0;
-    for (int i = 0; i < j->nargs && k < sizeof j->desc; i++)
-        k += snprintf(j->desc + k, sizeof j->desc - k, "%s%s", i ? " " : "", j->args[i]);
+    j->desc[0] = 0;
+    for (int i = 0; i < j->nargs; i++) {
+        if (i) desc_append(j, " ");
+        desc_append(j, j->args[i]);
+    }
 }
 
 /* the weighted sum of reward term vectors, as a term list */
@@ -238,18 +248,19 @@ static void build_graph(const rs_exp_config *c, const char *out, int threads, jo
      * the experts and everything built on them, but not the pretraining */
     for (int i = 0; i < g->n; i++) {
         job *j = &g->jobs[i];
-        if (j->is_train) snprintf(j->out, sizeof j->out, "%s", j->dir);
+        if (j->is_train) memcpy(j->out, j->dir, sizeof j->dir);
         finish_desc(j);
+        char piece[160];
         if (j->is_train && c->ppo_json[0]) {
-            size_t k = strlen(j->desc);
-            snprintf(j->desc + k, sizeof j->desc - k, " [ppo.json@%016llx]",
+            snprintf(piece, sizeof piece, " [ppo.json@%016llx]",
                      (unsigned long long)rs_fnv1a64(c->ppo_json, strlen(c->ppo_json)));
+            desc_append(j, piece);
         }
         for (int d = 0; d < j->ndeps; d++) {
             const job *dj = &g->jobs[j->deps[d]];
-            size_t k = strlen(j->desc);
-            snprintf(j->desc + k, sizeof j->desc - k, " [after %s@%016llx]", dj->name,
+            snprintf(piece, sizeof piece, " [after %s@%016llx]", dj->name,
                      (unsigned long long)rs_fnv1a64(dj->desc, strlen(dj->desc)));
+            desc_append(j, piece);
         }
         (void)threads;
     }

@@ -169,12 +169,12 @@ static int refine(const rs_opt *opts, int no, const rs_front *f, rs_front_row r,
                   int by_terms, double *lam_out, double *u_inout, int *n_evals) {
     if (f->plain || r.kind != RS_KIND_SOUP) {
         fprintf(stderr, "rsoup select: --refine needs a soup row of a front from 'rsoup front'\n");
-        return -1;
+        return -2;
     }
     const char *el = rs_opt_str(opts, no, "experts");
     if (!el) {
         fprintf(stderr, "rsoup select: --refine needs --experts 'A;B' (the front's experts, in order)\n");
-        return -1;
+        return -2;
     }
     char buf[4096];
     snprintf(buf, sizeof buf, "%s", el);
@@ -371,7 +371,11 @@ int cmd_select(int argc, char **argv) {
     int refined = 0, n_evals = 0;
     double ref_lam[16], ref_u = u;
     if (rs_opt_flag(opts, no, "refine")) {
-        if (refine(opts, no, f, r, w, by_terms, ref_lam, &ref_u, &n_evals) != 0) goto done;
+        int frc = refine(opts, no, f, r, w, by_terms, ref_lam, &ref_u, &n_evals);
+        if (frc != 0) {
+            if (frc == -2) status = 2; /* a usage error */
+            goto done;
+        }
         refined = 1;
     }
     if (json) {
