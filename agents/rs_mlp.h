@@ -97,6 +97,12 @@ void rs_mlp_forward(const rs_mlp *m, rs_mlp_ws *ws, const float *x, int B);
 void rs_mlp_backward(const rs_mlp *m, rs_mlp_ws *ws, const float *x, const float *dout, int B,
                      float *grad, float *dx);
 
+/* dL/dx[:, col0 : col0+ncols] (B x ncols, written to dx) for the last forward
+ * on the same B, WITHOUT parameter gradients: what a SAC actor update needs
+ * from a critic Q(obs, a) (the action columns only). No allocation. */
+void rs_mlp_backward_input(const rs_mlp *m, rs_mlp_ws *ws, const float *dout, int B, int col0,
+                           int ncols, float *dx);
+
 /* ---- single-sample forward for inference (actors, viewer) ---- */
 /* floats of scratch rs_mlp_forward1 needs */
 size_t rs_mlp_scratch_size(const rs_mlp *m);

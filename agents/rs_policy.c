@@ -16,7 +16,9 @@ rs_policy *rs_policy_new(rs_algo algo, int obs_dim, int act_dim, float act_bound
     p->obs_dim = obs_dim;
     p->act_dim = act_dim;
     p->act_bound = act_bound;
-    p->norm = rs_normalizer_new(obs_dim, 10.0f);
+    /* PPO clips normalised observations at +-10; SAC's normaliser is the
+     * identity (mean 0, var 1) and must not clip raw observations */
+    p->norm = rs_normalizer_new(obs_dim, algo == RS_ALGO_SAC ? 0.0f : 10.0f);
     p->pi = rs_mlp_new(obs_dim, hidden, n_hidden, algo == RS_ALGO_SAC ? 2 * act_dim : act_dim, act);
     if (algo == RS_ALGO_PPO) p->log_std = rs_calloc((size_t)act_dim, sizeof(float));
     if (!p->norm || !p->pi || (algo == RS_ALGO_PPO && !p->log_std)) {
@@ -122,6 +124,8 @@ int rs_policy_to_st(const rs_policy *p, rs_st *st) {
     rs_st_set_meta(st, "act_dim", buf);
     snprintf(buf, sizeof buf, "%.9g", (double)p->act_bound);
     rs_st_set_meta(st, "act_bound", buf);
+    snprintf(buf, sizeof buf, "%.9g", (double)p->norm->clip);
+    rs_st_set_meta(st, "obs_clip", buf);
     rs_st_set_meta(st, "reward", p->reward);
     const rs_env_spec *s = rs_env_find(p->env);
     if (s) {
@@ -217,6 +221,8 @@ rs_policy *rs_policy_from_st(const rs_st *st, const char *what) {
             return NULL;
         }
     snprintf(p->env, sizeof p->env, "%s", env ? env : "");
+    const char *oc = rs_st_meta(st, "obs_clip"); /* absent in early files: the default */
+    if (oc) p->norm->clip = strtof(oc, NULL);
     const char *r = rs_st_meta(st, "reward");
     snprintf(p->reward, sizeof p->reward, "%s", r ? r : "");
     const char *stp = rs_st_meta(st, "steps");

@@ -2,8 +2,10 @@
  * MLP and (PPO) a state-independent log-std, plus what it was trained for.
  *
  * PPO: action ~ N(mu(x), exp(log_std)^2), deterministic action = mu(x).
- * SAC: the actor outputs [mu, log_std] (2*act_dim), action = bound *
- * tanh(mu + std*eps), deterministic action = bound * tanh(mu).
+ * SAC: the actor outputs [mu, raw] (2*act_dim), log_std = -5 + 3.5 (tanh(raw) + 1)
+ * (squashed into [-5, 2] as CleanRL), action = bound * tanh(mu + std*eps),
+ * deterministic action = bound * tanh(mu). Its normaliser is the identity
+ * (no clipping: clip 0).
  *
  * Checkpoint (policy.safetensors): F64 obs_norm.{mean,var,count} first (8-byte
  * aligned), then F32 pi.<l>.weight [out, in], pi.<l>.bias [out], and for PPO

@@ -206,10 +206,16 @@ static int cmd_bench_env(int argc, char **argv) {
     return 0;
 }
 
+int cmd_bench_train_sac(int argc, char **argv); /* bench_sac.c */
+
 /* bench train: in one run, (1) the vecenv alone with the trainer's envs and
  * threads, stepping random actions, (2) PPO training on the same setup.
- * The ratio says how much of the env floor training keeps. */
+ * The ratio says how much of the env floor training keeps. --algo sac hands
+ * over to bench_sac.c. */
 static int cmd_bench_train(int argc, char **argv) {
+    for (int i = 1; i + 1 < argc; i++)
+        if (!strcmp(argv[i], "--algo") && !strcmp(argv[i + 1], "sac"))
+            return cmd_bench_train_sac(argc, argv);
     static const rs_cmd_info info = {
         "bench train", "rsoup bench train [--env E] [--steps N] [--threads T] [--json]",
         "Measure, in one run, env-only throughput (the trainer's vecenv: same envs and\n"
@@ -220,6 +226,7 @@ static int cmd_bench_train(int argc, char **argv) {
         "process's peak resident memory.",
         NULL};
     rs_opt opts[] = {
+        {"algo", "A", "ppo (sac: see 'rsoup bench train --algo sac --help')", "ppo", NULL, 0},
         {"env", "E", "environment", "hopper", NULL, 0},
         {"steps", "N", "training steps to time", "100000", NULL, 0},
         {"threads", "T", "threads (0: all cores)", "0", NULL, 0},
@@ -230,6 +237,11 @@ static int cmd_bench_train(int argc, char **argv) {
     int rc = rs_cli_parse(&info, opts, no, argc, argv, NULL, NULL, 0);
     if (rc) return rc < 0 ? 2 : 0;
     long steps, threads, n_envs;
+    if (strcmp(rs_opt_str(opts, no, "algo"), "ppo")) {
+        fprintf(stderr, "rsoup bench train: unknown --algo %s (ppo or sac)\n",
+                rs_opt_str(opts, no, "algo"));
+        return 2;
+    }
     if (rs_opt_long(opts, no, "steps", 2048, 100000000, &steps) ||
         rs_opt_long(opts, no, "threads", 0, 1024, &threads) ||
         rs_opt_long(opts, no, "n-envs", 1, 4096, &n_envs))
@@ -316,7 +328,8 @@ int cmd_bench(int argc, char **argv) {
     if (argc >= 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
         printf("usage: rsoup bench <what> [options]\n\n"
                "  env     env API and batched stepping vs raw mj_step\n"
-               "  train   PPO training throughput vs env-only throughput, memory\n\n"
+               "  train   PPO training throughput vs env-only throughput, memory;\n"
+               "          --algo sac: SAC updates/s and GFLOP/s vs the sgemm peak\n\n"
                "'rsoup bench <what> --help' for the options of each.\n");
         return 0;
     }

@@ -13,6 +13,11 @@
 #include "rs_ppo.h"
 #include "rs_mpi.h"
 
+/* SAC lives in cmd_train_sac.c; cmd_train hands over when asked for it */
+int rs_train_wants_sac(int argc, char **argv);
+void rs_train_sac_help(FILE *f);
+int cmd_train_sac(int argc, char **argv);
+
 static volatile sig_atomic_t g_stop = 0;
 static void on_signal(int sig) {
     (void)sig;
@@ -23,12 +28,14 @@ static const char *g_usage =
     "usage: rsoup train --env E --reward SPEC --steps N --seed S --out DIR [options]\n"
     "       rsoup train --resume DIR [--steps N] [--threads T]\n"
     "\n"
-    "Train a PPO policy on one env and reward. DIR receives config.json, log.jsonl\n"
+    "Train a PPO (default) or SAC (--algo sac, see below) policy on one env and\n"
+    "reward. DIR receives config.json, log.jsonl\n"
     "(one JSON line per update), policy.safetensors (the policy alone: what soups\n"
     "mix) and train.safetensors (plus value net, optimiser, normalisers, RNG and\n"
     "env states), both written atomically every --save-every updates and at the end.\n"
     "\n"
     "options:\n"
+    "  --algo A              ppo or sac                                     (ppo)\n"
     "  --env E               environment (rsoup envs)                       (hopper)\n"
     "  --reward SPEC         preset, term list or mix of presets            (default)\n"
     "  --steps N             total env steps, e.g. 1e6                      (1000000)\n"
@@ -118,6 +125,7 @@ static int save_all(rs_ppo *p, const char *dir) {
 }
 
 int cmd_train(int argc, char **argv) {
+    if (rs_train_wants_sac(argc, argv)) return cmd_train_sac(argc, argv);
     rs_ppo_config cfg;
     rs_ppo_config_default(&cfg);
     const char *out = NULL, *resume = NULL, *config = NULL;
@@ -132,6 +140,7 @@ int cmd_train(int argc, char **argv) {
         if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
             fputs(g_usage, stdout);
             rs_ppo_config_help(stdout);
+            rs_train_sac_help(stdout);
             printf("\nexamples:\n"
                    "  rsoup train --env hopper --steps 1e6 --out runs/hopper\n"
                    "  rsoup train --env hopper --reward cautious --init runs/pre --steps 5e5 --out runs/cautious\n");
@@ -171,7 +180,7 @@ int cmd_train(int argc, char **argv) {
         else if (!strcmp(key, "config")) config = v;
         else if (!strcmp(key, "algo")) {
             if (strcmp(v, "ppo")) {
-                fprintf(stderr, "rsoup train: --algo %s is not available yet (ppo only)\n", v);
+                fprintf(stderr, "rsoup train: unknown --algo %s (ppo or sac)\n", v);
                 return 2;
             }
         } else if (!strcmp(key, "max_updates")) {

@@ -19,7 +19,7 @@ for fmt in png svg; do
     echo "set key bottom right"
     echo "set xlabel 'env steps (millions)'"
     echo "set termoption noenhanced"
-    echo "set ylabel 'training return (last 20 episodes)'"
+    echo "set ylabel 'training return (recent episodes)'"
     echo "set grid"
     for env in $envs; do
       echo "set title '$env'"

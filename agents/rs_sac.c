@@ -1,0 +1,937 @@
+/* rs_sac.c — SAC: replay buffer, squashed Gaussian actor, twin critics,
+ * entropy tuning, training loop and train state. */
+#include "rs_sac.h"
+
+#include <cblas.h>
+#include <cjson/cJSON.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "rs_ckpt.h"
+
+#define WINDOW 10 /* episodes in the "recent" statistics */
+#define HALF_LOG_2PI 0.91893853320467274f
+#define SQUASH_EPS 1e-6f /* CleanRL: log(bound (1 - y^2) + 1e-6) */
+#define FORMAT_TRAIN "rsoup-sac-train-1"
+
+/* ---- replay buffer ---- */
+
+size_t rs_replay_bytes_per_transition(int obs_dim, int act_dim) {
+    return sizeof(float) * (2 * (size_t)obs_dim + (size_t)act_dim + 1) + 1;
+}
+
+rs_replay *rs_replay_new(long capacity, int obs_dim, int act_dim) {
+    if (capacity < 1 || obs_dim < 1 || act_dim < 1) {
+        rs_set_error("replay: capacity %ld, obs %d, act %d", capacity, obs_dim, act_dim);
+        return NULL;
+    }
+    rs_replay *r = rs_calloc(1, sizeof *r);
+    if (!r) return NULL;
+    r->capacity = capacity;
+    r->obs_dim = obs_dim;
+    r->act_dim = act_dim;
+    size_t n = (size_t)capacity;
+    /* calloc: large blocks are mapped lazily, so memory grows with the fill */
+    r->obs = calloc(n * obs_dim, sizeof(float));
+    r->next_obs = calloc(n * obs_dim, sizeof(float));
+    r->act = calloc(n * act_dim, sizeof(float));
+    r->rew = calloc(n, sizeof(float));
+    r->term = calloc(n, 1);
+    if (!r->obs || !r->next_obs || !r->act || !r->rew || !r->term) {
+        rs_set_error("replay: cannot allocate %ld transitions (%.1f MB)", capacity,
+                     (double)n * rs_replay_bytes_per_transition(obs_dim, act_dim) / 1e6);
+        rs_replay_free(r);
+        return NULL;
+    }
+    return r;
+}
+
+void rs_replay_free(rs_replay *r) {
+    if (!r) return;
+    free(r->obs);
+    free(r->next_obs);
+    free(r->act);
+    free(r->rew);
+    free(r->term);
+    free(r);
+}
+
+void rs_replay_add(rs_replay *r, const float *obs, const float *next_obs, const float *act,
+                   float rew, int terminated) {
+    size_t k = (size_t)r->pos, O = (size_t)r->obs_dim, A = (size_t)r->act_dim;
+    memcpy(r->obs + k * O, obs, sizeof(float) * O);
+    memcpy(r->next_obs + k * O, next_obs, sizeof(float) * O);
+    memcpy(r->act + k * A, act, sizeof(float) * A);
+    r->rew[k] = rew;
+    r->term[k] = (unsigned char)(terminated != 0);
+    r->pos = r->pos + 1 == r->capacity ? 0 : r->pos + 1;
+    if (r->size < r->capacity) r->size++;
+}
+
+void rs_replay_sample(const rs_replay *r, rs_rng *rng, int B, long *idx, float *obs,
+                      float *next_obs, float *act, float *rew, float *term) {
+    const size_t O = (size_t)r->obs_dim, A = (size_t)r->act_dim;
+    for (int i = 0; i < B; i++) {
+        size_t k = (size_t)rs_rng_below(rng, (uint64_t)r->size);
+        if (idx) idx[i] = (long)k;
+        if (obs) memcpy(obs + i * O, r->obs + k * O, sizeof(float) * O);
+        if (next_obs) memcpy(next_obs + i * O, r->next_obs + k * O, sizeof(float) * O);
+        if (act) memcpy(act + i * A, r->act + k * A, sizeof(float) * A);
+        if (rew) rew[i] = r->rew[k];
+        if (term) term[i] = r->term[k] ? 1.0f : 0.0f;
+    }
+}
+
+/* ---- the squashed Gaussian and the losses' pieces ---- */
+
+void rs_sac_squash(const float *out, const float *eps, int B, int A, float bound, float ls_min,
+                   float ls_max, float *act, float *logp, float *y_out, float *std_out) {
+    const float half = 0.5f * (ls_max - ls_min);
+    for (int i = 0; i < B; i++) {
+        const float *mu = out + (size_t)i * 2 * A, *raw = mu + A;
+        const float *e = eps + (size_t)i * A;
+        float lp = 0.0f;
+        for (int j = 0; j < A; j++) {
+            /* CleanRL: log_std = min + (max - min)/2 (tanh(raw) + 1) */
+            float ls = ls_min + half * (tanhf(raw[j]) + 1.0f);
+            float s = expf(ls);
+            float y = tanhf(mu[j] + s * e[j]);
+            float omy2 = 1.0f - y * y;
+            lp += -0.5f * e[j] * e[j] - ls - HALF_LOG_2PI - logf(bound * omy2 + SQUASH_EPS);
+            act[(size_t)i * A + j] = bound * y;
+            if (y_out) y_out[(size_t)i * A + j] = y;
+            if (std_out) std_out[(size_t)i * A + j] = s;
+        }
+        logp[i] = lp;
+    }
+}
+
+void rs_sac_q_target(const float *rew, const float *term, const float *q1n, const float *q2n,
+                     const float *logp_next, int B, float gamma, float alpha, float *y) {
+    for (int i = 0; i < B; i++) {
+        float m = q1n[i] < q2n[i] ? q1n[i] : q2n[i];
+        y[i] = rew[i] + gamma * (1.0f - term[i]) * (m - alpha * logp_next[i]);
+    }
+}
+
+double rs_sac_alpha_grad(float log_alpha, const float *logp, int B, float target_entropy) {
+    double s = 0.0;
+    for (int i = 0; i < B; i++)
+        s += (double)logp[i] + target_entropy;
+    return -exp((double)log_alpha) * s / B;
+}
+
+/* ---- the trainer ---- */
+
+enum { JOB_CRITIC_FWD, JOB_CRITIC_BWD, JOB_ACTOR_Q };
+
+struct rs_sac {
+    rs_sac_config cfg;
+    const rs_env_spec *spec;
+    rs_pool *pool;
+    rs_vecenv *vec;
+    rs_policy *pol;
+    rs_mlp *q[2], *qt[2];
+    rs_adam *opt_pi, *opt_q[2], *opt_alpha;
+    float log_alpha, alpha, target_entropy;
+    rs_replay *rb;
+    rs_rng rng_act; /* exploration: random actions and action noise */
+    rs_rng rng_upd; /* batch indices and the updates' noise */
+    int N, O, A, B, QI;
+    float bound, ls_min, ls_max;
+    long global_step, iter, num_iters, vsteps_per_iter, random_steps;
+    long updates, actor_updates;
+    double credit; /* fractional updates owed (utd * transitions) */
+    int blas_threads;
+    int twin; /* the twin critics run as two pool tasks */
+    /* acting */
+    rs_mlp_ws *ws_act;
+    float *act_buf, *eps_act, *logp_act, *obs_prev;
+    /* the batch and the update's buffers */
+    float *b_obs, *b_next, *b_act, *b_rew, *b_term;
+    float *eps, *a_next, *logp_next, *qin, *qin_next, *qin_pi;
+    float *qn[2], *qv[2], *y, *dq[2], *ones;
+    float *pi_act, *pi_logp, *pi_y, *pi_std, *dqa[2], *qpi[2], *dout;
+    float *g_pi, *g_q[2];
+    rs_mlp_ws *ws_pi, *ws_q[2];
+    /* the job the twin tasks run */
+    int job, job_B, target_due;
+    /* this iteration's sums */
+    double s_qloss, s_q1, s_q2, s_aloss, s_alpha_loss, s_ent;
+    long n_q, n_a;
+    /* recent episodes */
+    double win_ret[WINDOW], win_len[WINDOW], win_terms[WINDOW][RS_MAX_TERMS];
+    int win_n, win_pos;
+    double last_return;
+};
+
+const rs_sac_config *rs_sac_cfg(const rs_sac *p) { return &p->cfg; }
+rs_policy *rs_sac_policy(rs_sac *p) { return p->pol; }
+rs_vecenv *rs_sac_vecenv(rs_sac *p) { return p->vec; }
+rs_replay *rs_sac_replay(rs_sac *p) { return p->rb; }
+rs_mlp *rs_sac_q(rs_sac *p, int k) { return p->q[k & 1]; }
+rs_mlp *rs_sac_q_targ(rs_sac *p, int k) { return p->qt[k & 1]; }
+float rs_sac_log_alpha(const rs_sac *p) { return p->log_alpha; }
+float rs_sac_alpha(const rs_sac *p) { return p->alpha; }
+void rs_sac_set_log_alpha(rs_sac *p, float la) {
+    p->log_alpha = la;
+    p->alpha = expf(la);
+}
+long rs_sac_global_step(const rs_sac *p) { return p->global_step; }
+long rs_sac_num_iters(const rs_sac *p) { return p->num_iters; }
+long rs_sac_iter_index(const rs_sac *p) { return p->iter; }
+long rs_sac_updates(const rs_sac *p) { return p->updates; }
+
+void rs_sac_free(rs_sac *p) {
+    if (!p) return;
+    rs_vecenv_free(p->vec);
+    rs_pool_free(p->pool);
+    rs_policy_free(p->pol);
+    for (int k = 0; k < 2; k++) {
+        rs_mlp_free(p->q[k]);
+        rs_mlp_free(p->qt[k]);
+        rs_adam_free(p->opt_q[k]);
+        rs_mlp_ws_free(p->ws_q[k]);
+        free(p->qn[k]);
+        free(p->qv[k]);
+        free(p->dq[k]);
+        free(p->dqa[k]);
+        free(p->qpi[k]);
+        free(p->g_q[k]);
+    }
+    rs_adam_free(p->opt_pi);
+    rs_adam_free(p->opt_alpha);
+    rs_replay_free(p->rb);
+    rs_mlp_ws_free(p->ws_act);
+    rs_mlp_ws_free(p->ws_pi);
+    float *fs[] = {p->act_buf, p->eps_act,  p->logp_act, p->obs_prev, p->b_obs,  p->b_next,
+                   p->b_act,   p->b_rew,    p->b_term,   p->eps,      p->a_next, p->logp_next,
+                   p->qin,     p->qin_next, p->qin_pi,   p->y,        p->ones,   p->pi_act,
+                   p->pi_logp, p->pi_y,     p->pi_std,   p->dout,     p->g_pi};
+    for (size_t i = 0; i < sizeof fs / sizeof fs[0]; i++)
+        free(fs[i]);
+    free(p);
+}
+
+void rs_sac_set_update_threads(rs_sac *p, int twin, int blas) {
+    p->blas_threads = blas < 1 ? 1 : blas;
+    p->twin = twin >= 2 && p->blas_threads == 1 && rs_pool_size(p->pool) >= 2;
+    openblas_set_num_threads(p->blas_threads);
+}
+
+rs_sac *rs_sac_new(const rs_sac_config *c) {
+    if (rs_sac_config_check(c) != 0) return NULL;
+    const rs_env_spec *s = rs_env_find(c->env);
+    if (!s) return NULL;
+    double w[RS_MAX_TERMS];
+    if (rs_reward_parse(s, c->reward, w) != 0) return NULL;
+    int hidden[RS_MLP_MAX_LAYERS], nh;
+    rs_activation actv;
+    if (rs_arch_parse(c->arch, hidden, &nh) != 0 || rs_activation_parse(c->activation, &actv) != 0)
+        return NULL;
+    rs_sac *p = rs_calloc(1, sizeof *p);
+    if (!p) return NULL;
+    p->cfg = *c;
+    p->spec = s;
+    p->N = c->n_envs;
+    p->O = s->obs_dim;
+    p->A = s->act_dim;
+    p->B = c->batch_size;
+    p->QI = p->O + p->A;
+    p->bound = (float)s->act_bound;
+    p->ls_min = (float)c->log_std_min;
+    p->ls_max = (float)c->log_std_max;
+    p->vsteps_per_iter = (c->log_every + p->N - 1) / p->N;
+    long per_iter = p->vsteps_per_iter * p->N;
+    p->num_iters = (c->total_steps + per_iter - 1) / per_iter;
+    p->random_steps =
+        c->random_steps >= 0 ? c->random_steps : (c->init[0] ? 0 : c->learning_starts);
+    p->target_entropy = (float)(-c->target_entropy_scale * p->A);
+    p->log_alpha = c->autotune ? 0.0f : logf((float)c->alpha);
+    p->alpha = c->autotune ? 1.0f : (float)c->alpha;
+    p->pool = rs_pool_new(c->threads);
+    if (!p->pool) goto fail;
+    rs_sac_set_update_threads(p, 2, c->blas_threads);
+    p->vec =
+        rs_vecenv_new(s, c->model[0] ? c->model : NULL, p->N, w, (uint64_t)c->seed, p->pool, 0);
+    if (!p->vec) goto fail;
+    p->pol = rs_policy_new(RS_ALGO_SAC, p->O, p->A, p->bound, hidden, nh, actv);
+    if (!p->pol) goto fail;
+    /* the identity normaliser: SAC learns on raw observations (CleanRL) */
+    p->pol->norm->clip = 0.0f;
+    snprintf(p->pol->env, sizeof p->pol->env, "%s", s->name);
+    snprintf(p->pol->reward, sizeof p->pol->reward, "%s", c->reward);
+    memcpy(p->pol->reward_w, w, sizeof w);
+    p->pol->seed = (uint64_t)c->seed;
+    for (int k = 0; k < 2; k++) {
+        p->q[k] = rs_mlp_new(p->QI, hidden, nh, 1, actv);
+        if (!p->q[k]) goto fail;
+    }
+    rs_rng_seed(&p->rng_act, (uint64_t)c->seed, 0x5AC0);
+    rs_rng_seed(&p->rng_upd, (uint64_t)c->seed, 0x5AC1);
+    rs_rng init_rng;
+    rs_rng_seed(&init_rng, (uint64_t)c->seed, 0x1417);
+    /* CleanRL's SAC keeps torch's default nn.Linear init everywhere */
+    rs_mlp_init_uniform_fanin(p->pol->pi, &init_rng);
+    for (int k = 0; k < 2; k++) {
+        rs_mlp_init_uniform_fanin(p->q[k], &init_rng);
+        p->qt[k] = rs_mlp_clone(p->q[k]);
+        if (!p->qt[k]) goto fail;
+    }
+    float eps = (float)c->adam_eps;
+    p->opt_pi = rs_adam_new(p->pol->pi->n_params, (float)c->policy_lr, 0.9f, 0.999f, eps);
+    p->opt_alpha = rs_adam_new(1, (float)c->alpha_lr, 0.9f, 0.999f, eps);
+    if (!p->opt_pi || !p->opt_alpha) goto fail;
+    for (int k = 0; k < 2; k++) {
+        /* one Adam per critic equals CleanRL's one Adam over both: it is elementwise */
+        p->opt_q[k] = rs_adam_new(p->q[k]->n_params, (float)c->q_lr, 0.9f, 0.999f, eps);
+        p->ws_q[k] = rs_mlp_ws_new(p->q[k], p->B);
+        p->g_q[k] = rs_malloc(sizeof(float) * p->q[k]->n_params);
+        p->qn[k] = rs_malloc(sizeof(float) * p->B);
+        p->qv[k] = rs_malloc(sizeof(float) * p->B);
+        p->dq[k] = rs_malloc(sizeof(float) * p->B);
+        p->qpi[k] = rs_malloc(sizeof(float) * p->B);
+        p->dqa[k] = rs_malloc(sizeof(float) * (size_t)p->B * p->A);
+        if (!p->opt_q[k] || !p->ws_q[k] || !p->g_q[k] || !p->qn[k] || !p->qv[k] || !p->dq[k] ||
+            !p->qpi[k] || !p->dqa[k])
+            goto fail;
+    }
+    p->rb = rs_replay_new(c->buffer_size, p->O, p->A);
+    if (!p->rb) goto fail;
+
+    size_t N = (size_t)p->N, B = (size_t)p->B, O = (size_t)p->O, A = (size_t)p->A,
+           QI = (size_t)p->QI;
+    p->ws_act = rs_mlp_ws_new(p->pol->pi, p->N);
+    p->ws_pi = rs_mlp_ws_new(p->pol->pi, p->B);
+    p->act_buf = rs_malloc(sizeof(float) * N * A);
+    p->eps_act = rs_malloc(sizeof(float) * N * A);
+    p->logp_act = rs_malloc(sizeof(float) * N);
+    p->obs_prev = rs_malloc(sizeof(float) * N * O);
+    p->b_obs = rs_malloc(sizeof(float) * B * O);
+    p->b_next = rs_malloc(sizeof(float) * B * O);
+    p->b_act = rs_malloc(sizeof(float) * B * A);
+    p->b_rew = rs_malloc(sizeof(float) * B);
+    p->b_term = rs_malloc(sizeof(float) * B);
+    p->eps = rs_malloc(sizeof(float) * B * A);
+    p->a_next = rs_malloc(sizeof(float) * B * A);
+    p->logp_next = rs_malloc(sizeof(float) * B);
+    p->qin = rs_malloc(sizeof(float) * B * QI);
+    p->qin_next = rs_malloc(sizeof(float) * B * QI);
+    p->qin_pi = rs_malloc(sizeof(float) * B * QI);
+    p->y = rs_malloc(sizeof(float) * B);
+    p->ones = rs_malloc(sizeof(float) * B);
+    p->pi_act = rs_malloc(sizeof(float) * B * A);
+    p->pi_logp = rs_malloc(sizeof(float) * B);
+    p->pi_y = rs_malloc(sizeof(float) * B * A);
+    p->pi_std = rs_malloc(sizeof(float) * B * A);
+    p->dout = rs_malloc(sizeof(float) * B * 2 * A);
+    p->g_pi = rs_malloc(sizeof(float) * p->pol->pi->n_params);
+    if (!p->ws_act || !p->ws_pi || !p->act_buf || !p->eps_act || !p->logp_act || !p->obs_prev ||
+        !p->b_obs || !p->b_next || !p->b_act || !p->b_rew || !p->b_term || !p->eps || !p->a_next ||
+        !p->logp_next || !p->qin || !p->qin_next || !p->qin_pi || !p->y || !p->ones || !p->pi_act ||
+        !p->pi_logp || !p->pi_y || !p->pi_std || !p->dout || !p->g_pi)
+        goto fail;
+    for (size_t i = 0; i < B; i++)
+        p->ones[i] = 1.0f;
+    return p;
+fail:
+    rs_sac_free(p);
+    return NULL;
+}
+
+/* ---- the twin critics, as two tasks ---- */
+
+static void twin_task(void *arg, int b, int e, int worker) {
+    rs_sac *p = arg;
+    const int B = p->job_B;
+    (void)worker;
+    for (int k = b; k < e; k++) {
+        rs_mlp *q = p->q[k];
+        rs_mlp_ws *ws = p->ws_q[k];
+        switch (p->job) {
+        case JOB_CRITIC_FWD:
+            /* the target net shares q's workspace: read its output first */
+            rs_mlp_forward(p->qt[k], ws, p->qin_next, B);
+            memcpy(p->qn[k], rs_mlp_ws_out(ws), sizeof(float) * B);
+            rs_mlp_forward(q, ws, p->qin, B);
+            memcpy(p->qv[k], rs_mlp_ws_out(ws), sizeof(float) * B);
+            break;
+        case JOB_CRITIC_BWD:
+            memset(p->g_q[k], 0, sizeof(float) * q->n_params);
+            rs_mlp_backward(q, ws, p->qin, p->dq[k], B, p->g_q[k], NULL);
+            rs_adam_step(p->opt_q[k], q->params, p->g_q[k]);
+            /* Polyak right away: the actor steps in between read only q */
+            if (p->target_due) rs_mlp_polyak(p->qt[k], q, (float)p->cfg.tau);
+            break;
+        case JOB_ACTOR_Q:
+            rs_mlp_forward(q, ws, p->qin_pi, B);
+            memcpy(p->qpi[k], rs_mlp_ws_out(ws), sizeof(float) * B);
+            /* dQk/da for every row: dL/dQk = 1, action columns O..O+A */
+            rs_mlp_backward_input(q, ws, p->ones, B, p->O, p->A, p->dqa[k]);
+            break;
+        }
+    }
+}
+
+static void run_twin(rs_sac *p, int job, int B) {
+    p->job = job;
+    p->job_B = B;
+    if (p->twin)
+        rs_pool_run(p->pool, 2, twin_task, p);
+    else
+        twin_task(p, 0, 2, 0);
+}
+
+static void join_rows(float *dst, const float *a, int na, const float *b, int nb, int B) {
+    for (int i = 0; i < B; i++) {
+        memcpy(dst + (size_t)i * (na + nb), a + (size_t)i * na, sizeof(float) * na);
+        memcpy(dst + (size_t)i * (na + nb) + na, b + (size_t)i * nb, sizeof(float) * nb);
+    }
+}
+
+static void fill_normal(rs_rng *rng, float *x, size_t n) {
+    for (size_t i = 0; i < n; i++)
+        x[i] = (float)rs_rng_normal(rng);
+}
+
+double rs_sac_actor_loss_grad(rs_sac *p, const float *obs, const float *eps, int B, float *grad,
+                              double *mean_logp) {
+    const int A = p->A;
+    const float bound = p->bound, alpha = p->alpha;
+    const float half = 0.5f * (p->ls_max - p->ls_min), invB = 1.0f / (float)B;
+    rs_mlp *pi = p->pol->pi;
+    rs_mlp_forward(pi, p->ws_pi, obs, B);
+    const float *out = rs_mlp_ws_out(p->ws_pi);
+    rs_sac_squash(out, eps, B, A, bound, p->ls_min, p->ls_max, p->pi_act, p->pi_logp, p->pi_y,
+                  p->pi_std);
+    join_rows(p->qin_pi, obs, p->O, p->pi_act, A, B);
+    run_twin(p, JOB_ACTOR_Q, B);
+    double loss = 0.0, slp = 0.0;
+    for (int i = 0; i < B; i++) {
+        float q0 = p->qpi[0][i], q1 = p->qpi[1][i];
+        loss += (double)alpha * p->pi_logp[i] - (q0 < q1 ? q0 : q1);
+        slp += p->pi_logp[i];
+        /* d min(q0, q1): all to the smaller one, half each on a tie (torch) */
+        float w0 = q0 < q1 ? 1.0f : (q0 > q1 ? 0.0f : 0.5f), w1 = 1.0f - w0;
+        const float *d0 = p->dqa[0] + (size_t)i * A, *d1 = p->dqa[1] + (size_t)i * A;
+        const float *raw = out + (size_t)i * 2 * A + A;
+        float *dmu = p->dout + (size_t)i * 2 * A, *draw = dmu + A;
+        for (int j = 0; j < A; j++) {
+            size_t k = (size_t)i * A + j;
+            float y = p->pi_y[k], s = p->pi_std[k], e = eps[k];
+            float omy2 = 1.0f - y * y;
+            float qa = w0 * d0[j] + w1 * d1[j];
+            /* x = mu + s e; dlogp/dx = 2 b y (1-y^2) / (b (1-y^2) + 1e-6) from the
+             * squash term; the Gaussian term's total derivative is 0 in mu and
+             * -1 in log_std (reparameterised); da/dx = b (1 - y^2) */
+            float g = 2.0f * bound * y * omy2 / (bound * omy2 + SQUASH_EPS);
+            float h = alpha * g - qa * bound * omy2; /* B * dL/dx */
+            float t = tanhf(raw[j]);
+            dmu[j] = h * invB;
+            draw[j] = (-alpha + h * s * e) * invB * half * (1.0f - t * t);
+        }
+    }
+    memset(grad, 0, sizeof(float) * pi->n_params);
+    rs_mlp_backward(pi, p->ws_pi, obs, p->dout, B, grad, NULL);
+    if (mean_logp) *mean_logp = slp / B;
+    return loss / B;
+}
+
+static int actor_step(rs_sac *p) {
+    const int B = p->B, A = p->A;
+    rs_mlp *pi = p->pol->pi;
+    double mean_logp;
+    fill_normal(&p->rng_upd, p->eps, (size_t)B * A);
+    double loss = rs_sac_actor_loss_grad(p, p->b_obs, p->eps, B, p->g_pi, &mean_logp);
+    if (!isfinite(loss)) {
+        rs_set_error("non-finite actor loss at update %ld (%g)", p->updates, loss);
+        return -1;
+    }
+    rs_adam_step(p->opt_pi, pi->params, p->g_pi);
+    p->actor_updates++;
+    p->s_aloss += loss;
+    p->s_ent -= mean_logp;
+    p->n_a++;
+    if (p->cfg.autotune) {
+        /* a fresh sample from the updated actor, as CleanRL does */
+        rs_mlp_forward(pi, p->ws_pi, p->b_obs, B);
+        fill_normal(&p->rng_upd, p->eps, (size_t)B * A);
+        rs_sac_squash(rs_mlp_ws_out(p->ws_pi), p->eps, B, A, p->bound, p->ls_min, p->ls_max,
+                      p->pi_act, p->pi_logp, NULL, NULL);
+        double s = 0;
+        for (int i = 0; i < B; i++)
+            s += (double)p->pi_logp[i] + p->target_entropy;
+        p->s_alpha_loss += -p->alpha * s / B;
+        float g = (float)rs_sac_alpha_grad(p->log_alpha, p->pi_logp, B, p->target_entropy);
+        rs_adam_step(p->opt_alpha, &p->log_alpha, &g);
+        p->alpha = expf(p->log_alpha);
+    }
+    return 0;
+}
+
+/* one critic update and, when due, the delayed actor and alpha steps */
+static int update_once(rs_sac *p) {
+    const int B = p->B, A = p->A, O = p->O;
+    rs_replay_sample(p->rb, &p->rng_upd, B, NULL, p->b_obs, p->b_next, p->b_act, p->b_rew,
+                     p->b_term);
+    /* the target: a' ~ pi(s') from the current actor */
+    rs_mlp_forward(p->pol->pi, p->ws_pi, p->b_next, B);
+    fill_normal(&p->rng_upd, p->eps, (size_t)B * A);
+    rs_sac_squash(rs_mlp_ws_out(p->ws_pi), p->eps, B, A, p->bound, p->ls_min, p->ls_max, p->a_next,
+                  p->logp_next, NULL, NULL);
+    join_rows(p->qin_next, p->b_next, O, p->a_next, A, B);
+    join_rows(p->qin, p->b_obs, O, p->b_act, A, B);
+    run_twin(p, JOB_CRITIC_FWD, B);
+    rs_sac_q_target(p->b_rew, p->b_term, p->qn[0], p->qn[1], p->logp_next, B, (float)p->cfg.gamma,
+                    p->alpha, p->y);
+    /* L = mean (q1 - y)^2 + mean (q2 - y)^2 */
+    double l = 0, m1 = 0, m2 = 0;
+    const float c = 2.0f / (float)B;
+    for (int i = 0; i < B; i++) {
+        float d0 = p->qv[0][i] - p->y[i], d1 = p->qv[1][i] - p->y[i];
+        l += (double)d0 * d0 + (double)d1 * d1;
+        m1 += p->qv[0][i];
+        m2 += p->qv[1][i];
+        p->dq[0][i] = c * d0;
+        p->dq[1][i] = c * d1;
+    }
+    l /= B;
+    if (!isfinite(l)) {
+        rs_set_error("non-finite critic loss at update %ld (%g); the last checkpoint is intact — "
+                     "try a lower q_lr",
+                     p->updates + 1, l);
+        return -1;
+    }
+    p->updates++;
+    p->target_due = p->updates % p->cfg.target_frequency == 0;
+    run_twin(p, JOB_CRITIC_BWD, B);
+    p->s_qloss += l;
+    p->s_q1 += m1 / B;
+    p->s_q2 += m2 / B;
+    p->n_q++;
+    /* TD3-style delay, as CleanRL: every policy_frequency-th update, that many actor steps */
+    if (p->updates % p->cfg.policy_frequency == 0)
+        for (int r = 0; r < p->cfg.policy_frequency; r++)
+            if (actor_step(p) != 0) return -1;
+    return 0;
+}
+
+int rs_sac_update_n(rs_sac *p, int n) {
+    if (p->rb->size < 1) {
+        rs_set_error("SAC update with an empty replay buffer");
+        return -1;
+    }
+    for (int i = 0; i < n; i++)
+        if (update_once(p) != 0) return -1;
+    return 0;
+}
+
+/* ---- acting ---- */
+
+static void record_episode(rs_sac *p, int i) {
+    const rs_vecenv *v = p->vec;
+    int k = p->win_pos;
+    p->win_ret[k] = v->done_return[i];
+    p->win_len[k] = v->done_len[i];
+    for (int t = 0; t < v->n_terms; t++)
+        p->win_terms[k][t] = v->done_terms[(size_t)i * v->n_terms + t];
+    p->win_pos = (k + 1) % WINDOW;
+    if (p->win_n < WINDOW) p->win_n++;
+    p->last_return = v->done_return[i];
+}
+
+static int vector_step(rs_sac *p, rs_sac_stats *st) {
+    const int N = p->N, O = p->O, A = p->A;
+    rs_vecenv *v = p->vec;
+    double t0 = rs_now();
+    if (p->global_step < p->random_steps) {
+        for (int k = 0; k < N * A; k++)
+            p->act_buf[k] = (float)rs_rng_uniform_range(&p->rng_act, -p->bound, p->bound);
+    } else {
+        /* the normaliser is the identity: the actor reads raw observations */
+        rs_mlp_forward(p->pol->pi, p->ws_act, v->obs, N);
+        fill_normal(&p->rng_act, p->eps_act, (size_t)N * A);
+        rs_sac_squash(rs_mlp_ws_out(p->ws_act), p->eps_act, N, A, p->bound, p->ls_min, p->ls_max,
+                      p->act_buf, p->logp_act, NULL, NULL);
+    }
+    memcpy(p->obs_prev, v->obs, sizeof(float) * (size_t)N * O);
+    double t1 = rs_now();
+    st->act_s += t1 - t0;
+    int bad = rs_vecenv_step(v, p->act_buf);
+    st->env_s += rs_now() - t1;
+    if (bad) {
+        rs_set_error("policy produced a non-finite action at step %ld (diverged training?): %s",
+                     p->global_step, rs_last_error());
+        return -1;
+    }
+    long before = p->global_step;
+    for (int i = 0; i < N; i++) {
+        int done = v->terminated[i] | v->truncated[i];
+        /* the true last observation; only `terminated` stops the bootstrap */
+        const float *next = (done ? v->final_obs : v->obs) + (size_t)i * O;
+        rs_replay_add(p->rb, p->obs_prev + (size_t)i * O, next, p->act_buf + (size_t)i * A,
+                      v->rewards[i], v->terminated[i]);
+        if (done) {
+            record_episode(p, i);
+            st->episodes++;
+        }
+    }
+    p->global_step += N;
+    /* CleanRL updates from loop index learning_starts + 1 on */
+    if (before > p->cfg.learning_starts) {
+        double t2 = rs_now();
+        p->credit += p->cfg.utd * N;
+        while (p->credit >= 1.0) {
+            if (update_once(p) != 0) return -1;
+            p->credit -= 1.0;
+        }
+        st->update_s += rs_now() - t2;
+    }
+    return 0;
+}
+
+static int all_finite(const float *x, size_t n) {
+    for (size_t i = 0; i < n; i++)
+        if (!isfinite(x[i])) return 0;
+    return 1;
+}
+
+int rs_sac_iterate(rs_sac *p, rs_sac_stats *st) {
+    memset(st, 0, sizeof *st);
+    p->s_qloss = p->s_q1 = p->s_q2 = p->s_aloss = p->s_alpha_loss = p->s_ent = 0;
+    p->n_q = p->n_a = 0;
+    double t0 = rs_now();
+    long left = (p->cfg.total_steps - p->global_step + p->N - 1) / p->N;
+    long n = left < p->vsteps_per_iter ? left : p->vsteps_per_iter;
+    for (long s = 0; s < n; s++)
+        if (vector_step(p, st) != 0) return -1;
+    if (!all_finite(p->pol->pi->params, p->pol->pi->n_params)) {
+        rs_set_error("actor weights became non-finite by step %ld", p->global_step);
+        return -1;
+    }
+    p->iter++;
+    p->pol->steps = p->global_step;
+    st->iter = p->iter;
+    st->num_iters = p->num_iters;
+    st->global_step = p->global_step;
+    st->updates = p->updates;
+    st->actor_updates = p->actor_updates;
+    st->iter_updates = (int)p->n_q;
+    st->q_loss = p->n_q ? p->s_qloss / p->n_q : NAN;
+    st->q1 = p->n_q ? p->s_q1 / p->n_q : NAN;
+    st->q2 = p->n_q ? p->s_q2 / p->n_q : NAN;
+    st->actor_loss = p->n_a ? p->s_aloss / p->n_a : NAN;
+    st->entropy = p->n_a ? p->s_ent / p->n_a : NAN;
+    st->alpha_loss = p->n_a && p->cfg.autotune ? p->s_alpha_loss / p->n_a : NAN;
+    st->alpha = p->alpha;
+    st->iter_s = rs_now() - t0;
+    st->window = p->win_n;
+    st->last_return = p->last_return;
+    st->ep_return = st->ep_length = NAN;
+    if (p->win_n) {
+        st->ep_return = st->ep_length = 0;
+        for (int k = 0; k < p->win_n; k++) {
+            st->ep_return += p->win_ret[k] / p->win_n;
+            st->ep_length += p->win_len[k] / p->win_n;
+            for (int t = 0; t < p->spec->n_terms; t++)
+                st->ep_terms[t] += p->win_terms[k][t] / p->win_n;
+        }
+    }
+    return 0;
+}
+
+/* ---- FLOPs of one update (sgemm only, 2 M N K each) ---- */
+
+static double fwd_flops(const rs_mlp *m, int B) {
+    double f = 0;
+    for (int l = 0; l < m->n_layers; l++)
+        f += 2.0 * B * m->sizes[l] * m->sizes[l + 1];
+    return f;
+}
+/* dL/dinput of every layer but the first (what backward computes on the way) */
+static double dx_hidden_flops(const rs_mlp *m, int B) {
+    double f = 0;
+    for (int l = 1; l < m->n_layers; l++)
+        f += 2.0 * B * m->sizes[l] * m->sizes[l + 1];
+    return f;
+}
+
+double rs_sac_update_flops(const rs_sac *p, double *critic, double *actor) {
+    const int B = p->B;
+    const rs_mlp *pi = p->pol->pi, *q = p->q[0];
+    /* critic: pi(s'), 2 x [Q'(s',a'), Q(s,a), dW of Q, dx of Q's upper layers] */
+    double c =
+        fwd_flops(pi, B) + 2 * (2 * fwd_flops(q, B) + fwd_flops(q, B) + dx_hidden_flops(q, B));
+    /* actor step: pi(s), 2 x [Q(s,a~), dQ/da: upper layers + action columns of
+     * layer 0], pi backward (dW + dx of upper layers), and pi(s) again for alpha */
+    double a1 = fwd_flops(pi, B) +
+                2 * (fwd_flops(q, B) + dx_hidden_flops(q, B) + 2.0 * B * q->sizes[1] * p->A) +
+                fwd_flops(pi, B) + dx_hidden_flops(pi, B) +
+                (p->cfg.autotune ? fwd_flops(pi, B) : 0);
+    /* policy_frequency actor steps every policy_frequency updates: one per update */
+    if (critic) *critic = c;
+    if (actor) *actor = a1;
+    return c + a1;
+}
+
+/* ---- checkpoints ---- */
+
+int rs_sac_save_train(const rs_sac *p, const char *path) {
+    rs_st *st = rs_st_new();
+    if (!st) return -1;
+    int rc = rs_policy_to_st(p->pol, st);
+    const char *names[2] = {"q1", "q2"}, *tnames[2] = {"q1_target", "q2_target"},
+               *onames[2] = {"opt.q1", "opt.q2"};
+    for (int k = 0; k < 2 && !rc; k++) {
+        rc |= rs_ckpt_add_mlp(st, names[k], p->q[k]);
+        rc |= rs_ckpt_add_mlp(st, tnames[k], p->qt[k]);
+        rc |= rs_ckpt_add_adam(st, onames[k], p->opt_q[k]);
+    }
+    if (!rc) {
+        rc |= rs_ckpt_add_adam(st, "opt.pi", p->opt_pi);
+        rc |= rs_ckpt_add_adam(st, "opt.alpha", p->opt_alpha);
+        int64_t one = 1, two = 2, wn = WINDOW, wsh[2] = {WINDOW, RS_MAX_TERMS}, n8 = 8;
+        rc |= rs_st_add_f32(st, "sac.log_alpha", 1, &one, &p->log_alpha);
+        double dd[2] = {p->credit, p->last_return};
+        rc |= rs_st_add_f64(st, "sac.credit_last_return", 1, &two, dd);
+        int64_t cnt[8] = {p->global_step, p->iter,    p->updates, p->actor_updates,
+                          p->rb->size,    p->rb->pos, p->win_n,   p->win_pos};
+        rc |= rs_st_add(st, "sac.counters", RS_DT_I64, 1, &n8, cnt);
+        int64_t rng[12], rsh[2] = {2, 6};
+        rs_ckpt_rng_pack(&p->rng_act, rng);
+        rs_ckpt_rng_pack(&p->rng_upd, rng + 6);
+        rc |= rs_st_add(st, "sac.rng", RS_DT_I64, 2, rsh, rng);
+        rc |= rs_st_add_f64(st, "window.ret", 1, &wn, p->win_ret);
+        rc |= rs_st_add_f64(st, "window.len", 1, &wn, p->win_len);
+        rc |= rs_st_add(st, "window.terms", RS_DT_F64, 2, wsh, p->win_terms);
+        rc |= rs_ckpt_add_vecenv(st, p->vec);
+    }
+    if (!rc && p->cfg.save_replay) {
+        const rs_replay *r = p->rb;
+        int64_t so[2] = {r->size, r->obs_dim}, sa[2] = {r->size, r->act_dim}, s1 = r->size;
+        rc |= rs_st_add_f32(st, "replay.obs", 2, so, r->obs);
+        rc |= rs_st_add_f32(st, "replay.next_obs", 2, so, r->next_obs);
+        rc |= rs_st_add_f32(st, "replay.act", 2, sa, r->act);
+        rc |= rs_st_add_f32(st, "replay.rew", 1, &s1, r->rew);
+        rc |= rs_st_add(st, "replay.term", RS_DT_U8, 1, &s1, r->term);
+    }
+    if (!rc) {
+        char *cfg = rs_sac_config_to_json(&p->cfg);
+        rs_st_set_meta(st, "train_config", cfg ? cfg : "{}");
+        free(cfg);
+        rs_st_set_meta(st, "format_train", FORMAT_TRAIN);
+        rs_st_set_meta(st, "replay", p->cfg.save_replay ? "saved" : "none");
+        rc = rs_st_save(st, path);
+    }
+    rs_st_free(st);
+    return rc ? -1 : 0;
+}
+
+int rs_sac_peek_train(const char *path, char **config_json, int *has_replay) {
+    *config_json = NULL;
+    *has_replay = 0;
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        rs_set_error("cannot open '%s'", path);
+        return -1;
+    }
+    unsigned char l8[8];
+    uint64_t n = 0;
+    char *h = NULL;
+    int rc = -1;
+    if (fread(l8, 1, 8, f) == 8) {
+        for (int i = 7; i >= 0; i--)
+            n = (n << 8) | l8[i];
+        if (n > 0 && n <= RS_ST_MAX_HEADER && (h = malloc((size_t)n + 1)) &&
+            fread(h, 1, (size_t)n, f) == (size_t)n) {
+            h[n] = 0;
+            cJSON *o = cJSON_Parse(h);
+            const cJSON *m = cJSON_GetObjectItemCaseSensitive(o, "__metadata__");
+            const cJSON *fmt = cJSON_GetObjectItemCaseSensitive(m, "format_train");
+            const cJSON *cfg = cJSON_GetObjectItemCaseSensitive(m, "train_config");
+            const cJSON *rp = cJSON_GetObjectItemCaseSensitive(m, "replay");
+            if (cJSON_IsString(fmt) && !strcmp(fmt->valuestring, FORMAT_TRAIN) &&
+                cJSON_IsString(cfg)) {
+                *config_json = rs_strdup(cfg->valuestring);
+                *has_replay = cJSON_IsString(rp) && !strcmp(rp->valuestring, "saved");
+                rc = *config_json ? 0 : -1;
+            } else {
+                rs_set_error("%s is not a SAC training checkpoint (format_train '%s')", path,
+                             cJSON_IsString(fmt) ? fmt->valuestring : "(none)");
+            }
+            cJSON_Delete(o);
+        } else {
+            rs_set_error("%s: unreadable safetensors header", path);
+        }
+    } else {
+        rs_set_error("%s: truncated file", path);
+    }
+    free(h);
+    fclose(f);
+    return rc;
+}
+
+/* FNV-1a of the file: the init's identity in the policy's metadata */
+static void file_hash(const char *file, char *hex) {
+    FILE *f = fopen(file, "rb");
+    uint64_t h = 0xcbf29ce484222325ull;
+    unsigned char buf[65536];
+    size_t n;
+    if (f) {
+        while ((n = fread(buf, 1, sizeof buf, f)) > 0)
+            for (size_t i = 0; i < n; i++)
+                h = (h ^ buf[i]) * 0x100000001b3ull;
+        fclose(f);
+    }
+    snprintf(hex, 17, "%016llx", (unsigned long long)h);
+}
+
+int rs_sac_load_init(rs_sac *p, const char *path) {
+    char buf[1024];
+    struct stat sb;
+    const char *file = path;
+    if (stat(path, &sb) == 0 && S_ISDIR(sb.st_mode)) {
+        snprintf(buf, sizeof buf, "%s/train.safetensors", path);
+        if (stat(buf, &sb) != 0) snprintf(buf, sizeof buf, "%s/policy.safetensors", path);
+        file = buf;
+    }
+    rs_st *st = rs_st_load(file);
+    if (!st) return -1;
+    rs_policy *q = rs_policy_from_st(st, file);
+    int rc = -1;
+    if (!q) goto out;
+    if (strcmp(q->env, p->pol->env) != 0 || q->obs_dim != p->O || q->act_dim != p->A ||
+        q->algo != RS_ALGO_SAC || !rs_mlp_same_shape(q->pi, p->pol->pi)) {
+        rs_set_error("init '%s' does not fit this run: it is a %s policy for '%s' (arch %s), this "
+                     "run trains sac on '%s' (arch %s)",
+                     file, rs_algo_name(q->algo), q->env, rs_st_meta(st, "arch"), p->pol->env,
+                     p->cfg.arch);
+        goto out;
+    }
+    rs_mlp_copy(p->pol->pi, q->pi);
+    if (rs_st_get(st, "q1.0.weight")) {
+        const char *names[2] = {"q1", "q2"}, *tnames[2] = {"q1_target", "q2_target"};
+        for (int k = 0; k < 2; k++) {
+            if (rs_ckpt_get_mlp(st, names[k], p->q[k]) != 0) goto out;
+            if (rs_st_get(st, "q1_target.0.weight")) {
+                if (rs_ckpt_get_mlp(st, tnames[k], p->qt[k]) != 0) goto out;
+            } else {
+                rs_mlp_copy(p->qt[k], p->q[k]);
+            }
+        }
+        const rs_tensor *t = rs_st_get(st, "sac.log_alpha");
+        if (t && p->cfg.autotune && t->dtype == RS_DT_F32 && t->nbytes == sizeof(float)) {
+            float la;
+            memcpy(&la, t->data, sizeof la);
+            rs_sac_set_log_alpha(p, la);
+        }
+    }
+    char hex[17];
+    file_hash(file, hex);
+    snprintf(p->pol->init, sizeof p->pol->init, "%.200s@%s", file, hex);
+    rc = 0;
+out:
+    rs_policy_free(q);
+    rs_st_free(st);
+    return rc;
+}
+
+int rs_sac_load_train(rs_sac *p, const char *path) {
+    rs_st *st = rs_st_load(path);
+    if (!st) return -1;
+    rs_policy *q = NULL;
+    int rc = -1;
+    const rs_tensor *t;
+    const char *fmt = rs_st_meta(st, "format_train"), *rp = rs_st_meta(st, "replay");
+    if (!fmt || strcmp(fmt, FORMAT_TRAIN)) {
+        rs_set_error("not a SAC training checkpoint (format_train '%s')", fmt ? fmt : "(none)");
+        goto out;
+    }
+    if (!rp || strcmp(rp, "saved")) {
+        rs_set_error("it was saved without its replay buffer (save_replay off), so the run "
+                     "cannot continue exactly; start a new run from its actor and critics with "
+                     "--init instead, and pass --save-replay to runs you want to resume");
+        goto out;
+    }
+    q = rs_policy_from_st(st, path);
+    if (!q) goto out;
+    if (q->algo != RS_ALGO_SAC || !rs_mlp_same_shape(q->pi, p->pol->pi) || q->obs_dim != p->O) {
+        rs_set_error("policy shapes differ from the config");
+        goto out;
+    }
+    rs_mlp_copy(p->pol->pi, q->pi);
+    memcpy(p->pol->norm->mean, q->norm->mean, sizeof(double) * p->O);
+    memcpy(p->pol->norm->var, q->norm->var, sizeof(double) * p->O);
+    p->pol->norm->count = q->norm->count;
+    snprintf(p->pol->init, sizeof p->pol->init, "%s", q->init);
+    const char *names[2] = {"q1", "q2"}, *tnames[2] = {"q1_target", "q2_target"},
+               *onames[2] = {"opt.q1", "opt.q2"};
+    for (int k = 0; k < 2; k++)
+        if (rs_ckpt_get_mlp(st, names[k], p->q[k]) || rs_ckpt_get_mlp(st, tnames[k], p->qt[k]) ||
+            rs_ckpt_get_adam(st, onames[k], p->opt_q[k]))
+            goto out;
+    if (rs_ckpt_get_adam(st, "opt.pi", p->opt_pi) ||
+        rs_ckpt_get_adam(st, "opt.alpha", p->opt_alpha))
+        goto out;
+    int64_t one = 1, two = 2, n8 = 8, wn = WINDOW, wsh[2] = {WINDOW, RS_MAX_TERMS}, rsh[2] = {2, 6};
+    if (rs_st_expect(st, "sac.log_alpha", RS_DT_F32, 1, &one, &t)) goto out;
+    memcpy(&p->log_alpha, t->data, sizeof(float));
+    p->alpha = p->cfg.autotune ? expf(p->log_alpha) : (float)p->cfg.alpha;
+    if (rs_st_expect(st, "sac.credit_last_return", RS_DT_F64, 1, &two, &t)) goto out;
+    p->credit = ((const double *)t->data)[0];
+    p->last_return = ((const double *)t->data)[1];
+    if (rs_st_expect(st, "sac.counters", RS_DT_I64, 1, &n8, &t)) goto out;
+    const int64_t *cnt = t->data;
+    if (cnt[4] < 0 || cnt[4] > p->rb->capacity || cnt[5] < 0 || cnt[5] >= p->rb->capacity ||
+        cnt[6] < 0 || cnt[6] > WINDOW || cnt[7] < 0 || cnt[7] >= WINDOW) {
+        rs_set_error("sac.counters out of range (replay size %lld, capacity %ld)",
+                     (long long)cnt[4], p->rb->capacity);
+        goto out;
+    }
+    p->global_step = cnt[0];
+    p->iter = cnt[1];
+    p->updates = cnt[2];
+    p->actor_updates = cnt[3];
+    long size = (long)cnt[4];
+    p->rb->pos = (long)cnt[5];
+    p->win_n = (int)cnt[6];
+    p->win_pos = (int)cnt[7];
+    p->pol->steps = p->global_step;
+    if (rs_st_expect(st, "sac.rng", RS_DT_I64, 2, rsh, &t)) goto out;
+    rs_ckpt_rng_unpack(&p->rng_act, t->data);
+    rs_ckpt_rng_unpack(&p->rng_upd, (const int64_t *)t->data + 6);
+    if (rs_st_expect(st, "window.ret", RS_DT_F64, 1, &wn, &t)) goto out;
+    memcpy(p->win_ret, t->data, t->nbytes);
+    if (rs_st_expect(st, "window.len", RS_DT_F64, 1, &wn, &t)) goto out;
+    memcpy(p->win_len, t->data, t->nbytes);
+    if (rs_st_expect(st, "window.terms", RS_DT_F64, 2, wsh, &t)) goto out;
+    memcpy(p->win_terms, t->data, t->nbytes);
+    if (rs_ckpt_get_vecenv(st, p->vec) != 0) goto out;
+    {
+        rs_replay *r = p->rb;
+        int64_t so[2] = {size, r->obs_dim}, sa[2] = {size, r->act_dim}, s1 = size;
+        if (rs_st_expect(st, "replay.obs", RS_DT_F32, 2, so, &t)) goto out;
+        memcpy(r->obs, t->data, t->nbytes);
+        if (rs_st_expect(st, "replay.next_obs", RS_DT_F32, 2, so, &t)) goto out;
+        memcpy(r->next_obs, t->data, t->nbytes);
+        if (rs_st_expect(st, "replay.act", RS_DT_F32, 2, sa, &t)) goto out;
+        memcpy(r->act, t->data, t->nbytes);
+        if (rs_st_expect(st, "replay.rew", RS_DT_F32, 1, &s1, &t)) goto out;
+        memcpy(r->rew, t->data, t->nbytes);
+        if (rs_st_expect(st, "replay.term", RS_DT_U8, 1, &s1, &t)) goto out;
+        memcpy(r->term, t->data, t->nbytes);
+        r->size = size;
+    }
+    rc = 0;
+out:
+    if (rc) {
+        char msg[1024];
+        snprintf(msg, sizeof msg, "%s", rs_last_error());
+        rs_set_error("cannot resume from '%s': %s", path, msg);
+    }
+    rs_policy_free(q);
+    rs_st_free(st);
+    return rc;
+}
