@@ -179,7 +179,7 @@ int cmd_train(int argc, char **argv) {
         else if (!strcmp(key, "resume")) resume = v;
         else if (!strcmp(key, "config")) config = v;
         else if (!strcmp(key, "algo")) {
-            if (strcmp(v, "ppo")) {
+            if (strcmp(v, "ppo") && strcmp(v, "sac")) { /* sac reaches here only with --help */
                 fprintf(stderr, "rsoup train: unknown --algo %s (ppo or sac)\n", v);
                 return 2;
             }
