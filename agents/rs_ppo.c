@@ -49,6 +49,7 @@ struct rs_ppo {
     rs_ppo_loss *mb_loss;
     int mb_M;
     double norm2[2];
+    float clip_scale;
     /* recent episodes */
     double win_ret[WINDOW], win_len[WINDOW], win_terms[WINDOW][RS_MAX_TERMS];
     int win_n, win_pos;
@@ -490,6 +491,26 @@ static void minibatch_task(void *arg, int b, int e, int worker) {
     }
 }
 
+static void adam_task(void *arg, int b, int e, int worker) {
+    rs_ppo *p = arg;
+    (void)worker;
+    for (int task = b; task < e; task++) {
+        float sc = p->clip_scale;
+        if (task == 0) {
+            if (sc != 1.0f) {
+                for (size_t i = 0; i < p->pol->pi->n_params; i++) p->g_pi[i] *= sc;
+                for (int i = 0; i < p->A; i++) p->g_std[i] *= sc;
+            }
+            rs_adam_step(p->opt_pi, p->pol->pi->params, p->g_pi);
+            rs_adam_step(p->opt_std, p->pol->log_std, p->g_std);
+        } else {
+            if (sc != 1.0f)
+                for (size_t i = 0; i < p->vf->n_params; i++) p->g_vf[i] *= sc;
+            rs_adam_step(p->opt_vf, p->vf->params, p->g_vf);
+        }
+    }
+}
+
 /* The single place where gradients are reduced across processes. On one
  * process there is nothing to do. */
 static void reduce_grads(rs_ppo *p) {
@@ -565,15 +586,9 @@ static int update(rs_ppo *p, rs_ppo_stats *st) {
                              p->update + 1, l.total, gn);
                 return -1;
             }
-            if (gn > p->cfg.max_grad_norm) { /* as torch's clip_grad_norm_ */
-                float s = (float)(p->cfg.max_grad_norm / (gn + 1e-6));
-                for (size_t i = 0; i < pol->pi->n_params; i++) p->g_pi[i] *= s;
-                for (int i = 0; i < A; i++) p->g_std[i] *= s;
-                for (size_t i = 0; i < p->vf->n_params; i++) p->g_vf[i] *= s;
-            }
-            rs_adam_step(p->opt_pi, pol->pi->params, p->g_pi);
-            rs_adam_step(p->opt_std, pol->log_std, p->g_std);
-            rs_adam_step(p->opt_vf, p->vf->params, p->g_vf);
+            /* clip (as torch's clip_grad_norm_) and step, each net on its thread */
+            p->clip_scale = gn > p->cfg.max_grad_norm ? (float)(p->cfg.max_grad_norm / (gn + 1e-6)) : 1.0f;
+            rs_pool_run(p->vec->pool, 2, adam_task, p);
             s_pg += l.pg_loss;
             s_vl += l.v_loss;
             s_ent += l.entropy;
