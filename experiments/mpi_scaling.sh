@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # mpi_scaling.sh — data-parallel PPO throughput at 1, 2, ... ranks (one env
 # thread per rank), and the share of each update spent in MPI_Allreduce.
-#   experiments/mpi_scaling.sh [STEPS=200000] [RANKS="1 2"] [ENV=hopper]
+#   [MB=64] experiments/mpi_scaling.sh [STEPS=200000] [RANKS="1 2"] [ENV=hopper]
+# MB is the global minibatch: each of R ranks computes MB/R samples of it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-STEPS=${1:-200000}; RANKS=${2:-"1 2"}; ENV=${3:-hopper}
+STEPS=${1:-200000}; RANKS=${2:-"1 2"}; ENV=${3:-hopper}; MB=${MB:-64}
 R=${RSOUP_BIN:-build/rsoup}
 export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 OPENBLAS_NUM_THREADS=1
 T=$(mktemp -d); trap 'rm -rf "$T"' EXIT
@@ -13,7 +14,7 @@ echo "|---|---|---|---|"
 base=""
 for r in $RANKS; do
   mpirun -np "$r" --oversubscribe "$R" train --env "$ENV" --steps "$STEPS" --threads 1 --n-envs 2 \
-      --save-every 0 --quiet --out "$T/r$r" >/dev/null 2>&1
+      --minibatch "$MB" --save-every 0 --quiet --out "$T/r$r" >/dev/null 2>&1
   # steady state: the mean over the second half of the updates
   sps=$(awk -F'"steps_per_s":' 'NF > 1 { split($2, a, ","); v[NR] = a[1] } END { print v[NR] }' "$T/r$r/log.jsonl")
   comm=$(awk '{ u = 0; c = 0
