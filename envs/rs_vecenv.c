@@ -96,10 +96,16 @@ void rs_vecenv_reseed(rs_vecenv *v, uint64_t seed, uint64_t stream0) {
     rs_vecenv_reset(v);
 }
 
+/* envs are handed out one at a time: an env that resets (MuJoCo clears its
+ * whole arena) costs about one more mj_step, so static halves leave one
+ * thread waiting. The order does not matter: envs share nothing. */
 static void step_range(void *ctx, int b, int e, int worker) {
     rs_vecenv *v = ctx;
     const int od = v->obs_dim, nt = v->n_terms;
-    for (int i = b; i < e; i++) {
+    (void)b;
+    (void)e;
+    (void)worker;
+    for (int i; (i = atomic_fetch_add_explicit(&v->next, 1, memory_order_relaxed)) < v->n;) {
         rs_env *env = v->envs[i];
         float *obs = v->obs + (size_t)i * od;
         double *terms = v->terms + (size_t)i * nt;
@@ -138,7 +144,9 @@ int rs_vecenv_step(rs_vecenv *v, const float *actions) {
         }
     }
     v->actions = actions;
-    rs_pool_run(v->pool, v->n, step_range, v);
+    atomic_store_explicit(&v->next, 0, memory_order_relaxed);
+    int workers = rs_pool_size(v->pool) < v->n ? rs_pool_size(v->pool) : v->n;
+    rs_pool_run(v->pool, workers, step_range, v);
     v->actions = NULL;
     for (int i = 0; i < v->n; i++) v->episodes += v->terminated[i] | v->truncated[i];
     return 0;

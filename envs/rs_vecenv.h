@@ -9,6 +9,8 @@
 #ifndef RS_VECENV_H
 #define RS_VECENV_H
 
+#include <stdatomic.h>
+
 #include "rs_env.h"
 #include "rs_pool.h"
 
@@ -35,6 +37,7 @@ typedef struct rs_vecenv {
     int *done_len;
     long episodes;           /* episodes finished since creation */
     const float *actions;    /* set during a step */
+    atomic_int next;         /* the next env to step (threads take them in turn) */
 } rs_vecenv;
 
 /* model_path NULL: the embedded model. threads: pool size when pool is NULL. */
