@@ -1,5 +1,6 @@
 /* rs_ppo.c — PPO rollouts, GAE, loss/gradients, updates and train state. */
 #include "rs_ppo.h"
+#include "rs_ckpt.h"
 #include "rs_mpi.h"
 
 #include <cblas.h>
@@ -658,121 +659,15 @@ int rs_ppo_iterate(rs_ppo *p, rs_ppo_stats *st) {
 }
 
 /* ---- checkpoints ---- */
-static int add_mlp(rs_st *st, const char *prefix, const rs_mlp *m) {
-    for (int l = 0; l < m->n_layers; l++) {
-        char name[64];
-        int64_t shw[2] = {m->sizes[l + 1], m->sizes[l]}, shb = m->sizes[l + 1];
-        snprintf(name, sizeof name, "%s.%d.weight", prefix, l);
-        if (rs_st_add_f32(st, name, 2, shw, m->W[l])) return -1;
-        snprintf(name, sizeof name, "%s.%d.bias", prefix, l);
-        if (rs_st_add_f32(st, name, 1, &shb, m->b[l])) return -1;
-    }
-    return 0;
-}
-
-static int get_mlp(const rs_st *st, const char *prefix, rs_mlp *m) {
-    for (int l = 0; l < m->n_layers; l++) {
-        char name[64];
-        const rs_tensor *t;
-        int64_t shw[2] = {m->sizes[l + 1], m->sizes[l]}, shb = m->sizes[l + 1];
-        snprintf(name, sizeof name, "%s.%d.weight", prefix, l);
-        if (rs_st_expect(st, name, RS_DT_F32, 2, shw, &t)) return -1;
-        memcpy(m->W[l], t->data, t->nbytes);
-        snprintf(name, sizeof name, "%s.%d.bias", prefix, l);
-        if (rs_st_expect(st, name, RS_DT_F32, 1, &shb, &t)) return -1;
-        memcpy(m->b[l], t->data, t->nbytes);
-    }
-    return 0;
-}
-
-static int add_adam(rs_st *st, const char *prefix, const rs_adam *a) {
-    char name[64];
-    int64_t n = (int64_t)a->n, one = 1;
-    int64_t t = a->t;
-    snprintf(name, sizeof name, "%s.m", prefix);
-    if (rs_st_add_f32(st, name, 1, &n, a->m)) return -1;
-    snprintf(name, sizeof name, "%s.v", prefix);
-    if (rs_st_add_f32(st, name, 1, &n, a->v)) return -1;
-    snprintf(name, sizeof name, "%s.t", prefix);
-    return rs_st_add(st, name, RS_DT_I64, 1, &one, &t);
-}
-
-static int get_adam(const rs_st *st, const char *prefix, rs_adam *a) {
-    char name[64];
-    const rs_tensor *t;
-    int64_t n = (int64_t)a->n, one = 1;
-    snprintf(name, sizeof name, "%s.m", prefix);
-    if (rs_st_expect(st, name, RS_DT_F32, 1, &n, &t)) return -1;
-    memcpy(a->m, t->data, t->nbytes);
-    snprintf(name, sizeof name, "%s.v", prefix);
-    if (rs_st_expect(st, name, RS_DT_F32, 1, &n, &t)) return -1;
-    memcpy(a->v, t->data, t->nbytes);
-    snprintf(name, sizeof name, "%s.t", prefix);
-    if (rs_st_expect(st, name, RS_DT_I64, 1, &one, &t)) return -1;
-    int64_t tv;
-    memcpy(&tv, t->data, sizeof tv);
-    a->t = (long)tv;
-    return 0;
-}
-
-/* RNG state as 6 int64: s[0..3], has_spare, spare bits */
-static void rng_pack(const rs_rng *r, int64_t *o) {
-    for (int i = 0; i < 4; i++) o[i] = (int64_t)r->s[i];
-    o[4] = r->has_spare;
-    memcpy(&o[5], &r->spare, sizeof(double));
-}
-static void rng_unpack(rs_rng *r, const int64_t *o) {
-    for (int i = 0; i < 4; i++) r->s[i] = (uint64_t)o[i];
-    r->has_spare = (int)o[4];
-    memcpy(&r->spare, &o[5], sizeof(double));
-}
-
 int rs_ppo_save_train(const rs_ppo *p, const char *path) {
     rs_st *st = rs_st_new();
     if (!st) return -1;
     const rs_vecenv *v = p->vec;
-    const mjModel *m = v->model;
     const int N = p->N;
     int rc = rs_policy_to_st(p->pol, st);
-    /* F64 state first where possible keeps alignment simple for readers */
-    int64_t n = N, one = 1, three = 3;
-    size_t nq = (size_t)m->nq, nv = (size_t)m->nv, na = (size_t)m->na;
-    double *d_buf = rs_malloc(sizeof(double) * (size_t)N * (2 * nq + 2 * nv + na + 4 + v->n_terms));
-    int64_t *i_buf = rs_malloc(sizeof(int64_t) * (size_t)(N + 1) * 8);
-    if (!d_buf || !i_buf) rc = -1;
+    int64_t n = N, three = 3;
+    rc |= rs_ckpt_add_vecenv(st, v);
     if (!rc) {
-        /* per-env simulation state: what mj_step reads (qpos, qvel, act,
-         * the solver's warm start, time), so a resumed run is bit-identical */
-        int64_t sh[2];
-        double *q = d_buf;
-        sh[0] = N;
-        sh[1] = (int64_t)nq;
-        for (int i = 0; i < N; i++) memcpy(q + i * nq, v->envs[i]->d->qpos, sizeof(double) * nq);
-        rc |= rs_st_add(st, "env.qpos", RS_DT_F64, 2, sh, q);
-        sh[1] = (int64_t)nv;
-        for (int i = 0; i < N; i++) memcpy(q + i * nv, v->envs[i]->d->qvel, sizeof(double) * nv);
-        rc |= rs_st_add(st, "env.qvel", RS_DT_F64, 2, sh, q);
-        for (int i = 0; i < N; i++)
-            memcpy(q + i * nv, v->envs[i]->d->qacc_warmstart, sizeof(double) * nv);
-        rc |= rs_st_add(st, "env.qacc_warmstart", RS_DT_F64, 2, sh, q);
-        if (na) {
-            sh[1] = (int64_t)na;
-            for (int i = 0; i < N; i++) memcpy(q + i * na, v->envs[i]->d->act, sizeof(double) * na);
-            rc |= rs_st_add(st, "env.act", RS_DT_F64, 2, sh, q);
-        }
-        sh[1] = 8; /* time, init_z, ep_return, energy_acc, before[4] */
-        for (int i = 0; i < N; i++) {
-            const rs_env *e = v->envs[i];
-            double *r = q + i * 8;
-            r[0] = e->d->time;
-            r[1] = e->init_z;
-            r[2] = v->ep_return[i];
-            r[3] = e->energy_acc;
-            memcpy(r + 4, e->before, sizeof e->before);
-        }
-        rc |= rs_st_add(st, "env.scalars", RS_DT_F64, 2, sh, q);
-        sh[1] = v->n_terms;
-        rc |= rs_st_add(st, "env.ep_terms", RS_DT_F64, 2, sh, v->ep_terms);
         rc |= rs_st_add(st, "rscale.ret", RS_DT_F64, 1, &n, p->rscale->ret);
         double rms[3] = {p->rscale->rms.mean, p->rscale->rms.var, p->rscale->rms.count};
         rc |= rs_st_add(st, "rscale.rms", RS_DT_F64, 1, &three, rms);
@@ -780,16 +675,8 @@ int rs_ppo_save_train(const rs_ppo *p, const char *path) {
         rc |= rs_st_add(st, "window.ret", RS_DT_F64, 1, &wn, p->win_ret);
         rc |= rs_st_add(st, "window.len", RS_DT_F64, 1, &wn, p->win_len);
         rc |= rs_st_add(st, "window.terms", RS_DT_F64, 2, wsh, p->win_terms);
-        /* integers: env rng states and step counters */
-        sh[1] = 8;
-        for (int i = 0; i < N; i++) {
-            rng_pack(&v->envs[i]->rng, i_buf + i * 8);
-            i_buf[i * 8 + 6] = v->envs[i]->t;
-            i_buf[i * 8 + 7] = v->ep_len[i];
-        }
-        rc |= rs_st_add(st, "env.rng_t_len", RS_DT_I64, 2, sh, i_buf);
         int64_t tr[8];
-        rng_pack(&p->rng, tr);
+        rs_ckpt_rng_pack(&p->rng, tr);
         tr[6] = p->global_step;
         tr[7] = p->update;
         int64_t eight = 8;
@@ -798,13 +685,10 @@ int rs_ppo_save_train(const rs_ppo *p, const char *path) {
         rc |= rs_st_add(st, "window.counters", RS_DT_I64, 1, &three, win);
         int64_t so[2] = {N, p->O};
         rc |= rs_st_add_f32(st, "trainer.next_obs", 2, so, p->next_obs);
-        so[1] = p->O;
-        rc |= rs_st_add_f32(st, "env.obs", 2, so, v->obs);
-        rc |= add_mlp(st, "vf", p->vf);
-        rc |= add_adam(st, "opt.pi", p->opt_pi);
-        rc |= add_adam(st, "opt.log_std", p->opt_std);
-        rc |= add_adam(st, "opt.vf", p->opt_vf);
-        (void)one;
+        rc |= rs_ckpt_add_mlp(st, "vf", p->vf);
+        rc |= rs_ckpt_add_adam(st, "opt.pi", p->opt_pi);
+        rc |= rs_ckpt_add_adam(st, "opt.log_std", p->opt_std);
+        rc |= rs_ckpt_add_adam(st, "opt.vf", p->opt_vf);
     }
     if (!rc) {
         char *cfg = rs_ppo_config_to_json(&p->cfg);
@@ -815,8 +699,6 @@ int rs_ppo_save_train(const rs_ppo *p, const char *path) {
         rs_st_set_meta(st, "format_train", "rsoup-ppo-train-1");
         rc = rs_st_save(st, path);
     }
-    free(d_buf);
-    free(i_buf);
     rs_st_free(st);
     return rc;
 }
@@ -849,7 +731,7 @@ int rs_ppo_load_init(rs_ppo *p, const char *path) {
     memcpy(p->pol->norm->mean, q->norm->mean, sizeof(double) * p->O);
     memcpy(p->pol->norm->var, q->norm->var, sizeof(double) * p->O);
     p->pol->norm->count = q->norm->count;
-    if (rs_st_get(st, "vf.0.weight") && get_mlp(st, "vf", p->vf) != 0) goto out;
+    if (rs_st_get(st, "vf.0.weight") && rs_ckpt_get_mlp(st, "vf", p->vf) != 0) goto out;
     /* the run's first observation is normalised with the init's statistics */
     observe(p, p->vec->obs, p->next_obs, p->N, 0);
     {
@@ -875,7 +757,6 @@ int rs_ppo_load_train(rs_ppo *p, const char *path) {
     rs_st *st = rs_st_load(path);
     if (!st) return -1;
     rs_vecenv *v = p->vec;
-    const mjModel *m = v->model;
     const int N = p->N;
     rs_policy *q = rs_policy_from_st(st, path);
     int rc = -1;
@@ -891,37 +772,10 @@ int rs_ppo_load_train(rs_ppo *p, const char *path) {
     memcpy(p->pol->norm->var, q->norm->var, sizeof(double) * p->O);
     p->pol->norm->count = q->norm->count;
     snprintf(p->pol->init, sizeof p->pol->init, "%s", q->init);
-    if (get_mlp(st, "vf", p->vf) || get_adam(st, "opt.pi", p->opt_pi) ||
-        get_adam(st, "opt.log_std", p->opt_std) || get_adam(st, "opt.vf", p->opt_vf))
+    if (rs_ckpt_get_mlp(st, "vf", p->vf) || rs_ckpt_get_adam(st, "opt.pi", p->opt_pi) ||
+        rs_ckpt_get_adam(st, "opt.log_std", p->opt_std) || rs_ckpt_get_adam(st, "opt.vf", p->opt_vf) ||
+        rs_ckpt_get_vecenv(st, v))
         goto out;
-    int64_t sh[2] = {N, m->nq};
-    if (rs_st_expect(st, "env.qpos", RS_DT_F64, 2, sh, &t)) goto out;
-    for (int i = 0; i < N; i++) memcpy(v->envs[i]->d->qpos, (double *)t->data + i * m->nq, sizeof(double) * m->nq);
-    sh[1] = m->nv;
-    if (rs_st_expect(st, "env.qvel", RS_DT_F64, 2, sh, &t)) goto out;
-    for (int i = 0; i < N; i++) memcpy(v->envs[i]->d->qvel, (double *)t->data + i * m->nv, sizeof(double) * m->nv);
-    if (rs_st_expect(st, "env.qacc_warmstart", RS_DT_F64, 2, sh, &t)) goto out;
-    for (int i = 0; i < N; i++)
-        memcpy(v->envs[i]->d->qacc_warmstart, (double *)t->data + i * m->nv, sizeof(double) * m->nv);
-    if (m->na) {
-        sh[1] = m->na;
-        if (rs_st_expect(st, "env.act", RS_DT_F64, 2, sh, &t)) goto out;
-        for (int i = 0; i < N; i++) memcpy(v->envs[i]->d->act, (double *)t->data + i * m->na, sizeof(double) * m->na);
-    }
-    sh[1] = 8;
-    if (rs_st_expect(st, "env.scalars", RS_DT_F64, 2, sh, &t)) goto out;
-    for (int i = 0; i < N; i++) {
-        const double *r = (const double *)t->data + i * 8;
-        rs_env *e = v->envs[i];
-        e->d->time = r[0];
-        e->init_z = r[1];
-        v->ep_return[i] = r[2];
-        e->energy_acc = r[3];
-        memcpy(e->before, r + 4, sizeof e->before);
-    }
-    sh[1] = v->n_terms;
-    if (rs_st_expect(st, "env.ep_terms", RS_DT_F64, 2, sh, &t)) goto out;
-    memcpy(v->ep_terms, t->data, t->nbytes);
     int64_t n = N, three = 3, eight = 8, wn = WINDOW, wsh[2] = {WINDOW, RS_MAX_TERMS};
     if (rs_st_expect(st, "rscale.ret", RS_DT_F64, 1, &n, &t)) goto out;
     memcpy(p->rscale->ret, t->data, t->nbytes);
@@ -938,18 +792,10 @@ int rs_ppo_load_train(rs_ppo *p, const char *path) {
     memcpy(p->win_len, t->data, t->nbytes);
     if (rs_st_expect(st, "window.terms", RS_DT_F64, 2, wsh, &t)) goto out;
     memcpy(p->win_terms, t->data, t->nbytes);
-    sh[1] = 8;
-    if (rs_st_expect(st, "env.rng_t_len", RS_DT_I64, 2, sh, &t)) goto out;
-    for (int i = 0; i < N; i++) {
-        const int64_t *r = (const int64_t *)t->data + i * 8;
-        rng_unpack(&v->envs[i]->rng, r);
-        v->envs[i]->t = (int)r[6];
-        v->ep_len[i] = (int)r[7];
-    }
     if (rs_st_expect(st, "trainer.rng_step_update", RS_DT_I64, 1, &eight, &t)) goto out;
     {
         const int64_t *r = t->data;
-        rng_unpack(&p->rng, r);
+        rs_ckpt_rng_unpack(&p->rng, r);
         p->global_step = r[6];
         p->update = r[7];
         p->pol->steps = p->global_step;
@@ -964,8 +810,6 @@ int rs_ppo_load_train(rs_ppo *p, const char *path) {
     int64_t so[2] = {N, p->O};
     if (rs_st_expect(st, "trainer.next_obs", RS_DT_F32, 2, so, &t)) goto out;
     memcpy(p->next_obs, t->data, t->nbytes);
-    if (rs_st_expect(st, "env.obs", RS_DT_F32, 2, so, &t)) goto out;
-    memcpy(v->obs, t->data, t->nbytes);
     if (p->mpi && rs_mpi_rank() > 0) {
         /* the file holds rank 0's envs; the others restart theirs on fresh
          * streams (a data-parallel resume is not bit-exact) */
