@@ -16,7 +16,7 @@ typedef struct {
 static const rs_subcommand g_cmds[] = {
     {"envs", cmd_envs, "list environments: sizes, bounds, reward terms and presets"},
     {"rollout", cmd_rollout, "run a random (or zero) policy and summarise the episodes"},
-    {"train", cmd_train, "train a PPO policy for one reward (an expert, or the shared init)"},
+    {"train", cmd_train, "train a PPO or SAC policy for one reward (an expert, or the shared init)"},
     {"eval", cmd_eval, "evaluate a policy: per-term returns over deterministic episodes"},
     {"act", cmd_act, "print a policy's deterministic actions for observations read as CSV"},
     {"soup", cmd_soup, "mix expert checkpoints: θ = Σ λ_i θ_i"},
