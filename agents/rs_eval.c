@@ -198,87 +198,10 @@ int rs_eval_many(rs_policy *const *pols, int n_pol, const rs_env_spec *s, const 
     return rc;
 }
 
-typedef struct {
-    const rs_policy *p;
-    const rs_env_spec *s;
-    mjModel *model;
-    uint64_t seed;
-    int deterministic;
-    rs_eval_result *out;
-    long *steps; /* per episode */
-    int failed;
-    char err[512];
-} eval_ctx;
-
-static void run_episodes(void *arg, int b, int e_end, int worker) {
-    eval_ctx *c = arg;
-    (void)worker;
-    rs_env *env = rs_env_new(c->s, c->model, NULL, c->seed, 0);
-    float *buf = malloc(sizeof(float) * episode_buf_floats(c->p));
-    if (!env || !buf) {
-        c->failed = 1;
-        snprintf(c->err, sizeof c->err, "%s", rs_last_error());
-        rs_env_free(env);
-        free(buf);
-        return;
-    }
-    for (int ep = b; ep < e_end; ep++) {
-        int len = run_episode(c->p, env, c->seed, ep, c->deterministic, buf,
-                              c->out->terms + (size_t)ep * c->s->n_terms);
-        if (len < 0) {
-            c->failed = 1;
-            snprintf(c->err, sizeof c->err, "episode %d: %s", ep, rs_last_error());
-            break;
-        }
-        c->out->length[ep] = len;
-        c->steps[ep] = len;
-    }
-    free(buf);
-    rs_env_free(env);
-}
-
 int rs_eval_policy(const rs_policy *p, const rs_env_spec *s, const mjModel *model, int episodes,
                    uint64_t seed, int deterministic, rs_pool *pool, rs_eval_result *out) {
-    memset(out, 0, sizeof *out);
-    if (episodes < 1) {
-        rs_set_error("need at least one episode");
-        return -1;
-    }
-    if (s->obs_dim != p->obs_dim || s->act_dim != p->act_dim) {
-        rs_set_error("policy (obs %d, act %d) does not fit env '%s' (obs %d, act %d)", p->obs_dim,
-                     p->act_dim, s->name, s->obs_dim, s->act_dim);
-        return -1;
-    }
-    mjModel *own = NULL;
-    if (!model) {
-        own = rs_model_load(s, NULL);
-        if (!own) return -1;
-        model = own;
-    }
-    out->episodes = episodes;
-    out->n_terms = s->n_terms;
-    out->terms = rs_calloc((size_t)episodes * s->n_terms, sizeof(double));
-    out->length = rs_calloc((size_t)episodes, sizeof(int));
-    long *steps = rs_calloc((size_t)episodes, sizeof(long));
-    if (!out->terms || !out->length || !steps) {
-        free(steps);
-        rs_eval_result_free(out);
-        if (own) mj_deleteModel(own);
-        return -1;
-    }
-    eval_ctx c = {p, s, (mjModel *)model, seed, deterministic, out, steps, 0, ""};
-    double t0 = rs_now();
-    rs_pool_run(pool, episodes, run_episodes, &c);
-    out->seconds = rs_now() - t0;
-    for (int i = 0; i < episodes; i++) out->steps += steps[i];
-    free(steps);
-    if (own) mj_deleteModel(own);
-    if (c.failed) {
-        rs_set_error("%s", c.err);
-        rs_eval_result_free(out);
-        return -1;
-    }
-    return 0;
+    rs_policy *one = (rs_policy *)p; /* rs_eval_many only reads the policies */
+    return rs_eval_many(&one, 1, s, model, episodes, seed, deterministic, pool, out, NULL, NULL);
 }
 
 void rs_eval_result_free(rs_eval_result *r) {

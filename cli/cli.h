@@ -44,6 +44,18 @@ void rs_json_print(cJSON *obj);       /* prints to stdout and frees */
 int rs_cli_reward(const rs_env_spec *s, const char *text, double *w);
 int rs_stderr_tty(void);
 
+/* ---- files ---- */
+int rs_cli_mkdir_p(const char *path);   /* mkdir -p; 0 or -1 (errno set) */
+int rs_cli_exists(const char *path);
+/* write text (plus a newline if asked) to path.tmp, then rename over path */
+int rs_cli_write_file(const char *path, const char *text, int newline);
+/* a run directory stands for its policy.safetensors (as in every command
+ * that takes a policy); other paths are returned as given */
+const char *rs_cli_policy_path(const char *path, char *buf, size_t cap);
+/* the soup library names experts by index ("expert 2: ..."); print the
+ * error with their paths: "rsoup CMD: cannot mix: expert 2 (path): ..." */
+void rs_cli_print_mix_error(const char *cmd, const char *const *paths, int n);
+
 /* ---- subcommands ---- */
 int cmd_envs(int argc, char **argv);
 int cmd_bench(int argc, char **argv);

@@ -1,10 +1,12 @@
 /* cli_util.c — option parsing and output helpers for the subcommands. */
 #include "cli.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 static rs_opt *find_opt(rs_opt *opts, int nopts, const char *name, size_t len) {
@@ -164,3 +166,58 @@ int rs_cli_reward(const rs_env_spec *s, const char *text, double *w) {
 }
 
 int rs_stderr_tty(void) { return isatty(2); }
+
+int rs_cli_mkdir_p(const char *path) {
+    char buf[1100];
+    snprintf(buf, sizeof buf, "%s", path);
+    for (char *s = buf + 1; *s; s++) {
+        if (*s != '/') continue;
+        *s = 0;
+        if (mkdir(buf, 0777) != 0 && errno != EEXIST) return -1;
+        *s = '/';
+    }
+    if (mkdir(buf, 0777) != 0 && errno != EEXIST) return -1;
+    return 0;
+}
+
+int rs_cli_exists(const char *path) {
+    struct stat sb;
+    return stat(path, &sb) == 0;
+}
+
+int rs_cli_write_file(const char *path, const char *text, int newline) {
+    char tmp[1200];
+    snprintf(tmp, sizeof tmp, "%.1100s.tmp", path);
+    FILE *f = fopen(tmp, "w");
+    if (!f) return -1;
+    fputs(text, f);
+    if (newline) fputc('\n', f);
+    if (fclose(f) != 0) return -1;
+    return rename(tmp, path);
+}
+
+const char *rs_cli_policy_path(const char *path, char *buf, size_t cap) {
+    struct stat sb;
+    if (stat(path, &sb) == 0 && S_ISDIR(sb.st_mode)) {
+        size_t n = strlen(path);
+        snprintf(buf, cap, "%s%spolicy.safetensors", path, n && path[n - 1] == '/' ? "" : "/");
+        return buf;
+    }
+    return path;
+}
+
+void rs_cli_print_mix_error(const char *cmd, const char *const *paths, int n) {
+    const char *e = rs_last_error();
+    fprintf(stderr, "rsoup %s: cannot mix: ", cmd);
+    while (*e) {
+        int k = -1, used = 0;
+        if (strncmp(e, "expert ", 7) == 0 && isdigit((unsigned char)e[7]) &&
+            sscanf(e + 7, "%d%n", &k, &used) == 1 && k >= 0 && k < n) {
+            fprintf(stderr, "expert %d (%s)", k, paths[k]);
+            e += 7 + used;
+            continue;
+        }
+        fputc(*e++, stderr);
+    }
+    fputc('\n', stderr);
+}

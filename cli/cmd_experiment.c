@@ -52,35 +52,7 @@ typedef struct {
 
 static char g_self[1024];
 
-static int mkdir_p(const char *path) {
-    char buf[1100];
-    snprintf(buf, sizeof buf, "%s", path);
-    for (char *s = buf + 1; *s; s++) {
-        if (*s != '/') continue;
-        *s = 0;
-        if (mkdir(buf, 0777) != 0 && errno != EEXIST) return -1;
-        *s = '/';
-    }
-    if (mkdir(buf, 0777) != 0 && errno != EEXIST) return -1;
-    return 0;
-}
-
-static int exists(const char *p) {
-    struct stat sb;
-    return stat(p, &sb) == 0;
-}
-
 static char *read_small(const char *path) { return rs_read_file(path, NULL); }
-
-static int write_file(const char *path, const char *text) {
-    char tmp[1200];
-    snprintf(tmp, sizeof tmp, "%.1100s.tmp", path);
-    FILE *f = fopen(tmp, "w");
-    if (!f) return -1;
-    fputs(text, f);
-    if (fclose(f) != 0) return -1;
-    return rename(tmp, path);
-}
 
 static job *add_job(job_graph *g, const char *name, const char *dir, int is_train) {
     job *j = &g->jobs[g->n++];
@@ -278,7 +250,7 @@ static void stamp_path(const job *j, const char *which, char *buf, size_t n) {
 static int stamp_matches(const job *j, const char *which) {
     char p[1200];
     stamp_path(j, which, p, sizeof p);
-    char *s = exists(p) ? read_small(p) : NULL;
+    char *s = rs_cli_exists(p) ? read_small(p) : NULL;
     int ok = s && !strcmp(s, j->desc);
     free(s);
     return ok;
@@ -321,7 +293,7 @@ static int prepare_job(job *j, int threads, int quiet, char **argv, char *logp, 
     if (j->is_train) {
         char ts[1200];
         snprintf(ts, sizeof ts, "%s/train.safetensors", j->dir);
-        if (resume && exists(ts)) {
+        if (resume && rs_cli_exists(ts)) {
             n = 0;
             argv[n++] = g_self;
             argv[n++] = "train";
@@ -334,9 +306,9 @@ static int prepare_job(job *j, int threads, int quiet, char **argv, char *logp, 
             resume = 0;
             remove_tree(j->dir);
         }
-        mkdir_p(j->dir);
+        rs_cli_mkdir_p(j->dir);
     } else {
-        if (resume && exists(j->out)) argv[n++] = "--resume";
+        if (resume && rs_cli_exists(j->out)) argv[n++] = "--resume";
         else {
             resume = 0;
             unlink(j->out);
@@ -345,7 +317,7 @@ static int prepare_job(job *j, int threads, int quiet, char **argv, char *logp, 
     argv[n] = NULL;
     char sp[1200];
     stamp_path(j, "started", sp, sizeof sp);
-    if (write_file(sp, j->desc) != 0) {
+    if (rs_cli_write_file(sp, j->desc, 0) != 0) {
         rs_set_error("cannot write %s", sp);
         return -1;
     }
@@ -420,7 +392,7 @@ static void job_finished(job *j, int status, int *failed) {
     if (WIFEXITED(status) && WEXITSTATUS(status) == 0) {
         char sp[1200];
         stamp_path(j, "done", sp, sizeof sp);
-        write_file(sp, j->desc);
+        rs_cli_write_file(sp, j->desc, 0);
         j->state = J_DONE;
         fprintf(stderr, "experiment: [%s] done in %.0f s\n", j->name, rs_now() - j->t0);
     } else {
@@ -440,7 +412,7 @@ static int run_graph(job_graph *g, int parallel, int threads_per_job, int quiet)
         job *j = &g->jobs[i];
         char marker[1200];
         snprintf(marker, sizeof marker, "%s/policy.safetensors", j->dir);
-        if (stamp_matches(j, "done") && exists(j->is_train ? marker : j->out)) {
+        if (stamp_matches(j, "done") && rs_cli_exists(j->is_train ? marker : j->out)) {
             j->state = J_SKIPPED;
             fprintf(stderr, "experiment: [%s] up to date, skipped\n", j->name);
         }
@@ -579,7 +551,7 @@ static int compute_metrics(const rs_exp_config *c, const char *out, metrics *m) 
     snprintf(p, sizeof p, "%s/control_front.csv", out);
     double *ct = NULL;
     int n_ct = 0;
-    if (c->control && exists(p)) {
+    if (c->control && rs_cli_exists(p)) {
         cf = rs_front_load(p, NULL);
         if (cf) ct = rs_front_obj_new(cf, RS_KIND_BIT(RS_KIND_SOUP), &n_ct, NULL);
     }
@@ -733,7 +705,7 @@ static void write_metrics_json(const rs_exp_config *c, const char *out, const me
     char *s = cJSON_Print(o);
     char p[1200];
     snprintf(p, sizeof p, "%s/metrics.json", out);
-    write_file(p, s);
+    rs_cli_write_file(p, s, 0);
     free(s);
     cJSON_Delete(o);
 }
@@ -744,7 +716,7 @@ static int run_plots(const char *out) {
     const char *cands[] = {"experiments/plot_front.sh", RSOUP_SOURCE_DIR "/experiments/plot_front.sh"};
     script[0] = 0;
     for (int i = 0; i < 2; i++)
-        if (exists(cands[i])) {
+        if (rs_cli_exists(cands[i])) {
             snprintf(script, sizeof script, "%s", cands[i]);
             break;
         }
@@ -828,7 +800,7 @@ int cmd_experiment(int argc, char **argv) {
         free(g);
         return 0;
     }
-    if (mkdir_p(out) != 0) {
+    if (rs_cli_mkdir_p(out) != 0) {
         fprintf(stderr, "rsoup experiment: cannot create %s: %s\n", out, strerror(errno));
         stop_workers();
         free(g);
@@ -837,7 +809,7 @@ int cmd_experiment(int argc, char **argv) {
     if (c.ppo_json[0]) {
         char p[1200];
         snprintf(p, sizeof p, "%s/ppo.json", out);
-        write_file(p, c.ppo_json);
+        rs_cli_write_file(p, c.ppo_json, 0);
     }
     if (rs_mpi_active())
         fprintf(stderr, "experiment %s: %d jobs over %d MPI ranks (+%ld local slot%s on rank 0), %d threads each -> %s\n",

@@ -12,34 +12,6 @@
 
 #define MAX_EXPERTS 64
 
-/* the library names experts by index ("expert 2: ..."); add their paths */
-static void print_mix_error(const char *const *paths, int n) {
-    const char *e = rs_last_error();
-    fputs("rsoup soup: cannot mix: ", stderr);
-    while (*e) {
-        int k = -1, used = 0;
-        if (strncmp(e, "expert ", 7) == 0 && isdigit((unsigned char)e[7]) &&
-            sscanf(e + 7, "%d%n", &k, &used) == 1 && k >= 0 && k < n) {
-            fprintf(stderr, "expert %d (%s)", k, paths[k]);
-            e += 7 + used;
-            continue;
-        }
-        fputc(*e++, stderr);
-    }
-    fputc('\n', stderr);
-}
-
-/* a run directory stands for its policy.safetensors, as in `rsoup eval` */
-static const char *resolve(const char *path, char *buf, size_t cap) {
-    struct stat sb;
-    if (stat(path, &sb) == 0 && S_ISDIR(sb.st_mode)) {
-        size_t n = strlen(path);
-        snprintf(buf, cap, "%s%spolicy.safetensors", path, n && path[n - 1] == '/' ? "" : "/");
-        return buf;
-    }
-    return path;
-}
-
 int cmd_soup(int argc, char **argv) {
     static const rs_cmd_info info = {
         "soup", "rsoup soup A B [C ...] --lambda L --out FILE [--json]",
@@ -70,7 +42,7 @@ int cmd_soup(int argc, char **argv) {
     int rc = rs_cli_parse(&info, opts, no, argc, argv, paths, &n, MAX_EXPERTS);
     if (rc) return rc < 0 ? 2 : 0;
     for (int i = 0; i < n; i++)
-        paths[i] = resolve(paths[i], resolved[i], sizeof resolved[i]);
+        paths[i] = rs_cli_policy_path(paths[i], resolved[i], sizeof resolved[i]);
     if (n < 2) {
         fprintf(stderr,
                 "rsoup soup: needs at least two expert checkpoints, got %d (see 'rsoup "
@@ -121,7 +93,7 @@ int cmd_soup(int argc, char **argv) {
         }
     }
     if (rs_soup_mix(experts, n, lambda, &soup, &norm_mixed) < 0) {
-        print_mix_error(paths, n);
+        rs_cli_print_mix_error("soup", paths, n);
         goto done;
     }
     if (fisher) {

@@ -56,35 +56,6 @@ static const char *g_usage =
     "\n"
     "hyperparameters (key, meaning, default; CleanRL/SB3 MuJoCo defaults):\n";
 
-static int mkdir_p(const char *path) {
-    char buf[1024];
-    snprintf(buf, sizeof buf, "%s", path);
-    for (char *s = buf + 1; *s; s++) {
-        if (*s != '/') continue;
-        *s = 0;
-        if (mkdir(buf, 0777) != 0 && errno != EEXIST) return -1;
-        *s = '/';
-    }
-    if (mkdir(buf, 0777) != 0 && errno != EEXIST) return -1;
-    return 0;
-}
-
-static int file_exists(const char *path) {
-    struct stat sb;
-    return stat(path, &sb) == 0;
-}
-
-static int write_text(const char *path, const char *text) {
-    char tmp[1200];
-    snprintf(tmp, sizeof tmp, "%.1100s.tmp", path);
-    FILE *f = fopen(tmp, "w");
-    if (!f) return -1;
-    fputs(text, f);
-    fputc('\n', f);
-    if (fclose(f) != 0) return -1;
-    return rename(tmp, path);
-}
-
 static cJSON *stats_json(const rs_ppo_stats *s, const rs_env_spec *spec, double elapsed,
                          double sps) {
     cJSON *o = cJSON_CreateObject();
@@ -251,7 +222,7 @@ int cmd_train(int argc, char **argv) {
                 fprintf(stderr, "rsoup train: --%s: %s\n", keys[k], rs_last_error());
                 return 2;
             }
-        if (io && file_exists(path)) {
+        if (io && rs_cli_exists(path)) {
             fprintf(stderr, "rsoup train: %s already holds a run; continue it with --resume %s "
                             "or choose another --out\n", dir, dir);
             return 1;
@@ -262,7 +233,7 @@ int cmd_train(int argc, char **argv) {
     double w[RS_MAX_TERMS];
     if (rs_cli_reward(spec, cfg.reward, w) != 0) return rs_cli_fail(NULL);
     if (rs_ppo_config_check(&cfg) != 0) return rs_cli_fail("config");
-    if (io && !resume && mkdir_p(dir) != 0) {
+    if (io && !resume && rs_cli_mkdir_p(dir) != 0) {
         fprintf(stderr, "rsoup train: cannot create %s: %s\n", dir, strerror(errno));
         return 1;
     }
@@ -281,7 +252,7 @@ int cmd_train(int argc, char **argv) {
         }
         char *js = rs_ppo_config_to_json(&cfg);
         snprintf(path, sizeof path, "%s/config.json", dir);
-        if (io) write_text(path, js);
+        if (io) rs_cli_write_file(path, js, 1);
         free(js);
     }
     snprintf(path, sizeof path, "%s/log.jsonl", dir);
@@ -293,7 +264,7 @@ int cmd_train(int argc, char **argv) {
     }
     /* the same numbers as CSV, for gnuplot and spreadsheets */
     snprintf(path, sizeof path, "%s/progress.csv", dir);
-    int csv_new = !resume || !file_exists(path);
+    int csv_new = !resume || !rs_cli_exists(path);
     FILE *csv = fopen(io ? path : "/dev/null", csv_new ? "w" : "a");
     if (!csv) {
         fprintf(stderr, "rsoup train: cannot write %s: %s\n", path, strerror(errno));

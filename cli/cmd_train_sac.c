@@ -26,35 +26,6 @@ static void on_signal(int sig) {
     g_stop = 1;
 }
 
-static int file_exists(const char *path) {
-    struct stat sb;
-    return stat(path, &sb) == 0;
-}
-
-static int mkdir_p(const char *path) {
-    char buf[1024];
-    snprintf(buf, sizeof buf, "%s", path);
-    for (char *s = buf + 1; *s; s++) {
-        if (*s != '/') continue;
-        *s = 0;
-        if (mkdir(buf, 0777) != 0 && errno != EEXIST) return -1;
-        *s = '/';
-    }
-    if (mkdir(buf, 0777) != 0 && errno != EEXIST) return -1;
-    return 0;
-}
-
-static int write_text(const char *path, const char *text) {
-    char tmp[1200];
-    snprintf(tmp, sizeof tmp, "%.1100s.tmp", path);
-    FILE *f = fopen(tmp, "w");
-    if (!f) return -1;
-    fputs(text, f);
-    fputc('\n', f);
-    if (fclose(f) != 0) return -1;
-    return rename(tmp, path);
-}
-
 int rs_train_wants_sac(int argc, char **argv) {
     const char *resume = NULL, *config = NULL;
     for (int i = 1; i < argc; i++) /* --help is cmd_train's, for both algorithms */
@@ -283,7 +254,7 @@ int cmd_train_sac(int argc, char **argv) {
                 fprintf(stderr, "rsoup train: --%s: %s\n", keys[k], rs_last_error());
                 return 2;
             }
-        if (file_exists(path)) {
+        if (rs_cli_exists(path)) {
             fprintf(stderr,
                     "rsoup train: %s already holds a run; continue it with --resume %s "
                     "or choose another --out\n",
@@ -296,7 +267,7 @@ int cmd_train_sac(int argc, char **argv) {
     double w[RS_MAX_TERMS];
     if (rs_cli_reward(spec, cfg.reward, w) != 0) return rs_cli_fail(NULL);
     if (rs_sac_config_check(&cfg) != 0) return rs_cli_fail("config");
-    if (!resume && mkdir_p(dir) != 0) {
+    if (!resume && rs_cli_mkdir_p(dir) != 0) {
         fprintf(stderr, "rsoup train: cannot create %s: %s\n", dir, strerror(errno));
         return 1;
     }
@@ -315,7 +286,7 @@ int cmd_train_sac(int argc, char **argv) {
         }
         char *js = rs_sac_config_to_json(&cfg);
         snprintf(path, sizeof path, "%s/config.json", dir);
-        write_text(path, js);
+        rs_cli_write_file(path, js, 1);
         free(js);
     }
     snprintf(path, sizeof path, "%s/log.jsonl", dir);
@@ -327,7 +298,7 @@ int cmd_train_sac(int argc, char **argv) {
     }
     /* the columns of PPO's progress.csv (plot scripts read step and ep_return) */
     snprintf(path, sizeof path, "%s/progress.csv", dir);
-    int csv_new = !resume || !file_exists(path);
+    int csv_new = !resume || !rs_cli_exists(path);
     FILE *csv = fopen(path, csv_new ? "w" : "a");
     if (!csv) {
         fprintf(stderr, "rsoup train: cannot write %s: %s\n", path, strerror(errno));

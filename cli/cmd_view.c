@@ -28,33 +28,6 @@ int cmd_view(int argc, char **argv) {
     "    xvfb-run -a -s \"-screen 0 1280x800x24\" rsoup view A B --screenshot shot.png "           \
     "--frames 60\n"
 
-/* the library names experts by index ("expert 2: ..."); add their paths,
- * as `rsoup soup` does */
-static void print_mix_error(const char *const *paths, int n) {
-    const char *e = rs_last_error();
-    fputs("rsoup view: cannot mix: ", stderr);
-    while (*e) {
-        int k = -1, used = 0;
-        if (strncmp(e, "expert ", 7) == 0 && isdigit((unsigned char)e[7]) &&
-            sscanf(e + 7, "%d%n", &k, &used) == 1 && k >= 0 && k < n) {
-            fprintf(stderr, "expert %d (%s)", k, paths[k]);
-            e += 7 + used;
-            continue;
-        }
-        fputc(*e++, stderr);
-    }
-    fputc('\n', stderr);
-}
-
-static const char *policy_path(const char *p, char *buf, size_t n) {
-    struct stat sb;
-    if (stat(p, &sb) == 0 && S_ISDIR(sb.st_mode)) {
-        snprintf(buf, n, "%s/policy.safetensors", p);
-        return buf;
-    }
-    return p;
-}
-
 /* two random experts for the benchmark when none are given */
 static int random_experts(const char *env, rs_policy **out) {
     const rs_env_spec *s = rs_env_find(env);
@@ -197,7 +170,7 @@ int cmd_view(int argc, char **argv) {
     const char *paths[RS_VIEW_MAX_EXPERTS];
     rs_policy *rand_ex[2] = {0};
     for (int i = 0; i < np; i++)
-        paths[i] = policy_path(pos[i], pbuf[i], sizeof pbuf[i]);
+        paths[i] = rs_cli_policy_path(pos[i], pbuf[i], sizeof pbuf[i]);
     if (np > 0) {
         o.paths = paths;
         o.n = np;
@@ -229,7 +202,7 @@ int cmd_view(int argc, char **argv) {
     rs_policy_free(rand_ex[1]);
     if (!v) {
         if (err == RS_VIEWER_ERR_MIX)
-            print_mix_error(paths, o.n);
+            rs_cli_print_mix_error("view", paths, o.n);
         else
             rs_cli_fail("view");
         return 1;
