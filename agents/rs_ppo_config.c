@@ -7,52 +7,45 @@
 #include <string.h>
 
 #include "rs_ppo.h"
+#include "rs_config.h"
 
-typedef enum { K_INT, K_LONG, K_DBL, K_BOOL, K_STR } kind;
-
-typedef struct {
-    const char *name;
-    kind k;
-    size_t off, size;
-    const char *help;
-} field;
-
-#define F(name, k, help) {#name, k, offsetof(rs_ppo_config, name), sizeof(((rs_ppo_config *)0)->name), help}
-static const field g_fields[] = {
-    F(env, K_STR, "environment"),
-    F(reward, K_STR, "reward spec (preset, term list or mix)"),
-    F(model, K_STR, "MJCF file replacing the embedded model (\"\" = embedded)"),
-    F(total_steps, K_LONG, "env steps in total"),
-    F(seed, K_LONG, "run seed"),
-    F(n_envs, K_INT, "parallel envs (batch = n_envs * n_steps)"),
-    F(n_steps, K_INT, "steps per env per rollout"),
-    F(epochs, K_INT, "optimisation epochs per rollout"),
-    F(minibatch, K_INT, "minibatch size"),
-    F(lr, K_DBL, "Adam learning rate"),
-    F(anneal_lr, K_BOOL, "anneal the learning rate linearly to 0"),
-    F(adam_eps, K_DBL, "Adam epsilon"),
-    F(gamma, K_DBL, "discount"),
-    F(gae_lambda, K_DBL, "GAE lambda"),
-    F(clip, K_DBL, "surrogate (and value) clip range"),
-    F(vf_coef, K_DBL, "value loss coefficient"),
-    F(ent_coef, K_DBL, "entropy bonus coefficient"),
-    F(max_grad_norm, K_DBL, "global gradient norm clip"),
-    F(clip_vloss, K_BOOL, "clip the value loss"),
-    F(norm_adv, K_BOOL, "normalise advantages per minibatch"),
-    F(norm_obs, K_BOOL, "running observation normalisation"),
-    F(norm_reward, K_BOOL, "scale rewards by the std of the discounted return"),
-    F(obs_clip, K_DBL, "clip normalised observations"),
-    F(reward_clip, K_DBL, "clip scaled rewards"),
-    F(target_kl, K_DBL, "stop the epochs when approx KL exceeds this (<= 0: off)"),
-    F(log_std_init, K_DBL, "initial log std of the Gaussian policy"),
-    F(arch, K_STR, "hidden sizes of actor and critic"),
-    F(activation, K_STR, "tanh or relu"),
-    F(threads, K_INT, "env threads (0: all cores)"),
-    F(save_every, K_INT, "updates between checkpoints (0: end only)"),
-    F(init, K_STR, "shared initialisation (run dir or checkpoint)"),
-    F(freeze_obs_norm, K_INT, "1 freeze, 0 update, -1 auto (frozen with init)"),
+#define F(name, k, help) RS_CFG_FIELD(rs_ppo_config, name, k, help)
+static const rs_cfg_field g_fields[] = {
+    F(env, RS_CFG_STR, "environment"),
+    F(reward, RS_CFG_STR, "reward spec (preset, term list or mix)"),
+    F(model, RS_CFG_STR, "MJCF file replacing the embedded model (\"\" = embedded)"),
+    F(total_steps, RS_CFG_LONG, "env steps in total"),
+    F(seed, RS_CFG_LONG, "run seed"),
+    F(n_envs, RS_CFG_INT, "parallel envs (batch = n_envs * n_steps)"),
+    F(n_steps, RS_CFG_INT, "steps per env per rollout"),
+    F(epochs, RS_CFG_INT, "optimisation epochs per rollout"),
+    F(minibatch, RS_CFG_INT, "minibatch size"),
+    F(lr, RS_CFG_DBL, "Adam learning rate"),
+    F(anneal_lr, RS_CFG_BOOL, "anneal the learning rate linearly to 0"),
+    F(adam_eps, RS_CFG_DBL, "Adam epsilon"),
+    F(gamma, RS_CFG_DBL, "discount"),
+    F(gae_lambda, RS_CFG_DBL, "GAE lambda"),
+    F(clip, RS_CFG_DBL, "surrogate (and value) clip range"),
+    F(vf_coef, RS_CFG_DBL, "value loss coefficient"),
+    F(ent_coef, RS_CFG_DBL, "entropy bonus coefficient"),
+    F(max_grad_norm, RS_CFG_DBL, "global gradient norm clip"),
+    F(clip_vloss, RS_CFG_BOOL, "clip the value loss"),
+    F(norm_adv, RS_CFG_BOOL, "normalise advantages per minibatch"),
+    F(norm_obs, RS_CFG_BOOL, "running observation normalisation"),
+    F(norm_reward, RS_CFG_BOOL, "scale rewards by the std of the discounted return"),
+    F(obs_clip, RS_CFG_DBL, "clip normalised observations"),
+    F(reward_clip, RS_CFG_DBL, "clip scaled rewards"),
+    F(target_kl, RS_CFG_DBL, "stop the epochs when approx KL exceeds this (<= 0: off)"),
+    F(log_std_init, RS_CFG_DBL, "initial log std of the Gaussian policy"),
+    F(arch, RS_CFG_STR, "hidden sizes of actor and critic"),
+    F(activation, RS_CFG_STR, "tanh or relu"),
+    F(threads, RS_CFG_INT, "env threads (0: all cores)"),
+    F(save_every, RS_CFG_INT, "updates between checkpoints (0: end only)"),
+    F(init, RS_CFG_STR, "shared initialisation (run dir or checkpoint)"),
+    F(freeze_obs_norm, RS_CFG_INT, "1 freeze, 0 update, -1 auto (frozen with init)"),
 };
 #define N_FIELDS ((int)(sizeof g_fields / sizeof g_fields[0]))
+static const rs_cfg_table g_table = {g_fields, N_FIELDS, "", NULL, 16, 48};
 
 void rs_ppo_config_default(rs_ppo_config *c) {
     memset(c, 0, sizeof *c);
@@ -90,143 +83,20 @@ void rs_ppo_config_default(rs_ppo_config *c) {
     c->freeze_obs_norm = -1;
 }
 
-static const field *find(const char *key) {
-    for (int i = 0; i < N_FIELDS; i++)
-        if (!strcmp(g_fields[i].name, key)) return &g_fields[i];
-    return NULL;
-}
-
-static void unknown_key(const char *where, const char *key) {
-    char list[1024] = "";
-    for (int i = 0; i < N_FIELDS; i++) {
-        strcat(list, i ? ", " : "");
-        strcat(list, g_fields[i].name);
-    }
-    rs_set_error("%s%s: unknown key (valid: %s)", where, key, list);
-}
-
 int rs_ppo_config_set(rs_ppo_config *c, const char *key, const char *value) {
-    const field *f = find(key);
-    if (!f) {
-        unknown_key("", key);
-        return -1;
-    }
-    char *base = (char *)c + f->off, *end;
-    switch (f->k) {
-    case K_STR:
-        if (strlen(value) >= f->size) {
-            rs_set_error("%s: value too long (max %zu characters)", key, f->size - 1);
-            return -1;
-        }
-        strcpy(base, value);
-        return 0;
-    case K_BOOL:
-        if (!strcmp(value, "1") || !strcmp(value, "true")) *(int *)base = 1;
-        else if (!strcmp(value, "0") || !strcmp(value, "false")) *(int *)base = 0;
-        else {
-            rs_set_error("%s: expected true/false, got '%s'", key, value);
-            return -1;
-        }
-        return 0;
-    case K_INT:
-    case K_LONG: {
-        double v = strtod(value, &end);
-        if (end == value || *end || v != floor(v) || fabs(v) > 4e18 ||
-            (f->k == K_INT && fabs(v) > 2e9)) {
-            rs_set_error("%s: expected an integer, got '%s'", key, value);
-            return -1;
-        }
-        if (f->k == K_INT) *(int *)base = (int)v;
-        else *(long *)base = (long)v;
-        return 0;
-    }
-    case K_DBL: {
-        double v = strtod(value, &end);
-        if (end == value || *end || !isfinite(v)) {
-            rs_set_error("%s: expected a number, got '%s'", key, value);
-            return -1;
-        }
-        *(double *)base = v;
-        return 0;
-    }
-    }
-    return -1;
+    return rs_cfg_set(&g_table, c, key, value);
 }
 
 int rs_ppo_config_from_json(rs_ppo_config *c, const void *obj, const char *where) {
-    const cJSON *o = obj;
-    if (!cJSON_IsObject(o)) {
-        rs_set_error("%s: expected a JSON object", where);
-        return -1;
-    }
-    for (const cJSON *it = o->child; it; it = it->next) {
-        const field *f = find(it->string);
-        if (!f) {
-            unknown_key(where, it->string);
-            return -1;
-        }
-        char *base = (char *)c + f->off;
-        const char *want = NULL;
-        switch (f->k) {
-        case K_STR:
-            if (!cJSON_IsString(it)) want = "a string";
-            else if (strlen(it->valuestring) >= f->size) want = "a shorter string";
-            else strcpy(base, it->valuestring);
-            break;
-        case K_BOOL:
-            if (cJSON_IsBool(it)) *(int *)base = cJSON_IsTrue(it);
-            else want = "true or false";
-            break;
-        case K_INT:
-        case K_LONG:
-            if (!cJSON_IsNumber(it) || it->valuedouble != floor(it->valuedouble)) want = "an integer";
-            else if (f->k == K_INT) *(int *)base = (int)it->valuedouble;
-            else *(long *)base = (long)it->valuedouble;
-            break;
-        case K_DBL:
-            if (cJSON_IsNumber(it)) *(double *)base = it->valuedouble;
-            else want = "a number";
-            break;
-        }
-        if (want) {
-            rs_set_error("%s%s: expected %s", where, it->string, want);
-            return -1;
-        }
-    }
-    return 0;
+    return rs_cfg_from_json(&g_table, c, obj, where);
 }
 
-char *rs_ppo_config_to_json(const rs_ppo_config *c) {
-    cJSON *o = cJSON_CreateObject();
-    for (int i = 0; i < N_FIELDS; i++) {
-        const field *f = &g_fields[i];
-        const char *base = (const char *)c + f->off;
-        switch (f->k) {
-        case K_STR: cJSON_AddStringToObject(o, f->name, base); break;
-        case K_BOOL: cJSON_AddBoolToObject(o, f->name, *(const int *)base); break;
-        case K_INT: cJSON_AddNumberToObject(o, f->name, *(const int *)base); break;
-        case K_LONG: cJSON_AddNumberToObject(o, f->name, (double)*(const long *)base); break;
-        case K_DBL: cJSON_AddNumberToObject(o, f->name, *(const double *)base); break;
-        }
-    }
-    char *s = cJSON_Print(o);
-    cJSON_Delete(o);
-    return s;
-}
+char *rs_ppo_config_to_json(const rs_ppo_config *c) { return rs_cfg_to_json(&g_table, c); }
 
 void rs_ppo_config_help(FILE *out) {
     rs_ppo_config d;
     rs_ppo_config_default(&d);
-    char *js = rs_ppo_config_to_json(&d);
-    cJSON *o = cJSON_Parse(js);
-    free(js);
-    for (int i = 0; i < N_FIELDS; i++) {
-        const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, g_fields[i].name);
-        char *vs = cJSON_PrintUnformatted(v);
-        fprintf(out, "  %-16s %-48s %s\n", g_fields[i].name, g_fields[i].help, vs);
-        free(vs);
-    }
-    cJSON_Delete(o);
+    rs_cfg_help(&g_table, &d, out);
 }
 
 int rs_ppo_config_check(const rs_ppo_config *c) {

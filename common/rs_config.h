@@ -1,0 +1,40 @@
+/* rs_config.h — hyperparameter tables: one table of fields (name, type,
+ * offset in the config struct, help) drives defaults shown in --help,
+ * `--KEY VALUE` flags, JSON configs (unknown keys and wrong types are errors
+ * naming the key path) and the config.json written beside every run. */
+#ifndef RS_CONFIG_H
+#define RS_CONFIG_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+typedef enum { RS_CFG_INT, RS_CFG_LONG, RS_CFG_DBL, RS_CFG_BOOL, RS_CFG_STR } rs_cfg_kind;
+
+typedef struct rs_cfg_field {
+    const char *name;
+    rs_cfg_kind kind;
+    size_t off, size;
+    const char *help;
+} rs_cfg_field;
+
+typedef struct rs_cfg_table {
+    const rs_cfg_field *fields;
+    int n;
+    const char *label; /* in messages: "unknown <label>key" ("" or "SAC ") */
+    const char *algo;  /* NULL, or the value an "algo" key must have (then written too) */
+    int name_w, help_w; /* --help column widths */
+} rs_cfg_table;
+
+#define RS_CFG_FIELD(type, name, kind, help)                                                       \
+    { #name, kind, offsetof(type, name), sizeof(((type *)0)->name), help }
+
+/* one key from text ("lr", "3e-4"); -1 + error when unknown or malformed */
+int rs_cfg_set(const rs_cfg_table *t, void *cfg, const char *key, const char *value);
+/* a JSON object of keys; `where` prefixes error paths ("file.json: ppo.") */
+int rs_cfg_from_json(const rs_cfg_table *t, void *cfg, const void *cjson_obj, const char *where);
+/* the whole config as JSON text (caller frees) */
+char *rs_cfg_to_json(const rs_cfg_table *t, const void *cfg);
+/* one line per key: name, help, the default value */
+void rs_cfg_help(const rs_cfg_table *t, const void *defaults, FILE *out);
+
+#endif
