@@ -124,21 +124,16 @@ rs_ppo *rs_ppo_new(const rs_ppo_config *c) {
     if (!p) return NULL;
     p->cfg = *c;
     p->spec = s;
-    if (rs_mpi_active()) {
-        /* the config describes the global run: R ranks x n_envs envs with the
-         * hyperparameters of one process with R*n_envs envs. Each rank takes
-         * its share of the minibatch (the global minibatch is unchanged) and
-         * the same number of updates. */
-        int R = rs_mpi_size();
-        if (c->minibatch % R != 0) {
-            rs_set_error("minibatch %d must be divisible by the %d MPI ranks", c->minibatch, R);
-            free(p);
-            return NULL;
-        }
-        p->mb = c->minibatch / R;
-    } else {
-        p->mb = c->minibatch;
+    /* the config describes the global run: R ranks x n_envs envs with the
+     * hyperparameters of one process with R*n_envs envs. Each rank takes its
+     * share of every global minibatch, and all take the same number of steps. */
+    int R = rs_mpi_size(), gmb = rs_ppo_global_minibatch(c, R);
+    if (gmb % R != 0) {
+        rs_set_error("minibatch %d must be divisible by the %d MPI ranks", gmb, R);
+        free(p);
+        return NULL;
     }
+    p->mb = gmb / R;
     p->N = c->n_envs;
     p->T = c->n_steps;
     p->B = p->N * p->T;
@@ -176,7 +171,7 @@ rs_ppo *rs_ppo_new(const rs_ppo_config *c) {
     if (!p->opt_pi || !p->opt_std || !p->opt_vf || !p->rscale) goto fail;
 
     size_t B = (size_t)p->B, O = (size_t)p->O, A = (size_t)p->A, N = (size_t)p->N;
-    size_t M = (size_t)c->minibatch;
+    size_t M = (size_t)p->mb;
     p->obs = rs_malloc(sizeof(float) * B * O);
     p->act = rs_malloc(sizeof(float) * B * A);
     p->logp = rs_malloc(sizeof(float) * B);
@@ -635,8 +630,9 @@ int rs_ppo_iterate(rs_ppo *p, rs_ppo_stats *st) {
     double c0 = rs_mpi_time_in_comm();
     double t0 = rs_now();
     if (rollout(p, &st->episodes, &st->env_s) != 0) return -1;
-    double t1 = rs_now();
+    double t1 = rs_now(), c1 = rs_mpi_time_in_comm();
     if (update(p, st) != 0) return -1;
+    st->comm_update_s = rs_mpi_time_in_comm() - c1;
     p->update++;
     p->pol->steps = p->global_step;
     st->rollout_s = t1 - t0;

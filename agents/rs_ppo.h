@@ -26,7 +26,10 @@ typedef struct rs_ppo_config {
     int n_envs;           /* parallel envs; batch = n_envs * n_steps */
     int n_steps;          /* steps per env per rollout */
     int epochs;
-    int minibatch;        /* minibatch size */
+    int minibatch;        /* global minibatch size (SB3's batch_size) */
+    int minibatches;      /* > 0: minibatches per epoch instead (CleanRL's num_minibatches):
+                           * the minibatch is then global batch / minibatches, so
+                           * each MPI rank's share stays n_envs*n_steps/minibatches */
     double lr;
     int anneal_lr;
     double adam_eps;
@@ -54,13 +57,16 @@ char *rs_ppo_config_to_json(const rs_ppo_config *c);
 /* one line per key for --help */
 void rs_ppo_config_help(FILE *f);
 int rs_ppo_config_check(const rs_ppo_config *c);
+/* the global minibatch size of a run over `ranks` processes */
+int rs_ppo_global_minibatch(const rs_ppo_config *c, int ranks);
 
 typedef struct rs_ppo_stats {
     long update, num_updates, global_step;
     double lr, pg_loss, v_loss, entropy, approx_kl, clipfrac, explained_var, grad_norm;
     double rollout_s, update_s;
     double env_s;          /* wall time inside the batched env step (the floor) */
-    double comm_s;         /* MPI: time inside collectives during this update */
+    double comm_s;         /* MPI: time inside collectives during this iteration */
+    double comm_update_s;  /* ... of which in the update (gradient allreduces) */
     int episodes;          /* episodes finished during this rollout */
     double ep_return, ep_length; /* mean over the recent window (NaN if none yet) */
     double ep_terms[RS_MAX_TERMS];

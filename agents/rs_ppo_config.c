@@ -8,6 +8,7 @@
 
 #include "rs_ppo.h"
 #include "rs_config.h"
+#include "rs_mpi.h"
 
 #define F(name, k, help) RS_CFG_FIELD(rs_ppo_config, name, k, help)
 static const rs_cfg_field g_fields[] = {
@@ -19,7 +20,8 @@ static const rs_cfg_field g_fields[] = {
     F(n_envs, RS_CFG_INT, "parallel envs (batch = n_envs * n_steps)"),
     F(n_steps, RS_CFG_INT, "steps per env per rollout"),
     F(epochs, RS_CFG_INT, "optimisation epochs per rollout"),
-    F(minibatch, RS_CFG_INT, "minibatch size"),
+    F(minibatch, RS_CFG_INT, "minibatch size (global, over all MPI ranks)"),
+    F(minibatches, RS_CFG_INT, "minibatches per epoch (>0 overrides minibatch)"),
     F(lr, RS_CFG_DBL, "Adam learning rate"),
     F(anneal_lr, RS_CFG_BOOL, "anneal the learning rate linearly to 0"),
     F(adam_eps, RS_CFG_DBL, "Adam epsilon"),
@@ -99,6 +101,10 @@ void rs_ppo_config_help(FILE *out) {
     rs_cfg_help(&g_table, &d, out);
 }
 
+int rs_ppo_global_minibatch(const rs_ppo_config *c, int ranks) {
+    return c->minibatches > 0 ? c->n_envs * c->n_steps / c->minibatches * ranks : c->minibatch;
+}
+
 int rs_ppo_config_check(const rs_ppo_config *c) {
 #define REQ(cond, ...)                                                                             \
     if (!(cond)) {                                                                                 \
@@ -109,9 +115,17 @@ int rs_ppo_config_check(const rs_ppo_config *c) {
     REQ(c->n_envs >= 1 && c->n_envs <= 4096, "n_envs must be in [1, 4096] (got %d)", c->n_envs);
     REQ(c->n_steps >= 1, "n_steps must be >= 1 (got %d)", c->n_steps);
     REQ(c->epochs >= 1, "epochs must be >= 1 (got %d)", c->epochs);
-    REQ(c->minibatch >= 2 && c->minibatch <= c->n_envs * c->n_steps,
-        "minibatch must be in [2, n_envs*n_steps = %d] (got %d)", c->n_envs * c->n_steps,
-        c->minibatch);
+    REQ(c->minibatches >= 0, "minibatches must be >= 0 (got %d)", c->minibatches);
+    if (c->minibatches > 0) {
+        int b = c->n_envs * c->n_steps;
+        REQ(b % c->minibatches == 0 && b / c->minibatches * rs_mpi_size() >= 2,
+            "minibatches must divide n_envs*n_steps = %d into minibatches of >= 2 samples "
+            "(got %d)", b, c->minibatches);
+    } else {
+        REQ(c->minibatch >= 2 && c->minibatch <= c->n_envs * c->n_steps,
+            "minibatch must be in [2, n_envs*n_steps = %d] (got %d)", c->n_envs * c->n_steps,
+            c->minibatch);
+    }
     REQ(c->lr > 0 && c->lr < 1, "lr must be in (0, 1) (got %g)", c->lr);
     REQ(c->gamma > 0 && c->gamma <= 1, "gamma must be in (0, 1] (got %g)", c->gamma);
     REQ(c->gae_lambda >= 0 && c->gae_lambda <= 1, "gae_lambda must be in [0, 1]");

@@ -68,6 +68,7 @@ static cJSON *stats_json(const rs_ppo_stats *s, const rs_env_spec *spec, double 
     if (rs_mpi_active()) {
         cJSON_AddNumberToObject(o, "ranks", rs_mpi_size());
         cJSON_AddNumberToObject(o, "comm_s", s->comm_s);
+        cJSON_AddNumberToObject(o, "comm_update_s", s->comm_update_s);
     }
     cJSON_AddNumberToObject(o, "lr", s->lr);
     cJSON_AddNumberToObject(o, "pg_loss", s->pg_loss);
@@ -289,8 +290,9 @@ int cmd_train(int argc, char **argv) {
     if (!quiet && rs_mpi_active())
         fprintf(stderr, "rsoup train: data-parallel over %d MPI ranks: %d envs each, global batch %d, "
                         "minibatch %d (%d per rank)\n",
-                rs_mpi_size(), cfg.n_envs, cfg.n_envs * cfg.n_steps * rs_mpi_size(), cfg.minibatch,
-                cfg.minibatch / rs_mpi_size());
+                rs_mpi_size(), cfg.n_envs, cfg.n_envs * cfg.n_steps * rs_mpi_size(),
+                rs_ppo_global_minibatch(&cfg, rs_mpi_size()),
+                rs_ppo_global_minibatch(&cfg, rs_mpi_size()) / rs_mpi_size());
     if (!quiet)
         fprintf(stderr, "rsoup train: %s, reward %s, %ld steps (%ld updates of %d), seed %ld, "
                         "obs norm %s -> %s\n",

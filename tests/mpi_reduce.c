@@ -75,13 +75,15 @@ static void test_merged_normaliser(void) {
     rs_normalizer_free(ref);
 }
 
-/* after data-parallel updates every rank holds the same weights */
-static void test_ranks_stay_in_sync(void) {
+/* after data-parallel updates every rank holds the same weights; with
+ * minibatches = K each rank's share of a minibatch is n_envs*n_steps/K */
+static void ranks_stay_in_sync(int minibatches) {
     rs_ppo_config c;
     rs_ppo_config_default(&c);
     c.n_envs = 2;
     c.n_steps = 128;
     c.minibatch = 64;
+    c.minibatches = minibatches;
     c.epochs = 2;
     c.total_steps = 3 * 256 * rs_mpi_size();
     c.threads = 1;
@@ -106,11 +108,24 @@ static void test_ranks_stay_in_sync(void) {
     rs_ppo_free(p);
 }
 
+static void test_ranks_stay_in_sync(void) { ranks_stay_in_sync(0); }
+static void test_ranks_stay_in_sync_minibatches(void) {
+    rs_ppo_config c;
+    rs_ppo_config_default(&c);
+    c.n_envs = 2;
+    c.n_steps = 128;
+    c.minibatches = 4;
+    CHECK(rs_ppo_global_minibatch(&c, rs_mpi_size()) == 64 * rs_mpi_size(), "global minibatch %d",
+          rs_ppo_global_minibatch(&c, rs_mpi_size()));
+    ranks_stay_in_sync(4);
+}
+
 int main(int argc, char **argv) {
     rs_mpi_init(&argc, &argv);
     static const rs_test_case cases[] = {T(test_allreduced_gradient), T(test_merged_normaliser),
-                                         T(test_ranks_stay_in_sync)};
-    int rc = rs_test_run(__FILE__, cases, 3);
+                                         T(test_ranks_stay_in_sync),
+                                         T(test_ranks_stay_in_sync_minibatches)};
+    int rc = rs_test_run(__FILE__, cases, (int)(sizeof cases / sizeof cases[0]));
     /* every rank must agree on the verdict */
     double bad = rc;
     rs_mpi_sum_f64(&bad, 1);

@@ -234,7 +234,37 @@ static void test_config_errors(void) {
           rs_last_error());
     rs_ppo_config_default(&c);
     CHECK(rs_ppo_config_set(&c, "gamma", "abc") == -1, "bad number accepted");
+    rs_ppo_config_default(&c); /* 2 x 1024 = 2048 samples */
+    c.minibatches = 3;
+    CHECK(rs_ppo_new(&c) == NULL && strstr(rs_last_error(), "minibatches must divide"),
+          "minibatches not dividing the batch: %s", rs_last_error());
+    c.minibatches = 2048;
+    CHECK(rs_ppo_new(&c) == NULL && strstr(rs_last_error(), ">= 2 samples"),
+          "1-sample minibatches: %s", rs_last_error());
+    c.minibatches = 32;
+    CHECK(rs_ppo_global_minibatch(&c, 1) == 64 && rs_ppo_global_minibatch(&c, 4) == 256,
+          "global minibatch of 32 minibatches over 1 and 4 ranks: %d %d",
+          rs_ppo_global_minibatch(&c, 1), rs_ppo_global_minibatch(&c, 4));
 }
 
-RS_TEST_MAIN(T(test_gae_brute_force), T(test_loss_gradient), T(test_config_errors),
+/* minibatches = K is the same run as minibatch = batch / K */
+static void test_minibatches_equals_minibatch(void) {
+    rs_ppo_config a, b;
+    small_config(&a, 1);
+    small_config(&b, 1);
+    b.minibatch = 7; /* ignored when minibatches is set */
+    b.minibatches = a.n_envs * a.n_steps / a.minibatch;
+    rs_ppo *pa = rs_ppo_new(&a), *pb = rs_ppo_new(&b);
+    CHECK(pa && pb, "%s", rs_last_error());
+    if (!pa || !pb) return;
+    rs_ppo_stats sa, sb;
+    for (int u = 0; u < 2; u++) {
+        CHECK(rs_ppo_iterate(pa, &sa) == 0 && rs_ppo_iterate(pb, &sb) == 0, "%s", rs_last_error());
+    }
+    CHECK(same_params(pa, pb), "minibatches=%d differs from minibatch=%d", b.minibatches, a.minibatch);
+    rs_ppo_free(pa);
+    rs_ppo_free(pb);
+}
+
+RS_TEST_MAIN(T(test_gae_brute_force), T(test_loss_gradient), T(test_config_errors), T(test_minibatches_equals_minibatch),
              T(test_resume_equals_uninterrupted), T(test_short_run_learns))
