@@ -125,7 +125,12 @@ double rs_sac_alpha_grad(float log_alpha, const float *logp, int B, float target
 
 /* ---- the trainer ---- */
 
-enum { JOB_CRITIC_FWD, JOB_CRITIC_BWD, JOB_ACTOR_Q };
+/* The update runs on the batch in two fixed halves of rows (h = 0, 1): each
+ * half's forward and backward passes are independent until the weight
+ * gradients, which are summed half 0 + half 1. Two pool threads take one half
+ * each; one thread runs both in turn: the arithmetic, hence the run, is the
+ * same for any thread count. */
+enum { JOB_CRITIC_FWD, JOB_CRITIC_BWD, JOB_CRITIC_STEP, JOB_ACTOR, JOB_ALPHA };
 
 struct rs_sac {
     rs_sac_config cfg;
@@ -145,7 +150,7 @@ struct rs_sac {
     long updates, actor_updates;
     double credit; /* fractional updates owed (utd * transitions) */
     int blas_threads;
-    int twin; /* the twin critics run as two pool tasks */
+    int par; /* the two halves (and the two critics' steps) run as two pool tasks */
     /* acting */
     rs_mlp_ws *ws_act;
     float *act_buf, *eps_act, *logp_act, *obs_prev;
@@ -154,10 +159,13 @@ struct rs_sac {
     float *eps, *a_next, *logp_next, *qin, *qin_next, *qin_pi;
     float *qn[2], *qv[2], *y, *dq[2], *ones;
     float *pi_act, *pi_logp, *pi_y, *pi_std, *dqa[2], *qpi[2], *dout;
-    float *g_pi, *g_q[2];
-    rs_mlp_ws *ws_pi, *ws_q[2];
-    /* the job the twin tasks run */
+    float *g_pi, *g_q[2];             /* the batch's gradients: half 0's + half 1's */
+    float *g_pi1, *g_q1[2];           /* half 1's, before they are added */
+    rs_mlp_ws *ws_pi[2], *ws_q[2][2]; /* [half], [half][critic] */
+    /* the job the two tasks run */
     int job, job_B, target_due;
+    const float *job_obs, *job_eps;
+    double hsum[2][3]; /* each half's sums of the job's per-row losses */
     /* this iteration's sums */
     double s_qloss, s_q1, s_q2, s_aloss, s_alpha_loss, s_ent;
     long n_q, n_a;
@@ -193,7 +201,9 @@ void rs_sac_free(rs_sac *p) {
         rs_mlp_free(p->q[k]);
         rs_mlp_free(p->qt[k]);
         rs_adam_free(p->opt_q[k]);
-        rs_mlp_ws_free(p->ws_q[k]);
+        for (int h = 0; h < 2; h++)
+            rs_mlp_ws_free(p->ws_q[h][k]);
+        free(p->g_q1[k]);
         free(p->qn[k]);
         free(p->qv[k]);
         free(p->dq[k]);
@@ -205,7 +215,9 @@ void rs_sac_free(rs_sac *p) {
     rs_adam_free(p->opt_alpha);
     rs_replay_free(p->rb);
     rs_mlp_ws_free(p->ws_act);
-    rs_mlp_ws_free(p->ws_pi);
+    for (int h = 0; h < 2; h++)
+        rs_mlp_ws_free(p->ws_pi[h]);
+    free(p->g_pi1);
     float *fs[] = {p->act_buf, p->eps_act,  p->logp_act, p->obs_prev, p->b_obs,  p->b_next,
                    p->b_act,   p->b_rew,    p->b_term,   p->eps,      p->a_next, p->logp_next,
                    p->qin,     p->qin_next, p->qin_pi,   p->y,        p->ones,   p->pi_act,
@@ -215,9 +227,9 @@ void rs_sac_free(rs_sac *p) {
     free(p);
 }
 
-void rs_sac_set_update_threads(rs_sac *p, int twin, int blas) {
+void rs_sac_set_update_threads(rs_sac *p, int threads, int blas) {
     p->blas_threads = blas < 1 ? 1 : blas;
-    p->twin = twin >= 2 && p->blas_threads == 1 && rs_pool_size(p->pool) >= 2;
+    p->par = threads >= 2 && p->blas_threads == 1 && rs_pool_size(p->pool) >= 2;
     openblas_set_num_threads(p->blas_threads);
 }
 
@@ -287,15 +299,17 @@ rs_sac *rs_sac_new(const rs_sac_config *c) {
     for (int k = 0; k < 2; k++) {
         /* one Adam per critic equals CleanRL's one Adam over both: it is elementwise */
         p->opt_q[k] = rs_adam_new(p->q[k]->n_params, (float)c->q_lr, 0.9f, 0.999f, eps);
-        p->ws_q[k] = rs_mlp_ws_new(p->q[k], p->B);
+        p->ws_q[0][k] = rs_mlp_ws_new(p->q[k], p->B - p->B / 2);
+        p->ws_q[1][k] = rs_mlp_ws_new(p->q[k], p->B - p->B / 2);
         p->g_q[k] = rs_malloc(sizeof(float) * p->q[k]->n_params);
+        p->g_q1[k] = rs_malloc(sizeof(float) * p->q[k]->n_params);
         p->qn[k] = rs_malloc(sizeof(float) * p->B);
         p->qv[k] = rs_malloc(sizeof(float) * p->B);
         p->dq[k] = rs_malloc(sizeof(float) * p->B);
         p->qpi[k] = rs_malloc(sizeof(float) * p->B);
         p->dqa[k] = rs_malloc(sizeof(float) * (size_t)p->B * p->A);
-        if (!p->opt_q[k] || !p->ws_q[k] || !p->g_q[k] || !p->qn[k] || !p->qv[k] || !p->dq[k] ||
-            !p->qpi[k] || !p->dqa[k])
+        if (!p->opt_q[k] || !p->ws_q[0][k] || !p->ws_q[1][k] || !p->g_q[k] || !p->g_q1[k] ||
+            !p->qn[k] || !p->qv[k] || !p->dq[k] || !p->qpi[k] || !p->dqa[k])
             goto fail;
     }
     p->rb = rs_replay_new(c->buffer_size, p->O, p->A);
@@ -304,7 +318,8 @@ rs_sac *rs_sac_new(const rs_sac_config *c) {
     size_t N = (size_t)p->N, B = (size_t)p->B, O = (size_t)p->O, A = (size_t)p->A,
            QI = (size_t)p->QI;
     p->ws_act = rs_mlp_ws_new(p->pol->pi, p->N);
-    p->ws_pi = rs_mlp_ws_new(p->pol->pi, p->B);
+    p->ws_pi[0] = rs_mlp_ws_new(p->pol->pi, p->B - p->B / 2);
+    p->ws_pi[1] = rs_mlp_ws_new(p->pol->pi, p->B - p->B / 2);
     p->act_buf = rs_malloc(sizeof(float) * N * A);
     p->eps_act = rs_malloc(sizeof(float) * N * A);
     p->logp_act = rs_malloc(sizeof(float) * N);
@@ -328,10 +343,12 @@ rs_sac *rs_sac_new(const rs_sac_config *c) {
     p->pi_std = rs_malloc(sizeof(float) * B * A);
     p->dout = rs_malloc(sizeof(float) * B * 2 * A);
     p->g_pi = rs_malloc(sizeof(float) * p->pol->pi->n_params);
-    if (!p->ws_act || !p->ws_pi || !p->act_buf || !p->eps_act || !p->logp_act || !p->obs_prev ||
-        !p->b_obs || !p->b_next || !p->b_act || !p->b_rew || !p->b_term || !p->eps || !p->a_next ||
-        !p->logp_next || !p->qin || !p->qin_next || !p->qin_pi || !p->y || !p->ones || !p->pi_act ||
-        !p->pi_logp || !p->pi_y || !p->pi_std || !p->dout || !p->g_pi)
+    p->g_pi1 = rs_malloc(sizeof(float) * p->pol->pi->n_params);
+    if (!p->ws_act || !p->ws_pi[0] || !p->ws_pi[1] || !p->g_pi1 || !p->act_buf || !p->eps_act ||
+        !p->logp_act || !p->obs_prev || !p->b_obs || !p->b_next || !p->b_act || !p->b_rew ||
+        !p->b_term || !p->eps || !p->a_next || !p->logp_next || !p->qin || !p->qin_next ||
+        !p->qin_pi || !p->y || !p->ones || !p->pi_act || !p->pi_logp || !p->pi_y || !p->pi_std ||
+        !p->dout || !p->g_pi)
         goto fail;
     for (size_t i = 0; i < B; i++)
         p->ones[i] = 1.0f;
@@ -341,48 +358,7 @@ fail:
     return NULL;
 }
 
-/* ---- the twin critics, as two tasks ---- */
-
-static void twin_task(void *arg, int b, int e, int worker) {
-    rs_sac *p = arg;
-    const int B = p->job_B;
-    (void)worker;
-    for (int k = b; k < e; k++) {
-        rs_mlp *q = p->q[k];
-        rs_mlp_ws *ws = p->ws_q[k];
-        switch (p->job) {
-        case JOB_CRITIC_FWD:
-            /* the target net shares q's workspace: read its output first */
-            rs_mlp_forward(p->qt[k], ws, p->qin_next, B);
-            memcpy(p->qn[k], rs_mlp_ws_out(ws), sizeof(float) * B);
-            rs_mlp_forward(q, ws, p->qin, B);
-            memcpy(p->qv[k], rs_mlp_ws_out(ws), sizeof(float) * B);
-            break;
-        case JOB_CRITIC_BWD:
-            memset(p->g_q[k], 0, sizeof(float) * q->n_params);
-            rs_mlp_backward(q, ws, p->qin, p->dq[k], B, p->g_q[k], NULL);
-            rs_adam_step(p->opt_q[k], q->params, p->g_q[k]);
-            /* Polyak right away: the actor steps in between read only q */
-            if (p->target_due) rs_mlp_polyak(p->qt[k], q, (float)p->cfg.tau);
-            break;
-        case JOB_ACTOR_Q:
-            rs_mlp_forward(q, ws, p->qin_pi, B);
-            memcpy(p->qpi[k], rs_mlp_ws_out(ws), sizeof(float) * B);
-            /* dQk/da for every row: dL/dQk = 1, action columns O..O+A */
-            rs_mlp_backward_input(q, ws, p->ones, B, p->O, p->A, p->dqa[k]);
-            break;
-        }
-    }
-}
-
-static void run_twin(rs_sac *p, int job, int B) {
-    p->job = job;
-    p->job_B = B;
-    if (p->twin)
-        rs_pool_run(p->pool, 2, twin_task, p);
-    else
-        twin_task(p, 0, 2, 0);
-}
+/* ---- the update, in two halves of the batch ---- */
 
 static void join_rows(float *dst, const float *a, int na, const float *b, int nb, int B) {
     for (int i = 0; i < B; i++) {
@@ -396,47 +372,175 @@ static void fill_normal(rs_rng *rng, float *x, size_t n) {
         x[i] = (float)rs_rng_normal(rng);
 }
 
-double rs_sac_actor_loss_grad(rs_sac *p, const float *obs, const float *eps, int B, float *grad,
-                              double *mean_logp) {
-    const int A = p->A;
+/* critic half h, rows [r, r + n): the target y and both critics' values;
+ * leaves dL/dQk in dq[k] and the critics' activations in ws_q[h][k] */
+static void critic_forward(rs_sac *p, int h, int r, int n) {
+    const int O = p->O, A = p->A, QI = p->QI;
+    rs_mlp_ws *wp = p->ws_pi[h];
+    /* the target: a' ~ pi(s') from the current actor */
+    rs_mlp_forward(p->pol->pi, wp, p->b_next + (size_t)r * O, n);
+    rs_sac_squash(rs_mlp_ws_out(wp), p->eps + (size_t)r * A, n, A, p->bound, p->ls_min, p->ls_max,
+                  p->a_next + (size_t)r * A, p->logp_next + r, NULL, NULL);
+    join_rows(p->qin_next + (size_t)r * QI, p->b_next + (size_t)r * O, O, p->a_next + (size_t)r * A,
+              A, n);
+    join_rows(p->qin + (size_t)r * QI, p->b_obs + (size_t)r * O, O, p->b_act + (size_t)r * A, A, n);
+    for (int k = 0; k < 2; k++) {
+        rs_mlp_ws *ws = p->ws_q[h][k];
+        /* the target net shares q's workspace: read its output first */
+        rs_mlp_forward(p->qt[k], ws, p->qin_next + (size_t)r * QI, n);
+        memcpy(p->qn[k] + r, rs_mlp_ws_out(ws), sizeof(float) * n);
+        rs_mlp_forward(p->q[k], ws, p->qin + (size_t)r * QI, n);
+        memcpy(p->qv[k] + r, rs_mlp_ws_out(ws), sizeof(float) * n);
+    }
+    rs_sac_q_target(p->b_rew + r, p->b_term + r, p->qn[0] + r, p->qn[1] + r, p->logp_next + r, n,
+                    (float)p->cfg.gamma, p->alpha, p->y + r);
+    /* L = mean (q1 - y)^2 + mean (q2 - y)^2 over the whole batch */
+    double l = 0, m1 = 0, m2 = 0;
+    const float c = 2.0f / (float)p->job_B;
+    for (int i = r; i < r + n; i++) {
+        float d0 = p->qv[0][i] - p->y[i], d1 = p->qv[1][i] - p->y[i];
+        l += (double)d0 * d0 + (double)d1 * d1;
+        m1 += p->qv[0][i];
+        m2 += p->qv[1][i];
+        p->dq[0][i] = c * d0;
+        p->dq[1][i] = c * d1;
+    }
+    p->hsum[h][0] = l;
+    p->hsum[h][1] = m1;
+    p->hsum[h][2] = m2;
+}
+
+/* actor half h, rows [r, r + n) of job_obs / job_eps: the actor loss and its
+ * weight gradient (into g_pi for h = 0, g_pi1 for h = 1) */
+static void actor_half(rs_sac *p, int h, int r, int n) {
+    const int O = p->O, A = p->A, QI = p->QI;
     const float bound = p->bound, alpha = p->alpha;
-    const float half = 0.5f * (p->ls_max - p->ls_min), invB = 1.0f / (float)B;
+    const float half = 0.5f * (p->ls_max - p->ls_min), invB = 1.0f / (float)p->job_B;
     rs_mlp *pi = p->pol->pi;
-    rs_mlp_forward(pi, p->ws_pi, obs, B);
-    const float *out = rs_mlp_ws_out(p->ws_pi);
-    rs_sac_squash(out, eps, B, A, bound, p->ls_min, p->ls_max, p->pi_act, p->pi_logp, p->pi_y,
-                  p->pi_std);
-    join_rows(p->qin_pi, obs, p->O, p->pi_act, A, B);
-    run_twin(p, JOB_ACTOR_Q, B);
+    rs_mlp_ws *wp = p->ws_pi[h];
+    const float *obs = p->job_obs + (size_t)r * O, *eps = p->job_eps + (size_t)r * A;
+    rs_mlp_forward(pi, wp, obs, n);
+    const float *out = rs_mlp_ws_out(wp);
+    float *act = p->pi_act + (size_t)r * A, *logp = p->pi_logp + r;
+    float *ys = p->pi_y + (size_t)r * A, *stds = p->pi_std + (size_t)r * A;
+    rs_sac_squash(out, eps, n, A, bound, p->ls_min, p->ls_max, act, logp, ys, stds);
+    join_rows(p->qin_pi + (size_t)r * QI, obs, O, act, A, n);
+    for (int k = 0; k < 2; k++) {
+        rs_mlp_ws *ws = p->ws_q[h][k];
+        rs_mlp_forward(p->q[k], ws, p->qin_pi + (size_t)r * QI, n);
+        memcpy(p->qpi[k] + r, rs_mlp_ws_out(ws), sizeof(float) * n);
+        /* dQk/da for every row: dL/dQk = 1, action columns O..O+A */
+        rs_mlp_backward_input(p->q[k], ws, p->ones, n, O, A, p->dqa[k] + (size_t)r * A);
+    }
     double loss = 0.0, slp = 0.0;
-    for (int i = 0; i < B; i++) {
-        float q0 = p->qpi[0][i], q1 = p->qpi[1][i];
-        loss += (double)alpha * p->pi_logp[i] - (q0 < q1 ? q0 : q1);
-        slp += p->pi_logp[i];
+    for (int i = 0; i < n; i++) {
+        float q0 = p->qpi[0][r + i], q1 = p->qpi[1][r + i];
+        loss += (double)alpha * logp[i] - (q0 < q1 ? q0 : q1);
+        slp += logp[i];
         /* d min(q0, q1): all to the smaller one, half each on a tie (torch) */
         float w0 = q0 < q1 ? 1.0f : (q0 > q1 ? 0.0f : 0.5f), w1 = 1.0f - w0;
-        const float *d0 = p->dqa[0] + (size_t)i * A, *d1 = p->dqa[1] + (size_t)i * A;
+        const float *d0 = p->dqa[0] + (size_t)(r + i) * A, *d1 = p->dqa[1] + (size_t)(r + i) * A;
         const float *raw = out + (size_t)i * 2 * A + A;
-        float *dmu = p->dout + (size_t)i * 2 * A, *draw = dmu + A;
+        float *dmu = p->dout + (size_t)(r + i) * 2 * A, *draw = dmu + A;
         for (int j = 0; j < A; j++) {
             size_t k = (size_t)i * A + j;
-            float y = p->pi_y[k], s = p->pi_std[k], e = eps[k];
+            float y = ys[k], s = stds[k], e = eps[k];
             float omy2 = 1.0f - y * y;
             float qa = w0 * d0[j] + w1 * d1[j];
             /* x = mu + s e; dlogp/dx = 2 b y (1-y^2) / (b (1-y^2) + 1e-6) from the
              * squash term; the Gaussian term's total derivative is 0 in mu and
              * -1 in log_std (reparameterised); da/dx = b (1 - y^2) */
             float g = 2.0f * bound * y * omy2 / (bound * omy2 + SQUASH_EPS);
-            float h = alpha * g - qa * bound * omy2; /* B * dL/dx */
+            float hx = alpha * g - qa * bound * omy2; /* B * dL/dx */
             float t = tanhf(raw[j]);
-            dmu[j] = h * invB;
-            draw[j] = (-alpha + h * s * e) * invB * half * (1.0f - t * t);
+            dmu[j] = hx * invB;
+            draw[j] = (-alpha + hx * s * e) * invB * half * (1.0f - t * t);
         }
     }
-    memset(grad, 0, sizeof(float) * pi->n_params);
-    rs_mlp_backward(pi, p->ws_pi, obs, p->dout, B, grad, NULL);
-    if (mean_logp) *mean_logp = slp / B;
-    return loss / B;
+    float *g = h ? p->g_pi1 : p->g_pi;
+    memset(g, 0, sizeof(float) * pi->n_params);
+    rs_mlp_backward(pi, wp, obs, p->dout + (size_t)r * 2 * A, n, g, NULL);
+    p->hsum[h][0] = loss;
+    p->hsum[h][1] = slp;
+}
+
+/* alpha half h: log pi of a fresh sample on rows [r, r + n) of job_obs */
+static void alpha_half(rs_sac *p, int h, int r, int n) {
+    rs_mlp_ws *wp = p->ws_pi[h];
+    rs_mlp_forward(p->pol->pi, wp, p->job_obs + (size_t)r * p->O, n);
+    rs_sac_squash(rs_mlp_ws_out(wp), p->job_eps + (size_t)r * p->A, n, p->A, p->bound, p->ls_min,
+                  p->ls_max, p->pi_act + (size_t)r * p->A, p->pi_logp + r, NULL, NULL);
+}
+
+static void add_into(float *dst, const float *src, size_t n) {
+    for (size_t i = 0; i < n; i++)
+        dst[i] += src[i];
+}
+
+/* task t of a job: half t of the batch, or (JOB_CRITIC_STEP) critic t */
+static void update_task(void *arg, int b, int e, int worker) {
+    rs_sac *p = arg;
+    (void)worker;
+    for (int t = b; t < e; t++) {
+        int r = t ? p->job_B / 2 : 0, n = t ? p->job_B - p->job_B / 2 : p->job_B / 2;
+        switch (p->job) {
+        case JOB_CRITIC_FWD:
+            if (n > 0)
+                critic_forward(p, t, r, n);
+            else
+                p->hsum[t][0] = p->hsum[t][1] = p->hsum[t][2] = 0; /* a batch of 1 */
+            break;
+        case JOB_CRITIC_BWD:
+            for (int k = 0; k < 2; k++) {
+                float *g = t ? p->g_q1[k] : p->g_q[k];
+                memset(g, 0, sizeof(float) * p->q[k]->n_params);
+                if (n > 0)
+                    rs_mlp_backward(p->q[k], p->ws_q[t][k], p->qin + (size_t)r * p->QI,
+                                    p->dq[k] + r, n, g, NULL);
+            }
+            break;
+        case JOB_CRITIC_STEP: {
+            rs_mlp *q = p->q[t];
+            add_into(p->g_q[t], p->g_q1[t], q->n_params);
+            rs_adam_step(p->opt_q[t], q->params, p->g_q[t]);
+            /* Polyak right away: the actor steps in between read only q */
+            if (p->target_due) rs_mlp_polyak(p->qt[t], q, (float)p->cfg.tau);
+            break;
+        }
+        case JOB_ACTOR:
+            if (n > 0)
+                actor_half(p, t, r, n);
+            else {
+                memset(t ? p->g_pi1 : p->g_pi, 0, sizeof(float) * p->pol->pi->n_params);
+                p->hsum[t][0] = p->hsum[t][1] = 0;
+            }
+            break;
+        case JOB_ALPHA:
+            if (n > 0) alpha_half(p, t, r, n);
+            break;
+        }
+    }
+}
+
+static void run_job(rs_sac *p, int job, int B) {
+    p->job = job;
+    p->job_B = B;
+    if (p->par)
+        rs_pool_run(p->pool, 2, update_task, p);
+    else
+        update_task(p, 0, 2, 0);
+}
+
+double rs_sac_actor_loss_grad(rs_sac *p, const float *obs, const float *eps, int B, float *grad,
+                              double *mean_logp) {
+    p->job_obs = obs;
+    p->job_eps = eps;
+    run_job(p, JOB_ACTOR, B);
+    size_t np = p->pol->pi->n_params;
+    add_into(p->g_pi, p->g_pi1, np);
+    if (grad != p->g_pi) memcpy(grad, p->g_pi, sizeof(float) * np);
+    if (mean_logp) *mean_logp = (p->hsum[0][1] + p->hsum[1][1]) / B;
+    return (p->hsum[0][0] + p->hsum[1][0]) / B;
 }
 
 static int actor_step(rs_sac *p) {
@@ -456,10 +560,10 @@ static int actor_step(rs_sac *p) {
     p->n_a++;
     if (p->cfg.autotune) {
         /* a fresh sample from the updated actor, as CleanRL does */
-        rs_mlp_forward(pi, p->ws_pi, p->b_obs, B);
         fill_normal(&p->rng_upd, p->eps, (size_t)B * A);
-        rs_sac_squash(rs_mlp_ws_out(p->ws_pi), p->eps, B, A, p->bound, p->ls_min, p->ls_max,
-                      p->pi_act, p->pi_logp, NULL, NULL);
+        p->job_obs = p->b_obs;
+        p->job_eps = p->eps;
+        run_job(p, JOB_ALPHA, B);
         double s = 0;
         for (int i = 0; i < B; i++)
             s += (double)p->pi_logp[i] + p->target_entropy;
@@ -473,31 +577,13 @@ static int actor_step(rs_sac *p) {
 
 /* one critic update and, when due, the delayed actor and alpha steps */
 static int update_once(rs_sac *p) {
-    const int B = p->B, A = p->A, O = p->O;
+    const int B = p->B, A = p->A;
     rs_replay_sample(p->rb, &p->rng_upd, B, NULL, p->b_obs, p->b_next, p->b_act, p->b_rew,
                      p->b_term);
-    /* the target: a' ~ pi(s') from the current actor */
-    rs_mlp_forward(p->pol->pi, p->ws_pi, p->b_next, B);
     fill_normal(&p->rng_upd, p->eps, (size_t)B * A);
-    rs_sac_squash(rs_mlp_ws_out(p->ws_pi), p->eps, B, A, p->bound, p->ls_min, p->ls_max, p->a_next,
-                  p->logp_next, NULL, NULL);
-    join_rows(p->qin_next, p->b_next, O, p->a_next, A, B);
-    join_rows(p->qin, p->b_obs, O, p->b_act, A, B);
-    run_twin(p, JOB_CRITIC_FWD, B);
-    rs_sac_q_target(p->b_rew, p->b_term, p->qn[0], p->qn[1], p->logp_next, B, (float)p->cfg.gamma,
-                    p->alpha, p->y);
-    /* L = mean (q1 - y)^2 + mean (q2 - y)^2 */
-    double l = 0, m1 = 0, m2 = 0;
-    const float c = 2.0f / (float)B;
-    for (int i = 0; i < B; i++) {
-        float d0 = p->qv[0][i] - p->y[i], d1 = p->qv[1][i] - p->y[i];
-        l += (double)d0 * d0 + (double)d1 * d1;
-        m1 += p->qv[0][i];
-        m2 += p->qv[1][i];
-        p->dq[0][i] = c * d0;
-        p->dq[1][i] = c * d1;
-    }
-    l /= B;
+    run_job(p, JOB_CRITIC_FWD, B);
+    double l = (p->hsum[0][0] + p->hsum[1][0]) / B;
+    double m1 = p->hsum[0][1] + p->hsum[1][1], m2 = p->hsum[0][2] + p->hsum[1][2];
     if (!isfinite(l)) {
         rs_set_error("non-finite critic loss at update %ld (%g); the last checkpoint is intact — "
                      "try a lower q_lr",
@@ -506,7 +592,8 @@ static int update_once(rs_sac *p) {
     }
     p->updates++;
     p->target_due = p->updates % p->cfg.target_frequency == 0;
-    run_twin(p, JOB_CRITIC_BWD, B);
+    run_job(p, JOB_CRITIC_BWD, B);
+    run_job(p, JOB_CRITIC_STEP, B);
     p->s_qloss += l;
     p->s_q1 += m1 / B;
     p->s_q2 += m2 / B;

@@ -25,9 +25,11 @@
  * Truncated episodes bootstrap: the stored "done" is `terminated` only and
  * next_obs is the episode's true last observation.
  *
- * Threads: the twin critics run as two tasks on the thread pool (each with
- * single-threaded BLAS), so results never depend on the thread count; or,
- * with blas_threads > 1, serially with multi-threaded sgemm. */
+ * Threads: every pass of the update runs on the batch's two halves of rows
+ * (weight gradients summed half 0 + half 1), as two tasks on the thread pool
+ * (each with single-threaded BLAS) or one after the other on one thread: the
+ * arithmetic, hence every result, is the same for any thread count. With
+ * blas_threads > 1 the halves run serially with multi-threaded sgemm. */
 #ifndef RS_SAC_H
 #define RS_SAC_H
 
@@ -143,11 +145,11 @@ int rs_sac_iterate(rs_sac *p, rs_sac_stats *st);
 /* n gradient updates on the current buffer (needs size > 0), as training
  * does them after learning_starts: for benchmarks */
 int rs_sac_update_n(rs_sac *p, int n);
-/* the update's threading (bench): twin = 2 runs the twin critics as two
- * tasks on the pool (when it has >= 2 threads), twin = 1 serially; blas > 1
- * gives each sgemm that many OpenBLAS threads and runs the twins serially.
- * The config sets twin = 2, blas = blas_threads. */
-void rs_sac_set_update_threads(rs_sac *p, int twin, int blas);
+/* the update's threading (bench): threads = 2 runs the batch's two halves
+ * as two tasks on the pool (when it has >= 2 threads), 1 serially; blas > 1
+ * gives each sgemm that many OpenBLAS threads and runs the halves serially.
+ * The config sets threads = 2, blas = blas_threads. */
+void rs_sac_set_update_threads(rs_sac *p, int threads, int blas);
 /* sgemm FLOPs of one average update (critic + policy_frequency actor and
  * alpha steps every policy_frequency updates), from the layer sizes */
 double rs_sac_update_flops(const rs_sac *p, double *critic, double *actor);

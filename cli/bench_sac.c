@@ -4,8 +4,8 @@
  * (1) cblas_sgemm on 256x256x256 with 1 and 2 OpenBLAS threads: the peak the
  * update is quoted against; (2) every distinct sgemm shape one update issues,
  * timed alone: what the update would cost if it were sgemm only; (3) updates/s
- * on a filled replay buffer with the twin critics serial, on two pool threads,
- * and serial with 2-thread sgemm; (4) end-to-end training steps/s (acting,
+ * on a filled replay buffer with the batch's two halves serial, on two pool
+ * threads, and serial with 2-thread sgemm; (4) end-to-end training steps/s (acting,
  * stepping, storing, updating) next to the env alone with random actions. */
 #include <cblas.h>
 #include <math.h>
@@ -74,8 +74,8 @@ int cmd_bench_train_sac(int argc, char **argv) {
         "rsoup bench train --algo sac [--env E] [--updates N] [--steps N] [--json]",
         "Measure, in one run: cblas_sgemm on 256x256x256 with 1 and 2 OpenBLAS threads\n"
         "(the peak), each sgemm shape of one SAC update timed alone, SAC updates/s on a\n"
-        "filled replay buffer (twin critics serial, on two threads, and serial with\n"
-        "2-thread sgemm) with the achieved GFLOP/s (sgemm FLOPs of one update, counted\n"
+        "filled replay buffer (the batch's two halves serial, on two threads, and serial\n"
+        "with 2-thread sgemm) with the achieved GFLOP/s (sgemm FLOPs of one update, counted\n"
         "from the layer sizes, times updates/s), and end-to-end training steps/s next to\n"
         "the env alone. Default hyperparameters (CleanRL: 256-256, batch 256).",
         "Timings are the best of --repeat runs; on a shared machine compare ratios\n"
@@ -153,22 +153,23 @@ int cmd_bench_train_sac(int argc, char **argv) {
     double peak1 = sq_flops / t1 / 1e9, peak2 = sq_flops / t2 / 1e9;
     double peak = peak2 > peak1 ? peak2 : peak1;
 
-    /* (2) the update's own shapes, each alone (1 thread) */
+    /* (2) the update's own shapes, each alone (1 thread). Every pass runs on
+     * the batch's two halves (rs_sac.c): twice the calls on half the rows. */
     gemm_shape sh[64];
     int nsh = 0;
-    const int B = (int)batch, A = s->act_dim;
+    const int A = s->act_dim, H = (int)(batch - batch / 2);
     /* critic: pi(s'), 2 x [Q'(s',a'), Q(s,a), backward of Q] */
-    net_fwd(sh, &nsh, pi, B, 1);
-    net_fwd(sh, &nsh, q, B, 4);
-    net_bwd_w(sh, &nsh, q, B, 2);
-    net_bwd_dx(sh, &nsh, q, B, 2);
+    net_fwd(sh, &nsh, pi, H, 2 * 1);
+    net_fwd(sh, &nsh, q, H, 2 * 4);
+    net_bwd_w(sh, &nsh, q, H, 2 * 2);
+    net_bwd_dx(sh, &nsh, q, H, 2 * 2);
     /* actor step: pi(s), 2 x [Q(s,a~), dQ/da], pi backward, pi(s) for alpha */
-    net_fwd(sh, &nsh, pi, B, 1 + (c.autotune ? 1 : 0));
-    net_fwd(sh, &nsh, q, B, 2);
-    net_bwd_dx(sh, &nsh, q, B, 2);
-    add_shape(sh, &nsh, 0, 0, B, A, q->sizes[1], q->sizes[0], 2);
-    net_bwd_w(sh, &nsh, pi, B, 1);
-    net_bwd_dx(sh, &nsh, pi, B, 1);
+    net_fwd(sh, &nsh, pi, H, 2 * (1 + (c.autotune ? 1 : 0)));
+    net_fwd(sh, &nsh, q, H, 2 * 2);
+    net_bwd_dx(sh, &nsh, q, H, 2 * 2);
+    add_shape(sh, &nsh, 0, 0, H, A, q->sizes[1], q->sizes[0], 2 * 2);
+    net_bwd_w(sh, &nsh, pi, H, 2 * 1);
+    net_bwd_dx(sh, &nsh, pi, H, 2 * 1);
     double sgemm_s = 0, counted = 0;
     for (int i = 0; i < nsh; i++) {
         sh[i].s = time_gemm(&sh[i], ga, gb, gc, (int)repeat);
@@ -186,7 +187,7 @@ int cmd_bench_train_sac(int argc, char **argv) {
             rs_sac_free(p);
             return rs_cli_fail("warm-up");
         }
-    static const char *mode_names[3] = {"serial, 1-thread sgemm", "twin critics on 2 threads",
+    static const char *mode_names[3] = {"serial, 1-thread sgemm", "batch halves on 2 threads",
                                         "serial, 2-thread sgemm"};
     const int mode_twin[3] = {1, 2, 1}, mode_blas[3] = {1, 1, 2};
     double ups[3] = {0, 0, 0};
@@ -244,7 +245,7 @@ int cmd_bench_train_sac(int argc, char **argv) {
         cJSON *o = cJSON_CreateObject();
         cJSON_AddStringToObject(o, "env", s->name);
         cJSON_AddStringToObject(o, "arch", c.arch);
-        cJSON_AddNumberToObject(o, "batch", B);
+        cJSON_AddNumberToObject(o, "batch", (double)batch);
         cJSON_AddNumberToObject(o, "cores", rs_ncores());
         cJSON_AddNumberToObject(o, "pool_threads", pool_threads);
         cJSON_AddNumberToObject(o, "flops_per_update", flops);
@@ -287,7 +288,7 @@ int cmd_bench_train_sac(int argc, char **argv) {
         rs_json_print(o);
         return 0;
     }
-    printf("SAC on %s: %s ReLU, batch %d, %d cores, pool %d threads\n", s->name, c.arch, B,
+    printf("SAC on %s: %s ReLU, batch %d, %d cores, pool %d threads\n", s->name, c.arch, (int)batch,
            rs_ncores(), pool_threads);
     printf("  sgemm 256x256x256           %7.1f GFLOP/s 1 thread, %7.1f GFLOP/s 2 threads\n", peak1,
            peak2);
@@ -316,7 +317,7 @@ int cmd_bench_train_sac(int argc, char **argv) {
     }
     if (trained > 0)
         printf(
-            "  training (utd 1, twin critics on the pool): %.1f steps/s; time in updates %.0f%%, "
+            "  training (utd 1, batch halves on the pool): %.1f steps/s; time in updates %.0f%%, "
             "env %.1f%%, acting %.1f%%\n",
             train_sps, 100 * upd_s / train_dt, 100 * env_s / train_dt, 100 * act_s / train_dt);
     printf("  env alone (random actions, 1 env): %.0f steps/s\n", env_sps);

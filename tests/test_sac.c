@@ -502,7 +502,7 @@ static void test_resume_equals_uninterrupted(void) {
     char dir[] = "/tmp/rs_sac_XXXXXX", path[256];
     CHECK(mkdtemp(dir) != NULL, "mkdtemp");
     snprintf(path, sizeof path, "%s/train.safetensors", dir);
-    /* first half with the twin critics on 2 threads, second on 1 */
+    /* first half with the update's batch halves on 2 threads, second on 1 */
     small_config(&c, 2);
     rs_sac *half = rs_sac_new(&c);
     for (int u = 0; u < 3; u++)
