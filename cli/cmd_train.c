@@ -287,12 +287,19 @@ int cmd_train(int argc, char **argv) {
     long start_step = rs_ppo_global_step(p);
     rs_progress_start(&prog, what, (double)rs_ppo_num_updates(p) * cfg.n_envs * cfg.n_steps * rs_mpi_size());
     prog.quiet = quiet;
-    if (!quiet && rs_mpi_active())
+    if (!quiet && rs_mpi_active()) {
+        int gmb = rs_ppo_global_minibatch(&cfg, rs_mpi_size()), share = gmb / rs_mpi_size();
         fprintf(stderr, "rsoup train: data-parallel over %d MPI ranks: %d envs each, global batch %d, "
                         "minibatch %d (%d per rank)\n",
-                rs_mpi_size(), cfg.n_envs, cfg.n_envs * cfg.n_steps * rs_mpi_size(),
-                rs_ppo_global_minibatch(&cfg, rs_mpi_size()),
-                rs_ppo_global_minibatch(&cfg, rs_mpi_size()) / rs_mpi_size());
+                rs_mpi_size(), cfg.n_envs, cfg.n_envs * cfg.n_steps * rs_mpi_size(), gmb, share);
+        if (cfg.minibatches == 0 && share < cfg.minibatch && share < 64 &&
+            (cfg.n_envs * cfg.n_steps) % cfg.minibatch == 0)
+            fprintf(stderr, "rsoup train: note: each rank computes only %d samples per minibatch; "
+                            "--minibatches %d keeps the one-process share (%d) at any rank count "
+                            "(docs/mpi.md)\n",
+                    share, cfg.n_envs * cfg.n_steps / cfg.minibatch,
+                    cfg.minibatch);
+    }
     if (!quiet)
         fprintf(stderr, "rsoup train: %s, reward %s, %ld steps (%ld updates of %d), seed %ld, "
                         "obs norm %s -> %s\n",
