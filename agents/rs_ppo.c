@@ -46,6 +46,7 @@ struct rs_ppo {
     size_t n_grad; /* g_pi, g_std, g_vf are consecutive views of one buffer */
     double *obs_acc; /* 1 + 2*O: count, Σx, Σx² */
     double ret_acc[3]; /* count, Σ, Σ² of the discounted returns */
+    double *adv_acc;   /* MPI: Σ, Σ² of each minibatch's advantages, one epoch */
     /* the current minibatch, shared with the two update threads */
     rs_ppo_loss *mb_loss;
     int mb_M;
@@ -81,6 +82,7 @@ void rs_ppo_free(rs_ppo *p) {
     free(p->done);
     free(p->dones_i);
     free(p->perm);
+    free(p->adv_acc);
     rs_mlp_ws_free(p->ws_pi);
     rs_mlp_ws_free(p->ws_vf);
     rs_mlp_ws_free(p->ws_pi_r);
@@ -127,13 +129,7 @@ rs_ppo *rs_ppo_new(const rs_ppo_config *c) {
     /* the config describes the global run: R ranks x n_envs envs with the
      * hyperparameters of one process with R*n_envs envs. Each rank takes its
      * share of every global minibatch, and all take the same number of steps. */
-    int R = rs_mpi_size(), gmb = rs_ppo_global_minibatch(c, R);
-    if (gmb % R != 0) {
-        rs_set_error("minibatch %d must be divisible by the %d MPI ranks", gmb, R);
-        free(p);
-        return NULL;
-    }
-    p->mb = gmb / R;
+    p->mb = rs_ppo_global_minibatch(c, rs_mpi_size()) / rs_mpi_size(); /* checked above */
     p->N = c->n_envs;
     p->T = c->n_steps;
     p->B = p->N * p->T;
@@ -186,6 +182,7 @@ rs_ppo *rs_ppo_new(const rs_ppo_config *c) {
     p->tmp_obs = rs_malloc(sizeof(float) * N * O);
     p->dones_i = rs_malloc(sizeof(int) * N);
     p->perm = rs_malloc(sizeof(int) * B);
+    p->adv_acc = rs_malloc(sizeof(double) * 2 * (B / M));
     p->mb_obs = rs_malloc(sizeof(float) * M * O);
     p->mb_act = rs_malloc(sizeof(float) * M * A);
     p->mb_logp = rs_malloc(sizeof(float) * M);
@@ -204,7 +201,7 @@ rs_ppo *rs_ppo_new(const rs_ppo_config *c) {
     p->ws_pi_r = rs_mlp_ws_new(p->pol->pi, p->N);
     p->ws_vf_r = rs_mlp_ws_new(p->vf, p->N);
     if (!p->obs || !p->act || !p->logp || !p->val || !p->rew || !p->adv || !p->ret || !p->done ||
-        !p->next_obs || !p->act_env || !p->last_value || !p->tmp_obs || !p->dones_i || !p->perm ||
+        !p->next_obs || !p->act_env || !p->last_value || !p->tmp_obs || !p->dones_i || !p->perm || !p->adv_acc ||
         !p->mb_obs || !p->mb_act || !p->mb_logp || !p->mb_adv || !p->mb_ret || !p->mb_val ||
         !p->dmu || !p->dv || !p->g_pi || !p->g_std || !p->g_vf || !p->ws_pi || !p->ws_vf ||
         !p->ws_pi_r || !p->ws_vf_r)
@@ -507,6 +504,22 @@ static void adam_task(void *arg, int b, int e, int worker) {
     }
 }
 
+void rs_ppo_norm_adv(float *adv, int M, const double *sums, double n) {
+    double mean = 0, var = 0;
+    if (sums) {
+        mean = sums[0] / n;
+        var = (sums[1] - n * mean * mean) / (n - 1);
+        if (var < 0) var = 0;
+    } else {
+        for (int m = 0; m < M; m++) mean += adv[m];
+        mean /= M;
+        for (int m = 0; m < M; m++) var += (adv[m] - mean) * (adv[m] - mean);
+        var /= M - 1;
+    }
+    double sd = sqrt(var); /* torch's unbiased std */
+    for (int m = 0; m < M; m++) adv[m] = (float)((adv[m] - mean) / (sd + 1e-8));
+}
+
 /* The single place where gradients are reduced across processes. On one
  * process there is nothing to do. */
 static void reduce_grads(rs_ppo *p) {
@@ -548,6 +561,23 @@ static int update(rs_ppo *p, rs_ppo_stats *st) {
             p->perm[i] = p->perm[j];
             p->perm[j] = tmp;
         }
+        if (p->mpi && p->cfg.norm_adv) {
+            /* the advantages are normalised over the global minibatch, as one
+             * process holding all ranks' samples would: every rank's sums for
+             * all of this epoch's minibatches, in one allreduce */
+            int j = 0;
+            for (int start = 0; start + M <= B; start += M, j++) {
+                double s1 = 0, s2 = 0;
+                for (int m = 0; m < M; m++) {
+                    double a = p->adv[p->perm[start + m]];
+                    s1 += a;
+                    s2 += a * a;
+                }
+                p->adv_acc[2 * j] = s1;
+                p->adv_acc[2 * j + 1] = s2;
+            }
+            rs_mpi_sum_f64(p->adv_acc, 2 * (size_t)j);
+        }
         double ep_kl = 0;
         int ep_mb = 0;
         for (int start = 0; start + M <= B; start += M) {
@@ -560,14 +590,10 @@ static int update(rs_ppo *p, rs_ppo_stats *st) {
                 p->mb_ret[m] = p->ret[k];
                 p->mb_val[m] = p->val[k];
             }
-            if (p->cfg.norm_adv) {
-                double mean = 0, var = 0;
-                for (int m = 0; m < M; m++) mean += p->mb_adv[m];
-                mean /= M;
-                for (int m = 0; m < M; m++) var += (p->mb_adv[m] - mean) * (p->mb_adv[m] - mean);
-                double sd = sqrt(var / (M - 1)); /* torch's unbiased std */
-                for (int m = 0; m < M; m++) p->mb_adv[m] = (float)((p->mb_adv[m] - mean) / (sd + 1e-8));
-            }
+            if (p->cfg.norm_adv && p->mpi)
+                rs_ppo_norm_adv(p->mb_adv, M, p->adv_acc + 2 * ep_mb, (double)M * rs_mpi_size());
+            else if (p->cfg.norm_adv)
+                rs_ppo_norm_adv(p->mb_adv, M, NULL, 0);
             rs_ppo_loss l;
             p->mb_loss = &l;
             p->mb_M = M;
@@ -595,7 +621,15 @@ static int update(rs_ppo *p, rs_ppo_stats *st) {
             n_mb++;
             ep_mb++;
         }
-        if (p->cfg.target_kl > 0 && ep_mb && ep_kl / ep_mb > p->cfg.target_kl) stop = 1;
+        if (p->cfg.target_kl > 0 && ep_mb) {
+            /* every rank must take the same decision: the global mean KL */
+            double kl = ep_kl / ep_mb;
+            if (p->mpi) {
+                rs_mpi_sum_f64(&kl, 1);
+                kl /= rs_mpi_size();
+            }
+            if (kl > p->cfg.target_kl) stop = 1;
+        }
     }
     if (!all_finite(pol->pi->params, pol->pi->n_params) || !all_finite(pol->log_std, (size_t)A)) {
         st->nonfinite = 1;
@@ -624,6 +658,8 @@ static int update(rs_ppo *p, rs_ppo_stats *st) {
     st->explained_var = vy > 0 ? 1.0 - vr / (vy / B) : NAN;
     return 0;
 }
+
+int rs_ppo_rank_minibatch(const rs_ppo *p) { return p->mb; }
 
 int rs_ppo_iterate(rs_ppo *p, rs_ppo_stats *st) {
     memset(st, 0, sizeof *st);

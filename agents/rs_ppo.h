@@ -90,6 +90,12 @@ long rs_ppo_update_index(const rs_ppo *p);
 int rs_ppo_load_init(rs_ppo *p, const char *path);
 /* one rollout + update; -1 on error (message set) */
 int rs_ppo_iterate(rs_ppo *p, rs_ppo_stats *st);
+/* normalise M advantages to mean 0 and (unbiased) std 1: over these M, or,
+ * when sums = {sum, sum of squares} of a global minibatch of n samples that
+ * these M are part of (data-parallel runs), over that minibatch */
+void rs_ppo_norm_adv(float *adv, int M, const double *sums, double n);
+/* the samples this process computes of every minibatch (global / ranks) */
+int rs_ppo_rank_minibatch(const rs_ppo *p);
 /* full training state: save at any update boundary, load to resume bit-exactly */
 int rs_ppo_save_train(const rs_ppo *p, const char *path);
 int rs_ppo_load_train(rs_ppo *p, const char *path);

@@ -116,15 +116,22 @@ int rs_ppo_config_check(const rs_ppo_config *c) {
     REQ(c->n_steps >= 1, "n_steps must be >= 1 (got %d)", c->n_steps);
     REQ(c->epochs >= 1, "epochs must be >= 1 (got %d)", c->epochs);
     REQ(c->minibatches >= 0, "minibatches must be >= 0 (got %d)", c->minibatches);
+    /* every rank computes its share of each global minibatch: >= 2 samples,
+     * or the advantages' standard deviation is 0/0 */
+    const int b = c->n_envs * c->n_steps, R = rs_mpi_size();
     if (c->minibatches > 0) {
-        int b = c->n_envs * c->n_steps;
-        REQ(b % c->minibatches == 0 && b / c->minibatches * rs_mpi_size() >= 2,
+        REQ(b % c->minibatches == 0 && b / c->minibatches >= 2,
             "minibatches must divide n_envs*n_steps = %d into minibatches of >= 2 samples "
-            "(got %d)", b, c->minibatches);
+            "(got %d)",
+            b, c->minibatches);
+    } else if (R == 1) {
+        REQ(c->minibatch >= 2 && c->minibatch <= b, "minibatch must be in [2, n_envs*n_steps = %d] (got %d)",
+            b, c->minibatch);
     } else {
-        REQ(c->minibatch >= 2 && c->minibatch <= c->n_envs * c->n_steps,
-            "minibatch must be in [2, n_envs*n_steps = %d] (got %d)", c->n_envs * c->n_steps,
-            c->minibatch);
+        REQ(c->minibatch % R == 0 && c->minibatch / R >= 2 && c->minibatch <= b * R,
+            "minibatch must be a multiple of the %d MPI ranks in [%d, %d] (got %d); or give "
+            "--minibatches",
+            R, 2 * R, b * R, c->minibatch);
     }
     REQ(c->lr > 0 && c->lr < 1, "lr must be in (0, 1) (got %g)", c->lr);
     REQ(c->gamma > 0 && c->gamma <= 1, "gamma must be in (0, 1] (got %g)", c->gamma);

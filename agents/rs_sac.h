@@ -85,7 +85,7 @@ typedef struct rs_sac_config {
     double log_std_min, log_std_max;
     char arch[64]; /* actor and critic hidden sizes */
     char activation[16];
-    int threads;      /* thread pool: envs, and the twin critics (0: all cores) */
+    int threads;      /* thread pool: envs, and the update's batch halves (0: all cores) */
     int blas_threads; /* OpenBLAS threads for update sgemms (>1: critics serial) */
     long log_every;   /* env steps per iteration (one log line) */
     int save_every;   /* iterations between checkpoints (0: end only) */

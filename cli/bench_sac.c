@@ -154,22 +154,26 @@ int cmd_bench_train_sac(int argc, char **argv) {
     double peak = peak2 > peak1 ? peak2 : peak1;
 
     /* (2) the update's own shapes, each alone (1 thread). Every pass runs on
-     * the batch's two halves (rs_sac.c): twice the calls on half the rows. */
+     * the batch's two halves (rs_sac.c): batch/2 and batch - batch/2 rows. */
     gemm_shape sh[64];
     int nsh = 0;
-    const int A = s->act_dim, H = (int)(batch - batch / 2);
-    /* critic: pi(s'), 2 x [Q'(s',a'), Q(s,a), backward of Q] */
-    net_fwd(sh, &nsh, pi, H, 2 * 1);
-    net_fwd(sh, &nsh, q, H, 2 * 4);
-    net_bwd_w(sh, &nsh, q, H, 2 * 2);
-    net_bwd_dx(sh, &nsh, q, H, 2 * 2);
-    /* actor step: pi(s), 2 x [Q(s,a~), dQ/da], pi backward, pi(s) for alpha */
-    net_fwd(sh, &nsh, pi, H, 2 * (1 + (c.autotune ? 1 : 0)));
-    net_fwd(sh, &nsh, q, H, 2 * 2);
-    net_bwd_dx(sh, &nsh, q, H, 2 * 2);
-    add_shape(sh, &nsh, 0, 0, H, A, q->sizes[1], q->sizes[0], 2 * 2);
-    net_bwd_w(sh, &nsh, pi, H, 2 * 1);
-    net_bwd_dx(sh, &nsh, pi, H, 2 * 1);
+    const int A = s->act_dim, halves[2] = {(int)(batch / 2), (int)(batch - batch / 2)};
+    for (int h = 0; h < 2; h++) {
+        const int H = halves[h];
+        if (H == 0) continue; /* a batch of 1: half 0 is empty */
+        /* critic: pi(s'), 2 x [Q'(s',a'), Q(s,a), backward of Q] */
+        net_fwd(sh, &nsh, pi, H, 1);
+        net_fwd(sh, &nsh, q, H, 4);
+        net_bwd_w(sh, &nsh, q, H, 2);
+        net_bwd_dx(sh, &nsh, q, H, 2);
+        /* actor step: pi(s), 2 x [Q(s,a~), dQ/da], pi backward, pi(s) for alpha */
+        net_fwd(sh, &nsh, pi, H, 1 + (c.autotune ? 1 : 0));
+        net_fwd(sh, &nsh, q, H, 2);
+        net_bwd_dx(sh, &nsh, q, H, 2);
+        add_shape(sh, &nsh, 0, 0, H, A, q->sizes[1], q->sizes[0], 2);
+        net_bwd_w(sh, &nsh, pi, H, 1);
+        net_bwd_dx(sh, &nsh, pi, H, 1);
+    }
     double sgemm_s = 0, counted = 0;
     for (int i = 0; i < nsh; i++) {
         sh[i].s = time_gemm(&sh[i], ga, gb, gc, (int)repeat);

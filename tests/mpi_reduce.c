@@ -46,6 +46,46 @@ static void test_allreduced_gradient(void) {
     rs_mlp_free(m);
 }
 
+/* a data-parallel minibatch's advantages are normalised over the global
+ * minibatch: each rank's normalised share equals that share of the whole
+ * minibatch normalised in one place (float64, two passes) */
+static void test_global_advantage_norm(void) {
+    const int R = rs_mpi_size(), r = rs_mpi_rank();
+    enum { M = 48 }; /* this rank's share */
+    rs_rng rng;
+    rs_rng_seed(&rng, 5, 0); /* every rank draws all shares, keeps its own */
+    static double all[8 * M];
+    CHECK(R <= 8, "at most 8 ranks here");
+    for (int k = 0; k < R * M; k++) all[k] = 3.0 + 2.5 * rs_rng_normal(&rng) * (k % M < 5 ? 4 : 1);
+    float mine[M];
+    double sums[2] = {0, 0};
+    for (int m = 0; m < M; m++) {
+        mine[m] = (float)all[r * M + m];
+        sums[0] += mine[m];
+        sums[1] += (double)mine[m] * mine[m];
+    }
+    rs_mpi_sum_f64(sums, 2);
+    rs_ppo_norm_adv(mine, M, sums, (double)M * R);
+    double mean = 0, var = 0;
+    for (int k = 0; k < R * M; k++) mean += (float)all[k];
+    mean /= R * M;
+    for (int k = 0; k < R * M; k++) var += ((float)all[k] - mean) * ((float)all[k] - mean);
+    double sd = sqrt(var / (R * M - 1));
+    double worst = 0;
+    for (int m = 0; m < M; m++) {
+        double want = ((float)all[r * M + m] - mean) / sd, e = fabs(mine[m] - want);
+        if (e > worst) worst = e;
+    }
+    CHECK(worst < 1e-5, "rank %d: globally normalised advantages off by %g", r, worst);
+    /* and a local-only normalisation would differ (the shares' means differ) */
+    float local[M];
+    for (int m = 0; m < M; m++) local[m] = (float)all[r * M + m];
+    rs_ppo_norm_adv(local, M, NULL, 0);
+    double diff = 0;
+    for (int m = 0; m < M; m++) diff += fabs(local[m] - mine[m]);
+    CHECK(R == 1 || diff > 1e-3, "rank %d: local and global normalisation agree (%g)", r, diff);
+}
+
 /* merged normaliser statistics equal the statistics of all samples */
 static void test_merged_normaliser(void) {
     const int R = rs_mpi_size(), r = rs_mpi_rank();
@@ -84,6 +124,9 @@ static void ranks_stay_in_sync(int minibatches) {
     c.n_steps = 128;
     c.minibatch = 64;
     c.minibatches = minibatches;
+    /* an early stop on KL must be the same decision on every rank (the mean
+     * KL over all ranks), or the ranks' allreduces would pair up wrongly */
+    if (minibatches) c.target_kl = 0.002;
     c.epochs = 2;
     c.total_steps = 3 * 256 * rs_mpi_size();
     c.threads = 1;
@@ -103,6 +146,9 @@ static void ranks_stay_in_sync(int minibatches) {
     rs_mpi_sum_f64(&m0, 1);
     CHECK_CLOSE(m0 / rs_mpi_size(), obs_mean0, 0, 0, "normaliser differs across ranks");
     CHECK(rs_ppo_global_step(p) == 3L * 256 * rs_mpi_size(), "global step %ld", rs_ppo_global_step(p));
+    int want = minibatches ? 256 / minibatches : 64 / rs_mpi_size();
+    CHECK(rs_ppo_rank_minibatch(p) == want, "this rank computes %d samples per minibatch, not %d",
+          rs_ppo_rank_minibatch(p), want);
     free(mine);
     free(r0);
     rs_ppo_free(p);
@@ -122,7 +168,8 @@ static void test_ranks_stay_in_sync_minibatches(void) {
 
 int main(int argc, char **argv) {
     rs_mpi_init(&argc, &argv);
-    static const rs_test_case cases[] = {T(test_allreduced_gradient), T(test_merged_normaliser),
+    static const rs_test_case cases[] = {T(test_allreduced_gradient), T(test_global_advantage_norm),
+                                         T(test_merged_normaliser),
                                          T(test_ranks_stay_in_sync),
                                          T(test_ranks_stay_in_sync_minibatches)};
     int rc = rs_test_run(__FILE__, cases, (int)(sizeof cases / sizeof cases[0]));

@@ -488,6 +488,33 @@ static int same_state(rs_sac *a, rs_sac *b) {
     return ok;
 }
 
+/* the update's two batch halves give the same run on 1 and 2 threads, also
+ * for batches that do not split evenly (1: half 0 is empty; 5: 2 + 3) */
+static void test_threads_same_run(void) {
+    const int batches[] = {1, 5, 32};
+    for (int i = 0; i < 3; i++) {
+        rs_sac_config c;
+        small_config(&c, 1);
+        c.batch_size = batches[i];
+        c.total_steps = 300;
+        rs_sac *one = rs_sac_new(&c);
+        c.threads = 2;
+        rs_sac *two = rs_sac_new(&c);
+        CHECK(one && two, "%s", rs_last_error());
+        if (!one || !two) return;
+        rs_sac_stats st;
+        for (int u = 0; u < 3; u++) {
+            CHECK(rs_sac_iterate(one, &st) == 0, "%s", rs_last_error());
+            CHECK(rs_sac_iterate(two, &st) == 0, "%s", rs_last_error());
+        }
+        CHECK(rs_sac_updates(one) > 100, "batch %d: only %ld updates", batches[i],
+              rs_sac_updates(one));
+        CHECK(same_state(one, two), "batch %d: 1 and 2 threads differ", batches[i]);
+        rs_sac_free(one);
+        rs_sac_free(two);
+    }
+}
+
 static void test_resume_equals_uninterrupted(void) {
     rs_sac_config c;
     small_config(&c, 1);
@@ -620,4 +647,4 @@ static void test_config(void) {
 RS_TEST_MAIN(T(test_q_target_hand), T(test_squash_logprob), T(test_actor_grad_fd),
              T(test_alpha_grad), T(test_polyak), T(test_replay_uniform), T(test_replay_wraparound),
              T(test_backward_input), T(test_flops_hand_count), T(test_identity_normaliser),
-             T(test_config), T(test_resume_equals_uninterrupted), T(test_short_run_learns))
+             T(test_config), T(test_threads_same_run), T(test_resume_equals_uninterrupted), T(test_short_run_learns))
