@@ -12,11 +12,7 @@
 
 #define F(name, k, help) RS_CFG_FIELD(rs_ppo_config, name, k, help)
 static const rs_cfg_field g_fields[] = {
-    F(env, RS_CFG_STR, "environment"),
-    F(reward, RS_CFG_STR, "reward spec (preset, term list or mix)"),
-    F(model, RS_CFG_STR, "MJCF file replacing the embedded model (\"\" = embedded)"),
-    F(total_steps, RS_CFG_LONG, "env steps in total"),
-    F(seed, RS_CFG_LONG, "run seed"),
+    RS_CFG_RUN_FIELDS(rs_ppo_config),
     F(n_envs, RS_CFG_INT, "parallel envs (batch = n_envs * n_steps)"),
     F(n_steps, RS_CFG_INT, "steps per env per rollout"),
     F(epochs, RS_CFG_INT, "optimisation epochs per rollout"),

@@ -11,11 +11,7 @@
 
 #define F(name, k, help) RS_CFG_FIELD(rs_sac_config, name, k, help)
 static const rs_cfg_field g_fields[] = {
-    F(env, RS_CFG_STR, "environment"),
-    F(reward, RS_CFG_STR, "reward spec (preset, term list or mix)"),
-    F(model, RS_CFG_STR, "MJCF file replacing the embedded model (\"\" = embedded)"),
-    F(total_steps, RS_CFG_LONG, "env steps in total"),
-    F(seed, RS_CFG_LONG, "run seed"),
+    RS_CFG_RUN_FIELDS(rs_sac_config),
     F(n_envs, RS_CFG_INT, "parallel envs (each vector step adds n_envs transitions)"),
     F(buffer_size, RS_CFG_LONG, "replay capacity in transitions"),
     F(batch_size, RS_CFG_INT, "transitions per gradient update"),

@@ -28,6 +28,15 @@ typedef struct rs_cfg_table {
 #define RS_CFG_FIELD(type, name, kind, help)                                                       \
     { #name, kind, offsetof(type, name), sizeof(((type *)0)->name), help }
 
+/* the fields every trainer's config starts with (same names, kinds, help) */
+#define RS_CFG_RUN_FIELDS(type)                                                                    \
+    RS_CFG_FIELD(type, env, RS_CFG_STR, "environment"),                                            \
+        RS_CFG_FIELD(type, reward, RS_CFG_STR, "reward spec (preset, term list or mix)"),          \
+        RS_CFG_FIELD(type, model, RS_CFG_STR,                                                      \
+                     "MJCF file replacing the embedded model (\"\" = embedded)"),                  \
+        RS_CFG_FIELD(type, total_steps, RS_CFG_LONG, "env steps in total"),                        \
+        RS_CFG_FIELD(type, seed, RS_CFG_LONG, "run seed")
+
 /* one key from text ("lr", "3e-4"); -1 + error when unknown or malformed */
 int rs_cfg_set(const rs_cfg_table *t, void *cfg, const char *key, const char *value);
 /* a JSON object of keys; `where` prefixes error paths ("file.json: ppo.") */
