@@ -156,8 +156,13 @@ rs_ppo *rs_ppo_new(const rs_ppo_config *c) {
     rs_rng init_rng;
     rs_rng_seed(&init_rng, (uint64_t)c->seed, 0x1417);
     /* orthogonal init: sqrt(2) hidden, 0.01 policy head, 1 value head */
-    rs_mlp_init_orthogonal(p->pol->pi, &init_rng, sqrtf(2.f), 0.01f);
-    rs_mlp_init_orthogonal(p->vf, &init_rng, sqrtf(2.f), 1.0f);
+    if (!strcmp(c->weight_init, "fanin")) {
+        rs_mlp_init_uniform_fanin(p->pol->pi, &init_rng);
+        rs_mlp_init_uniform_fanin(p->vf, &init_rng);
+    } else {
+        rs_mlp_init_orthogonal(p->pol->pi, &init_rng, sqrtf(2.f), 0.01f);
+        rs_mlp_init_orthogonal(p->vf, &init_rng, sqrtf(2.f), 1.0f);
+    }
     for (int j = 0; j < p->A; j++) p->pol->log_std[j] = (float)c->log_std_init;
 
     p->opt_pi = rs_adam_new(p->pol->pi->n_params, (float)c->lr, 0.9f, 0.999f, (float)c->adam_eps);

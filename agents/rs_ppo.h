@@ -23,6 +23,8 @@ typedef struct rs_ppo_config {
     char model[512];      /* "" = the embedded MJCF */
     long total_steps;
     long seed;
+    char hparams[16];     /* "auto": the env's own set where rsoup has one
+                           * (rs_ppo_config_env_defaults); "cleanrl": the generic set */
     int n_envs;           /* parallel envs; batch = n_envs * n_steps */
     int n_steps;          /* steps per env per rollout */
     int epochs;
@@ -38,6 +40,7 @@ typedef struct rs_ppo_config {
     double obs_clip, reward_clip;
     double target_kl;     /* <= 0: off */
     double log_std_init;
+    char weight_init[16]; /* "orthogonal" (CleanRL) or "fanin" (PyTorch's nn.Linear default) */
     char arch[64];        /* actor and critic hidden sizes, e.g. "64,64" */
     char activation[16];
     int threads;          /* env threads; 0 = all cores */
@@ -47,6 +50,14 @@ typedef struct rs_ppo_config {
 } rs_ppo_config;
 
 void rs_ppo_config_default(rs_ppo_config *c);
+/* Per-env hyperparameter sets sit between the generic defaults and the
+ * user's settings. When c->hparams is "auto" and rsoup has a set for c->env,
+ * reset *c to the generic defaults plus that set (keeping env and hparams)
+ * and return 1; the caller then applies the user's --config and flags again.
+ * 0 when no set applies, -1 + error on a broken table entry. */
+int rs_ppo_config_env_defaults(rs_ppo_config *c);
+/* the set's description for --help and logs, or NULL when env has none */
+const char *rs_ppo_env_hparams_source(const char *env);
 /* apply a JSON object of config keys (unknown keys and wrong types are
  * errors naming the key path, prefixed with `where`) */
 int rs_ppo_config_from_json(rs_ppo_config *c, const void *cjson_obj, const char *where);

@@ -96,6 +96,23 @@ static int save_all(rs_ppo *p, const char *dir) {
     return rs_policy_save(rs_ppo_policy(p), path);
 }
 
+/* the user's --config object, then the flags; 1 (message printed) on a bad
+ * flag, -1 (error set) on a bad config */
+static int apply_user(rs_ppo_config *cfg, const char *config, const cJSON *user,
+                      const char *const *keys, const char *const *vals, int nkv) {
+    if (user) {
+        char where[600];
+        snprintf(where, sizeof where, "%s: ", config);
+        if (rs_ppo_config_from_json(cfg, user, where) != 0) return -1;
+    }
+    for (int k = 0; k < nkv; k++)
+        if (rs_ppo_config_set(cfg, keys[k], vals[k]) != 0) {
+            fprintf(stderr, "rsoup train: --%s: %s\n", keys[k], rs_last_error());
+            return 1;
+        }
+    return 0;
+}
+
 int cmd_train(int argc, char **argv) {
     if (rs_train_wants_sac(argc, argv)) return cmd_train_sac(argc, argv);
     rs_ppo_config cfg;
@@ -202,27 +219,32 @@ int cmd_train(int argc, char **argv) {
         }
         (void)base;
     } else {
+        cJSON *user = NULL;
         if (config) {
             char *text = rs_read_file(config, NULL);
             if (!text) return rs_cli_fail("--config");
-            cJSON *o = cJSON_Parse(text);
+            user = cJSON_Parse(text);
             free(text);
-            if (!o) {
+            if (!user) {
                 fprintf(stderr, "rsoup train: --config %s is not valid JSON (near: %.40s)\n", config,
                         cJSON_GetErrorPtr() ? cJSON_GetErrorPtr() : "?");
                 return 1;
             }
-            char where[600];
-            snprintf(where, sizeof where, "%s: ", config);
-            int rc = rs_ppo_config_from_json(&cfg, o, where);
-            cJSON_Delete(o);
-            if (rc) return rs_cli_fail(NULL);
         }
-        for (int k = 0; k < nkv; k++)
-            if (rs_ppo_config_set(&cfg, keys[k], vals[k]) != 0) {
-                fprintf(stderr, "rsoup train: --%s: %s\n", keys[k], rs_last_error());
-                return 2;
-            }
+        /* generic defaults < the env's own set (hparams auto) < --config < flags;
+         * the env (and hparams) may come from --config or a flag, so the user's
+         * settings are applied once to learn them and again over the env's set */
+        int rc = apply_user(&cfg, config, user, keys, vals, nkv);
+        if (!rc && (rc = rs_ppo_config_env_defaults(&cfg)) == 1) {
+            rc = apply_user(&cfg, config, user, keys, vals, nkv);
+            if (!rc && io && !quiet)
+                fprintf(stderr, "rsoup train: %s uses its own hyperparameters (%s; see --help; "
+                                "--hparams cleanrl for the generic ones)\n",
+                        cfg.env, rs_ppo_env_hparams_source(cfg.env));
+        }
+        cJSON_Delete(user);
+        if (rc < 0) return rs_cli_fail(NULL);
+        if (rc > 0) return 2;
         if (io && rs_cli_exists(path)) {
             fprintf(stderr, "rsoup train: %s already holds a run; continue it with --resume %s "
                             "or choose another --out\n", dir, dir);

@@ -28,6 +28,21 @@ expect rollout-missing 2 "needs a value" -- "$R" rollout --env
 expect reward-warning 0 "already a cost" -- "$R" rollout --env hopper --episodes 1 --reward "forward=1,ctrl=-0.001"
 expect bench-env 0 '"env_over_raw"' -- "$R" bench env --env hopper --steps 300 --repeat 1 --json
 expect bench-what 2 "say what" -- "$R" bench
+# PPO hyperparameters: generic defaults < the env's own set < --config < flags
+T=$(mktemp -d); trap 'rm -rf "$T"' EXIT
+key() { tr -d ' \t' < "$1/config.json" | grep -q "^\"$2\":$3,\?\$"; }
+check() { if "$@"; then pass=$((pass+1)); else echo "FAIL config: $*"; fail=$((fail+1)); fi; }
+echo '{"lr": 1e-4, "n_steps": 128}' > "$T/c.json"
+expect train-envset 0 "halfcheetah uses its own hyperparameters" -- \
+  "$R" train --env halfcheetah --steps 128 --epochs 1 --config "$T/c.json" --out "$T/a" --threads 1
+check key "$T/a" arch '"256,256"'; check key "$T/a" n_envs 1; check key "$T/a" gamma 0.98
+check key "$T/a" lr 0.0001; check key "$T/a" n_steps 128; check key "$T/a" epochs 1
+echo '{"env": "halfcheetah", "hparams": "cleanrl"}' > "$T/g.json"
+expect train-generic 0 "" -- "$R" train --config "$T/g.json" --steps 128 --n-steps 64 --epochs 1 --out "$T/b" --threads 1 --quiet
+check key "$T/b" arch '"64,64"'; check key "$T/b" n_envs 2; check key "$T/b" gamma 0.99
+expect train-hparams-bad 1 "hparams must be auto or cleanrl" -- "$R" train --env hopper --hparams zoo --out "$T/c"
+out=$("$R" train --env hopper --steps 128 --n-steps 64 --epochs 1 --out "$T/d" --threads 1 2>&1)
+grep -q "own hyperparameters" <<<"$out" && { echo "FAIL hopper got a per-env set"; fail=$((fail+1)); } || pass=$((pass+1))
 # --json puts one JSON object on stdout and nothing else
 out=$("$R" rollout --env hopper --episodes 1 --json 2>/dev/null)
 if [ "${out:0:1}" != "{" ] || [ "${out: -1}" != "}" ]; then echo "FAIL json-only: $out"; fail=$((fail+1)); else pass=$((pass+1)); fi

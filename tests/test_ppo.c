@@ -266,5 +266,58 @@ static void test_minibatches_equals_minibatch(void) {
     rs_ppo_free(pb);
 }
 
-RS_TEST_MAIN(T(test_gae_brute_force), T(test_loss_gradient), T(test_config_errors), T(test_minibatches_equals_minibatch),
+/* hparams auto: an env with its own set gets it over the generic defaults;
+ * other envs and hparams cleanrl keep the generic table */
+static void test_env_hparams(void) {
+    rs_ppo_config g, c;
+    rs_ppo_config_default(&g);
+    rs_ppo_config_default(&c);
+    CHECK(rs_ppo_config_env_defaults(&c) == 0 && !memcmp(&c, &g, sizeof c), "hopper changed");
+    strcpy(c.env, "halfcheetah");
+    c.lr = 0.5; /* a user setting is dropped here: the caller applies it again */
+    CHECK(rs_ppo_config_env_defaults(&c) == 1, "halfcheetah set not applied: %s", rs_last_error());
+    CHECK(!strcmp(c.env, "halfcheetah") && c.n_envs == 1 && c.n_steps == 512 && c.epochs == 20 &&
+              fabs(c.lr - 2.0633e-05) < 1e-12 && !c.anneal_lr && c.gamma == 0.98 && !c.clip_vloss &&
+              !strcmp(c.arch, "256,256") && !strcmp(c.activation, "relu") &&
+              !strcmp(c.weight_init, "fanin") && c.log_std_init == -2,
+          "halfcheetah set: n_envs %d lr %g arch %s", c.n_envs, c.lr, c.arch);
+    CHECK(rs_ppo_config_check(&c) == 0, "the halfcheetah set fails its own check: %s", rs_last_error());
+    CHECK(rs_ppo_config_env_defaults(&c) == 1 && c.n_envs == 1, "not idempotent");
+    rs_ppo_config_default(&c);
+    strcpy(c.env, "halfcheetah");
+    strcpy(c.hparams, "cleanrl");
+    c.lr = 0.5;
+    CHECK(rs_ppo_config_env_defaults(&c) == 0 && c.lr == 0.5 && c.n_envs == g.n_envs,
+          "hparams cleanrl still applied the env set");
+    CHECK(rs_ppo_env_hparams_source("halfcheetah") && !rs_ppo_env_hparams_source("hopper"),
+          "set sources");
+    strcpy(c.hparams, "zoo");
+    CHECK(rs_ppo_config_check(&c) == -1 && strstr(rs_last_error(), "hparams"), "bad hparams: %s",
+          rs_last_error());
+}
+
+/* weight_init fanin: every weight and bias of a layer within +-1/sqrt(fan_in)
+ * and spread over it (PyTorch's nn.Linear default), unlike orthogonal's */
+static void test_fanin_init(void) {
+    rs_ppo_config c;
+    small_config(&c, 1);
+    strcpy(c.weight_init, "fanin");
+    strcpy(c.arch, "32,16");
+    rs_ppo *p = rs_ppo_new(&c);
+    CHECK(p != NULL, "%s", rs_last_error());
+    if (!p) return;
+    const rs_mlp *m = rs_ppo_policy(p)->pi;
+    for (int l = 0; l < m->n_layers; l++) {
+        int in = m->sizes[l], out = m->sizes[l + 1];
+        float bound = 1.f / sqrtf((float)in), lo = 1, hi = -1;
+        const float *W = m->W[l], *b = m->b[l];
+        for (int k = 0; k < in * out; k++) lo = fminf(lo, W[k]), hi = fmaxf(hi, W[k]);
+        for (int k = 0; k < out; k++) lo = fminf(lo, b[k]), hi = fmaxf(hi, b[k]);
+        CHECK(lo >= -bound && hi <= bound && hi - lo > bound, "layer %d: [%g, %g], bound %g", l, lo,
+              hi, bound);
+    }
+    rs_ppo_free(p);
+}
+
+RS_TEST_MAIN(T(test_gae_brute_force), T(test_loss_gradient), T(test_config_errors), T(test_env_hparams), T(test_fanin_init), T(test_minibatches_equals_minibatch),
              T(test_resume_equals_uninterrupted), T(test_short_run_learns))
