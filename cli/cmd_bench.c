@@ -231,7 +231,8 @@ static int cmd_bench_train(int argc, char **argv) {
         "bench train", "rsoup bench train [--env E] [--steps N] [--threads T] [--json]",
         "Measure, in one run, env-only throughput (the trainer's vecenv: same envs and\n"
         "threads, random actions, no policy) and full PPO training throughput with\n"
-        "default hyperparameters, their ratio, the env floor of the training run\n"
+        "the generic default hyperparameters (hparams cleanrl, n_envs x 2048/n_envs\n"
+        "steps, for every env), their ratio, the env floor of the training run\n"
         "itself (steps over the wall time spent inside the batched env step: the\n"
         "same states the policy visited), the split of training time, and the\n"
         "process's peak resident memory.",
@@ -258,7 +259,8 @@ static int cmd_bench_train(int argc, char **argv) {
         rs_opt_long(opts, no, "n-envs", 1, 4096, &n_envs))
         return 2;
     rs_ppo_config c;
-    rs_ppo_config_default(&c);
+    rs_ppo_config_default(&c); /* the generic set: the same work per step on every env */
+    strcpy(c.hparams, "cleanrl");
     snprintf(c.env, sizeof c.env, "%s", rs_opt_str(opts, no, "env"));
     const rs_env_spec *s = rs_env_find(c.env);
     if (!s) return rs_cli_fail(NULL);
