@@ -2,12 +2,12 @@
 #include "rs_ppo.h"
 #include "rs_ckpt.h"
 #include "rs_mpi.h"
+#include "rs_trainer.h"
 
 #include <cblas.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #define WINDOW 20 /* episodes in the "recent" statistics */
 #define LOG_2PI 1.8378770664093453
@@ -52,9 +52,7 @@ struct rs_ppo {
     int mb_M;
     double norm2[2];
     float clip_scale;
-    /* recent episodes */
-    double win_ret[WINDOW], win_len[WINDOW], win_terms[WINDOW][RS_MAX_TERMS];
-    int win_n, win_pos;
+    rs_trainer_window win; /* recent episodes */
 };
 
 const rs_ppo_config *rs_ppo_cfg(const rs_ppo *p) { return &p->cfg; }
@@ -126,6 +124,7 @@ rs_ppo *rs_ppo_new(const rs_ppo_config *c) {
     if (!p) return NULL;
     p->cfg = *c;
     p->spec = s;
+    rs_trainer_window_init(&p->win, WINDOW);
     /* the config describes the global run: R ranks x n_envs envs with the
      * hyperparameters of one process with R*n_envs envs. Each rank takes its
      * share of every global minibatch, and all take the same number of steps. */
@@ -328,16 +327,6 @@ void rs_ppo_loss_grad(const float *mu, const float *log_std, const float *v_new,
 }
 
 /* ---- rollout ---- */
-static void record_episode(rs_ppo *p, int i) {
-    const rs_vecenv *v = p->vec;
-    int k = p->win_pos;
-    p->win_ret[k] = v->done_return[i];
-    p->win_len[k] = v->done_len[i];
-    for (int t = 0; t < v->n_terms; t++) p->win_terms[k][t] = v->done_terms[(size_t)i * v->n_terms + t];
-    p->win_pos = (k + 1) % WINDOW;
-    if (p->win_n < WINDOW) p->win_n++;
-}
-
 void rs_ppo_merge_obs_stats(rs_normalizer *n, double *acc) {
     const int O = n->dim;
     rs_mpi_sum_f64(acc, 1 + 2 * (size_t)O);
@@ -419,7 +408,7 @@ static int rollout(rs_ppo *p, int *episodes, double *env_s) {
             p->done[t * N + i] = (unsigned char)d;
             p->dones_i[i] = d;
             if (d) {
-                record_episode(p, i);
+                rs_trainer_window_push(&p->win, v, i);
                 (*episodes)++;
             }
         }
@@ -682,16 +671,8 @@ int rs_ppo_iterate(rs_ppo *p, rs_ppo_stats *st) {
     st->update = p->update;
     st->num_updates = p->num_updates;
     st->global_step = p->global_step;
-    st->window = p->win_n;
-    st->ep_return = st->ep_length = NAN;
-    if (p->win_n) {
-        st->ep_return = st->ep_length = 0;
-        for (int k = 0; k < p->win_n; k++) {
-            st->ep_return += p->win_ret[k] / p->win_n;
-            st->ep_length += p->win_len[k] / p->win_n;
-            for (int t = 0; t < p->spec->n_terms; t++) st->ep_terms[t] += p->win_terms[k][t] / p->win_n;
-        }
-    }
+    st->window = p->win.n;
+    rs_trainer_window_mean(&p->win, p->spec->n_terms, &st->ep_return, &st->ep_length, st->ep_terms);
     return 0;
 }
 
@@ -708,17 +689,14 @@ int rs_ppo_save_train(const rs_ppo *p, const char *path) {
         rc |= rs_st_add(st, "rscale.ret", RS_DT_F64, 1, &n, p->rscale->ret);
         double rms[3] = {p->rscale->rms.mean, p->rscale->rms.var, p->rscale->rms.count};
         rc |= rs_st_add(st, "rscale.rms", RS_DT_F64, 1, &three, rms);
-        int64_t wn = WINDOW, wsh[2] = {WINDOW, RS_MAX_TERMS};
-        rc |= rs_st_add(st, "window.ret", RS_DT_F64, 1, &wn, p->win_ret);
-        rc |= rs_st_add(st, "window.len", RS_DT_F64, 1, &wn, p->win_len);
-        rc |= rs_st_add(st, "window.terms", RS_DT_F64, 2, wsh, p->win_terms);
+        rc |= rs_trainer_window_save(st, &p->win);
         int64_t tr[8];
         rs_ckpt_rng_pack(&p->rng, tr);
         tr[6] = p->global_step;
         tr[7] = p->update;
         int64_t eight = 8;
         rc |= rs_st_add(st, "trainer.rng_step_update", RS_DT_I64, 1, &eight, tr);
-        int64_t win[3] = {p->win_n, p->win_pos, p->vec->episodes};
+        int64_t win[3] = {p->win.n, p->win.pos, p->vec->episodes};
         rc |= rs_st_add(st, "window.counters", RS_DT_I64, 1, &three, win);
         int64_t so[2] = {N, p->O};
         rc |= rs_st_add_f32(st, "trainer.next_obs", 2, so, p->next_obs);
@@ -742,27 +720,11 @@ int rs_ppo_save_train(const rs_ppo *p, const char *path) {
 
 /* the policy and (if present) the value net of a run: the shared init */
 int rs_ppo_load_init(rs_ppo *p, const char *path) {
-    char buf[1024];
-    struct stat sb;
-    const char *file = path;
-    if (stat(path, &sb) == 0 && S_ISDIR(sb.st_mode)) {
-        snprintf(buf, sizeof buf, "%s/train.safetensors", path);
-        if (stat(buf, &sb) != 0) snprintf(buf, sizeof buf, "%s/policy.safetensors", path);
-        file = buf;
-    }
-    rs_st *st = rs_st_load(file);
-    if (!st) return -1;
-    rs_policy *q = rs_policy_from_st(st, file);
+    char file[1024];
+    rs_st *st;
+    rs_policy *q = rs_trainer_open_init(path, p->pol, p->cfg.arch, &st, file, sizeof file);
+    if (!q) return -1;
     int rc = -1;
-    if (!q) goto out;
-    if (strcmp(q->env, p->pol->env) != 0 || q->obs_dim != p->O || q->act_dim != p->A ||
-        q->algo != RS_ALGO_PPO || !rs_mlp_same_shape(q->pi, p->pol->pi)) {
-        rs_set_error("init '%s' does not fit this run: it is a %s policy for '%s' (arch %s), this "
-                     "run trains ppo on '%s' (arch %s)",
-                     file, rs_algo_name(q->algo), q->env, rs_st_meta(st, "arch"), p->pol->env,
-                     p->cfg.arch);
-        goto out;
-    }
     rs_mlp_copy(p->pol->pi, q->pi);
     memcpy(p->pol->log_std, q->log_std, sizeof(float) * p->A);
     memcpy(p->pol->norm->mean, q->norm->mean, sizeof(double) * p->O);
@@ -771,18 +733,7 @@ int rs_ppo_load_init(rs_ppo *p, const char *path) {
     if (rs_st_get(st, "vf.0.weight") && rs_ckpt_get_mlp(st, "vf", p->vf) != 0) goto out;
     /* the run's first observation is normalised with the init's statistics */
     observe(p, p->vec->obs, p->next_obs, p->N, 0);
-    {
-        char hex[17] = "";
-        FILE *f = fopen(file, "rb");
-        uint64_t h = 0xcbf29ce484222325ull;
-        int c;
-        if (f) {
-            while ((c = fgetc(f)) != EOF) h = (h ^ (uint64_t)c) * 0x100000001b3ull;
-            fclose(f);
-        }
-        snprintf(hex, sizeof hex, "%016llx", (unsigned long long)h);
-        snprintf(p->pol->init, sizeof p->pol->init, "%.200s@%s", file, hex);
-    }
+    rs_trainer_stamp_init(p->pol, file);
     rc = 0;
 out:
     rs_policy_free(q);
@@ -813,7 +764,7 @@ int rs_ppo_load_train(rs_ppo *p, const char *path) {
         rs_ckpt_get_adam(st, "opt.log_std", p->opt_std) || rs_ckpt_get_adam(st, "opt.vf", p->opt_vf) ||
         rs_ckpt_get_vecenv(st, v))
         goto out;
-    int64_t n = N, three = 3, eight = 8, wn = WINDOW, wsh[2] = {WINDOW, RS_MAX_TERMS};
+    int64_t n = N, three = 3, eight = 8;
     if (rs_st_expect(st, "rscale.ret", RS_DT_F64, 1, &n, &t)) goto out;
     memcpy(p->rscale->ret, t->data, t->nbytes);
     if (rs_st_expect(st, "rscale.rms", RS_DT_F64, 1, &three, &t)) goto out;
@@ -823,12 +774,7 @@ int rs_ppo_load_train(rs_ppo *p, const char *path) {
         p->rscale->rms.var = r[1];
         p->rscale->rms.count = r[2];
     }
-    if (rs_st_expect(st, "window.ret", RS_DT_F64, 1, &wn, &t)) goto out;
-    memcpy(p->win_ret, t->data, t->nbytes);
-    if (rs_st_expect(st, "window.len", RS_DT_F64, 1, &wn, &t)) goto out;
-    memcpy(p->win_len, t->data, t->nbytes);
-    if (rs_st_expect(st, "window.terms", RS_DT_F64, 2, wsh, &t)) goto out;
-    memcpy(p->win_terms, t->data, t->nbytes);
+    if (rs_trainer_window_load(st, &p->win)) goto out;
     if (rs_st_expect(st, "trainer.rng_step_update", RS_DT_I64, 1, &eight, &t)) goto out;
     {
         const int64_t *r = t->data;
@@ -840,8 +786,8 @@ int rs_ppo_load_train(rs_ppo *p, const char *path) {
     if (rs_st_expect(st, "window.counters", RS_DT_I64, 1, &three, &t)) goto out;
     {
         const int64_t *r = t->data;
-        p->win_n = (int)r[0];
-        p->win_pos = (int)r[1];
+        p->win.n = (int)r[0];
+        p->win.pos = (int)r[1];
         v->episodes = r[2];
     }
     int64_t so[2] = {N, p->O};
@@ -860,11 +806,7 @@ int rs_ppo_load_train(rs_ppo *p, const char *path) {
      * the robots' pre-step quantities were restored above */
     rc = 0;
 out:
-    if (rc) {
-        char msg[1024];
-        snprintf(msg, sizeof msg, "%s", rs_last_error());
-        rs_set_error("cannot resume from '%s': %s", path, msg);
-    }
+    if (rc) rs_trainer_resume_error(path);
     rs_policy_free(q);
     rs_st_free(st);
     return rc;

@@ -7,9 +7,9 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "rs_ckpt.h"
+#include "rs_trainer.h"
 
 #define WINDOW 10 /* episodes in the "recent" statistics */
 #define HALF_LOG_2PI 0.91893853320467274f
@@ -169,9 +169,7 @@ struct rs_sac {
     /* this iteration's sums */
     double s_qloss, s_q1, s_q2, s_aloss, s_alpha_loss, s_ent;
     long n_q, n_a;
-    /* recent episodes */
-    double win_ret[WINDOW], win_len[WINDOW], win_terms[WINDOW][RS_MAX_TERMS];
-    int win_n, win_pos;
+    rs_trainer_window win; /* recent episodes */
     double last_return;
 };
 
@@ -247,6 +245,7 @@ rs_sac *rs_sac_new(const rs_sac_config *c) {
     if (!p) return NULL;
     p->cfg = *c;
     p->spec = s;
+    rs_trainer_window_init(&p->win, WINDOW);
     p->N = c->n_envs;
     p->O = s->obs_dim;
     p->A = s->act_dim;
@@ -619,13 +618,7 @@ int rs_sac_update_n(rs_sac *p, int n) {
 
 static void record_episode(rs_sac *p, int i) {
     const rs_vecenv *v = p->vec;
-    int k = p->win_pos;
-    p->win_ret[k] = v->done_return[i];
-    p->win_len[k] = v->done_len[i];
-    for (int t = 0; t < v->n_terms; t++)
-        p->win_terms[k][t] = v->done_terms[(size_t)i * v->n_terms + t];
-    p->win_pos = (k + 1) % WINDOW;
-    if (p->win_n < WINDOW) p->win_n++;
+    rs_trainer_window_push(&p->win, v, i);
     p->last_return = v->done_return[i];
 }
 
@@ -714,18 +707,9 @@ int rs_sac_iterate(rs_sac *p, rs_sac_stats *st) {
     st->alpha_loss = p->n_a && p->cfg.autotune ? p->s_alpha_loss / p->n_a : NAN;
     st->alpha = p->alpha;
     st->iter_s = rs_now() - t0;
-    st->window = p->win_n;
+    st->window = p->win.n;
     st->last_return = p->last_return;
-    st->ep_return = st->ep_length = NAN;
-    if (p->win_n) {
-        st->ep_return = st->ep_length = 0;
-        for (int k = 0; k < p->win_n; k++) {
-            st->ep_return += p->win_ret[k] / p->win_n;
-            st->ep_length += p->win_len[k] / p->win_n;
-            for (int t = 0; t < p->spec->n_terms; t++)
-                st->ep_terms[t] += p->win_terms[k][t] / p->win_n;
-        }
-    }
+    rs_trainer_window_mean(&p->win, p->spec->n_terms, &st->ep_return, &st->ep_length, st->ep_terms);
     return 0;
 }
 
@@ -779,20 +763,18 @@ int rs_sac_save_train(const rs_sac *p, const char *path) {
     if (!rc) {
         rc |= rs_ckpt_add_adam(st, "opt.pi", p->opt_pi);
         rc |= rs_ckpt_add_adam(st, "opt.alpha", p->opt_alpha);
-        int64_t one = 1, two = 2, wn = WINDOW, wsh[2] = {WINDOW, RS_MAX_TERMS}, n8 = 8;
+        int64_t one = 1, two = 2, n8 = 8;
         rc |= rs_st_add_f32(st, "sac.log_alpha", 1, &one, &p->log_alpha);
         double dd[2] = {p->credit, p->last_return};
         rc |= rs_st_add_f64(st, "sac.credit_last_return", 1, &two, dd);
         int64_t cnt[8] = {p->global_step, p->iter,    p->updates, p->actor_updates,
-                          p->rb->size,    p->rb->pos, p->win_n,   p->win_pos};
+                          p->rb->size,    p->rb->pos, p->win.n,   p->win.pos};
         rc |= rs_st_add(st, "sac.counters", RS_DT_I64, 1, &n8, cnt);
         int64_t rng[12], rsh[2] = {2, 6};
         rs_ckpt_rng_pack(&p->rng_act, rng);
         rs_ckpt_rng_pack(&p->rng_upd, rng + 6);
         rc |= rs_st_add(st, "sac.rng", RS_DT_I64, 2, rsh, rng);
-        rc |= rs_st_add_f64(st, "window.ret", 1, &wn, p->win_ret);
-        rc |= rs_st_add_f64(st, "window.len", 1, &wn, p->win_len);
-        rc |= rs_st_add(st, "window.terms", RS_DT_F64, 2, wsh, p->win_terms);
+        rc |= rs_trainer_window_save(st, &p->win);
         rc |= rs_ckpt_add_vecenv(st, p->vec);
     }
     if (!rc && p->cfg.save_replay) {
@@ -860,43 +842,12 @@ int rs_sac_peek_train(const char *path, char **config_json, int *has_replay) {
     return rc;
 }
 
-/* FNV-1a of the file: the init's identity in the policy's metadata */
-static void file_hash(const char *file, char *hex) {
-    FILE *f = fopen(file, "rb");
-    uint64_t h = 0xcbf29ce484222325ull;
-    unsigned char buf[65536];
-    size_t n;
-    if (f) {
-        while ((n = fread(buf, 1, sizeof buf, f)) > 0)
-            for (size_t i = 0; i < n; i++)
-                h = (h ^ buf[i]) * 0x100000001b3ull;
-        fclose(f);
-    }
-    snprintf(hex, 17, "%016llx", (unsigned long long)h);
-}
-
 int rs_sac_load_init(rs_sac *p, const char *path) {
-    char buf[1024];
-    struct stat sb;
-    const char *file = path;
-    if (stat(path, &sb) == 0 && S_ISDIR(sb.st_mode)) {
-        snprintf(buf, sizeof buf, "%s/train.safetensors", path);
-        if (stat(buf, &sb) != 0) snprintf(buf, sizeof buf, "%s/policy.safetensors", path);
-        file = buf;
-    }
-    rs_st *st = rs_st_load(file);
-    if (!st) return -1;
-    rs_policy *q = rs_policy_from_st(st, file);
+    char file[1024];
+    rs_st *st;
+    rs_policy *q = rs_trainer_open_init(path, p->pol, p->cfg.arch, &st, file, sizeof file);
+    if (!q) return -1;
     int rc = -1;
-    if (!q) goto out;
-    if (strcmp(q->env, p->pol->env) != 0 || q->obs_dim != p->O || q->act_dim != p->A ||
-        q->algo != RS_ALGO_SAC || !rs_mlp_same_shape(q->pi, p->pol->pi)) {
-        rs_set_error("init '%s' does not fit this run: it is a %s policy for '%s' (arch %s), this "
-                     "run trains sac on '%s' (arch %s)",
-                     file, rs_algo_name(q->algo), q->env, rs_st_meta(st, "arch"), p->pol->env,
-                     p->cfg.arch);
-        goto out;
-    }
     rs_mlp_copy(p->pol->pi, q->pi);
     if (rs_st_get(st, "q1.0.weight")) {
         const char *names[2] = {"q1", "q2"}, *tnames[2] = {"q1_target", "q2_target"};
@@ -915,9 +866,7 @@ int rs_sac_load_init(rs_sac *p, const char *path) {
             rs_sac_set_log_alpha(p, la);
         }
     }
-    char hex[17];
-    file_hash(file, hex);
-    snprintf(p->pol->init, sizeof p->pol->init, "%.200s@%s", file, hex);
+    rs_trainer_stamp_init(p->pol, file);
     rc = 0;
 out:
     rs_policy_free(q);
@@ -962,7 +911,7 @@ int rs_sac_load_train(rs_sac *p, const char *path) {
     if (rs_ckpt_get_adam(st, "opt.pi", p->opt_pi) ||
         rs_ckpt_get_adam(st, "opt.alpha", p->opt_alpha))
         goto out;
-    int64_t one = 1, two = 2, n8 = 8, wn = WINDOW, wsh[2] = {WINDOW, RS_MAX_TERMS}, rsh[2] = {2, 6};
+    int64_t one = 1, two = 2, n8 = 8, rsh[2] = {2, 6};
     if (rs_st_expect(st, "sac.log_alpha", RS_DT_F32, 1, &one, &t)) goto out;
     memcpy(&p->log_alpha, t->data, sizeof(float));
     p->alpha = p->cfg.autotune ? expf(p->log_alpha) : (float)p->cfg.alpha;
@@ -983,18 +932,13 @@ int rs_sac_load_train(rs_sac *p, const char *path) {
     p->actor_updates = cnt[3];
     long size = (long)cnt[4];
     p->rb->pos = (long)cnt[5];
-    p->win_n = (int)cnt[6];
-    p->win_pos = (int)cnt[7];
+    p->win.n = (int)cnt[6];
+    p->win.pos = (int)cnt[7];
     p->pol->steps = p->global_step;
     if (rs_st_expect(st, "sac.rng", RS_DT_I64, 2, rsh, &t)) goto out;
     rs_ckpt_rng_unpack(&p->rng_act, t->data);
     rs_ckpt_rng_unpack(&p->rng_upd, (const int64_t *)t->data + 6);
-    if (rs_st_expect(st, "window.ret", RS_DT_F64, 1, &wn, &t)) goto out;
-    memcpy(p->win_ret, t->data, t->nbytes);
-    if (rs_st_expect(st, "window.len", RS_DT_F64, 1, &wn, &t)) goto out;
-    memcpy(p->win_len, t->data, t->nbytes);
-    if (rs_st_expect(st, "window.terms", RS_DT_F64, 2, wsh, &t)) goto out;
-    memcpy(p->win_terms, t->data, t->nbytes);
+    if (rs_trainer_window_load(st, &p->win)) goto out;
     if (rs_ckpt_get_vecenv(st, p->vec) != 0) goto out;
     {
         rs_replay *r = p->rb;
@@ -1013,11 +957,7 @@ int rs_sac_load_train(rs_sac *p, const char *path) {
     }
     rc = 0;
 out:
-    if (rc) {
-        char msg[1024];
-        snprintf(msg, sizeof msg, "%s", rs_last_error());
-        rs_set_error("cannot resume from '%s': %s", path, msg);
-    }
+    if (rc) rs_trainer_resume_error(path);
     rs_policy_free(q);
     rs_st_free(st);
     return rc;

@@ -1,0 +1,100 @@
+/* rs_trainer.c — the recent-episodes window, shared inits, resume errors. */
+#include "rs_trainer.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+
+void rs_trainer_window_init(rs_trainer_window *w, int cap) {
+    memset(w, 0, sizeof *w);
+    w->cap = cap;
+}
+
+void rs_trainer_window_push(rs_trainer_window *w, const rs_vecenv *v, int i) {
+    int k = w->pos;
+    w->ret[k] = v->done_return[i];
+    w->len[k] = v->done_len[i];
+    for (int t = 0; t < v->n_terms; t++) w->terms[k][t] = v->done_terms[(size_t)i * v->n_terms + t];
+    w->pos = (k + 1) % w->cap;
+    if (w->n < w->cap) w->n++;
+}
+
+void rs_trainer_window_mean(const rs_trainer_window *w, int n_terms, double *ret, double *len,
+                            double *terms) {
+    *ret = *len = NAN;
+    if (!w->n) return;
+    *ret = *len = 0;
+    for (int k = 0; k < w->n; k++) {
+        *ret += w->ret[k] / w->n;
+        *len += w->len[k] / w->n;
+        for (int t = 0; t < n_terms; t++) terms[t] += w->terms[k][t] / w->n;
+    }
+}
+
+int rs_trainer_window_save(rs_st *st, const rs_trainer_window *w) {
+    int64_t n = w->cap, sh[2] = {w->cap, RS_MAX_TERMS};
+    int rc = rs_st_add_f64(st, "window.ret", 1, &n, w->ret);
+    rc |= rs_st_add_f64(st, "window.len", 1, &n, w->len);
+    rc |= rs_st_add_f64(st, "window.terms", 2, sh, &w->terms[0][0]);
+    return rc;
+}
+
+int rs_trainer_window_load(const rs_st *st, rs_trainer_window *w) {
+    int64_t n = w->cap, sh[2] = {w->cap, RS_MAX_TERMS};
+    const rs_tensor *t;
+    if (rs_st_expect(st, "window.ret", RS_DT_F64, 1, &n, &t)) return -1;
+    memcpy(w->ret, t->data, t->nbytes);
+    if (rs_st_expect(st, "window.len", RS_DT_F64, 1, &n, &t)) return -1;
+    memcpy(w->len, t->data, t->nbytes);
+    if (rs_st_expect(st, "window.terms", RS_DT_F64, 2, sh, &t)) return -1;
+    memcpy(w->terms, t->data, t->nbytes);
+    return 0;
+}
+
+rs_policy *rs_trainer_open_init(const char *path, const rs_policy *run, const char *arch,
+                                rs_st **st, char *file, size_t cap) {
+    struct stat sb;
+    snprintf(file, cap, "%s", path);
+    if (stat(path, &sb) == 0 && S_ISDIR(sb.st_mode)) {
+        snprintf(file, cap, "%s/train.safetensors", path);
+        if (stat(file, &sb) != 0) snprintf(file, cap, "%s/policy.safetensors", path);
+    }
+    *st = rs_st_load(file);
+    if (!*st) return NULL;
+    rs_policy *q = rs_policy_from_st(*st, file);
+    if (q && (strcmp(q->env, run->env) != 0 || q->obs_dim != run->obs_dim ||
+              q->act_dim != run->act_dim || q->algo != run->algo ||
+              !rs_mlp_same_shape(q->pi, run->pi))) {
+        rs_set_error("init '%s' does not fit this run: it is a %s policy for '%s' (arch %s), this "
+                     "run trains %s on '%s' (arch %s)",
+                     file, rs_algo_name(q->algo), q->env, rs_st_meta(*st, "arch"),
+                     rs_algo_name(run->algo), run->env, arch);
+        rs_policy_free(q);
+        q = NULL;
+    }
+    if (!q) {
+        rs_st_free(*st);
+        *st = NULL;
+    }
+    return q;
+}
+
+void rs_trainer_stamp_init(rs_policy *run, const char *file) {
+    FILE *f = fopen(file, "rb");
+    uint64_t h = 0xcbf29ce484222325ull;
+    unsigned char buf[65536];
+    size_t n;
+    if (f) {
+        while ((n = fread(buf, 1, sizeof buf, f)) > 0)
+            for (size_t i = 0; i < n; i++) h = (h ^ buf[i]) * 0x100000001b3ull;
+        fclose(f);
+    }
+    snprintf(run->init, sizeof run->init, "%.200s@%016llx", file, (unsigned long long)h);
+}
+
+void rs_trainer_resume_error(const char *path) {
+    char msg[1024];
+    snprintf(msg, sizeof msg, "%s", rs_last_error());
+    rs_set_error("cannot resume from '%s': %s", path, msg);
+}
