@@ -224,12 +224,13 @@ int cmd_train(int argc, char **argv) {
             char *text = rs_read_file(config, NULL);
             if (!text) return rs_cli_fail("--config");
             user = cJSON_Parse(text);
-            free(text);
             if (!user) {
                 fprintf(stderr, "rsoup train: --config %s is not valid JSON (near: %.40s)\n", config,
                         cJSON_GetErrorPtr() ? cJSON_GetErrorPtr() : "?");
+                free(text);
                 return 1;
             }
+            free(text);
         }
         /* generic defaults < the env's own set (hparams auto) < --config < flags;
          * the env (and hparams) may come from --config or a flag, so the user's

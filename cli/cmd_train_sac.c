@@ -237,12 +237,13 @@ int cmd_train_sac(int argc, char **argv) {
             char *text = rs_read_file(config, NULL);
             if (!text) return rs_cli_fail("--config");
             cJSON *o = cJSON_Parse(text);
-            free(text);
             if (!o) {
                 fprintf(stderr, "rsoup train: --config %s is not valid JSON (near: %.40s)\n",
                         config, cJSON_GetErrorPtr() ? cJSON_GetErrorPtr() : "?");
+                free(text);
                 return 1;
             }
+            free(text);
             char where[600];
             snprintf(where, sizeof where, "%s: ", config);
             int rc = rs_sac_config_from_json(&cfg, o, where);
