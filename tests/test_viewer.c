@@ -746,6 +746,56 @@ static void test_render_and_screenshot(void) {
     rs_viewer_free(v);
 }
 
+/* Planes are drawn finite (hopper's floor is 40 m across) but a runner goes
+ * further: 500 m out the floor must still be drawn under the robot. Compared
+ * with the same view with the floor hidden, the bottom of the scene (the
+ * ground in front of the side camera) must change. */
+static void test_floor_far_away(void) {
+    const char *paths[2] = {g_a, g_b};
+    rs_viewer *v = open_viewer(paths, 2, NULL, NULL);
+    CHECK(v != NULL, "viewer opens under Xvfb");
+    if (!v) return;
+    v->show_info = v->show_fig = v->show_terms = 0;
+    mjModel *m = v->m;
+    mjData *d = v->env->d;
+    int floor = mj_name2id(m, mjOBJ_GEOM, "floor");
+    CHECK(floor >= 0, "the hopper has a geom named floor");
+    if (floor < 0) {
+        rs_viewer_free(v);
+        return;
+    }
+    const unsigned char *rgb;
+    int w, h;
+    rs_viewer_capture(v, &rgb, &w, &h);
+    size_t n = (size_t)w * h * 3;
+    unsigned char *with = malloc(n), *without = malloc(n);
+    mjrRect sc = v->uis->rect[RECT_SCENE];
+    for (int far = 0; far < 2; far++) {
+        d->qpos[0] = far ? 500 : 0;
+        mj_forward(m, d);
+        rs_viewer_capture(v, &rgb, &w, &h);
+        memcpy(with, rgb, n);
+        int group = m->geom_group[floor];
+        m->geom_group[floor] = 5;
+        rs_viewer_capture(v, &rgb, &w, &h);
+        memcpy(without, rgb, n);
+        m->geom_group[floor] = group;
+        int differ = 0, total = 0;
+        for (int y = sc.bottom + 2; y < sc.bottom + sc.height / 5; y++)
+            for (int x = sc.left + 2; x < sc.left + sc.width - 2; x++) {
+                const unsigned char *a = with + 3 * ((size_t)y * w + x);
+                const unsigned char *b = without + 3 * ((size_t)y * w + x);
+                total++;
+                differ += abs(a[0] - b[0]) + abs(a[1] - b[1]) + abs(a[2] - b[2]) > 12;
+            }
+        CHECK(differ > total / 2, "x = %d m: the floor covers %d of %d pixels at the bottom",
+              far ? 500 : 0, differ, total);
+    }
+    free(with);
+    free(without);
+    rs_viewer_free(v);
+}
+
 static void test_slider_two_experts(void) {
     const char *paths[2] = {g_a, g_b};
     rs_st *sts[2];
@@ -892,7 +942,7 @@ static const rs_test_case k_cases[] = {
     T(test_png_checksums),          T(test_png_roundtrip),
     T(test_livemix_bits),           T(test_simplex_rule),
     T(test_mismatch_before_window), T(test_no_display),
-    T(test_render_and_screenshot),  T(test_slider_two_experts),
+    T(test_render_and_screenshot),  T(test_floor_far_away), T(test_slider_two_experts),
     T(test_slider_three_experts),   T(test_frame_loop_allocates_nothing),
 };
 

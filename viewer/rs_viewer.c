@@ -579,6 +579,28 @@ int rs_viewer_open(rs_viewer *v, rs_viewer_err *err) {
 
 /* ---- rendering ---- */
 
+/* A plane is infinite for contacts but drawn as a finite square (40 m for
+ * the cheetah: its PPO and SAC policies leave it within 10 s). Draw each
+ * world-fixed, horizontal plane under the camera instead, moved by whole
+ * texture periods so the pattern stays fixed to the ground. */
+static void floor_follows_camera(rs_viewer *v) {
+    const mjModel *m = v->m;
+    for (int i = 0; i < v->scn.ngeom; i++) {
+        mjvGeom *g = v->scn.geoms + i;
+        if (g->type != mjGEOM_PLANE || g->objtype != mjOBJ_GEOM) continue;
+        int id = g->objid, mat = m->geom_matid[id];
+        if (m->geom_bodyid[id] != 0 || fabsf(g->mat[8]) < 0.9999f) continue;
+        for (int k = 0; k < 2; k++) {
+            double half = m->geom_size[3 * id + k];
+            double rep = mat >= 0 && m->mat_texrepeat[2 * mat + k] > 0 ? m->mat_texrepeat[2 * mat + k] : 1;
+            double period = mat >= 0 && m->mat_texuniform[mat] ? 1 / rep : 2 * half / rep;
+            if (!(half > 0) || !(period > 0)) continue; /* size 0: drawn infinite already */
+            double base = v->env->d->geom_xpos[3 * id + k];
+            g->pos[k] = (float)(base + period * round((v->cam.lookat[k] - base) / period));
+        }
+    }
+}
+
 static void render(rs_viewer *v) {
     mjr_setBuffer(v->offscreen ? mjFB_OFFSCREEN : mjFB_WINDOW, &v->con);
     layout(v);
@@ -598,6 +620,7 @@ static void render(rs_viewer *v) {
             v->cam.lookat[k] = com[k] + v->track_off[k];
     }
     mjv_updateScene(v->m, v->env->d, &v->vopt, &v->pert, &v->cam, mjCAT_ALL, &v->scn);
+    floor_follows_camera(v);
     mjr_render(scene, &v->scn, &v->con);
     rs_view_overlays(v, scene);
     if (v->show_ui) {
