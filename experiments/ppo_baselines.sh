@@ -1,41 +1,56 @@
 #!/usr/bin/env bash
-# ppo_baselines.sh — PPO with default hyperparameters on hopper, walker2d and
-# halfcheetah, 3 seeds each, then deterministic evaluation (10 episodes) and
-# learning curves. Results: OUT/<env>_s<seed>/, OUT/summary.md, OUT/curves.png
+# ppo_baselines.sh — PPO with rsoup's default hyperparameters on hopper,
+# walker2d and halfcheetah, 3 seeds each, then deterministic evaluation
+# (10 episodes) and learning curves. Results: OUT/<env>_s<seed>/,
+# OUT/summary.md (every run folder under OUT), OUT/curves.png
 #   experiments/ppo_baselines.sh [STEPS=1e6] [OUT=experiments/results/ppo]
+# ENVS, SEEDS choose runs; HPARAMS=cleanrl trains with the generic set even
+# where an env has its own (folders <env>_cleanrl_s<seed>). Finished runs
+# (eval.json present) are kept.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 STEPS=${1:-1e6}
 OUT=${2:-experiments/results/ppo}
 ENVS=${ENVS:-"hopper walker2d halfcheetah"}
 SEEDS=${SEEDS:-"1 2 3"}
+HPARAMS=${HPARAMS:-auto}
+tag=""; [ "$HPARAMS" = auto ] || tag="_$HPARAMS"
 R=build/rsoup
 mkdir -p "$OUT"
 for env in $ENVS; do
   for seed in $SEEDS; do
-    d="$OUT/${env}_s${seed}"
+    d="$OUT/${env}${tag}_s${seed}"
     if [ -f "$d/eval.json" ]; then continue; fi
     rm -rf "$d"
-    "$R" train --env "$env" --steps "$STEPS" --seed "$seed" --out "$d" --quiet --save-every 0
+    "$R" train --env "$env" --hparams "$HPARAMS" --steps "$STEPS" --seed "$seed" --out "$d" \
+      --quiet --save-every 0
     "$R" eval "$d" --episodes 10 --reward default --json > "$d/eval.json"
     rm -f "$d/train.safetensors"   # large and not needed for the record
   done
 done
-# summary table: each seed's deterministic return and the mean
+# summary: one row per group of run folders <group>_s<seed> with an eval.json
+field() { sed -n -e "s/^[[:space:]]*\"$2\":[[:space:]]*\"\([^\"]*\)\".*/\1/p" \
+                -e "s/^[[:space:]]*\"$2\":[[:space:]]*\([^\",]*\),\{0,1\}$/\1/p" "$1/config.json" | head -1; }
 {
-  echo "| env | steps | seed returns (deterministic, 10 episodes) | mean | training steps/s |"
-  echo "|---|---|---|---|---|"
-  for env in $ENVS; do
-    rets=""; sps=""
-    for seed in $SEEDS; do
-      d="$OUT/${env}_s${seed}"
+  echo "| runs | hyperparameters | steps | seed returns (deterministic, 10 episodes) | mean | training steps/s |"
+  echo "|---|---|---|---|---|---|"
+  for group in $(ls -d "$OUT"/*_s[0-9]* 2>/dev/null | sed 's/_s[0-9]*$//' | sort -u); do
+    rets=""; sps=""; first=""
+    for d in $(ls -d "${group}"_s[0-9]* | sort -t s -k2 -n); do
+      [ -f "$d/eval.json" ] || continue
+      [ -n "$first" ] || first=$d
       rets="$rets $(grep -A3 '"reward":[[:space:]]*"default"' "$d/eval.json" | grep '"mean"' | head -1 | sed 's/.*"mean":[[:space:]]*\([-0-9.e+]*\).*/\1/')"
       sps="$sps $(tail -1 "$d/log.jsonl" | sed 's/.*"steps_per_s":\([0-9.]*\).*/\1/')"
     done
-    echo "$env $STEPS $rets | $sps" | awk '{ s = 0; n = 0; r = ""; i = 3
-      while ($i != "|") { s += $i; n++; r = r sprintf(" %.0f", $i); i++ }
-      p = ""; for (j = i + 1; j <= NF; j++) p = p sprintf(" %.0f", $j)
-      printf "| %s | %s |%s | %.0f |%s |\n", $1, $2, r, s / n, p }'
+    [ -n "$first" ] || continue
+    hp=$(field "$first" hparams); hp=${hp:-cleanrl}  # runs older than the key used the generic set
+    hp="$hp ($(field "$first" arch) $(field "$first" activation), lr $(field "$first" lr))"
+    echo "$(basename "$group")|$hp|$(field "$first" total_steps)|$rets|$sps" | awk -F'|' '{
+      n = split($4, r, " "); s = 0; rs = ""
+      for (i = 1; i <= n; i++) { s += r[i]; rs = rs sprintf(" %.0f", r[i]) }
+      m = split($5, p, " "); ps = ""
+      for (i = 1; i <= m; i++) ps = ps sprintf(" %.0f", p[i])
+      printf "| %s | %s | %s |%s | %.0f |%s |\n", $1, $2, $3, rs, s / n, ps }'
   done
 } > "$OUT/summary.md"
 cat "$OUT/summary.md"
