@@ -15,7 +15,8 @@ void rs_trainer_window_push(rs_trainer_window *w, const rs_vecenv *v, int i) {
     int k = w->pos;
     w->ret[k] = v->done_return[i];
     w->len[k] = v->done_len[i];
-    for (int t = 0; t < v->n_terms; t++) w->terms[k][t] = v->done_terms[(size_t)i * v->n_terms + t];
+    for (int t = 0; t < v->n_terms; t++)
+        w->terms[k][t] = v->done_terms[(size_t)i * v->n_terms + t];
     w->pos = (k + 1) % w->cap;
     if (w->n < w->cap) w->n++;
 }
@@ -28,7 +29,8 @@ void rs_trainer_window_mean(const rs_trainer_window *w, int n_terms, double *ret
     for (int k = 0; k < w->n; k++) {
         *ret += w->ret[k] / w->n;
         *len += w->len[k] / w->n;
-        for (int t = 0; t < n_terms; t++) terms[t] += w->terms[k][t] / w->n;
+        for (int t = 0; t < n_terms; t++)
+            terms[t] += w->terms[k][t] / w->n;
     }
 }
 
@@ -87,7 +89,8 @@ void rs_trainer_stamp_init(rs_policy *run, const char *file) {
     size_t n;
     if (f) {
         while ((n = fread(buf, 1, sizeof buf, f)) > 0)
-            for (size_t i = 0; i < n; i++) h = (h ^ buf[i]) * 0x100000001b3ull;
+            for (size_t i = 0; i < n; i++)
+                h = (h ^ buf[i]) * 0x100000001b3ull;
         fclose(f);
     }
     snprintf(run->init, sizeof run->init, "%.200s@%016llx", file, (unsigned long long)h);
