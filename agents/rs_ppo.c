@@ -786,8 +786,7 @@ int rs_ppo_load_train(rs_ppo *p, const char *path) {
     if (rs_st_expect(st, "window.counters", RS_DT_I64, 1, &three, &t)) goto out;
     {
         const int64_t *r = t->data;
-        p->win.n = (int)r[0];
-        p->win.pos = (int)r[1];
+        if (rs_trainer_window_counters(&p->win, r[0], r[1])) goto out;
         v->episodes = r[2];
     }
     int64_t so[2] = {N, p->O};

@@ -54,6 +54,17 @@ int rs_trainer_window_load(const rs_st *st, rs_trainer_window *w) {
     return 0;
 }
 
+int rs_trainer_window_counters(rs_trainer_window *w, int64_t n, int64_t pos) {
+    if (n < 0 || n > w->cap || pos < 0 || pos >= w->cap) {
+        rs_set_error("window counters out of range (n %lld, pos %lld, window of %d)", (long long)n,
+                     (long long)pos, w->cap);
+        return -1;
+    }
+    w->n = (int)n;
+    w->pos = (int)pos;
+    return 0;
+}
+
 rs_policy *rs_trainer_open_init(const char *path, const rs_policy *run, const char *arch,
                                 rs_st **st, char *file, size_t cap) {
     struct stat sb;

@@ -31,6 +31,9 @@ void rs_trainer_window_mean(const rs_trainer_window *w, int n_terms, double *ret
 int rs_trainer_window_save(rs_st *st, const rs_trainer_window *w);
 /* the three tensors; -1 + error naming one when absent or shaped differently */
 int rs_trainer_window_load(const rs_st *st, rs_trainer_window *w);
+/* n and pos as read from a checkpoint; -1 + error unless 0 <= n <= cap and
+ * 0 <= pos < cap (a damaged file must not index past the window) */
+int rs_trainer_window_counters(rs_trainer_window *w, int64_t n, int64_t pos);
 
 /* The shared init of a run: `path` is a run directory (its train.safetensors,
  * else its policy.safetensors) or a checkpoint. Returns its policy and, in

@@ -149,6 +149,31 @@ static void test_resume_equals_uninterrupted(void) {
     for (int u = 0; u < 2; u++) rs_ppo_iterate(half, &st);
     CHECK(rs_ppo_save_train(half, path) == 0, "%s", rs_last_error());
     rs_ppo_free(half);
+    /* the same file with its window counters damaged is refused, not indexed with */
+    {
+        char bad[300];
+        snprintf(bad, sizeof bad, "%s/bad.safetensors", dir);
+        rs_st *in = rs_st_load(path), *out = rs_st_new();
+        for (int i = 0; in && i < rs_st_count(in); i++) {
+            const rs_tensor *t = rs_st_at(in, i);
+            int64_t damaged[3] = {1000, 0, 0};
+            int win = !strcmp(t->name, "window.counters");
+            rs_st_add(out, t->name, t->dtype, t->ndim, t->shape, win ? (void *)damaged : t->data);
+        }
+        for (int i = 0; in && i < rs_st_meta_count(in); i++) {
+            const char *k, *val;
+            rs_st_meta_at(in, i, &k, &val);
+            rs_st_set_meta(out, k, val);
+        }
+        CHECK(in && rs_st_save(out, bad) == 0, "writing the damaged copy: %s", rs_last_error());
+        rs_ppo *r = rs_ppo_new(&c);
+        CHECK(rs_ppo_load_train(r, bad) == -1 && strstr(rs_last_error(), "window counters"),
+              "damaged window counters: %s", rs_last_error());
+        rs_ppo_free(r);
+        rs_st_free(in);
+        rs_st_free(out);
+        unlink(bad);
+    }
     small_config(&c, 1);
     rs_ppo *resumed = rs_ppo_new(&c);
     CHECK(rs_ppo_load_train(resumed, path) == 0, "%s", rs_last_error());
