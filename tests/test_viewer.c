@@ -747,9 +747,22 @@ static void test_render_and_screenshot(void) {
 }
 
 /* Planes are drawn finite (hopper's floor is 40 m across) but a runner goes
- * further: 500 m out the floor must still be drawn under the robot. Compared
- * with the same view with the floor hidden, the bottom of the scene (the
- * ground in front of the side camera) must change. */
+ * further. 500 m out the floor must still be drawn under the robot (the
+ * bottom of the scene changes when the floor is hidden), and the view must
+ * be the one at 0 m (the checker fixed to the ground: hopper's period is
+ * 2 * 20 m / 40 repeats = 1 m), while half a period further it differs. */
+static double bottom_diff(const unsigned char *a, const unsigned char *b, int w, mjrRect sc,
+                          int thresh) {
+    int differ = 0, total = 0;
+    for (int y = sc.bottom + 2; y < sc.bottom + sc.height / 5; y++)
+        for (int x = sc.left + 2; x < sc.left + sc.width - 2; x++) {
+            const unsigned char *p = a + 3 * ((size_t)y * w + x), *q = b + 3 * ((size_t)y * w + x);
+            total++;
+            differ += abs(p[0] - q[0]) + abs(p[1] - q[1]) + abs(p[2] - q[2]) > thresh;
+        }
+    return (double)differ / total;
+}
+
 static void test_floor_far_away(void) {
     const char *paths[2] = {g_a, g_b};
     rs_viewer *v = open_viewer(paths, 2, NULL, NULL);
@@ -768,31 +781,32 @@ static void test_floor_far_away(void) {
     int w, h;
     rs_viewer_capture(v, &rgb, &w, &h);
     size_t n = (size_t)w * h * 3;
-    unsigned char *with = malloc(n), *without = malloc(n);
-    mjrRect sc = v->uis->rect[RECT_SCENE];
-    for (int far = 0; far < 2; far++) {
-        d->qpos[0] = far ? 500 : 0;
+    /* x0 + 500 for three x0 against x0 (a wrong period could still look right
+     * from one place), half a period on, and the floor hidden */
+    const double xs[8] = {0, 500, 0.3, 500.3, 0.6, 500.6, 500.5, 500};
+    unsigned char *img[8];
+    for (int k = 0; k < 8; k++) {
+        d->qpos[0] = xs[k];
         mj_forward(m, d);
-        rs_viewer_capture(v, &rgb, &w, &h);
-        memcpy(with, rgb, n);
         int group = m->geom_group[floor];
-        m->geom_group[floor] = 5;
+        if (k == 7) m->geom_group[floor] = 5;
         rs_viewer_capture(v, &rgb, &w, &h);
-        memcpy(without, rgb, n);
         m->geom_group[floor] = group;
-        int differ = 0, total = 0;
-        for (int y = sc.bottom + 2; y < sc.bottom + sc.height / 5; y++)
-            for (int x = sc.left + 2; x < sc.left + sc.width - 2; x++) {
-                const unsigned char *a = with + 3 * ((size_t)y * w + x);
-                const unsigned char *b = without + 3 * ((size_t)y * w + x);
-                total++;
-                differ += abs(a[0] - b[0]) + abs(a[1] - b[1]) + abs(a[2] - b[2]) > 12;
-            }
-        CHECK(differ > total / 2, "x = %d m: the floor covers %d of %d pixels at the bottom",
-              far ? 500 : 0, differ, total);
+        img[k] = malloc(n);
+        memcpy(img[k], rgb, n);
     }
-    free(with);
-    free(without);
+    mjrRect sc = v->uis->rect[RECT_SCENE];
+    double drawn = bottom_diff(img[1], img[7], w, sc, 12);
+    CHECK(drawn > 0.5, "500 m out the floor covers %.0f%% of the bottom of the scene", 100 * drawn);
+    for (int k = 0; k < 6; k += 2) {
+        double same = bottom_diff(img[k], img[k + 1], w, sc, 12);
+        CHECK(same < 0.02, "the floor at %g m differs from the floor at %g m in %.1f%% of pixels",
+              xs[k + 1], xs[k], 100 * same);
+    }
+    double half = bottom_diff(img[1], img[6], w, sc, 12);
+    CHECK(half > 0.3, "half a checker period further only %.1f%% of pixels change", 100 * half);
+    for (int k = 0; k < 8; k++)
+        free(img[k]);
     rs_viewer_free(v);
 }
 

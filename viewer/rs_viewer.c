@@ -581,8 +581,11 @@ int rs_viewer_open(rs_viewer *v, rs_viewer_err *err) {
 
 /* A plane is infinite for contacts but drawn as a finite square (40 m for
  * the cheetah: its PPO and SAC policies leave it within 10 s). Draw each
- * world-fixed, horizontal plane under the camera instead, moved by whole
- * texture periods so the pattern stays fixed to the ground. */
+ * world-fixed, horizontal plane under the camera instead, moved along its
+ * own x and y axes by whole texture periods so the pattern stays fixed to
+ * the ground. MuJoCo 2.2 maps a plane's texture as s = scl*x/2 - 1/2 with
+ * scl = texrepeat/size, or texrepeat when texuniform: a period of
+ * 2*size/texrepeat, or 2/texrepeat. */
 static void floor_follows_camera(rs_viewer *v) {
     const mjModel *m = v->m;
     for (int i = 0; i < v->scn.ngeom; i++) {
@@ -590,14 +593,29 @@ static void floor_follows_camera(rs_viewer *v) {
         if (g->type != mjGEOM_PLANE || g->objtype != mjOBJ_GEOM) continue;
         int id = g->objid, mat = m->geom_matid[id];
         if (m->geom_bodyid[id] != 0 || fabsf(g->mat[8]) < 0.9999f) continue;
+        const mjtNum *base = v->env->d->geom_xpos + 3 * id;
+        double shift[3] = {0, 0, 0};
         for (int k = 0; k < 2; k++) {
             double half = m->geom_size[3 * id + k];
             double rep = mat >= 0 && m->mat_texrepeat[2 * mat + k] > 0 ? m->mat_texrepeat[2 * mat + k] : 1;
-            double period = mat >= 0 && m->mat_texuniform[mat] ? 1 / rep : 2 * half / rep;
+            double period = mat >= 0 && m->mat_texuniform[mat] ? 2 / rep : 2 * half / rep;
             if (!(half > 0) || !(period > 0)) continue; /* size 0: drawn infinite already */
-            double base = v->env->d->geom_xpos[3 * id + k];
-            g->pos[k] = (float)(base + period * round((v->cam.lookat[k] - base) / period));
+            /* the plane's axis k in world coordinates: column k of its frame */
+            const float ax[3] = {g->mat[k], g->mat[3 + k], g->mat[6 + k]};
+            double along = 0;
+            for (int j = 0; j < 3; j++) along += (v->cam.lookat[j] - base[j]) * ax[j];
+            double steps = round(along / period);
+            for (int j = 0; j < 3; j++) shift[j] += steps * period * ax[j];
         }
+        for (int j = 0; j < 3; j++) g->pos[j] = (float)(base[j] + shift[j]);
+    }
+    /* a directional light's position only places its shadow map: centre it
+     * on the point looked at, or robots far from the origin cast no shadow */
+    for (int i = 0; i < v->scn.nlight; i++) {
+        mjvLight *l = v->scn.lights + i;
+        if (!l->directional || l->headlight) continue;
+        l->pos[0] = (float)v->cam.lookat[0];
+        l->pos[1] = (float)v->cam.lookat[1];
     }
 }
 
