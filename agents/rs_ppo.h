@@ -60,6 +60,8 @@ int rs_ppo_config_env_defaults(rs_ppo_config *c);
 const char *rs_ppo_env_hparams_source(const char *env);
 /* apply a JSON object of config keys (unknown keys and wrong types are
  * errors naming the key path, prefixed with `where`) */
+/* A complete config from before the hparams key (an old run's config.json)
+ * reads as hparams cleanrl: the generic set it was trained with. */
 int rs_ppo_config_from_json(rs_ppo_config *c, const void *cjson_obj, const char *where);
 /* set one key from text ("lr", "3e-4"); -1 + error when unknown or bad */
 int rs_ppo_config_set(rs_ppo_config *c, const char *key, const char *value);
@@ -67,7 +69,10 @@ int rs_ppo_config_set(rs_ppo_config *c, const char *key, const char *value);
 char *rs_ppo_config_to_json(const rs_ppo_config *c);
 /* one line per key for --help */
 void rs_ppo_config_help(FILE *f);
-int rs_ppo_config_check(const rs_ppo_config *c);
+int rs_ppo_config_check(const rs_ppo_config *c); /* for this process's MPI job */
+/* ... for a run over R processes (an experiment checks its runs' configs
+ * while they run as separate single-process jobs: R = 1) */
+int rs_ppo_config_check_ranks(const rs_ppo_config *c, int R);
 /* the global minibatch size of a run over `ranks` processes */
 int rs_ppo_global_minibatch(const rs_ppo_config *c, int ranks);
 

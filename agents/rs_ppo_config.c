@@ -13,7 +13,7 @@
 #define F(name, k, help) RS_CFG_FIELD(rs_ppo_config, name, k, help)
 static const rs_cfg_field g_fields[] = {
     RS_CFG_RUN_FIELDS(rs_ppo_config),
-    F(hparams, RS_CFG_STR, "auto: the env's own set below if it has one; cleanrl: this table"),
+    F(hparams, RS_CFG_STR, "auto (the env's own set, below) or cleanrl"),
     F(n_envs, RS_CFG_INT, "parallel envs (batch = n_envs * n_steps)"),
     F(n_steps, RS_CFG_INT, "steps per env per rollout"),
     F(epochs, RS_CFG_INT, "optimisation epochs per rollout"),
@@ -36,7 +36,7 @@ static const rs_cfg_field g_fields[] = {
     F(reward_clip, RS_CFG_DBL, "clip scaled rewards"),
     F(target_kl, RS_CFG_DBL, "stop the epochs when approx KL exceeds this (<= 0: off)"),
     F(log_std_init, RS_CFG_DBL, "initial log std of the Gaussian policy"),
-    F(weight_init, RS_CFG_STR, "orthogonal (gains sqrt2, 0.01, 1) or fanin (PyTorch default)"),
+    F(weight_init, RS_CFG_STR, "orthogonal (CleanRL) or fanin (PyTorch's)"),
     F(arch, RS_CFG_STR, "hidden sizes of actor and critic"),
     F(activation, RS_CFG_STR, "tanh or relu"),
     F(threads, RS_CFG_INT, "env threads (0: all cores)"),
@@ -134,8 +134,22 @@ int rs_ppo_config_set(rs_ppo_config *c, const char *key, const char *value) {
     return rs_cfg_set(&g_table, c, key, value);
 }
 
+/* A complete config written before the hparams and weight_init keys existed
+ * (a run's config.json or train_config) describes a run on the generic set:
+ * read it as hparams cleanrl, so that it still reproduces that run. */
+static int legacy_complete(const cJSON *o) {
+    if (cJSON_GetObjectItemCaseSensitive(o, "hparams")) return 0;
+    for (int i = 0; i < N_FIELDS; i++)
+        if (strcmp(g_fields[i].name, "hparams") && strcmp(g_fields[i].name, "weight_init") &&
+            !cJSON_GetObjectItemCaseSensitive(o, g_fields[i].name))
+            return 0;
+    return 1;
+}
+
 int rs_ppo_config_from_json(rs_ppo_config *c, const void *obj, const char *where) {
-    return rs_cfg_from_json(&g_table, c, obj, where);
+    if (rs_cfg_from_json(&g_table, c, obj, where) != 0) return -1;
+    if (legacy_complete(obj)) strcpy(c->hparams, "cleanrl");
+    return 0;
 }
 
 char *rs_ppo_config_to_json(const rs_ppo_config *c) { return rs_cfg_to_json(&g_table, c); }
@@ -169,7 +183,9 @@ int rs_ppo_global_minibatch(const rs_ppo_config *c, int ranks) {
     return c->minibatches > 0 ? c->n_envs * c->n_steps / c->minibatches * ranks : c->minibatch;
 }
 
-int rs_ppo_config_check(const rs_ppo_config *c) {
+int rs_ppo_config_check(const rs_ppo_config *c) { return rs_ppo_config_check_ranks(c, rs_mpi_size()); }
+
+int rs_ppo_config_check_ranks(const rs_ppo_config *c, int R) {
 #define REQ(cond, ...)                                                                             \
     if (!(cond)) {                                                                                 \
         rs_set_error(__VA_ARGS__);                                                                 \
@@ -182,7 +198,7 @@ int rs_ppo_config_check(const rs_ppo_config *c) {
     REQ(c->minibatches >= 0, "minibatches must be >= 0 (got %d)", c->minibatches);
     /* every rank computes its share of each global minibatch: >= 2 samples,
      * or the advantages' standard deviation is 0/0 */
-    const int b = c->n_envs * c->n_steps, R = rs_mpi_size();
+    const int b = c->n_envs * c->n_steps;
     if (c->minibatches > 0) {
         REQ(b % c->minibatches == 0 && b / c->minibatches >= 2,
             "minibatches must divide n_envs*n_steps = %d into minibatches of >= 2 samples "

@@ -78,11 +78,14 @@ rs_policy *rs_trainer_open_init(const char *path, const rs_policy *run, const ch
     rs_policy *q = rs_policy_from_st(*st, file);
     if (q && (strcmp(q->env, run->env) != 0 || q->obs_dim != run->obs_dim ||
               q->act_dim != run->act_dim || q->algo != run->algo ||
-              !rs_mlp_same_shape(q->pi, run->pi))) {
-        rs_set_error("init '%s' does not fit this run: it is a %s policy for '%s' (arch %s), this "
-                     "run trains %s on '%s' (arch %s)",
+              !rs_mlp_same_shape(q->pi, run->pi) || q->pi->act != run->pi->act)) {
+        rs_set_error("init '%s' does not fit this run: it is a %s policy for '%s' (arch %s %s), "
+                     "this run trains %s on '%s' (arch %s %s); give the init's hyperparameters "
+                     "(--arch, --activation, or --hparams cleanrl for a run made with the generic "
+                     "set)",
                      file, rs_algo_name(q->algo), q->env, rs_st_meta(*st, "arch"),
-                     rs_algo_name(run->algo), run->env, arch);
+                     rs_activation_name(q->pi->act), rs_algo_name(run->algo), run->env, arch,
+                     rs_activation_name(run->pi->act));
         rs_policy_free(q);
         q = NULL;
     }

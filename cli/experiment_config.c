@@ -183,11 +183,22 @@ int rs_exp_config_parse(const char *text, const char *where, rs_exp_config *c) {
     const cJSON *ppo = get_obj(root, "ppo", "", 0, where, &err);
     if (err) goto out;
     if (ppo) {
+        /* resolved as `rsoup train` will (generic < the env's set < these),
+         * so a bad value fails here and not in the middle of the run */
         rs_ppo_config tmp;
         rs_ppo_config_default(&tmp);
+        snprintf(tmp.env, sizeof tmp.env, "%s", c->env);
         char w2[600];
         snprintf(w2, sizeof w2, "%s: ppo.", where);
         if (rs_ppo_config_from_json(&tmp, ppo, w2) != 0) goto out;
+        int set = rs_ppo_config_env_defaults(&tmp);
+        if (set < 0 || (set > 0 && rs_ppo_config_from_json(&tmp, ppo, w2) != 0)) goto out;
+        if (rs_ppo_config_check_ranks(&tmp, 1) != 0) {
+            char m[400];
+            snprintf(m, sizeof m, "%s", rs_last_error());
+            rs_set_error("%s: ppo: %s", where, m);
+            goto out;
+        }
         static const char *managed[] = {"env", "reward", "total_steps", "seed", "init", "threads", NULL};
         for (int i = 0; managed[i]; i++)
             if (cJSON_GetObjectItemCaseSensitive(ppo, managed[i])) {

@@ -40,6 +40,13 @@ check key "$T/a" lr 0.0001; check key "$T/a" n_steps 128; check key "$T/a" epoch
 echo '{"env": "halfcheetah", "hparams": "cleanrl"}' > "$T/g.json"
 expect train-generic 0 "" -- "$R" train --config "$T/g.json" --steps 128 --n-steps 64 --epochs 1 --out "$T/b" --threads 1 --quiet
 check key "$T/b" arch '"64,64"'; check key "$T/b" n_envs 2; check key "$T/b" gamma 0.99
+# an old run's whole config.json (no hparams, no weight_init) still means the generic set
+grep -v '"hparams"\|"weight_init"' "$T/b/config.json" | sed 's/"total_steps":.*/"total_steps": 128,/' > "$T/old.json"
+expect train-oldconfig 0 "" -- "$R" train --config "$T/old.json" --out "$T/e" --quiet
+check key "$T/e" arch '"64,64"'; check key "$T/e" hparams '"cleanrl"'; check key "$T/e" weight_init '"orthogonal"'
+# --init refuses a policy of another activation, and says which hyperparameters to give
+expect train-init-act 1 "arch 256,256 relu.*arch 256,256 tanh.*--hparams cleanrl" -- \
+  "$R" train --env halfcheetah --hparams cleanrl --arch 256,256 --init "$T/a" --steps 128 --out "$T/f" --quiet
 expect train-hparams-bad 1 "hparams must be auto or cleanrl" -- "$R" train --env hopper --hparams zoo --out "$T/c"
 out=$("$R" train --env hopper --steps 128 --n-steps 64 --epochs 1 --out "$T/d" --threads 1 2>&1)
 grep -q "own hyperparameters" <<<"$out" && { echo "FAIL hopper got a per-env set"; fail=$((fail+1)); } || pass=$((pass+1))

@@ -27,6 +27,10 @@ cfg '{"env": "halfcheetah", "rewards": {"a": "risky", "b": "forwrd=1"}, "pretrai
 expect bad-reward 1 "rewards.b: bad reward 'forwrd=1'" -- "$R" experiment "$T/reward.json" --out "$T/x"
 cfg '{"env": "halfcheetah", "rewards": {"a": "risky", "b": "cautious"}, "pretrain": {"steps": 10}, "finetune": {"steps": 10}, "ppo": {"lr": "fast"}}' ppo.json
 expect bad-ppo 1 "ppo.lr: expected a number" -- "$R" experiment "$T/ppo.json" --out "$T/x"
+cfg '{"env": "halfcheetah", "rewards": {"a": "risky", "b": "cautious"}, "pretrain": {"steps": 10}, "finetune": {"steps": 10}, "ppo": {"hparams": "zoo"}}' hp.json
+expect bad-hparams 1 "ppo: hparams must be auto or cleanrl" -- "$R" experiment "$T/hp.json" --out "$T/x"
+cfg '{"env": "halfcheetah", "rewards": {"a": "risky", "b": "cautious"}, "pretrain": {"steps": 10}, "finetune": {"steps": 10}, "ppo": {"minibatch": 1024}}' mb.json
+expect bad-minibatch-envset 1 "ppo: minibatch must be in \[2, n_envs\*n_steps = 512\]" -- "$R" experiment "$T/mb.json" --out "$T/x"
 cfg '{"env": "halfcheetah", "rewards": {"a": "risky", "b": "cautious"}, "pretrain": {"steps": 10}, "finetune": {"steps": 10}, "morl": {"mu": [0.5, 1.5]}}' mu.json
 expect bad-mu 1 "morl.mu\[1\]" -- "$R" experiment "$T/mu.json" --out "$T/x"
 cfg '{"env": "cheetah", "rewards": {"a": "risky"}}' env.json

@@ -319,6 +319,25 @@ static void test_env_hparams(void) {
     strcpy(c.hparams, "zoo");
     CHECK(rs_ppo_config_check(&c) == -1 && strstr(rs_last_error(), "hparams"), "bad hparams: %s",
           rs_last_error());
+    /* a whole config from before the hparams key is an old generic-set run:
+     * it reads as cleanrl; a partial one leaves hparams alone */
+    rs_ppo_config_default(&c);
+    strcpy(c.env, "halfcheetah");
+    char *js = rs_ppo_config_to_json(&c);
+    cJSON *o = cJSON_Parse(js);
+    free(js);
+    cJSON_DeleteItemFromObjectCaseSensitive(o, "hparams");
+    cJSON_DeleteItemFromObjectCaseSensitive(o, "weight_init");
+    rs_ppo_config_default(&c);
+    CHECK(rs_ppo_config_from_json(&c, o, "") == 0 && !strcmp(c.hparams, "cleanrl") &&
+              rs_ppo_config_env_defaults(&c) == 0 && !strcmp(c.env, "halfcheetah") &&
+              !strcmp(c.arch, "64,64") && !strcmp(c.weight_init, "orthogonal"),
+          "old complete config: hparams %s arch %s", c.hparams, c.arch);
+    cJSON_DeleteItemFromObjectCaseSensitive(o, "lr");
+    rs_ppo_config_default(&c);
+    CHECK(rs_ppo_config_from_json(&c, o, "") == 0 && !strcmp(c.hparams, "auto"),
+          "a partial config changed hparams to %s", c.hparams);
+    cJSON_Delete(o);
 }
 
 /* weight_init fanin: every weight and bias of a layer within +-1/sqrt(fan_in)
@@ -344,5 +363,6 @@ static void test_fanin_init(void) {
     rs_ppo_free(p);
 }
 
-RS_TEST_MAIN(T(test_gae_brute_force), T(test_loss_gradient), T(test_config_errors), T(test_env_hparams), T(test_fanin_init), T(test_minibatches_equals_minibatch),
+RS_TEST_MAIN(T(test_gae_brute_force), T(test_loss_gradient), T(test_config_errors),
+             T(test_env_hparams), T(test_fanin_init), T(test_minibatches_equals_minibatch),
              T(test_resume_equals_uninterrupted), T(test_short_run_learns))
