@@ -183,7 +183,9 @@ int rs_ppo_global_minibatch(const rs_ppo_config *c, int ranks) {
     return c->minibatches > 0 ? c->n_envs * c->n_steps / c->minibatches * ranks : c->minibatch;
 }
 
-int rs_ppo_config_check(const rs_ppo_config *c) { return rs_ppo_config_check_ranks(c, rs_mpi_size()); }
+int rs_ppo_config_check(const rs_ppo_config *c) {
+    return rs_ppo_config_check_ranks(c, rs_mpi_size());
+}
 
 int rs_ppo_config_check_ranks(const rs_ppo_config *c, int R) {
 #define REQ(cond, ...)                                                                             \

@@ -306,7 +306,8 @@ static void test_env_hparams(void) {
               !strcmp(c.arch, "256,256") && !strcmp(c.activation, "relu") &&
               !strcmp(c.weight_init, "fanin") && c.log_std_init == -2,
           "halfcheetah set: n_envs %d lr %g arch %s", c.n_envs, c.lr, c.arch);
-    CHECK(rs_ppo_config_check(&c) == 0, "the halfcheetah set fails its own check: %s", rs_last_error());
+    CHECK(rs_ppo_config_check(&c) == 0, "the halfcheetah set fails its own check: %s",
+          rs_last_error());
     CHECK(rs_ppo_config_env_defaults(&c) == 1 && c.n_envs == 1, "not idempotent");
     rs_ppo_config_default(&c);
     strcpy(c.env, "halfcheetah");
@@ -355,8 +356,10 @@ static void test_fanin_init(void) {
         int in = m->sizes[l], out = m->sizes[l + 1];
         float bound = 1.f / sqrtf((float)in), lo = 1, hi = -1;
         const float *W = m->W[l], *b = m->b[l];
-        for (int k = 0; k < in * out; k++) lo = fminf(lo, W[k]), hi = fmaxf(hi, W[k]);
-        for (int k = 0; k < out; k++) lo = fminf(lo, b[k]), hi = fmaxf(hi, b[k]);
+        for (int k = 0; k < in * out; k++)
+            lo = fminf(lo, W[k]), hi = fmaxf(hi, W[k]);
+        for (int k = 0; k < out; k++)
+            lo = fminf(lo, b[k]), hi = fmaxf(hi, b[k]);
         CHECK(lo >= -bound && hi <= bound && hi - lo > bound, "layer %d: [%g, %g], bound %g", l, lo,
               hi, bound);
     }

@@ -953,11 +953,17 @@ static void test_frame_loop_allocates_nothing(void) {
 }
 
 static const rs_test_case k_cases[] = {
-    T(test_png_checksums),          T(test_png_roundtrip),
-    T(test_livemix_bits),           T(test_simplex_rule),
-    T(test_mismatch_before_window), T(test_no_display),
-    T(test_render_and_screenshot),  T(test_floor_far_away), T(test_slider_two_experts),
-    T(test_slider_three_experts),   T(test_frame_loop_allocates_nothing),
+    T(test_png_checksums),
+    T(test_png_roundtrip),
+    T(test_livemix_bits),
+    T(test_simplex_rule),
+    T(test_mismatch_before_window),
+    T(test_no_display),
+    T(test_render_and_screenshot),
+    T(test_floor_far_away),
+    T(test_slider_two_experts),
+    T(test_slider_three_experts),
+    T(test_frame_loop_allocates_nothing),
 };
 
 static int on_path(const char *prog) {

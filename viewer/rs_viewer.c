@@ -597,17 +597,21 @@ static void floor_follows_camera(rs_viewer *v) {
         double shift[3] = {0, 0, 0};
         for (int k = 0; k < 2; k++) {
             double half = m->geom_size[3 * id + k];
-            double rep = mat >= 0 && m->mat_texrepeat[2 * mat + k] > 0 ? m->mat_texrepeat[2 * mat + k] : 1;
+            double rep =
+                mat >= 0 && m->mat_texrepeat[2 * mat + k] > 0 ? m->mat_texrepeat[2 * mat + k] : 1;
             double period = mat >= 0 && m->mat_texuniform[mat] ? 2 / rep : 2 * half / rep;
             if (!(half > 0) || !(period > 0)) continue; /* size 0: drawn infinite already */
             /* the plane's axis k in world coordinates: column k of its frame */
             const float ax[3] = {g->mat[k], g->mat[3 + k], g->mat[6 + k]};
             double along = 0;
-            for (int j = 0; j < 3; j++) along += (v->cam.lookat[j] - base[j]) * ax[j];
+            for (int j = 0; j < 3; j++)
+                along += (v->cam.lookat[j] - base[j]) * ax[j];
             double steps = round(along / period);
-            for (int j = 0; j < 3; j++) shift[j] += steps * period * ax[j];
+            for (int j = 0; j < 3; j++)
+                shift[j] += steps * period * ax[j];
         }
-        for (int j = 0; j < 3; j++) g->pos[j] = (float)(base[j] + shift[j]);
+        for (int j = 0; j < 3; j++)
+            g->pos[j] = (float)(base[j] + shift[j]);
     }
     /* a directional light's position only places its shadow map: centre it
      * on the point looked at, or robots far from the origin cast no shadow */
