@@ -112,14 +112,9 @@ static void observe(rs_ppo *p, const float *raw, float *out, int rows, int updat
 
 rs_ppo *rs_ppo_new(const rs_ppo_config *c) {
     if (rs_ppo_config_check(c) != 0) return NULL;
-    const rs_env_spec *s = rs_env_find(c->env);
-    if (!s) return NULL;
-    double w[RS_MAX_TERMS];
-    if (rs_reward_parse(s, c->reward, w) != 0) return NULL;
-    int hidden[RS_MLP_MAX_LAYERS], nh;
-    rs_activation actv;
-    if (rs_arch_parse(c->arch, hidden, &nh) != 0 || rs_activation_parse(c->activation, &actv) != 0)
-        return NULL;
+    rs_trainer_setup ts;
+    if (rs_trainer_setup_parse(&ts, c->env, c->reward, c->arch, c->activation) != 0) return NULL;
+    const rs_env_spec *s = ts.spec;
     rs_ppo *p = rs_calloc(1, sizeof *p);
     if (!p) return NULL;
     p->cfg = *c;
@@ -140,17 +135,15 @@ rs_ppo *rs_ppo_new(const rs_ppo_config *c) {
     /* the policy batches are small: BLAS threads would only fight the env threads */
     openblas_set_num_threads(1);
 
-    p->vec = rs_vecenv_new(s, c->model[0] ? c->model : NULL, p->N, w, (uint64_t)c->seed, NULL,
+    p->vec = rs_vecenv_new(s, c->model[0] ? c->model : NULL, p->N, ts.w, (uint64_t)c->seed, NULL,
                            c->threads);
     if (!p->vec) goto fail;
-    p->pol = rs_policy_new(RS_ALGO_PPO, p->O, p->A, (float)s->act_bound, hidden, nh, actv);
-    p->vf = rs_mlp_new(p->O, hidden, nh, 1, actv);
+    p->pol =
+        rs_policy_new(RS_ALGO_PPO, p->O, p->A, (float)s->act_bound, ts.hidden, ts.n_hidden, ts.act);
+    p->vf = rs_mlp_new(p->O, ts.hidden, ts.n_hidden, 1, ts.act);
     if (!p->pol || !p->vf) goto fail;
     p->pol->norm->clip = (float)c->obs_clip;
-    snprintf(p->pol->env, sizeof p->pol->env, "%s", s->name);
-    snprintf(p->pol->reward, sizeof p->pol->reward, "%s", c->reward);
-    memcpy(p->pol->reward_w, w, sizeof w);
-    p->pol->seed = (uint64_t)c->seed;
+    rs_trainer_label_policy(p->pol, &ts, c->reward, c->seed);
     rs_rng_seed(&p->rng, (uint64_t)c->seed, 0xC0FFEE);
     rs_rng init_rng;
     rs_rng_seed(&init_rng, (uint64_t)c->seed, 0x1417);

@@ -233,14 +233,9 @@ void rs_sac_set_update_threads(rs_sac *p, int threads, int blas) {
 
 rs_sac *rs_sac_new(const rs_sac_config *c) {
     if (rs_sac_config_check(c) != 0) return NULL;
-    const rs_env_spec *s = rs_env_find(c->env);
-    if (!s) return NULL;
-    double w[RS_MAX_TERMS];
-    if (rs_reward_parse(s, c->reward, w) != 0) return NULL;
-    int hidden[RS_MLP_MAX_LAYERS], nh;
-    rs_activation actv;
-    if (rs_arch_parse(c->arch, hidden, &nh) != 0 || rs_activation_parse(c->activation, &actv) != 0)
-        return NULL;
+    rs_trainer_setup ts;
+    if (rs_trainer_setup_parse(&ts, c->env, c->reward, c->arch, c->activation) != 0) return NULL;
+    const rs_env_spec *s = ts.spec;
     rs_sac *p = rs_calloc(1, sizeof *p);
     if (!p) return NULL;
     p->cfg = *c;
@@ -266,18 +261,15 @@ rs_sac *rs_sac_new(const rs_sac_config *c) {
     if (!p->pool) goto fail;
     rs_sac_set_update_threads(p, 2, c->blas_threads);
     p->vec =
-        rs_vecenv_new(s, c->model[0] ? c->model : NULL, p->N, w, (uint64_t)c->seed, p->pool, 0);
+        rs_vecenv_new(s, c->model[0] ? c->model : NULL, p->N, ts.w, (uint64_t)c->seed, p->pool, 0);
     if (!p->vec) goto fail;
-    p->pol = rs_policy_new(RS_ALGO_SAC, p->O, p->A, p->bound, hidden, nh, actv);
+    p->pol = rs_policy_new(RS_ALGO_SAC, p->O, p->A, p->bound, ts.hidden, ts.n_hidden, ts.act);
     if (!p->pol) goto fail;
     /* the identity normaliser: SAC learns on raw observations (CleanRL) */
     p->pol->norm->clip = 0.0f;
-    snprintf(p->pol->env, sizeof p->pol->env, "%s", s->name);
-    snprintf(p->pol->reward, sizeof p->pol->reward, "%s", c->reward);
-    memcpy(p->pol->reward_w, w, sizeof w);
-    p->pol->seed = (uint64_t)c->seed;
+    rs_trainer_label_policy(p->pol, &ts, c->reward, c->seed);
     for (int k = 0; k < 2; k++) {
-        p->q[k] = rs_mlp_new(p->QI, hidden, nh, 1, actv);
+        p->q[k] = rs_mlp_new(p->QI, ts.hidden, ts.n_hidden, 1, ts.act);
         if (!p->q[k]) goto fail;
     }
     rs_rng_seed(&p->rng_act, (uint64_t)c->seed, 0x5AC0);

@@ -6,6 +6,24 @@
 #include <string.h>
 #include <sys/stat.h>
 
+int rs_trainer_setup_parse(rs_trainer_setup *t, const char *env, const char *reward,
+                           const char *arch, const char *activation) {
+    t->spec = rs_env_find(env);
+    if (!t->spec || rs_reward_parse(t->spec, reward, t->w) != 0) return -1;
+    return rs_arch_parse(arch, t->hidden, &t->n_hidden) != 0 ||
+                   rs_activation_parse(activation, &t->act) != 0
+               ? -1
+               : 0;
+}
+
+void rs_trainer_label_policy(rs_policy *pol, const rs_trainer_setup *t, const char *reward,
+                             long seed) {
+    snprintf(pol->env, sizeof pol->env, "%s", t->spec->name);
+    snprintf(pol->reward, sizeof pol->reward, "%s", reward);
+    memcpy(pol->reward_w, t->w, sizeof t->w);
+    pol->seed = (uint64_t)seed;
+}
+
 void rs_trainer_window_init(rs_trainer_window *w, int cap) {
     memset(w, 0, sizeof *w);
     w->cap = cap;

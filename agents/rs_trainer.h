@@ -14,6 +14,22 @@
 
 #define RS_TRAINER_WINDOW_MAX 20
 
+/* what a trainer's config names, parsed: the env, the reward's weights, the
+ * hidden layers and their activation */
+typedef struct rs_trainer_setup {
+    const rs_env_spec *spec;
+    double w[RS_MAX_TERMS];
+    int hidden[RS_MLP_MAX_LAYERS], n_hidden;
+    rs_activation act;
+} rs_trainer_setup;
+
+/* -1 + error naming the bad one */
+int rs_trainer_setup_parse(rs_trainer_setup *t, const char *env, const char *reward,
+                           const char *arch, const char *activation);
+/* a new policy's env, reward (spec and weights) and seed */
+void rs_trainer_label_policy(rs_policy *pol, const rs_trainer_setup *t, const char *reward,
+                             long seed);
+
 /* the last `cap` finished episodes, a ring: n of them so far, pos the next slot */
 typedef struct rs_trainer_window {
     int cap, n, pos;
