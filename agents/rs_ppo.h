@@ -58,6 +58,8 @@ void rs_ppo_config_default(rs_ppo_config *c);
 int rs_ppo_config_env_defaults(rs_ppo_config *c);
 /* the set's description for --help and logs, or NULL when env has none */
 const char *rs_ppo_env_hparams_source(const char *env);
+/* the set itself, as the JSON object applied, or NULL */
+const char *rs_ppo_env_hparams_json(const char *env);
 /* apply a JSON object of config keys (unknown keys and wrong types are
  * errors naming the key path, prefixed with `where`) */
 /* A complete config from before the hparams key (an old run's config.json)

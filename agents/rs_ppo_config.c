@@ -109,6 +109,11 @@ static int find_set(const char *env) {
     return -1;
 }
 
+const char *rs_ppo_env_hparams_json(const char *env) {
+    int i = find_set(env);
+    return i < 0 ? NULL : g_env_sets[i].json;
+}
+
 const char *rs_ppo_env_hparams_source(const char *env) {
     int i = find_set(env);
     return i < 0 ? NULL : g_env_sets[i].source;

@@ -17,11 +17,12 @@
 #include "cli.h"
 #include "cli_soup.h"
 #include "experiment.h"
-#include "rs_frontfile.h"
 #include "rs_fronteval.h"
-#include "rs_pareto.h"
-#include "rs_soup.h"
+#include "rs_frontfile.h"
 #include "rs_mpi.h"
+#include "rs_pareto.h"
+#include "rs_ppo.h"
+#include "rs_soup.h"
 #include <time.h>
 
 extern char **environ;
@@ -218,6 +219,18 @@ static void build_graph(const rs_exp_config *c, const char *out, int threads, jo
     /* a job's stamp covers its inputs too: the hashes of its dependencies'
      * stamps (which cover theirs), so changing the fine-tuning budget redoes
      * the experts and everything built on them, but not the pretraining */
+    /* ... and the env's own PPO set when the runs take it, so runs made
+     * before the set existed (or changed) are not taken as up to date */
+    const char *set = NULL;
+    {
+        rs_ppo_config pc;
+        rs_ppo_config_default(&pc);
+        snprintf(pc.env, sizeof pc.env, "%s", c->env);
+        cJSON *o = c->ppo_json[0] ? cJSON_Parse(c->ppo_json) : NULL;
+        if (!o || rs_ppo_config_from_json(&pc, o, "") == 0)
+            if (!strcmp(pc.hparams, "auto")) set = rs_ppo_env_hparams_json(c->env);
+        cJSON_Delete(o);
+    }
     for (int i = 0; i < g->n; i++) {
         job *j = &g->jobs[i];
         if (j->is_train) memcpy(j->out, j->dir, sizeof j->dir);
@@ -226,6 +239,11 @@ static void build_graph(const rs_exp_config *c, const char *out, int threads, jo
         if (j->is_train && c->ppo_json[0]) {
             snprintf(piece, sizeof piece, " [ppo.json@%016llx]",
                      (unsigned long long)rs_fnv1a64(c->ppo_json, strlen(c->ppo_json)));
+            desc_append(j, piece);
+        }
+        if (j->is_train && set) {
+            snprintf(piece, sizeof piece, " [%s's own hparams@%016llx]", c->env,
+                     (unsigned long long)rs_fnv1a64(set, strlen(set)));
             desc_append(j, piece);
         }
         for (int d = 0; d < j->ndeps; d++) {

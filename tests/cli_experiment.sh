@@ -49,6 +49,11 @@ cfg '{"name": "tiny", "env": "halfcheetah",
   "morl": {"mu": [0.5], "steps": 1024},
   "control": {"steps": 1024}}' tiny.json
 E="$T/exp"
+# train jobs taking halfcheetah's own PPO set carry it in their stamps; pinned to cleanrl they do not
+expect dry-envset 0 "halfcheetah's own hparams@" -- "$R" experiment "$T/tiny.json" --out "$T/dry" --dry-run
+sed 's/"ppo": {/"ppo": {"hparams": "cleanrl", /' "$T/tiny.json" > "$T/tiny_generic.json"
+out=$("$R" experiment "$T/tiny_generic.json" --out "$T/dry" --dry-run 2>&1)
+grep -q "pretrain" <<<"$out" && ! grep -q "own hparams" <<<"$out" && ok || bad "cleanrl jobs stamped with the env set: $out"
 expect run 0 "hypervolume: rewarded soups" -- "$R" experiment "$T/tiny.json" --out "$E" --quiet --threads 1
 for f in report.md front.csv control_front.csv metrics.json front.png lambda.png curves.png \
          pretrain/policy.safetensors expert_risky/policy.safetensors morl_0/policy.safetensors; do
