@@ -212,17 +212,20 @@ void rs_eval_result_free(rs_eval_result *r) {
     r->length = NULL;
 }
 
+double rs_eval_episode_reward(const rs_eval_result *r, int i, const double *w) {
+    double x = 0;
+    for (int k = 0; k < r->n_terms; k++)
+        x += w[k] * r->terms[(size_t)i * r->n_terms + k];
+    return x;
+}
+
 void rs_eval_reward_stats(const rs_eval_result *r, const double *w, double *mean, double *std) {
     double m = 0, v = 0;
-    for (int i = 0; i < r->episodes; i++) {
-        double x = 0;
-        for (int k = 0; k < r->n_terms; k++) x += w[k] * r->terms[(size_t)i * r->n_terms + k];
-        m += x;
-    }
+    for (int i = 0; i < r->episodes; i++)
+        m += rs_eval_episode_reward(r, i, w);
     m /= r->episodes;
     for (int i = 0; i < r->episodes; i++) {
-        double x = 0;
-        for (int k = 0; k < r->n_terms; k++) x += w[k] * r->terms[(size_t)i * r->n_terms + k];
+        double x = rs_eval_episode_reward(r, i, w);
         v += (x - m) * (x - m);
     }
     *mean = m;

@@ -31,6 +31,8 @@ int rs_eval_many(rs_policy *const *pols, int n_pol, const rs_env_spec *s, const 
                  int episodes, uint64_t seed, int deterministic, rs_pool *pool,
                  rs_eval_result *out, rs_eval_progress_fn progress, void *progress_ctx);
 /* mean and std over episodes of weights . terms */
+/* episode i's return under reward weights w */
+double rs_eval_episode_reward(const rs_eval_result *r, int i, const double *w);
 void rs_eval_reward_stats(const rs_eval_result *r, const double *weights, double *mean, double *std);
 void rs_eval_term_stats(const rs_eval_result *r, int term, double *mean, double *std);
 

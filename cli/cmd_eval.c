@@ -14,7 +14,9 @@ int cmd_eval(int argc, char **argv) {
         "deterministic (mean) actions, in parallel, and report every reward term's\n"
         "return (mean and std), the episode lengths, and the return of each reward\n"
         "given with --reward (repeatable, or ';'-separated; default: the reward the\n"
-        "policy was trained on and the env's default).",
+        "policy was trained on and the env's default). --per-episode adds every\n"
+        "episode's length, rewards and terms (a JSON array \"per_episode\", or a\n"
+        "table): a mean hides whether all episodes dropped a little or a few failed.",
         "example: rsoup eval runs/hopper --episodes 20 --reward risky --reward cautious"};
     rs_opt opts[] = {
         {"episodes", "K", "episodes", "10", NULL, 0},
@@ -23,6 +25,7 @@ int cmd_eval(int argc, char **argv) {
         {"threads", "T", "threads (0: all cores)", "0", NULL, 0},
         {"model", "FILE", "MJCF variant of the robot", NULL, NULL, 0},
         {"stochastic", NULL, "sample actions instead of the mean", NULL, NULL, 0},
+        {"per-episode", NULL, "also report each episode", NULL, NULL, 0},
         {"json", NULL, "print one JSON object on stdout", NULL, NULL, 0},
     };
     const int no = (int)(sizeof opts / sizeof opts[0]);
@@ -91,6 +94,7 @@ int cmd_eval(int argc, char **argv) {
         rs_policy_free(p);
         return rs_cli_fail("eval");
     }
+    const int per_episode = rs_opt_flag(opts, no, "per-episode");
     double lm = 0, ls = 0;
     for (int i = 0; i < res.episodes; i++) lm += res.length[i];
     lm /= res.episodes;
@@ -123,6 +127,22 @@ int cmd_eval(int argc, char **argv) {
             cJSON_AddItemToArray(ra, x);
         }
         cJSON_AddNumberToObject(o, "env_steps_per_s", res.steps / (res.seconds > 0 ? res.seconds : 1e-9));
+        if (per_episode) {
+            cJSON *pe = cJSON_AddArrayToObject(o, "per_episode");
+            for (int i = 0; i < res.episodes; i++) {
+                const double *ti = res.terms + (size_t)i * res.n_terms;
+                cJSON *e = cJSON_CreateObject();
+                cJSON_AddNumberToObject(e, "length", res.length[i]);
+                cJSON *er = cJSON_AddArrayToObject(e, "rewards");
+                for (int r = 0; r < nr; r++)
+                    cJSON_AddItemToArray(er,
+                                         cJSON_CreateNumber(rs_eval_episode_reward(&res, i, W[r])));
+                cJSON *et = cJSON_AddObjectToObject(e, "terms");
+                for (int k = 0; k < s->n_terms; k++)
+                    cJSON_AddNumberToObject(et, s->terms[k], ti[k]);
+                cJSON_AddItemToArray(pe, e);
+            }
+        }
         rs_json_print(o);
     } else {
         printf("%s on %s: %d episodes (seed %ld), length %.1f ± %.1f\n", path, s->name,
@@ -138,6 +158,23 @@ int cmd_eval(int argc, char **argv) {
             double m, sd;
             rs_eval_reward_stats(&res, W[r], &m, &sd);
             printf("  %-40s %12.2f %10.2f\n", specs[r], m, sd);
+        }
+        if (per_episode) {
+            printf("\n  %7s %7s", "episode", "length");
+            for (int r = 0; r < nr; r++)
+                printf(" %12.12s", specs[r]);
+            for (int k = 0; k < s->n_terms; k++)
+                printf(" %12.12s", s->terms[k]);
+            printf("\n");
+            for (int i = 0; i < res.episodes; i++) {
+                const double *ti = res.terms + (size_t)i * res.n_terms;
+                printf("  %7d %7d", i, res.length[i]);
+                for (int r = 0; r < nr; r++)
+                    printf(" %12.2f", rs_eval_episode_reward(&res, i, W[r]));
+                for (int k = 0; k < s->n_terms; k++)
+                    printf(" %12.2f", ti[k]);
+                printf("\n");
+            }
         }
         printf("\n  %.0f env steps/s\n", res.steps / (res.seconds > 0 ? res.seconds : 1e-9));
     }
