@@ -101,8 +101,16 @@ int rs_train_parse(rs_train_args *a, rs_algo algo, int argc, char **argv) {
             a->vals[a->n++] = v;
         }
     }
-    /* data-parallel PPO: every rank trains, rank 0 alone writes (SAC is not data-parallel) */
-    a->io = is_sac || rs_mpi_rank() == 0;
+    /* data-parallel PPO: every rank trains, rank 0 alone writes. SAC is not
+     * data-parallel: under mpirun every rank would train the same run into
+     * the same files */
+    if (is_sac && rs_mpi_size() > 1) {
+        if (rs_mpi_rank() == 0)
+            fprintf(stderr, "rsoup train: SAC is not data-parallel; run it as one process "
+                            "(without mpirun), one run per process\n");
+        return 2;
+    }
+    a->io = rs_mpi_rank() == 0;
     if (!a->io) a->quiet = 1, a->json = 0;
     a->dir = a->resume ? a->resume : a->out;
     if (!a->dir) {
@@ -392,8 +400,13 @@ int rs_train_run(rs_train *r, const rs_train_args *a) {
     if (!a->resume) {
         char *js = sac(r) ? rs_sac_config_to_json(&r->sac_cfg) : rs_ppo_config_to_json(&r->ppo_cfg);
         snprintf(path, sizeof path, "%s/config.json", dir);
-        if (a->io) rs_cli_write_file(path, js, 1);
+        int wrc = a->io ? rs_cli_write_file(path, js, 1) : 0;
         free(js);
+        if (wrc != 0) {
+            fprintf(stderr, "rsoup train: cannot write %s: %s\n", path, strerror(errno));
+            free_trainer(r);
+            return 1;
+        }
     }
     snprintf(path, sizeof path, "%s/log.jsonl", dir);
     FILE *log = fopen(a->io ? path : "/dev/null", a->resume ? "a" : "w");

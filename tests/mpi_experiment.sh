@@ -21,5 +21,9 @@ for f in front.csv control_front.csv metrics.json pretrain/policy.safetensors ex
          expert_cautious/policy.safetensors morl_0/policy.safetensors control_risky/policy.safetensors; do
   if cmp -s "$T/one/exp/$f" "$T/two/exp/$f"; then pass=$((pass+1)); else echo "FAIL: $f differs"; fail=$((fail+1)); fi
 done
+# SAC is not data-parallel: under mpirun it is refused before any rank writes
+out=$(mpirun -np 2 --oversubscribe "$R" train --algo sac --env hopper --steps 100 --out "$T/sac" 2>&1)
+if [ $? != 0 ] && grep -q "SAC is not data-parallel" <<<"$out" && [ ! -e "$T/sac" ]; then pass=$((pass+1));
+else echo "FAIL: SAC under mpirun: $out"; fail=$((fail+1)); fi
 echo "mpi_experiment: $pass passed, $fail failed"
 [ "$fail" = 0 ]
