@@ -1,4 +1,5 @@
 /* main.c — the rsoup program: dispatches to one file per subcommand. */
+#include <cblas.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -40,6 +41,12 @@ static void usage(FILE *f) {
 static int dispatch(int argc, char **argv);
 
 int main(int argc, char **argv) {
+    /* Every batch rsoup hands to BLAS is small (a few hundred rows at most)
+     * and its own thread pool already runs one policy per thread: OpenBLAS's
+     * threads would only spin against them (eval of a 256-256 policy ran 5x
+     * slower, most of it in sched_yield). Trainers that want BLAS threads
+     * (SAC's --blas-threads) set their own. */
+    openblas_set_num_threads(1);
     rs_mpi_init(&argc, &argv);
     int rc = dispatch(argc, argv);
     rs_mpi_finalize();
