@@ -192,8 +192,13 @@ int rs_cli_write_file(const char *path, const char *text, int newline) {
     if (!f) return -1;
     fputs(text, f);
     if (newline) fputc('\n', f);
-    if (fclose(f) != 0) return -1;
-    return rename(tmp, path);
+    if (fclose(f) != 0 || rename(tmp, path) != 0) {
+        int err = errno;
+        unlink(tmp); /* nothing half-written stays behind */
+        errno = err;
+        return -1;
+    }
+    return 0;
 }
 
 const char *rs_cli_policy_path(const char *path, char *buf, size_t cap) {

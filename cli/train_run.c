@@ -20,6 +20,15 @@ static void on_signal(int sig) {
 
 static int sac(const rs_train *r) { return r->algo == RS_ALGO_SAC; }
 
+/* Rank 0 alone touches the run directory; when that fails, every rank must
+ * stop, or the others wait in their first collective forever. 1 when any
+ * rank failed (no MPI: the caller's own status). */
+static int any_rank(int failed) {
+    double f = failed;
+    rs_mpi_sum_f64(&f, 1);
+    return f > 0;
+}
+
 /* ---- flags ---- */
 
 /* flags without a value that set a config key */
@@ -224,14 +233,13 @@ static int new_config(rs_train *r, const rs_train_args *a) {
     cJSON_Delete(user);
     if (rc < 0) return rs_cli_fail(NULL);
     if (rc > 0) return 2;
-    if (a->io && rs_cli_exists(a->train_file)) {
+    int held = a->io && rs_cli_exists(a->train_file);
+    if (held)
         fprintf(stderr,
                 "rsoup train: %s already holds a run; continue it with --resume %s "
                 "or choose another --out\n",
                 a->dir, a->dir);
-        return 1;
-    }
-    return 0;
+    return any_rank(held) ? 1 : 0;
 }
 
 int rs_train_config(rs_train *r, rs_algo algo, const rs_train_args *a) {
@@ -247,11 +255,9 @@ int rs_train_config(rs_train *r, rs_algo algo, const rs_train_args *a) {
         return rs_cli_fail(NULL);
     if ((sac(r) ? rs_sac_config_check(&r->sac_cfg) : rs_ppo_config_check(&r->ppo_cfg)) != 0)
         return rs_cli_fail("config");
-    if (a->io && !a->resume && rs_cli_mkdir_p(a->dir) != 0) {
-        fprintf(stderr, "rsoup train: cannot create %s: %s\n", a->dir, strerror(errno));
-        return 1;
-    }
-    return 0;
+    int bad = a->io && !a->resume && rs_cli_mkdir_p(a->dir) != 0;
+    if (bad) fprintf(stderr, "rsoup train: cannot create %s: %s\n", a->dir, strerror(errno));
+    return any_rank(bad) ? 1 : 0;
 }
 
 /* ---- the trainer ---- */
@@ -396,32 +402,37 @@ int rs_train_run(rs_train *r, const rs_train_args *a) {
         free_trainer(r);
         return rs_cli_fail(a->resume ? NULL : "--init");
     }
+    /* config.json (new runs), log.jsonl and progress.csv: rank 0 writes
+     * them, the other ranks write to /dev/null */
     char path[1100];
-    if (!a->resume) {
+    int bad = 0;
+    FILE *log = NULL, *csv = NULL;
+    if (!a->resume && a->io) {
         char *js = sac(r) ? rs_sac_config_to_json(&r->sac_cfg) : rs_ppo_config_to_json(&r->ppo_cfg);
         snprintf(path, sizeof path, "%s/config.json", dir);
-        int wrc = a->io ? rs_cli_write_file(path, js, 1) : 0;
+        bad = rs_cli_write_file(path, js, 1) != 0;
+        int err = errno;
         free(js);
-        if (wrc != 0) {
-            fprintf(stderr, "rsoup train: cannot write %s: %s\n", path, strerror(errno));
-            free_trainer(r);
-            return 1;
-        }
+        if (bad) fprintf(stderr, "rsoup train: cannot write %s: %s\n", path, strerror(err));
     }
-    snprintf(path, sizeof path, "%s/log.jsonl", dir);
-    FILE *log = fopen(a->io ? path : "/dev/null", a->resume ? "a" : "w");
-    if (!log) {
-        fprintf(stderr, "rsoup train: cannot write %s: %s\n", path, strerror(errno));
-        free_trainer(r);
-        return 1;
-    }
-    /* the same numbers as CSV, for gnuplot and spreadsheets */
     snprintf(path, sizeof path, "%s/progress.csv", dir);
     int csv_new = !a->resume || !rs_cli_exists(path);
-    FILE *csv = fopen(a->io ? path : "/dev/null", csv_new ? "w" : "a");
-    if (!csv) {
-        fprintf(stderr, "rsoup train: cannot write %s: %s\n", path, strerror(errno));
-        fclose(log);
+    if (!bad) {
+        snprintf(path, sizeof path, "%s/log.jsonl", dir);
+        log = fopen(a->io ? path : "/dev/null", a->resume ? "a" : "w");
+        bad = !log;
+        if (bad) fprintf(stderr, "rsoup train: cannot write %s: %s\n", path, strerror(errno));
+    }
+    if (!bad) {
+        /* the same numbers as CSV, for gnuplot and spreadsheets */
+        snprintf(path, sizeof path, "%s/progress.csv", dir);
+        csv = fopen(a->io ? path : "/dev/null", csv_new ? "w" : "a");
+        bad = !csv;
+        if (bad) fprintf(stderr, "rsoup train: cannot write %s: %s\n", path, strerror(errno));
+    }
+    if (any_rank(bad)) {
+        if (log) fclose(log);
+        if (csv) fclose(csv);
         free_trainer(r);
         return 1;
     }

@@ -25,5 +25,10 @@ done
 out=$(mpirun -np 2 --oversubscribe "$R" train --algo sac --env hopper --steps 100 --out "$T/sac" 2>&1)
 if [ $? != 0 ] && grep -q "SAC is not data-parallel" <<<"$out" && [ ! -e "$T/sac" ]; then pass=$((pass+1));
 else echo "FAIL: SAC under mpirun: $out"; fail=$((fail+1)); fi
+# a run directory rank 0 cannot write: every rank stops (none waits in a collective)
+mkdir -p "$T/bad/config.json/x"
+out=$(timeout 120 mpirun -np 2 --oversubscribe "$R" train --env hopper --steps 20000 --n-steps 128 --epochs 1 --out "$T/bad" 2>&1); rc=$?
+if [ $rc != 0 ] && [ $rc != 124 ] && grep -q "cannot write .*config.json" <<<"$out" && [ ! -e "$T/bad/config.json.tmp" ]; then pass=$((pass+1));
+else echo "FAIL: unwritable run dir under mpirun: rc=$rc $out"; fail=$((fail+1)); fi
 echo "mpi_experiment: $pass passed, $fail failed"
 [ "$fail" = 0 ]
