@@ -9,14 +9,16 @@
 
 int cmd_eval(int argc, char **argv) {
     static const rs_cmd_info info = {
-        "eval", "rsoup eval POLICY [--episodes K] [--reward SPEC]... [--seed S] [--json]",
+        "eval", "rsoup eval POLICY [--episodes K] [--reward SPEC]... [--seed S] [--per-episode] [--json]",
         "Run K episodes of POLICY (a policy.safetensors or a run directory) with\n"
         "deterministic (mean) actions, in parallel, and report every reward term's\n"
         "return (mean and std), the episode lengths, and the return of each reward\n"
         "given with --reward (repeatable, or ';'-separated; default: the reward the\n"
         "policy was trained on and the env's default). --per-episode adds every\n"
-        "episode's length, rewards and terms (a JSON array \"per_episode\", or a\n"
-        "table): a mean hides whether all episodes dropped a little or a few failed.",
+        "episode's length, rewards and terms: a mean hides whether all episodes\n"
+        "dropped a little or a few failed. In the table the rewards are columns\n"
+        "R1, R2, ... as numbered above it; in JSON per_episode[i].rewards follows\n"
+        "the order of \"rewards\".",
         "example: rsoup eval runs/hopper --episodes 20 --reward risky --reward cautious"};
     rs_opt opts[] = {
         {"episodes", "K", "episodes", "10", NULL, 0},
@@ -157,12 +159,17 @@ int cmd_eval(int argc, char **argv) {
         for (int r = 0; r < nr; r++) {
             double m, sd;
             rs_eval_reward_stats(&res, W[r], &m, &sd);
-            printf("  %-40s %12.2f %10.2f\n", specs[r], m, sd);
+            char label[16] = "";
+            if (per_episode) snprintf(label, sizeof label, "R%d ", r + 1);
+            printf("  %s%-*s %12.2f %10.2f\n", label, 40 - (int)strlen(label), specs[r], m, sd);
         }
         if (per_episode) {
             printf("\n  %7s %7s", "episode", "length");
-            for (int r = 0; r < nr; r++)
-                printf(" %12.12s", specs[r]);
+            for (int r = 0; r < nr; r++) {
+                char h[16];
+                snprintf(h, sizeof h, "R%d", r + 1);
+                printf(" %12s", h);
+            }
             for (int k = 0; k < s->n_terms; k++)
                 printf(" %12.12s", s->terms[k]);
             printf("\n");

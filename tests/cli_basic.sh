@@ -47,12 +47,15 @@ check key "$T/e" arch '"64,64"'; check key "$T/e" hparams '"cleanrl"'; check key
 # --init refuses a policy of another activation, and says which hyperparameters to give
 expect train-init-act 1 "arch 256,256 relu.*arch 256,256 tanh.*--hparams cleanrl" -- \
   "$R" train --env halfcheetah --hparams cleanrl --arch 256,256 --init "$T/a" --steps 128 --out "$T/f" --quiet
-# eval --per-episode: one row per episode, and their mean is the reported mean
-# (to the printed 2 decimals)
+# eval --per-episode: one row per episode; each row's default return is
+# forward + 0.1 * ctrl of its own term columns (halfcheetah's default reward),
+# and the rows' mean is the reported mean (both to the printed 2 decimals)
 out=$("$R" eval "$T/a" --episodes 3 --reward default --per-episode --threads 1)
-rows=$(awk '/^  +episode +length/ {t=1; next} t && NF > 3 {n++; s += $3} END {printf "%d %.2f", n, s / n}' <<<"$out")
-mean=$(awk '$1 == "default" {printf "%.2f", $2}' <<<"$out")
-[ "${rows%% *}" = 3 ] && awk -v a="${rows#* }" -v b="$mean" 'BEGIN {d = a - b; exit !(d < 0.011 && d > -0.011)}' && pass=$((pass+1)) || { echo "FAIL per-episode: rows '$rows' mean '$mean'"; echo "$out"; fail=$((fail+1)); }
+chk=$(awk '$1 == "R1" && $2 == "default" {mean = $3}
+  /^  +episode +length/ {for (i = 1; i <= NF; i++) col[$i] = i; t = 1; next}
+  t && NF > 3 {n++; s += $3; d = $3 - ($(col["forward"]) + 0.1 * $(col["ctrl"])); if (d > 0.011 || d < -0.011) bad++}
+  END {d = s / n - mean; printf "%d %d %d", n, bad, (d < 0.011 && d > -0.011)}' <<<"$out")
+[ "$chk" = "3 0 1" ] && pass=$((pass+1)) || { echo "FAIL per-episode: rows, bad rows, mean ok = $chk"; echo "$out"; fail=$((fail+1)); }
 [ "$("$R" eval "$T/a" --episodes 3 --per-episode --json --threads 1 | grep -c '"length":')" = 3 ] && pass=$((pass+1)) || { echo "FAIL per-episode json"; fail=$((fail+1)); }
 expect train-hparams-bad 1 "hparams must be auto or cleanrl" -- "$R" train --env hopper --hparams zoo --out "$T/c"
 out=$("$R" train --env hopper --steps 128 --n-steps 64 --epochs 1 --out "$T/d" --threads 1 2>&1)
