@@ -1,6 +1,7 @@
-/* rs_trainer.h — what the PPO and SAC trainers keep the same way: the window
- * of recent episodes their stats average, opening a shared init, and the
- * context of a failed resume.
+/* rs_trainer.h — what the PPO and SAC trainers keep the same way: parsing
+ * the env, reward, arch and activation their config names (and labelling
+ * the new policy with them), the window of recent episodes their stats
+ * average, opening a shared init, and the context of a failed resume.
  *
  * The window travels in training checkpoints as F64 tensors window.ret [cap],
  * window.len [cap] and window.terms [cap, RS_MAX_TERMS]; its n and pos are
