@@ -9,7 +9,8 @@
 
 int cmd_eval(int argc, char **argv) {
     static const rs_cmd_info info = {
-        "eval", "rsoup eval POLICY [--episodes K] [--reward SPEC]... [--seed S] [--per-episode] [--json]",
+        "eval",
+        "rsoup eval POLICY [--episodes K] [--reward SPEC]... [--seed S] [--per-episode] [--json]",
         "Run K episodes of POLICY (a policy.safetensors or a run directory) with\n"
         "deterministic (mean) actions, in parallel, and report every reward term's\n"
         "return (mean and std), the episode lengths, and the return of each reward\n"
