@@ -61,9 +61,9 @@ const char *rs_ppo_env_hparams_source(const char *env);
 /* the set itself, as the JSON object applied, or NULL */
 const char *rs_ppo_env_hparams_json(const char *env);
 /* apply a JSON object of config keys (unknown keys and wrong types are
- * errors naming the key path, prefixed with `where`) */
-/* A complete config from before the hparams key (an old run's config.json)
- * reads as hparams cleanrl: the generic set it was trained with. */
+ * errors naming the key path, prefixed with `where`). A complete config from
+ * before the hparams key (an old run's config.json) reads as hparams
+ * cleanrl: the generic set it was trained with. */
 int rs_ppo_config_from_json(rs_ppo_config *c, const void *cjson_obj, const char *where);
 /* set one key from text ("lr", "3e-4"); -1 + error when unknown or bad */
 int rs_ppo_config_set(rs_ppo_config *c, const char *key, const char *value);

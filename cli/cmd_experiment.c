@@ -221,16 +221,7 @@ static void build_graph(const rs_exp_config *c, const char *out, int threads, jo
      * the experts and everything built on them, but not the pretraining */
     /* ... and the env's own PPO set when the runs take it, so runs made
      * before the set existed (or changed) are not taken as up to date */
-    const char *set = NULL;
-    {
-        rs_ppo_config pc;
-        rs_ppo_config_default(&pc);
-        snprintf(pc.env, sizeof pc.env, "%s", c->env);
-        cJSON *o = c->ppo_json[0] ? cJSON_Parse(c->ppo_json) : NULL;
-        if (!o || rs_ppo_config_from_json(&pc, o, "") == 0)
-            if (!strcmp(pc.hparams, "auto")) set = rs_ppo_env_hparams_json(c->env);
-        cJSON_Delete(o);
-    }
+    const char *set = c->ppo_own_set ? rs_ppo_env_hparams_json(c->env) : NULL;
     for (int i = 0; i < g->n; i++) {
         job *j = &g->jobs[i];
         if (j->is_train) memcpy(j->out, j->dir, sizeof j->dir);

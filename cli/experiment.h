@@ -33,6 +33,7 @@ typedef struct rs_exp_config {
     long finetune_steps;
     long seed;            /* expert seeds: seed + i */
     char ppo_json[4096];  /* hyperparameter overrides for every training ("" = none) */
+    int ppo_own_set;      /* 1 when the trainings take the env's own PPO set (hparams auto) */
     int grid, episodes;
     long eval_seed;
     int n_mu;

@@ -179,20 +179,21 @@ int rs_exp_config_parse(const char *text, const char *where, rs_exp_config *c) {
     long threads = 0;
     if (get_long(root, "threads", "", &threads, 0, 1024, 0, where)) goto out;
     c->threads = (int)threads;
-    /* ppo overrides: validated against the PPO config table now */
+    /* ppo overrides, resolved as `rsoup train` will resolve them (generic <
+     * the env's own set < these), so a bad value fails here and not in the
+     * middle of a run; whether the env's set applies goes into the stamps */
     const cJSON *ppo = get_obj(root, "ppo", "", 0, where, &err);
     if (err) goto out;
+    rs_ppo_config tmp;
+    rs_ppo_config_default(&tmp);
+    snprintf(tmp.env, sizeof tmp.env, "%s", c->env);
+    char w2[600];
+    snprintf(w2, sizeof w2, "%s: ppo.", where);
+    if (ppo && rs_ppo_config_from_json(&tmp, ppo, w2) != 0) goto out;
+    int set = rs_ppo_config_env_defaults(&tmp);
+    if (set < 0 || (set > 0 && ppo && rs_ppo_config_from_json(&tmp, ppo, w2) != 0)) goto out;
+    c->ppo_own_set = set > 0;
     if (ppo) {
-        /* resolved as `rsoup train` will (generic < the env's set < these),
-         * so a bad value fails here and not in the middle of the run */
-        rs_ppo_config tmp;
-        rs_ppo_config_default(&tmp);
-        snprintf(tmp.env, sizeof tmp.env, "%s", c->env);
-        char w2[600];
-        snprintf(w2, sizeof w2, "%s: ppo.", where);
-        if (rs_ppo_config_from_json(&tmp, ppo, w2) != 0) goto out;
-        int set = rs_ppo_config_env_defaults(&tmp);
-        if (set < 0 || (set > 0 && rs_ppo_config_from_json(&tmp, ppo, w2) != 0)) goto out;
         if (rs_ppo_config_check_ranks(&tmp, 1) != 0) {
             char m[400];
             snprintf(m, sizeof m, "%s", rs_last_error());
