@@ -147,7 +147,8 @@ rs_ppo *rs_ppo_new(const rs_ppo_config *c) {
     rs_rng_seed(&p->rng, (uint64_t)c->seed, 0xC0FFEE);
     rs_rng init_rng;
     rs_rng_seed(&init_rng, (uint64_t)c->seed, 0x1417);
-    /* orthogonal init: sqrt(2) hidden, 0.01 policy head, 1 value head */
+    /* weight_init: PyTorch's nn.Linear default (SB3 with ortho_init=False),
+     * or CleanRL's orthogonal: sqrt(2) hidden, 0.01 policy head, 1 value head */
     if (!strcmp(c->weight_init, "fanin")) {
         rs_mlp_init_uniform_fanin(p->pol->pi, &init_rng);
         rs_mlp_init_uniform_fanin(p->vf, &init_rng);
