@@ -49,12 +49,36 @@ int rs_cli_mkdir_p(const char *path);   /* mkdir -p; 0 or -1 (errno set) */
 int rs_cli_exists(const char *path);
 /* write text (plus a newline if asked) to path.tmp, then rename over path */
 int rs_cli_write_file(const char *path, const char *text, int newline);
+/* run argv[0] (looked up in PATH) with its stdout on our stderr and wait;
+ * 0 when it exits 0 */
+int rs_cli_run_quiet(char *const *argv);
 /* a run directory stands for its policy.safetensors (as in every command
  * that takes a policy); other paths are returned as given */
 const char *rs_cli_policy_path(const char *path, char *buf, size_t cap);
 /* the soup library names experts by index ("expert 2: ..."); print the
  * error with their paths: "rsoup CMD: cannot mix: expert 2 (path): ..." */
 void rs_cli_print_mix_error(const char *cmd, const char *const *paths, int n);
+
+/* ---- a random or zero policy on one env (rsoup rollout) ---- */
+typedef struct rs_rollout_result {
+    const rs_env_spec *spec;
+    int episodes;
+    double ret_mean, ret_std, len_mean;
+    double terms_mean[RS_MAX_TERMS]; /* mean episode return of each term */
+    double steps_per_s;
+} rs_rollout_result;
+/* policy "random" (uniform in the action bounds) or "zero"; 0 or -1 (error set) */
+int rs_cli_rollout(const rs_env_spec *s, const char *reward, const char *policy, int episodes,
+                   int n_envs, int threads, uint64_t seed, rs_rollout_result *out);
+
+/* ---- provenance (provenance.c) ---- */
+const char *rs_cli_commit(void);                  /* "abc123def456", "-dirty" appended, or "unknown" */
+void rs_cli_cpu_model(char *buf, size_t n);       /* /proc/cpuinfo's model name */
+void rs_cli_blas_info(char *buf, size_t n);       /* the BLAS build and the kernel in use */
+/* "rsoup 0.1.0 (commit ...), CPU, BLAS, T threads" */
+void rs_cli_provenance_line(char *buf, size_t n, int threads);
+/* {rsoup_version, git_commit, cpu, blas, threads, wall_time_s (if >= 0), date} */
+cJSON *rs_cli_provenance_json(int threads, double wall_s);
 
 /* ---- subcommands ---- */
 int cmd_envs(int argc, char **argv);

@@ -25,5 +25,10 @@ const char *rs_cli_join(char *buf, size_t cap, char *const *names, int n);
 /* a number, or null when it is not finite (JSON has no NaN) */
 cJSON *rs_cli_json_num(double v);
 cJSON *rs_cli_json_nums(const double *v, int n);
+/* {"mean": v, "lo": lo, "hi": hi, "n": n} of a bootstrap interval (the
+ * statistic's name as the first key: "mean" or "iqm") */
+struct rs_interval;
+cJSON *rs_cli_json_interval_named(const struct rs_interval *iv, const char *stat);
+#define rs_cli_json_interval(iv) rs_cli_json_interval_named(iv, "mean")
 
 #endif

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 static rs_opt *find_opt(rs_opt *opts, int nopts, const char *name, size_t len) {
@@ -225,4 +226,20 @@ void rs_cli_print_mix_error(const char *cmd, const char *const *paths, int n) {
         fputc(*e++, stderr);
     }
     fputc('\n', stderr);
+}
+
+int rs_cli_run_quiet(char *const *argv) {
+    /* a helper program (the plot script): its stdout goes to our stderr,
+     * so that stdout keeps only the command's own results */
+    pid_t pid = fork();
+    if (pid < 0) return -1;
+    if (pid == 0) {
+        dup2(2, 1);
+        execvp(argv[0], argv);
+        _exit(127);
+    }
+    int status;
+    while (waitpid(pid, &status, 0) < 0)
+        if (errno != EINTR) return -1;
+    return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : -1;
 }

@@ -11,6 +11,8 @@
 #include "rs_fronteval.h"
 #include "rs_fisher.h"
 #include "rs_lattice.h"
+#include "rs_lmc.h"
+#include "rs_stats.h"
 
 #define MAX_EXPERTS 16
 #define MAX_OBJ 8
@@ -389,38 +391,226 @@ done:
 }
 
 /* ---- rsoup lmc ---- */
+
+/* one front's path metrics for every reward; NULL on error (printed) */
+static rs_lmc *lmc_of_all(const rs_front *f, const char *path, double rel_tol, double *L, double *R,
+                          int *n_path) {
+    rs_lmc *m = calloc((size_t)f->n_obj, sizeof *m);
+    for (int k = 0; m && k < f->n_obj; k++)
+        if (rs_lmc_of_front(f, k, rel_tol, &m[k], L, R, n_path) != 0) {
+            fprintf(stderr, "rsoup lmc: %s: %s\n", path, rs_last_error());
+            free(m);
+            return NULL;
+        }
+    return m;
+}
+
+static cJSON *lmc_json(const rs_front *f, const rs_lmc *m, const double *L, const double *R, int n) {
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddStringToObject(o, "reward", f->obj_names[0]);
+    if (L) {
+        cJSON_AddItemToObject(o, "lambda", rs_cli_json_nums(L, n));
+        cJSON_AddItemToObject(o, "returns", rs_cli_json_nums(R, n));
+    }
+    cJSON_AddNumberToObject(o, "barrier", m->barrier);
+    cJSON_AddItemToObject(o, "barrier_lambda", rs_cli_json_num(m->barrier_lambda));
+    cJSON_AddItemToObject(o, "barrier_in_se", rs_cli_json_num(m->z));
+    cJSON_AddItemToObject(o, "scale", rs_cli_json_num(m->scale));
+    cJSON_AddItemToObject(o, "tolerance", rs_cli_json_num(m->tolerance));
+    cJSON_AddNumberToObject(o, "area_above_line", m->area);
+    cJSON_AddNumberToObject(o, "max_gain", m->max_gain);
+    cJSON_AddItemToObject(o, "max_gain_lambda", rs_cli_json_num(m->max_gain_lambda));
+    cJSON_AddBoolToObject(o, "connected", !m->is_barrier);
+    return o;
+}
+
+static const char *RULE = "a barrier is a dip of more than 2 standard errors and more than the tolerance";
+
+/* the report of one front (a table per reward) or of several (one line per
+ * front and reward, then the aggregates over fronts) */
+static int lmc_report(rs_front *f, const char *const *more, int n_more, double rel_tol, int json) {
+    const int nf = 1 + n_more;
+    rs_front **fr = calloc((size_t)nf, sizeof *fr);
+    rs_lmc **m = calloc((size_t)nf, sizeof *m);
+    double *L = malloc(sizeof(double) * (size_t)(f->n + 1)), *R = malloc(sizeof(double) * (size_t)(f->n + 1));
+    int rc = 1, n = 0;
+    fr[0] = f;
+    for (int i = 1; i < nf; i++) {
+        fr[i] = rs_cli_front_load("lmc", more[i - 1], NULL);
+        if (!fr[i]) goto out;
+        if (rs_front_same_schema(f, fr[i]) != 0) {
+            fprintf(stderr, "rsoup lmc: %s: %s\n", more[i - 1], rs_last_error());
+            goto out;
+        }
+    }
+    for (int i = 0; i < nf; i++) {
+        double *l = realloc(L, sizeof(double) * (size_t)(fr[i]->n + 1));
+        double *r = realloc(R, sizeof(double) * (size_t)(fr[i]->n + 1));
+        if (l) L = l;
+        if (r) R = r;
+        if (!l || !r) goto out;
+        m[i] = lmc_of_all(fr[i], i ? more[i - 1] : "front", rel_tol, L, R, &n);
+        if (!m[i]) goto out;
+    }
+    cJSON *root = json ? cJSON_CreateObject() : NULL;
+    int connected_fronts = 0;
+    cJSON *jf = json && nf > 1 ? cJSON_AddArrayToObject(root, "fronts") : NULL;
+    for (int i = 0; i < nf; i++) {
+        int conn = 1;
+        cJSON *arr = NULL;
+        if (json) {
+            cJSON *holder = root;
+            if (nf > 1) {
+                holder = cJSON_CreateObject();
+                cJSON_AddStringToObject(holder, "file", i ? more[i - 1] : "");
+                cJSON_AddItemToArray(jf, holder);
+            }
+            arr = cJSON_AddArrayToObject(holder, "rewards");
+        }
+        if (nf > 1 && !json) printf("front %s\n", i ? more[i - 1] : "(--front)");
+        for (int k = 0; k < f->n_obj; k++) {
+            const rs_lmc *x = &m[i][k];
+            conn &= !x->is_barrier;
+            if (json) {
+                /* the path itself only for a single front (re-read it) */
+                int np = 0;
+                rs_lmc tmp;
+                if (nf == 1) rs_lmc_of_front(fr[i], k, rel_tol, &tmp, L, R, &np);
+                cJSON *o = lmc_json(fr[i], x, nf == 1 ? L : NULL, R, np);
+                cJSON_ReplaceItemInObject(o, "reward", cJSON_CreateString(f->obj_names[k]));
+                cJSON_AddItemToArray(arr, o);
+            } else if (nf == 1) {
+                int np = 0;
+                rs_lmc tmp;
+                rs_lmc_of_front(fr[i], k, rel_tol, &tmp, L, R, &np);
+                printf("reward %s\n  %8s %12s %12s %10s\n", f->obj_names[k], "lambda", "return", "line", "gap");
+                for (int j = 0; j < np; j++) {
+                    double line = (1 - L[j]) * R[0] + L[j] * R[np - 1];
+                    printf("  %8.3f %12.2f %12.2f %+10.2f\n", L[j], R[j], line, R[j] - line);
+                }
+                printf("  barrier %.2f", x->barrier);
+                if (x->barrier > 0) printf(" at λ=%.3g (%.1f standard errors)", x->barrier_lambda, x->z);
+                printf(", tolerance %.2f (%.2g x scale %.4g), area above the line %+.2f, largest gain %+.2f -> %s\n\n",
+                       x->tolerance, rel_tol, x->scale, x->area, x->max_gain,
+                       x->is_barrier ? "BARRIER" : "linearly connected");
+            } else {
+                printf("  %-24s barrier %10.2f at λ=%-5.3g (%6.1f s.e., tolerance %.4g)  area %+10.2f  %s\n",
+                       f->obj_names[k], x->barrier, x->barrier_lambda, x->z, x->tolerance, x->area,
+                       x->is_barrier ? "BARRIER" : "connected");
+            }
+        }
+        connected_fronts += conn;
+        if (json && nf > 1) cJSON_AddBoolToObject(cJSON_GetArrayItem(jf, i), "connected", conn);
+        if (json && nf == 1) cJSON_AddBoolToObject(root, "connected", conn);
+    }
+    if (nf == 1) {
+        if (!json)
+            printf("%s (%s, tolerance %.2g x the reward's scale)\n",
+                   connected_fronts ? "H1 holds here: no reward shows a barrier"
+                                    : "H1 fails here: at least one reward shows a barrier",
+                   RULE, rel_tol);
+        else {
+            cJSON_AddNumberToObject(root, "tolerance_rel", rel_tol);
+            cJSON_AddStringToObject(root, "rule", RULE);
+        }
+    } else {
+        /* aggregates over fronts: mean [95% bootstrap interval] */
+        double *v = malloc(sizeof(double) * (size_t)nf);
+        cJSON *agg = json ? cJSON_AddObjectToObject(root, "aggregate") : NULL;
+        cJSON *ar = json ? cJSON_AddArrayToObject(agg, "rewards") : NULL;
+        if (!json) printf("\nover %d fronts (mean [95%% bootstrap interval]):\n", nf);
+        for (int k = 0; k < f->n_obj; k++) {
+            rs_interval bi, ai;
+            int nb = 0;
+            for (int i = 0; i < nf; i++) v[i] = m[i][k].barrier, nb += m[i][k].is_barrier;
+            rs_stat_bootstrap(v, nf, RS_STAT_MEAN, 0.95, RS_BOOT_RESAMPLES, RS_BOOT_SEED, &bi);
+            for (int i = 0; i < nf; i++) v[i] = m[i][k].area;
+            rs_stat_bootstrap(v, nf, RS_STAT_MEAN, 0.95, RS_BOOT_RESAMPLES, RS_BOOT_SEED, &ai);
+            if (json) {
+                cJSON *o = cJSON_CreateObject();
+                cJSON_AddStringToObject(o, "reward", f->obj_names[k]);
+                cJSON_AddItemToObject(o, "barrier", rs_cli_json_interval(&bi));
+                cJSON_AddItemToObject(o, "area_above_line", rs_cli_json_interval(&ai));
+                cJSON_AddNumberToObject(o, "fronts_with_barrier", nb);
+                cJSON_AddItemToArray(ar, o);
+            } else {
+                printf("  %-24s barrier %.4g [%.4g, %.4g], area above the line %+.4g [%+.4g, %+.4g]; "
+                       "a barrier in %d of %d\n",
+                       f->obj_names[k], bi.value, bi.lo, bi.hi, ai.value, ai.lo, ai.hi, nb, nf);
+            }
+        }
+        free(v);
+        if (json) {
+            cJSON_AddNumberToObject(agg, "fronts", nf);
+            cJSON_AddNumberToObject(agg, "connected_fronts", connected_fronts);
+            cJSON_AddNumberToObject(agg, "tolerance_rel", rel_tol);
+            cJSON_AddStringToObject(agg, "rule", RULE);
+            cJSON_AddStringToObject(agg, "interval", "95% percentile bootstrap of the mean over fronts, 10000 resamples");
+        } else {
+            printf("H1 holds in %d of %d fronts (%s, tolerance %.2g x the reward's scale)\n",
+                   connected_fronts, nf, RULE, rel_tol);
+        }
+    }
+    if (json) rs_json_print(root);
+    rc = 0;
+out:
+    for (int i = 0; i < nf; i++) free(m[i]);
+    for (int i = 1; i < nf; i++) rs_front_free(fr[i]);
+    free(fr);
+    free(m);
+    free(L);
+    free(R);
+    return rc;
+}
+
 int cmd_lmc(int argc, char **argv) {
     static const rs_cmd_info info = {
-        "lmc", "rsoup lmc A B [--grid G] [--episodes K] [--rewards R1,R2] [--front FILE] [--json]",
+        "lmc", "rsoup lmc A B [--grid G] [--episodes K] [--rewards R1,R2] [--json]\n"
+        "       rsoup lmc --front FILE [FILE ...] [--tolerance T] [--json]",
         "Linear mode connectivity between two experts: evaluate the soups along the\n"
         "path θ(λ) = (1-λ) θ_A + λ θ_B (or read them from a front FILE made by\n"
         "'rsoup front A B'), and for each reward compare the return at each λ with\n"
         "the straight line between the endpoints. Reports the barrier (the largest\n"
         "drop below the line, 0 if none), where it is, its size in standard errors\n"
         "of the mean, and the signed area between the path and the line (> 0: the\n"
-        "soups beat the line). Hypothesis H1 of rewarded soups: experts fine-tuned\n"
-        "from a shared init show no barrier; independently trained ones do.",
+        "soups beat the line). A dip counts as a barrier only when it exceeds 2\n"
+        "standard errors AND the tolerance T times the reward's scale (the gap\n"
+        "between the experts' returns, at least a tenth of their size): tiny but\n"
+        "significant dips are not barriers. Hypothesis H1 of rewarded soups:\n"
+        "experts fine-tuned from a shared init show no barrier; independently\n"
+        "trained ones do. Several fronts (one per seed of an experiment) give each\n"
+        "front's verdict and, per reward, the mean barrier and area with a 95%\n"
+        "bootstrap interval and the count of fronts with a barrier.",
         "example: rsoup lmc runs/risky runs/cautious --grid 11 --episodes 10"};
     rs_opt opts[] = {
         {"grid", "G", "points on the path", "11", NULL, 0},
         {"episodes", "K", "episodes per point", "10", NULL, 0},
         {"rewards", "R1,R2", "rewards (default: the experts' training rewards)", NULL, NULL, 0},
-        {"front", "FILE", "use this front CSV instead of evaluating", NULL, NULL, 0},
+        {"front", "FILE", "use this front CSV instead of evaluating (more fronts may follow)", NULL, NULL, 0},
+        {"tolerance", "T", "a dip below T x the reward's scale is no barrier", "0.1", NULL, 0},
         {"seed", "S", "evaluation seed", "1000", NULL, 0},
         {"threads", "T", "threads (0: all cores)", "0", NULL, 0},
         {"quiet", NULL, "no progress output", NULL, NULL, 0},
         {"json", NULL, "print one JSON object on stdout", NULL, NULL, 0},
     };
     const int no = (int)(sizeof opts / sizeof opts[0]);
-    const char *pos[2];
+    const char *pos[MAX_FILES];
     int np = 0;
-    int rc = rs_cli_parse(&info, opts, no, argc, argv, pos, &np, 2);
+    int rc = rs_cli_parse(&info, opts, no, argc, argv, pos, &np, MAX_FILES);
     if (rc) return rc < 0 ? 2 : 0;
     const char *ff = rs_opt_str(opts, no, "front");
     if (np != 2 && !ff) {
-        fprintf(stderr, "rsoup lmc: give two experts A B, or --front FILE (see --help)\n");
+        fprintf(stderr, "rsoup lmc: give two experts A B, or --front FILE [FILE ...] (see --help)\n");
         return 2;
     }
+    double rel_tol;
+    if (rs_opt_double(opts, no, "tolerance", &rel_tol)) return 2;
+    if (!(rel_tol >= 0 && rel_tol <= 10)) {
+        fprintf(stderr, "rsoup lmc: --tolerance must be in [0, 10]\n");
+        return 2;
+    }
+    const char *const *ffs = ff ? pos : NULL;
+    int n_more = ff ? np : 0;
     long grid, episodes, seed, threads;
     if (rs_opt_long(opts, no, "grid", 3, 1001, &grid) ||
         rs_opt_long(opts, no, "episodes", 1, 100000, &episodes) ||
@@ -481,79 +671,8 @@ int cmd_lmc(int argc, char **argv) {
             return 1;
         }
     }
-    /* the path: soup rows sorted by λ of the second expert */
-    int *rows = malloc(sizeof(int) * (size_t)f->n);
-    int n = rs_front_select(f, RS_KIND_BIT(RS_KIND_SOUP), rows);
-    for (int i = 1; i < n; i++) /* insertion sort by λ_B */
-        for (int j = i; j > 0 && f->lambda[rows[j] * 2 + 1] < f->lambda[rows[j - 1] * 2 + 1]; j--) {
-            int t = rows[j];
-            rows[j] = rows[j - 1];
-            rows[j - 1] = t;
-        }
-    if (n < 3 || f->lambda[rows[0] * 2 + 1] != 0.0 || f->lambda[rows[n - 1] * 2 + 1] != 1.0) {
-        fprintf(stderr, "rsoup lmc: need soup rows from λ = 0 to λ = 1 (found %d)\n", n);
-        free(rows);
-        rs_front_free(f);
-        return 1;
-    }
-    double *L = malloc(sizeof(double) * (size_t)n), *R = malloc(sizeof(double) * (size_t)n);
     int json = rs_opt_flag(opts, no, "json");
-    cJSON *root = json ? cJSON_CreateObject() : NULL;
-    cJSON *arr = json ? cJSON_AddArrayToObject(root, "rewards") : NULL;
-    int all_connected = 1;
-    for (int k = 0; k < f->n_obj; k++) {
-        for (int i = 0; i < n; i++) {
-            L[i] = f->lambda[rows[i] * 2 + 1];
-            R[i] = f->obj[(size_t)rows[i] * f->n_obj + k];
-        }
-        rs_lmc m;
-        rs_lmc_compute(L, R, n, &m);
-        /* standard error of the mean where the barrier is */
-        double se = 0;
-        for (int i = 0; i < n; i++)
-            if (L[i] == m.barrier_lambda) {
-                int r = rows[i];
-                se = f->std[(size_t)r * f->n_obj + k] / sqrt(f->episodes[r] > 0 ? f->episodes[r] : 1);
-            }
-        double z = se > 0 ? m.barrier / se : (m.barrier > 0 ? INFINITY : 0);
-        int connected = z <= 2.0;
-        all_connected &= connected;
-        if (json) {
-            cJSON *o = cJSON_CreateObject();
-            cJSON_AddStringToObject(o, "reward", f->obj_names[k]);
-            cJSON_AddItemToObject(o, "lambda", rs_cli_json_nums(L, n));
-            cJSON_AddItemToObject(o, "returns", rs_cli_json_nums(R, n));
-            cJSON_AddNumberToObject(o, "barrier", m.barrier);
-            cJSON_AddItemToObject(o, "barrier_lambda", rs_cli_json_num(m.barrier_lambda));
-            cJSON_AddItemToObject(o, "barrier_in_se", rs_cli_json_num(z));
-            cJSON_AddNumberToObject(o, "area_above_line", m.area);
-            cJSON_AddNumberToObject(o, "max_gain", m.max_gain);
-            cJSON_AddItemToObject(o, "max_gain_lambda", rs_cli_json_num(m.max_gain_lambda));
-            cJSON_AddBoolToObject(o, "connected", connected);
-            cJSON_AddItemToArray(arr, o);
-        } else {
-            printf("reward %s\n  %8s %12s %12s %10s\n", f->obj_names[k], "lambda", "return", "line", "gap");
-            for (int i = 0; i < n; i++) {
-                double line = (1 - L[i]) * R[0] + L[i] * R[n - 1];
-                printf("  %8.3f %12.2f %12.2f %+10.2f\n", L[i], R[i], line, R[i] - line);
-            }
-            printf("  barrier %.2f", m.barrier);
-            if (m.barrier > 0) printf(" at λ=%.3g (%.1f standard errors)", m.barrier_lambda, z);
-            printf(", area above the line %+.2f, largest gain %+.2f -> %s\n\n", m.area, m.max_gain,
-                   connected ? "linearly connected" : "BARRIER");
-        }
-    }
-    if (json) {
-        cJSON_AddBoolToObject(root, "connected", all_connected);
-        rs_json_print(root);
-    } else {
-        printf("%s\n", all_connected ? "H1 holds here: no reward drops significantly below the line "
-                                       "(barrier <= 2 standard errors)"
-                                     : "H1 fails here: at least one reward shows a barrier");
-    }
-    free(L);
-    free(R);
-    free(rows);
+    rc = lmc_report(f, ffs, n_more, rel_tol, json);
     rs_front_free(f);
-    return 0;
+    return rc;
 }

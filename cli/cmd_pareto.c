@@ -9,6 +9,7 @@
 #include "cli_soup.h"
 #include "rs_lattice.h"
 #include "rs_pareto.h"
+#include "rs_stats.h"
 
 /* ---- helpers shared with cmd_select.c ---- */
 
@@ -66,6 +67,15 @@ cJSON *rs_cli_json_nums(const double *v, int n) {
     for (int i = 0; i < n; i++)
         cJSON_AddItemToArray(a, rs_cli_json_num(v[i]));
     return a;
+}
+
+cJSON *rs_cli_json_interval_named(const rs_interval *iv, const char *stat) {
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddItemToObject(o, stat, rs_cli_json_num(iv->value));
+    cJSON_AddItemToObject(o, "lo", rs_cli_json_num(iv->lo));
+    cJSON_AddItemToObject(o, "hi", rs_cli_json_num(iv->hi));
+    cJSON_AddNumberToObject(o, "n", iv->n);
+    return o;
 }
 
 /* ---- metrics of one block of rows ---- */

@@ -7,15 +7,9 @@
 #include "cli.h"
 #include "rs_vecenv.h"
 
-typedef struct {
-    const rs_env_spec *spec;
-    int episodes;
-    double ret_mean, ret_std, len_mean;
-    double terms_mean[RS_MAX_TERMS];
-    double steps_per_s;
-} rollout_result;
+typedef rs_rollout_result rollout_result;
 
-static int run_one(const rs_env_spec *s, const char *reward, const char *policy, int episodes,
+int rs_cli_rollout(const rs_env_spec *s, const char *reward, const char *policy, int episodes,
                    int n_envs, int threads, uint64_t seed, rollout_result *out) {
     double w[RS_MAX_TERMS];
     if (rs_cli_reward(s, reward, w) != 0) return -1;
@@ -103,7 +97,7 @@ int cmd_rollout(int argc, char **argv) {
         const rs_env_spec *s = rs_env_spec_at(i);
         if (!all && strcmp(s->name, env)) continue;
         rollout_result r;
-        if (run_one(s, reward, policy, (int)episodes, (int)n_envs, (int)threads, (uint64_t)seed,
+        if (rs_cli_rollout(s, reward, policy, (int)episodes, (int)n_envs, (int)threads, (uint64_t)seed,
                     &r) != 0) {
             cJSON_Delete(root);
             return rs_cli_fail(s->name);

@@ -1,25 +1,41 @@
-/* experiment.h — the rewarded-soups protocol as a job graph.
+/* experiment.h — the rewarded-soups protocol as a job graph, replicated over
+ * seeds.
  *
  * An experiment config (JSON) describes: env, proxy rewards, pretraining,
  * fine-tuning, the λ grid, MORL weightings, a control with independent
- * inits, and the reference point. It expands into jobs:
+ * inits, the reference point, and the seeds. One replicate expands into:
  *
  *   pretrain ──► expert_i (one per proxy reward, --init pretrain)
  *            └─► morl_k   (one per weighting μ_k, scalarised reward)
  *   control_i (one per proxy reward, from scratch, different seeds)
  *   front   ◄── experts, morl, pretrain      control_front ◄── control_i
  *
+ * With "seeds" (or --seeds) there are K replicates, each in DIR/seed_<s>/,
+ * whose every seed is the config's plus 10000·s; all their jobs go into one
+ * graph. Without, the one replicate lives in DIR itself with the config's
+ * seeds (experiments made before seeds existed keep their folders).
+ *
  * Each job is one `rsoup` subcommand run in its own process, with a stamp
  * of its exact command in its folder: a finished job whose stamp matches is
- * skipped, a started one resumes, a changed one starts over. */
+ * skipped, a started one resumes, a changed one starts over. A failed job
+ * stops only what depends on it; the report covers the replicates that
+ * finished and names the others.
+ *
+ * Files: experiment_config.c (parsing), experiment_graph.c (jobs, stamps),
+ * experiment_run.c (scheduling, processes, the MPI work queue),
+ * experiment_report.c (metrics, aggregates, report), cmd_experiment.c. */
 #ifndef RS_EXPERIMENT_H
 #define RS_EXPERIMENT_H
 
-#define RS_EXP_MAX_REWARDS 4
-#define RS_EXP_MAX_MU 32
-#define RS_EXP_MAX_JOBS 64
+#include <sys/types.h>
 
 #include "rs_env.h"
+
+#define RS_EXP_MAX_REWARDS 4
+#define RS_EXP_MAX_MU 32
+#define RS_EXP_MAX_SEEDS 64
+#define RS_EXP_SEED_STRIDE 10000L /* replicate s: every seed + s * stride */
+#define RS_EXP_PATH 1024          /* --out and every path built from it */
 
 typedef struct rs_exp_config {
     char name[64];
@@ -27,8 +43,8 @@ typedef struct rs_exp_config {
     char algo[8];
     int n_rewards;
     char reward_names[RS_EXP_MAX_REWARDS][64];
-    char reward_specs[RS_EXP_MAX_REWARDS][256];
-    char pretrain_reward[256];
+    char reward_specs[RS_EXP_MAX_REWARDS][512];
+    char pretrain_reward[512];
     long pretrain_steps, pretrain_seed;
     long finetune_steps;
     long seed;            /* expert seeds: seed + i */
@@ -44,9 +60,77 @@ typedef struct rs_exp_config {
     int has_ref;
     double ref[RS_EXP_MAX_REWARDS];
     int threads;
+    int n_seeds;          /* 0: one replicate in DIR itself (no "seeds") */
+    long seeds[RS_EXP_MAX_SEEDS];
+    double lmc_tol;       /* relative barrier tolerance (rs_lmc.h) */
 } rs_exp_config;
 
 /* parse and validate; errors name the JSON path, e.g. "quick.json: morl.mu[2]: ..." */
 int rs_exp_config_parse(const char *text, const char *where, rs_exp_config *c);
+/* "5" (seeds 1..5) or "1,4,9"; replaces the config's seeds. 0 or -1 (error set) */
+int rs_exp_seeds_parse(const char *text, rs_exp_config *c);
+
+/* ---- the job graph (experiment_graph.c) ---- */
+typedef enum { J_PENDING, J_RUNNING, J_DONE, J_FAILED, J_SKIPPED, J_BLOCKED } rs_job_state;
+
+typedef struct rs_job {
+    char name[200];       /* "expert_risky", or "seed_3/expert_risky" */
+    char dir[RS_EXP_PATH];  /* the job's folder (stamps live here) */
+    char out[RS_EXP_PATH];  /* what it produces (a folder for train, a file for front) */
+    int is_train;
+    int rep;              /* replicate index */
+    char **args;          /* the rsoup arguments (after the program name) */
+    int nargs, cap_args;
+    int *deps, ndeps, cap_deps;
+    char *desc;           /* the exact command and its inputs' hashes: the stamp */
+    rs_job_state state;
+    pid_t pid;
+    double t0;
+    int rank;             /* where it runs */
+} rs_job;
+
+typedef struct rs_exp_rep {
+    long seed;            /* the replicate's seed s (0 for the single legacy one) */
+    char dir[RS_EXP_PATH];
+} rs_exp_rep;
+
+typedef struct rs_job_graph {
+    rs_job *jobs;
+    int n, cap;
+    int n_reps;
+    rs_exp_rep reps[RS_EXP_MAX_SEEDS];
+} rs_job_graph;
+
+/* build every replicate's jobs; -1 (error set) on a path too long or no memory */
+int rs_exp_graph_build(const rs_exp_config *c, const char *out, rs_job_graph *g);
+void rs_exp_graph_free(rs_job_graph *g);
+/* stamps: a train job's DIR/.started and .done; a front's FILE.started/.done */
+void rs_exp_stamp_path(const rs_job *j, const char *which, char *buf, size_t n);
+int rs_exp_stamp_matches(const rs_job *j, const char *which);
+/* the job's command as one shell-safe line */
+void rs_exp_job_command(const rs_job *j, char *buf, size_t n);
+/* remove a training folder before it starts over: only a folder rsoup made
+ * (it holds a .started stamp, or is empty); never follows links, no shell.
+ * 0, or -1 (error set; nothing removed) */
+int rs_exp_remove_run_dir(const char *dir);
+
+/* ---- running it (experiment_run.c) ---- */
+/* the rsoup executable the jobs run */
+void rs_exp_set_self(const char *path);
+/* run the graph: `parallel` local slots on rank 0, plus one slot on every
+ * other MPI rank. Returns 0 when every job finished, 1 when some failed
+ * (their dependents are J_BLOCKED, the rest ran), -1 when interrupted or on
+ * an internal error. */
+int rs_exp_run(rs_job_graph *g, int parallel, int threads_per_job, int quiet);
+/* ranks > 0: run the jobs rank 0 sends until it says stop */
+int rs_exp_worker_loop(void);
+void rs_exp_stop_workers(void);
+
+/* ---- metrics and report (experiment_report.c) ---- */
+/* metrics.json, the per-λ tables for the plots, plots, report.md; prints
+ * the headline. wall_s: this invocation's time. 0, or -1 (error set) when no
+ * replicate has a front. */
+int rs_exp_report(const rs_exp_config *c, const char *config_path, const char *out,
+                  const rs_job_graph *g, double wall_s, int threads);
 
 #endif

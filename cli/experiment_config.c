@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "experiment.h"
+#include "rs_lmc.h"
 #include "rs_ppo.h"
 
 #define FAIL(...)                                                                                  \
@@ -92,7 +93,7 @@ int rs_exp_config_parse(const char *text, const char *where, rs_exp_config *c) {
     int rc = -1, err;
     static const char *top[] = {"name", "env", "algo", "rewards", "pretrain", "finetune", "seed",
                                 "ppo", "front", "morl", "control", "reference_point", "threads",
-                                "comment", NULL};
+                                "comment", "seeds", "lmc", NULL};
     if (!cJSON_IsObject(root)) {
         rs_set_error("%s: the config must be a JSON object", where);
         goto out;
@@ -144,6 +145,17 @@ int rs_exp_config_parse(const char *text, const char *where, rs_exp_config *c) {
                              where, it->string);
                 goto out;
             }
+        for (int j = 0; j < c->n_rewards; j++)
+            if (!strcmp(c->reward_names[j], it->string)) {
+                rs_set_error("%s: rewards.%s: named twice (each reward needs its own name: its "
+                             "expert's folder)", where, it->string);
+                goto out;
+            }
+        if (strlen(it->string) >= sizeof c->reward_names[0] - 8 ||
+            strlen(it->valuestring) >= sizeof c->reward_specs[0]) {
+            rs_set_error("%s: rewards.%s: name or spec too long", where, it->string);
+            goto out;
+        }
         snprintf(c->reward_names[c->n_rewards], sizeof c->reward_names[0], "%s", it->string);
         snprintf(c->reward_specs[c->n_rewards], sizeof c->reward_specs[0], "%s", it->valuestring);
         c->n_rewards++;
@@ -310,8 +322,105 @@ int rs_exp_config_parse(const char *text, const char *where, rs_exp_config *c) {
         }
         c->has_ref = 1;
     }
+    /* seeds: K (replicates 1..K) or a list of distinct seeds */
+    const cJSON *sd = cJSON_GetObjectItemCaseSensitive(root, "seeds");
+    if (sd) {
+        if (cJSON_IsNumber(sd)) {
+            if (sd->valuedouble != floor(sd->valuedouble) || sd->valuedouble < 1 ||
+                sd->valuedouble > RS_EXP_MAX_SEEDS) {
+                rs_set_error("%s: seeds: %g replicates; give 1 to %d (or a list of seeds)", where,
+                             sd->valuedouble, RS_EXP_MAX_SEEDS);
+                goto out;
+            }
+            c->n_seeds = (int)sd->valuedouble;
+            for (int i = 0; i < c->n_seeds; i++) c->seeds[i] = i + 1;
+        } else if (cJSON_IsArray(sd)) {
+            int k = 0;
+            for (const cJSON *x = sd->child; x; x = x->next, k++) {
+                if (k >= RS_EXP_MAX_SEEDS) {
+                    rs_set_error("%s: seeds: at most %d", where, RS_EXP_MAX_SEEDS);
+                    goto out;
+                }
+                if (!cJSON_IsNumber(x) || x->valuedouble != floor(x->valuedouble) ||
+                    x->valuedouble < 0 || x->valuedouble > 1e6) {
+                    rs_set_error("%s: seeds[%d]: expected an integer in [0, 1000000]", where, k);
+                    goto out;
+                }
+                c->seeds[k] = (long)x->valuedouble;
+                for (int j = 0; j < k; j++)
+                    if (c->seeds[j] == c->seeds[k]) {
+                        rs_set_error("%s: seeds[%d]: seed %ld is listed twice", where, k, c->seeds[k]);
+                        goto out;
+                    }
+            }
+            if (k == 0) {
+                rs_set_error("%s: seeds: an empty list; give at least one seed", where);
+                goto out;
+            }
+            c->n_seeds = k;
+        } else {
+            rs_set_error("%s: seeds: expected a count (1 to %d) or a list of seeds", where,
+                         RS_EXP_MAX_SEEDS);
+            goto out;
+        }
+    }
+    c->lmc_tol = RS_LMC_REL_TOL;
+    static const char *lk[] = {"tolerance", NULL};
+    const cJSON *lm = get_obj(root, "lmc", "", 0, where, &err);
+    if (err || (lm && check_keys(lm, "lmc.", lk, where))) goto out;
+    const cJSON *tol = lm ? cJSON_GetObjectItemCaseSensitive(lm, "tolerance") : NULL;
+    if (tol) {
+        if (!cJSON_IsNumber(tol) || !(tol->valuedouble >= 0 && tol->valuedouble <= 10)) {
+            rs_set_error("%s: lmc.tolerance: expected a number in [0, 10] (a fraction of the "
+                         "reward's scale)", where);
+            goto out;
+        }
+        c->lmc_tol = tol->valuedouble;
+    }
     rc = 0;
 out:
     cJSON_Delete(root);
     return rc;
+}
+
+int rs_exp_seeds_parse(const char *text, rs_exp_config *c) {
+    char *end;
+    long v[RS_EXP_MAX_SEEDS];
+    int n = 0;
+    int list = strchr(text, ',') != NULL;
+    for (const char *p = text;;) {
+        long x = strtol(p, &end, 10);
+        if (end == p || x < 0 || x > 1000000) {
+            rs_set_error("--seeds: expected a count or a list of seeds like 1,2,3, got '%s'", text);
+            return -1;
+        }
+        if (n >= RS_EXP_MAX_SEEDS) {
+            rs_set_error("--seeds: at most %d", RS_EXP_MAX_SEEDS);
+            return -1;
+        }
+        for (int j = 0; j < n; j++)
+            if (v[j] == x) {
+                rs_set_error("--seeds: seed %ld is listed twice", x);
+                return -1;
+            }
+        v[n++] = x;
+        if (!*end) break;
+        if (*end != ',') {
+            rs_set_error("--seeds: expected a count or a list of seeds like 1,2,3, got '%s'", text);
+            return -1;
+        }
+        p = end + 1;
+    }
+    if (!list) {
+        if (v[0] < 1 || v[0] > RS_EXP_MAX_SEEDS) {
+            rs_set_error("--seeds %ld: give 1 to %d replicates (or a list of seeds)", v[0],
+                         RS_EXP_MAX_SEEDS);
+            return -1;
+        }
+        n = (int)v[0];
+        for (int i = 0; i < n; i++) v[i] = i + 1;
+    }
+    c->n_seeds = n;
+    memcpy(c->seeds, v, sizeof(long) * (size_t)n);
+    return 0;
 }

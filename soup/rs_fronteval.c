@@ -146,28 +146,3 @@ int rs_front_eval_files(rs_front_job *job, const char *const *paths, int n, rs_f
     free(lam);
     return rc;
 }
-
-void rs_lmc_compute(const double *lambda, const double *R, int n, rs_lmc *out) {
-    memset(out, 0, sizeof *out);
-    if (n < 2) return;
-    double l0 = lambda[0], l1 = lambda[n - 1];
-    double r0 = R[0], r1 = R[n - 1];
-    double span = l1 - l0 != 0 ? l1 - l0 : 1;
-    out->barrier_lambda = out->max_gain_lambda = NAN;
-    double prev_gap = 0;
-    for (int k = 0; k < n; k++) {
-        double u = (lambda[k] - l0) / span;
-        double line = (1 - u) * r0 + u * r1;
-        double gap = R[k] - line;
-        if (-gap > out->barrier) {
-            out->barrier = -gap;
-            out->barrier_lambda = lambda[k];
-        }
-        if (gap > out->max_gain) {
-            out->max_gain = gap;
-            out->max_gain_lambda = lambda[k];
-        }
-        if (k > 0) out->area += 0.5 * (gap + prev_gap) * (lambda[k] - lambda[k - 1]);
-        prev_gap = gap;
-    }
-}

@@ -44,15 +44,4 @@ int rs_front_eval_files(rs_front_job *job, const char *const *paths, int n, rs_f
 void rs_front_row_from_eval(const rs_front_job *job, const rs_eval_result *r, double *obj,
                             double *std, double *term, double *termstd, double *length);
 
-/* ---- linear mode connectivity along a 2-expert path ----
- * For returns R(λ_k) on a λ grid (sorted, from 0 to 1): the straight line
- * between the endpoints L(λ) = (1-λ) R(0) + λ R(1); the barrier
- * max_k (L(λ_k) - R(λ_k)) clipped at 0 (how far the path dips below the
- * line); the signed area ∫ (R - L) dλ by the trapezoid rule (> 0: the path
- * lies above the line); and the largest gain above the line. */
-typedef struct rs_lmc {
-    double barrier, barrier_lambda, area, max_gain, max_gain_lambda;
-} rs_lmc;
-void rs_lmc_compute(const double *lambda, const double *R, int n, rs_lmc *out);
-
 #endif

@@ -59,8 +59,9 @@ for f in report.md front.csv control_front.csv metrics.json front.png lambda.png
          pretrain/policy.safetensors expert_risky/policy.safetensors morl_0/policy.safetensors; do
   [ -s "$E/$f" ] && ok || bad "missing $f"
 done
-grep -q "Rewarded soups reach" "$E/report.md" && ok || bad "report lacks the HV ratio"
-grep -q "H1 (shared init" "$E/report.md" && ok || bad "report lacks the LMC verdict"
+grep -q "Soups vs MORL.*of MORL's" "$E/report.md" && ok || bad "report lacks the HV ratio"
+grep -q "H1.* holds in \*\*[01] of 1\*\*" "$E/report.md" && ok || bad "report lacks the LMC verdict"
+grep -q "Single seed" "$E/report.md" && ok || bad "a single-seed report does not say so"
 # front.csv: 2 experts + init + 1 MORL + 3 soups, and a header
 [ "$(grep -c . "$E/front.csv")" = 8 ] && ok || bad "front.csv rows: $(grep -c . "$E/front.csv")"
 # a second run skips every stage

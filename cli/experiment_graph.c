@@ -1,0 +1,351 @@
+/* experiment_graph.c — an experiment config as a graph of rsoup jobs, one
+ * set per replicate, with stamps that say when a job is up to date. */
+#define _GNU_SOURCE
+#include <dirent.h>
+#include <errno.h>
+#include <ftw.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "experiment.h"
+#include "rs_ppo.h"
+#include "rs_soup.h"
+
+static rs_job *add_job(rs_job_graph *g, const char *name, const char *dir, int is_train, int rep) {
+    if (g->n == g->cap) {
+        int cap = g->cap ? 2 * g->cap : 32;
+        rs_job *nj = realloc(g->jobs, sizeof *nj * (size_t)cap);
+        if (!nj) return NULL;
+        g->jobs = nj;
+        g->cap = cap;
+    }
+    rs_job *j = &g->jobs[g->n++];
+    memset(j, 0, sizeof *j);
+    snprintf(j->name, sizeof j->name, "%s", name);
+    snprintf(j->dir, sizeof j->dir, "%s", dir);
+    j->is_train = is_train;
+    j->rep = rep;
+    return j;
+}
+
+static int arg(rs_job *j, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static int arg(rs_job *j, const char *fmt, ...) {
+    if (j->nargs == j->cap_args) {
+        int cap = j->cap_args ? 2 * j->cap_args : 32;
+        char **na = realloc(j->args, sizeof *na * (size_t)cap);
+        if (!na) return -1;
+        j->args = na;
+        j->cap_args = cap;
+    }
+    va_list ap;
+    va_start(ap, fmt);
+    int rc = vasprintf(&j->args[j->nargs], fmt, ap);
+    va_end(ap);
+    if (rc < 0) return -1;
+    j->nargs++;
+    return 0;
+}
+
+static int dep(rs_job *j, int on) {
+    if (j->ndeps == j->cap_deps) {
+        int cap = j->cap_deps ? 2 * j->cap_deps : 8;
+        int *nd = realloc(j->deps, sizeof *nd * (size_t)cap);
+        if (!nd) return -1;
+        j->deps = nd;
+        j->cap_deps = cap;
+    }
+    j->deps[j->ndeps++] = on;
+    return 0;
+}
+
+static int desc_append(rs_job *j, const char *text) {
+    size_t k = j->desc ? strlen(j->desc) : 0, n = strlen(text);
+    char *d = realloc(j->desc, k + n + 1);
+    if (!d) return -1;
+    memcpy(d + k, text, n + 1);
+    j->desc = d;
+    return 0;
+}
+
+/* the weighted sum of reward term vectors, as a term list */
+static void scalarised(const rs_env_spec *s, const rs_exp_config *c, const double *mu, char *out, int n) {
+    double w[RS_MAX_TERMS] = {0}, wr[RS_MAX_TERMS];
+    for (int i = 0; i < c->n_rewards; i++) {
+        rs_reward_parse(s, c->reward_specs[i], wr);
+        for (int t = 0; t < s->n_terms; t++) w[t] += mu[i] * wr[t];
+    }
+    rs_reward_format(s, w, out, n);
+}
+
+static int fits(const char *what, size_t need) {
+    if (need < RS_EXP_PATH) return 0;
+    rs_set_error("%s: path too long (%zu bytes; at most %d)", what, need, RS_EXP_PATH - 1);
+    return -1;
+}
+
+/* one replicate's jobs into g; paths under rd, seeds offset by off */
+static int build_rep(const rs_exp_config *c, const char *out, int rep, long off, rs_job_graph *g) {
+    const rs_env_spec *s = rs_env_find(c->env);
+    const char *rd = g->reps[rep].dir;
+    const char *pfx = c->n_seeds ? strrchr(rd, '/') + 1 : "";
+    char ppo_file[RS_EXP_PATH] = "";
+    if (c->ppo_json[0]) snprintf(ppo_file, sizeof ppo_file, "%s/ppo.json", out);
+    char dir[RS_EXP_PATH + 128], nm[200];
+    rs_job *j;
+    int bad = 0;
+#define NAME(base) snprintf(nm, sizeof nm, "%s%s%s", pfx, *pfx ? "/" : "", base)
+#define JOB(base, is_train)                                                                        \
+    do {                                                                                           \
+        NAME(base);                                                                                \
+        if (fits(nm, strlen(dir))) return -1;                                                      \
+        j = add_job(g, nm, dir, is_train, rep);                                                    \
+        if (!j) goto oom;                                                                          \
+    } while (0)
+#define TRAIN(reward, steps, seed)                                                                 \
+    do {                                                                                           \
+        bad |= arg(j, "train") | arg(j, "--env") | arg(j, "%s", c->env) | arg(j, "--reward") |     \
+               arg(j, "%s", reward) | arg(j, "--steps") | arg(j, "%ld", (long)(steps)) |           \
+               arg(j, "--seed") | arg(j, "%ld", (long)(seed)) | arg(j, "--out") |                  \
+               arg(j, "%s", j->dir);                                                               \
+        if (ppo_file[0]) bad |= arg(j, "--config") | arg(j, "%s", ppo_file);                       \
+    } while (0)
+    snprintf(dir, sizeof dir, "%s/pretrain", rd);
+    JOB("pretrain", 1);
+    TRAIN(c->pretrain_reward, c->pretrain_steps, c->pretrain_seed + off);
+    const int ipre = g->n - 1;
+    int iexp[RS_EXP_MAX_REWARDS], imorl[RS_EXP_MAX_MU], ictl[RS_EXP_MAX_REWARDS];
+    for (int i = 0; i < c->n_rewards; i++) {
+        char base[96];
+        snprintf(base, sizeof base, "expert_%s", c->reward_names[i]);
+        snprintf(dir, sizeof dir, "%s/%s", rd, base);
+        JOB(base, 1);
+        TRAIN(c->reward_specs[i], c->finetune_steps, c->seed + off + i);
+        bad |= arg(j, "--init") | arg(j, "%s/pretrain", rd) | dep(j, ipre);
+        iexp[i] = g->n - 1;
+    }
+    for (int k = 0; k < c->n_mu; k++) {
+        char spec[1024], base[32];
+        scalarised(s, c, c->mu[k], spec, sizeof spec);
+        snprintf(base, sizeof base, "morl_%d", k);
+        snprintf(dir, sizeof dir, "%s/%s", rd, base);
+        JOB(base, 1);
+        TRAIN(spec, c->morl_steps, c->seed + off + 100 + k);
+        bad |= arg(j, "--init") | arg(j, "%s/pretrain", rd) | dep(j, ipre);
+        imorl[k] = g->n - 1;
+    }
+    if (c->control)
+        for (int i = 0; i < c->n_rewards; i++) {
+            char base[96];
+            snprintf(base, sizeof base, "control_%s", c->reward_names[i]);
+            snprintf(dir, sizeof dir, "%s/%s", rd, base);
+            JOB(base, 1);
+            /* independent random inits: other seeds, no shared pretraining */
+            TRAIN(c->reward_specs[i], c->control_steps, c->seed + off + 1000 + 17 * i);
+            ictl[i] = g->n - 1;
+        }
+    /* the front of soups, with experts, MORL runs and the init in one file */
+    char *rewards = NULL;
+    size_t rl = 0;
+    for (int i = 0; i < c->n_rewards; i++) rl += strlen(c->reward_specs[i]) + 1;
+    rewards = calloc(rl + 1, 1);
+    if (!rewards) goto oom;
+    for (int i = 0; i < c->n_rewards; i++) {
+        if (i) strcat(rewards, ";");
+        strcat(rewards, c->reward_specs[i]);
+    }
+    for (int pass = 0; pass < 1 + c->control; pass++) {
+        const char *what = pass ? "control" : "expert";
+        snprintf(dir, sizeof dir, "%s", rd);
+        JOB(pass ? "control_front" : "front", 0);
+        snprintf(j->out, sizeof j->out, "%s/%s.csv", rd, pass ? "control_front" : "front");
+        bad |= arg(j, "front");
+        for (int i = 0; i < c->n_rewards; i++)
+            bad |= arg(j, "%s/%s_%s", rd, what, c->reward_names[i]) | dep(j, pass ? ictl[i] : iexp[i]);
+        bad |= arg(j, "--grid") | arg(j, "%d", c->grid) | arg(j, "--episodes") |
+               arg(j, "%d", c->episodes) | arg(j, "--seed") | arg(j, "%ld", c->eval_seed + off) |
+               arg(j, "--rewards") | arg(j, "%s", rewards);
+        if (!pass) {
+            bad |= arg(j, "--init") | arg(j, "%s/pretrain", rd) | dep(j, ipre);
+            if (c->n_mu) {
+                size_t need = 1;
+                for (int k = 0; k < c->n_mu; k++) need += strlen(rd) + 16;
+                char *bl = calloc(need, 1);
+                if (!bl) goto oom;
+                for (int k = 0; k < c->n_mu; k++) {
+                    size_t n = strlen(bl);
+                    snprintf(bl + n, need - n, "%s%s/morl_%d", k ? ";" : "", rd, k);
+                    bad |= dep(j, imorl[k]);
+                }
+                bad |= arg(j, "--baseline") | arg(j, "%s", bl);
+                free(bl);
+            }
+        }
+        bad |= arg(j, "--out") | arg(j, "%s", j->out);
+    }
+    free(rewards);
+    if (bad) goto oom;
+    return 0;
+oom:
+    rs_set_error("experiment: out of memory building the jobs");
+    return -1;
+#undef NAME
+#undef JOB
+#undef TRAIN
+}
+
+int rs_exp_graph_build(const rs_exp_config *c, const char *out, rs_job_graph *g) {
+    memset(g, 0, sizeof *g);
+    if (fits("--out", strlen(out) + 64)) return -1;
+    if (c->n_seeds == 0) {
+        g->n_reps = 1;
+        g->reps[0].seed = 0;
+        snprintf(g->reps[0].dir, sizeof g->reps[0].dir, "%s", out);
+    } else {
+        g->n_reps = c->n_seeds;
+        for (int r = 0; r < c->n_seeds; r++) {
+            g->reps[r].seed = c->seeds[r];
+            snprintf(g->reps[r].dir, sizeof g->reps[r].dir, "%s/seed_%ld", out, c->seeds[r]);
+        }
+    }
+    for (int r = 0; r < g->n_reps; r++)
+        if (build_rep(c, out, r, g->reps[r].seed * RS_EXP_SEED_STRIDE, g) != 0) return -1;
+    /* a job's stamp covers its inputs too: the hashes of its dependencies'
+     * stamps (which cover theirs), so changing the fine-tuning budget redoes
+     * the experts and everything built on them, but not the pretraining;
+     * and the env's own PPO set when the runs take it, so runs made before
+     * the set existed (or changed) are not taken as up to date */
+    const char *set = c->ppo_own_set ? rs_ppo_env_hparams_json(c->env) : NULL;
+    for (int i = 0; i < g->n; i++) {
+        rs_job *j = &g->jobs[i];
+        if (j->is_train) memcpy(j->out, j->dir, sizeof j->dir);
+        int bad = desc_append(j, "");
+        for (int a = 0; a < j->nargs; a++) bad |= (a ? desc_append(j, " ") : 0) | desc_append(j, j->args[a]);
+        char piece[300];
+        if (j->is_train && c->ppo_json[0]) {
+            snprintf(piece, sizeof piece, " [ppo.json@%016llx]",
+                     (unsigned long long)rs_fnv1a64(c->ppo_json, strlen(c->ppo_json)));
+            bad |= desc_append(j, piece);
+        }
+        if (j->is_train && set) {
+            snprintf(piece, sizeof piece, " [%s's own hparams@%016llx]", c->env,
+                     (unsigned long long)rs_fnv1a64(set, strlen(set)));
+            bad |= desc_append(j, piece);
+        }
+        for (int d = 0; d < j->ndeps; d++) {
+            const rs_job *dj = &g->jobs[j->deps[d]];
+            /* the dependency's own name, without the replicate's folder, so
+             * that a replicate's stamps read like a single experiment's */
+            const char *base = strrchr(dj->name, '/') ? strrchr(dj->name, '/') + 1 : dj->name;
+            snprintf(piece, sizeof piece, " [after %s@%016llx]", base,
+                     (unsigned long long)rs_fnv1a64(dj->desc, strlen(dj->desc)));
+            bad |= desc_append(j, piece);
+        }
+        if (bad) {
+            rs_set_error("experiment: out of memory building the stamps");
+            return -1;
+        }
+    }
+    return 0;
+}
+
+void rs_exp_graph_free(rs_job_graph *g) {
+    for (int i = 0; i < g->n; i++) {
+        rs_job *j = &g->jobs[i];
+        for (int a = 0; a < j->nargs; a++) free(j->args[a]);
+        free(j->args);
+        free(j->deps);
+        free(j->desc);
+    }
+    free(g->jobs);
+    memset(g, 0, sizeof *g);
+}
+
+void rs_exp_stamp_path(const rs_job *j, const char *which, char *buf, size_t n) {
+    if (j->is_train)
+        snprintf(buf, n, "%s/.%s", j->dir, which);
+    else
+        snprintf(buf, n, "%s.%s", j->out, which);
+}
+
+int rs_exp_stamp_matches(const rs_job *j, const char *which) {
+    char p[RS_EXP_PATH + 32];
+    rs_exp_stamp_path(j, which, p, sizeof p);
+    char *s = rs_cli_exists(p) ? rs_read_file(p, NULL) : NULL;
+    int ok = s && j->desc && !strcmp(s, j->desc);
+    free(s);
+    return ok;
+}
+
+/* a word the shell reads back as itself: bare when it is plain, else in
+ * single quotes (a quote inside as '\'') */
+static void shell_word(const char *w, char *buf, size_t n) {
+    int plain = *w != 0;
+    for (const char *p = w; *p; p++)
+        plain &= (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
+                 strchr("-_./=,:+@%", *p) != NULL;
+    size_t k = strlen(buf);
+    if (plain) {
+        snprintf(buf + k, n - k, "%s", w);
+        return;
+    }
+    if (k + 1 < n) buf[k++] = '\'';
+    for (const char *p = w; *p && k + 5 < n; p++) {
+        if (*p == '\'') {
+            memcpy(buf + k, "'\\''", 4);
+            k += 4;
+        } else {
+            buf[k++] = *p;
+        }
+    }
+    if (k + 1 < n) buf[k++] = '\'';
+    buf[k < n ? k : n - 1] = 0;
+}
+
+void rs_exp_job_command(const rs_job *j, char *buf, size_t n) {
+    snprintf(buf, n, "rsoup");
+    for (int a = 0; a < j->nargs; a++) {
+        size_t k = strlen(buf);
+        snprintf(buf + k, n - k, " ");
+        shell_word(j->args[a], buf, n);
+    }
+}
+
+static int rm_entry(const char *path, const struct stat *sb, int type, struct FTW *ftw) {
+    (void)sb;
+    (void)ftw;
+    return (type == FTW_DP ? rmdir(path) : unlink(path)) == 0 ? 0 : -1;
+}
+
+int rs_exp_remove_run_dir(const char *dir) {
+    struct stat sb;
+    if (lstat(dir, &sb) != 0) return errno == ENOENT ? 0 : -1;
+    if (!S_ISDIR(sb.st_mode)) {
+        rs_set_error("%s is not a folder this experiment made; move it away", dir);
+        return -1;
+    }
+    char stamp[RS_EXP_PATH + 16];
+    snprintf(stamp, sizeof stamp, "%s/.started", dir);
+    int ours = rs_cli_exists(stamp);
+    if (!ours) { /* an empty folder is fine to reuse */
+        DIR *d = opendir(dir);
+        int entries = 0;
+        for (struct dirent *e; d && (e = readdir(d));)
+            entries += strcmp(e->d_name, ".") && strcmp(e->d_name, "..");
+        if (d) closedir(d);
+        if (entries == 0) return 0;
+        rs_set_error("%s holds files that this experiment did not make (no .started stamp): "
+                     "refusing to delete it; move it away or choose another --out", dir);
+        return -1;
+    }
+    /* depth first, never following links out of the folder */
+    if (nftw(dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS | FTW_MOUNT) != 0) {
+        rs_set_error("cannot remove %s: %s", dir, strerror(errno));
+        return -1;
+    }
+    return 0;
+}

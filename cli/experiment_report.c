@@ -1,0 +1,691 @@
+/* experiment_report.c — an experiment's results: per replicate the
+ * hypervolumes of every front against one shared reference point, the LMC
+ * verdicts and the degenerate cases we can detect; across replicates means
+ * and interquartile means with 95% bootstrap intervals and verdict counts;
+ * then metrics.json, the tables the plots read, the plots and report.md. */
+#include <math.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "cli_soup.h"
+#include "experiment.h"
+#include "rs_frontfile.h"
+#include "rs_lmc.h"
+#include "rs_pareto.h"
+#include "rs_stats.h"
+
+#define D_MAX RS_EXP_MAX_REWARDS
+
+/* one replicate's results */
+typedef struct {
+    int ok;                 /* its front exists and every job it needs finished */
+    char status[256];       /* "ok" or what failed */
+    rs_front *f, *cf;       /* front and control front (cf may be NULL) */
+    double hv_rs, hv_morl, hv_line, hv_experts, hv_control;
+    double eum_rs, eum_morl, eum_line;
+    double ratio;           /* hv_rs / hv_morl */
+    int n_rs, n_morl;
+    rs_lmc lmc[D_MAX], lmc_ctl[D_MAX];
+    int have_lmc, have_ctl;
+    int h1;                 /* no barrier on any reward */
+    int ctl_barrier;        /* a barrier on some reward of the control path */
+    double expert_own[D_MAX], init_own[D_MAX]; /* expert i and the init on reward i */
+    int expert_not_better[D_MAX];
+    int morl_dominating;    /* MORL points that dominate every soup */
+    double best[D_MAX];     /* best return of any soup or expert on each reward */
+} rep_result;
+
+/* the experts' "line": the soups' λ grid applied to the experts' returns
+ * (what soups would score if returns were linear in λ); owned, n = soups */
+static double *expert_line(const rs_front *f, int *n) {
+    const int d = f->n_obj;
+    int *rows = malloc(sizeof(int) * (size_t)(f->n + 1));
+    int ne = 0;
+    double *ex = rs_front_obj_new(f, RS_KIND_BIT(RS_KIND_EXPERT), &ne, NULL);
+    int nr = rows ? rs_front_select(f, RS_KIND_BIT(RS_KIND_SOUP), rows) : 0;
+    double *line = calloc((size_t)nr * d + 1, sizeof(double));
+    for (int r = 0; line && ex && r < nr; r++)
+        for (int k = 0; k < d; k++)
+            for (int e = 0; e < ne && e < f->n_experts; e++)
+                line[(size_t)r * d + k] += f->lambda[(size_t)rows[r] * f->n_experts + e] * ex[(size_t)e * d + k];
+    free(rows);
+    free(ex);
+    *n = nr;
+    return line;
+}
+
+/* the replicate's status from its jobs' states */
+static void rep_status(const rs_job_graph *g, int r, rep_result *x) {
+    snprintf(x->status, sizeof x->status, "ok");
+    x->ok = 1;
+    for (int i = 0; i < g->n; i++) {
+        const rs_job *j = &g->jobs[i];
+        if (j->rep != r) continue;
+        if (j->state == J_FAILED || j->state == J_BLOCKED || j->state == J_PENDING ||
+            j->state == J_RUNNING) {
+            const char *base = strrchr(j->name, '/') ? strrchr(j->name, '/') + 1 : j->name;
+            if (x->ok) snprintf(x->status, sizeof x->status, "%s %s", base,
+                                j->state == J_FAILED ? "failed" : "did not run");
+            /* only the main front is needed for the replicate's results */
+            if (!strcmp(base, "control_front") || !strncmp(base, "control_", 8)) continue;
+            x->ok = 0;
+        }
+    }
+}
+
+static void pts_append(double **all, int *n_all, const double *p, int n, int d) {
+    if (!n) return;
+    double *a = realloc(*all, sizeof(double) * (size_t)(*n_all + n) * d);
+    if (!a) return;
+    memcpy(a + (size_t)*n_all * d, p, sizeof(double) * (size_t)n * d);
+    *all = a;
+    *n_all += n;
+}
+
+static void rep_metrics(const rs_exp_config *c, rep_result *x, const double *ref) {
+    const rs_front *f = x->f;
+    const int d = f->n_obj;
+    int n_ex, n_ln;
+    double *rs = rs_front_obj_new(f, RS_KIND_BIT(RS_KIND_SOUP), &x->n_rs, NULL);
+    double *mo = rs_front_obj_new(f, RS_KIND_BIT(RS_KIND_BASELINE), &x->n_morl, NULL);
+    double *ex = rs_front_obj_new(f, RS_KIND_BIT(RS_KIND_EXPERT), &n_ex, NULL);
+    double *line = expert_line(f, &n_ln);
+    int n_in = 0;
+    double *in = rs_front_obj_new(f, RS_KIND_BIT(RS_KIND_INIT), &n_in, NULL);
+    x->hv_rs = rs_hv(rs, x->n_rs, d, ref);
+    x->hv_morl = x->n_morl ? rs_hv(mo, x->n_morl, d, ref) : NAN;
+    x->hv_line = rs_hv(line, n_ln, d, ref);
+    x->hv_experts = rs_hv(ex, n_ex, d, ref);
+    x->hv_control = NAN;
+    if (x->cf) {
+        int n_ct = 0;
+        double *ct = rs_front_obj_new(x->cf, RS_KIND_BIT(RS_KIND_SOUP), &n_ct, NULL);
+        if (n_ct) x->hv_control = rs_hv(ct, n_ct, d, ref);
+        free(ct);
+    }
+    int K = d == 2 ? 100 : 20;
+    x->eum_rs = rs_eum_uniform(rs, x->n_rs, d, K);
+    x->eum_morl = x->n_morl ? rs_eum_uniform(mo, x->n_morl, d, K) : NAN;
+    x->eum_line = rs_eum_uniform(line, n_ln, d, K);
+    x->ratio = x->hv_morl > 0 ? x->hv_rs / x->hv_morl : NAN;
+    if (f->n_experts == 2) {
+        x->have_lmc = 1;
+        x->h1 = 1;
+        for (int k = 0; k < d; k++)
+            if (rs_lmc_of_front(f, k, c->lmc_tol, &x->lmc[k], NULL, NULL, NULL) == 0) x->h1 &= !x->lmc[k].is_barrier;
+            else x->have_lmc = x->h1 = 0;
+    }
+    if (x->cf && x->cf->n_experts == 2) {
+        x->have_ctl = 1;
+        for (int k = 0; k < d; k++)
+            if (rs_lmc_of_front(x->cf, k, c->lmc_tol, &x->lmc_ctl[k], NULL, NULL, NULL) == 0)
+                x->ctl_barrier |= x->lmc_ctl[k].is_barrier;
+            else x->have_ctl = 0;
+    }
+    /* degenerate cases: an expert no better than the init on its own
+     * reward; MORL points that dominate every soup */
+    for (int k = 0; k < d; k++) {
+        x->expert_own[k] = k < n_ex ? ex[(size_t)k * d + k] : NAN;
+        x->init_own[k] = n_in ? in[k] : NAN;
+        x->expert_not_better[k] = n_in && k < n_ex && !(x->expert_own[k] > x->init_own[k]);
+        x->best[k] = -INFINITY;
+        for (int i = 0; i < x->n_rs; i++) x->best[k] = fmax(x->best[k], rs[(size_t)i * d + k]);
+        for (int i = 0; i < n_ex; i++) x->best[k] = fmax(x->best[k], ex[(size_t)i * d + k]);
+    }
+    for (int m = 0; m < x->n_morl; m++) {
+        int all = x->n_rs > 0;
+        for (int i = 0; i < x->n_rs && all; i++) all &= rs_pareto_dominates(mo + (size_t)m * d, rs + (size_t)i * d, d);
+        x->morl_dominating += all;
+    }
+    free(rs);
+    free(mo);
+    free(ex);
+    free(line);
+    free(in);
+}
+
+/* ---- aggregates ---- */
+typedef struct {
+    const char *key, *label;
+    size_t off; /* offset of the double in rep_result */
+} metric_def;
+
+#define M(key, label, field) {key, label, offsetof(rep_result, field)}
+static const metric_def METRICS[] = {
+    M("hv_rewarded_soups", "rewarded soups", hv_rs),
+    M("hv_morl", "MORL (one run per μ)", hv_morl),
+    M("hv_expert_line", "experts' straight line", hv_line),
+    M("hv_experts", "experts alone", hv_experts),
+    M("hv_control", "control soups (independent inits)", hv_control),
+    M("eum_rewarded_soups", "", eum_rs),
+    M("eum_morl", "", eum_morl),
+    M("eum_expert_line", "", eum_line),
+    M("hv_ratio_rs_over_morl", "", ratio),
+};
+#undef M
+#define N_METRICS ((int)(sizeof METRICS / sizeof METRICS[0]))
+
+static double field(const rep_result *x, size_t off) { return *(const double *)((const char *)x + off); }
+
+/* the interval of a value over the replicates that finished */
+static rs_interval over(const rep_result *x, int n, size_t off, rs_stat_kind kind) {
+    double *v = malloc(sizeof(double) * (size_t)(n + 1));
+    rs_interval iv = {NAN, NAN, NAN, 0};
+    if (!v) return iv;
+    int m = 0;
+    for (int r = 0; r < n; r++)
+        if (x[r].ok) v[m++] = field(&x[r], off);
+    rs_stat_bootstrap(v, m, kind, 0.95, RS_BOOT_RESAMPLES, RS_BOOT_SEED, &iv);
+    free(v);
+    return iv;
+}
+
+static rs_interval over_lmc(const rep_result *x, int n, int k, int ctl, int area) {
+    double *v = malloc(sizeof(double) * (size_t)(n + 1));
+    rs_interval iv = {NAN, NAN, NAN, 0};
+    if (!v) return iv;
+    int m = 0;
+    for (int r = 0; r < n; r++) {
+        if (!x[r].ok || !(ctl ? x[r].have_ctl : x[r].have_lmc)) continue;
+        const rs_lmc *l = ctl ? &x[r].lmc_ctl[k] : &x[r].lmc[k];
+        v[m++] = area ? l->area : l->barrier;
+    }
+    rs_stat_bootstrap(v, m, RS_STAT_MEAN, 0.95, RS_BOOT_RESAMPLES, RS_BOOT_SEED, &iv);
+    free(v);
+    return iv;
+}
+
+/* "1.234e+06 [1.1e+06, 1.3e+06]", or just the value for one replicate */
+static const char *fmt_iv(char *buf, size_t n, const rs_interval *iv, const char *num) {
+    char a[64], b[64], v[64];
+    if (iv->n == 0) {
+        snprintf(buf, n, "—");
+        return buf;
+    }
+    snprintf(v, sizeof v, num, iv->value);
+    if (iv->n == 1) {
+        snprintf(buf, n, "%s", v);
+        return buf;
+    }
+    snprintf(a, sizeof a, num, iv->lo);
+    snprintf(b, sizeof b, num, iv->hi);
+    snprintf(buf, n, "%s [%s, %s]", v, a, b);
+    return buf;
+}
+
+static cJSON *iv_json(const rs_interval *iv, const char *stat) { return rs_cli_json_interval_named(iv, stat); }
+
+/* per-λ mean over replicates with its bootstrap interval and s.e., for the
+ * plots: lambda_stats.csv (two experts only) */
+static void write_lambda_stats(const char *out, rep_result *x, int n, int d, char *const *names) {
+    const rs_front *f0 = NULL;
+    for (int r = 0; r < n && !f0; r++)
+        if (x[r].ok && x[r].f->n_experts == 2) f0 = x[r].f;
+    if (!f0) return;
+    int np = 0;
+    double *L = malloc(sizeof(double) * (size_t)(f0->n + 1));
+    double *R = malloc(sizeof(double) * (size_t)(f0->n + 1));
+    double *all = calloc((size_t)n * (size_t)(f0->n + 1) * d * 2, sizeof(double));
+    char p[RS_EXP_PATH + 32];
+    snprintf(p, sizeof p, "%s/lambda_stats.csv", out);
+    FILE *fp = L && R && all ? fopen(p, "w") : NULL;
+    if (!fp) goto done;
+    rs_lmc tmp;
+    rs_lmc_of_front(f0, 0, 0.1, &tmp, L, R, &np);
+    /* all[((r * np + i) * d + k) * 2 + {0: soup, 1: control}] */
+    int m = 0, mc = 0;
+    for (int r = 0; r < n; r++) {
+        if (!x[r].ok || x[r].f->n_experts != 2) continue;
+        int ok = 1, okc = x[r].cf != NULL;
+        for (int k = 0; k < d && ok; k++) {
+            int nk = 0;
+            ok = rs_lmc_of_front(x[r].f, k, 0.1, &tmp, L, R, &nk) == 0 && nk == np;
+            for (int i = 0; ok && i < np; i++) all[(((size_t)m * np + i) * d + k) * 2] = R[i];
+        }
+        for (int k = 0; k < d && okc && ok; k++) {
+            int nk = 0;
+            okc = rs_lmc_of_front(x[r].cf, k, 0.1, &tmp, L, R, &nk) == 0 && nk == np;
+            for (int i = 0; okc && i < np; i++) all[(((size_t)m * np + i) * d + k) * 2 + 1] = R[i];
+        }
+        if (!ok) continue;
+        if (!okc)
+            for (int i = 0; i < np; i++)
+                for (int k = 0; k < d; k++) all[(((size_t)m * np + i) * d + k) * 2 + 1] = NAN;
+        mc += okc;
+        m++;
+    }
+    rs_lmc_of_front(f0, 0, 0.1, &tmp, L, R, &np);
+    fprintf(fp, "# per-λ returns over %d replicates: mean, 95%% bootstrap interval of the mean, "
+                "standard error; line = the experts' straight line (mean over replicates); "
+                "control = control soups' mean (%d replicates)\n", m, mc);
+    fprintf(fp, "lambda,n");
+    for (int k = 0; k < d; k++)
+        fprintf(fp, ",%s:mean,%s:lo,%s:hi,%s:se,%s:line,%s:control", names[k], names[k], names[k],
+                names[k], names[k], names[k]);
+    fprintf(fp, "\n");
+    double *v = malloc(sizeof(double) * (size_t)(m + 1));
+    for (int i = 0; v && i < np; i++) {
+        fprintf(fp, "%.10g,%d", L[i], m);
+        for (int k = 0; k < d; k++) {
+            for (int r = 0; r < m; r++) v[r] = all[(((size_t)r * np + i) * d + k) * 2];
+            rs_interval iv;
+            rs_stat_bootstrap(v, m, RS_STAT_MEAN, 0.95, RS_BOOT_RESAMPLES, RS_BOOT_SEED, &iv);
+            double ss = 0;
+            for (int r = 0; r < m; r++) ss += (v[r] - iv.value) * (v[r] - iv.value);
+            double se = m > 1 ? sqrt(ss / (m - 1) / m) : 0;
+            double line = 0;
+            for (int r = 0; r < m; r++) {
+                double r0 = all[(((size_t)r * np + 0) * d + k) * 2];
+                double r1 = all[(((size_t)r * np + np - 1) * d + k) * 2];
+                line += ((1 - L[i]) * r0 + L[i] * r1) / m;
+            }
+            for (int r = 0; r < m; r++) v[r] = all[(((size_t)r * np + i) * d + k) * 2 + 1];
+            rs_interval ic;
+            rs_stat_bootstrap(v, m, RS_STAT_MEAN, 0.95, 0, 0, &ic);
+            fprintf(fp, ",%.10g,%.10g,%.10g,%.10g,%.10g,%.10g", iv.value, iv.lo, iv.hi, se, line, ic.value);
+        }
+        fprintf(fp, "\n");
+    }
+    free(v);
+done:
+    if (fp) fclose(fp);
+    free(L);
+    free(R);
+    free(all);
+}
+
+/* find experiments/plot_front.sh: beside the source tree the binary was built from */
+static int run_plots(const char *out) {
+    const char *cands[] = {"experiments/plot_front.sh", RSOUP_SOURCE_DIR "/experiments/plot_front.sh"};
+    const char *script = NULL;
+    for (int i = 0; i < 2 && !script; i++)
+        if (rs_cli_exists(cands[i])) script = cands[i];
+    if (!script) {
+        fprintf(stderr, "experiment: experiments/plot_front.sh not found: no plots\n");
+        return -1;
+    }
+    char *argv[] = {"bash", (char *)script, (char *)out, NULL};
+    return rs_cli_run_quiet(argv);
+}
+
+static void mean_of_zero_policy(const rs_exp_config *c, double *zero) {
+    const rs_env_spec *s = rs_env_find(c->env);
+    rs_rollout_result rr;
+    for (int k = 0; k < c->n_rewards; k++) zero[k] = NAN;
+    if (rs_cli_rollout(s, "default", "zero", c->episodes > 20 ? c->episodes : 20, 4, 1,
+                       (uint64_t)c->eval_seed, &rr) != 0)
+        return;
+    for (int k = 0; k < c->n_rewards; k++) {
+        double w[RS_MAX_TERMS];
+        if (rs_reward_parse(s, c->reward_specs[k], w) != 0) continue;
+        zero[k] = 0;
+        for (int t = 0; t < s->n_terms; t++) zero[k] += w[t] * rr.terms_mean[t];
+    }
+}
+
+int rs_exp_report(const rs_exp_config *c, const char *config_path, const char *out,
+                  const rs_job_graph *g, double wall_s, int threads) {
+    const int n = g->n_reps, d = c->n_rewards;
+    rep_result *x = calloc((size_t)n, sizeof *x);
+    if (!x) return -1;
+    int n_ok = 0;
+    char p[RS_EXP_PATH + 64];
+    for (int r = 0; r < n; r++) {
+        rep_status(g, r, &x[r]);
+        snprintf(p, sizeof p, "%s/front.csv", g->reps[r].dir);
+        if (x[r].ok && rs_cli_exists(p)) x[r].f = rs_front_load(p, NULL);
+        if (x[r].ok && !x[r].f) {
+            x[r].ok = 0;
+            snprintf(x[r].status, sizeof x[r].status, "front.csv unreadable: %.200s", rs_last_error());
+        }
+        if (x[r].ok && x[r].f->n_obj != d) {
+            x[r].ok = 0;
+            snprintf(x[r].status, sizeof x[r].status, "front.csv has %d rewards, not %d", x[r].f->n_obj, d);
+        }
+        snprintf(p, sizeof p, "%s/control_front.csv", g->reps[r].dir);
+        if (x[r].ok && c->control && rs_cli_exists(p)) x[r].cf = rs_front_load(p, NULL);
+        if (x[r].cf && x[r].cf->n_obj != d) {
+            rs_front_free(x[r].cf);
+            x[r].cf = NULL;
+        }
+        n_ok += x[r].ok;
+    }
+    if (n_ok == 0) {
+        rs_set_error("no replicate finished: no front to report on");
+        for (int r = 0; r < n; r++) rs_front_free(x[r].f);
+        free(x);
+        return -1;
+    }
+    /* one reference point for every front of every replicate */
+    double ref[D_MAX];
+    const char *ref_source;
+    if (c->has_ref) {
+        memcpy(ref, c->ref, sizeof(double) * d);
+        ref_source = "given in the config";
+    } else {
+        double *all = NULL;
+        int n_all = 0;
+        for (int r = 0; r < n; r++) {
+            if (!x[r].ok) continue;
+            int k;
+            double *q = rs_front_obj_new(x[r].f, RS_KIND_BIT(RS_KIND_SOUP) | RS_KIND_BIT(RS_KIND_BASELINE) |
+                                                     RS_KIND_BIT(RS_KIND_EXPERT), &k, NULL);
+            pts_append(&all, &n_all, q, k, d);
+            free(q);
+            q = expert_line(x[r].f, &k);
+            pts_append(&all, &n_all, q, k, d);
+            free(q);
+            if (x[r].cf) {
+                q = rs_front_obj_new(x[r].cf, RS_KIND_BIT(RS_KIND_SOUP), &k, NULL);
+                pts_append(&all, &n_all, q, k, d);
+                free(q);
+            }
+        }
+        rs_pareto_default_ref(all, n_all, d, 0.05, ref);
+        free(all);
+        ref_source = n > 1 ? "componentwise minimum of every evaluated point of every replicate minus 5% of the range"
+                           : "componentwise minimum of all evaluated points minus 5% of the range";
+    }
+    for (int r = 0; r < n; r++)
+        if (x[r].ok) rep_metrics(c, &x[r], ref);
+    double zero[D_MAX];
+    mean_of_zero_policy(c, zero);
+
+    /* ---- aggregates ---- */
+    rs_interval agg[N_METRICS], agg_iqm[N_METRICS];
+    for (int i = 0; i < N_METRICS; i++) {
+        agg[i] = over(x, n, METRICS[i].off, RS_STAT_MEAN);
+        agg_iqm[i] = over(x, n, METRICS[i].off, RS_STAT_IQM);
+    }
+    int h1_count = 0, lmc_n = 0, ctl_count = 0, ctl_n = 0, ge_morl = 0, morl_n = 0;
+    int exp_bad[D_MAX] = {0}, morl_dom = 0, zero_best[D_MAX] = {0}, zero_beats_expert[D_MAX] = {0};
+    int bar_count[D_MAX] = {0}, ctl_bar_count[D_MAX] = {0};
+    for (int r = 0; r < n; r++) {
+        if (!x[r].ok) continue;
+        if (x[r].have_lmc) lmc_n++, h1_count += x[r].h1;
+        if (x[r].have_ctl) ctl_n++, ctl_count += x[r].ctl_barrier;
+        if (isfinite(x[r].ratio)) morl_n++, ge_morl += x[r].ratio >= 1;
+        morl_dom += x[r].morl_dominating > 0;
+        for (int k = 0; k < d; k++) {
+            exp_bad[k] += x[r].expert_not_better[k];
+            zero_best[k] += zero[k] >= x[r].best[k];
+            zero_beats_expert[k] += zero[k] >= x[r].expert_own[k];
+            bar_count[k] += x[r].have_lmc && x[r].lmc[k].is_barrier;
+            ctl_bar_count[k] += x[r].have_ctl && x[r].lmc_ctl[k].is_barrier;
+        }
+    }
+    char names_buf[D_MAX][64];
+    char *names[D_MAX];
+    for (int k = 0; k < d; k++) {
+        snprintf(names_buf[k], sizeof names_buf[k], "%s", c->reward_names[k]);
+        names[k] = names_buf[k];
+    }
+    write_lambda_stats(out, x, n, d, names);
+
+    /* ---- metrics.json ---- */
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddStringToObject(o, "name", c->name);
+    cJSON_AddItemToObject(o, "provenance", rs_cli_provenance_json(threads, wall_s));
+    cJSON_AddStringToObject(o, "config", config_path);
+    cJSON *js = cJSON_AddArrayToObject(o, "seeds");
+    for (int r = 0; r < n; r++) cJSON_AddItemToArray(js, cJSON_CreateNumber((double)g->reps[r].seed));
+    cJSON_AddNumberToObject(o, "replicates", n);
+    cJSON_AddNumberToObject(o, "replicates_finished", n_ok);
+    cJSON_AddItemToObject(o, "reference_point", rs_cli_json_nums(ref, d));
+    cJSON_AddStringToObject(o, "reference_point_source", ref_source);
+    cJSON_AddStringToObject(o, "interval", "95% percentile bootstrap over the finished replicates, 10000 resamples (fixed seed)");
+    /* the headline numbers at the top: the mean over replicates */
+    for (int i = 0; i < N_METRICS; i++) cJSON_AddItemToObject(o, METRICS[i].key, rs_cli_json_num(agg[i].value));
+    cJSON *ag = cJSON_AddObjectToObject(o, "aggregate");
+    for (int i = 0; i < N_METRICS; i++) {
+        cJSON *m = iv_json(&agg[i], "mean");
+        cJSON *q = iv_json(&agg_iqm[i], "iqm");
+        cJSON_AddItemToObject(m, "iqm", cJSON_Duplicate(cJSON_GetObjectItem(q, "iqm"), 1));
+        cJSON_AddItemToObject(m, "iqm_lo", cJSON_Duplicate(cJSON_GetObjectItem(q, "lo"), 1));
+        cJSON_AddItemToObject(m, "iqm_hi", cJSON_Duplicate(cJSON_GetObjectItem(q, "hi"), 1));
+        cJSON_Delete(q);
+        cJSON_AddItemToObject(ag, METRICS[i].key, m);
+    }
+    cJSON *vd = cJSON_AddObjectToObject(o, "verdicts");
+    cJSON_AddNumberToObject(vd, "h1_holds", h1_count);
+    cJSON_AddNumberToObject(vd, "h1_of", lmc_n);
+    cJSON_AddNumberToObject(vd, "soups_ge_morl_hv", ge_morl);
+    cJSON_AddNumberToObject(vd, "soups_ge_morl_hv_of", morl_n);
+    cJSON_AddNumberToObject(vd, "control_barrier", ctl_count);
+    cJSON_AddNumberToObject(vd, "control_barrier_of", ctl_n);
+    cJSON_AddNumberToObject(vd, "lmc_tolerance_rel", c->lmc_tol);
+    cJSON *jl = cJSON_AddArrayToObject(o, "lmc");
+    for (int k = 0; d == 2 && k < d; k++) {
+        cJSON *e = cJSON_CreateObject();
+        cJSON_AddStringToObject(e, "reward", c->reward_names[k]);
+        rs_interval b = over_lmc(x, n, k, 0, 0), a = over_lmc(x, n, k, 0, 1);
+        cJSON_AddItemToObject(e, "barrier", iv_json(&b, "mean"));
+        cJSON_AddItemToObject(e, "area_above_line", iv_json(&a, "mean"));
+        cJSON_AddNumberToObject(e, "replicates_with_barrier", bar_count[k]);
+        if (ctl_n) {
+            b = over_lmc(x, n, k, 1, 0);
+            a = over_lmc(x, n, k, 1, 1);
+            cJSON_AddItemToObject(e, "control_barrier", iv_json(&b, "mean"));
+            cJSON_AddItemToObject(e, "control_area_above_line", iv_json(&a, "mean"));
+            cJSON_AddNumberToObject(e, "control_replicates_with_barrier", ctl_bar_count[k]);
+        }
+        cJSON_AddItemToObject(e, "motionless_return", rs_cli_json_num(zero[k]));
+        cJSON_AddItemToArray(jl, e);
+    }
+    cJSON *jr = cJSON_AddArrayToObject(o, "per_replicate");
+    for (int r = 0; r < n; r++) {
+        cJSON *e = cJSON_CreateObject();
+        cJSON_AddNumberToObject(e, "seed", (double)g->reps[r].seed);
+        cJSON_AddStringToObject(e, "dir", g->reps[r].dir);
+        cJSON_AddStringToObject(e, "status", x[r].status);
+        if (x[r].ok) {
+            for (int i = 0; i < N_METRICS; i++)
+                cJSON_AddItemToObject(e, METRICS[i].key, rs_cli_json_num(field(&x[r], METRICS[i].off)));
+            if (x[r].have_lmc) {
+                cJSON_AddBoolToObject(e, "h1_holds", x[r].h1);
+                cJSON *l = cJSON_AddArrayToObject(e, "lmc");
+                for (int k = 0; k < d; k++) {
+                    const rs_lmc *m = &x[r].lmc[k];
+                    cJSON *q = cJSON_CreateObject();
+                    cJSON_AddStringToObject(q, "reward", c->reward_names[k]);
+                    cJSON_AddNumberToObject(q, "barrier", m->barrier);
+                    cJSON_AddItemToObject(q, "barrier_lambda", rs_cli_json_num(m->barrier_lambda));
+                    cJSON_AddItemToObject(q, "barrier_in_se", rs_cli_json_num(m->z));
+                    cJSON_AddItemToObject(q, "tolerance", rs_cli_json_num(m->tolerance));
+                    cJSON_AddBoolToObject(q, "is_barrier", m->is_barrier);
+                    cJSON_AddNumberToObject(q, "area_above_line", m->area);
+                    if (x[r].have_ctl) {
+                        const rs_lmc *mc = &x[r].lmc_ctl[k];
+                        cJSON_AddNumberToObject(q, "control_barrier", mc->barrier);
+                        cJSON_AddItemToObject(q, "control_barrier_in_se", rs_cli_json_num(mc->z));
+                        cJSON_AddBoolToObject(q, "control_is_barrier", mc->is_barrier);
+                        cJSON_AddNumberToObject(q, "control_area_above_line", mc->area);
+                    }
+                    cJSON_AddItemToObject(q, "expert_own_return", rs_cli_json_num(x[r].expert_own[k]));
+                    cJSON_AddItemToObject(q, "init_return", rs_cli_json_num(x[r].init_own[k]));
+                    cJSON_AddItemToArray(l, q);
+                }
+            }
+            cJSON_AddNumberToObject(e, "morl_points_dominating_every_soup", x[r].morl_dominating);
+        }
+        cJSON_AddItemToArray(jr, e);
+    }
+    char *s = cJSON_Print(o);
+    snprintf(p, sizeof p, "%s/metrics.json", out);
+    if (!s || rs_cli_write_file(p, s, 1) != 0) fprintf(stderr, "experiment: cannot write %s\n", p);
+    free(s);
+    cJSON_Delete(o);
+
+    run_plots(out);
+
+    /* ---- report.md ---- */
+    snprintf(p, sizeof p, "%s/report.md", out);
+    FILE *f = fopen(p, "w");
+    char b1[160], b2[160], prov[1024];
+    if (!f) {
+        fprintf(stderr, "experiment: cannot write %s\n", p);
+        goto done;
+    }
+    rs_cli_provenance_line(prov, sizeof prov, threads);
+    fprintf(f, "# Rewarded soups: %s\n\n", c->name);
+    fprintf(f, "Config `%s`, env **%s**, %d proxy rewards:", config_path, c->env, d);
+    for (int i = 0; i < d; i++) fprintf(f, "%s `%s` = `%s`", i ? "," : "", c->reward_names[i], c->reward_specs[i]);
+    fprintf(f, ".\n\n");
+    if (c->n_seeds) {
+        fprintf(f, "**%d replicate%s** (seeds", n, n == 1 ? "" : "s");
+        for (int r = 0; r < n; r++) fprintf(f, "%s %ld", r ? "," : "", g->reps[r].seed);
+        fprintf(f, "; replicate s uses every seed of the config plus %ld·s), %d finished. ",
+                RS_EXP_SEED_STRIDE, n_ok);
+        fprintf(f, "Figures are the mean over replicates with a 95%% percentile-bootstrap interval "
+                   "[lo, hi] (10000 resamples); with few seeds the interval only shows how much they "
+                   "disagree.\n\n");
+    } else {
+        fprintf(f, "**Single seed** (the config's seeds, no `seeds` key): every figure below is one "
+                   "draw; run with `--seeds 3` or more for intervals.\n\n");
+    }
+    fprintf(f, "Made by %s; this run took %.0f s (finished stages are reused across runs).\n\n", prov, wall_s);
+    fprintf(f, "Protocol: pretrain on `%s` for %ld steps (shared init) → fine-tune one expert per "
+               "reward for %ld steps each → soups on a λ grid (%d points per edge, %d deterministic "
+               "episodes each) → MORL baseline: %d runs on scalarised rewards, %ld steps each from "
+               "the same init",
+            c->pretrain_reward, c->pretrain_steps, c->finetune_steps, c->grid, c->episodes, c->n_mu,
+            c->morl_steps);
+    if (c->control) fprintf(f, " → control: experts trained from independent random inits (%ld steps each)", c->control_steps);
+    fprintf(f, ".\n\n");
+    for (int r = 0; r < n; r++)
+        if (!x[r].ok)
+            fprintf(f, "> **Replicate seed %ld did not finish** (%s): it is left out of every "
+                       "aggregate; rerun the same command to resume it.\n\n",
+                    g->reps[r].seed, x[r].status);
+
+    fprintf(f, "## Verdicts\n\n");
+    if (morl_n)
+        fprintf(f, "- **Soups vs MORL**: the soups' hypervolume is %s of MORL's (ratio; 1 = equal), "
+                   "with %d fine-tunings instead of %d (compute ratio N/M = %.2f); soups ≥ MORL in "
+                   "**%d of %d** replicates.\n",
+                fmt_iv(b1, sizeof b1, &agg[8], "%.3f"), d, c->n_mu,
+                (double)d * c->finetune_steps / ((double)c->n_mu * c->morl_steps), ge_morl, morl_n);
+    if (lmc_n)
+        fprintf(f, "- **H1** (experts fine-tuned from a shared init are linearly connected: no "
+                   "barrier along the soup path on any reward): holds in **%d of %d** replicates.\n",
+                h1_count, lmc_n);
+    if (ctl_n)
+        fprintf(f, "- **Control** (experts from independent inits): a barrier in **%d of %d** "
+                   "replicates (H1 predicts one).\n", ctl_count, ctl_n);
+    if (lmc_n)
+        fprintf(f, "\nA dip counts as a barrier when it exceeds %.0f standard errors of the mean "
+                   "return *and* %.2g × the reward's scale (the gap between the experts' returns, at "
+                   "least a tenth of their size).\n",
+                RS_LMC_Z, c->lmc_tol);
+    fprintf(f, "\n![front](front.png)\n\n![returns along λ](lambda.png)\n\n");
+
+    fprintf(f, "## Hypervolume\n\nReference point (");
+    for (int k = 0; k < d; k++) fprintf(f, "%s%.6g", k ? ", " : "", ref[k]);
+    fprintf(f, "), shared by every replicate: %s.\n\n", ref_source);
+    fprintf(f, "| front | trainings after the init | hypervolume | expected utility |\n|---|---|---|---|\n");
+    for (int i = 0; i < 5; i++) {
+        if (agg[i].n == 0) continue;
+        char trn[96] = "—";
+        if (i == 0) snprintf(trn, sizeof trn, "%d × %ld steps", d, c->finetune_steps);
+        if (i == 1) snprintf(trn, sizeof trn, "%d × %ld steps", c->n_mu, c->morl_steps);
+        if (i == 4) snprintf(trn, sizeof trn, "%d × %ld steps, no shared init", d, c->control_steps);
+        const rs_interval *eu = i < 3 ? &agg[5 + i] : NULL;
+        fprintf(f, "| %s | %s | %s | %s |\n", METRICS[i].label, trn, fmt_iv(b1, sizeof b1, &agg[i], "%.4g"),
+                eu ? fmt_iv(b2, sizeof b2, eu, "%.5g") : "");
+    }
+    if (n_ok >= 4)
+        fprintf(f, "\nInterquartile means (robust to one odd seed): soups %s, MORL %s, ratio %s.\n",
+                fmt_iv(b1, sizeof b1, &agg_iqm[0], "%.4g"), fmt_iv(b2, sizeof b2, &agg_iqm[1], "%.4g"),
+                fmt_iv(prov, sizeof prov, &agg_iqm[8], "%.3f"));
+    if (c->control)
+        fprintf(f, "\nWhat each front is for: the **control** soups mix experts trained from "
+                   "independent inits, to show what interpolation does without a shared init "
+                   "(H1's counterfactual). Their hypervolume is not a quality claim: a control "
+                   "that collapses to a trivial gait can still cover a large area when that gait "
+                   "scores well on one reward.\n");
+
+    if (d == 2 && lmc_n) {
+        fprintf(f, "\n## Linear mode connectivity\n\n");
+        fprintf(f, "| experts | reward | barrier | replicates with a barrier | area above the line |\n|---|---|---|---|---|\n");
+        for (int ctl = 0; ctl < 1 + (ctl_n > 0); ctl++)
+            for (int k = 0; k < d; k++) {
+                rs_interval bi = over_lmc(x, n, k, ctl, 0), ai = over_lmc(x, n, k, ctl, 1);
+                fprintf(f, "| %s | %s | %s | %d of %d | %s |\n", ctl ? "independent inits" : "shared init",
+                        c->reward_names[k], fmt_iv(b1, sizeof b1, &bi, "%.4g"),
+                        ctl ? ctl_bar_count[k] : bar_count[k], ctl ? ctl_n : lmc_n,
+                        fmt_iv(b2, sizeof b2, &ai, "%+.4g"));
+            }
+    }
+
+    /* degenerate cases, in words */
+    int any = 0;
+#define FLAG(...)                                                                                  \
+    do {                                                                                           \
+        if (!any++) fprintf(f, "\n## Caveats found in these results\n\n");                       \
+        fprintf(f, "- " __VA_ARGS__);                                                              \
+    } while (0)
+    for (int k = 0; k < d; k++) {
+        if (exp_bad[k])
+            FLAG("The **%s** expert does not beat the shared init on its own reward in %d of %d "
+                 "replicates: its fine-tuning did not help there, so that end of the front is the "
+                 "init's.\n", c->reward_names[k], exp_bad[k], n_ok);
+        if (zero_best[k])
+            FLAG("A **motionless robot** (zero actions: %.4g) scores at least as well on `%s` as "
+                 "every soup and expert in %d of %d replicates: this reward is maximised by not "
+                 "moving, and a front that includes stillness looks good on it for free.\n",
+                 zero[k], c->reward_names[k], zero_best[k], n_ok);
+        else if (zero_beats_expert[k])
+            FLAG("A motionless robot (zero actions: %.4g) scores at least as well on `%s` as the "
+                 "expert trained for it in %d of %d replicates.\n",
+                 zero[k], c->reward_names[k], zero_beats_expert[k], n_ok);
+    }
+    if (morl_dom)
+        FLAG("In %d of %d replicates a **MORL run dominates every soup** (better on every reward): "
+             "there the soups are not on the front at all.\n", morl_dom, n_ok);
+#undef FLAG
+
+    fprintf(f, "\n## Per replicate\n\n| seed | status | soups HV | MORL HV | ratio |");
+    for (int k = 0; d == 2 && k < d; k++) fprintf(f, " barrier %s (s.e.) |", c->reward_names[k]);
+    fprintf(f, " H1 |\n|---|---|---|---|---|");
+    for (int k = 0; d == 2 && k < d; k++) fprintf(f, "---|");
+    fprintf(f, "---|\n");
+    for (int r = 0; r < n; r++) {
+        fprintf(f, "| %ld | %s |", g->reps[r].seed, x[r].status);
+        if (!x[r].ok) {
+            fprintf(f, " | | |%s |\n", d == 2 ? " | |" : "");
+            continue;
+        }
+        fprintf(f, " %.4g | %.4g | %.3f |", x[r].hv_rs, x[r].hv_morl, x[r].ratio);
+        for (int k = 0; d == 2 && k < d; k++)
+            fprintf(f, " %.4g (%.1f)%s |", x[r].lmc[k].barrier, x[r].lmc[k].z, x[r].lmc[k].is_barrier ? " **barrier**" : "");
+        fprintf(f, " %s |\n", !x[r].have_lmc ? "—" : x[r].h1 ? "holds" : "fails");
+    }
+    fprintf(f, "\n## Files\n\n`metrics.json` (everything above, per replicate and aggregated), "
+               "`lambda_stats.csv` (per-λ means and intervals over replicates, what `lambda.png` "
+               "draws), %s`front.csv` per replicate (every point: λ, each reward's return mean/std, "
+               "every term), `control_front.csv`, `*/log.jsonl` and `*/progress.csv` (training "
+               "curves, plotted in `curves.png`), `*/policy.safetensors` (the experts, MORL runs "
+               "and init).\n\n![learning curves](curves.png)\n",
+            c->n_seeds ? "`seed_<s>/` (one replicate each), " : "");
+    fclose(f);
+
+    /* the headline on stdout */
+    printf("replicates: %d of %d finished (seeds", n_ok, n);
+    for (int r = 0; r < n; r++) printf("%s %ld", r ? "," : "", g->reps[r].seed);
+    printf(")\n");
+    printf("hypervolume: rewarded soups %s, MORL %s, ratio %s\n", fmt_iv(b1, sizeof b1, &agg[0], "%.4g"),
+           fmt_iv(b2, sizeof b2, &agg[1], "%.4g"), fmt_iv(prov, sizeof prov, &agg[8], "%.3f"));
+    if (morl_n) printf("soups >= MORL hypervolume in %d of %d replicates\n", ge_morl, morl_n);
+    if (lmc_n) printf("H1 (no LMC barrier, shared init) holds in %d of %d replicates\n", h1_count, lmc_n);
+    if (ctl_n) printf("control (independent inits): a barrier in %d of %d replicates\n", ctl_count, ctl_n);
+done:
+    for (int r = 0; r < n; r++) {
+        rs_front_free(x[r].f);
+        rs_front_free(x[r].cf);
+    }
+    free(x);
+    return 0;
+}
