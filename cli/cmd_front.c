@@ -111,6 +111,32 @@ static int split_list(char *text, const char **out, int max) {
     return n;
 }
 
+/* what made this front, as "# key: value" lines of the file */
+static int front_provenance(rs_front *f, const char *const *paths, int np, const rs_opt *opts,
+                            int no, long threads) {
+    char buf[4096], cpu[256], blas[256];
+    snprintf(buf, sizeof buf, "%s (commit %s)", RS_VERSION, rs_cli_commit());
+    int rc = rs_front_set_meta(f, "rsoup", buf);
+    rs_cli_cpu_model(cpu, sizeof cpu);
+    rs_cli_blas_info(blas, sizeof blas);
+    snprintf(buf, sizeof buf, "%s; %s; %ld threads (0: all cores)", cpu, blas, threads);
+    rc |= rs_front_set_meta(f, "machine", buf);
+    buf[0] = 0;
+    for (int i = 0; i < np; i++) {
+        size_t k = strlen(buf);
+        snprintf(buf + k, sizeof buf - k, "%s%s", i ? ";" : "", paths[i]);
+    }
+    rc |= rs_front_set_meta(f, "experts", buf);
+    const char *m = rs_opt_str(opts, no, "method");
+    if (!strcmp(m, "fisher")) snprintf(buf, sizeof buf, "fisher (%s steps)", rs_opt_str(opts, no, "fisher-steps"));
+    else snprintf(buf, sizeof buf, "%s", m);
+    rc |= rs_front_set_meta(f, "mixing", buf);
+    rc |= rs_front_set_meta(f, "episodes", rs_opt_str(opts, no, "episodes"));
+    rc |= rs_front_set_meta(f, "seed", rs_opt_str(opts, no, "seed"));
+    if (rc) fprintf(stderr, "rsoup front: %s\n", rs_last_error());
+    return rc ? -1 : 0;
+}
+
 int cmd_front(int argc, char **argv) {
     static const rs_cmd_info info = {
         "front", "rsoup front A B [C ...] [--grid G | --lambdas FILE] [--episodes K] [--rewards R1,R2] [--out FILE]",
@@ -220,7 +246,7 @@ int cmd_front(int argc, char **argv) {
     for (int k = 0; k < obj.n; k++) onames[k] = obj.names[k];
     for (int t = 0; t < spec->n_terms; t++) tnames[t] = spec->terms[t];
     f = rs_front_new(np, obj.n, onames, spec->n_terms, tnames);
-    if (!f) goto done;
+    if (!f || front_provenance(f, paths, np, opts, no, threads) != 0) goto done;
     struct stat sb;
     int exists = stat(out, &sb) == 0;
     if (exists && !rs_opt_flag(opts, no, "resume")) {
@@ -241,6 +267,19 @@ int cmd_front(int argc, char **argv) {
             rs_front_free(old);
             goto done;
         }
+        /* rows made with other experts, mixing, episodes or seed would mix
+         * silently: the file's provenance must match this command */
+        static const char *same[] = {"experts", "mixing", "episodes", "seed"};
+        for (int i = 0; i < 4; i++) {
+            const char *was = rs_front_meta(old, same[i]), *now = rs_front_meta(f, same[i]);
+            if (was && now && strcmp(was, now)) {
+                fprintf(stderr, "rsoup front: --resume: %s was made with %s '%s', not '%s'; rerun "
+                                "with the same settings or choose another --out\n",
+                        out, same[i], was, now);
+                rs_front_free(old);
+                goto done;
+            }
+        }
         if (tail) {
             rs_front_drop_tail(out);
             fprintf(stderr, "rsoup front: dropped a partial last row of %s\n", out);
@@ -250,7 +289,7 @@ int cmd_front(int argc, char **argv) {
         fp = fopen(out, "a");
     } else {
         fp = fopen(out, "w");
-        if (fp && rs_front_write_header(fp, f) != 0) {
+        if (fp && (rs_front_write_meta(fp, f) != 0 || rs_front_write_header(fp, f) != 0)) {
             fclose(fp);
             fp = NULL;
         }

@@ -253,6 +253,18 @@ int rs_exp_run(rs_job_graph *g, int parallel, int threads_per_job, int quiet) {
     const int R = rs_mpi_active() ? rs_mpi_size() : 1;
     int *remote_busy = calloc((size_t)R + 1, sizeof(int));
     if (!remote_busy) return -1;
+    /* jobs with the most work waiting on them (the pretrainings) start
+     * first: with several replicates the next replicate's init trains while
+     * this one's experts do, instead of every expert queueing ahead of it.
+     * Dependencies come before their dependents in the graph, so one
+     * backward pass counts (with repeats) what waits on each job. */
+    int *unlocks = calloc((size_t)g->n + 1, sizeof(int));
+    if (!unlocks) {
+        free(remote_busy);
+        return -1;
+    }
+    for (int i = g->n - 1; i >= 0; i--)
+        for (int d = 0; d < g->jobs[i].ndeps; d++) unlocks[g->jobs[i].deps[d]] += 1 + unlocks[i];
     int local_running = 0, remote_running = 0, failed = 0, internal = 0, stopping = 0;
     for (;;) {
         if (g_interrupted && !stopping) {
@@ -263,21 +275,28 @@ int rs_exp_run(rs_job_graph *g, int parallel, int threads_per_job, int quiet) {
         }
         block_dependents(g);
         int pending = 0;
-        for (int i = 0; i < g->n && !internal && !g_interrupted; i++) {
-            rs_job *j = &g->jobs[i];
-            if (j->state != J_PENDING) continue;
-            pending++;
-            int ready = 1;
-            for (int d = 0; d < j->ndeps; d++) {
-                rs_job_state ds = g->jobs[j->deps[d]].state;
-                ready &= ds == J_DONE || ds == J_SKIPPED;
+        for (;;) {
+            if (internal || g_interrupted) break;
+            /* the ready job with the most work waiting on it */
+            int i = -1;
+            for (int k = 0; k < g->n; k++) {
+                rs_job *c = &g->jobs[k];
+                if (c->state != J_PENDING) continue;
+                int ready = 1;
+                for (int d = 0; d < c->ndeps; d++) {
+                    rs_job_state ds = g->jobs[c->deps[d]].state;
+                    ready &= ds == J_DONE || ds == J_SKIPPED;
+                }
+                if (ready && (i < 0 || unlocks[k] > unlocks[i])) i = k;
             }
-            if (!ready) continue;
+            if (i < 0) break;
+            rs_job *j = &g->jobs[i];
+            pending++;
             int rank = -1;
             for (int r = 1; r < R && rank < 0; r++)
                 if (!remote_busy[r]) rank = r;
             if (rank < 0 && local_running < parallel) rank = 0;
-            if (rank < 0) continue;
+            if (rank < 0) break;
             if (start_job(j, threads_per_job, quiet, rank) != 0) {
                 fprintf(stderr, "experiment: [%s] cannot start: %s\n", j->name, rs_last_error());
                 j->state = J_FAILED;
@@ -289,6 +308,7 @@ int rs_exp_run(rs_job_graph *g, int parallel, int threads_per_job, int quiet) {
         }
         if (local_running + remote_running == 0) {
             free(remote_busy);
+            free(unlocks);
             if (g_interrupted || internal) return -1;
             int left = 0;
             for (int i = 0; i < g->n; i++) left += g->jobs[i].state == J_PENDING;

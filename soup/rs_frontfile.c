@@ -120,6 +120,12 @@ rs_front *rs_front_new(int n_experts, int n_obj, const char *const *obj_names, i
 
 void rs_front_free(rs_front *f) {
     if (!f) return;
+    for (int i = 0; i < f->n_meta; i++) {
+        free(f->meta_key[i]);
+        free(f->meta_val[i]);
+    }
+    free(f->meta_key);
+    free(f->meta_val);
     for (int i = 0; i < f->n_obj; i++)
         free(f->obj_names[i]);
     for (int i = 0; i < f->n_terms; i++)
@@ -138,6 +144,41 @@ void rs_front_free(rs_front *f) {
     free(f->termstd);
     free(f->length);
     free(f);
+}
+
+const char *rs_front_meta(const rs_front *f, const char *key) {
+    for (int i = f->n_meta - 1; i >= 0; i--)
+        if (!strcmp(f->meta_key[i], key)) return f->meta_val[i];
+    return NULL;
+}
+
+int rs_front_set_meta(rs_front *f, const char *key, const char *value) {
+    char **k = realloc(f->meta_key, sizeof *k * (size_t)(f->n_meta + 1));
+    if (k) f->meta_key = k;
+    char **v = realloc(f->meta_val, sizeof *v * (size_t)(f->n_meta + 1));
+    if (v) f->meta_val = v;
+    char *ks = strdup(key), *vs = strdup(value);
+    if (!k || !v || !ks || !vs) {
+        free(ks);
+        free(vs);
+        rs_set_error("out of memory");
+        return -1;
+    }
+    for (char *c = vs; *c; c++)
+        if (*c == '\n' || *c == '\r') *c = ' ';
+    f->meta_key[f->n_meta] = ks;
+    f->meta_val[f->n_meta] = vs;
+    f->n_meta++;
+    return 0;
+}
+
+int rs_front_write_meta(FILE *fp, const rs_front *f) {
+    for (int i = 0; i < f->n_meta; i++)
+        if (fprintf(fp, "# %s: %s\n", f->meta_key[i], f->meta_val[i]) < 0) {
+            rs_set_error("write error: %s", strerror(errno));
+            return -1;
+        }
+    return 0;
 }
 
 static int grow1(void **p, size_t elsize, int cap) {
@@ -322,7 +363,8 @@ int rs_front_save(const rs_front *f, const char *path) {
         free(tmp);
         return -1;
     }
-    int rc = rs_front_write_header(fp, f);
+    int rc = rs_front_write_meta(fp, f);
+    if (rc == 0) rc = rs_front_write_header(fp, f);
     for (int i = 0; rc == 0 && i < f->n; i++) {
         rs_front_row r = rs_front_row_at(f, i);
         rc = rs_front_write_row(fp, f, &r);
@@ -732,6 +774,22 @@ rs_front *rs_front_load(const char *path, int *truncated_tail) {
     if (!rowbuf) goto done;
     double *lam = rowbuf, *obj = lam + ne, *sd = obj + no, *term = sd + no, *termsd = term + nt;
     f->good_bytes = lines[h].end;
+    /* provenance: "# key: value" comment lines above the header */
+    for (int i = 0; i < h; i++) {
+        const char *t = lines[i].s;
+        while (*t == ' ' || *t == '\t') t++;
+        if (*t != '#') continue;
+        t++;
+        while (*t == ' ') t++;
+        const char *colon = strstr(t, ": ");
+        if (!colon || colon == t) continue;
+        int ok = 1;
+        for (const char *c = t; c < colon; c++) ok &= (*c >= 'a' && *c <= 'z') || *c == '_';
+        if (!ok) continue;
+        char key[64];
+        snprintf(key, sizeof key, "%.*s", (int)(colon - t), t);
+        if (rs_front_set_meta(f, key, colon + 2) != 0) goto done;
+    }
 
     /* the last line that carries anything */
     int last = nlines - 1;

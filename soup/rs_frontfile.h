@@ -19,7 +19,8 @@
  * The loader maps columns by name, so their order does not matter; an unknown
  * column is an error. Numbers are written in the shortest form that reads
  * back to the same double; nan and inf are allowed in the file (the metrics
- * reject them later). Blank lines and lines starting with '#' are skipped.
+ * reject them later). Blank lines and lines starting with '#' are skipped;
+ * "# key: value" lines above the header are kept as provenance (below).
  *
  * Crash safety: rows are written one at a time and flushed, so an interrupted
  * run leaves its finished rows plus at most one partial row. rs_front_load
@@ -90,6 +91,11 @@ typedef struct rs_front {
     double *length;
     int cap;
 
+    /* provenance: "# key: value" lines above the header, in file order
+     * (rs_front_meta, rs_front_set_meta; written by rs_front_write_meta) */
+    int n_meta;
+    char **meta_key, **meta_val;
+
     /* set by rs_front_load: bytes of the file up to the end of the last
      * complete row, and the 1-based line of a dropped tail (0 if none) */
     long good_bytes;
@@ -106,6 +112,16 @@ void rs_front_free(rs_front *f); /* NULL-safe */
 int rs_front_add(rs_front *f, const rs_front_row *r);
 /* A view of row i (pointers into f, valid until f changes). */
 rs_front_row rs_front_row_at(const rs_front *f, int i);
+
+/* Provenance lines. Keys are lowercase words ([a-z_]); a value's newlines
+ * become spaces. rs_front_meta: the last value of key, or NULL.
+ * rs_front_write_meta writes every pair as "# key: value" lines, to go
+ * before the header; readers that skip '#' lines see a plain front.
+ * Keys rsoup writes: rsoup (version and commit), machine, experts (paths,
+ * ';'-separated), mixing (linear | fisher), episodes, seed. */
+const char *rs_front_meta(const rs_front *f, const char *key);
+int rs_front_set_meta(rs_front *f, const char *key, const char *value);
+int rs_front_write_meta(FILE *fp, const rs_front *f);
 
 /* Writers for a file built row by row: the header line for f's schema, then
  * one line per row; each call flushes the stream so that a crash keeps every

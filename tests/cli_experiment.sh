@@ -63,7 +63,8 @@ grep -q "Soups vs MORL.*of MORL's" "$E/report.md" && ok || bad "report lacks the
 grep -q "H1.* holds in \*\*[01] of 1\*\*" "$E/report.md" && ok || bad "report lacks the LMC verdict"
 grep -q "Single seed" "$E/report.md" && ok || bad "a single-seed report does not say so"
 # front.csv: 2 experts + init + 1 MORL + 3 soups, and a header
-[ "$(grep -c . "$E/front.csv")" = 8 ] && ok || bad "front.csv rows: $(grep -c . "$E/front.csv")"
+[ "$(grep -v "^#" "$E/front.csv" | grep -c .)" = 8 ] && ok || bad "front.csv rows: $(grep -v "^#" "$E/front.csv" | grep -c .)"
+grep -q "^# experts: .*expert_risky/policy.safetensors;.*expert_cautious" "$E/front.csv" && grep -q "^# mixing: linear" "$E/front.csv" && ok || bad "front.csv lacks its provenance"
 # a second run skips every stage
 expect rerun-skips 0 "\[front\] up to date, skipped" -- "$R" experiment "$T/tiny.json" --out "$E" --quiet --threads 1
 out=$("$R" experiment "$T/tiny.json" --out "$E" --quiet --threads 1 2>&1)
@@ -92,6 +93,72 @@ l2=${lam#*,}
 ev=$("$R" eval "$T/refined.safetensors" --episodes 1 --seed 1000 --threads 1 --reward "risky;cautious" --json 2>/dev/null | tr -d ' \n\t')
 u2=$(sed -n 's/.*"rewards":\[{"reward":"risky","mean":\([^,]*\),.*"reward":"cautious","mean":\([^,]*\),.*/\1 \2/p' <<<"$ev" | awk '{ printf "%.6f", 0.5 * $1 + 0.5 * $2 }')
 awk -v a="$uref" -v b="$u2" 'BEGIN { d = a - b; if (d < 0) d = -d; exit !(d <= 1e-4 * (1 + (a < 0 ? -a : a))) }' && ok || bad "refined utility $uref not reproduced by soup+eval ($u2, lambda $l2)"
+
+# ---- seeds: replicates in one graph ----
+cfg '{"name": "seeds", "env": "hopper",
+  "rewards": {"risky": "risky", "cautious": "cautious"},
+  "pretrain": {"reward": "default", "steps": 1024},
+  "finetune": {"steps": 512},
+  "ppo": {"n_steps": 128, "epochs": 1},
+  "front": {"grid": 3, "episodes": 2},
+  "morl": {"mu": [0.5], "steps": 512},
+  "control": {"steps": 512}, "seeds": [1, 2]}' seeds.json
+S="$T/seeds"
+expect seeds-run 0 "replicates: 2 of 2 finished" -- "$R" experiment "$T/seeds.json" --out "$S" --quiet --jobs 2
+for f in seed_1/front.csv seed_2/front.csv metrics.json report.md lambda_stats.csv; do
+  [ -s "$S/$f" ] && ok || bad "seeds: missing $f"
+done
+# every seed of replicate s is the config's plus 10000 s
+grep -q -- "--seed 10001 " "$S/seed_1/pretrain/.done" && grep -q -- "--seed 20002 " "$S/seed_2/expert_risky/.done" && ok || bad "replicate seeds not derived"
+grep -q '"replicates_finished":	2' "$S/metrics.json" && grep -q '"h1_of":	2' "$S/metrics.json" && ok || bad "metrics.json aggregates"
+grep -q "^| 2 | ok |" "$S/report.md" && grep -q "holds in \*\*[0-2] of 2\*\*" "$S/report.md" && ok || bad "report: per-seed rows and counts"
+# adding a seed trains only the new replicate; dropping one retrains nothing
+out=$("$R" experiment "$T/seeds.json" --out "$S" --quiet --jobs 2 --seeds 1,2,3 2>&1)
+n_new=$(grep -c "started" <<<"$out")
+grep -q "\[seed_1/front\] up to date" <<<"$out" && grep -q "\[seed_2/pretrain\] up to date" <<<"$out" && \
+  ! grep -q "seed_[12]/.*started" <<<"$out" && [ "$n_new" = 8 ] && ok || bad "adding seed 3 redid other replicates ($n_new started): $out"
+grep -q "replicates: 3 of 3 finished" <<<"$out" && ok || bad "three replicates not reported"
+out=$("$R" experiment "$T/seeds.json" --out "$S" --quiet --seeds 1,3 2>&1)
+grep -q "started" <<<"$out" && bad "dropping a seed retrained: $out" || ok
+grep -q "replicates: 2 of 2 finished (seeds 1, 3)" <<<"$out" && ok || bad "seeds 1,3 not reported: $out"
+# a failed replicate: the others are reported, the report names it, nothing finished is redone
+# (seed 3's init is damaged and its cautious expert must retrain from it: that training fails)
+for f in policy train; do
+  head -c 100 "$S/seed_3/pretrain/$f.safetensors" > "$T/cut" && cat "$T/cut" > "$S/seed_3/pretrain/$f.safetensors"
+done
+rm -f "$S/seed_3/expert_cautious/.done" "$S/seed_3/expert_cautious/train.safetensors"
+out=$("$R" experiment "$T/seeds.json" --out "$S" --quiet --seeds 1,2,3 2>&1); rc=$?
+[ "$rc" = 1 ] && grep -q "replicates: 2 of 3 finished" <<<"$out" && ok || bad "failed replicate: rc=$rc $out"
+grep -q "Replicate seed 3 did not finish" "$S/report.md" && grep -q "^| 3 | expert_cautious failed" "$S/report.md" && ok || bad "report does not name the failed replicate"
+grep -q '"replicates_finished":	2' "$S/metrics.json" && ok || bad "aggregates not over 2 of 3"
+grep -q "seed_[12]/.*started" <<<"$out" && bad "a failed replicate retrained others: $out" || ok
+[ -f "$S/seed_3/expert_risky/.done" ] && ok || bad "a finished job of the failed replicate was lost"
+# bad seeds
+expect seeds-dup 2 "seed 2 is listed twice" -- "$R" experiment "$T/seeds.json" --out "$S" --seeds 1,2,2 --dry-run
+expect seeds-zero 2 "give 1 to 64 replicates" -- "$R" experiment "$T/seeds.json" --out "$S" --seeds 0 --dry-run
+sed 's/"seeds": \[1, 2\]/"seeds": 0/' "$T/seeds.json" > "$T/seeds0.json"
+expect seeds-zero-config 1 "seeds: 0 replicates" -- "$R" experiment "$T/seeds0.json" --out "$S" --dry-run
+sed 's/"seeds": \[1, 2\]/"seeds": [4, 4]/' "$T/seeds.json" > "$T/seedsdup.json"
+expect seeds-dup-config 1 "seeds\[1\]: seed 4 is listed twice" -- "$R" experiment "$T/seedsdup.json" --out "$S" --dry-run
+# duplicate reward names would train two experts into one folder
+cfg '{"env": "hopper", "rewards": {"risky": "risky", "risky": "cautious"}, "pretrain": {"steps": 10}, "finetune": {"steps": 10}}' dupname.json
+expect dup-reward-name 1 "rewards.risky: named twice" -- "$R" experiment "$T/dupname.json" --out "$T/x" --dry-run
+# a front with 16 dependencies (2 experts, the init and 13 MORL runs): the old fixed table overflowed
+mus=$(seq -s, 0 12 | sed 's/[0-9]*/0.5/g')
+sed "s/\"mu\": \[0.5\]/\"mu\": [$mus]/" "$T/seeds.json" > "$T/many.json"
+out=$("$R" experiment "$T/many.json" --out "$T/many" --seeds 1 --dry-run 2>&1); rc=$?
+[ "$rc" = 0 ] && grep "seed_1/front " <<<"$out" | grep -q "after morl_12@" && ok || bad "front lost a dependency: rc=$rc $(grep front <<<"$out" | head -2)"
+# dry-run lines are shell-safe: the ';' in --rewards is quoted
+grep "seed_1/front " <<<"$out" | grep -q -- "--rewards 'risky;cautious'" && ok || bad "dry-run not shell-safe"
+# a folder the experiment did not make is never deleted
+P="$T/precious"; mkdir -p "$P/pretrain" && echo keep > "$P/pretrain/precious.txt"
+out=$("$R" experiment "$T/tiny_generic.json" --out "$P" --quiet --threads 1 2>&1); rc=$?
+[ "$rc" = 1 ] && [ -f "$P/pretrain/precious.txt" ] && grep -q "did not make" <<<"$out" && ok || bad "deleted or took an unstamped folder: rc=$rc $out"
+# --out that the shell would have read as a command: no shell is involved
+Q="$T/q';touch $T/PWNED;'"; mkdir -p "$Q/pretrain"; echo x > "$Q/pretrain/.started"
+"$R" experiment "$T/tiny_generic.json" --out "$Q" --quiet --threads 1 --dry-run >/dev/null 2>&1
+"$R" experiment "$T/tiny_generic.json" --out "$Q" --quiet --threads 1 >/dev/null 2>&1
+[ ! -e "$T/PWNED" ] && ok || bad "--out ran a shell command"
 
 # ---- the plot script on a fixture ----
 mkdir -p "$T/plot" && cp "$SRC/tests/fixtures/front2.csv" "$T/plot/front.csv"
