@@ -49,6 +49,9 @@ int rs_cli_mkdir_p(const char *path);   /* mkdir -p; 0 or -1 (errno set) */
 int rs_cli_exists(const char *path);
 /* write text (plus a newline if asked) to path.tmp, then rename over path */
 int rs_cli_write_file(const char *path, const char *text, int newline);
+/* 1 when two ';'-separated lists name the same policies in the same order
+ * ("a;b" and "./a/policy.safetensors;b/" do) */
+int rs_cli_same_paths(const char *a, const char *b);
 /* run argv[0] (looked up in PATH) with its stdout on our stderr and wait;
  * 0 when it exits 0 */
 int rs_cli_run_quiet(char *const *argv);

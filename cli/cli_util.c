@@ -243,3 +243,31 @@ int rs_cli_run_quiet(char *const *argv) {
         if (errno != EINTR) return -1;
     return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : -1;
 }
+
+/* "a;b" and "a/policy.safetensors;b/" name the same files */
+static void canon(const char *t, char *out, size_t n) {
+    char p[1100];
+    snprintf(p, sizeof p, "%s", t);
+    size_t L = strlen(p);
+    while (L > 1 && p[L - 1] == '/') p[--L] = 0;
+    if (L >= 19 && !strcmp(p + L - 19, "/policy.safetensors")) p[L - 19] = 0;
+    char *r = realpath(p, NULL);
+    snprintf(out, n, "%s", r ? r : p);
+    free(r);
+}
+
+int rs_cli_same_paths(const char *a, const char *b) {
+    char ba[4096], bb[4096];
+    snprintf(ba, sizeof ba, "%s", a);
+    snprintf(bb, sizeof bb, "%s", b);
+    char *sa = NULL, *sb = NULL;
+    char *ta = strtok_r(ba, ";", &sa), *tb = strtok_r(bb, ";", &sb);
+    for (; ta && tb; ta = strtok_r(NULL, ";", &sa), tb = strtok_r(NULL, ";", &sb)) {
+        char ca[1100], cb[1100];
+        canon(ta, ca, sizeof ca);
+        canon(tb, cb, sizeof cb);
+        if (strcmp(ca, cb)) return 0;
+    }
+    return !ta && !tb;
+}
+

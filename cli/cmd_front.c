@@ -648,8 +648,22 @@ int cmd_lmc(int argc, char **argv) {
         fprintf(stderr, "rsoup lmc: --tolerance must be in [0, 10]\n");
         return 2;
     }
-    const char *const *ffs = ff ? pos : NULL;
-    int n_more = ff ? np : 0;
+    /* with --front, positional CSVs are more fronts; policies (run folders,
+     * .safetensors) are the experts the fronts must have been made from */
+    const char *more[MAX_FILES], *claimed[2];
+    int n_more = 0, n_claimed = 0;
+    for (int i = 0; ff && i < np; i++) {
+        struct stat sb;
+        size_t L = strlen(pos[i]);
+        int policy = (stat(pos[i], &sb) == 0 && S_ISDIR(sb.st_mode)) ||
+                     (L >= 12 && !strcmp(pos[i] + L - 12, ".safetensors"));
+        if (policy && n_claimed < 2) claimed[n_claimed++] = pos[i];
+        else if (policy) {
+            fprintf(stderr, "rsoup lmc: give at most two experts\n");
+            return 2;
+        } else more[n_more++] = pos[i];
+    }
+    const char *const *ffs = more;
     long grid, episodes, seed, threads;
     if (rs_opt_long(opts, no, "grid", 3, 1001, &grid) ||
         rs_opt_long(opts, no, "episodes", 1, 100000, &episodes) ||
@@ -666,6 +680,18 @@ int cmd_lmc(int argc, char **argv) {
             fprintf(stderr, "rsoup lmc: %s is not a 2-expert front from 'rsoup front'\n", ff);
             rs_front_free(f);
             return 1;
+        }
+        if (n_claimed) {
+            const char *rec = rs_front_meta(f, "experts");
+            char given[2300];
+            snprintf(given, sizeof given, "%s;%s", claimed[0], n_claimed > 1 ? claimed[1] : "");
+            if (n_claimed != 2 || (rec && !rs_cli_same_paths(given, rec))) {
+                fprintf(stderr, "rsoup lmc: %s was made from '%s', not from the experts given; "
+                                "leave them out to read the front as it is\n",
+                        ff, rec ? rec : "?");
+                rs_front_free(f);
+                return 1;
+            }
         }
     } else {
         char pbuf[2][1100];

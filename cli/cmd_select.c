@@ -171,9 +171,23 @@ static int refine(const rs_opt *opts, int no, const rs_front *f, rs_front_row r,
         fprintf(stderr, "rsoup select: --refine needs a soup row of a front from 'rsoup front'\n");
         return -2;
     }
-    const char *el = rs_opt_str(opts, no, "experts");
-    if (!el) {
-        fprintf(stderr, "rsoup select: --refine needs --experts 'A;B' (the front's experts, in order)\n");
+    /* the experts: recorded in the front's provenance, or given */
+    const char *el = rs_opt_str(opts, no, "experts"), *rec = rs_front_meta(f, "experts");
+    if (!el && !rec) {
+        fprintf(stderr, "rsoup select: --refine: this front does not record its experts (made before "
+                        "rsoup wrote provenance): give --experts 'A;B' (the front's experts, in order)\n");
+        return -2;
+    }
+    if (el && rec && !rs_cli_same_paths(el, rec)) {
+        fprintf(stderr, "rsoup select: --experts '%s' are not the experts this front was made from "
+                        "('%s'); leave --experts out to use those\n", el, rec);
+        return -2;
+    }
+    if (!el) el = rec;
+    const char *mix = rs_front_meta(f, "mixing");
+    if (mix && strncmp(mix, "linear", 6)) {
+        fprintf(stderr, "rsoup select: --refine mixes linearly, but this front's soups are %s: "
+                        "its λ would mean something else\n", mix);
         return -2;
     }
     char buf[4096];
@@ -272,7 +286,7 @@ int cmd_select(int argc, char **argv) {
         {"kinds", "K,...", "row kinds to choose among (soup, expert, baseline, init)", "soup", NULL,
          0},
         {"refine", NULL, "evaluate new soups around the best grid point to beat the grid", NULL, NULL, 0},
-        {"experts", "A;B;...", "--refine: the experts the front was made from, in order", NULL, NULL, 0},
+        {"experts", "A;B;...", "--refine: the front's experts, in order (default: those it records)", NULL, NULL, 0},
         {"iters", "N", "--refine: evaluations (2 experts) or rounds (more)", "8", NULL, 0},
         {"episodes", "K", "--refine: episodes per evaluation (default: the front's)", NULL, NULL, 0},
         {"seed", "S", "--refine: evaluation seed (use the front's)", "1000", NULL, 0},

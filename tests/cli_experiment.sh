@@ -133,6 +133,17 @@ grep -q "Replicate seed 3 did not finish" "$S/report.md" && grep -q "^| 3 | expe
 grep -q '"replicates_finished":	2' "$S/metrics.json" && ok || bad "aggregates not over 2 of 3"
 grep -q "seed_[12]/.*started" <<<"$out" && bad "a failed replicate retrained others: $out" || ok
 [ -f "$S/seed_3/expert_risky/.done" ] && ok || bad "a finished job of the failed replicate was lost"
+# lmc over several fronts: each one's verdict, then aggregates with intervals
+out=$("$R" lmc --front "$S/seed_1/front.csv" "$S/seed_2/front.csv" "$S/seed_3/front.csv" 2>&1); rc=$?
+[ "$rc" = 0 ] && grep -q "over 3 fronts" <<<"$out" && grep -qE "H1 holds in [0-3] of 3 fronts" <<<"$out" && grep -q "barrier .* \[.*\], area above the line" <<<"$out" && ok || bad "lmc over fronts: rc=$rc $out"
+js=$("$R" lmc --front "$S/seed_1/front.csv" "$S/seed_2/front.csv" --json 2>/dev/null | tr -d ' \n\t')
+grep -q '"aggregate":{"rewards":\[{"reward":"risky","barrier":{"mean":' <<<"$js" && grep -q '"fronts":2' <<<"$js" && ok || bad "lmc --json aggregate: $js"
+# the experts a front was made from are recorded: select --refine needs no --experts, and others are refused
+out=$("$R" select "$S/seed_1/front.csv" --weights 0.5,0.5 --refine --iters 2 --threads 1 2>&1); rc=$?
+[ "$rc" = 0 ] && grep -q "refined" <<<"$out" && ok || bad "select --refine without --experts: rc=$rc $out"
+expect refine-wrong-experts 2 "are not the experts this front was made from" -- "$R" select "$S/seed_1/front.csv" --weights 0.5,0.5 --refine --experts "$S/seed_2/expert_risky;$S/seed_2/expert_cautious"
+expect lmc-wrong-experts 1 "was made from .*not from the experts given" -- "$R" lmc "$S/seed_2/expert_risky" "$S/seed_2/expert_cautious" --front "$S/seed_1/front.csv"
+expect lmc-right-experts 0 "H1 (holds|fails) here" -- "$R" lmc "$S/seed_1/expert_risky/" "$S/seed_1/expert_cautious/policy.safetensors" --front "$S/seed_1/front.csv"
 # bad seeds
 expect seeds-dup 2 "seed 2 is listed twice" -- "$R" experiment "$T/seeds.json" --out "$S" --seeds 1,2,2 --dry-run
 expect seeds-zero 2 "give 1 to 64 replicates" -- "$R" experiment "$T/seeds.json" --out "$S" --seeds 0 --dry-run
