@@ -213,16 +213,145 @@ static void block_free(block *b) {
     free(b->mask);
 }
 
+/* several fronts (one per seed): each scored against one shared reference
+ * point, then mean [95% bootstrap interval] of every score over them */
+static int pareto_many(const char *const *paths, int nf, unsigned mask, const char *ref_text,
+                       double margin, long k, int json) {
+    rs_front **f = rs_calloc((size_t)nf, sizeof *f);
+    block *mb = rs_calloc((size_t)nf, sizeof *mb), *bb = rs_calloc((size_t)nf, sizeof *bb);
+    double *ref = NULL, *all = NULL;
+    int status = 1, d = 0;
+    size_t nall = 0;
+    if (!f || !mb || !bb) goto fail;
+    for (int i = 0; i < nf; i++) {
+        if (!(f[i] = rs_cli_front_load("pareto", paths[i], NULL))) goto done;
+        if (i && rs_front_same_schema(f[0], f[i]) != 0) {
+            fprintf(stderr, "rsoup pareto: '%s' and '%s' are not fronts of the same objectives: %s\n",
+                    paths[0], paths[i], rs_last_error());
+            goto done;
+        }
+        unsigned m = f[i]->plain ? RS_KIND_BIT(RS_KIND_POINT) : mask;
+        unsigned bm = (m & RS_KIND_BIT(RS_KIND_BASELINE)) || f[i]->plain ? 0 : RS_KIND_BIT(RS_KIND_BASELINE);
+        mb[i].rows = rs_calloc((size_t)f[i]->n + 1, sizeof(int));
+        bb[i].rows = rs_calloc((size_t)f[i]->n + 1, sizeof(int));
+        if (!mb[i].rows || !bb[i].rows) goto fail;
+        mb[i].pts = rs_front_obj_new(f[i], m, &mb[i].n, mb[i].rows);
+        bb[i].pts = rs_front_obj_new(f[i], bm, &bb[i].n, bb[i].rows);
+        if (!mb[i].pts || !bb[i].pts) goto fail;
+        if (mb[i].n < 1) {
+            fprintf(stderr, "rsoup pareto: '%s' has no rows of the kinds scored\n", paths[i]);
+            goto done;
+        }
+        if (check_finite(paths[i], f[i], &mb[i]) < 0 || check_finite(paths[i], f[i], &bb[i]) < 0) goto done;
+        nall += (size_t)(mb[i].n + bb[i].n);
+    }
+    d = f[0]->n_obj;
+    if (!k) k = d == 2 ? 100 : d >= 3 ? 20 : 1;
+    ref = rs_calloc((size_t)d, sizeof *ref);
+    if (!ref) goto fail;
+    char ref_source[200];
+    if (ref_text) {
+        int bad = 0;
+        if (rs_cli_numbers(ref_text, ref, d, &bad) != d) {
+            fprintf(stderr, "rsoup pareto: --ref '%s': give %d finite numbers\n", ref_text, d);
+            status = 2;
+            goto done;
+        }
+        snprintf(ref_source, sizeof ref_source, "given");
+    } else {
+        all = rs_calloc(nall * (size_t)d + 1, sizeof *all);
+        if (!all) goto fail;
+        size_t at = 0;
+        for (int i = 0; i < nf; i++) {
+            memcpy(all + at * d, mb[i].pts, (size_t)mb[i].n * d * sizeof *all);
+            at += (size_t)mb[i].n;
+            memcpy(all + at * d, bb[i].pts, (size_t)bb[i].n * d * sizeof *all);
+            at += (size_t)bb[i].n;
+        }
+        if (rs_pareto_default_ref(all, (int)nall, d, margin, ref) < 0) goto fail;
+        snprintf(ref_source, sizeof ref_source,
+                 "default: componentwise min of every front's points minus %g%% of the range", margin * 100);
+    }
+    /* scores: 0 hv, 1 eum, 2 baseline hv, 3 baseline eum, 4 hv ratio */
+    double *v[5];
+    for (int j = 0; j < 5; j++)
+        if (!(v[j] = rs_calloc((size_t)nf, sizeof(double)))) goto fail;
+    for (int i = 0; i < nf; i++) {
+        if (score(f[i], &mb[i], ref, (int)k) < 0) goto fail;
+        if (bb[i].n && score(f[i], &bb[i], ref, (int)k) < 0) goto fail;
+        v[0][i] = mb[i].hv;
+        v[1][i] = mb[i].eum;
+        v[2][i] = bb[i].n ? bb[i].hv : NAN;
+        v[3][i] = bb[i].n ? bb[i].eum : NAN;
+        v[4][i] = bb[i].n && bb[i].hv > 0 ? mb[i].hv / bb[i].hv : NAN;
+    }
+    static const char *keys[5] = {"hypervolume", "eum", "baseline_hypervolume", "baseline_eum",
+                                  "hv_ratio_over_baseline"};
+    rs_interval iv[5];
+    for (int j = 0; j < 5; j++)
+        rs_stat_bootstrap(v[j], nf, RS_STAT_MEAN, 0.95, RS_BOOT_RESAMPLES, RS_BOOT_SEED, &iv[j]);
+    if (json) {
+        cJSON *root = cJSON_CreateObject();
+        cJSON_AddItemToObject(root, "ref", rs_cli_json_nums(ref, d));
+        cJSON_AddStringToObject(root, "ref_source", ref_source);
+        cJSON *fa = cJSON_AddArrayToObject(root, "fronts");
+        for (int i = 0; i < nf; i++) {
+            cJSON *o = cJSON_CreateObject();
+            cJSON_AddStringToObject(o, "file", paths[i]);
+            for (int j = 0; j < 5; j++) cJSON_AddItemToObject(o, keys[j], rs_cli_json_num(v[j][i]));
+            cJSON_AddItemToArray(fa, o);
+        }
+        cJSON *ag = cJSON_AddObjectToObject(root, "aggregate");
+        for (int j = 0; j < 5; j++) cJSON_AddItemToObject(ag, keys[j], rs_cli_json_interval(&iv[j]));
+        cJSON_AddStringToObject(ag, "interval", "95% percentile bootstrap of the mean over fronts, 10000 resamples");
+        rs_json_print(root);
+    } else {
+        printf("%d fronts, one reference point (", nf);
+        for (int j = 0; j < d; j++) printf("%s%.10g", j ? ", " : "", ref[j]);
+        printf("): %s\n", ref_source);
+        for (int i = 0; i < nf; i++) {
+            printf("  %s: hypervolume %.6g, EUM %.6g", paths[i], v[0][i], v[1][i]);
+            if (bb[i].n) printf("; baseline hypervolume %.6g (ratio %.3f)", v[2][i], v[4][i]);
+            printf("\n");
+        }
+        printf("over %d fronts (mean [95%% bootstrap interval]):\n", nf);
+        printf("  hypervolume %.6g [%.6g, %.6g], EUM %.6g [%.6g, %.6g]\n", iv[0].value, iv[0].lo,
+               iv[0].hi, iv[1].value, iv[1].lo, iv[1].hi);
+        if (iv[2].n)
+            printf("  baseline hypervolume %.6g [%.6g, %.6g]; ratio %.3f [%.3f, %.3f] over %d fronts with baselines\n",
+                   iv[2].value, iv[2].lo, iv[2].hi, iv[4].value, iv[4].lo, iv[4].hi, iv[4].n);
+    }
+    for (int j = 0; j < 5; j++) free(v[j]);
+    status = 0;
+    goto done;
+fail:
+    fprintf(stderr, "rsoup pareto: %s\n", rs_last_error());
+done:
+    for (int i = 0; f && i < nf; i++) {
+        block_free(&mb[i]);
+        block_free(&bb[i]);
+        rs_front_free(f[i]);
+    }
+    free(f);
+    free(mb);
+    free(bb);
+    free(ref);
+    free(all);
+    return status;
+}
+
 int cmd_pareto(int argc, char **argv) {
     static const rs_cmd_info info = {
-        "pareto", "rsoup pareto FILE [--ref x,y,...] [--kinds soup,expert] [--json]",
+        "pareto", "rsoup pareto FILE [FILE ...] [--ref x,y,...] [--kinds soup,expert] [--json]",
         "Score a front: the non-dominated set, the hypervolume above a reference\n"
         "point (always printed, with how it was chosen), the expected utility (EUM)\n"
         "over the uniform simplex lattice of weights, sparsity and cardinality.\n"
         "FILE is a front CSV from 'rsoup front' (objectives are its obj: columns;\n"
         "baseline rows are scored in a block of their own, with the same reference\n"
         "point) or a plain CSV of objective vectors, larger is better (a header of\n"
-        "names, then one point per row; --kinds does not apply).",
+        "names, then one point per row; --kinds does not apply). Several FILEs (one\n"
+        "front per seed) are scored against one shared reference point, then\n"
+        "summarised: mean [95% bootstrap interval] of each score over the fronts.",
         "The default reference point is computed from the points scored (baselines\n"
         "included), so it moves with the front: to compare fronts, pass one --ref.\n"
         "example: rsoup pareto runs/hopper/front.csv --ref 0,0"};
@@ -236,11 +365,11 @@ int cmd_pareto(int argc, char **argv) {
         {"json", NULL, "print one JSON object on stdout", NULL, NULL, 0},
     };
     const int no = (int)(sizeof opts / sizeof opts[0]);
-    const char *pos[1];
+    const char *pos[64];
     int npos = 0;
-    int rc = rs_cli_parse(&info, opts, no, argc, argv, pos, &npos, 1);
+    int rc = rs_cli_parse(&info, opts, no, argc, argv, pos, &npos, 64);
     if (rc) return rc < 0 ? 2 : 0;
-    if (npos != 1) {
+    if (npos < 1) {
         fprintf(stderr, "rsoup pareto: which front? (usage: %s)\n", info.usage);
         return 2;
     }
@@ -260,6 +389,7 @@ int cmd_pareto(int argc, char **argv) {
     if (rs_opt_flag(opts, no, "weights-k") && rs_opt_long(opts, no, "weights-k", 1, 100000, &k) < 0)
         return 2;
     int json = rs_opt_flag(opts, no, "json");
+    if (npos > 1) return pareto_many(pos, npos, mask, rs_opt_str(opts, no, "ref"), margin, k, json);
 
     int trunc = 0;
     rs_front *f = rs_cli_front_load("pareto", path, &trunc);

@@ -138,6 +138,15 @@ out=$("$R" lmc --front "$S/seed_1/front.csv" "$S/seed_2/front.csv" "$S/seed_3/fr
 [ "$rc" = 0 ] && grep -q "over 3 fronts" <<<"$out" && grep -qE "H1 holds in [0-3] of 3 fronts" <<<"$out" && grep -q "barrier .* \[.*\], area above the line" <<<"$out" && ok || bad "lmc over fronts: rc=$rc $out"
 js=$("$R" lmc --front "$S/seed_1/front.csv" "$S/seed_2/front.csv" --json 2>/dev/null | tr -d ' \n\t')
 grep -q '"aggregate":{"rewards":\[{"reward":"risky","barrier":{"mean":' <<<"$js" && grep -q '"fronts":2' <<<"$js" && ok || bad "lmc --json aggregate: $js"
+# pareto over several fronts: one shared reference point; each front's hypervolume equals a
+# single-front score against that point, and the mean is theirs
+out=$("$R" pareto "$S/seed_1/front.csv" "$S/seed_2/front.csv" 2>&1)
+ref=$(sed -n 's/^2 fronts, one reference point (\([^)]*\)).*/\1/p' <<<"$out" | tr -d ' ')
+h1=$("$R" pareto "$S/seed_1/front.csv" --ref "$ref" | sed -n 's/^hypervolume: //p')
+h2=$("$R" pareto "$S/seed_2/front.csv" --ref "$ref" | sed -n 's/^hypervolume: //p')
+m=$(sed -n 's/^  hypervolume \([^ ]*\) \[.*/\1/p' <<<"$out")
+awk -v a="$h1" -v b="$h2" -v m="$m" 'BEGIN { e = (a + b) / 2 - m; if (e < 0) e = -e; exit !(a > 0 && e <= 1e-5 * (1 + m)) }' && \
+  grep -q "seed_1/front.csv: hypervolume $(printf '%.6g' "$h1")" <<<"$out" && ok || bad "pareto over fronts: $out (singles $h1 $h2 at $ref)"
 # the experts a front was made from are recorded: select --refine needs no --experts, and others are refused
 out=$("$R" select "$S/seed_1/front.csv" --weights 0.5,0.5 --refine --iters 2 --threads 1 2>&1); rc=$?
 [ "$rc" = 0 ] && grep -q "refined" <<<"$out" && ok || bad "select --refine without --experts: rc=$rc $out"
