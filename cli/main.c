@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "rs_blas.h"
 #include "cli_view.h"
 #include "rs_mpi.h"
 #include "cli_soup.h"
@@ -41,6 +42,10 @@ static void usage(FILE *f) {
 static int dispatch(int argc, char **argv);
 
 int main(int argc, char **argv) {
+    /* before anything else: it may re-execute the program (so that OpenBLAS
+     * loads the kernels every AVX2+FMA CPU shares), and an MPI rank must not
+     * have joined its job in an image it then throws away */
+    if (rs_blas_pin(argv)) fprintf(stderr, "rsoup: warning: %s\n", rs_last_error());
     /* Every batch rsoup hands to BLAS is small (a few hundred rows at most)
      * and its own thread pool already runs one policy per thread: OpenBLAS's
      * threads would only spin against them (eval of a 256-256 policy ran 5x
@@ -61,6 +66,7 @@ static int dispatch(int argc, char **argv) {
     }
     if (!strcmp(argv[1], "--version")) {
         printf("rsoup %s\n", RS_VERSION);
+        printf("numerics: %s\n", rs_blas_provenance());
         return 0;
     }
     for (int i = 0; i < N_CMDS; i++)
