@@ -14,6 +14,7 @@
 #include <sys/resource.h>
 
 #include "cli.h"
+#include "rs_blas.h"
 #include "rs_sac.h"
 
 int cmd_bench_train_sac(int argc, char **argv);
@@ -289,11 +290,13 @@ int cmd_bench_train_sac(int argc, char **argv) {
         cJSON_AddNumberToObject(o, "act_fraction", trained > 0 ? act_s / train_dt : NAN);
         cJSON_AddNumberToObject(o, "env_only_steps_per_s", env_sps);
         cJSON_AddNumberToObject(o, "peak_rss_mb", rss_mb);
+        cJSON_AddStringToObject(o, "blas", rs_blas_provenance());
         rs_json_print(o);
         return 0;
     }
     printf("SAC on %s: %s ReLU, batch %d, %d cores, pool %d threads\n", s->name, c.arch, (int)batch,
            rs_ncores(), pool_threads);
+    printf("  %s\n", rs_blas_provenance());
     printf("  sgemm 256x256x256           %7.1f GFLOP/s 1 thread, %7.1f GFLOP/s 2 threads\n", peak1,
            peak2);
     printf("  FLOPs per update            %.1f M (critic %.1f M, actor+alpha %.1f M); sgemm calls "

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "rs_blas.h"
 #include "rs_ppo.h"
 #include "rs_vecenv.h"
 
@@ -321,9 +322,11 @@ static int cmd_bench_train(int argc, char **argv) {
         cJSON_AddNumberToObject(o, "rollout_fraction", roll / dt);
         cJSON_AddNumberToObject(o, "update_fraction", upd / dt);
         cJSON_AddNumberToObject(o, "peak_rss_mb", rss_mb);
+        cJSON_AddStringToObject(o, "blas", rs_blas_provenance());
         rs_json_print(o);
     } else {
         printf("%s, %d envs on %d threads, %ld steps\n", s->name, c.n_envs, nthreads, gs);
+        printf("  %s\n", rs_blas_provenance());
         printf("  env only (random actions)  %10.0f steps/s\n", env_sps);
         printf("  PPO training               %10.0f steps/s   ratio %.3f\n", train_sps, train_sps / env_sps);
         printf("  env floor of this run      %10.0f steps/s   ratio %.3f  (time inside the env step)\n",
