@@ -189,6 +189,9 @@ void rs_exp_stop_workers(void) {
     for (int r = 1; r < rs_mpi_size(); r++) rs_mpi_send_text("stop", r, TAG_STOP);
 }
 
+static int g_jobs_total, g_jobs_done;
+static double g_t_start;
+
 static void job_finished(rs_job *j, int status, int *failed) {
     if (WIFEXITED(status) && WEXITSTATUS(status) == 0) {
         char sp[RS_EXP_PATH + 32];
@@ -201,7 +204,9 @@ static void job_finished(rs_job *j, int status, int *failed) {
             return;
         }
         j->state = J_DONE;
-        fprintf(stderr, "experiment: [%s] done in %.0f s\n", j->name, rs_now() - j->t0);
+        g_jobs_done++;
+        fprintf(stderr, "experiment: [%s] done in %.0f s (%d of %d jobs done, %.0f s so far)\n", j->name,
+                rs_now() - j->t0, g_jobs_done, g_jobs_total, rs_now() - g_t_start);
     } else {
         j->state = J_FAILED;
         (*failed)++;
@@ -240,12 +245,16 @@ static void stop_children(rs_job_graph *g) {
 }
 
 int rs_exp_run(rs_job_graph *g, int parallel, int threads_per_job, int quiet) {
+    g_jobs_total = g->n;
+    g_jobs_done = 0;
+    g_t_start = rs_now();
     for (int i = 0; i < g->n; i++) {
         rs_job *j = &g->jobs[i];
         char marker[RS_EXP_PATH + 32];
         snprintf(marker, sizeof marker, "%s/policy.safetensors", j->dir);
         if (rs_exp_stamp_matches(j, "done") && rs_cli_exists(j->is_train ? marker : j->out)) {
             j->state = J_SKIPPED;
+            g_jobs_done++;
             fprintf(stderr, "experiment: [%s] up to date, skipped\n", j->name);
         }
     }
