@@ -155,7 +155,7 @@ expect select-neither 2 "exactly one of --weights and --reward" -- "$R" select "
 expect select-plain 0 "label +3 " -- "$R" select "$T/pts.csv" --weights 1,0.5
 expect select-plain-reward 1 "no term:<t> columns" -- "$R" select "$T/pts.csv" --reward x=1
 expect select-help 0 "usage: rsoup select" -- "$R" select --help
-expect select-refine 2 "--refine needs --experts" -- "$R" select "$T/front.csv" --weights 1,1 --refine
+expect select-refine 2 "does not record its experts.*give --experts" -- "$R" select "$T/front.csv" --weights 1,1 --refine
 
 echo "cli_soup: $pass passed, $fail failed"
 [ "$fail" = 0 ]
