@@ -1,12 +1,12 @@
 /* provenance.c — what made a result: rsoup's version and commit, the CPU,
  * the BLAS kernel, threads, time. Written into reports, metrics.json, run
  * configs and front CSV headers, so a record says where it came from. */
-#include <cblas.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
 
 #include "cli.h"
+#include "rs_blas.h"
 
 extern const char rs_build_commit[];
 
@@ -31,8 +31,8 @@ void rs_cli_cpu_model(char *buf, size_t n) {
 }
 
 void rs_cli_blas_info(char *buf, size_t n) {
-    /* OpenBLAS names the kernel set it chose at load time */
-    snprintf(buf, n, "%s, core %s", openblas_get_config(), openblas_get_corename());
+    /* the kernels in use, pinned or not (rs_blas.h) */
+    snprintf(buf, n, "%s", rs_blas_provenance());
 }
 
 void rs_cli_provenance_line(char *buf, size_t n, int threads) {
