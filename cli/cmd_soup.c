@@ -193,7 +193,7 @@ int cmd_soup(int argc, char **argv) {
     } else {
         const char *env = rs_st_meta(e0, "env"), *algo = rs_st_meta(e0, "algo"),
                    *arch = rs_st_meta(e0, "arch");
-        printf("mixed %d experts (linear; env %s, algo %s, arch %s) into %s\n", n, env ? env : "?",
+        printf("mixed %d experts (%s; env %s, algo %s, arch %s) into %s\n", n, fisher ? "Fisher-weighted" : "linear", env ? env : "?",
                algo ? algo : "?", arch ? arch : "?", out_path);
         printf("  %-10s %-16s  %s\n", "lambda", "fnv1a64", "expert (reward)");
         for (int i = 0; i < n; i++) {
