@@ -565,9 +565,13 @@ int rs_exp_report(const rs_exp_config *c, const char *config_path, const char *o
     if (morl_n)
         fprintf(f, "- **Soups vs MORL**: the soups' hypervolume is %s of MORL's (ratio; 1 = equal), "
                    "with %d fine-tunings instead of %d (compute ratio N/M = %.2f); soups ≥ MORL in "
-                   "**%d of %d** replicates.\n",
+                   "**%d of %d** replicates%s.\n",
                 fmt_iv(b1, sizeof b1, &agg[8], "%.3f"), d, c->n_mu,
-                (double)d * c->finetune_steps / ((double)c->n_mu * c->morl_steps), ge_morl, morl_n);
+                (double)d * c->finetune_steps / ((double)c->n_mu * c->morl_steps), ge_morl, morl_n,
+                agg[8].n < 2         ? ""
+                : agg[8].lo > 1      ? "; over replicates the soups' hypervolume is clearly higher (the interval lies above 1)"
+                : agg[8].hi < 1      ? "; over replicates MORL's hypervolume is clearly higher (the interval lies below 1)"
+                                     : "; over replicates there is no clear difference (the interval includes 1)");
     if (lmc_n)
         fprintf(f, "- **H1** (experts fine-tuned from a shared init are linearly connected: no "
                    "barrier along the soup path on any reward): holds in **%d of %d** replicates.\n",
