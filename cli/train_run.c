@@ -1,6 +1,7 @@
 /* train_run.c — one run of `rsoup train`, PPO or SAC: flags, config, the
  * run directory and the loop (train_run.h). */
 #include "train_run.h"
+#include "rs_pool.h"
 
 #include <errno.h>
 #include <math.h>
@@ -414,6 +415,17 @@ int rs_train_run(rs_train *r, const rs_train_args *a) {
         int err = errno;
         free(js);
         if (bad) fprintf(stderr, "rsoup train: cannot write %s: %s\n", path, strerror(err));
+        /* what made the run (config.json stays a config --config reads back) */
+        if (!bad) {
+            int th = sac(r) ? r->sac_cfg.threads : r->ppo_cfg.threads;
+            cJSON *pj = rs_cli_provenance_json(th ? th : rs_ncores(), -1);
+            char *ps = pj ? cJSON_Print(pj) : NULL;
+            snprintf(path, sizeof path, "%s/provenance.json", dir);
+            bad = !ps || rs_cli_write_file(path, ps, 1) != 0;
+            if (bad) fprintf(stderr, "rsoup train: cannot write %s: %s\n", path, strerror(errno));
+            free(ps);
+            cJSON_Delete(pj);
+        }
     }
     snprintf(path, sizeof path, "%s/progress.csv", dir);
     int csv_new = !a->resume || !rs_cli_exists(path);

@@ -17,7 +17,7 @@ copy_level() { # FROM TO
     n=$(basename "$d")
     if [ -f "$d/policy.safetensors" ]; then
       mkdir -p "$to/$n"
-      for f in config.json progress.csv policy.safetensors; do [ -f "$d/$f" ] && cp "$d/$f" "$to/$n/"; done
+      for f in config.json provenance.json progress.csv policy.safetensors; do [ -f "$d/$f" ] && cp "$d/$f" "$to/$n/"; done
     elif [[ $n == seed_* ]]; then
       copy_level "$d" "$to/$n"
     fi
