@@ -403,6 +403,14 @@ int rs_train_run(rs_train *r, const rs_train_args *a) {
         free_trainer(r);
         return rs_cli_fail(a->resume ? NULL : "--init");
     }
+    if (a->resume && !more(r)) {
+        /* nothing to train: say so, and leave every file as it is */
+        if (a->io)
+            fprintf(stderr, "rsoup train: %s is complete (step %ld); nothing to resume — give "
+                            "--steps N to train further\n", a->dir, global_step(r));
+        free_trainer(r);
+        return 0;
+    }
     /* config.json (new runs), log.jsonl and progress.csv: rank 0 writes
      * them, the other ranks write to /dev/null */
     char path[1100];

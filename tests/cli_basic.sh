@@ -63,5 +63,15 @@ grep -q "own hyperparameters" <<<"$out" && { echo "FAIL hopper got a per-env set
 # --json puts one JSON object on stdout and nothing else
 out=$("$R" rollout --env hopper --episodes 1 --json 2>/dev/null)
 if [ "${out:0:1}" != "{" ] || [ "${out: -1}" != "}" ]; then echo "FAIL json-only: $out"; fail=$((fail+1)); else pass=$((pass+1)); fi
+# resuming a finished run says so and changes no file; --steps N trains on
+"$R" train --env hopper --steps 256 --n-steps 128 --out "$T/fin" --quiet >/dev/null 2>&1
+before=$(cd "$T/fin" && sha1sum * | sort)
+out=$("$R" train --resume "$T/fin" 2>&1); rc=$?
+after=$(cd "$T/fin" && sha1sum * | sort)
+if [ "$rc" = 0 ] && grep -q "is complete (step 256)" <<<"$out" && [ "$before" = "$after" ]; then pass=$((pass+1));
+else echo "FAIL resume-finished: rc=$rc $out"; fail=$((fail+1)); fi
+# every new run records what made it
+if grep -q '"git_commit"' "$T/fin/provenance.json" && grep -q '"blas"' "$T/fin/provenance.json"; then pass=$((pass+1));
+else echo "FAIL provenance.json"; fail=$((fail+1)); fi
 echo "cli_basic: $pass passed, $fail failed"
 [ "$fail" = 0 ]
