@@ -10,10 +10,15 @@
 static _Thread_local char g_error[1024];
 
 void rs_set_error(const char *fmt, ...) {
+    /* callers often wrap the previous message ("...: %s", rs_last_error()):
+     * format into a scratch buffer, so the argument is not overwritten
+     * while it is read */
+    char buf[sizeof g_error];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(g_error, sizeof g_error, fmt, ap);
+    vsnprintf(buf, sizeof buf, fmt, ap);
     va_end(ap);
+    memcpy(g_error, buf, sizeof buf);
 }
 
 const char *rs_last_error(void) { return g_error[0] ? g_error : "unknown error"; }

@@ -208,6 +208,13 @@ static void test_lmc_of_front(void) {
     rs_front_free(f);
 }
 
-RS_TEST_MAIN(T(test_bootstrap_mean_matches_enumeration), T(test_bootstrap_iqm_matches_enumeration),
+/* an error that wraps the previous one keeps it whole */
+static void test_error_wraps_itself(void) {
+    rs_set_error("inner %d", 42);
+    rs_set_error("outer: %s (again: %s)", rs_last_error(), rs_last_error());
+    CHECK(!strcmp(rs_last_error(), "outer: inner 42 (again: inner 42)"), "got '%s'", rs_last_error());
+}
+
+RS_TEST_MAIN(T(test_error_wraps_itself), T(test_bootstrap_mean_matches_enumeration), T(test_bootstrap_iqm_matches_enumeration),
              T(test_iqm_and_quantiles_closed_form), T(test_bootstrap_edge_cases), T(test_lmc_geometry),
              T(test_lmc_tolerance), T(test_lmc_of_front))
