@@ -311,6 +311,53 @@ static int save_all(const rs_train *r, const char *dir) {
     return rs_policy_save(sac(r) ? rs_sac_policy(r->sac) : rs_ppo_policy(r->ppo), path);
 }
 
+/* A run killed after some updates but before its next checkpoint logged
+ * rows the resume will log again: keep only the rows up to the checkpoint's
+ * step (CSV: the header and rows whose second field is the step; JSONL: the
+ * "step" key). 0, or -1 (error set). */
+static int trim_log(const char *path, long step, int csv) {
+    if (!rs_cli_exists(path)) return 0;
+    size_t len = 0;
+    char *text = rs_read_file(path, &len);
+    if (!text) return -1;
+    char *out = malloc(len + 1);
+    if (!out) {
+        free(text);
+        rs_set_error("out of memory");
+        return -1;
+    }
+    size_t k = 0;
+    int line = 0, dropped = 0;
+    for (char *p = text; *p;) {
+        char *nl = strchr(p, '\n');
+        size_t n = nl ? (size_t)(nl - p) + 1 : strlen(p);
+        long at = -1;
+        if (csv && line > 0) {
+            const char *c = memchr(p, ',', n);
+            if (c) at = strtol(c + 1, NULL, 10);
+        } else if (!csv) {
+            const char *c = strstr(p, "\"step\":");
+            if (c && c < p + n) at = strtol(c + 7, NULL, 10);
+        }
+        /* a partial last line (no newline) is dropped too */
+        int keep = nl && (at < 0 ? csv && line == 0 : at <= step);
+        if (keep) {
+            memcpy(out + k, p, n);
+            k += n;
+        } else {
+            dropped++;
+        }
+        line++;
+        p += n;
+    }
+    out[k] = 0;
+    int rc = dropped ? rs_cli_write_file(path, out, 0) : 0;
+    if (rc) rs_set_error("cannot rewrite %s: %s", path, strerror(errno));
+    free(out);
+    free(text);
+    return rc;
+}
+
 /* ---- the loop ---- */
 
 /* what the loop itself reads of the last iteration's stats */
@@ -434,6 +481,14 @@ int rs_train_run(rs_train *r, const rs_train_args *a) {
             free(ps);
             cJSON_Delete(pj);
         }
+    }
+    if (a->resume && a->io && !bad) {
+        const long at = global_step(r);
+        snprintf(path, sizeof path, "%s/log.jsonl", dir);
+        bad = trim_log(path, at, 0) != 0;
+        snprintf(path, sizeof path, "%s/progress.csv", dir);
+        bad = bad || trim_log(path, at, 1) != 0;
+        if (bad) fprintf(stderr, "rsoup train: %s\n", rs_last_error());
     }
     snprintf(path, sizeof path, "%s/progress.csv", dir);
     int csv_new = !a->resume || !rs_cli_exists(path);

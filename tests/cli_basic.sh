@@ -73,5 +73,14 @@ else echo "FAIL resume-finished: rc=$rc $out"; fail=$((fail+1)); fi
 # every new run records what made it
 if grep -q '"git_commit"' "$T/fin/provenance.json" && grep -q '"blas"' "$T/fin/provenance.json"; then pass=$((pass+1));
 else echo "FAIL provenance.json"; fail=$((fail+1)); fi
+# rows logged after the last checkpoint (a run killed between saves) are not duplicated by the resume
+"$R" train --env hopper --steps 2560 --n-steps 128 --out "$T/tr" --quiet --max-updates 7 >/dev/null 2>&1
+tail -1 "$T/tr/progress.csv" | sed 's/^7,1792,/8,2048,/' >> "$T/tr/progress.csv"
+tail -1 "$T/tr/log.jsonl" | sed 's/"update":7,"step":1792/"update":8,"step":2048/' >> "$T/tr/log.jsonl"
+printf '9,2304,partial' >> "$T/tr/progress.csv"
+"$R" train --resume "$T/tr" --quiet >/dev/null 2>&1
+rows=$(cut -d, -f1 "$T/tr/progress.csv" | tr '\n' ' '); logs=$(grep -o '"update":[0-9]*' "$T/tr/log.jsonl" | cut -d: -f2 | tr '\n' ' ')
+if [ "$rows" = "update 1 2 3 4 5 6 7 8 9 10 " ] && [ "$logs" = "1 2 3 4 5 6 7 8 9 10 " ]; then pass=$((pass+1));
+else echo "FAIL resume-trims-logs: csv '$rows' log '$logs'"; fail=$((fail+1)); fi
 echo "cli_basic: $pass passed, $fail failed"
 [ "$fail" = 0 ]
