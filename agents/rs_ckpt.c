@@ -1,6 +1,8 @@
 /* rs_ckpt.c — nets, optimisers, RNGs and env states as safetensors tensors. */
 #include "rs_ckpt.h"
 
+#include <math.h>
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -75,11 +77,21 @@ void rs_ckpt_rng_pack(const rs_rng *r, int64_t *o) {
     memcpy(&o[5], &r->spare, sizeof(double));
 }
 
-void rs_ckpt_rng_unpack(rs_rng *r, const int64_t *o) {
+int rs_ckpt_rng_unpack(rs_rng *r, const int64_t *o) {
+    double spare;
+    memcpy(&spare, &o[5], sizeof spare);
+    /* xoshiro never reaches the all-zero state (it would stay there, and
+     * the normal sampler would draw zeros forever): only a damaged file
+     * holds it */
+    if ((o[0] | o[1] | o[2] | o[3]) == 0 || (o[4] != 0 && o[4] != 1) || !isfinite(spare)) {
+        rs_set_error("damaged random-number state (all zero, or a bad cached normal)");
+        return -1;
+    }
     for (int i = 0; i < 4; i++)
         r->s[i] = (uint64_t)o[i];
     r->has_spare = (int)o[4];
-    memcpy(&r->spare, &o[5], sizeof(double));
+    r->spare = spare;
+    return 0;
 }
 
 int rs_ckpt_add_vecenv(rs_st *st, const rs_vecenv *v) {
@@ -187,7 +199,7 @@ int rs_ckpt_get_vecenv(const rs_st *st, rs_vecenv *v) {
     if (rs_st_expect(st, "env.rng_t_len", RS_DT_I64, 2, sh, &t)) return -1;
     for (int i = 0; i < N; i++) {
         const int64_t *r = (const int64_t *)t->data + (size_t)i * 8;
-        rs_ckpt_rng_unpack(&v->envs[i]->rng, r);
+        if (rs_ckpt_rng_unpack(&v->envs[i]->rng, r) != 0) return -1;
         v->envs[i]->t = (int)r[6];
         v->ep_len[i] = (int)r[7];
     }

@@ -26,7 +26,8 @@ int rs_ckpt_get_adam(const rs_st *st, const char *prefix, rs_adam *a);
 
 /* an RNG state as 6 int64: s[0..3], has_spare, the spare's bits */
 void rs_ckpt_rng_pack(const rs_rng *r, int64_t *o);
-void rs_ckpt_rng_unpack(rs_rng *r, const int64_t *o);
+/* -1 (error set) on a state no generator can be in (all zero, ...) */
+int rs_ckpt_rng_unpack(rs_rng *r, const int64_t *o);
 
 /* every env's simulation state, RNG, step counter and episode accounting,
  * and the current observations */

@@ -772,7 +772,7 @@ int rs_ppo_load_train(rs_ppo *p, const char *path) {
     if (rs_st_expect(st, "trainer.rng_step_update", RS_DT_I64, 1, &eight, &t)) goto out;
     {
         const int64_t *r = t->data;
-        rs_ckpt_rng_unpack(&p->rng, r);
+        if (rs_ckpt_rng_unpack(&p->rng, r) != 0) goto out;
         p->global_step = r[6];
         p->update = r[7];
         p->pol->steps = p->global_step;

@@ -928,8 +928,9 @@ int rs_sac_load_train(rs_sac *p, const char *path) {
     p->win.pos = (int)cnt[7];
     p->pol->steps = p->global_step;
     if (rs_st_expect(st, "sac.rng", RS_DT_I64, 2, rsh, &t)) goto out;
-    rs_ckpt_rng_unpack(&p->rng_act, t->data);
-    rs_ckpt_rng_unpack(&p->rng_upd, (const int64_t *)t->data + 6);
+    if (rs_ckpt_rng_unpack(&p->rng_act, t->data) != 0 ||
+        rs_ckpt_rng_unpack(&p->rng_upd, (const int64_t *)t->data + 6) != 0)
+        goto out;
     if (rs_trainer_window_load(st, &p->win)) goto out;
     if (rs_ckpt_get_vecenv(st, p->vec) != 0) goto out;
     {

@@ -48,9 +48,11 @@ double rs_rng_normal(rs_rng *r) {
         r->has_spare = 0;
         return r->spare;
     }
-    double u1, u2;
-    do u1 = rs_rng_uniform(r);
-    while (u1 <= 0.0);
+    /* u1 = 0 has probability 2^-53 per draw; a bound keeps a damaged
+     * (all-zero) state from spinning here forever */
+    double u1 = rs_rng_uniform(r), u2;
+    for (int tries = 0; u1 <= 0.0 && tries < 64; tries++) u1 = rs_rng_uniform(r);
+    if (u1 <= 0.0) u1 = 0x1.0p-53;
     u2 = rs_rng_uniform(r);
     double rad = sqrt(-2.0 * log(u1));
     r->spare = rad * sin(2.0 * M_PI * u2);

@@ -82,5 +82,13 @@ printf '9,2304,partial' >> "$T/tr/progress.csv"
 rows=$(cut -d, -f1 "$T/tr/progress.csv" | tr '\n' ' '); logs=$(grep -o '"update":[0-9]*' "$T/tr/log.jsonl" | cut -d: -f2 | tr '\n' ' ')
 if [ "$rows" = "update 1 2 3 4 5 6 7 8 9 10 " ] && [ "$logs" = "1 2 3 4 5 6 7 8 9 10 " ]; then pass=$((pass+1));
 else echo "FAIL resume-trims-logs: csv '$rows' log '$logs'"; fail=$((fail+1)); fi
+# a training checkpoint whose RNG state is all zeros (no generator reaches it) is refused, not resumed forever
+"$R" train --env hopper --steps 1024 --n-steps 128 --out "$T/zr" --quiet --max-updates 2 >/dev/null 2>&1
+f="$T/zr/train.safetensors"; hl=$(od -An -t u8 -N8 "$f" | tr -d ' ')
+a=$(head -c $((8 + hl)) "$f" | tail -c "$hl" | grep -o '"trainer.rng_step_update":{[^}]*}' | sed 's/.*"data_offsets":\[\([0-9]*\),.*/\1/')
+dd if=/dev/zero of="$f" bs=1 seek=$((8 + hl + a)) count=32 conv=notrunc status=none
+out=$(timeout 60 "$R" train --resume "$T/zr" --quiet 2>&1); rc=$?
+if [ "$rc" = 1 ] && grep -q "damaged random-number state" <<<"$out"; then pass=$((pass+1));
+else echo "FAIL zero-rng-state: rc=$rc $out"; fail=$((fail+1)); fi
 echo "cli_basic: $pass passed, $fail failed"
 [ "$fail" = 0 ]
