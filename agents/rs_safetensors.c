@@ -748,9 +748,12 @@ rs_st *rs_st_load(const char *path) {
         rs_set_error("rs_st_load: NULL path");
         return NULL;
     }
-    FILE *f = fopen(path, "rb");
+    FILE *f = rs_fopen_regular(path, "rb");
     if (!f) {
-        rs_set_error("cannot open safetensors file '%s': %s", path, strerror(errno));
+        if (errno == ENOENT || errno == EACCES || errno == ENOTDIR)
+            rs_set_error("cannot open safetensors file '%s': %s", path, strerror(errno));
+        else
+            rs_set_error("safetensors file '%s' is not a regular file", path);
         return NULL;
     }
     rs_st *st = NULL;

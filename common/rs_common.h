@@ -8,6 +8,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #define RS_VERSION "0.1.0"
 
@@ -45,6 +46,13 @@ void *rs_malloc(size_t n);  /* sets an error on failure */
 void *rs_calloc(size_t n, size_t size);
 char *rs_strdup(const char *s);
 /* read a whole file into a NUL-terminated buffer; *len gets its size */
+/* a whole text file (NUL-terminated; *len its size if len is given); only
+ * regular files (a FIFO or a device is refused at once, never waited on)
+ * of at most RS_READ_MAX bytes. NULL and an error naming the file. */
+#define RS_READ_MAX (256 << 20)
 char *rs_read_file(const char *path, size_t *len);
+/* fopen for reading that refuses anything but a regular file, without
+ * blocking on a FIFO; NULL and an error naming the file */
+FILE *rs_fopen_regular(const char *path, const char *mode);
 
 #endif

@@ -6,6 +6,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 static _Thread_local char g_error[1024];
 
@@ -44,12 +47,34 @@ char *rs_strdup(const char *s) {
     return p;
 }
 
-char *rs_read_file(const char *path, size_t *len) {
-    FILE *f = fopen(path, "rb");
-    if (!f) {
+FILE *rs_fopen_regular(const char *path, const char *mode) {
+    /* O_NONBLOCK: opening a FIFO for reading must not wait for a writer;
+     * the type check below then refuses it */
+    int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    if (fd < 0) {
         rs_set_error("cannot open '%s': %s", path, strerror(errno));
         return NULL;
     }
+    struct stat sb;
+    if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode)) {
+        rs_set_error("'%s' is not a regular file", path);
+        close(fd);
+        errno = EINVAL;
+        return NULL;
+    }
+    int fl = fcntl(fd, F_GETFL);
+    if (fl >= 0) fcntl(fd, F_SETFL, fl & ~O_NONBLOCK);
+    FILE *f = fdopen(fd, mode);
+    if (!f) {
+        rs_set_error("cannot open '%s': %s", path, strerror(errno));
+        close(fd);
+    }
+    return f;
+}
+
+char *rs_read_file(const char *path, size_t *len) {
+    FILE *f = rs_fopen_regular(path, "rb");
+    if (!f) return NULL;
     char *buf = NULL;
     size_t cap = 0, n = 0;
     for (;;) {
@@ -68,6 +93,13 @@ char *rs_read_file(const char *path, size_t *len) {
         size_t got = fread(buf + n, 1, cap - n - 1, f);
         n += got;
         if (got == 0) break;
+        if (n > RS_READ_MAX) {
+            free(buf);
+            fclose(f);
+            rs_set_error("'%s' is larger than %d MiB: not a file rsoup reads whole", path,
+                         RS_READ_MAX >> 20);
+            return NULL;
+        }
     }
     int bad = ferror(f);
     fclose(f);

@@ -90,5 +90,12 @@ dd if=/dev/zero of="$f" bs=1 seek=$((8 + hl + a)) count=32 conv=notrunc status=n
 out=$(timeout 60 "$R" train --resume "$T/zr" --quiet 2>&1); rc=$?
 if [ "$rc" = 1 ] && grep -q "damaged random-number state" <<<"$out"; then pass=$((pass+1));
 else echo "FAIL zero-rng-state: rc=$rc $out"; fail=$((fail+1)); fi
+# a FIFO or a device is refused at once, never waited on or read without end
+mkfifo "$T/fifo"
+for c in "soup $T/fifo $T/fifo --lambda 0.5 --out $T/never.st" "pareto /dev/zero" "experiment /dev/zero --dry-run" "pareto $T/fifo"; do
+  out=$(timeout 30 "$R" $c 2>&1); rc=$?
+  if [ "$rc" = 1 ] && grep -q "not a regular file" <<<"$out"; then pass=$((pass+1));
+  else echo "FAIL not-regular ($c): rc=$rc $out"; fail=$((fail+1)); fi
+done
 echo "cli_basic: $pass passed, $fail failed"
 [ "$fail" = 0 ]
