@@ -199,6 +199,7 @@ int rs_ppo_config_check_ranks(const rs_ppo_config *c, int R) {
         return -1;                                                                                 \
     }
     REQ(c->total_steps >= 1, "total_steps must be >= 1 (got %ld)", c->total_steps);
+    REQ(c->seed >= 0, "seed must be >= 0 (got %ld)", c->seed);
     REQ(c->n_envs >= 1 && c->n_envs <= 4096, "n_envs must be in [1, 4096] (got %d)", c->n_envs);
     REQ(c->n_steps >= 1, "n_steps must be >= 1 (got %d)", c->n_steps);
     REQ(c->epochs >= 1, "epochs must be >= 1 (got %d)", c->epochs);

@@ -101,6 +101,7 @@ int rs_sac_config_check(const rs_sac_config *c) {
         return -1;                                                                                 \
     }
     REQ(c->total_steps >= 1, "total_steps must be >= 1 (got %ld)", c->total_steps);
+    REQ(c->seed >= 0, "seed must be >= 0 (got %ld)", c->seed);
     REQ(c->n_envs >= 1 && c->n_envs <= 4096, "n_envs must be in [1, 4096] (got %d)", c->n_envs);
     REQ(c->buffer_size >= 1 && c->buffer_size <= 100000000L,
         "buffer_size must be in [1, 1e8] (got %ld)", c->buffer_size);

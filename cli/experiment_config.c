@@ -9,6 +9,7 @@
 #include "experiment.h"
 #include "rs_lmc.h"
 #include "rs_ppo.h"
+#include "rs_trainer.h"
 
 #define FAIL(...)                                                                                  \
     do {                                                                                           \
@@ -83,7 +84,19 @@ static const cJSON *get_obj(const cJSON *o, const char *key, const char *path, i
 
 int rs_exp_config_parse(const char *text, const char *where, rs_exp_config *c) {
     memset(c, 0, sizeof *c);
-    cJSON *root = cJSON_Parse(text);
+    const char *end = NULL;
+    cJSON *root = cJSON_ParseWithOpts(text, &end, 0);
+    if (root && end) {
+        /* one JSON object, then nothing but white space */
+        const char *t = end;
+        while (*t == ' ' || *t == '\t' || *t == '\n' || *t == '\r') t++;
+        if (*t) {
+            int line = 1;
+            for (const char *q = text; q < t; q++) line += *q == '\n';
+            cJSON_Delete(root);
+            FAIL("text after the JSON object (line %d, near '%.30s')", line, t);
+        }
+    }
     if (!root) {
         const char *e = cJSON_GetErrorPtr();
         int line = 1;
@@ -205,6 +218,16 @@ int rs_exp_config_parse(const char *text, const char *where, rs_exp_config *c) {
     int set = rs_ppo_config_env_defaults(&tmp);
     if (set < 0 || (set > 0 && ppo && rs_ppo_config_from_json(&tmp, ppo, w2) != 0)) goto out;
     c->ppo_own_set = set > 0;
+    {
+        /* the nets the runs will build, checked now rather than in a job */
+        rs_trainer_setup ts;
+        if (rs_trainer_setup_parse(&ts, c->env, "default", tmp.arch, tmp.activation) != 0) {
+            char m[400];
+            snprintf(m, sizeof m, "%s", rs_last_error());
+            rs_set_error("%s: ppo: %s", where, m);
+            goto out;
+        }
+    }
     if (ppo) {
         if (rs_ppo_config_check_ranks(&tmp, 1) != 0) {
             char m[400];

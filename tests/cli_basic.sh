@@ -97,5 +97,6 @@ for c in "soup $T/fifo $T/fifo --lambda 0.5 --out $T/never.st" "pareto /dev/zero
   if [ "$rc" = 1 ] && grep -q "not a regular file" <<<"$out"; then pass=$((pass+1));
   else echo "FAIL not-regular ($c): rc=$rc $out"; fail=$((fail+1)); fi
 done
+expect negative-seed 1 "seed must be >= 0" -- "$R" train --env hopper --seed -1 --steps 128 --out "$T/negseed"
 echo "cli_basic: $pass passed, $fail failed"
 [ "$fail" = 0 ]

@@ -38,6 +38,10 @@ expect bad-env 1 "env: unknown env 'cheetah'" -- "$R" experiment "$T/env.json" -
 cfg '{"env": ' broken.json
 expect bad-json 1 "not valid JSON \(line" -- "$R" experiment "$T/broken.json" --out "$T/x"
 expect missing-file 1 "cannot open" -- "$R" experiment "$T/nope.json"
+printf '%s trailing\n' '{"env": "hopper", "rewards": {"a": "risky", "b": "cautious"}, "pretrain": {"steps": 10}, "finetune": {"steps": 10}}' > "$T/trail.json"
+expect trailing-text 1 "text after the JSON object" -- "$R" experiment "$T/trail.json" --out "$T/x" --dry-run
+cfg '{"env": "hopper", "rewards": {"a": "risky", "b": "cautious"}, "pretrain": {"steps": 10}, "finetune": {"steps": 10}, "ppo": {"arch": "64,abc"}}' arch.json
+expect bad-arch 1 "ppo: bad architecture '64,abc'" -- "$R" experiment "$T/arch.json" --out "$T/x" --dry-run
 
 # ---- the protocol on a tiny budget ----
 cfg '{"name": "tiny", "env": "halfcheetah",
