@@ -75,7 +75,21 @@ int rs_train_parse(rs_train_args *a, rs_algo algo, int argc, char **argv) {
             continue;
         }
         if (i + 1 >= argc) {
-            fprintf(stderr, "rsoup train: option '%s' needs a value\n", arg);
+            /* a name no config has is unknown, whatever comes after it */
+            static const char *own[] = {"out", "resume", "config", "algo", "max_updates", "max_iters",
+                                        "steps", NULL};
+            int known = 0;
+            for (int k = 0; own[k]; k++) known |= !strcmp(key, own[k]);
+            if (!known) {
+                rs_ppo_config pc;
+                rs_sac_config scf;
+                rs_ppo_config_default(&pc);
+                rs_sac_config_default(&scf);
+                known = is_sac ? rs_sac_config_set(&scf, key, "1") == 0 || !strstr(rs_last_error(), "unknown")
+                               : rs_ppo_config_set(&pc, key, "1") == 0 || !strstr(rs_last_error(), "unknown");
+            }
+            if (!known) fprintf(stderr, "rsoup train: unknown option '%s' (see 'rsoup train --help')\n", arg);
+            else fprintf(stderr, "rsoup train: option '%s' needs a value\n", arg);
             return 2;
         }
         const char *v = argv[++i];

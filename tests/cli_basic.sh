@@ -98,5 +98,7 @@ for c in "soup $T/fifo $T/fifo --lambda 0.5 --out $T/never.st" "pareto /dev/zero
   else echo "FAIL not-regular ($c): rc=$rc $out"; fail=$((fail+1)); fi
 done
 expect negative-seed 1 "seed must be >= 0" -- "$R" train --env hopper --seed -1 --steps 128 --out "$T/negseed"
+expect train-unknown-last 2 "unknown option '--bogus'" -- "$R" train --bogus
+expect train-needs-value 2 "option '--lr' needs a value" -- "$R" train --lr
 echo "cli_basic: $pass passed, $fail failed"
 [ "$fail" = 0 ]
