@@ -1,12 +1,20 @@
 #!/usr/bin/env bash
 # test.sh — install what is missing, build, and run every test twice: on a
-# sanitizer build (ASan + UBSan, -Werror) and on the release build.
+# sanitizer build (ASan + UBSan, -Werror) and on the release build; then a
+# few seconds of each parser's fuzz target (clang's libFuzzer, ASan + UBSan).
 #   scripts/test.sh [ctest args...]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 JOBS=$(nproc 2>/dev/null || echo 2)
 
 scripts/setup.sh
+# the fuzz targets need clang (a test-only dependency: the demo does not)
+if ! command -v clang >/dev/null; then
+  SUDO=""; if [ "$(id -u)" != 0 ]; then SUDO=sudo; fi
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q --no-install-recommends clang >&2 || \
+    { DEBIAN_FRONTEND=noninteractive $SUDO apt-get update -q >&2 && \
+      DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q --no-install-recommends clang >&2; }
+fi
 
 echo "== sanitizer build (build-asan) ==" >&2
 cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DRSOUP_SANITIZE=ON -DRSOUP_WERROR=ON \
@@ -22,3 +30,6 @@ echo "== release build (build) ==" >&2
 cmake -S . -B build -DRSOUP_WERROR=ON >/dev/null
 cmake --build build -j "$JOBS" >&2
 (cd build && ctest --output-on-failure -j "$JOBS" "$@")
+
+echo "== fuzz targets, a few seconds each (build-fuzz; scripts/fuzz.sh for long runs) ==" >&2
+scripts/fuzz.sh --short
