@@ -1,5 +1,6 @@
 /* main.c — the rsoup program: dispatches to one file per subcommand. */
 #include <cblas.h>
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -54,6 +55,12 @@ int main(int argc, char **argv) {
     openblas_set_num_threads(1);
     rs_mpi_init(&argc, &argv);
     int rc = dispatch(argc, argv);
+    /* results go to stdout: a full disk or a closed pipe there is a failure,
+     * not a success with the results lost */
+    if (fflush(stdout) != 0 || ferror(stdout)) {
+        fprintf(stderr, "rsoup: cannot write the results to standard output: %s\n", strerror(errno));
+        if (rc == 0) rc = 1;
+    }
     rs_mpi_finalize();
     return rc;
 }

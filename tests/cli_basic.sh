@@ -100,5 +100,10 @@ done
 expect negative-seed 1 "seed must be >= 0" -- "$R" train --env hopper --seed -1 --steps 128 --out "$T/negseed"
 expect train-unknown-last 2 "unknown option '--bogus'" -- "$R" train --bogus
 expect train-needs-value 2 "option '--lr' needs a value" -- "$R" train --lr
+# results that cannot be written (a full stdout) are a failure
+if [ -w /dev/full ]; then
+  out=$("$R" envs --json 2>&1 >/dev/full); rc=$?
+  if [ "$rc" = 1 ] && grep -q "cannot write the results" <<<"$out"; then pass=$((pass+1)); else echo "FAIL full-stdout: rc=$rc $out"; fail=$((fail+1)); fi
+fi
 echo "cli_basic: $pass passed, $fail failed"
 [ "$fail" = 0 ]
