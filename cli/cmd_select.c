@@ -179,9 +179,21 @@ static int refine(const rs_opt *opts, int no, const rs_front *f, rs_front_row r,
         return -2;
     }
     if (el && rec && !rs_cli_same_paths(el, rec)) {
-        fprintf(stderr, "rsoup select: --experts '%s' are not the experts this front was made from "
-                        "('%s'); leave --experts out to use those\n", el, rec);
-        return -2;
+        /* a front moved to another machine (an archived record) names files
+         * that are gone: then the given experts stand in, said aloud */
+        int gone = 0;
+        char buf[4096];
+        snprintf(buf, sizeof buf, "%s", rec);
+        char *save = NULL;
+        for (char *t = strtok_r(buf, ";", &save); t; t = strtok_r(NULL, ";", &save))
+            gone |= !rs_cli_exists(t);
+        if (!gone) {
+            fprintf(stderr, "rsoup select: --experts '%s' are not the experts this front was made from "
+                            "('%s'); leave --experts out to use those\n", el, rec);
+            return -2;
+        }
+        fprintf(stderr, "rsoup select: note: the front's experts ('%s') are not on this machine; "
+                        "using --experts as given\n", rec);
     }
     if (!el) el = rec;
     const char *mix = rs_front_meta(f, "mixing");

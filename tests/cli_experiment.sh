@@ -154,6 +154,11 @@ awk -v a="$h1" -v b="$h2" -v m="$m" 'BEGIN { e = (a + b) / 2 - m; if (e < 0) e =
 # the experts a front was made from are recorded: select --refine needs no --experts, and others are refused
 out=$("$R" select "$S/seed_1/front.csv" --weights 0.5,0.5 --refine --iters 2 --threads 1 2>&1); rc=$?
 [ "$rc" = 0 ] && grep -q "refined" <<<"$out" && ok || bad "select --refine without --experts: rc=$rc $out"
+# a copy of the experts (an archived record) is still them; files that are gone let --experts stand in
+mkdir -p "$T/copy" && cp -r "$S/seed_1/expert_risky" "$S/seed_1/expert_cautious" "$T/copy/"
+expect refine-copied-experts 0 "refined" -- "$R" select "$S/seed_1/front.csv" --weights 0.5,0.5 --refine --iters 2 --threads 1 --experts "$T/copy/expert_risky;$T/copy/expert_cautious"
+sed "s|^# experts: .*|# experts: $T/gone/a/policy.safetensors;$T/gone/b/policy.safetensors|" "$S/seed_1/front.csv" > "$T/moved_front.csv"
+expect refine-moved-front 0 "not on this machine; using --experts as given" -- "$R" select "$T/moved_front.csv" --weights 0.5,0.5 --refine --iters 2 --threads 1 --experts "$S/seed_1/expert_risky;$S/seed_1/expert_cautious"
 expect refine-wrong-experts 2 "are not the experts this front was made from" -- "$R" select "$S/seed_1/front.csv" --weights 0.5,0.5 --refine --experts "$S/seed_2/expert_risky;$S/seed_2/expert_cautious"
 expect lmc-wrong-experts 1 "was made from .*not from the experts given" -- "$R" lmc "$S/seed_2/expert_risky" "$S/seed_2/expert_cautious" --front "$S/seed_1/front.csv"
 expect lmc-right-experts 0 "H1 (holds|fails) here" -- "$R" lmc "$S/seed_1/expert_risky/" "$S/seed_1/expert_cautious/policy.safetensors" --front "$S/seed_1/front.csv"
