@@ -185,7 +185,8 @@ rs_policy *rs_policy_from_st(const rs_st *st, const char *what) {
     }
     const char *b = rs_st_meta(st, "act_bound");
     float bound = b ? strtof(b, NULL) : 1.0f;
-    if (obs_dim < 1 || act_dim < 1 || obs_dim > 100000 || act_dim > 1000 || !(bound > 0)) {
+    if (obs_dim < 1 || act_dim < 1 || obs_dim > 100000 || act_dim > 1000 || !(bound > 0) ||
+        !isfinite(bound)) {
         rs_set_error("%s: implausible sizes in metadata", what);
         return NULL;
     }
@@ -220,9 +221,32 @@ rs_policy *rs_policy_from_st(const rs_st *st, const char *what) {
             rs_policy_free(p);
             return NULL;
         }
+    for (int i = 0; p->log_std && i < p->act_dim; i++)
+        if (!isfinite(p->log_std[i])) {
+            rs_set_error("%s: non-finite pi.log_std[%d]", what, i);
+            rs_policy_free(p);
+            return NULL;
+        }
+    for (int i = 0; i < p->obs_dim; i++)
+        if (!isfinite(p->norm->mean[i]) || !(p->norm->var[i] >= 0) || !isfinite(p->norm->var[i])) {
+            rs_set_error("%s: bad observation statistics at %d (mean %g, var %g)", what, i,
+                         p->norm->mean[i], p->norm->var[i]);
+            rs_policy_free(p);
+            return NULL;
+        }
+    if (!(p->norm->count >= 0) || !isfinite(p->norm->count)) {
+        rs_set_error("%s: bad observation count %g", what, p->norm->count);
+        rs_policy_free(p);
+        return NULL;
+    }
     snprintf(p->env, sizeof p->env, "%s", env ? env : "");
     const char *oc = rs_st_meta(st, "obs_clip"); /* absent in early files: the default */
     if (oc) p->norm->clip = strtof(oc, NULL);
+    if (!(p->norm->clip >= 0) || !isfinite(p->norm->clip)) {
+        rs_set_error("%s: bad obs_clip '%s'", what, oc ? oc : "");
+        rs_policy_free(p);
+        return NULL;
+    }
     const char *r = rs_st_meta(st, "reward");
     snprintf(p->reward, sizeof p->reward, "%s", r ? r : "");
     const char *stp = rs_st_meta(st, "steps");

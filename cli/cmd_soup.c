@@ -1,6 +1,7 @@
 /* cmd_soup.c — `rsoup soup`: mix expert policy checkpoints into one,
  * θ(λ) = Σ λ_i θ_i (Rame et al. 2023), and write it as a checkpoint. */
 #include <ctype.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -11,6 +12,35 @@
 #include "rs_fisher.h"
 
 #define MAX_EXPERTS 64
+
+/* every float of the mix finite, variances >= 0, the action bound a
+ * positive number: what every policy loader checks */
+static int soup_values_ok(const rs_st *st) {
+    for (int k = 0; k < rs_st_count(st); k++) {
+        const rs_tensor *t = rs_st_at(st, k);
+        const int64_t n = rs_tensor_numel(t);
+        const int var = !strcmp(t->name, "obs_norm.var") || !strcmp(t->name, "obs_norm.count");
+        for (int64_t i = 0; i < n; i++) {
+            double v = t->dtype == RS_DT_F32 ? ((const float *)t->data)[i]
+                       : t->dtype == RS_DT_F64 ? ((const double *)t->data)[i] : 0.0;
+            if (!isfinite(v) || (var && v < 0)) {
+                rs_set_error("the mix has %g in %s[%lld]: an expert holds a non-finite or "
+                             "negative value there", v, t->name, (long long)i);
+                return -1;
+            }
+        }
+    }
+    const char *b = rs_st_meta(st, "act_bound");
+    if (b) {
+        char *end;
+        double v = strtod(b, &end);
+        if (*end || !(v > 0) || !isfinite(v)) {
+            rs_set_error("act_bound '%s' is not a positive number", b);
+            return -1;
+        }
+    }
+    return 0;
+}
 
 int cmd_soup(int argc, char **argv) {
     static const rs_cmd_info info = {
@@ -130,6 +160,12 @@ int cmd_soup(int argc, char **argv) {
         }
         rs_st_free(soup);
         soup = fs;
+    }
+    /* write only what the policy loaders accept: a NaN weight or normaliser
+     * in one expert would make a soup that nothing can read */
+    if (soup_values_ok(soup) != 0) {
+        rs_cli_fail("soup: nothing written");
+        goto done;
     }
     if (rs_soup_set_parents(soup, paths, n) < 0 || rs_st_save(soup, out_path) < 0) {
         rs_cli_fail("soup");

@@ -105,5 +105,14 @@ if [ -w /dev/full ]; then
   out=$("$R" envs --json 2>&1 >/dev/full); rc=$?
   if [ "$rc" = 1 ] && grep -q "cannot write the results" <<<"$out"; then pass=$((pass+1)); else echo "FAIL full-stdout: rc=$rc $out"; fail=$((fail+1)); fi
 fi
+# a NaN in an expert's normaliser: eval and act refuse it, soup writes nothing
+"$R" train --env hopper --steps 256 --n-steps 128 --out "$T/nanx" --quiet >/dev/null 2>&1
+cp "$T/nanx/policy.safetensors" "$T/nan.safetensors"
+f="$T/nan.safetensors"; hl=$(od -An -t u8 -N8 "$f" | tr -d ' ')
+a=$(head -c $((8 + hl)) "$f" | tail -c "$hl" | grep -o '"obs_norm.var":{[^}]*}' | sed 's/.*"data_offsets":\[\([0-9]*\),.*/\1/')
+printf '\x00\x00\x00\x00\x00\x00\xf8\x7f' | dd of="$f" bs=1 seek=$((8 + hl + a)) conv=notrunc status=none
+expect nan-norm-eval 1 "bad observation statistics" -- "$R" eval "$f" --episodes 1
+expect nan-norm-soup 1 "nothing written.*non-finite" -- "$R" soup "$T/nanx" "$f" --lambda 0.5 --out "$T/nansoup.safetensors"
+[ ! -e "$T/nansoup.safetensors" ] && pass=$((pass+1)) || { echo "FAIL a NaN soup was written"; fail=$((fail+1)); }
 echo "cli_basic: $pass passed, $fail failed"
 [ "$fail" = 0 ]
