@@ -207,6 +207,11 @@ static void job_finished(rs_job *j, int status, int *failed) {
         g_jobs_done++;
         fprintf(stderr, "experiment: [%s] done in %.0f s (%d of %d jobs done, %.0f s so far)\n", j->name,
                 rs_now() - j->t0, g_jobs_done, g_jobs_total, rs_now() - g_t_start);
+    } else if (g_interrupted) {
+        /* stopped on request: it saved what it had and resumes next time */
+        j->state = J_FAILED;
+        (*failed)++;
+        fprintf(stderr, "experiment: [%s] interrupted; it resumes when the command is rerun\n", j->name);
     } else {
         j->state = J_FAILED;
         (*failed)++;
@@ -282,7 +287,7 @@ int rs_exp_run(rs_job_graph *g, int parallel, int threads_per_job, int quiet) {
             stop_children(g);
             stopping = 1;
         }
-        block_dependents(g);
+        if (!g_interrupted) block_dependents(g);
         int pending = 0;
         for (;;) {
             if (internal || g_interrupted) break;

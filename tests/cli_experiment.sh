@@ -189,6 +189,16 @@ Q="$T/q';touch $T/PWNED;'"; mkdir -p "$Q/pretrain"; echo x > "$Q/pretrain/.start
 "$R" experiment "$T/tiny_generic.json" --out "$Q" --quiet --threads 1 >/dev/null 2>&1
 [ ! -e "$T/PWNED" ] && ok || bad "--out ran a shell command"
 
+# SIGTERM to the runner reaches its jobs: they save a checkpoint (what a rerun resumes
+# from), the runner says "interrupted", blocks nothing and leaves no job running
+sed 's/"pretrain": {"reward": "default", "steps": 1024}/"pretrain": {"reward": "default", "steps": 400000}/' "$T/seeds.json" > "$T/longpre.json"
+"$R" experiment "$T/longpre.json" --out "$T/term" --quiet --seeds 1 > "$T/term.out" 2>&1 &
+rp=$!
+for _ in $(seq 100); do [ -s "$T/term/seed_1/pretrain/progress.csv" ] && break; sleep 0.1; done
+sleep 1; kill -TERM $rp; wait $rp; rc=$?
+grep -q "\[seed_1/pretrain\] interrupted" "$T/term.out" && ! grep -q "not run" "$T/term.out" && [ "$rc" = 1 ] && \
+  [ -s "$T/term/seed_1/pretrain/train.safetensors" ] && ok || bad "SIGTERM: rc=$rc $(cat "$T/term.out")"
+pgrep -f "$T/term/" >/dev/null && bad "a job outlived its runner" || ok
 # ---- the plot script on a fixture ----
 mkdir -p "$T/plot" && cp "$SRC/tests/fixtures/front2.csv" "$T/plot/front.csv"
 bash "$SRC/experiments/plot_front.sh" "$T/plot" 2>/dev/null
