@@ -46,9 +46,10 @@ void *rs_malloc(size_t n);  /* sets an error on failure */
 void *rs_calloc(size_t n, size_t size);
 char *rs_strdup(const char *s);
 /* read a whole file into a NUL-terminated buffer; *len gets its size */
-/* a whole text file (NUL-terminated; *len its size if len is given); only
- * regular files (a FIFO or a device is refused at once, never waited on)
- * of at most RS_READ_MAX bytes. NULL and an error naming the file. */
+/* a whole text file (NUL-terminated; *len its size if len is given): a
+ * regular file or a pipe (`<(...)`; one without a writer reads as empty,
+ * never waited on), at most RS_READ_MAX bytes; a device is refused. NULL
+ * and an error naming the file. */
 #define RS_READ_MAX (256 << 20)
 char *rs_read_file(const char *path, size_t *len);
 /* fopen for reading that refuses anything but a regular file, without

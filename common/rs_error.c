@@ -47,16 +47,17 @@ char *rs_strdup(const char *s) {
     return p;
 }
 
-FILE *rs_fopen_regular(const char *path, const char *mode) {
-    /* O_NONBLOCK: opening a FIFO for reading must not wait for a writer;
-     * the type check below then refuses it */
+/* O_NONBLOCK: opening a FIFO for reading must not wait for a writer. A
+ * pipe (`<(...)`, a FIFO) is let through only when allowed: a read of one
+ * with no writer is an end of file, not a wait. Devices never are. */
+static FILE *open_for_read(const char *path, const char *mode, int allow_pipe) {
     int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
     if (fd < 0) {
         rs_set_error("cannot open '%s': %s", path, strerror(errno));
         return NULL;
     }
     struct stat sb;
-    if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode)) {
+    if (fstat(fd, &sb) != 0 || !(S_ISREG(sb.st_mode) || (allow_pipe && S_ISFIFO(sb.st_mode)))) {
         rs_set_error("'%s' is not a regular file", path);
         close(fd);
         errno = EINVAL;
@@ -72,8 +73,10 @@ FILE *rs_fopen_regular(const char *path, const char *mode) {
     return f;
 }
 
+FILE *rs_fopen_regular(const char *path, const char *mode) { return open_for_read(path, mode, 0); }
+
 char *rs_read_file(const char *path, size_t *len) {
-    FILE *f = rs_fopen_regular(path, "rb");
+    FILE *f = open_for_read(path, "rb", 1);
     if (!f) return NULL;
     char *buf = NULL;
     size_t cap = 0, n = 0;
