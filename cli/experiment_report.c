@@ -216,8 +216,6 @@ static const char *fmt_iv(char *buf, size_t n, const rs_interval *iv, const char
     return buf;
 }
 
-static cJSON *iv_json(const rs_interval *iv, const char *stat) { return rs_cli_json_interval_named(iv, stat); }
-
 /* per-λ mean over replicates with its bootstrap interval and s.e., for the
  * plots: lambda_stats.csv (two experts only) */
 static void write_lambda_stats(const char *out, rep_result *x, int n, int d, char *const *names) {
@@ -226,15 +224,17 @@ static void write_lambda_stats(const char *out, rep_result *x, int n, int d, cha
         if (x[r].ok && x[r].f->n_experts == 2) f0 = x[r].f;
     if (!f0) return;
     int np = 0;
-    double *L = malloc(sizeof(double) * (size_t)(f0->n + 1));
-    double *R = malloc(sizeof(double) * (size_t)(f0->n + 1));
-    double *all = calloc((size_t)n * (size_t)(f0->n + 1) * d * 2, sizeof(double));
+    const size_t cap = (size_t)f0->n + 1;
+    double *lam = malloc(sizeof(double) * cap); /* the λ grid, from the first front */
+    double *L = malloc(sizeof(double) * cap), *R = malloc(sizeof(double) * cap);
+    double *all = calloc((size_t)n * cap * d * 2, sizeof(double));
     char p[RS_EXP_PATH + 32];
     snprintf(p, sizeof p, "%s/lambda_stats.csv", out);
-    FILE *fp = L && R && all ? fopen(p, "w") : NULL;
+    FILE *fp = lam && L && R && all ? fopen(p, "w") : NULL;
     if (!fp) goto done;
+    /* only the path's λ and returns are read here: the tolerance plays no part */
     rs_lmc tmp;
-    rs_lmc_of_front(f0, 0, 0.1, &tmp, L, R, &np);
+    rs_lmc_of_front(f0, 0, RS_LMC_REL_TOL, &tmp, lam, R, &np);
     /* all[((r * np + i) * d + k) * 2 + {0: soup, 1: control}] */
     int m = 0, mc = 0;
     for (int r = 0; r < n; r++) {
@@ -242,12 +242,12 @@ static void write_lambda_stats(const char *out, rep_result *x, int n, int d, cha
         int ok = 1, okc = x[r].cf != NULL;
         for (int k = 0; k < d && ok; k++) {
             int nk = 0;
-            ok = rs_lmc_of_front(x[r].f, k, 0.1, &tmp, L, R, &nk) == 0 && nk == np;
+            ok = rs_lmc_of_front(x[r].f, k, RS_LMC_REL_TOL, &tmp, L, R, &nk) == 0 && nk == np;
             for (int i = 0; ok && i < np; i++) all[(((size_t)m * np + i) * d + k) * 2] = R[i];
         }
         for (int k = 0; k < d && okc && ok; k++) {
             int nk = 0;
-            okc = rs_lmc_of_front(x[r].cf, k, 0.1, &tmp, L, R, &nk) == 0 && nk == np;
+            okc = rs_lmc_of_front(x[r].cf, k, RS_LMC_REL_TOL, &tmp, L, R, &nk) == 0 && nk == np;
             for (int i = 0; okc && i < np; i++) all[(((size_t)m * np + i) * d + k) * 2 + 1] = R[i];
         }
         if (!ok) continue;
@@ -257,7 +257,6 @@ static void write_lambda_stats(const char *out, rep_result *x, int n, int d, cha
         mc += okc;
         m++;
     }
-    rs_lmc_of_front(f0, 0, 0.1, &tmp, L, R, &np);
     fprintf(fp, "# per-λ returns over %d replicates: mean, 95%% bootstrap interval of the mean, "
                 "standard error; line = the experts' straight line (mean over replicates); "
                 "control = control soups' mean (%d replicates)\n", m, mc);
@@ -268,7 +267,7 @@ static void write_lambda_stats(const char *out, rep_result *x, int n, int d, cha
     fprintf(fp, "\n");
     double *v = malloc(sizeof(double) * (size_t)(m + 1));
     for (int i = 0; v && i < np; i++) {
-        fprintf(fp, "%.10g,%d", L[i], m);
+        fprintf(fp, "%.10g,%d", lam[i], m);
         for (int k = 0; k < d; k++) {
             for (int r = 0; r < m; r++) v[r] = all[(((size_t)r * np + i) * d + k) * 2];
             rs_interval iv;
@@ -280,7 +279,7 @@ static void write_lambda_stats(const char *out, rep_result *x, int n, int d, cha
             for (int r = 0; r < m; r++) {
                 double r0 = all[(((size_t)r * np + 0) * d + k) * 2];
                 double r1 = all[(((size_t)r * np + np - 1) * d + k) * 2];
-                line += ((1 - L[i]) * r0 + L[i] * r1) / m;
+                line += ((1 - lam[i]) * r0 + lam[i] * r1) / m;
             }
             for (int r = 0; r < m; r++) v[r] = all[(((size_t)r * np + i) * d + k) * 2 + 1];
             rs_interval ic;
@@ -292,6 +291,7 @@ static void write_lambda_stats(const char *out, rep_result *x, int n, int d, cha
     free(v);
 done:
     if (fp) fclose(fp);
+    free(lam);
     free(L);
     free(R);
     free(all);
@@ -441,8 +441,8 @@ int rs_exp_report(const rs_exp_config *c, const char *config_path, const char *o
     for (int i = 0; i < N_METRICS; i++) cJSON_AddItemToObject(o, METRICS[i].key, rs_cli_json_num(agg[i].value));
     cJSON *ag = cJSON_AddObjectToObject(o, "aggregate");
     for (int i = 0; i < N_METRICS; i++) {
-        cJSON *m = iv_json(&agg[i], "mean");
-        cJSON *q = iv_json(&agg_iqm[i], "iqm");
+        cJSON *m = rs_cli_json_interval_named(&agg[i], "mean");
+        cJSON *q = rs_cli_json_interval_named(&agg_iqm[i], "iqm");
         cJSON_AddItemToObject(m, "iqm", cJSON_Duplicate(cJSON_GetObjectItem(q, "iqm"), 1));
         cJSON_AddItemToObject(m, "iqm_lo", cJSON_Duplicate(cJSON_GetObjectItem(q, "lo"), 1));
         cJSON_AddItemToObject(m, "iqm_hi", cJSON_Duplicate(cJSON_GetObjectItem(q, "hi"), 1));
@@ -462,14 +462,14 @@ int rs_exp_report(const rs_exp_config *c, const char *config_path, const char *o
         cJSON *e = cJSON_CreateObject();
         cJSON_AddStringToObject(e, "reward", c->reward_names[k]);
         rs_interval b = over_lmc(x, n, k, 0, 0), a = over_lmc(x, n, k, 0, 1);
-        cJSON_AddItemToObject(e, "barrier", iv_json(&b, "mean"));
-        cJSON_AddItemToObject(e, "area_above_line", iv_json(&a, "mean"));
+        cJSON_AddItemToObject(e, "barrier", rs_cli_json_interval_named(&b, "mean"));
+        cJSON_AddItemToObject(e, "area_above_line", rs_cli_json_interval_named(&a, "mean"));
         cJSON_AddNumberToObject(e, "replicates_with_barrier", bar_count[k]);
         if (ctl_n) {
             b = over_lmc(x, n, k, 1, 0);
             a = over_lmc(x, n, k, 1, 1);
-            cJSON_AddItemToObject(e, "control_barrier", iv_json(&b, "mean"));
-            cJSON_AddItemToObject(e, "control_area_above_line", iv_json(&a, "mean"));
+            cJSON_AddItemToObject(e, "control_barrier", rs_cli_json_interval_named(&b, "mean"));
+            cJSON_AddItemToObject(e, "control_area_above_line", rs_cli_json_interval_named(&a, "mean"));
             cJSON_AddNumberToObject(e, "control_replicates_with_barrier", ctl_bar_count[k]);
         }
         cJSON_AddItemToObject(e, "motionless_return", rs_cli_json_num(zero[k]));

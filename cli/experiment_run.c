@@ -288,7 +288,6 @@ int rs_exp_run(rs_job_graph *g, int parallel, int threads_per_job, int quiet) {
             stopping = 1;
         }
         if (!g_interrupted) block_dependents(g);
-        int pending = 0;
         for (;;) {
             if (internal || g_interrupted) break;
             /* the ready job with the most work waiting on it */
@@ -305,7 +304,6 @@ int rs_exp_run(rs_job_graph *g, int parallel, int threads_per_job, int quiet) {
             }
             if (i < 0) break;
             rs_job *j = &g->jobs[i];
-            pending++;
             int rank = -1;
             for (int r = 1; r < R && rank < 0; r++)
                 if (!remote_busy[r]) rank = r;
@@ -335,7 +333,6 @@ int rs_exp_run(rs_job_graph *g, int parallel, int threads_per_job, int quiet) {
             }
             return failed ? 1 : 0;
         }
-        (void)pending;
         /* wait for a local child, or poll for a remote one */
         int status, got = 0;
         pid_t pid = local_running ? waitpid(-1, &status, R > 1 ? WNOHANG : 0) : 0;
