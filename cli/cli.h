@@ -49,6 +49,18 @@ int rs_cli_mkdir_p(const char *path);   /* mkdir -p; 0 or -1 (errno set) */
 int rs_cli_exists(const char *path);
 /* write text (plus a newline if asked) to path.tmp, then rename over path */
 int rs_cli_write_file(const char *path, const char *text, int newline);
+/* lock a folder against a second rsoup writer (flock on the folder, dropped
+ * when the process exits, kill -9 included): a descriptor kept open until
+ * exit, or -1 with the error set ("... is in use by another rsoup process") */
+int rs_cli_lock_dir(const char *dir);
+/* remove the temporary files (NAME.tmp.PID, NAME starting with prefix when
+ * prefix is not NULL) that writers no longer running left in dir; the count */
+int rs_cli_sweep_tmp(const char *dir, const char *prefix);
+/* the experiment runner marks its environment before starting jobs; a job
+ * started so gets SIGTERM (save and stop) when its runner dies, even by
+ * kill -9, instead of writing on as an orphan (lock.c) */
+void rs_cli_mark_runner(void);
+void rs_cli_follow_runner(void); /* call early in main, once */
 /* 1 when two ';'-separated lists name the same policies in the same order
  * ("a;b" and "./a/policy.safetensors;b/" do) */
 int rs_cli_same_paths(const char *a, const char *b);

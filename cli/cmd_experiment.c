@@ -112,6 +112,14 @@ int cmd_experiment(int argc, char **argv) {
         rs_exp_graph_free(&g);
         return 1;
     }
+    /* one runner per experiment folder: a second one (a rerun while the
+     * first still runs) would start the same jobs into the same folders */
+    if (rs_cli_lock_dir(out) < 0) {
+        fprintf(stderr, "rsoup experiment: %s\n", rs_last_error());
+        rs_exp_stop_workers();
+        rs_exp_graph_free(&g);
+        return 1;
+    }
     for (int r = 0; c.n_seeds && r < g.n_reps; r++)
         if (rs_cli_mkdir_p(g.reps[r].dir) != 0) {
             fprintf(stderr, "rsoup experiment: cannot create %s: %s\n", g.reps[r].dir, strerror(errno));

@@ -1,5 +1,6 @@
 /* cmd_front.c — `rsoup front` (evaluate soups on a λ grid) and `rsoup lmc`
  * (linear mode connectivity along the path between two experts). */
+#include <limits.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -212,6 +213,11 @@ int cmd_front(int argc, char **argv) {
         }
         int cap = 64;
         lam = malloc(sizeof(double) * (size_t)cap * np);
+        if (!lam) {
+            fprintf(stderr, "rsoup front: out of memory\n");
+            free(text);
+            goto done;
+        }
         char *save = NULL;
         int line = 0;
         for (char *t = strtok_r(text, "\n", &save); t; t = strtok_r(NULL, "\n", &save)) {
@@ -219,8 +225,14 @@ int cmd_front(int argc, char **argv) {
             while (*t == ' ') t++;
             if (!*t || *t == '#') continue;
             if (n_pts == cap) {
+                double *more_lam = cap < (1 << 24) ? realloc(lam, sizeof(double) * (size_t)cap * 2 * np) : NULL;
+                if (!more_lam) {
+                    fprintf(stderr, "rsoup front: %s: too many λ rows (out of memory at %d)\n", lf, n_pts);
+                    free(text);
+                    goto done;
+                }
+                lam = more_lam;
                 cap *= 2;
-                lam = realloc(lam, sizeof(double) * (size_t)cap * np);
             }
             if (rs_soup_parse_lambda(t, np, lam + (size_t)n_pts * np) != 0) {
                 fprintf(stderr, "rsoup front: %s line %d: %s\n", lf, line, rs_last_error());
@@ -238,6 +250,10 @@ int cmd_front(int argc, char **argv) {
             goto done;
         }
         lam = malloc(sizeof(double) * (size_t)n_pts * np);
+        if (!lam) {
+            fprintf(stderr, "rsoup front: out of memory for %d grid points\n", n_pts);
+            goto done;
+        }
         rs_lattice_fill(np, (int)grid - 1, lam);
     }
     /* output file: new, or resumed */
@@ -247,6 +263,15 @@ int cmd_front(int argc, char **argv) {
     for (int t = 0; t < spec->n_terms; t++) tnames[t] = spec->terms[t];
     f = rs_front_new(np, obj.n, onames, spec->n_terms, tnames);
     if (!f || front_provenance(f, paths, np, opts, no, threads) != 0) goto done;
+    {
+        /* the temporary file of a front killed while it saved */
+        char d[PATH_MAX];
+        snprintf(d, sizeof d, "%s", out);
+        char *slash = strrchr(d, '/');
+        const char *base = slash ? slash + 1 : out;
+        if (slash) *slash = 0;
+        rs_cli_sweep_tmp(slash ? (d[0] ? d : "/") : ".", base);
+    }
     struct stat sb;
     int exists = stat(out, &sb) == 0;
     if (exists && !rs_opt_flag(opts, no, "resume")) {
@@ -306,6 +331,10 @@ int cmd_front(int argc, char **argv) {
     }
     /* what is left to do */
     double *todo_exp = malloc(sizeof(double) * (size_t)np * np);
+    if (!todo_exp) {
+        fprintf(stderr, "rsoup front: out of memory\n");
+        goto done;
+    }
     int n_exp = 0;
     static char exp_names[MAX_EXPERTS][256];
     const char *exp_labels[MAX_EXPERTS];
@@ -323,7 +352,12 @@ int cmd_front(int argc, char **argv) {
         exp_labels[n_exp] = exp_names[n_exp];
         n_exp++;
     }
-    double *todo = malloc(sizeof(double) * (size_t)n_pts * np);
+    double *todo = malloc(sizeof(double) * ((size_t)n_pts + 1) * np);
+    if (!todo) {
+        fprintf(stderr, "rsoup front: out of memory\n");
+        free(todo_exp);
+        goto done;
+    }
     int n_todo = 0;
     for (int k = 0; k < n_pts; k++)
         if (rs_front_find_lambda(f, lam + (size_t)k * np, RS_KIND_BIT(RS_KIND_SOUP)) < 0)
@@ -473,6 +507,10 @@ static int lmc_report(rs_front *f, const char *const *more, int n_more, double r
     rs_lmc **m = calloc((size_t)nf, sizeof *m);
     double *L = malloc(sizeof(double) * (size_t)(f->n + 1)), *R = malloc(sizeof(double) * (size_t)(f->n + 1));
     int rc = 1, n = 0;
+    if (!fr || !m || !L || !R) {
+        fprintf(stderr, "rsoup lmc: out of memory\n");
+        goto out;
+    }
     fr[0] = f;
     for (int i = 1; i < nf; i++) {
         fr[i] = rs_cli_front_load("lmc", more[i - 1], NULL);
@@ -555,6 +593,10 @@ static int lmc_report(rs_front *f, const char *const *more, int n_more, double r
     } else {
         /* aggregates over fronts: mean [95% bootstrap interval] */
         double *v = malloc(sizeof(double) * (size_t)nf);
+        if (!v) {
+            fprintf(stderr, "rsoup lmc: out of memory\n");
+            goto out;
+        }
         cJSON *agg = json ? cJSON_AddObjectToObject(root, "aggregate") : NULL;
         cJSON *ar = json ? cJSON_AddArrayToObject(agg, "rewards") : NULL;
         if (!json) printf("\nover %d fronts (mean [95%% bootstrap interval]):\n", nf);
@@ -593,8 +635,8 @@ static int lmc_report(rs_front *f, const char *const *more, int n_more, double r
     if (json) rs_json_print(root);
     rc = 0;
 out:
-    for (int i = 0; i < nf; i++) free(m[i]);
-    for (int i = 1; i < nf; i++) rs_front_free(fr[i]);
+    for (int i = 0; m && i < nf; i++) free(m[i]);
+    for (int i = 1; fr && i < nf; i++) rs_front_free(fr[i]);
     free(fr);
     free(m);
     free(L);
@@ -718,13 +760,13 @@ int cmd_lmc(int argc, char **argv) {
         f = rs_front_new(2, obj.n, onames, spec->n_terms, tnames);
         rs_pool *pool = rs_pool_new((int)threads);
         double *lam = malloc(sizeof(double) * 2 * (size_t)grid);
-        rs_lattice_fill(2, (int)grid - 1, lam);
+        if (lam) rs_lattice_fill(2, (int)grid - 1, lam);
         rs_progress prog;
         rs_progress_start(&prog, "lmc", (double)grid * episodes);
         prog.quiet = rs_opt_flag(opts, no, "quiet");
         rs_front_job job = {2, ex, spec, NULL, obj.n, (const double(*)[RS_MAX_TERMS])obj.w, (int)episodes,
                             (uint64_t)seed, pool, 2 * rs_pool_size(pool), on_progress, &prog, NULL, 0, 0};
-        int erc = f && pool ? rs_front_eval_points(&job, lam, (int)grid, NULL, RS_KIND_SOUP, f, NULL) : -1;
+        int erc = f && pool && lam ? rs_front_eval_points(&job, lam, (int)grid, NULL, RS_KIND_SOUP, f, NULL) : -1;
         if (!erc) rs_progress_finish(&prog, (double)grid * episodes, "");
         free(lam);
         rs_pool_free(pool);

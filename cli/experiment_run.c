@@ -152,6 +152,7 @@ static void catch_signals(void) {
 int rs_exp_worker_loop(void) {
     static char msg[MSG_MAX];
     catch_signals();
+    rs_cli_mark_runner();
     for (;;) {
         int tag;
         rs_mpi_recv_text(msg, sizeof msg, &tag);
@@ -264,6 +265,7 @@ int rs_exp_run(rs_job_graph *g, int parallel, int threads_per_job, int quiet) {
         }
     }
     catch_signals();
+    rs_cli_mark_runner();
     const int R = rs_mpi_active() ? rs_mpi_size() : 1;
     int *remote_busy = calloc((size_t)R + 1, sizeof(int));
     if (!remote_busy) return -1;

@@ -109,12 +109,13 @@ int rs_train_parse(rs_train_args *a, rs_algo algo, int argc, char **argv) {
                 fprintf(stderr, "rsoup train: unknown --algo %s (ppo or sac)\n", v);
                 return 2;
             }
-        } else if (!strcmp(key, "max_updates") || (is_sac && !strcmp(key, "max_iters"))) {
+        } else if (!strcmp(key, "max_updates") || !strcmp(key, "max_iters")) {
+            /* one name per algorithm's unit of work, either accepted: with
+             * --resume the algorithm is not known until the run is read */
             char *end;
             a->max_iters = strtol(v, &end, 10);
             if (*end || a->max_iters < 1) {
-                fprintf(stderr, "rsoup train: --%s expects a positive integer\n",
-                        is_sac ? arg + 2 : "max-updates");
+                fprintf(stderr, "rsoup train: --%s expects a positive integer\n", arg + 2);
                 return 2;
             }
         } else {
@@ -272,6 +273,11 @@ int rs_train_config(rs_train *r, rs_algo algo, const rs_train_args *a) {
         return rs_cli_fail("config");
     int bad = a->io && !a->resume && rs_cli_mkdir_p(a->dir) != 0;
     if (bad) fprintf(stderr, "rsoup train: cannot create %s: %s\n", a->dir, strerror(errno));
+    /* one writer per run folder (two would interleave their logs) */
+    else if (a->io && rs_cli_lock_dir(a->dir) < 0) {
+        fprintf(stderr, "rsoup train: %s\n", rs_last_error());
+        bad = 1;
+    }
     return any_rank(bad) ? 1 : 0;
 }
 

@@ -1,0 +1,97 @@
+/* lock.c — one writer per folder, and jobs that do not outlive their runner.
+ *
+ * A folder is locked with flock(2) on the folder itself: the kernel drops the
+ * lock when the holder exits, however it exits (kill -9 included), so a
+ * stale lock cannot exist and no lock file is left behind. The descriptor is
+ * close-on-exec and kept for the life of the process. */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/prctl.h>
+#include <unistd.h>
+
+#include "cli.h"
+
+/* NAME.tmp.PID: the temporary file of an atomic write by process PID */
+static long tmp_owner(const char *name, const char *prefix) {
+    size_t np = prefix ? strlen(prefix) : 0;
+    if (prefix && (strncmp(name, prefix, np) || strncmp(name + np, ".tmp.", 5))) return -1;
+    const char *t = prefix ? name + np : strstr(name, ".tmp.");
+    if (!t || t == name) return -1;
+    const char *d = t + 5;
+    if (!*d) return -1;
+    for (const char *c = d; *c; c++)
+        if (*c < '0' || *c > '9') return -1;
+    return strtol(d, NULL, 10);
+}
+
+int rs_cli_sweep_tmp(const char *dir, const char *prefix) {
+    DIR *dp = opendir(dir);
+    if (!dp) return 0;
+    int n = 0;
+    struct dirent *e;
+    while ((e = readdir(dp))) {
+        long pid = tmp_owner(e->d_name, prefix);
+        if (pid <= 0 || pid == (long)getpid()) continue;
+        /* a writer that still runs keeps its file */
+        if (kill((pid_t)pid, 0) == 0 || errno != ESRCH) continue;
+        if (unlinkat(dirfd(dp), e->d_name, 0) == 0) n++;
+    }
+    closedir(dp);
+    return n;
+}
+
+int rs_cli_lock_dir(const char *dir) {
+    int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0) {
+        rs_set_error("cannot open %s: %s", dir, strerror(errno));
+        return -1;
+    }
+    if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
+        int e = errno;
+        close(fd);
+        if (e == EWOULDBLOCK)
+            rs_set_error("%s is in use by another rsoup process (wait for it to finish, or stop it)",
+                         dir);
+        else
+            rs_set_error("cannot lock %s: %s", dir, strerror(e));
+        return -1;
+    }
+    /* what a writer killed here left half-written */
+    rs_cli_sweep_tmp(dir, NULL);
+    return fd; /* held until exit */
+}
+
+#define PARENT_ENV "RSOUP_RUNNER_PID"
+
+void rs_cli_mark_runner(void) {
+    char pid[32];
+    snprintf(pid, sizeof pid, "%ld", (long)getpid());
+    setenv(PARENT_ENV, pid, 1);
+}
+
+void rs_cli_follow_runner(void) {
+    const char *s = getenv(PARENT_ENV);
+    if (!s) return;
+    long want = strtol(s, NULL, 10);
+    /* our own children (plots, a nested runner) follow us, not our runner */
+    unsetenv(PARENT_ENV);
+    if (want <= 0) return;
+    if ((long)getppid() != want) {
+        /* started further down (a plot script calling rsoup): not a job */
+        if (kill((pid_t)want, 0) == 0 || errno == EPERM) return;
+        /* the runner died between starting us and now */
+        raise(SIGTERM);
+        return;
+    }
+    /* SIGTERM stops a job the way an interrupt does: it saves and exits, and
+     * the rerun of the experiment resumes it */
+    prctl(PR_SET_PDEATHSIG, SIGTERM);
+    /* the runner may have died before the call above */
+    if ((long)getppid() != want) raise(SIGTERM);
+}
