@@ -322,13 +322,17 @@ static long global_step(const rs_train *r) {
 }
 
 /* the training state, then the policy alone (what soups mix) */
+/* The policy first, the training state last: train.safetensors is what a
+ * resume continues from, so it must never be ahead of policy.safetensors.
+ * A save that fails (or is killed) between the two leaves the policy ahead;
+ * the resume then trains those updates again, bit for bit, and rewrites the
+ * same policy. The other order left a run "complete" with a stale policy. */
 static int save_all(const rs_train *r, const char *dir) {
     char path[1100];
-    snprintf(path, sizeof path, "%s/train.safetensors", dir);
-    if ((sac(r) ? rs_sac_save_train(r->sac, path) : rs_ppo_save_train(r->ppo, path)) != 0)
-        return -1;
     snprintf(path, sizeof path, "%s/policy.safetensors", dir);
-    return rs_policy_save(sac(r) ? rs_sac_policy(r->sac) : rs_ppo_policy(r->ppo), path);
+    if (rs_policy_save(sac(r) ? rs_sac_policy(r->sac) : rs_ppo_policy(r->ppo), path) != 0) return -1;
+    snprintf(path, sizeof path, "%s/train.safetensors", dir);
+    return sac(r) ? rs_sac_save_train(r->sac, path) : rs_ppo_save_train(r->ppo, path);
 }
 
 /* A run killed after some updates but before its next checkpoint logged
