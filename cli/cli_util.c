@@ -67,6 +67,15 @@ int rs_cli_parse(const rs_cmd_info *info, rs_opt *opts, int nopts, int argc, cha
                             o->name, o->metavar);
                     return -1;
                 }
+                /* paths and lists are copied into fixed buffers: refuse what
+                 * would not fit rather than cut it */
+                int is_path = !strcmp(o->metavar, "FILE") || !strcmp(o->metavar, "DIR");
+                size_t vl = strlen(o->value), cap = is_path ? RS_CLI_PATH_MAX : RS_CLI_ARG_MAX;
+                if (vl > cap) {
+                    fprintf(stderr, "rsoup %s: the value of --%s has %zu characters; at most %zu are taken\n",
+                            info->name, o->name, vl, cap);
+                    return -1;
+                }
             } else if (eq) {
                 fprintf(stderr, "rsoup %s: option '--%s' takes no value\n", info->name, o->name);
                 return -1;
@@ -82,6 +91,11 @@ int rs_cli_parse(const rs_cmd_info *info, rs_opt *opts, int nopts, int argc, cha
         if (np >= maxpos) {
             fprintf(stderr, "rsoup %s: unexpected argument '%s' (see 'rsoup %s --help')\n",
                     info->name, a, info->name);
+            return -1;
+        }
+        if (strlen(a) > RS_CLI_PATH_MAX) {
+            fprintf(stderr, "rsoup %s: an argument of %zu characters is too long (at most %d)\n",
+                    info->name, strlen(a), RS_CLI_PATH_MAX);
             return -1;
         }
         pos[np++] = a;

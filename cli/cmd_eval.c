@@ -193,6 +193,20 @@ int cmd_eval(int argc, char **argv) {
     return 0;
 }
 
+/* one line of f into buf (without its '\n'): 1, 0 at the end, -1 when the
+ * line is cap characters or longer or holds a NUL byte */
+static int read_row(FILE *f, char *buf, size_t cap) {
+    size_t n = 0;
+    int c;
+    while ((c = getc_unlocked(f)) != EOF && c != '\n') {
+        if (c == 0 || n + 1 >= cap) return -1;
+        buf[n++] = (char)c;
+    }
+    if (c == EOF && n == 0) return 0;
+    buf[n] = 0;
+    return 1;
+}
+
 int cmd_act(int argc, char **argv) {
     static const rs_cmd_info info = {
         "act", "rsoup act POLICY [--obs FILE|-]",
@@ -223,12 +237,26 @@ int cmd_act(int argc, char **argv) {
     rs_mlp_ws *ws = rs_mlp_ws_new(p->pi, 1);
     float *obs = malloc(sizeof(float) * p->obs_dim), *nb = malloc(sizeof(float) * p->obs_dim);
     float *act = malloc(sizeof(float) * p->act_dim);
-    char *line = NULL;
-    size_t cap = 0;
+    /* a row of obs_dim numbers, generously: a longer line is not an
+     * observation (and /dev/zero must not grow the buffer forever) */
+    const size_t cap = (size_t)p->obs_dim * 64 + 1024;
+    char *line = malloc(cap + 1);
+    if (!ws || !obs || !nb || !act || !line) {
+        fprintf(stderr, "rsoup act: out of memory\n");
+        rc = 1;
+        goto out;
+    }
     long lineno = 0;
     rc = 0;
-    while (getline(&line, &cap, f) > 0) {
+    int got;
+    while ((got = read_row(f, line, cap)) != 0) {
         lineno++;
+        if (got < 0) {
+            fprintf(stderr, "rsoup act: line %ld is longer than %zu characters or holds a NUL byte: "
+                            "not one %s observation\n", lineno, cap, p->env);
+            rc = 1;
+            break;
+        }
         char *s = line;
         while (*s == ' ' || *s == '\t') s++;
         if (*s == '#' || *s == '\n' || *s == 0) continue;
@@ -253,6 +281,7 @@ int cmd_act(int argc, char **argv) {
         for (int j = 0; j < p->act_dim; j++) printf("%s%.9g", j ? "," : "", (double)act[j]);
         printf("\n");
     }
+out:
     free(line);
     if (f != stdin) fclose(f);
     free(obs);

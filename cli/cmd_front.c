@@ -115,7 +115,8 @@ static int split_list(char *text, const char **out, int max) {
 /* what made this front, as "# key: value" lines of the file */
 static int front_provenance(rs_front *f, const char *const *paths, int np, const rs_opt *opts,
                             int no, long threads) {
-    char buf[4096], cpu[256], blas[256];
+    /* the experts' paths, ';'-joined: up to MAX_EXPERTS paths of RS_CLI_PATH_MAX */
+    char buf[MAX_EXPERTS * (RS_CLI_PATH_MAX + 1) + 1], cpu[256], blas[256];
     snprintf(buf, sizeof buf, "%s (commit %s)", RS_VERSION, rs_cli_commit());
     int rc = rs_front_set_meta(f, "rsoup", buf);
     rs_cli_cpu_model(cpu, sizeof cpu);
@@ -362,7 +363,7 @@ int cmd_front(int argc, char **argv) {
     for (int k = 0; k < n_pts; k++)
         if (rs_front_find_lambda(f, lam + (size_t)k * np, RS_KIND_BIT(RS_KIND_SOUP)) < 0)
             memcpy(todo + (size_t)n_todo++ * np, lam + (size_t)k * np, sizeof(double) * np);
-    char filebuf[2048] = "", ibuf[1100];
+    char filebuf[RS_CLI_ARG_MAX + 1] = "", ibuf[1100];
     const char *files[MAX_FILES];
     int n_files = 0;
     const char *bl = rs_opt_str(opts, no, "baseline");

@@ -93,6 +93,17 @@ int rs_train_parse(rs_train_args *a, rs_algo algo, int argc, char **argv) {
             return 2;
         }
         const char *v = argv[++i];
+        {
+            /* paths are built in fixed buffers: refuse what would not fit */
+            int is_path = !strcmp(key, "out") || !strcmp(key, "resume") || !strcmp(key, "config") ||
+                          !strcmp(key, "init") || !strcmp(key, "model");
+            size_t cap = is_path ? RS_CLI_PATH_MAX : RS_CLI_ARG_MAX;
+            if (strlen(v) > cap) {
+                fprintf(stderr, "rsoup train: the value of %s has %zu characters; at most %zu are taken\n",
+                        arg, strlen(v), cap);
+                return 2;
+            }
+        }
         if (!strcmp(key, "out"))
             a->out = v;
         else if (!strcmp(key, "resume"))

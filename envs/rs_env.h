@@ -80,7 +80,10 @@ int rs_env_term_index(const rs_env_spec *s, const char *term); /* -1 if absent *
  * an item is [coef '*'] (preset | term '=' weight | term).
  * Examples: "default", "forward=1,ctrl=-0.001,healthy=1", "0.3*risky+0.7*cautious".
  * Preset specs store costs as positive weights on negative terms (ctrl is −Σa²).
- * Fills weights[n_terms]. On error the message points at the offending token. */
+ * Fills weights[n_terms]. On error the message points at the offending token.
+ * Every resulting weight lies in [-RS_REWARD_MAX_WEIGHT, RS_REWARD_MAX_WEIGHT]. */
+#define RS_REWARD_MAX_WEIGHT 1e6
+#define RS_REWARD_MAX_LEN 255 /* characters in a spec */
 int rs_reward_parse(const rs_env_spec *s, const char *text, double *weights);
 /* canonical text of a weight vector: "forward=1,healthy=1,ctrl=0.001" */
 void rs_reward_format(const rs_env_spec *s, const double *weights, char *buf, int size);

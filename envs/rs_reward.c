@@ -140,8 +140,22 @@ static int parse_rec(const rs_env_spec *s, const char *text, double *w, int dept
 
 int rs_reward_parse(const rs_env_spec *s, const char *text, double *weights) {
     if (!text) text = "default";
+    /* every buffer that holds a spec (CSV column names, metadata) fits this */
+    size_t len = strlen(text);
+    if (len > RS_REWARD_MAX_LEN) {
+        rs_set_error("reward spec of %zu characters is too long (at most %d): '%.40s...'", len,
+                     RS_REWARD_MAX_LEN, text);
+        return -1;
+    }
     double w[RS_MAX_TERMS];
     if (parse_rec(s, text, w, 0) != 0) return -1;
+    /* a weight this large is a typo, and its products overflow to inf */
+    for (int i = 0; i < s->n_terms; i++)
+        if (!(fabs(w[i]) <= RS_REWARD_MAX_WEIGHT)) {
+            rs_set_error("bad reward '%s': the weight of %s is %g (weights must lie in [-%g, %g])", text,
+                         s->terms[i], w[i], RS_REWARD_MAX_WEIGHT, RS_REWARD_MAX_WEIGHT);
+            return -1;
+        }
     memcpy(weights, w, sizeof(double) * (size_t)s->n_terms);
     return 0;
 }

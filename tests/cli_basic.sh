@@ -120,5 +120,16 @@ out=$(timeout 30 "$R" pareto "$T/fifo" 2>&1); rc=$?
 out2=$(timeout 30 "$R" pareto <(printf 'a,b\n1,2\n2,1\n') 2>&1); rc2=$?
 if [ $ok_pipe = 1 ] && [ "$rc2" = 0 ] && grep -q "hypervolume" <<<"$out2"; then pass=$((pass+1));
 else echo "FAIL pipes: fifo rc=$rc $out / process substitution rc=$rc2 $out2"; fail=$((fail+1)); fi
+# nothing is cut silently: a weight that overflows, a reward spec or a path
+# too long for the buffers that hold them, an act input that is no text
+expect reward-huge 1 "weights must lie in" -- "$R" rollout --env hopper --episodes 1 --reward "forward=1e308,healthy=1e308"
+expect reward-sum-huge 1 "weight of forward is 2e\+300" -- "$R" rollout --env hopper --episodes 1 --reward "forward=1e300,forward=1e300"
+long_reward=$(printf 'forward=1,%.0s' $(seq 60))forward=1
+expect reward-long 1 "reward spec of 609 characters is too long" -- "$R" rollout --env hopper --episodes 1 --reward "$long_reward"
+expect eval-reward-long 1 "too long \(at most 255\)" -- "$R" eval "$T/a" --episodes 1 --reward "$long_reward"
+long_path=$T/$(printf 'd%.0s' $(seq 1030))
+expect train-out-long 2 "at most 1024 are taken" -- "$R" train --env hopper --steps 128 --out "$long_path"
+expect front-out-long 2 "at most 1024 are taken" -- "$R" front "$T/a" "$T/a" --out "$long_path"
+expect act-devzero 1 "holds a NUL byte" -- timeout 20 "$R" act "$T/a/policy.safetensors" --obs /dev/zero
 echo "cli_basic: $pass passed, $fail failed"
 [ "$fail" = 0 ]
