@@ -97,9 +97,10 @@ def read_safetensors(path):
             dt = _DTYPES[e["dtype"]]
             shape = [int(x) for x in e["shape"]]
             begin, end = (int(x) for x in e["data_offsets"])
-            if any(isinstance(x, bool) or not isinstance(x, int)
+            if any(isinstance(x, bool) or not (isinstance(x, int) or
+                                               (isinstance(x, float) and x.is_integer()))
                    for x in list(e["shape"]) + list(e["data_offsets"])):
-                raise ValueError
+                raise ValueError  # rsoup reads integral JSON numbers only
         except (KeyError, TypeError, ValueError):
             raise RsoupError("%s: tensor '%s': needs a known dtype (F32, F64, I32, I64, U8), "
                              "an integer shape and data_offsets [begin, end]"

@@ -71,6 +71,7 @@ def same_act(name, path, pol, seed, scale=1.0, n=256):
         return
     py = pol.act(obs)
     d = float(np.abs(c - py).max())
+    print("cli_python: %-28s max |act - rsoup act| = %.3g" % (name, d))
     check(name + " act matches rsoup act", c.shape == py.shape and d <= TOL,
           "max |diff| %g, shapes %s %s" % (d, c.shape, py.shape))
     # not a vacuous match: the actions vary and are not all at the bounds
