@@ -324,7 +324,8 @@ class Policy:
                          else np.array(obs_mean, dtype=np.float64).reshape(-1))
         self.obs_var = (np.ones(D) if obs_var is None
                         else np.array(obs_var, dtype=np.float64).reshape(-1))
-        self.obs_count = NORM_INIT_COUNT if obs_count is None else float(np.asarray(obs_count).reshape(-1)[0])
+        self.obs_count = (NORM_INIT_COUNT if obs_count is None
+                          else float(np.asarray(obs_count, dtype=np.float64).reshape(-1)[0]))
         if self.obs_mean.shape != (D,) or self.obs_var.shape != (D,):
             raise RsoupError("obs_mean / obs_var need obs_dim = %d values" % D)
         self.act_bound = float(np.float32(act_bound))
@@ -553,8 +554,9 @@ def load_policy(path):
         return t
 
     sizes = (obs_dim,) + hidden + (2 * act_dim if algo == "sac" else act_dim,)
-    W = [get("pi.%d.weight" % l, np.float32, (sizes[l + 1], sizes[l])) for l in range(len(sizes) - 1)]
-    b = [get("pi.%d.bias" % l, np.float32, (sizes[l + 1],)) for l in range(len(sizes) - 1)]
+    layers = range(len(sizes) - 1)
+    W = [get("pi.%d.weight" % l, np.float32, (sizes[l + 1], sizes[l])) for l in layers]
+    b = [get("pi.%d.bias" % l, np.float32, (sizes[l + 1],)) for l in layers]
     clip = meta.get("obs_clip")
     if clip is not None and _float_or_none(clip) is None:
         raise RsoupError("%s: bad obs_clip '%s'" % (path, clip))
