@@ -4,10 +4,11 @@ python/rsoup.py against the rsoup binary.
 Deterministic actions must match `rsoup act` to float rounding (1e-5) on
 random observations, some far beyond obs_clip; the RNG must match rsoup's bit
 for bit (through tests/fixtures/rng_streams.txt, which tests/test_rng.c pins
-to the C code); files save_policy writes must load in `rsoup act`, `eval` and
-`soup`, and a read-save round trip must give the same bytes."""
+to the C code); files save_policy writes must load in `rsoup act`, `eval`, `soup`
+and `view`, and a read-save round trip must give the same bytes."""
 import json
 import os
+import shutil
 import subprocess
 import sys
 
@@ -215,6 +216,21 @@ p = rsoup_run("soup", risky.path, mine, "--lambda", 0.5, "--out", mix)
 check("rsoup soup mixes it with an rsoup expert", p.returncode == 0, p.stderr[-300:])
 if p.returncode == 0:
     same_act("soup with the saved policy", mix, rsoup.load_policy(mix), 7)
+# the viewer mixes it with an rsoup expert too (headless, when xvfb-run is here)
+shot = os.path.join(T, "shot.png")
+if not shutil.which("xvfb-run"):
+    print("cli_python: xvfb-run not found: skipping the rsoup view check")
+else:
+    # GL and X11 keep allocations to the end: no leak report for this one
+    p = subprocess.run(["xvfb-run", "-a", "-s", "-screen 0 1280x720x24", R, "view", risky.path,
+                        mine, "--lambda", "0.5", "--screenshot", shot, "--frames", "2"],
+                       capture_output=True, text=True,
+                       env=dict(os.environ, ASAN_OPTIONS="detect_leaks=0"))
+    if "built without the viewer" in p.stderr:
+        print("cli_python: this rsoup has no viewer: skipping the rsoup view check")
+    else:
+        check("rsoup view accepts the saved policy", p.returncode == 0 and os.path.getsize(shot) > 0,
+              p.stderr[-300:])
 # SAC weights, with the log-std range written
 sizes = [sac.obs_dim, 32, 32, 2 * sac.act_dim]
 W = [g.standard_normal((sizes[l + 1], sizes[l])) / np.sqrt(sizes[l]) for l in range(3)]
