@@ -8,12 +8,20 @@ cd "$(dirname "$0")/.."
 JOBS=$(nproc 2>/dev/null || echo 2)
 
 scripts/setup.sh
-# the fuzz targets need clang (a test-only dependency: the demo does not)
-if ! command -v clang >/dev/null; then
+# test-only dependencies (the demo needs none of them): clang for the fuzz
+# targets; numpy and torch for tests/cli_python.sh, which checks
+# python/rsoup.py against the binary (python3-torch: ~170 packages, ~1 min)
+test_pkgs=()
+command -v clang >/dev/null || test_pkgs+=(clang)
+for p in python3-numpy python3-torch; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || test_pkgs+=("$p")
+done
+if ((${#test_pkgs[@]})); then
   SUDO=""; if [ "$(id -u)" != 0 ]; then SUDO=sudo; fi
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q --no-install-recommends clang >&2 || \
+  echo "test: installing ${test_pkgs[*]}" >&2
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q --no-install-recommends "${test_pkgs[@]}" >&2 || \
     { DEBIAN_FRONTEND=noninteractive $SUDO apt-get update -q >&2 && \
-      DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q --no-install-recommends clang >&2; }
+      DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q --no-install-recommends "${test_pkgs[@]}" >&2; }
 fi
 
 echo "== sanitizer build (build-asan) ==" >&2

@@ -1,0 +1,889 @@
+"""rsoup.py — read and write rsoup's files from Python (numpy only).
+
+    import rsoup
+    pi = rsoup.load_policy("runs/risky")          # a policy file or a run folder
+    a = pi.act(obs)                                # = `rsoup act`, float32
+    a = pi.act(obs, deterministic=False, rng=rsoup.Rng(1000, 2**40))
+    net = pi.to_torch()                            # torch.nn.Module: obs -> action
+    rsoup.save_policy("mine.safetensors", algo="ppo", env="hopper",
+                      weights=[W0, W1, W2], biases=[b0, b1, b2], activation="tanh")
+    front = rsoup.load_front("runs/quick/seed_1/front.csv")
+    run = rsoup.load_run("runs/risky")             # config, provenance, log, progress
+
+The formats are described in docs/formats.md; this file follows the C code
+(agents/rs_policy.c, rs_normalizer.c, rs_mlp.c, rs_eval.c, common/rs_rng.c,
+soup/rs_frontfile.c) and tests/cli_python.sh checks it against the rsoup
+binary. Nothing here needs the `safetensors` package; torch is imported only
+by Policy.to_torch().
+"""
+
+import json
+import math
+import os
+
+import numpy as np
+
+__all__ = [
+    "RsoupError", "Policy", "Rng", "load_policy", "make_policy", "save_policy",
+    "read_safetensors", "write_safetensors", "load_front", "load_run",
+    "POLICY_FORMAT", "TRAIN_FORMAT", "NORM_EPS",
+]
+
+POLICY_FORMAT = "rsoup-policy-1"   # metadata `format` of a policy file
+TRAIN_FORMAT = "rsoup-train-1"     # ... of a PPO training checkpoint (train.safetensors)
+NORM_EPS = 1e-8                    # added to the variance before the square root
+NORM_INIT_COUNT = 1e-4             # the count of a fresh normaliser (gym's RunningMeanStd)
+SAC_LOG_STD_MIN = -5.0             # SAC's log-std range when the file does not say
+SAC_LOG_STD_MAX = 2.0
+PPO_OBS_CLIP = 10.0                # obs_clip when the metadata lacks it: PPO clips at 10,
+SAC_OBS_CLIP = 0.0                 # SAC does not clip (0)
+MAX_HIDDEN = 7                     # RS_MLP_MAX_LAYERS - 1
+MAX_HEADER = 100 * 1024 * 1024     # RS_ST_MAX_HEADER
+
+
+class RsoupError(ValueError):
+    """A file that rsoup would refuse, or arguments it cannot turn into one."""
+
+
+# ---------------------------------------------------------------- safetensors
+
+_DTYPES = {"F32": "<f4", "F64": "<f8", "I32": "<i4", "I64": "<i8", "U8": "u1"}
+_DTYPE_NAMES = {np.dtype(v): k for k, v in _DTYPES.items()}
+
+
+def _no_duplicates(pairs):
+    d = {}
+    for k, v in pairs:
+        if k in d:
+            raise RsoupError("duplicate key '%s' in the safetensors header" % k)
+        d[k] = v
+    return d
+
+
+def read_safetensors(path):
+    """(tensors, metadata) of a .safetensors file: tensors is a dict name ->
+    numpy array (native byte order, in the header's order), metadata a dict of
+    strings. Checks what rsoup's reader checks: a sane header, known dtypes,
+    offsets that match the shapes and tile the data buffer exactly."""
+    if not os.path.isfile(path):
+        if os.path.exists(path):
+            raise RsoupError("safetensors file '%s' is not a regular file" % path)
+        raise RsoupError("cannot open safetensors file '%s': no such file" % path)
+    with open(path, "rb") as f:
+        blob = f.read()
+    where = "safetensors '%s'" % path
+    if len(blob) < 8:
+        raise RsoupError("%s: file is truncated: %d bytes, too short for the 8-byte header "
+                         "length" % (where, len(blob)))
+    hlen = int.from_bytes(blob[:8], "little")
+    if hlen > MAX_HEADER:
+        raise RsoupError("%s: header length %d is absurd: not a safetensors file?" % (where, hlen))
+    if hlen > len(blob) - 8:
+        raise RsoupError("%s: header length %d is larger than the %d bytes left in the file "
+                         "(truncated?)" % (where, hlen, len(blob) - 8))
+    try:
+        header = json.loads(blob[8:8 + hlen].decode("utf-8"), object_pairs_hook=_no_duplicates)
+    except (UnicodeDecodeError, json.JSONDecodeError) as e:
+        raise RsoupError("%s: header is not valid UTF-8 JSON (%s)" % (where, e)) from None
+    if not isinstance(header, dict):
+        raise RsoupError("%s: header is not a JSON object" % where)
+    data = memoryview(blob)[8 + hlen:]
+    meta = header.pop("__metadata__", {})
+    if not isinstance(meta, dict) or not all(isinstance(v, str) for v in meta.values()):
+        raise RsoupError("%s: \"__metadata__\" must map keys to strings" % where)
+    spans = []
+    for name, e in header.items():
+        try:
+            dt = _DTYPES[e["dtype"]]
+            shape = [int(x) for x in e["shape"]]
+            begin, end = (int(x) for x in e["data_offsets"])
+            if any(isinstance(x, bool) or not (isinstance(x, int) or
+                                               (isinstance(x, float) and x.is_integer()))
+                   for x in list(e["shape"]) + list(e["data_offsets"])):
+                raise ValueError  # rsoup reads integral JSON numbers only
+        except (KeyError, TypeError, ValueError):
+            raise RsoupError("%s: tensor '%s': needs a known dtype (F32, F64, I32, I64, U8), "
+                             "an integer shape and data_offsets [begin, end]"
+                             % (where, name)) from None
+        need = int(np.prod(shape, dtype=np.int64)) * np.dtype(dt).itemsize
+        if min(shape + [begin, end]) < 0 or end - begin != need:
+            raise RsoupError("%s: tensor '%s': data_offsets [%d, %d] do not match shape %s of %s"
+                             % (where, name, begin, end, shape, e["dtype"]))
+        spans.append((begin, end, name, dt, shape))
+    pos = 0
+    for begin, end, name, _, _ in sorted(spans):
+        if begin != pos:
+            raise RsoupError("%s: tensor '%s' %s" % (
+                where, name, "overlaps another" if begin < pos else "leaves a hole before it"))
+        pos = end
+    if pos != len(data):
+        raise RsoupError("%s: the tensors cover %d bytes, the data buffer holds %d"
+                         % (where, pos, len(data)))
+    tensors = {}
+    for begin, end, name, dt, shape in spans:
+        a = np.frombuffer(data[begin:end], dtype=dt).reshape(shape)
+        tensors[name] = a.astype(np.dtype(dt).newbyteorder("="))  # a copy, native order
+    tensors = {name: tensors[name] for name in header}  # header order
+    return tensors, dict(meta)
+
+
+def write_safetensors(path, tensors, metadata=None):
+    """Write tensors (a dict name -> numpy array, in the order to store them)
+    and metadata (a dict of strings) as rsoup does: compact JSON header with
+    `__metadata__` first, padded with spaces to a multiple of 8 bytes, data
+    little-endian, written to a temporary file and renamed into place."""
+    head = {}
+    if metadata:
+        for k, v in metadata.items():
+            if not isinstance(k, str) or not isinstance(v, str):
+                raise RsoupError("metadata must map strings to strings (%r: %r)" % (k, v))
+        head["__metadata__"] = dict(metadata)
+    chunks, off = [], 0
+    for name, a in tensors.items():
+        if not name or name == "__metadata__":
+            raise RsoupError("tensor name '%s' is not allowed" % name)
+        a = np.asarray(a)
+        dt = np.dtype(a.dtype).newbyteorder("<") if a.dtype.itemsize > 1 else a.dtype
+        if np.dtype(dt) not in _DTYPE_NAMES:
+            raise RsoupError("tensor '%s': dtype %s (rsoup stores F32, F64, I32, I64, U8)"
+                             % (name, a.dtype))
+        raw = np.ascontiguousarray(a, dtype=dt).tobytes()
+        head[name] = {"dtype": _DTYPE_NAMES[np.dtype(dt)], "shape": list(a.shape),
+                      "data_offsets": [off, off + len(raw)]}
+        chunks.append(raw)
+        off += len(raw)
+    text = json.dumps(head, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+    text += b" " * (-len(text) % 8)
+    tmp = "%s.tmp.%d" % (path, os.getpid())
+    try:
+        with open(tmp, "wb") as f:
+            f.write(len(text).to_bytes(8, "little"))
+            f.write(text)
+            for c in chunks:
+                f.write(c)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+
+
+# ------------------------------------------------------------------------ RNG
+
+_M64 = (1 << 64) - 1
+
+
+def _splitmix64(x):
+    x = (x + 0x9E3779B97F4A7C15) & _M64
+    z = x
+    z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & _M64
+    z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & _M64
+    return x, z ^ (z >> 31)
+
+
+def _rotl(x, k):
+    return ((x << k) | (x >> (64 - k))) & _M64
+
+
+class Rng:
+    """rsoup's generator (common/rs_rng.c): xoshiro256** seeded through
+    splitmix64 from (seed, stream), normals by Box-Muller with the second one
+    cached. Same seed and stream, same numbers as the C code, bit for bit
+    (tests/fixtures/rng_streams.txt pins both). `rsoup eval --stochastic
+    --seed S` samples episode i's action noise from Rng(S, i + 2**40), one
+    normal per action component per step, in order."""
+
+    def __init__(self, seed, stream=0):
+        x = int(seed) & _M64
+        x, h = _splitmix64(x)
+        x = h ^ ((int(stream) * 0xD1B54A32D192ED03 + 0x8CB92BA72F3D8DD7) & _M64)
+        s = []
+        for _ in range(4):
+            x, z = _splitmix64(x)
+            s.append(z)
+        self.s = s
+        self.spare = None
+
+    def u64(self):
+        s0, s1, s2, s3 = self.s
+        result = (_rotl((s1 * 5) & _M64, 7) * 9) & _M64
+        t = (s1 << 17) & _M64
+        s2 ^= s0
+        s3 ^= s1
+        s1 ^= s2
+        s0 ^= s3
+        s2 ^= t
+        s3 = _rotl(s3, 45)
+        self.s = [s0, s1, s2, s3]
+        return result
+
+    def uniform(self):
+        """[0, 1), 53 bits"""
+        return (self.u64() >> 11) * (2.0 ** -53)
+
+    def normal(self):
+        """N(0, 1); Python's math calls the same libm as rsoup, so the bits agree"""
+        if self.spare is not None:
+            v, self.spare = self.spare, None
+            return v
+        u1 = self.uniform()
+        tries = 0
+        while u1 <= 0.0 and tries < 64:
+            u1 = self.uniform()
+            tries += 1
+        if u1 <= 0.0:
+            u1 = 2.0 ** -53
+        u2 = self.uniform()
+        rad = math.sqrt(-2.0 * math.log(u1))
+        self.spare = rad * math.sin(2.0 * math.pi * u2)
+        return rad * math.cos(2.0 * math.pi * u2)
+
+    def normals(self, shape):
+        """an array of normals, drawn in C (row-major) order"""
+        n = int(np.prod(shape, dtype=np.int64))
+        return np.array([self.normal() for _ in range(n)], dtype=np.float64).reshape(shape)
+
+
+# --------------------------------------------------------------------- policy
+
+def _parse_arch(text):
+    parts = text.split(",") if text else []
+    try:
+        sizes = [int(p) for p in parts]
+    except ValueError:
+        sizes = None
+    if not sizes or any(not (1 <= s <= 65536) for s in sizes) or len(sizes) > MAX_HIDDEN or \
+            any(not p.strip().isdigit() for p in parts):
+        raise RsoupError("bad architecture '%s' (want hidden sizes like '64,64')" % text)
+    return tuple(sizes)
+
+
+def _fmt_g9(x):
+    """C's "%.9g" of a float (how rsoup writes act_bound and obs_clip)"""
+    return "%.9g" % float(np.float32(x))
+
+
+class Policy:
+    """An rsoup policy: observation normaliser, actor MLP, action head.
+
+    Attributes: algo ('ppo' or 'sac'), env, obs_dim, act_dim, act_bound,
+    obs_clip, activation ('tanh' or 'relu'), hidden (tuple of widths),
+    weights / biases (lists of float32 arrays, W[l] is [out, in]), log_std
+    (PPO: float32 [act_dim]; None for SAC), log_std_min / log_std_max (SAC's
+    range), obs_mean / obs_var (float64 [obs_dim]), obs_count, metadata (the
+    file's metadata, every key, in order), path (where it was read from)."""
+
+    def __init__(self, algo, weights, biases, activation, log_std=None, obs_mean=None,
+                 obs_var=None, obs_count=None, act_bound=1.0, obs_clip=None, env="",
+                 log_std_min=None, log_std_max=None, metadata=None, path=None):
+        if algo not in ("ppo", "sac"):
+            raise RsoupError("unknown algo '%s' (ppo or sac)" % algo)
+        act = str(activation).lower()
+        if act not in ("tanh", "relu"):
+            raise RsoupError("unknown activation '%s' (choose tanh or relu)" % activation)
+        W = [np.array(w, dtype=np.float32) for w in weights]
+        b = [np.array(x, dtype=np.float32) for x in biases]
+        if not W or len(W) != len(b) or len(W) > MAX_HIDDEN + 1:
+            raise RsoupError("need 1..%d layers, as many weights as biases (got %d and %d)"
+                             % (MAX_HIDDEN + 1, len(W), len(b)))
+        for l, (w, x) in enumerate(zip(W, b)):
+            if w.ndim != 2 or x.shape != (w.shape[0],) or \
+                    (l > 0 and w.shape[1] != W[l - 1].shape[0]):
+                raise RsoupError("layer %d: weight %s and bias %s do not chain (weights are "
+                                 "[out, in], biases [out])" % (l, w.shape, x.shape))
+            if not 1 <= min(w.shape) or max(w.shape) > 65536:
+                raise RsoupError("layer %d: size %s outside 1..65536" % (l, w.shape))
+        n_out = W[-1].shape[0]
+        if algo == "sac" and n_out % 2:
+            raise RsoupError("a SAC actor outputs [mu, log-std] (2 x act_dim): %d outputs" % n_out)
+        self.algo, self.activation, self.env = algo, act, env or ""
+        self.weights, self.biases = W, b
+        self.obs_dim = W[0].shape[1]
+        self.act_dim = n_out // 2 if algo == "sac" else n_out
+        self.hidden = tuple(w.shape[0] for w in W[:-1])
+        if not (1 <= self.obs_dim <= 100000 and 1 <= self.act_dim <= 1000):
+            raise RsoupError("implausible sizes: obs %d, act %d" % (self.obs_dim, self.act_dim))
+        D, A = self.obs_dim, self.act_dim
+        if algo == "ppo":
+            self.log_std = (np.zeros(A, np.float32) if log_std is None
+                            else np.array(log_std, dtype=np.float32).reshape(-1))
+            if self.log_std.shape != (A,):
+                raise RsoupError("log_std has %d values, act_dim is %d" % (self.log_std.size, A))
+        else:
+            if log_std is not None:
+                raise RsoupError("a SAC policy has no log_std tensor (its actor outputs it)")
+            self.log_std = None
+        self.log_std_min = SAC_LOG_STD_MIN if log_std_min is None else float(log_std_min)
+        self.log_std_max = SAC_LOG_STD_MAX if log_std_max is None else float(log_std_max)
+        if not self.log_std_min < self.log_std_max:
+            raise RsoupError("log_std_min (%g) must be < log_std_max (%g)"
+                             % (self.log_std_min, self.log_std_max))
+        self.obs_mean = (np.zeros(D) if obs_mean is None
+                         else np.array(obs_mean, dtype=np.float64).reshape(-1))
+        self.obs_var = (np.ones(D) if obs_var is None
+                        else np.array(obs_var, dtype=np.float64).reshape(-1))
+        self.obs_count = (NORM_INIT_COUNT if obs_count is None
+                          else float(np.asarray(obs_count, dtype=np.float64).reshape(-1)[0]))
+        if self.obs_mean.shape != (D,) or self.obs_var.shape != (D,):
+            raise RsoupError("obs_mean / obs_var need obs_dim = %d values" % D)
+        self.act_bound = float(np.float32(act_bound))
+        clip = (PPO_OBS_CLIP if algo == "ppo" else SAC_OBS_CLIP) if obs_clip is None else obs_clip
+        self.obs_clip = float(np.float32(clip))
+        self.metadata = dict(metadata or {})
+        self.path = path
+        self.check()
+
+    # -- what every rsoup loader checks
+    def check(self):
+        for l, (w, x) in enumerate(zip(self.weights, self.biases)):
+            if not (np.isfinite(w).all() and np.isfinite(x).all()):
+                raise RsoupError("non-finite actor weight in layer %d" % l)
+        if self.log_std is not None and not np.isfinite(self.log_std).all():
+            raise RsoupError("non-finite pi.log_std")
+        if not (np.isfinite(self.obs_mean).all() and np.isfinite(self.obs_var).all()
+                and (self.obs_var >= 0).all()):
+            raise RsoupError("bad observation statistics (mean must be finite, var >= 0)")
+        if not (math.isfinite(self.obs_count) and self.obs_count >= 0):
+            raise RsoupError("bad observation count %g" % self.obs_count)
+        if not (math.isfinite(self.act_bound) and self.act_bound > 0):
+            raise RsoupError("act_bound %g is not a positive number" % self.act_bound)
+        if not (math.isfinite(self.obs_clip) and self.obs_clip >= 0):
+            raise RsoupError("bad obs_clip %g" % self.obs_clip)
+
+    def __repr__(self):
+        return "<rsoup %s policy for %s: obs %d, act %d, arch %s %s%s>" % (
+            self.algo, self.env or "?", self.obs_dim, self.act_dim,
+            ",".join(map(str, self.hidden)) or "(linear)", self.activation,
+            ", from " + self.path if self.path else "")
+
+    # -- the forward pass, as rsoup computes it
+    def _obs(self, obs):
+        x = np.asarray(obs, dtype=np.float64)
+        one = x.ndim == 1
+        x = np.atleast_2d(x)
+        if x.ndim != 2 or x.shape[1] != self.obs_dim:
+            raise RsoupError("observations must be [obs_dim] or [batch, obs_dim] with obs_dim = "
+                             "%d, got shape %s" % (self.obs_dim, np.shape(obs)))
+        if not np.isfinite(x).all():
+            raise RsoupError("observations must be finite (rsoup act refuses others)")
+        return x.astype(np.float32), one  # rsoup reads observations as float
+
+    def normalize(self, obs):
+        """float32 (x - mean) / sqrt(var + 1e-8), clipped to +-obs_clip (0: no clip);
+        computed in double from the float observation, as rs_normalizer_apply"""
+        x, one = self._obs(obs)
+        y = (x.astype(np.float64) - self.obs_mean) / np.sqrt(self.obs_var + NORM_EPS)
+        if self.obs_clip > 0:
+            y = np.clip(y, -self.obs_clip, self.obs_clip)
+        y = y.astype(np.float32)
+        return y[0] if one else y
+
+    def forward(self, obs):
+        """the actor's raw output: mu (PPO, [act_dim]) or [mu, raw log-std] (SAC)"""
+        h = np.atleast_2d(self.normalize(obs))
+        last = len(self.weights) - 1
+        for l, (w, b) in enumerate(zip(self.weights, self.biases)):
+            h = (h @ w.T + b).astype(np.float32)
+            if l < last:
+                h = np.tanh(h) if self.activation == "tanh" else np.where(h < 0, np.float32(0), h)
+        return h[0] if np.asarray(obs).ndim == 1 else h
+
+    def mean_log_std(self, obs):
+        """(mu, log sigma) of the Gaussian the actions are drawn from (for SAC,
+        before the tanh squash: log sigma = min + (max - min)/2 (tanh(raw) + 1))"""
+        out = np.atleast_2d(self.forward(obs))
+        A = self.act_dim
+        mu = out[:, :A]
+        if self.algo == "ppo":
+            ls = np.broadcast_to(self.log_std, mu.shape).copy()
+        else:
+            half = np.float32(0.5 * (np.float32(self.log_std_max) - np.float32(self.log_std_min)))
+            ls = np.float32(self.log_std_min) + half * (np.tanh(out[:, A:2 * A]) + np.float32(1))
+        if np.asarray(obs).ndim == 1:
+            return mu[0], ls[0]
+        return mu, ls.astype(np.float32)
+
+    def act(self, obs, deterministic=True, rng=None):
+        """Actions (float32, clipped to +-act_bound) for one observation
+        [obs_dim] or a batch [B, obs_dim] of raw observations.
+
+        deterministic=True gives exactly `rsoup act` (PPO: mu; SAC:
+        act_bound * tanh(mu)) up to float rounding. deterministic=False samples
+        as `rsoup eval --stochastic`: PPO mu + exp(log_std) eps, SAC
+        act_bound * tanh(mu + exp(log sigma) eps). The noise eps comes from rng:
+        an rsoup.Rng (rsoup's own stream, one normal per action component,
+        row by row), a numpy Generator, or None (a fresh numpy Generator)."""
+        mu, ls = self.mean_log_std(obs)
+        mu, ls = np.atleast_2d(mu), np.atleast_2d(ls)
+        bound = np.float32(self.act_bound)
+        if deterministic:
+            z = mu
+        else:
+            if rng is None:
+                rng = np.random.default_rng()
+            eps = rng.normals(mu.shape) if isinstance(rng, Rng) else rng.standard_normal(mu.shape)
+            z = (mu + np.exp(ls) * eps.astype(np.float32)).astype(np.float32)
+        a = bound * np.tanh(z) if self.algo == "sac" else z
+        a = np.clip(a, -bound, bound).astype(np.float32)
+        return a[0] if np.asarray(obs).ndim == 1 else a
+
+    __call__ = act
+
+    # -- the file
+    def tensors(self):
+        """the policy file's tensors, in rsoup's order"""
+        t = {"obs_norm.mean": self.obs_mean.astype(np.float64),
+             "obs_norm.var": self.obs_var.astype(np.float64),
+             "obs_norm.count": np.array([self.obs_count], dtype=np.float64)}
+        for l, (w, b) in enumerate(zip(self.weights, self.biases)):
+            t["pi.%d.weight" % l] = w
+            t["pi.%d.bias" % l] = b
+        if self.log_std is not None:
+            t["pi.log_std"] = self.log_std
+        return t
+
+    def file_metadata(self):
+        """the metadata save_policy writes: self.metadata with the keys that
+        describe the tensors made to agree with them (a value that already
+        says the same thing is kept as written)"""
+        m = dict(self.metadata)
+
+        def put(key, text, same=None):
+            old = m.get(key)  # None: absent, or a slot make_policy keeps for the order
+            if old is None or not (same(old) if same else old == text):
+                m[key] = text
+
+        def num_eq(v):
+            return lambda s: _float_or_none(s) == v
+
+        put("format", POLICY_FORMAT)
+        put("env", self.env)
+        put("algo", self.algo)
+        put("arch", ",".join(map(str, self.hidden)))
+        put("activation", self.activation)
+        put("obs_dim", str(self.obs_dim))
+        put("act_dim", str(self.act_dim))
+        put("act_bound", _fmt_g9(self.act_bound), num_eq(self.act_bound))
+        put("obs_clip", _fmt_g9(self.obs_clip), num_eq(self.obs_clip))
+        if self.algo == "sac":
+            for key, v, dflt in (("log_std_min", self.log_std_min, SAC_LOG_STD_MIN),
+                                 ("log_std_max", self.log_std_max, SAC_LOG_STD_MAX)):
+                if m.get(key) is not None or v != dflt:
+                    put(key, repr(v), lambda s, v=v: _double_or_none(s) == v)
+        for key in ("train_config", "format_train", "replay"):
+            m.pop(key, None)
+        return {k: v for k, v in m.items() if v is not None}
+
+    def save(self, path):
+        save_policy(path, self)
+        return path
+
+    # -- torch
+    def to_torch(self):
+        """a torch.nn.Module whose forward(obs) is the deterministic action
+        (normaliser included): see _torch_module below"""
+        return _torch_module(self)
+
+
+def _double_or_none(s):
+    try:
+        return float(s)
+    except (TypeError, ValueError):
+        return None
+
+
+def _float_or_none(s):
+    try:
+        return float(np.float32(float(s)))
+    except (TypeError, ValueError):
+        return None
+
+
+def policy_path(path):
+    """the rule of rsoup's CLI (rs_cli_policy_path): a folder means its policy.safetensors"""
+    path = os.fspath(path)
+    return os.path.join(path, "policy.safetensors") if os.path.isdir(path) else path
+
+
+def load_policy(path):
+    """A Policy from a policy file or a run folder (its policy.safetensors).
+    Refuses training checkpoints (train.safetensors) and anything that is not
+    an rsoup policy, with the reason, as rsoup's loaders do."""
+    path = policy_path(path)
+    tensors, meta = read_safetensors(path)
+    fmt = meta.get("format")
+    if fmt == TRAIN_FORMAT or "train_config" in meta or "format_train" in meta:
+        raise RsoupError("%s: is a training checkpoint (metadata format '%s'%s): it holds the "
+                         "value nets, optimiser and env state too; give the run's "
+                         "policy.safetensors or its folder"
+                         % (path, fmt, ", format_train '%s'" % meta["format_train"]
+                            if "format_train" in meta else ""))
+    if fmt != POLICY_FORMAT:
+        raise RsoupError("%s: not an rsoup policy (metadata format is '%s', expected '%s')"
+                         % (path, fmt if fmt is not None else "(none)", POLICY_FORMAT))
+    for key in ("obs_dim", "act_dim"):
+        v = meta.get(key, "")
+        if not v.strip().lstrip("+-").isdigit():
+            raise RsoupError("%s: metadata '%s' missing or not an integer (is this an rsoup "
+                             "policy?)" % (path, key))
+    obs_dim, act_dim = int(meta["obs_dim"]), int(meta["act_dim"])
+    algo = meta.get("algo")
+    if algo not in ("ppo", "sac"):
+        raise RsoupError("%s: unknown algo '%s'" % (path, algo if algo else "(none)"))
+    try:
+        hidden = _parse_arch(meta.get("arch", ""))
+    except RsoupError:
+        raise RsoupError("%s: bad or missing 'arch' metadata" % path) from None
+    if meta.get("activation", "").lower() not in ("tanh", "relu"):
+        raise RsoupError("%s: bad or missing 'activation' metadata" % path)
+    bound = _float_or_none(meta.get("act_bound", "1"))
+    if bound is None or not (1 <= obs_dim <= 100000 and 1 <= act_dim <= 1000) or \
+            not (bound > 0 and math.isfinite(bound)):
+        raise RsoupError("%s: implausible sizes in metadata" % path)
+
+    def get(name, dtype, shape):
+        t = tensors.get(name)
+        if t is None:
+            raise RsoupError("%s: tensor '%s' not found" % (path, name))
+        if t.dtype != np.dtype(dtype) or t.shape != tuple(shape):
+            raise RsoupError("%s: tensor '%s': %s %s, expected %s %s" % (
+                path, name, _DTYPE_NAMES.get(t.dtype.newbyteorder("<"), t.dtype), list(t.shape),
+                _DTYPE_NAMES[np.dtype(dtype).newbyteorder("<")], list(shape)))
+        return t
+
+    sizes = (obs_dim,) + hidden + (2 * act_dim if algo == "sac" else act_dim,)
+    layers = range(len(sizes) - 1)
+    W = [get("pi.%d.weight" % l, np.float32, (sizes[l + 1], sizes[l])) for l in layers]
+    b = [get("pi.%d.bias" % l, np.float32, (sizes[l + 1],)) for l in layers]
+    clip = meta.get("obs_clip")
+    if clip is not None and _float_or_none(clip) is None:
+        raise RsoupError("%s: bad obs_clip '%s'" % (path, clip))
+    bounds = []
+    for key in ("log_std_min", "log_std_max"):
+        v = _double_or_none(meta[key]) if key in meta else None
+        if key in meta and (v is None or not math.isfinite(v)):
+            raise RsoupError("%s: bad %s '%s'" % (path, key, meta[key]))
+        bounds.append(v)
+    try:
+        return Policy(
+            algo, W, b, meta["activation"],
+            log_std=get("pi.log_std", np.float32, (act_dim,)) if algo == "ppo" else None,
+            obs_mean=get("obs_norm.mean", np.float64, (obs_dim,)),
+            obs_var=get("obs_norm.var", np.float64, (obs_dim,)),
+            obs_count=get("obs_norm.count", np.float64, (1,))[0],
+            act_bound=bound, obs_clip=None if clip is None else float(clip),
+            env=meta.get("env", ""),
+            log_std_min=bounds[0], log_std_max=bounds[1],
+            metadata=meta, path=path)
+    except RsoupError as e:
+        raise RsoupError("%s: %s" % (path, e)) from None
+
+
+def make_policy(algo, weights, biases, activation="tanh", env="", log_std=None, obs_mean=None,
+                obs_var=None, obs_count=None, act_bound=1.0, obs_clip=None, log_std_min=None,
+                log_std_max=None, metadata=None):
+    """A Policy from weights trained elsewhere. weights[l] is layer l's matrix
+    [out, in] (torch.nn.Linear's layout), biases[l] its [out] vector; the last
+    layer is linear and outputs act_dim (PPO: the mean) or 2 x act_dim (SAC:
+    [mean, raw log-std]). Without obs_mean / obs_var the normaliser is the
+    identity (mean 0, var 1, count 1e-4); obs_clip defaults to rsoup's (PPO
+    10, SAC 0); PPO's log_std to 0. `env` (an `rsoup envs` name) is what eval,
+    soup and view need. metadata adds keys (reward, steps, seed, init, ...);
+    numbers become decimal text, dicts and lists JSON."""
+    meta = {k: None for k in ("format", "env", "algo", "arch", "activation", "obs_dim",
+                              "act_dim", "act_bound", "obs_clip")}
+    for k, v in (metadata or {}).items():
+        meta[k] = v if isinstance(v, str) else (
+            json.dumps(v) if isinstance(v, (dict, list, tuple)) else str(v))
+    pol = Policy(algo, weights, biases, activation, log_std=log_std, obs_mean=obs_mean,
+                 obs_var=obs_var, obs_count=obs_count, act_bound=act_bound, obs_clip=obs_clip,
+                 env=env, log_std_min=log_std_min, log_std_max=log_std_max)
+    pol.metadata = meta
+    pol.metadata = pol.file_metadata()  # the canonical keys first, filled in
+    return pol
+
+
+def save_policy(path, policy=None, **fields):
+    """Write an rsoup policy file that `rsoup act`, `eval`, `soup` and `view`
+    accept. Give a Policy (from load_policy or make_policy), the module
+    Policy.to_torch() made (its current weights are saved), or make_policy's
+    arguments as keywords:
+        save_policy("p.safetensors", algo="ppo", env="hopper", weights=[...], biases=[...])
+    A policy read with load_policy and saved unchanged gives the same bytes."""
+    if policy is None:
+        policy = make_policy(**fields)
+    elif fields:
+        raise TypeError("save_policy: give a policy or make_policy's keywords, not both")
+    if hasattr(policy, "to_rsoup_policy"):
+        policy = policy.to_rsoup_policy()
+    if not isinstance(policy, Policy):
+        raise TypeError("save_policy: %r is not an rsoup Policy" % (policy,))
+    policy.check()
+    write_safetensors(os.fspath(path), policy.tensors(), policy.file_metadata())
+    return path
+
+
+# ---------------------------------------------------------------------- torch
+
+def _torch_module(pol):
+    try:
+        import torch
+        from torch import nn
+    except ImportError as e:
+        raise ImportError("Policy.to_torch() needs PyTorch (Debian: apt-get install "
+                          "python3-torch): %s" % e) from None
+
+    class RsoupTorchPolicy(nn.Module):
+        """An rsoup policy as a torch module. forward(obs) is the deterministic
+        action, the normaliser included (float32, clipped to +-act_bound);
+        mean_log_std(obs) gives the Gaussian's (mu, log sigma) for training
+        (SAC: before the tanh squash). The normaliser's statistics are buffers
+        (obs_mean, obs_var: float64), the actor is `layers` (nn.Linear) and,
+        for PPO, the parameter `log_std`. save_policy(path, module) writes the
+        current weights back as an rsoup policy."""
+
+        def __init__(self, p):
+            super().__init__()
+            self.algo, self.env, self.activation = p.algo, p.env, p.activation
+            self.obs_dim, self.act_dim = p.obs_dim, p.act_dim
+            self.act_bound, self.obs_clip = p.act_bound, p.obs_clip
+            self.log_std_min, self.log_std_max = p.log_std_min, p.log_std_max
+            self.rsoup_metadata = dict(p.metadata)
+            self.register_buffer("obs_mean", torch.tensor(p.obs_mean, dtype=torch.float64))
+            self.register_buffer("obs_var", torch.tensor(p.obs_var, dtype=torch.float64))
+            self.register_buffer("obs_count", torch.tensor(p.obs_count, dtype=torch.float64))
+            self.layers = nn.ModuleList()
+            for w, b in zip(p.weights, p.biases):
+                lin = nn.Linear(w.shape[1], w.shape[0])
+                with torch.no_grad():
+                    lin.weight.copy_(torch.from_numpy(w.copy()))
+                    lin.bias.copy_(torch.from_numpy(b.copy()))
+                self.layers.append(lin)
+            if p.log_std is not None:
+                self.log_std = nn.Parameter(torch.from_numpy(p.log_std.copy()))
+            else:
+                self.log_std = None
+
+        def normalize(self, obs):
+            x = torch.as_tensor(obs).to(torch.float32).to(torch.float64)
+            y = (x - self.obs_mean) / torch.sqrt(self.obs_var + NORM_EPS)
+            if self.obs_clip > 0:
+                y = y.clamp(-self.obs_clip, self.obs_clip)
+            return y.to(torch.float32)
+
+        def actor(self, obs):
+            h = self.normalize(obs)
+            for i, lin in enumerate(self.layers):
+                h = lin(h)
+                if i < len(self.layers) - 1:
+                    h = torch.tanh(h) if self.activation == "tanh" else torch.relu(h)
+            return h
+
+        def mean_log_std(self, obs):
+            out = self.actor(obs)
+            A = self.act_dim
+            mu = out[..., :A]
+            if self.algo == "ppo":
+                return mu, self.log_std.expand_as(mu)
+            half = 0.5 * (self.log_std_max - self.log_std_min)
+            return mu, self.log_std_min + half * (torch.tanh(out[..., A:2 * A]) + 1.0)
+
+        def forward(self, obs):
+            mu = self.actor(obs)[..., :self.act_dim]
+            a = self.act_bound * torch.tanh(mu) if self.algo == "sac" else mu
+            return a.clamp(-self.act_bound, self.act_bound)
+
+        def to_rsoup_policy(self):
+            def arr(t):
+                return t.detach().cpu().numpy()
+            return Policy(
+                self.algo, [arr(lin.weight) for lin in self.layers],
+                [arr(lin.bias) for lin in self.layers], self.activation,
+                log_std=None if self.log_std is None else arr(self.log_std),
+                obs_mean=arr(self.obs_mean), obs_var=arr(self.obs_var),
+                obs_count=float(self.obs_count), act_bound=self.act_bound,
+                obs_clip=self.obs_clip, env=self.env, log_std_min=self.log_std_min,
+                log_std_max=self.log_std_max, metadata=self.rsoup_metadata)
+
+    return RsoupTorchPolicy(pol)
+
+
+# ---------------------------------------------------------------------- fronts
+
+def _lines(path):
+    with open(path, "rb") as f:
+        text = f.read().decode("utf-8", errors="replace")
+    parts = text.split("\n")
+    out = [(p.rstrip("\r"), True) for p in parts[:-1]]
+    if parts[-1]:
+        out.append((parts[-1].rstrip("\r"), False))  # no '\n': cut while being written
+    return out
+
+
+def _blank_or_comment(s):
+    s = s.lstrip(" \t")
+    return not s or s.startswith("#")
+
+
+def _fields(s):
+    return [f.strip(" \t") for f in s.split(",")]
+
+
+def _num(s):
+    try:
+        return float(s)
+    except ValueError:
+        return None
+
+
+def load_front(path):
+    """A front CSV (`rsoup front`, front.csv) as plain Python:
+      meta      the '# key: value' provenance lines above the header (dict)
+      columns   the header's column names, in order
+      kind, label                       lists of str, one per row
+      lambda    float array [rows, experts] (NaN for whole policies)
+      episodes, length                  float arrays [rows]
+      obj, std, term, termstd           dicts name -> float array [rows]
+      rows      the number of rows;  truncated: True when a partial last row
+                (an interrupted run) was dropped, as rsoup does
+    A CSV without a 'kind' column is a plain table of objectives: then only
+    meta, columns, obj, rows, truncated (and plain=True) are set."""
+    lines = _lines(path)
+    h = next((i for i, (s, _) in enumerate(lines) if not _blank_or_comment(s)), None)
+    if h is None:
+        raise RsoupError("'%s': empty file (no header line)" % path)
+    meta = {}
+    for s, _ in lines[:h]:
+        t = s.lstrip(" \t")
+        if not t.startswith("#"):
+            continue
+        t = t[1:].lstrip(" ")
+        k, sep, v = t.partition(": ")
+        if sep and k and all(c == "_" or "a" <= c <= "z" for c in k):
+            meta[k] = v
+    cols = _fields(lines[h][0])
+    plain = "kind" not in cols
+    first = h + 1
+    if plain and all(_num(c) is not None for c in cols):
+        cols, first = ["f%d" % (j + 1) for j in range(len(cols))], h  # no header
+    if not plain and not lines[h][1]:
+        raise RsoupError("'%s': the header line is incomplete (the file was cut while it was "
+                         "written?)" % path)
+    last = len(lines) - 1
+    while last >= first and _blank_or_comment(lines[last][0]):
+        last -= 1
+    rows, truncated = [], False
+    for i in range(first, last + 1):
+        s, nl = lines[i]
+        if _blank_or_comment(s):
+            continue
+        f = _fields(s)
+        if not plain and not nl:  # a front row without its '\n' was cut mid-write
+            truncated = True
+            break
+        if len(f) != len(cols):
+            if i == last:
+                truncated = True
+                break
+            raise RsoupError("'%s': line %d has %d fields, the header has %d"
+                             % (path, i + 1, len(f), len(cols)))
+        if plain and not nl and any(_num(x) is None for x in f):
+            truncated = True
+            break
+        rows.append(f)
+    out = {"meta": meta, "columns": cols, "rows": len(rows), "truncated": truncated,
+           "plain": plain}
+    if plain:
+        out["obj"] = {}
+        for j, c in enumerate(cols):
+            vals = [_num(r[j]) for r in rows]
+            if any(v is None for v in vals):
+                raise RsoupError("'%s': column '%s' holds a value that is not a number" % (path, c))
+            out["obj"][c] = np.array(vals, dtype=np.float64)
+        return out
+
+    def column(j):
+        vals = [_num(r[j]) for r in rows]
+        if any(v is None for v in vals):
+            raise RsoupError("'%s': column '%s' holds a value that is not a number"
+                             % (path, cols[j]))
+        return np.array(vals, dtype=np.float64)
+
+    lam = {}
+    for key in ("obj", "std", "term", "termstd"):
+        out[key] = {}
+    for j, c in enumerate(cols):
+        if c in ("kind", "label"):
+            out[c] = [r[j] for r in rows]
+        elif c in ("episodes", "length"):
+            out[c] = column(j)
+        elif c.startswith("lambda:"):
+            lam[int(c[7:])] = column(j)
+        else:
+            key, sep, name = c.partition(":")
+            if not sep or key not in out or not isinstance(out[key], dict):
+                raise RsoupError("'%s': unknown column '%s'" % (path, c))
+            out[key][name] = column(j)
+    out["lambda"] = (np.stack([lam[k] for k in sorted(lam)], axis=1) if lam
+                     else np.zeros((len(rows), 0)))
+    return out
+
+
+# ------------------------------------------------------------------ run folders
+
+def load_run(path):
+    """A training run folder (`rsoup train --out DIR`) as plain Python:
+      config      config.json (every hyperparameter the run used), a dict
+      provenance  provenance.json (version, commit, CPU, BLAS, threads, date), or None
+      log         log.jsonl: one dict per update (a partial last line is dropped)
+      progress    progress.csv: dict column -> float array (and 'columns': the order)
+      policy, train   the paths of policy.safetensors / train.safetensors, or None"""
+    path = os.fspath(path)
+    if not os.path.isdir(path):
+        raise RsoupError("'%s' is not a run folder" % path)
+
+    def p(name):
+        f = os.path.join(path, name)
+        return f if os.path.exists(f) else None
+
+    def read_json(name):
+        f = p(name)
+        if f is None:
+            return None
+        with open(f, encoding="utf-8") as fh:
+            return json.load(fh)
+
+    config = read_json("config.json")
+    if config is None:
+        raise RsoupError("'%s' has no config.json: not a run folder" % path)
+    log = []
+    if p("log.jsonl"):
+        with open(p("log.jsonl"), encoding="utf-8") as fh:
+            text = fh.read()
+        lines = text.split("\n")
+        for k, line in enumerate(lines):
+            if not line.strip():
+                continue
+            try:
+                log.append(json.loads(line))
+            except json.JSONDecodeError:
+                if k == len(lines) - 1:  # cut mid-write (no '\n' yet)
+                    break
+                raise RsoupError("'%s': line %d is not JSON" % (p("log.jsonl"), k + 1)) from None
+    progress = None
+    if p("progress.csv"):
+        lines = [s for s, nl in _lines(p("progress.csv")) if not _blank_or_comment(s)]
+        if lines:
+            cols = _fields(lines[0])
+            rows = [_fields(s) for s in lines[1:]]
+            if rows and len(rows[-1]) != len(cols):
+                rows.pop()  # a partial last row
+            progress = {"columns": cols}
+            for j, c in enumerate(cols):
+                vals = [_num(r[j]) for r in rows]
+                progress[c] = np.array([np.nan if v is None else v for v in vals])
+    return {"path": path, "config": config, "provenance": read_json("provenance.json"),
+            "log": log, "progress": progress, "policy": p("policy.safetensors"),
+            "train": p("train.safetensors")}

@@ -1,0 +1,320 @@
+"""cli_python.py — the checks of tests/cli_python.sh (which makes the runs):
+python/rsoup.py against the rsoup binary.
+    python3 tests/cli_python.py RSOUP_BIN RUNS_DIR SOURCE_DIR
+Deterministic actions must match `rsoup act` to float rounding (1e-5) on
+random observations, some far beyond obs_clip; the RNG must match rsoup's bit
+for bit (through tests/fixtures/rng_streams.txt, which tests/test_rng.c pins
+to the C code); files save_policy writes must load in `rsoup act`, `eval`, `soup`
+and `view`, and a read-save round trip must give the same bytes."""
+import json
+import os
+import shutil
+import subprocess
+import sys
+
+import numpy as np
+
+R, T, SRC = sys.argv[1:4]
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
+sys.path.insert(0, os.path.join(SRC, "python"))
+import rsoup  # noqa: E402
+
+TOL = 1e-5
+passed, failed = 0, 0
+
+
+def check(name, cond, detail=""):
+    global passed, failed
+    if cond:
+        passed += 1
+    else:
+        failed += 1
+        print("FAIL %s%s" % (name, ": " + str(detail) if detail != "" else ""))
+
+
+def rsoup_run(*args, want=0):
+    p = subprocess.run([R] + [str(a) for a in args], capture_output=True, text=True)
+    if p.returncode != want:
+        print("rsoup %s: rc %d (want %d)\n%s%s" % (" ".join(map(str, args)), p.returncode, want,
+                                                  p.stdout[-2000:], p.stderr[-2000:]))
+    return p
+
+
+def rsoup_act(path, obs):
+    """`rsoup act` on float32 observations, written exactly (%.9g reads back the float)"""
+    f = os.path.join(T, "obs.csv")
+    with open(f, "w") as fh:
+        for row in obs:
+            fh.write(",".join("%.9g" % v for v in row) + "\n")
+    p = rsoup_run("act", path, "--obs", f)
+    if p.returncode != 0:
+        return None
+    return np.array([[float(x) for x in line.split(",")] for line in p.stdout.split()],
+                    dtype=np.float32)
+
+
+def observations(pol, n, seed, scale):
+    """raw observations around the policy's statistics: most within a few
+    std, a quarter at 30 std (beyond PPO's obs_clip of 10), a few at 1e3 std"""
+    g = np.random.default_rng(seed)
+    sd = np.sqrt(pol.obs_var + rsoup.NORM_EPS)
+    z = g.standard_normal((n, pol.obs_dim)) * scale
+    z[: n // 4] *= 30.0
+    z[: 4] *= 30.0
+    return (pol.obs_mean + z * sd).astype(np.float32)
+
+
+def same_act(name, path, pol, seed, scale=1.0, n=256):
+    obs = observations(pol, n, seed, scale)
+    c = rsoup_act(path, obs)
+    if c is None:
+        check(name + " act runs", False)
+        return
+    py = pol.act(obs)
+    d = float(np.abs(c - py).max())
+    print("cli_python: %-28s max |act - rsoup act| = %.3g" % (name, d))
+    check(name + " act matches rsoup act", c.shape == py.shape and d <= TOL,
+          "max |diff| %g, shapes %s %s" % (d, c.shape, py.shape))
+    # not a vacuous match: the actions vary and are not all at the bounds
+    spread = float(c.std(axis=0).min())
+    check(name + " actions vary", spread > 1e-4, "std over rows %g" % spread)
+    one = pol.act(obs[5])
+    check(name + " act of one row", one.shape == (pol.act_dim,) and
+          np.allclose(one, py[5], rtol=0, atol=1e-6))
+    return obs
+
+
+def raises(name, fn, text):
+    try:
+        fn()
+    except rsoup.RsoupError as e:
+        check(name, text in str(e), "message: %s" % e)
+        return
+    check(name, False, "no error")
+
+
+def same_bytes(a, b):
+    with open(a, "rb") as fa, open(b, "rb") as fb:
+        return fa.read() == fb.read()
+
+
+# ---- the RNG, against the fixture that tests/test_rng.c checks the C against
+with open(os.path.join(SRC, "tests", "fixtures", "rng_streams.txt")) as fh:
+    lines = [l.split() for l in fh if l.strip() and not l.startswith("#")]
+for kind, seed, stream, *vals in lines:
+    g = rsoup.Rng(int(seed), int(stream))
+    if kind == "u64":
+        got, want = [g.u64() for _ in vals], [int(v, 16) for v in vals]
+    elif kind == "uniform":
+        got, want = [g.uniform() for _ in vals], [float.fromhex(v) for v in vals]
+    else:
+        got, want = [g.normal() for _ in vals], [float.fromhex(v) for v in vals]
+    check("rng %s (%s, %s) bit for bit" % (kind, seed, stream), got == want,
+          "got %r want %r" % (got[:3], want[:3]))
+
+# ---- deterministic actions: PPO, SAC, a soup of two PPO experts
+risky = rsoup.load_policy(os.path.join(T, "risky"))  # a run folder
+check("run folder resolves to its policy",
+      risky.path == os.path.join(T, "risky", "policy.safetensors"), risky.path)
+sac = rsoup.load_policy(os.path.join(T, "sac", "policy.safetensors"))
+soup = rsoup.load_policy(os.path.join(T, "soup.safetensors"))
+cautious = rsoup.load_policy(os.path.join(T, "cautious"))
+check("algos", (risky.algo, sac.algo, soup.algo) == ("ppo", "sac", "ppo"))
+check("sac head is 2 x act_dim", sac.weights[-1].shape[0] == 2 * sac.act_dim and
+      sac.log_std is None and (sac.log_std_min, sac.log_std_max) == (-5.0, 2.0))
+check("sac does not clip observations", sac.obs_clip == 0 and risky.obs_clip == 10)
+same_act("ppo", risky.path, risky, 1)
+same_act("sac", sac.path, sac, 2, scale=3.0)
+same_act("soup", soup.path, soup, 3)
+# the soup is the experts' weights mixed 0.7 / 0.3 in double, rounded once
+mix_ok = all(np.allclose(t, (0.7 * risky.tensors()[k].astype(np.float64) +
+                             0.3 * cautious.tensors()[k].astype(np.float64)).astype(t.dtype),
+                         rtol=1e-6, atol=1e-7)
+             for k, t in soup.tensors().items())
+check("soup = 0.7 risky + 0.3 cautious", mix_ok)
+
+# ---- sampled actions
+obs = observations(risky, 4, 4, 1.0)
+a1 = risky.act(obs, deterministic=False, rng=rsoup.Rng(1000, 2 ** 40))
+a2 = risky.act(obs, deterministic=False, rng=rsoup.Rng(1000, 2 ** 40))
+a3 = risky.act(obs, deterministic=False, rng=rsoup.Rng(1000, 2 ** 40 + 1))
+check("ppo sampling: same Rng seed, same actions", np.array_equal(a1, a2))
+check("ppo sampling: another stream, other actions", not np.array_equal(a1, a3))
+# the noise is one rsoup normal per action component, row by row
+mu, ls = risky.mean_log_std(obs)
+eps = rsoup.Rng(1000, 2 ** 40).normals(mu.shape).astype(np.float32)
+want = np.clip(mu + np.exp(ls) * eps, -risky.act_bound, risky.act_bound)
+check("ppo sampling: mu + exp(log_std) eps, clipped", np.allclose(a1, want, atol=1e-6))
+# distribution: 20000 draws for one observation (numpy's generator), from
+# risky's Gaussian with a bound wide enough that the clip never acts
+wide = rsoup.make_policy("ppo", risky.weights, risky.biases, risky.activation,
+                         log_std=risky.log_std, obs_mean=risky.obs_mean, obs_var=risky.obs_var,
+                         act_bound=1000.0)
+x = obs[0]
+s = wide.act(np.tile(x, (20000, 1)), deterministic=False, rng=np.random.default_rng(7))
+m, sd = risky.mean_log_std(x)
+sd = np.exp(sd)
+err_m = np.abs(s.mean(0) - m) / (sd / np.sqrt(len(s)))
+err_s = np.abs(s.std(0) / sd - 1)
+check("ppo sampling: mean", (err_m < 5).all(), err_m)
+check("ppo sampling: std", (err_s < 0.05).all(), err_s)
+# SAC: bound * tanh(mu + sigma eps), sigma from the squashed raw output
+obs = observations(sac, 64, 5, 1.0)
+a = sac.act(obs, deterministic=False, rng=rsoup.Rng(9, 3))
+mu, ls = sac.mean_log_std(obs)
+check("sac log_std within [-5, 2]", (ls >= -5).all() and (ls <= 2).all())
+eps = rsoup.Rng(9, 3).normals(mu.shape).astype(np.float32)
+want = sac.act_bound * np.tanh(mu + np.exp(ls) * eps)
+check("sac sampling: bound tanh(mu + sigma eps)", np.allclose(a, want, atol=1e-6) and
+      (np.abs(a) <= sac.act_bound).all())
+check("sac sampling differs from the mean", not np.allclose(a, sac.act(obs)))
+
+# ---- refusals
+raises("ppo training checkpoint refused",
+       lambda: rsoup.load_policy(os.path.join(T, "risky", "train.safetensors")),
+       "training checkpoint")
+raises("sac training checkpoint refused (its format says policy)",
+       lambda: rsoup.load_policy(os.path.join(T, "sac", "train.safetensors")),
+       "training checkpoint")
+raises("missing file", lambda: rsoup.load_policy(os.path.join(T, "nope.safetensors")),
+       "cannot open")
+bad = os.path.join(T, "other.safetensors")
+t, m = rsoup.read_safetensors(risky.path)
+rsoup.write_safetensors(bad, t, dict(m, format="something-else"))
+raises("other format refused", lambda: rsoup.load_policy(bad), "not an rsoup policy")
+t2 = dict(t)
+t2["pi.0.weight"] = t["pi.0.weight"][:, :5]
+rsoup.write_safetensors(bad, t2, m)
+raises("wrong shape refused", lambda: rsoup.load_policy(bad), "pi.0.weight")
+rsoup_run("act", bad, want=1)  # rsoup refuses it too
+
+# ---- read -> save round trips: the same bytes
+for name, pol in (("ppo", risky), ("sac", sac), ("soup", soup),
+                  ("pre", rsoup.load_policy(os.path.join(T, "pre")))):
+    out = os.path.join(T, "rt_%s.safetensors" % name)
+    rsoup.save_policy(out, pol)
+    check("round trip %s: same bytes" % name, same_bytes(out, pol.path))
+
+# ---- weights from elsewhere: random weights of hopper's shapes
+g = np.random.default_rng(11)
+sizes = [risky.obs_dim, 64, 64, risky.act_dim]
+W = [g.standard_normal((sizes[l + 1], sizes[l])) / np.sqrt(sizes[l]) for l in range(3)]
+b = [0.1 * g.standard_normal(sizes[l + 1]) for l in range(3)]
+mine = os.path.join(T, "mine.safetensors")
+rsoup.save_policy(mine, algo="ppo", env="hopper", weights=W, biases=b, activation="tanh",
+                  log_std=[-0.5, -0.5, -0.5], obs_mean=risky.obs_mean, obs_var=risky.obs_var,
+                  metadata={"reward": "default", "steps": 0})
+pm = rsoup.load_policy(mine)
+check("saved policy reads back", np.array_equal(pm.weights[0], W[0].astype(np.float32)) and
+      pm.metadata["reward"] == "default" and pm.metadata["steps"] == "0")
+same_act("saved ppo", mine, pm, 6)
+p = rsoup_run("eval", mine, "--episodes", 2, "--threads", 1, "--json")
+check("rsoup eval accepts the saved policy", p.returncode == 0 and
+      json.loads(p.stdout).get("episodes") == 2, p.stderr[-300:])
+mix = os.path.join(T, "mix.safetensors")
+p = rsoup_run("soup", risky.path, mine, "--lambda", 0.5, "--out", mix)
+check("rsoup soup mixes it with an rsoup expert", p.returncode == 0, p.stderr[-300:])
+if p.returncode == 0:
+    same_act("soup with the saved policy", mix, rsoup.load_policy(mix), 7)
+# the viewer mixes it with an rsoup expert too (headless, when xvfb-run is here)
+shot = os.path.join(T, "shot.png")
+if not shutil.which("xvfb-run"):
+    print("cli_python: xvfb-run not found: skipping the rsoup view check")
+else:
+    # GL and X11 keep allocations to the end: no leak report for this one
+    p = subprocess.run(["xvfb-run", "-a", "-s", "-screen 0 1280x720x24", R, "view", risky.path,
+                        mine, "--lambda", "0.5", "--screenshot", shot, "--frames", "2"],
+                       capture_output=True, text=True,
+                       env=dict(os.environ, ASAN_OPTIONS="detect_leaks=0"))
+    if "built without the viewer" in p.stderr:
+        print("cli_python: this rsoup has no viewer: skipping the rsoup view check")
+    else:
+        check("rsoup view accepts the saved policy", p.returncode == 0 and os.path.getsize(shot) > 0,
+              p.stderr[-300:])
+# SAC weights, with the log-std range written
+sizes = [sac.obs_dim, 32, 32, 2 * sac.act_dim]
+W = [g.standard_normal((sizes[l + 1], sizes[l])) / np.sqrt(sizes[l]) for l in range(3)]
+b = [0.1 * g.standard_normal(sizes[l + 1]) for l in range(3)]
+mine_sac = os.path.join(T, "mine_sac.safetensors")
+rsoup.save_policy(mine_sac, algo="sac", env="hopper", weights=W, biases=b, activation="relu",
+                  log_std_min=-4, log_std_max=1)
+ps = rsoup.load_policy(mine_sac)
+check("sac log-std range written and read back", (ps.log_std_min, ps.log_std_max) == (-4, 1)
+      and ps.metadata.get("log_std_min") == "-4.0", ps.metadata)
+same_act("saved sac", mine_sac, ps, 8)
+p = rsoup_run("eval", mine_sac, "--episodes", 1, "--threads", 1, "--json")
+check("rsoup eval accepts the saved sac policy", p.returncode == 0, p.stderr[-300:])
+try:
+    rsoup.make_policy("ppo", [np.zeros((64, 11)), np.zeros((3, 32))], [np.zeros(64), np.zeros(3)])
+    check("shapes that do not chain refused", False)
+except rsoup.RsoupError:
+    check("shapes that do not chain refused", True)
+
+# ---- torch
+try:
+    import torch
+except ImportError:
+    torch = None
+    print("cli_python: torch is not importable here: skipping the to_torch checks "
+          "(apt-get install python3-torch)")
+if torch is not None:
+    torch.set_num_threads(1)
+    for name, pol, scale in (("ppo", risky, 1.0), ("sac", sac, 3.0), ("soup", soup, 1.0),
+                             ("saved ppo", pm, 1.0)):
+        net = pol.to_torch()
+        obs = observations(pol, 256, 9, scale)
+        with torch.no_grad():
+            a = net(torch.from_numpy(obs)).numpy()
+        d = float(np.abs(a - pol.act(obs)).max())
+        check("torch %s = act" % name, isinstance(net, torch.nn.Module) and a.dtype == np.float32
+              and d <= TOL, "max |diff| %g" % d)
+        out = os.path.join(T, "torch_%s.safetensors" % name.replace(" ", "_"))
+        rsoup.save_policy(out, net)
+        check("torch %s saves back to the same bytes" % name, same_bytes(out, pol.path))
+    net = risky.to_torch()
+    n_params = sum(p.numel() for p in net.parameters())
+    check("torch parameters: layers and log_std",
+          n_params == sum(w.size + b.size for w, b in zip(risky.weights, risky.biases)) + 3)
+    with torch.no_grad():
+        net.layers[0].weight.mul_(2.0)
+    changed = os.path.join(T, "changed.safetensors")
+    rsoup.save_policy(changed, net)
+    pc = rsoup.load_policy(changed)
+    check("torch weights edited and saved", np.array_equal(pc.weights[0], 2 * risky.weights[0]))
+    same_act("edited in torch", changed, pc, 10)
+
+# ---- fronts and run folders
+fr = rsoup.load_front(os.path.join(T, "front.csv"))
+check("front meta", fr["meta"].get("episodes") == "1" and fr["meta"].get("mixing") == "linear"
+      and "experts" in fr["meta"], fr["meta"])
+check("front rows", fr["rows"] == 5 and fr["kind"].count("expert") == 2
+      and fr["kind"].count("soup") == 3 and fr["lambda"].shape == (5, 2), fr.get("kind"))
+check("front objectives", set(fr["obj"]) == {"risky", "cautious"} and
+      "forward" in fr["term"] and fr["length"].shape == (5,), list(fr["obj"]))
+with open(os.path.join(T, "front.csv")) as fh:
+    text = fh.read()
+rows = [l.split(",") for l in text.splitlines() if l and not l.startswith("#")]
+col = rows[0].index("obj:risky")
+check("front values", np.array_equal(fr["obj"]["risky"], [float(r[col]) for r in rows[1:]]))
+cut = os.path.join(T, "cut.csv")
+with open(cut, "w") as fh:
+    fh.write(text[: len(text) - 7])  # the last row cut mid-write
+fc = rsoup.load_front(cut)
+check("front: a partial last row is dropped", fc["rows"] == 4 and fc["truncated"])
+plain = rsoup.load_front(os.path.join(SRC, "tests", "fixtures", "front2.csv"))
+check("front fixture", plain["rows"] == 7 and plain["label"][0] == "expert_risky" and
+      np.isnan(plain["lambda"][2]).all())
+
+run = rsoup.load_run(os.path.join(T, "risky"))
+with open(os.path.join(T, "risky", "log.jsonl")) as fh:
+    n_log = len(fh.read().splitlines())
+check("run config", run["config"]["env"] == "hopper" and run["config"]["reward"] == "risky")
+check("run log", len(run["log"]) == n_log == 2 and run["log"][-1]["step"] == 1024,
+      len(run["log"]))
+check("run progress", run["progress"]["columns"][:2] == ["update", "step"] and
+      run["progress"]["step"][-1] == 1024 and len(run["progress"]["update"]) == n_log)
+check("run provenance and files", "git_commit" in run["provenance"] and
+      run["policy"].endswith("policy.safetensors") and run["train"] is not None)
+
+print("cli_python: %d passed, %d failed" % (passed, failed))
+sys.exit(1 if failed else 0)
