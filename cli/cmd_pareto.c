@@ -94,19 +94,9 @@ static int score(const rs_front *f, block *b, const double *ref, int k) {
     b->mask = rs_calloc((size_t)b->n + 1, sizeof *b->mask);
     if (!b->mask) return -1;
     b->n_nondom = rs_pareto_nondominated(b->pts, b->n, d, b->mask);
-    /* a soup at λ = (1, 0) and its expert are often the same point: count it once */
-    b->cardinality = 0;
-    for (int i = 0; i < b->n; i++) {
-        if (!b->mask[i]) continue;
-        int repeat = 0;
-        for (int p = 0; p < i && !repeat; p++) {
-            if (!b->mask[p]) continue;
-            repeat = 1;
-            for (int j = 0; j < d && repeat; j++)
-                repeat = b->pts[(size_t)p * d + j] == b->pts[(size_t)i * d + j];
-        }
-        b->cardinality += !repeat;
-    }
+    /* a soup at λ = (1, 0) and its expert are often the same point: count it
+     * once (sorted, so that copies are neighbours: O(n log n)) */
+    b->cardinality = b->n_nondom < 0 ? 0 : rs_pareto_distinct(b->pts, b->n, d, b->mask);
     b->hv = rs_hv(b->pts, b->n, d, ref);
     b->eum = rs_eum_uniform(b->pts, b->n, d, k);
     b->sparsity = rs_sparsity(b->pts, b->n, d);

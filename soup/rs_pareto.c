@@ -91,54 +91,140 @@ static int cmp_row_lex_desc(const void *pa, const void *pb) {
     return (a->i > b->i) - (a->i < b->i);
 }
 
-/* The 2-D staircase of the 3-D sweeps: the non-dominated (x, y) seen so far,
- * x strictly ascending and y strictly descending, and the area they cover
- * above ref (kept only when a ref is given). */
+/* The 2-D staircase of the 3-D sweeps: the non-dominated (x, y) seen so far
+ * (x strictly ascending, y strictly descending) and the area they cover
+ * above ref (kept only when a ref is given). The points live in a treap
+ * ordered by x, so that an insertion costs O(log n) plus O(log n) for each
+ * point it removes, and each point is removed at most once: a sweep of n
+ * points is O(n log n) however the staircase grows. */
 typedef struct {
-    double *x, *y;
-    int n;
+    double x, y;
+    int l, r;
+    unsigned pri;
+} tnode;
+
+typedef struct {
+    tnode *nd;
+    int root, used;
+    unsigned seed;
+    double *rx, *ry; /* the run an insertion removes, x ascending */
     double area;
 } staircase;
+
+/* room for n insertions; 0 or -1 (error set) */
+static int staircase_init(staircase *s, int n) {
+    memset(s, 0, sizeof *s);
+    s->root = -1;
+    s->seed = 2463534242u;
+    s->nd = rs_malloc((size_t)(n > 0 ? n : 1) * sizeof *s->nd);
+    s->rx = rs_malloc((size_t)(n > 0 ? n : 1) * 2 * sizeof *s->rx);
+    if (!s->nd || !s->rx) {
+        free(s->nd);
+        free(s->rx);
+        return -1;
+    }
+    s->ry = s->rx + (n > 0 ? n : 1);
+    return 0;
+}
+
+static void staircase_free(staircase *s) {
+    free(s->nd);
+    free(s->rx);
+}
+
+/* a: the nodes with x < key; b: the rest */
+static void tsplit(tnode *nd, int t, double key, int *a, int *b) {
+    if (t < 0) {
+        *a = *b = -1;
+        return;
+    }
+    if (nd[t].x < key) {
+        tsplit(nd, nd[t].r, key, &nd[t].r, b);
+        *a = t;
+    } else {
+        tsplit(nd, nd[t].l, key, a, &nd[t].l);
+        *b = t;
+    }
+}
+
+/* every x of a is below every x of b */
+static int tmerge(tnode *nd, int a, int b) {
+    if (a < 0) return b;
+    if (b < 0) return a;
+    if (nd[a].pri > nd[b].pri) {
+        nd[a].r = tmerge(nd, nd[a].r, b);
+        return a;
+    }
+    nd[b].l = tmerge(nd, a, nd[b].l);
+    return b;
+}
+
+static int tmin(const tnode *nd, int t) {
+    while (t >= 0 && nd[t].l >= 0) t = nd[t].l;
+    return t;
+}
+static int tmax(const tnode *nd, int t) {
+    while (t >= 0 && nd[t].r >= 0) t = nd[t].r;
+    return t;
+}
+static int tpop_min(tnode *nd, int t) {
+    if (nd[t].l < 0) return nd[t].r;
+    nd[t].l = tpop_min(nd, nd[t].l);
+    return t;
+}
+static int tpop_max(tnode *nd, int t) {
+    if (nd[t].r < 0) return nd[t].l;
+    nd[t].r = tpop_max(nd, nd[t].r);
+    return t;
+}
 
 /* Insert q unless a staircase point weakly dominates it; returns 1 if
  * inserted, 0 if covered. */
 static int staircase_insert(staircase *s, double qx, double qy, const double *ref) {
-    /* pos: first point with x >= qx; only it can weakly dominate q */
-    int lo = 0, hi = s->n;
-    while (lo < hi) {
-        int mid = lo + (hi - lo) / 2;
-        if (s->x[mid] < qx) lo = mid + 1;
-        else hi = mid;
+    tnode *nd = s->nd;
+    int L, R;
+    tsplit(nd, s->root, qx, &L, &R); /* L: x < qx; R: x >= qx */
+    /* only the first point with x >= qx can weakly dominate q */
+    int first_r = tmin(nd, R);
+    if (first_r >= 0 && nd[first_r].y >= qy) {
+        s->root = tmerge(nd, L, R);
+        return 0;
     }
-    int pos = lo;
-    if (pos < s->n && s->y[pos] >= qy) return 0;
-
-    /* q dominates the run [first, last): points left of q with y <= qy, plus a
-     * point at the same x (its y is below qy, or q would be covered) */
-    int first = pos;
-    while (first > 0 && s->y[first - 1] <= qy) first--;
-    int last = pos;
-    if (last < s->n && s->x[last] == qx) last++;
-
+    /* q dominates the points left of it with y <= qy (the right end of L)
+     * and a point at the same x (its y is below qy, or q would be covered) */
+    int nrem = 0;
+    for (int t = tmax(nd, L); t >= 0 && nd[t].y <= qy; t = tmax(nd, L)) {
+        s->rx[nrem] = nd[t].x;
+        s->ry[nrem++] = nd[t].y;
+        L = tpop_max(nd, L);
+    }
+    for (int i = 0, j = nrem - 1; i < j; i++, j--) { /* x ascending */
+        double tx = s->rx[i], ty = s->ry[i];
+        s->rx[i] = s->rx[j], s->ry[i] = s->ry[j];
+        s->rx[j] = tx, s->ry[j] = ty;
+    }
+    if (first_r >= 0 && nd[first_r].x == qx) {
+        s->rx[nrem] = nd[first_r].x;
+        s->ry[nrem++] = nd[first_r].y;
+        R = tpop_min(nd, R);
+    }
     if (ref) {
         /* new area = q's box above the right neighbour and right of the left
          * neighbour, minus what the dominated run already covered there */
-        double xl = first > 0 ? s->x[first - 1] : ref[0];
-        double yf = last < s->n ? s->y[last] : ref[1];
+        int left = tmax(nd, L), right = tmin(nd, R);
+        double xl = left >= 0 ? nd[left].x : ref[0];
+        double yf = right >= 0 ? nd[right].y : ref[1];
         double gain = (qx - xl) * (qy - yf), prev = xl;
-        for (int t = first; t < last; t++) {
-            gain -= (s->x[t] - prev) * (s->y[t] - yf);
-            prev = s->x[t];
+        for (int t = 0; t < nrem; t++) {
+            gain -= (s->rx[t] - prev) * (s->ry[t] - yf);
+            prev = s->rx[t];
         }
         s->area += gain;
     }
-
-    int removed = last - first;
-    memmove(s->x + first + 1, s->x + last, (size_t)(s->n - last) * sizeof *s->x);
-    memmove(s->y + first + 1, s->y + last, (size_t)(s->n - last) * sizeof *s->y);
-    s->x[first] = qx;
-    s->y[first] = qy;
-    s->n += 1 - removed;
+    int q = s->used++;
+    s->seed ^= s->seed << 13, s->seed ^= s->seed >> 17, s->seed ^= s->seed << 5;
+    nd[q] = (tnode){qx, qy, -1, -1, s->seed};
+    s->root = tmerge(nd, tmerge(nd, L, q), R);
     return 1;
 }
 
@@ -179,15 +265,13 @@ static int nondominated_2d(const double *pts, int n, int *mask) {
  * group before any of them enters the staircase. */
 static int nondominated_3d(const double *pts, int n, int *mask) {
     rowref *r = rs_malloc((size_t)n * sizeof *r);
-    double *buf = rs_malloc((size_t)n * 2 * sizeof *buf);
-    if (!r || !buf) {
+    staircase s;
+    if (!r || staircase_init(&s, n) != 0) {
         free(r);
-        free(buf);
         return -1;
     }
     for (int i = 0; i < n; i++) r[i] = (rowref){pts + (size_t)3 * i, 3, i};
     qsort(r, (size_t)n, sizeof *r, cmp_row_lex_desc);
-    staircase s = {buf, buf + n, 0, 0.0};
     int count = 0;
     for (int g = 0; g < n;) {
         int e = g + 1;
@@ -198,7 +282,7 @@ static int nondominated_3d(const double *pts, int n, int *mask) {
         g = e;
     }
     free(r);
-    free(buf);
+    staircase_free(&s);
     return count;
 }
 
@@ -252,10 +336,45 @@ int rs_pareto_nondominated(const double *pts, int n, int d, int *mask) {
     return nondominated_general(pts, n, d, mask);
 }
 
+int rs_pareto_distinct(const double *pts, int n, int d, const int *mask) {
+    rowref *r = rs_malloc((size_t)(n > 0 ? n : 1) * sizeof *r);
+    if (!r) return -1;
+    int k = 0;
+    for (int i = 0; i < n; i++)
+        if (!mask || mask[i]) r[k++] = (rowref){pts + (size_t)i * d, d, i};
+    qsort(r, (size_t)k, sizeof *r, cmp_row_lex_desc); /* copies become neighbours */
+    int c = 0;
+    for (int i = 0; i < k; i++) c += !i || !same_point(r[i].p, r[i - 1].p, d);
+    free(r);
+    return c;
+}
+
 /* Keep the non-dominated rows of p[m*d] in place, one copy of each.
  * Returns the new row count, or -1 (error set). */
 static int reduce_front(double *p, int m, int d) {
     if (m <= 1) return m;
+    if (d <= 3) {
+        /* O(m log m): the sweeps' filter, then one copy of each survivor */
+        int *mask = rs_malloc((size_t)m * sizeof *mask);
+        rowref *r = rs_malloc((size_t)m * sizeof *r);
+        double *tmp = rs_malloc((size_t)m * d * sizeof *tmp);
+        int c = mask && r && tmp ? rs_pareto_nondominated(p, m, d, mask) : -1;
+        int out = 0;
+        if (c >= 0) {
+            int k = 0;
+            for (int i = 0; i < m; i++)
+                if (mask[i]) r[k++] = (rowref){p + (size_t)i * d, d, i};
+            qsort(r, (size_t)k, sizeof *r, cmp_row_lex_desc);
+            for (int i = 0; i < k; i++)
+                if (!out || !same_point(tmp + (size_t)(out - 1) * d, r[i].p, d))
+                    memcpy(tmp + (size_t)out++ * d, r[i].p, (size_t)d * sizeof *tmp);
+            memcpy(p, tmp, (size_t)out * d * sizeof *p);
+        }
+        free(mask);
+        free(r);
+        free(tmp);
+        return c < 0 ? -1 : out;
+    }
     rowref *r = rs_malloc((size_t)m * sizeof *r);
     int *kept = rs_malloc((size_t)m * sizeof *kept);
     double *tmp = rs_malloc((size_t)m * d * sizeof *tmp);
@@ -312,15 +431,13 @@ static int hv_2d(const double *p, int m, const double *ref, double *out) {
  * is the staircase of the points at or above it */
 static int hv_3d(const double *p, int m, const double *ref, double *out) {
     key2 *k = rs_malloc((size_t)m * sizeof *k);
-    double *buf = rs_malloc((size_t)m * 2 * sizeof *buf);
-    if (!k || !buf) {
+    staircase s;
+    if (!k || staircase_init(&s, m) != 0) {
         free(k);
-        free(buf);
         return -1;
     }
     for (int i = 0; i < m; i++) k[i] = (key2){p[3 * i + 2], 0.0, i};
     qsort(k, (size_t)m, sizeof *k, cmp_key2_desc);
-    staircase s = {buf, buf + m, 0, 0.0};
     double vol = 0.0;
     for (int i = 0; i < m; i++) {
         const double *q = p + (size_t)3 * k[i].i;
@@ -329,7 +446,7 @@ static int hv_3d(const double *p, int m, const double *ref, double *out) {
         vol += s.area * (q[2] - znext);
     }
     free(k);
-    free(buf);
+    staircase_free(&s);
     *out = vol;
     return 0;
 }

@@ -23,6 +23,9 @@ int rs_pareto_dominates(const double *a, const double *b, int d);
  * found so far, O(n·m·d) for a front of size m.
  * Returns the number of non-dominated points, or -1 (error set). */
 int rs_pareto_nondominated(const double *pts, int n, int d, int *mask);
+/* how many distinct points among pts[n*d] (only rows with mask[i] != 0 when
+ * mask is given); O(n log n); -1 (error set) when out of memory */
+int rs_pareto_distinct(const double *pts, int n, int d, const int *mask);
 
 /* Hypervolume of the region dominated by the points and bounded below by ref:
  * the volume of ∪_p {x : ref ≤ x ≤ p}. A point that is not strictly better

@@ -555,7 +555,78 @@ static void test_default_ref(void) {
     CHECK(rs_pareto_default_ref(a, 3, 2, 0.1, ref) == -1, "NaN point");
 }
 
+/* 2-D area above ref of any point set, the slow way: every point against
+ * every other, strips between consecutive x */
+static double area_brute(const double *xy, int n, const double *ref) {
+    double a = 0.0;
+    for (int i = 0; i < n; i++) {
+        /* the strip from xy[i].x leftwards to the next smaller x, at the best
+         * y among points with x >= xy[i].x */
+        double x = xy[2 * i], next = ref[0], top = ref[1];
+        int first = 1; /* count each distinct x once */
+        for (int k = 0; k < n; k++) {
+            if (xy[2 * k] < x && xy[2 * k] > next) next = xy[2 * k];
+            if (xy[2 * k] >= x && xy[2 * k + 1] > top) top = xy[2 * k + 1];
+            if (k < i && xy[2 * k] == x) first = 0;
+        }
+        if (first && x > ref[0]) a += (x - next) * (top - ref[1]);
+    }
+    return a;
+}
+
+/* The 3-D sweeps keep a staircase that later points cut into: points whose
+ * (x, y) grow as z falls make every insertion remove a run of earlier ones.
+ * Against slabs of brute-force 2-D areas; the filter against brute force. */
+static void test_hv_3d_churn(void) {
+    rs_rng r;
+    rs_rng_seed(&r, 314, 0);
+    enum { N = 600 };
+    double *pts = malloc(N * 3 * sizeof *pts), *xy = malloc(N * 2 * sizeof *xy);
+    int *m1 = malloc(N * sizeof *m1), *m2 = malloc(N * sizeof *m2);
+    for (int trial = 0; trial < 4; trial++) {
+        for (int i = 0; i < N; i++) {
+            double rad = 1.0 + (trial & 1 ? (double)i / N : rs_rng_uniform(&r)) * 3.0;
+            double t = rs_rng_uniform(&r) * 1.5707963;
+            pts[3 * i] = floor(rad * cos(t) * 50) / 50;
+            pts[3 * i + 1] = floor(rad * sin(t) * 50) / 50;
+            pts[3 * i + 2] = trial < 2 ? N - i : floor(rs_rng_uniform(&r) * 40);
+        }
+        double ref[3] = {-0.5, -0.5, -1};
+        /* slabs between consecutive distinct z, each the area of the points at or above it */
+        double want = 0.0;
+        for (int i = 0; i < N; i++) {
+            double z = pts[3 * i + 2], below = ref[2];
+            int first = 1;
+            for (int k = 0; k < N; k++) {
+                if (pts[3 * k + 2] < z && pts[3 * k + 2] > below) below = pts[3 * k + 2];
+                if (k < i && pts[3 * k + 2] == z) first = 0;
+            }
+            if (!first) continue;
+            int n2 = 0;
+            for (int k = 0; k < N; k++)
+                if (pts[3 * k + 2] >= z) xy[2 * n2] = pts[3 * k], xy[2 * n2 + 1] = pts[3 * k + 1], n2++;
+            want += area_brute(xy, n2, ref) * (z - below);
+        }
+        CHECK_CLOSE(rs_hv(pts, N, 3, ref), want, 1e-9, 0, "3-D churn");
+        int c1 = rs_pareto_nondominated(pts, N, 3, m1), c2 = brute_nondominated(pts, N, 3, m2);
+        CHECK(c1 == c2 && !memcmp(m1, m2, N * sizeof *m1), "3-D churn filter trial %d: %d vs %d", trial, c1, c2);
+        int distinct = 0;
+        for (int i = 0; i < N; i++) {
+            int seen = 0;
+            for (int k = 0; k < i && !seen; k++)
+                seen = pts[3 * k] == pts[3 * i] && pts[3 * k + 1] == pts[3 * i + 1] && pts[3 * k + 2] == pts[3 * i + 2];
+            distinct += !seen;
+        }
+        CHECK(rs_pareto_distinct(pts, N, 3, NULL) == distinct, "distinct points trial %d", trial);
+    }
+    free(pts);
+    free(xy);
+    free(m1);
+    free(m2);
+}
+
 RS_TEST_MAIN(T(test_dominates), T(test_nondominated_random), T(test_nondominated_shapes),
              T(test_nondominated_errors), T(test_hv_hand), T(test_hv_inclusion_exclusion),
              T(test_hv_cells), T(test_hv_monte_carlo), T(test_hv_invariance), T(test_hv_lift),
-             T(test_hv_errors), T(test_eum), T(test_sparsity), T(test_default_ref))
+             T(test_hv_errors), T(test_eum), T(test_sparsity), T(test_default_ref),
+             T(test_hv_3d_churn))
