@@ -685,6 +685,9 @@ rs_front *rs_front_load(const char *path, int *truncated_tail) {
     }
     int nlines = 0;
     line_t *lines = split_lines(buf, len, &nlines);
+    /* a UTF-8 byte-order mark (spreadsheets write one) is not part of the
+     * first column's name; the offsets stay those of the file */
+    if (lines && nlines > 0 && !strncmp(lines[0].s, "\xef\xbb\xbf", 3)) lines[0].s += 3;
     rs_front *f = NULL;
     char **hdr = NULL, **fields = NULL, **names = NULL;
     col_t *cols = NULL;

@@ -98,6 +98,8 @@ printf 'x,y\n1,3\n2,2\n3,1\n' >"$T/pts.csv"
 # the union of [0,1]x[0,3], [0,2]x[0,2], [0,3]x[0,1] has area 3 + 2 + 1
 expect pareto-hv 0 "hypervolume: 6$" -- "$R" pareto "$T/pts.csv" --ref 0,0
 expect pareto-ref-given 0 "reference point: \(0, 0\).*given" -- "$R" pareto "$T/pts.csv" --ref 0,0
+printf '\xef\xbb\xbfa,b\n1,2\n2,1\n' > "$T/bom.csv"
+expect pareto-bom 0 '"objectives":[[:space:]]*\["a", "b"\]' -- "$R" pareto "$T/bom.csv" --json
 expect pareto-json-hv 0 '"hypervolume":[[:space:]]*6,' -- "$R" pareto "$T/pts.csv" --ref 0,0 --json
 expect pareto-json-src 0 '"ref_source":[[:space:]]*"given"' -- "$R" pareto "$T/pts.csv" --ref 0,0 --json
 out=$("$R" pareto "$T/pts.csv" --json 2>/dev/null)
