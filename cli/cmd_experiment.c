@@ -149,7 +149,8 @@ int cmd_experiment(int argc, char **argv) {
     rc = rs_exp_run(&g, (int)jobs, per_job, rs_opt_flag(opts, no, "quiet"));
     rs_exp_stop_workers();
     if (rc < 0) {
-        fprintf(stderr, "rsoup experiment: stopped; rerun the same command to resume\n");
+        if (rc == -1) fprintf(stderr, "rsoup experiment: stopped; rerun the same command to resume\n");
+        else fprintf(stderr, "rsoup experiment: stopped by the error above; finished jobs are kept\n");
         rs_exp_graph_free(&g);
         return 1;
     }

@@ -119,8 +119,8 @@ int rs_exp_remove_run_dir(const char *dir);
 void rs_exp_set_self(const char *path);
 /* run the graph: `parallel` local slots on rank 0, plus one slot on every
  * other MPI rank. Returns 0 when every job finished, 1 when some failed
- * (their dependents are J_BLOCKED, the rest ran), -1 when interrupted or on
- * an internal error. */
+ * (their dependents are J_BLOCKED, the rest ran), -1 when interrupted (a
+ * rerun resumes), -2 on an internal error (printed). */
 int rs_exp_run(rs_job_graph *g, int parallel, int threads_per_job, int quiet);
 /* ranks > 0: run the jobs rank 0 sends until it says stop */
 int rs_exp_worker_loop(void);

@@ -268,7 +268,7 @@ int rs_exp_run(rs_job_graph *g, int parallel, int threads_per_job, int quiet) {
     rs_cli_mark_runner();
     const int R = rs_mpi_active() ? rs_mpi_size() : 1;
     int *remote_busy = calloc((size_t)R + 1, sizeof(int));
-    if (!remote_busy) return -1;
+    if (!remote_busy) return -2;
     /* jobs with the most work waiting on them (the pretrainings) start
      * first: with several replicates the next replicate's init trains while
      * this one's experts do, instead of every expert queueing ahead of it.
@@ -277,7 +277,7 @@ int rs_exp_run(rs_job_graph *g, int parallel, int threads_per_job, int quiet) {
     int *unlocks = calloc((size_t)g->n + 1, sizeof(int));
     if (!unlocks) {
         free(remote_busy);
-        return -1;
+        return -2;
     }
     for (int i = g->n - 1; i >= 0; i--)
         for (int d = 0; d < g->jobs[i].ndeps; d++) unlocks[g->jobs[i].deps[d]] += 1 + unlocks[i];
@@ -323,14 +323,15 @@ int rs_exp_run(rs_job_graph *g, int parallel, int threads_per_job, int quiet) {
         if (local_running + remote_running == 0) {
             free(remote_busy);
             free(unlocks);
-            if (g_interrupted || internal) return -1;
+            if (internal) return -2;
+            if (g_interrupted) return -1;
             int left = 0;
             for (int i = 0; i < g->n; i++) left += g->jobs[i].state == J_PENDING;
             if (left) {
                 block_dependents(g);
                 if (!failed) {
                     fprintf(stderr, "experiment: internal error: jobs blocked\n");
-                    return -1;
+                    return -2;
                 }
             }
             return failed ? 1 : 0;
