@@ -79,6 +79,14 @@ const char *rs_cli_policy_path(const char *path, char *buf, size_t cap);
  * error with their paths: "rsoup CMD: cannot mix: expert 2 (path): ..." */
 void rs_cli_print_mix_error(const char *cmd, const char *const *paths, int n);
 
+/* ---- observations as text (rsoup act; obs_text.c) ---- */
+/* one line of f into buf without its '\n': 1, 0 at the end, -1 when the line
+ * has cap characters or more or holds a NUL byte */
+int rs_cli_read_row(FILE *f, char *buf, size_t cap);
+/* "v1,v2,..." (commas and/or blanks) into dim floats: 1, 0 for a blank or
+ * '#' line, -1 when it is not dim finite float numbers */
+int rs_cli_parse_obs(const char *line, int dim, float *out);
+
 /* ---- a random or zero policy on one env (rsoup rollout) ---- */
 typedef struct rs_rollout_result {
     const rs_env_spec *spec;

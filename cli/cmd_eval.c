@@ -193,20 +193,6 @@ int cmd_eval(int argc, char **argv) {
     return 0;
 }
 
-/* one line of f into buf (without its '\n'): 1, 0 at the end, -1 when the
- * line is cap characters or longer or holds a NUL byte */
-static int read_row(FILE *f, char *buf, size_t cap) {
-    size_t n = 0;
-    int c;
-    while ((c = getc_unlocked(f)) != EOF && c != '\n') {
-        if (c == 0 || n + 1 >= cap) return -1;
-        buf[n++] = (char)c;
-    }
-    if (c == EOF && n == 0) return 0;
-    buf[n] = 0;
-    return 1;
-}
-
 int cmd_act(int argc, char **argv) {
     static const rs_cmd_info info = {
         "act", "rsoup act POLICY [--obs FILE|-]",
@@ -249,7 +235,7 @@ int cmd_act(int argc, char **argv) {
     long lineno = 0;
     rc = 0;
     int got;
-    while ((got = read_row(f, line, cap)) != 0) {
+    while ((got = rs_cli_read_row(f, line, cap)) != 0) {
         lineno++;
         if (got < 0) {
             fprintf(stderr, "rsoup act: line %ld is longer than %zu characters or holds a NUL byte: "
@@ -257,21 +243,9 @@ int cmd_act(int argc, char **argv) {
             rc = 1;
             break;
         }
-        char *s = line;
-        while (*s == ' ' || *s == '\t') s++;
-        if (*s == '#' || *s == '\n' || *s == 0) continue;
-        int k = 0;
-        while (k < p->obs_dim) {
-            char *end;
-            double v = strtod(s, &end);
-            if (end == s || !isfinite(v)) break;
-            obs[k++] = (float)v;
-            s = end;
-            while (*s == ' ' || *s == '\t') s++;
-            if (*s == ',') s++;
-        }
-        while (*s == ' ' || *s == '\t' || *s == '\r' || *s == '\n') s++;
-        if (k != p->obs_dim || *s) {
+        int parsed = rs_cli_parse_obs(line, p->obs_dim, obs);
+        if (parsed == 0) continue;
+        if (parsed < 0) {
             fprintf(stderr, "rsoup act: line %ld: expected %d finite numbers (the %s observation)\n",
                     lineno, p->obs_dim, p->env);
             rc = 1;

@@ -130,6 +130,7 @@ expect eval-reward-long 1 "too long \(at most 255\)" -- "$R" eval "$T/a" --episo
 long_path=$T/$(printf 'd%.0s' $(seq 1030))
 expect train-out-long 2 "at most 1024 are taken" -- "$R" train --env hopper --steps 128 --out "$long_path"
 expect front-out-long 2 "at most 1024 are taken" -- "$R" front "$T/a" "$T/a" --out "$long_path"
+expect act-float-overflow 1 "expected 17 finite numbers" -- bash -c "echo 1e39,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0 | '$R' act '$T/a/policy.safetensors'"
 expect act-devzero 1 "holds a NUL byte" -- timeout 20 "$R" act "$T/a/policy.safetensors" --obs /dev/zero
 echo "cli_basic: $pass passed, $fail failed"
 [ "$fail" = 0 ]
