@@ -156,13 +156,58 @@ static int meta_int(const rs_st *st, const char *key, const char *what, long *ou
     return 0;
 }
 
-rs_policy *rs_policy_from_st(const rs_st *st, const char *what) {
+int rs_st_is_train(const rs_st *st) {
     const char *fmt = rs_st_meta(st, "format");
-    if (!fmt || (strcmp(fmt, RS_POLICY_FORMAT) != 0 && strcmp(fmt, RS_TRAIN_FORMAT) != 0)) {
+    return (fmt && !strcmp(fmt, RS_TRAIN_FORMAT)) || rs_st_meta(st, "format_train") ||
+           rs_st_meta(st, "train_config");
+}
+
+int rs_policy_check_format(const rs_st *st, const char *what) {
+    if (rs_st_is_train(st)) {
+        rs_set_error("%s is a training checkpoint (the policy plus optimiser, env and RNG state), "
+                     "not a policy: give the run's policy.safetensors or its directory",
+                     what);
+        return -1;
+    }
+    const char *fmt = rs_st_meta(st, "format");
+    if (!fmt || strcmp(fmt, RS_POLICY_FORMAT) != 0) {
         rs_set_error("%s: not an rsoup policy checkpoint (metadata format is '%s', expected '%s')",
                      what, fmt ? fmt : "(none)", RS_POLICY_FORMAT);
+        return -1;
+    }
+    return 0;
+}
+
+rs_st *rs_policy_st_load(const char *path) {
+    rs_st *st = rs_st_load(path);
+    char what[1100];
+    snprintf(what, sizeof what, "'%s'", path);
+    if (st && rs_policy_check_format(st, what) != 0) {
+        rs_st_free(st);
         return NULL;
     }
+    return st;
+}
+
+static rs_policy *from_st(const rs_st *st, const char *what);
+
+rs_policy *rs_policy_from_st(const rs_st *st, const char *what) {
+    return rs_policy_check_format(st, what) == 0 ? from_st(st, what) : NULL;
+}
+
+rs_policy *rs_policy_from_train_st(const rs_st *st, const char *what) {
+    const char *fmt = rs_st_meta(st, "format");
+    if (!rs_st_is_train(st) && rs_policy_check_format(st, what) != 0) return NULL;
+    if (!fmt || (strcmp(fmt, RS_POLICY_FORMAT) != 0 && strcmp(fmt, RS_TRAIN_FORMAT) != 0)) {
+        rs_set_error("%s: not an rsoup checkpoint (metadata format is '%s')", what,
+                     fmt ? fmt : "(none)");
+        return NULL;
+    }
+    return from_st(st, what);
+}
+
+/* the policy in st, whose format the caller has checked */
+static rs_policy *from_st(const rs_st *st, const char *what) {
     const char *algo_s = rs_st_meta(st, "algo"), *arch = rs_st_meta(st, "arch"),
                *actv = rs_st_meta(st, "activation"), *env = rs_st_meta(st, "env");
     long obs_dim, act_dim;
@@ -277,7 +322,7 @@ int rs_policy_save(const rs_policy *p, const char *path) {
 }
 
 rs_policy *rs_policy_load(const char *path) {
-    rs_st *st = rs_st_load(path);
+    rs_st *st = rs_policy_st_load(path);
     if (!st) return NULL;
     rs_policy *p = rs_policy_from_st(st, path);
     rs_st_free(st);

@@ -22,7 +22,10 @@
 
 #define RS_POLICY_FORMAT "rsoup-policy-1"
 /* a training checkpoint: the policy's tensors plus everything else needed to
- * resume; policy loaders accept it, soups refuse it */
+ * resume. Every trainer writes it; every policy loader (rs_policy_from_st,
+ * rs_policy_st_load, the soup mixer) refuses it with one message, so an
+ * optimiser or env state is never mixed or evaluated as an expert. Only a
+ * trainer reads it back (rs_policy_from_train_st). */
 #define RS_TRAIN_FORMAT "rsoup-train-1"
 
 typedef enum { RS_ALGO_PPO = 0, RS_ALGO_SAC = 1 } rs_algo;
@@ -49,9 +52,23 @@ void rs_policy_free(rs_policy *p);
 rs_policy *rs_policy_clone(const rs_policy *p);
 const char *rs_algo_name(rs_algo a);
 
+/* 1 when st is a training checkpoint: format rsoup-train-1, or a
+ * format_train or train_config key (SAC checkpoints written before SAC set
+ * the format) */
+int rs_st_is_train(const rs_st *st);
+/* 0 when st has the policy format; else -1 and the error every policy
+ * loader gives, naming `what` (a path, or "expert <i>" for the mixer) */
+int rs_policy_check_format(const rs_st *st, const char *what);
+/* rs_st_load, then rs_policy_check_format: a policy file as tensors (soups) */
+rs_st *rs_policy_st_load(const char *path);
+
 /* parameters <-> safetensors (prefix "pi." for the actor) */
 int rs_policy_to_st(const rs_policy *p, rs_st *st);
+/* a policy file's policy; a training checkpoint is refused */
 rs_policy *rs_policy_from_st(const rs_st *st, const char *what);
+/* the policy inside a policy file or a training checkpoint: for trainers
+ * (resume, --init), never for what evaluates or mixes experts */
+rs_policy *rs_policy_from_train_st(const rs_st *st, const char *what);
 int rs_policy_save(const rs_policy *p, const char *path);
 rs_policy *rs_policy_load(const char *path);
 /* the env spec the policy was trained on (errors if unknown or sizes differ) */

@@ -740,7 +740,7 @@ int rs_ppo_load_train(rs_ppo *p, const char *path) {
     if (!st) return -1;
     rs_vecenv *v = p->vec;
     const int N = p->N;
-    rs_policy *q = rs_policy_from_st(st, path);
+    rs_policy *q = rs_policy_from_train_st(st, path);
     int rc = -1;
     const rs_tensor *t;
     if (!q) goto out;

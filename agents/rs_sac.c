@@ -782,6 +782,8 @@ int rs_sac_save_train(const rs_sac *p, const char *path) {
         char *cfg = rs_sac_config_to_json(&p->cfg);
         rs_st_set_meta(st, "train_config", cfg ? cfg : "{}");
         free(cfg);
+        /* not a policy file: soups and evaluation must refuse it */
+        rs_st_set_meta(st, "format", RS_TRAIN_FORMAT);
         rs_st_set_meta(st, "format_train", FORMAT_TRAIN);
         rs_st_set_meta(st, "replay", p->cfg.save_replay ? "saved" : "none");
         rc = rs_st_save(st, path);
@@ -883,7 +885,7 @@ int rs_sac_load_train(rs_sac *p, const char *path) {
                      "--init instead, and pass --save-replay to runs you want to resume");
         goto out;
     }
-    q = rs_policy_from_st(st, path);
+    q = rs_policy_from_train_st(st, path);
     if (!q) goto out;
     if (q->algo != RS_ALGO_SAC || !rs_mlp_same_shape(q->pi, p->pol->pi) || q->obs_dim != p->O) {
         rs_set_error("policy shapes differ from the config");

@@ -93,7 +93,7 @@ rs_policy *rs_trainer_open_init(const char *path, const rs_policy *run, const ch
     }
     *st = rs_st_load(file);
     if (!*st) return NULL;
-    rs_policy *q = rs_policy_from_st(*st, file);
+    rs_policy *q = rs_policy_from_train_st(*st, file);
     if (q && (strcmp(q->env, run->env) != 0 || q->obs_dim != run->obs_dim ||
               q->act_dim != run->act_dim || q->algo != run->algo ||
               !rs_mlp_same_shape(q->pi, run->pi) || q->pi->act != run->pi->act)) {

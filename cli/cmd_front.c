@@ -85,7 +85,7 @@ static void on_progress(void *ctx, long eps, long steps) {
 static int load_experts(const char *cmd, const char *const *paths, int n, rs_st **ex,
                         const rs_env_spec **spec) {
     for (int i = 0; i < n; i++) {
-        ex[i] = rs_st_load(paths[i]);
+        ex[i] = rs_policy_st_load(paths[i]);
         if (!ex[i]) {
             fprintf(stderr, "rsoup %s: expert %d: %s\n", cmd, i, rs_last_error());
             return -1;

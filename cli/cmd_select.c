@@ -213,7 +213,7 @@ static int refine(const rs_opt *opts, int no, const rs_front *f, rs_front_row r,
         size_t L = strlen(t);
         if (L < 12 || strcmp(t + L - 12, ".safetensors")) snprintf(p, sizeof p, "%s/policy.safetensors", t);
         else snprintf(p, sizeof p, "%s", t);
-        if (!(ex[n++] = rs_st_load(p))) {
+        if (!(ex[n++] = rs_policy_st_load(p))) {
             fprintf(stderr, "rsoup select: %s\n", rs_last_error());
             goto out;
         }

@@ -106,19 +106,9 @@ int cmd_soup(int argc, char **argv) {
     rs_st *soup = NULL;
     int status = 1, norm_mixed = 0;
     for (int i = 0; i < n; i++) {
-        experts[i] = rs_st_load(paths[i]);
+        experts[i] = rs_policy_st_load(paths[i]);
         if (!experts[i]) {
             rs_cli_fail("soup");
-            goto done;
-        }
-        /* the trainer's full checkpoint holds the policy plus value net,
-         * optimiser and env state, none of which a soup should mix */
-        if (rs_st_meta(experts[i], "train_config")) {
-            fprintf(stderr,
-                    "rsoup soup: '%s' is a training checkpoint (value net, optimiser and env "
-                    "state); soups mix policies: give the run's policy.safetensors or its "
-                    "directory\n",
-                    paths[i]);
             goto done;
         }
     }

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "rs_common.h"
+#include "rs_policy.h"
 
 /* ---- small helpers ---- */
 
@@ -58,13 +59,9 @@ int rs_soup_check(rs_st *const *experts, int n) {
             rs_set_error("expert %d: NULL checkpoint", i);
             return -1;
         }
-        const char *fmt = rs_st_meta(experts[i], "format");
-        if (!fmt || strcmp(fmt, RS_SOUP_POLICY_FORMAT) != 0) {
-            rs_set_error("expert %d: not a policy checkpoint (metadata format is '%s', expected "
-                         "'%s')",
-                         i, fmt ? fmt : "(absent)", RS_SOUP_POLICY_FORMAT);
-            return -1;
-        }
+        char what[32];
+        snprintf(what, sizeof what, "expert %d", i);
+        if (rs_policy_check_format(experts[i], what) != 0) return -1;
     }
     const rs_st *e0 = experts[0];
     for (int i = 1; i < n; i++) {

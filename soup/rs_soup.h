@@ -19,12 +19,11 @@
 
 #include "rs_safetensors.h"
 
-#define RS_SOUP_POLICY_FORMAT "rsoup-policy-1"
 /* tolerance on |Σλ - 1| */
 #define RS_SOUP_LAMBDA_TOL 1e-6
 
 /* Check that n >= 1 experts can be mixed: each is a policy checkpoint
- * (metadata format == RS_SOUP_POLICY_FORMAT), they agree on the metadata
+ * (rs_policy_check_format: a training checkpoint is refused), they agree on the metadata
  * fields env, algo, arch, activation, obs_dim, act_dim (an absent key counts
  * as its own value, "(absent)"), and hold the same set of tensor names with
  * the same dtype and shape. The error names the first mismatch, e.g.

@@ -271,7 +271,7 @@ static void test_mismatches(void) {
     expect_mix_error(a, b, "obs_dim is '6'", "obs_dim");
     rs_st_free(b);
     b = variant(a, NULL, 0, 0, NULL, "format", "rsoup-train-1");
-    expect_mix_error(a, b, "expert 1: not a policy checkpoint", "format");
+    expect_mix_error(a, b, "expert 1 is a training checkpoint", "format");
     rs_st_free(b);
     b = variant(a, "pi.log_std", -1, 0, NULL, NULL, NULL);
     expect_mix_error(a, b, "expert 1: tensor 'pi.log_std' is missing", "missing tensor");

@@ -44,7 +44,7 @@ static int load_experts(rs_viewer *v, rs_viewer_err *err) {
         if (o->policies) {
             st[i] = rs_st_new();
             if (!st[i] || rs_policy_to_st(o->policies[i], st[i]) != 0) goto done;
-        } else if (!(st[i] = rs_st_load(o->paths[i]))) {
+        } else if (!(st[i] = rs_policy_st_load(o->paths[i]))) {
             goto done;
         }
     }
