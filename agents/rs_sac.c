@@ -88,14 +88,12 @@ void rs_replay_sample(const rs_replay *r, rs_rng *rng, int B, long *idx, float *
 
 void rs_sac_squash(const float *out, const float *eps, int B, int A, float bound, float ls_min,
                    float ls_max, float *act, float *logp, float *y_out, float *std_out) {
-    const float half = 0.5f * (ls_max - ls_min);
     for (int i = 0; i < B; i++) {
         const float *mu = out + (size_t)i * 2 * A, *raw = mu + A;
         const float *e = eps + (size_t)i * A;
         float lp = 0.0f;
         for (int j = 0; j < A; j++) {
-            /* CleanRL: log_std = min + (max - min)/2 (tanh(raw) + 1) */
-            float ls = ls_min + half * (tanhf(raw[j]) + 1.0f);
+            float ls = rs_policy_sac_log_std(raw[j], ls_min, ls_max);
             float s = expf(ls);
             float y = tanhf(mu[j] + s * e[j]);
             float omy2 = 1.0f - y * y;
@@ -267,6 +265,9 @@ rs_sac *rs_sac_new(const rs_sac_config *c) {
     if (!p->pol) goto fail;
     /* the identity normaliser: SAC learns on raw observations (CleanRL) */
     p->pol->norm->clip = 0.0f;
+    /* the squash's bounds travel in the policy file: eval and view sample as trained */
+    p->pol->log_std_min = p->ls_min;
+    p->pol->log_std_max = p->ls_max;
     rs_trainer_label_policy(p->pol, &ts, c->reward, c->seed);
     for (int k = 0; k < 2; k++) {
         p->q[k] = rs_mlp_new(p->QI, ts.hidden, ts.n_hidden, 1, ts.act);
