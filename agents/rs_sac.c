@@ -169,6 +169,7 @@ struct rs_sac {
     long n_q, n_a;
     rs_trainer_window win; /* recent episodes */
     double last_return;
+    rs_sac_stats last; /* the last iteration's, for the trainer interface */
 };
 
 const rs_sac_config *rs_sac_cfg(const rs_sac *p) { return &p->cfg; }
@@ -742,10 +743,13 @@ double rs_sac_update_flops(const rs_sac *p, double *critic, double *actor) {
 
 /* ---- checkpoints ---- */
 
-int rs_sac_save_train(const rs_sac *p, const char *path) {
-    rs_st *st = rs_st_new();
-    if (!st) return -1;
-    int rc = rs_policy_to_st(p->pol, st);
+extern const rs_trainer_ops rs_sac_ops;
+
+/* SAC's part of train.safetensors (the envelope, rs_trainer_save, adds the
+ * policy and the metadata) */
+static int sac_save_state(const void *t, rs_st *st) {
+    const rs_sac *p = t;
+    int rc = 0;
     const char *names[2] = {"q1", "q2"}, *tnames[2] = {"q1_target", "q2_target"},
                *onames[2] = {"opt.q1", "opt.q2"};
     for (int k = 0; k < 2 && !rc; k++) {
@@ -779,62 +783,12 @@ int rs_sac_save_train(const rs_sac *p, const char *path) {
         rc |= rs_st_add_f32(st, "replay.rew", 1, &s1, r->rew);
         rc |= rs_st_add(st, "replay.term", RS_DT_U8, 1, &s1, r->term);
     }
-    if (!rc) {
-        char *cfg = rs_sac_config_to_json(&p->cfg);
-        rs_st_set_meta(st, "train_config", cfg ? cfg : "{}");
-        free(cfg);
-        /* not a policy file: soups and evaluation must refuse it */
-        rs_st_set_meta(st, "format", RS_TRAIN_FORMAT);
-        rs_st_set_meta(st, "format_train", FORMAT_TRAIN);
-        rs_st_set_meta(st, "replay", p->cfg.save_replay ? "saved" : "none");
-        rc = rs_st_save(st, path);
-    }
-    rs_st_free(st);
+    if (!rc) rc = rs_st_set_meta(st, "replay", p->cfg.save_replay ? "saved" : "none");
     return rc ? -1 : 0;
 }
 
-int rs_sac_peek_train(const char *path, char **config_json, int *has_replay) {
-    *config_json = NULL;
-    *has_replay = 0;
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        rs_set_error("cannot open '%s'", path);
-        return -1;
-    }
-    unsigned char l8[8];
-    uint64_t n = 0;
-    char *h = NULL;
-    int rc = -1;
-    if (fread(l8, 1, 8, f) == 8) {
-        for (int i = 7; i >= 0; i--)
-            n = (n << 8) | l8[i];
-        if (n > 0 && n <= RS_ST_MAX_HEADER && (h = malloc((size_t)n + 1)) &&
-            fread(h, 1, (size_t)n, f) == (size_t)n) {
-            h[n] = 0;
-            cJSON *o = cJSON_Parse(h);
-            const cJSON *m = cJSON_GetObjectItemCaseSensitive(o, "__metadata__");
-            const cJSON *fmt = cJSON_GetObjectItemCaseSensitive(m, "format_train");
-            const cJSON *cfg = cJSON_GetObjectItemCaseSensitive(m, "train_config");
-            const cJSON *rp = cJSON_GetObjectItemCaseSensitive(m, "replay");
-            if (cJSON_IsString(fmt) && !strcmp(fmt->valuestring, FORMAT_TRAIN) &&
-                cJSON_IsString(cfg)) {
-                *config_json = rs_strdup(cfg->valuestring);
-                *has_replay = cJSON_IsString(rp) && !strcmp(rp->valuestring, "saved");
-                rc = *config_json ? 0 : -1;
-            } else {
-                rs_set_error("%s is not a SAC training checkpoint (format_train '%s')", path,
-                             cJSON_IsString(fmt) ? fmt->valuestring : "(none)");
-            }
-            cJSON_Delete(o);
-        } else {
-            rs_set_error("%s: unreadable safetensors header", path);
-        }
-    } else {
-        rs_set_error("%s: truncated file", path);
-    }
-    free(h);
-    fclose(f);
-    return rc;
+int rs_sac_save_train(const rs_sac *p, const char *path) {
+    return rs_trainer_save(&rs_sac_ops, p, path);
 }
 
 int rs_sac_load_init(rs_sac *p, const char *path) {
@@ -869,57 +823,40 @@ out:
     return rc;
 }
 
-int rs_sac_load_train(rs_sac *p, const char *path) {
-    rs_st *st = rs_st_load(path);
-    if (!st) return -1;
-    rs_policy *q = NULL;
-    int rc = -1;
+/* everything but the policy, which rs_trainer_load has copied */
+static int sac_load_state(void *tv, const rs_st *st) {
+    rs_sac *p = tv;
     const rs_tensor *t;
-    const char *fmt = rs_st_meta(st, "format_train"), *rp = rs_st_meta(st, "replay");
-    if (!fmt || strcmp(fmt, FORMAT_TRAIN)) {
-        rs_set_error("not a SAC training checkpoint (format_train '%s')", fmt ? fmt : "(none)");
-        goto out;
-    }
+    const char *rp = rs_st_meta(st, "replay");
     if (!rp || strcmp(rp, "saved")) {
         rs_set_error("it was saved without its replay buffer (save_replay off), so the run "
                      "cannot continue exactly; start a new run from its actor and critics with "
                      "--init instead, and pass --save-replay to runs you want to resume");
-        goto out;
+        return -1;
     }
-    q = rs_policy_from_train_st(st, path);
-    if (!q) goto out;
-    if (q->algo != RS_ALGO_SAC || !rs_mlp_same_shape(q->pi, p->pol->pi) || q->obs_dim != p->O) {
-        rs_set_error("policy shapes differ from the config");
-        goto out;
-    }
-    rs_mlp_copy(p->pol->pi, q->pi);
-    memcpy(p->pol->norm->mean, q->norm->mean, sizeof(double) * p->O);
-    memcpy(p->pol->norm->var, q->norm->var, sizeof(double) * p->O);
-    p->pol->norm->count = q->norm->count;
-    snprintf(p->pol->init, sizeof p->pol->init, "%s", q->init);
     const char *names[2] = {"q1", "q2"}, *tnames[2] = {"q1_target", "q2_target"},
                *onames[2] = {"opt.q1", "opt.q2"};
     for (int k = 0; k < 2; k++)
         if (rs_ckpt_get_mlp(st, names[k], p->q[k]) || rs_ckpt_get_mlp(st, tnames[k], p->qt[k]) ||
             rs_ckpt_get_adam(st, onames[k], p->opt_q[k]))
-            goto out;
+            return -1;
     if (rs_ckpt_get_adam(st, "opt.pi", p->opt_pi) ||
         rs_ckpt_get_adam(st, "opt.alpha", p->opt_alpha))
-        goto out;
+        return -1;
     int64_t one = 1, two = 2, n8 = 8, rsh[2] = {2, 6};
-    if (rs_st_expect(st, "sac.log_alpha", RS_DT_F32, 1, &one, &t)) goto out;
+    if (rs_st_expect(st, "sac.log_alpha", RS_DT_F32, 1, &one, &t)) return -1;
     memcpy(&p->log_alpha, t->data, sizeof(float));
     p->alpha = p->cfg.autotune ? expf(p->log_alpha) : (float)p->cfg.alpha;
-    if (rs_st_expect(st, "sac.credit_last_return", RS_DT_F64, 1, &two, &t)) goto out;
+    if (rs_st_expect(st, "sac.credit_last_return", RS_DT_F64, 1, &two, &t)) return -1;
     p->credit = ((const double *)t->data)[0];
     p->last_return = ((const double *)t->data)[1];
-    if (rs_st_expect(st, "sac.counters", RS_DT_I64, 1, &n8, &t)) goto out;
+    if (rs_st_expect(st, "sac.counters", RS_DT_I64, 1, &n8, &t)) return -1;
     const int64_t *cnt = t->data;
     if (cnt[4] < 0 || cnt[4] > p->rb->capacity || cnt[5] < 0 || cnt[5] >= p->rb->capacity ||
         cnt[6] < 0 || cnt[6] > WINDOW || cnt[7] < 0 || cnt[7] >= WINDOW) {
         rs_set_error("sac.counters out of range (replay size %lld, capacity %ld)",
                      (long long)cnt[4], p->rb->capacity);
-        goto out;
+        return -1;
     }
     p->global_step = cnt[0];
     p->iter = cnt[1];
@@ -930,31 +867,206 @@ int rs_sac_load_train(rs_sac *p, const char *path) {
     p->win.n = (int)cnt[6];
     p->win.pos = (int)cnt[7];
     p->pol->steps = p->global_step;
-    if (rs_st_expect(st, "sac.rng", RS_DT_I64, 2, rsh, &t)) goto out;
+    if (rs_st_expect(st, "sac.rng", RS_DT_I64, 2, rsh, &t)) return -1;
     if (rs_ckpt_rng_unpack(&p->rng_act, t->data) != 0 ||
         rs_ckpt_rng_unpack(&p->rng_upd, (const int64_t *)t->data + 6) != 0)
-        goto out;
-    if (rs_trainer_window_load(st, &p->win)) goto out;
-    if (rs_ckpt_get_vecenv(st, p->vec) != 0) goto out;
-    {
-        rs_replay *r = p->rb;
-        int64_t so[2] = {size, r->obs_dim}, sa[2] = {size, r->act_dim}, s1 = size;
-        if (rs_st_expect(st, "replay.obs", RS_DT_F32, 2, so, &t)) goto out;
-        memcpy(r->obs, t->data, t->nbytes);
-        if (rs_st_expect(st, "replay.next_obs", RS_DT_F32, 2, so, &t)) goto out;
-        memcpy(r->next_obs, t->data, t->nbytes);
-        if (rs_st_expect(st, "replay.act", RS_DT_F32, 2, sa, &t)) goto out;
-        memcpy(r->act, t->data, t->nbytes);
-        if (rs_st_expect(st, "replay.rew", RS_DT_F32, 1, &s1, &t)) goto out;
-        memcpy(r->rew, t->data, t->nbytes);
-        if (rs_st_expect(st, "replay.term", RS_DT_U8, 1, &s1, &t)) goto out;
-        memcpy(r->term, t->data, t->nbytes);
-        r->size = size;
-    }
-    rc = 0;
-out:
-    if (rc) rs_trainer_resume_error(path);
-    rs_policy_free(q);
-    rs_st_free(st);
-    return rc;
+        return -1;
+    if (rs_trainer_window_load(st, &p->win)) return -1;
+    if (rs_ckpt_get_vecenv(st, p->vec) != 0) return -1;
+    rs_replay *r = p->rb;
+    int64_t so[2] = {size, r->obs_dim}, sa[2] = {size, r->act_dim}, s1 = size;
+    if (rs_st_expect(st, "replay.obs", RS_DT_F32, 2, so, &t)) return -1;
+    memcpy(r->obs, t->data, t->nbytes);
+    if (rs_st_expect(st, "replay.next_obs", RS_DT_F32, 2, so, &t)) return -1;
+    memcpy(r->next_obs, t->data, t->nbytes);
+    if (rs_st_expect(st, "replay.act", RS_DT_F32, 2, sa, &t)) return -1;
+    memcpy(r->act, t->data, t->nbytes);
+    if (rs_st_expect(st, "replay.rew", RS_DT_F32, 1, &s1, &t)) return -1;
+    memcpy(r->rew, t->data, t->nbytes);
+    if (rs_st_expect(st, "replay.term", RS_DT_U8, 1, &s1, &t)) return -1;
+    memcpy(r->term, t->data, t->nbytes);
+    r->size = size;
+    return 0;
 }
+
+int rs_sac_load_train(rs_sac *p, const char *path) { return rs_trainer_load(&rs_sac_ops, p, path); }
+
+/* ---- the trainer interface (rs_trainer.h) ---- */
+
+static void sac_default(void *c) { rs_sac_config_default(c); }
+static int sac_set(void *c, const char *k, const char *v) { return rs_sac_config_set(c, k, v); }
+static int sac_from_json(void *c, const void *o, const char *where) {
+    return rs_sac_config_from_json(c, o, where);
+}
+static char *sac_to_json(const void *c) { return rs_sac_config_to_json(c); }
+static int sac_check(const void *c) { return rs_sac_config_check(c); }
+
+static void sac_help(FILE *f) {
+    fprintf(f,
+            "\nSAC (--algo sac; CleanRL's sac_continuous_action): one iteration is log_every env\n"
+            "steps and one line of log.jsonl / progress.csv; --save-every counts iterations;\n"
+            "--max-iters K stops (and saves) after K iterations. policy.safetensors is the actor\n"
+            "(what soups mix, identity observation normaliser); train.safetensors adds critics,\n"
+            "targets, optimisers, log_alpha, RNG and env states, and the replay buffer only\n"
+            "with --save-replay. --resume needs that buffer and refuses a run saved without it\n"
+            "(the run could not continue exactly): continue such a run in a new one with\n"
+            "--init DIR, which loads actor, critics, targets and log_alpha (and skips the\n"
+            "random warm-up unless --random-steps says otherwise).\n"
+            "\nSAC replay buffer: 4*(2*obs + act + 1) + 1 bytes per transition x buffer_size\n"
+            "(pages are touched as it fills; --save-replay writes the filled part, and saving\n"
+            "or resuming briefly needs about twice that):\n");
+    rs_sac_config d;
+    rs_sac_config_default(&d);
+    for (int i = 0; i < rs_env_count(); i++) {
+        const rs_env_spec *s = rs_env_spec_at(i);
+        size_t b = rs_replay_bytes_per_transition(s->obs_dim, s->act_dim);
+        double tot = (double)b * d.buffer_size;
+        fprintf(f, "  %-12s %5zu B/transition  %8.1f MB at %.0e%s\n", s->name, b, tot / 1e6,
+                (double)d.buffer_size, strcmp(s->name, d.env) ? "" : "  (default env)");
+    }
+    fprintf(f, "\nSAC hyperparameters (key, meaning, default; CleanRL defaults):\n");
+    rs_sac_config_help(f);
+    fprintf(
+        f,
+        "\nSAC examples:\n"
+        "  rsoup train --algo sac --env halfcheetah --steps 1e6 --save-replay --out runs/hc_sac\n"
+        "  rsoup train --resume runs/hc_sac\n"
+        "  rsoup train --algo sac --env halfcheetah --reward risky --init runs/hc_sac "
+        "--steps 3e5 --out runs/hc_risky\n");
+}
+
+static rs_trainer_run_info sac_run_info(const void *cv) {
+    const rs_sac_config *c = cv;
+    return (rs_trainer_run_info){c->env, c->reward, c->init, c->threads, c->save_every};
+}
+
+static const char *sac_resume_missing(const void *cv, const char **hint) {
+    const rs_sac_config *c = cv;
+    *hint = "pass --save-replay to runs you want to resume";
+    return c->save_replay ? NULL : "its replay buffer";
+}
+
+static void *sac_create(const void *c) { return rs_sac_new(c); }
+static void sac_destroy(void *t) { rs_sac_free(t); }
+static const void *sac_config(const void *t) { return &((const rs_sac *)t)->cfg; }
+static rs_policy *sac_policy(void *t) { return rs_sac_policy(t); }
+static int sac_load_init(void *t, const char *path) { return rs_sac_load_init(t, path); }
+static int sac_finished(const void *t) {
+    const rs_sac *p = t;
+    return p->iter >= p->num_iters;
+}
+static long sac_global_step(const void *t) { return rs_sac_global_step(t); }
+static double sac_planned_steps(const void *t) {
+    return (double)((const rs_sac *)t)->cfg.total_steps;
+}
+
+static int sac_iterate(void *t, rs_trainer_stats *out) {
+    rs_sac *p = t;
+    if (rs_sac_iterate(p, &p->last) != 0) return -1;
+    rs_trainer_stats_fill(out, p->iter, p->global_step, p->last.episodes, &p->win,
+                          p->spec->n_terms);
+    return 0;
+}
+
+/* critic updates per second of update time in the last iteration */
+static double updates_per_s(const rs_sac_stats *s) {
+    return s->iter_updates && s->update_s > 0 ? s->iter_updates / s->update_s : 0;
+}
+
+static void sac_log_numbers(const void *t, void *obj) {
+    const rs_sac_stats *s = &((const rs_sac *)t)->last;
+    cJSON *o = obj;
+    cJSON_AddNumberToObject(o, "updates", (double)s->updates);
+    cJSON_AddNumberToObject(o, "iter_s", s->iter_s);
+    cJSON_AddNumberToObject(o, "update_s", s->update_s);
+    cJSON_AddNumberToObject(o, "env_s", s->env_s);
+    cJSON_AddNumberToObject(o, "act_s", s->act_s);
+    if (s->iter_updates && s->update_s > 0)
+        cJSON_AddNumberToObject(o, "updates_per_s", s->iter_updates / s->update_s);
+    if (isfinite(s->q_loss)) {
+        cJSON_AddNumberToObject(o, "q_loss", s->q_loss);
+        cJSON_AddNumberToObject(o, "q1", s->q1);
+        cJSON_AddNumberToObject(o, "q2", s->q2);
+    }
+    if (isfinite(s->actor_loss)) {
+        cJSON_AddNumberToObject(o, "actor_loss", s->actor_loss);
+        cJSON_AddNumberToObject(o, "entropy", s->entropy);
+    }
+    if (isfinite(s->alpha_loss)) cJSON_AddNumberToObject(o, "alpha_loss", s->alpha_loss);
+    cJSON_AddNumberToObject(o, "alpha", s->alpha);
+}
+
+static void sac_log_episodes(const void *t, void *obj) {
+    cJSON_AddNumberToObject(obj, "last_return", ((const rs_sac *)t)->last.last_return);
+}
+
+static void sac_csv_row(const void *t, FILE *f) {
+    const rs_sac_stats *s = &((const rs_sac *)t)->last;
+    fprintf(f, ",%.6g,%.6g,%.1f", s->alpha, isfinite(s->q_loss) ? s->q_loss : 0.0,
+            updates_per_s(s));
+}
+
+static int sac_status(const void *t, char *buf, size_t cap) {
+    const rs_sac_stats *s = &((const rs_sac *)t)->last;
+    return snprintf(buf, cap, " alpha %.3g upd/s %.0f", s->alpha, updates_per_s(s));
+}
+
+static void sac_banner(const void *t, const char *dir, FILE *f) {
+    const rs_sac *p = t;
+    const rs_sac_config *c = &p->cfg;
+    const rs_replay *rb = p->rb;
+    size_t b = rs_replay_bytes_per_transition(rb->obs_dim, rb->act_dim);
+    fprintf(f,
+            "rsoup train: sac on %s, reward %s, %ld steps, seed %ld, batch %d, utd %g, replay "
+            "%ld x %zu B = %.0f MB%s -> %s\n",
+            c->env, c->reward, c->total_steps, c->seed, c->batch_size, c->utd, rb->capacity, b,
+            (double)rb->capacity * b / 1e6, c->save_replay ? " (saved with checkpoints)" : "", dir);
+}
+
+static const char *const g_sac_resume_may[] = {"total_steps", "threads",     "blas_threads",
+                                               "save_every",  "save_replay", NULL};
+static const rs_trainer_switch g_sac_switches[] = {{"save_replay", "save_replay", "1"},
+                                                   {NULL, NULL, NULL}};
+
+const rs_trainer_ops rs_sac_ops = {
+    .name = "sac",
+    .title = "SAC",
+    .train_format = FORMAT_TRAIN,
+    .iter_name = "iter",
+    .progress_label = "sac",
+    .max_iters_key = "max_iters",
+    .data_parallel = 0,
+    .config_size = sizeof(rs_sac_config),
+    .config_default = sac_default,
+    .config_set = sac_set,
+    .config_from_json = sac_from_json,
+    .config_to_json = sac_to_json,
+    .config_check = sac_check,
+    .config_env_defaults = NULL,
+    .help = sac_help,
+    .run_info = sac_run_info,
+    .resume_may = g_sac_resume_may,
+    .resume_may_flags = "--steps, --threads, --blas-threads, --save-every, --save-replay",
+    .switches = g_sac_switches,
+    .tiny_config = "{\"algo\": \"sac\", \"env\": \"hopper\", \"arch\": \"32,32\", "
+                   "\"batch_size\": 32, \"buffer_size\": 400, \"learning_starts\": 150, "
+                   "\"log_every\": 100, \"total_steps\": 600, \"seed\": 7, \"save_replay\": true}",
+    .create = sac_create,
+    .destroy = sac_destroy,
+    .config = sac_config,
+    .policy = sac_policy,
+    .load_init = sac_load_init,
+    .save_state = sac_save_state,
+    .load_state = sac_load_state,
+    .resume_missing = sac_resume_missing,
+    .iterate = sac_iterate,
+    .finished = sac_finished,
+    .global_step = sac_global_step,
+    .planned_steps = sac_planned_steps,
+    .log_numbers = sac_log_numbers,
+    .log_episodes = sac_log_episodes,
+    .csv_header = ",alpha,q_loss,updates_per_s",
+    .csv_row = sac_csv_row,
+    .status = sac_status,
+    .banner = sac_banner,
+};

@@ -159,9 +159,6 @@ double rs_sac_update_flops(const rs_sac *p, double *critic, double *actor);
  * buffer would not continue the same run (use it as --init instead). */
 int rs_sac_save_train(const rs_sac *p, const char *path);
 int rs_sac_load_train(rs_sac *p, const char *path);
-/* the train_config metadata and whether a replay buffer is stored, read
- * from the header only (the file may be large) */
-int rs_sac_peek_train(const char *path, char **config_json, int *has_replay);
 
 /* ---- pieces exposed for tests ---- */
 /* From actor outputs out (B x 2A: mu, raw) and noise eps (B x A): x = mu +

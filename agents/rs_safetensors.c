@@ -743,7 +743,8 @@ done:
     return ok;
 }
 
-rs_st *rs_st_load(const char *path) {
+/* the file at path: every tensor, or (meta_only) the metadata alone */
+static rs_st *load_file(const char *path, int meta_only) {
     if (!path) {
         rs_set_error("rs_st_load: NULL path");
         return NULL;
@@ -817,7 +818,12 @@ rs_st *rs_st_load(const char *path) {
     }
     st = rs_st_new();
     if (!st) goto fail;
-    if (load_tensors(path, root, f, fsize - 8 - hlen, st) < 0) goto fail;
+    if (meta_only) {
+        const cJSON *meta = cJSON_GetObjectItemCaseSensitive(root, "__metadata__");
+        if (meta && parse_metadata(path, meta, st) < 0) goto fail;
+    } else if (load_tensors(path, root, f, fsize - 8 - hlen, st) < 0) {
+        goto fail;
+    }
     cJSON_Delete(root);
     free(hbuf);
     fclose(f);
@@ -829,3 +835,7 @@ fail:
     fclose(f);
     return NULL;
 }
+
+rs_st *rs_st_load(const char *path) { return load_file(path, 0); }
+
+rs_st *rs_st_load_meta(const char *path) { return load_file(path, 1); }

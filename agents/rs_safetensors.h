@@ -84,5 +84,8 @@ int rs_st_save(const rs_st *st, const char *path);
  * by rs_st_save is their insertion order. Dtypes other than those above
  * (F16, BF16, BOOL, ...) are refused. */
 rs_st *rs_st_load(const char *path);
+/* The header's metadata alone, with no tensors (the data buffer is not
+ * read: a training checkpoint may hold a large replay buffer). */
+rs_st *rs_st_load_meta(const char *path);
 
 #endif

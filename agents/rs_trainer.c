@@ -2,6 +2,7 @@
 #include "rs_trainer.h"
 
 #include <math.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -132,4 +133,94 @@ void rs_trainer_resume_error(const char *path) {
     char msg[1024];
     snprintf(msg, sizeof msg, "%s", rs_last_error());
     rs_set_error("cannot resume from '%s': %s", path, msg);
+}
+
+/* ---- the trainer interface ---- */
+
+extern const rs_trainer_ops rs_ppo_ops, rs_sac_ops;
+
+/* the registry: one line per algorithm, the default first */
+static const rs_trainer_ops *const g_trainers[] = {
+    &rs_ppo_ops,
+    &rs_sac_ops,
+    NULL,
+};
+
+const rs_trainer_ops *rs_trainer_at(int i) {
+    int n = (int)(sizeof g_trainers / sizeof *g_trainers) - 1;
+    return i >= 0 && i < n ? g_trainers[i] : NULL;
+}
+
+const rs_trainer_ops *rs_trainer_find(const char *name) {
+    for (int i = 0; g_trainers[i]; i++)
+        if (name && !strcmp(g_trainers[i]->name, name)) return g_trainers[i];
+    rs_set_error("unknown algorithm '%s'", name ? name : "(none)");
+    return NULL;
+}
+
+const rs_trainer_ops *rs_trainer_for_format(const char *format_train) {
+    for (int i = 0; format_train && g_trainers[i]; i++)
+        if (!strcmp(g_trainers[i]->train_format, format_train)) return g_trainers[i];
+    return NULL;
+}
+
+void rs_trainer_stats_fill(rs_trainer_stats *out, long iter, long step, int episodes,
+                           const rs_trainer_window *w, int n_terms) {
+    memset(out, 0, sizeof *out);
+    out->iter = iter;
+    out->step = step;
+    out->episodes = episodes;
+    out->window = w->n;
+    rs_trainer_window_mean(w, n_terms, &out->ep_return, &out->ep_length, out->ep_terms);
+}
+
+int rs_trainer_save(const rs_trainer_ops *ops, const void *t, const char *path) {
+    rs_st *st = rs_st_new();
+    if (!st) return -1;
+    /* the policy's const-ness is the trainer's: policy() does not change t */
+    int rc = rs_policy_to_st(ops->policy((void *)t), st);
+    if (!rc) {
+        char *cfg = ops->config_to_json(ops->config(t));
+        rs_st_set_meta(st, "train_config", cfg ? cfg : "{}");
+        free(cfg);
+        /* not a policy file: soups and evaluation refuse it */
+        rs_st_set_meta(st, "format", RS_TRAIN_FORMAT);
+        rs_st_set_meta(st, "format_train", ops->train_format);
+        rc = ops->save_state(t, st);
+    }
+    if (!rc) rc = rs_st_save(st, path);
+    rs_st_free(st);
+    return rc ? -1 : 0;
+}
+
+int rs_trainer_load(const rs_trainer_ops *ops, void *t, const char *path) {
+    rs_st *st = rs_st_load(path);
+    if (!st) return -1;
+    rs_policy *run = ops->policy(t), *q = NULL;
+    int rc = -1;
+    const char *fmt = rs_st_meta(st, "format_train");
+    if (!fmt || strcmp(fmt, ops->train_format)) {
+        rs_set_error("not a %s training checkpoint (format_train '%s')", ops->title,
+                     fmt ? fmt : "(none)");
+        goto out;
+    }
+    q = rs_policy_from_train_st(st, path);
+    if (!q) goto out;
+    if (q->algo != run->algo || !rs_mlp_same_shape(q->pi, run->pi) || q->obs_dim != run->obs_dim ||
+        q->act_dim != run->act_dim) {
+        rs_set_error("policy shapes differ from the config");
+        goto out;
+    }
+    rs_mlp_copy(run->pi, q->pi);
+    if (run->log_std) memcpy(run->log_std, q->log_std, sizeof(float) * (size_t)run->act_dim);
+    memcpy(run->norm->mean, q->norm->mean, sizeof(double) * (size_t)run->obs_dim);
+    memcpy(run->norm->var, q->norm->var, sizeof(double) * (size_t)run->obs_dim);
+    run->norm->count = q->norm->count;
+    snprintf(run->init, sizeof run->init, "%s", q->init);
+    rc = ops->load_state(t, st);
+out:
+    if (rc) rs_trainer_resume_error(path);
+    rs_policy_free(q);
+    rs_st_free(st);
+    return rc;
 }
