@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 const char *rs_algo_name(rs_algo a) { return a == RS_ALGO_SAC ? "sac" : "ppo"; }
 
@@ -186,6 +187,19 @@ int rs_policy_check_format(const rs_st *st, const char *what) {
         return -1;
     }
     return 0;
+}
+
+const char *rs_run_file(const char *path, int train_first, char *buf, size_t cap) {
+    struct stat sb;
+    if (stat(path, &sb) != 0 || !S_ISDIR(sb.st_mode)) return path;
+    size_t n = strlen(path);
+    const char *sep = n && path[n - 1] == '/' ? "" : "/";
+    if (train_first) {
+        snprintf(buf, cap, "%s%strain.safetensors", path, sep);
+        if (stat(buf, &sb) == 0) return buf;
+    }
+    snprintf(buf, cap, "%s%spolicy.safetensors", path, sep);
+    return buf;
 }
 
 rs_st *rs_policy_st_load(const char *path) {

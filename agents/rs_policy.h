@@ -68,6 +68,11 @@ int rs_st_is_train(const rs_st *st);
 /* 0 when st has the policy format; else -1 and the error every policy
  * loader gives, naming `what` (a path, or "expert <i>" for the mixer) */
 int rs_policy_check_format(const rs_st *st, const char *what);
+/* The one rule for naming a run: a directory stands for its
+ * policy.safetensors, or (train_first, what --init reads) for its
+ * train.safetensors when it has one, else its policy.safetensors; any other
+ * path is the file itself. Returns path, or buf[cap] holding the file. */
+const char *rs_run_file(const char *path, int train_first, char *buf, size_t cap);
 /* rs_st_load, then rs_policy_check_format: a policy file as tensors (soups) */
 rs_st *rs_policy_st_load(const char *path);
 

@@ -690,7 +690,7 @@ static int ppo_save_state(const void *t, rs_st *st) {
         rc |= rs_st_add(st, "rscale.rms", RS_DT_F64, 1, &three, rms);
         rc |= rs_trainer_window_save(st, &p->win);
         int64_t tr[8];
-        rs_ckpt_rng_pack(&p->rng, tr);
+        rs_rng_pack(&p->rng, tr);
         tr[6] = p->global_step;
         tr[7] = p->update;
         int64_t eight = 8;
@@ -758,7 +758,7 @@ static int ppo_load_state(void *t, const rs_st *st) {
     if (rs_st_expect(st, "trainer.rng_step_update", RS_DT_I64, 1, &eight, &t_)) return -1;
     {
         const int64_t *r = t_->data;
-        if (rs_ckpt_rng_unpack(&p->rng, r) != 0) return -1;
+        if (rs_rng_unpack(&p->rng, r) != 0) return -1;
         p->global_step = r[6];
         p->update = r[7];
         p->pol->steps = p->global_step;

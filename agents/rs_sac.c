@@ -768,8 +768,8 @@ static int sac_save_state(const void *t, rs_st *st) {
                           p->rb->size,    p->rb->pos, p->win.n,   p->win.pos};
         rc |= rs_st_add(st, "sac.counters", RS_DT_I64, 1, &n8, cnt);
         int64_t rng[12], rsh[2] = {2, 6};
-        rs_ckpt_rng_pack(&p->rng_act, rng);
-        rs_ckpt_rng_pack(&p->rng_upd, rng + 6);
+        rs_rng_pack(&p->rng_act, rng);
+        rs_rng_pack(&p->rng_upd, rng + 6);
         rc |= rs_st_add(st, "sac.rng", RS_DT_I64, 2, rsh, rng);
         rc |= rs_trainer_window_save(st, &p->win);
         rc |= rs_ckpt_add_vecenv(st, p->vec);
@@ -868,8 +868,8 @@ static int sac_load_state(void *tv, const rs_st *st) {
     p->win.pos = (int)cnt[7];
     p->pol->steps = p->global_step;
     if (rs_st_expect(st, "sac.rng", RS_DT_I64, 2, rsh, &t)) return -1;
-    if (rs_ckpt_rng_unpack(&p->rng_act, t->data) != 0 ||
-        rs_ckpt_rng_unpack(&p->rng_upd, (const int64_t *)t->data + 6) != 0)
+    if (rs_rng_unpack(&p->rng_act, t->data) != 0 ||
+        rs_rng_unpack(&p->rng_upd, (const int64_t *)t->data + 6) != 0)
         return -1;
     if (rs_trainer_window_load(st, &p->win)) return -1;
     if (rs_ckpt_get_vecenv(st, p->vec) != 0) return -1;

@@ -73,9 +73,10 @@ const char *rs_st_meta(const rs_st *st, const char *key); /* NULL if absent */
 int rs_st_meta_count(const rs_st *st);
 int rs_st_meta_at(const rs_st *st, int i, const char **key, const char **value);
 
-/* Write atomically: the bytes go to "<path>.tmp.<pid>", which is flushed,
- * fsync'ed and renamed over path. On any error the temporary file is removed
- * and an existing file at path is left untouched. */
+/* Write with rs_write_atomic: the bytes go to "<path>.tmp.<pid>", which is
+ * flushed, fsync'ed and renamed over path, then the folder is fsync'ed. On
+ * any error the temporary file is removed and an existing file at path is
+ * left untouched. */
 int rs_st_save(const rs_st *st, const char *path);
 
 /* Read and validate a whole file; NULL and an error naming the file and the

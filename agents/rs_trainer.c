@@ -5,7 +5,6 @@
 #include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/stat.h>
 
 int rs_trainer_setup_parse(rs_trainer_setup *t, const char *env, const char *reward,
                            const char *arch, const char *activation) {
@@ -86,12 +85,8 @@ int rs_trainer_window_counters(rs_trainer_window *w, int64_t n, int64_t pos) {
 
 rs_policy *rs_trainer_open_init(const char *path, const rs_policy *run, const char *arch,
                                 rs_st **st, char *file, size_t cap) {
-    struct stat sb;
-    snprintf(file, cap, "%s", path);
-    if (stat(path, &sb) == 0 && S_ISDIR(sb.st_mode)) {
-        snprintf(file, cap, "%s/train.safetensors", path);
-        if (stat(file, &sb) != 0) snprintf(file, cap, "%s/policy.safetensors", path);
-    }
+    char buf[1100];
+    snprintf(file, cap, "%s", rs_run_file(path, 1, buf, sizeof buf));
     *st = rs_st_load(file);
     if (!*st) return NULL;
     rs_policy *q = rs_policy_from_train_st(*st, file);
@@ -116,17 +111,9 @@ rs_policy *rs_trainer_open_init(const char *path, const rs_policy *run, const ch
 }
 
 void rs_trainer_stamp_init(rs_policy *run, const char *file) {
-    FILE *f = fopen(file, "rb");
-    uint64_t h = 0xcbf29ce484222325ull;
-    unsigned char buf[65536];
-    size_t n;
-    if (f) {
-        while ((n = fread(buf, 1, sizeof buf, f)) > 0)
-            for (size_t i = 0; i < n; i++)
-                h = (h ^ buf[i]) * 0x100000001b3ull;
-        fclose(f);
-    }
-    snprintf(run->init, sizeof run->init, "%.200s@%016llx", file, (unsigned long long)h);
+    char hex[17];
+    rs_file_hash(file, hex); /* the file was just read: "" only if it vanished since */
+    snprintf(run->init, sizeof run->init, "%.200s@%s", file, hex);
 }
 
 void rs_trainer_resume_error(const char *path) {

@@ -72,7 +72,7 @@ int cmd_soup(int argc, char **argv) {
     int rc = rs_cli_parse(&info, opts, no, argc, argv, paths, &n, MAX_EXPERTS);
     if (rc) return rc < 0 ? 2 : 0;
     for (int i = 0; i < n; i++)
-        paths[i] = rs_cli_policy_path(paths[i], resolved[i], sizeof resolved[i]);
+        paths[i] = rs_run_file(paths[i], 0, resolved[i], sizeof resolved[i]);
     if (n < 2) {
         fprintf(stderr,
                 "rsoup soup: needs at least two expert checkpoints, got %d (see 'rsoup "

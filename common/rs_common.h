@@ -37,6 +37,11 @@ double rs_rng_uniform(rs_rng *r);            /* [0, 1) */
 double rs_rng_uniform_range(rs_rng *r, double lo, double hi);
 double rs_rng_normal(rs_rng *r);             /* N(0, 1) */
 uint64_t rs_rng_below(rs_rng *r, uint64_t n); /* uniform in [0, n) */
+/* a state as 6 int64 (s[0..3], has_spare, the spare's bits), as checkpoints
+ * store it; unpack returns -1 (error set) on a state no generator can be in
+ * (all zero, a bad cached normal) */
+void rs_rng_pack(const rs_rng *r, int64_t *o);
+int rs_rng_unpack(rs_rng *r, const int64_t *o);
 
 /* ---- clock ---- */
 double rs_now(void); /* monotonic seconds */
@@ -55,5 +60,21 @@ char *rs_read_file(const char *path, size_t *len);
 /* fopen for reading that refuses anything but a regular file, without
  * blocking on a FIFO; NULL and an error naming the file */
 FILE *rs_fopen_regular(const char *path, const char *mode);
+
+/* ---- files written and hashed (rs_io.c) ---- */
+/* The one atomic write, for tensors, fronts, stamps and configs: write(f,
+ * ctx) fills "<path>.tmp.<pid>", which is flushed, fsync'ed and renamed over
+ * path, and then the folder is fsync'ed so that the rename survives a
+ * crash. On failure (write returns non-zero, or a step fails) the temporary
+ * file is removed, a file already at path is untouched, errno is the
+ * failing step's and the error names it. 0 or -1. */
+int rs_write_atomic(const char *path, int (*write)(FILE *f, void *ctx), void *ctx);
+/* FNV-1a 64-bit hash of a buffer */
+uint64_t rs_fnv1a64(const void *data, size_t len);
+/* FNV-1a 64-bit hash of a file's bytes, also written as 16 lowercase hex
+ * digits into the caller's hex[17]. On error returns 0, sets hex to "" and
+ * sets an error naming the file (test hex[0] to tell an error from a hash
+ * that happens to be 0). */
+uint64_t rs_file_hash(const char *path, char hex[17]);
 
 #endif

@@ -151,3 +151,106 @@ int rs_vecenv_step(rs_vecenv *v, const float *actions) {
     for (int i = 0; i < v->n; i++) v->episodes += v->terminated[i] | v->truncated[i];
     return 0;
 }
+
+/* ---- saving and restoring ---- */
+
+int rs_vecenv_save_state(const rs_vecenv *v, const rs_state_io *io) {
+    const mjModel *m = v->model;
+    const int N = v->n;
+    const size_t nq = (size_t)m->nq, nv = (size_t)m->nv, na = (size_t)m->na;
+    size_t widest = nq > nv ? nq : nv;
+    if (na > widest) widest = na;
+    if (widest < 8) widest = 8;
+    if ((size_t)v->n_terms > widest) widest = (size_t)v->n_terms;
+    double *q = rs_malloc(sizeof(double) * (size_t)N * widest);
+    int64_t *ib = rs_malloc(sizeof(int64_t) * (size_t)N * 8);
+    int rc = !q || !ib ? -1 : 0;
+    if (!rc) {
+        for (int i = 0; i < N; i++)
+            memcpy(q + i * nq, v->envs[i]->d->qpos, sizeof(double) * nq);
+        rc |= io->put(io->ctx, "env.qpos", RS_STATE_F64, N, (int64_t)nq, q);
+        for (int i = 0; i < N; i++)
+            memcpy(q + i * nv, v->envs[i]->d->qvel, sizeof(double) * nv);
+        rc |= io->put(io->ctx, "env.qvel", RS_STATE_F64, N, (int64_t)nv, q);
+        for (int i = 0; i < N; i++)
+            memcpy(q + i * nv, v->envs[i]->d->qacc_warmstart, sizeof(double) * nv);
+        rc |= io->put(io->ctx, "env.qacc_warmstart", RS_STATE_F64, N, (int64_t)nv, q);
+        if (na) {
+            for (int i = 0; i < N; i++)
+                memcpy(q + i * na, v->envs[i]->d->act, sizeof(double) * na);
+            rc |= io->put(io->ctx, "env.act", RS_STATE_F64, N, (int64_t)na, q);
+        }
+        for (int i = 0; i < N; i++) {
+            const rs_env *e = v->envs[i];
+            double *r = q + (size_t)i * 8;
+            r[0] = e->d->time;
+            r[1] = e->init_z;
+            r[2] = v->ep_return[i];
+            r[3] = e->energy_acc;
+            memcpy(r + 4, e->before, sizeof e->before);
+        }
+        rc |= io->put(io->ctx, "env.scalars", RS_STATE_F64, N, 8, q);
+        rc |= io->put(io->ctx, "env.ep_terms", RS_STATE_F64, N, v->n_terms, v->ep_terms);
+        for (int i = 0; i < N; i++) {
+            rs_rng_pack(&v->envs[i]->rng, ib + i * 8);
+            ib[i * 8 + 6] = v->envs[i]->t;
+            ib[i * 8 + 7] = v->ep_len[i];
+        }
+        rc |= io->put(io->ctx, "env.rng_t_len", RS_STATE_I64, N, 8, ib);
+        rc |= io->put(io->ctx, "env.obs", RS_STATE_F32, N, v->obs_dim, v->obs);
+        int64_t ep = v->episodes;
+        rc |= io->put(io->ctx, "env.episodes", RS_STATE_I64, 1, 0, &ep);
+    }
+    free(q);
+    free(ib);
+    return rc ? -1 : 0;
+}
+
+int rs_vecenv_load_state(rs_vecenv *v, const rs_state_io *io) {
+    const mjModel *m = v->model;
+    const int N = v->n;
+    const double *d;
+    if (!(d = io->get(io->ctx, "env.qpos", RS_STATE_F64, N, m->nq))) return -1;
+    for (int i = 0; i < N; i++)
+        memcpy(v->envs[i]->d->qpos, d + (size_t)i * m->nq, sizeof(double) * m->nq);
+    if (!(d = io->get(io->ctx, "env.qvel", RS_STATE_F64, N, m->nv))) return -1;
+    for (int i = 0; i < N; i++)
+        memcpy(v->envs[i]->d->qvel, d + (size_t)i * m->nv, sizeof(double) * m->nv);
+    if (!(d = io->get(io->ctx, "env.qacc_warmstart", RS_STATE_F64, N, m->nv))) return -1;
+    for (int i = 0; i < N; i++)
+        memcpy(v->envs[i]->d->qacc_warmstart, d + (size_t)i * m->nv, sizeof(double) * m->nv);
+    if (m->na) {
+        if (!(d = io->get(io->ctx, "env.act", RS_STATE_F64, N, m->na))) return -1;
+        for (int i = 0; i < N; i++)
+            memcpy(v->envs[i]->d->act, d + (size_t)i * m->na, sizeof(double) * m->na);
+    }
+    if (!(d = io->get(io->ctx, "env.scalars", RS_STATE_F64, N, 8))) return -1;
+    for (int i = 0; i < N; i++) {
+        const double *r = d + (size_t)i * 8;
+        rs_env *e = v->envs[i];
+        e->d->time = r[0];
+        e->init_z = r[1];
+        v->ep_return[i] = r[2];
+        e->energy_acc = r[3];
+        memcpy(e->before, r + 4, sizeof e->before);
+    }
+    if (!(d = io->get(io->ctx, "env.ep_terms", RS_STATE_F64, N, v->n_terms))) return -1;
+    memcpy(v->ep_terms, d, sizeof(double) * (size_t)N * v->n_terms);
+    const int64_t *ib = io->get(io->ctx, "env.rng_t_len", RS_STATE_I64, N, 8);
+    if (!ib) return -1;
+    for (int i = 0; i < N; i++) {
+        const int64_t *r = ib + (size_t)i * 8;
+        if (rs_rng_unpack(&v->envs[i]->rng, r) != 0) return -1;
+        v->envs[i]->t = (int)r[6];
+        v->ep_len[i] = (int)r[7];
+    }
+    const float *o = io->get(io->ctx, "env.obs", RS_STATE_F32, N, v->obs_dim);
+    if (!o) return -1;
+    memcpy(v->obs, o, sizeof(float) * (size_t)N * v->obs_dim);
+    const int64_t *ep = io->get(io->ctx, "env.episodes", RS_STATE_I64, 1, 0);
+    if (!ep) return -1;
+    int64_t e;
+    memcpy(&e, ep, sizeof e);
+    v->episodes = (long)e;
+    return 0;
+}

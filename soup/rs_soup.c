@@ -281,41 +281,6 @@ done:
 
 /* ---- parents and hashes ---- */
 
-#define FNV_OFFSET 0xcbf29ce484222325ULL
-#define FNV_PRIME 0x100000001b3ULL
-
-static uint64_t fnv_update(uint64_t h, const unsigned char *p, size_t len) {
-    for (size_t i = 0; i < len; i++) {
-        h ^= p[i];
-        h *= FNV_PRIME;
-    }
-    return h;
-}
-
-uint64_t rs_fnv1a64(const void *data, size_t len) { return fnv_update(FNV_OFFSET, data, len); }
-
-uint64_t rs_file_hash(const char *path, char hex[17]) {
-    hex[0] = 0;
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        rs_set_error("cannot open '%s': %s", path, strerror(errno));
-        return 0;
-    }
-    unsigned char buf[65536];
-    uint64_t h = FNV_OFFSET;
-    size_t got;
-    while ((got = fread(buf, 1, sizeof buf, f)) > 0)
-        h = fnv_update(h, buf, got);
-    int bad = ferror(f);
-    fclose(f);
-    if (bad) {
-        rs_set_error("error reading '%s'", path);
-        return 0;
-    }
-    snprintf(hex, 17, "%016llx", (unsigned long long)h);
-    return h;
-}
-
 int rs_soup_set_parents(rs_st *out, const char *const *paths, int n) {
     if (!out || (n > 0 && !paths) || n < 0) {
         rs_set_error("rs_soup_set_parents: bad arguments");

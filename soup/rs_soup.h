@@ -66,14 +66,7 @@ int rs_soup_mix(rs_st *const *experts, int n, const double *lambda, rs_st **out,
  * given. Returns 0, or -1 (error set: a file that cannot be read). */
 int rs_soup_set_parents(rs_st *out, const char *const *paths, int n);
 
-/* FNV-1a 64-bit hash of a buffer. */
-uint64_t rs_fnv1a64(const void *data, size_t len);
-
-/* FNV-1a 64-bit hash of a file's bytes, also written as 16 lowercase hex
- * digits into the caller's hex[17]. On error returns 0, sets hex to "" and
- * sets an error naming the file (test hex[0] to tell an error from a hash
- * that happens to be 0). */
-uint64_t rs_file_hash(const char *path, char hex[17]);
+/* (the hash, rs_fnv1a64 / rs_file_hash, is common/rs_common.h's) */
 
 /* Parse the CLI's λ for n_experts experts into the caller's lambda[n]:
  *   one number v, 2 experts   -> (1 - v, v): v is the weight of the SECOND
