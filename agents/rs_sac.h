@@ -1,5 +1,5 @@
 /* rs_sac.h — Soft Actor-Critic for continuous control, as CleanRL's
- * sac_continuous_action runs it (REFERENCE.md): tanh-squashed Gaussian actor
+ * sac_continuous_action.py runs it (docs/sac.md): tanh-squashed Gaussian actor
  * whose log-std is squashed into [-5, 2], twin Q networks on obs ⊕ action
  * with Polyak-averaged targets, automatic entropy tuning (target -|A|,
  * log_alpha optimised), a uniform replay buffer, uniform random actions for
@@ -29,7 +29,8 @@
  * (weight gradients summed half 0 + half 1), as two tasks on the thread pool
  * (each with single-threaded BLAS) or one after the other on one thread: the
  * arithmetic, hence every result, is the same for any thread count. With
- * blas_threads > 1 the halves run serially with multi-threaded sgemm. */
+ * blas_threads > 1 the halves run serially with multi-threaded sgemm.
+ * rs_sac_ops (rs_trainer.h) is SAC's table for `rsoup train`. */
 #ifndef RS_SAC_H
 #define RS_SAC_H
 

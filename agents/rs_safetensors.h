@@ -1,6 +1,6 @@
 /* rs_safetensors.h — named tensors + string metadata, stored as .safetensors.
  *
- * The file format (https://github.com/huggingface/safetensors):
+ * The file format (Hugging Face's safetensors):
  *   8 bytes   little-endian u64 N, the header length
  *   N bytes   UTF-8 JSON object, padded with trailing spaces:
  *               {"__metadata__": {"key": "value", ...},          (optional)
