@@ -327,14 +327,15 @@ void rs_ppo_merge_obs_stats(rs_normalizer *n, double *acc) {
     const int O = n->dim;
     rs_mpi_sum_f64(acc, 1 + 2 * (size_t)O);
     if (acc[0] > 0) {
-        double *mean = malloc(sizeof(double) * 2 * (size_t)O), *var = mean + O;
+        /* the sums become the union's mean and variance in place: the
+         * rollout loop allocates nothing */
+        double *mean = acc + 1, *var = acc + 1 + O;
         for (int k = 0; k < O; k++) {
-            mean[k] = acc[1 + k] / acc[0];
-            var[k] = acc[1 + O + k] / acc[0] - mean[k] * mean[k];
+            mean[k] = mean[k] / acc[0];
+            var[k] = var[k] / acc[0] - mean[k] * mean[k];
             if (var[k] < 0) var[k] = 0;
         }
         rs_normalizer_merge(n, mean, var, acc[0]);
-        free(mean);
     }
     memset(acc, 0, sizeof(double) * (1 + 2 * (size_t)O));
 }

@@ -124,7 +124,7 @@ int rs_ppo_load_train(rs_ppo *p, const char *path);
 /* ---- pieces exposed for tests ---- */
 /* data-parallel normaliser update: acc = [count, Σx (dim), Σx² (dim)] of this
  * rank's new samples; sums them over all ranks and merges the union into n
- * (the same result on every rank); acc is zeroed */
+ * (the same result on every rank); acc is used as scratch, then zeroed */
 void rs_ppo_merge_obs_stats(rs_normalizer *n, double *acc);
 /* GAE over T steps x N envs; rewards already include truncation bootstraps;
  * done[t*N+i] = the episode ended at step t; last_value[N] = V(obs after T) */
