@@ -45,7 +45,7 @@ struct rs_ppo {
     int mpi;
     int mb; /* this rank's minibatch size */
     size_t n_grad; /* g_pi, g_std, g_vf are consecutive views of one buffer */
-    double *obs_acc; /* 1 + 2*O: count, Σx, Σx² */
+    double *obs_acc; /* 1 + 2*O: count, Σx, Σx² (MPI runs) */
     double ret_acc[3]; /* count, Σ, Σ² of the discounted returns */
     double *adv_acc;   /* MPI: Σ, Σ² of each minibatch's advantages, one epoch */
     /* the current minibatch, shared with the two update threads */
@@ -55,6 +55,7 @@ struct rs_ppo {
     float clip_scale;
     rs_trainer_window win; /* recent episodes */
     rs_ppo_stats last;     /* the last iteration's, for the trainer interface */
+    void *block;           /* PPO_BUFFERS: every plain buffer above is a view into it */
 };
 
 const rs_ppo_config *rs_ppo_cfg(const rs_ppo *p) { return &p->cfg; }
@@ -73,16 +74,7 @@ void rs_ppo_free(rs_ppo *p) {
     rs_adam_free(p->opt_std);
     rs_adam_free(p->opt_vf);
     rs_return_scaler_free(p->rscale);
-    free(p->obs_acc);
-    float *fs[] = {p->obs,    p->act,    p->logp,       p->val,     p->rew,    p->adv,
-                   p->ret,    p->next_obs, p->act_env,  p->last_value, p->tmp_obs, p->mb_obs,
-                   p->mb_act, p->mb_logp, p->mb_adv,    p->mb_ret,  p->mb_val, p->dmu,
-                   p->dv,     p->g_pi};
-    for (size_t i = 0; i < sizeof fs / sizeof fs[0]; i++) free(fs[i]);
-    free(p->done);
-    free(p->dones_i);
-    free(p->perm);
-    free(p->adv_acc);
+    free(p->block);
     rs_mlp_ws_free(p->ws_pi);
     rs_mlp_ws_free(p->ws_vf);
     rs_mlp_ws_free(p->ws_pi_r);
@@ -111,6 +103,36 @@ static void observe(rs_ppo *p, const float *raw, float *out, int rows, int updat
         memcpy(out, raw, sizeof(float) * (size_t)rows * p->O);
     }
 }
+
+/* every buffer of the rollout and the update, in the trainer's one block:
+ * B = n_envs x n_steps rows, N envs, M rows per minibatch, O and A the
+ * observation and action sizes */
+#define PPO_BUFFERS(X)                                                                             \
+    X(float, obs, B * O)                                                                           \
+    X(float, act, B * A)                                                                           \
+    X(float, logp, B)                                                                              \
+    X(float, val, B)                                                                               \
+    X(float, rew, B)                                                                               \
+    X(float, adv, B)                                                                               \
+    X(float, ret, B)                                                                               \
+    X(unsigned char, done, B)                                                                      \
+    X(float, next_obs, N * O)                                                                      \
+    X(float, act_env, N * A)                                                                       \
+    X(float, last_value, N)                                                                        \
+    X(float, tmp_obs, N * O)                                                                       \
+    X(int, dones_i, N)                                                                             \
+    X(int, perm, B)                                                                                \
+    X(double, adv_acc, 2 * (B / M))                                                                \
+    X(double, obs_acc, 1 + 2 * O)                                                                  \
+    X(float, mb_obs, M * O)                                                                        \
+    X(float, mb_act, M * A)                                                                        \
+    X(float, mb_logp, M)                                                                           \
+    X(float, mb_adv, M)                                                                            \
+    X(float, mb_ret, M)                                                                            \
+    X(float, mb_val, M)                                                                            \
+    X(float, dmu, M * A)                                                                           \
+    X(float, dv, M)                                                                                \
+    X(float, g_pi, p->n_grad)
 
 rs_ppo *rs_ppo_new(const rs_ppo_config *c) {
     if (rs_ppo_config_check(c) != 0) return NULL;
@@ -168,48 +190,24 @@ rs_ppo *rs_ppo_new(const rs_ppo_config *c) {
 
     size_t B = (size_t)p->B, O = (size_t)p->O, A = (size_t)p->A, N = (size_t)p->N;
     size_t M = (size_t)p->mb;
-    p->obs = rs_malloc(sizeof(float) * B * O);
-    p->act = rs_malloc(sizeof(float) * B * A);
-    p->logp = rs_malloc(sizeof(float) * B);
-    p->val = rs_malloc(sizeof(float) * B);
-    p->rew = rs_malloc(sizeof(float) * B);
-    p->adv = rs_malloc(sizeof(float) * B);
-    p->ret = rs_malloc(sizeof(float) * B);
-    p->done = rs_malloc(B);
-    p->next_obs = rs_malloc(sizeof(float) * N * O);
-    p->act_env = rs_malloc(sizeof(float) * N * A);
-    p->last_value = rs_malloc(sizeof(float) * N);
-    p->tmp_obs = rs_malloc(sizeof(float) * N * O);
-    p->dones_i = rs_malloc(sizeof(int) * N);
-    p->perm = rs_malloc(sizeof(int) * B);
-    p->adv_acc = rs_malloc(sizeof(double) * 2 * (B / M));
-    p->mb_obs = rs_malloc(sizeof(float) * M * O);
-    p->mb_act = rs_malloc(sizeof(float) * M * A);
-    p->mb_logp = rs_malloc(sizeof(float) * M);
-    p->mb_adv = rs_malloc(sizeof(float) * M);
-    p->mb_ret = rs_malloc(sizeof(float) * M);
-    p->mb_val = rs_malloc(sizeof(float) * M);
-    p->dmu = rs_malloc(sizeof(float) * M * A);
-    p->dv = rs_malloc(sizeof(float) * M);
     /* one buffer for all gradients: a single allreduce per minibatch */
     p->n_grad = p->pol->pi->n_params + A + p->vf->n_params;
-    p->g_pi = rs_malloc(sizeof(float) * p->n_grad);
-    p->g_std = p->g_pi ? p->g_pi + p->pol->pi->n_params : NULL;
-    p->g_vf = p->g_pi ? p->g_std + A : NULL;
+    size_t off = 0;
+    PPO_BUFFERS(RS_BLOCK_SIZE)
+    char *base = p->block = rs_block_new(off);
+    if (!base) goto fail;
+    off = 0;
+    rs_ppo *self = p;
+    PPO_BUFFERS(RS_BLOCK_POINT)
+    p->g_std = p->g_pi + p->pol->pi->n_params;
+    p->g_vf = p->g_std + A;
     p->ws_pi = rs_mlp_ws_new(p->pol->pi, (int)M);
     p->ws_vf = rs_mlp_ws_new(p->vf, (int)M);
     p->ws_pi_r = rs_mlp_ws_new(p->pol->pi, p->N);
     p->ws_vf_r = rs_mlp_ws_new(p->vf, p->N);
-    if (!p->obs || !p->act || !p->logp || !p->val || !p->rew || !p->adv || !p->ret || !p->done ||
-        !p->next_obs || !p->act_env || !p->last_value || !p->tmp_obs || !p->dones_i || !p->perm || !p->adv_acc ||
-        !p->mb_obs || !p->mb_act || !p->mb_logp || !p->mb_adv || !p->mb_ret || !p->mb_val ||
-        !p->dmu || !p->dv || !p->g_pi || !p->g_std || !p->g_vf || !p->ws_pi || !p->ws_vf ||
-        !p->ws_pi_r || !p->ws_vf_r)
-        goto fail;
+    if (!p->ws_pi || !p->ws_vf || !p->ws_pi_r || !p->ws_vf_r) goto fail;
     p->mpi = rs_mpi_active();
     if (p->mpi) {
-        p->obs_acc = rs_calloc(1 + 2 * (size_t)p->O, sizeof(double));
-        if (!p->obs_acc) goto fail;
         /* every rank steps its own envs: disjoint RNG streams */
         rs_vecenv_reseed(p->vec, (uint64_t)c->seed, (uint64_t)rs_mpi_rank() * (uint64_t)p->N);
         /* identical starting weights everywhere */

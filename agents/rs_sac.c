@@ -170,6 +170,7 @@ struct rs_sac {
     rs_trainer_window win; /* recent episodes */
     double last_return;
     rs_sac_stats last; /* the last iteration's, for the trainer interface */
+    void *block;       /* SAC_BUFFERS: every plain buffer above is a view into it */
 };
 
 const rs_sac_config *rs_sac_cfg(const rs_sac *p) { return &p->cfg; }
@@ -200,13 +201,6 @@ void rs_sac_free(rs_sac *p) {
         rs_adam_free(p->opt_q[k]);
         for (int h = 0; h < 2; h++)
             rs_mlp_ws_free(p->ws_q[h][k]);
-        free(p->g_q1[k]);
-        free(p->qn[k]);
-        free(p->qv[k]);
-        free(p->dq[k]);
-        free(p->dqa[k]);
-        free(p->qpi[k]);
-        free(p->g_q[k]);
     }
     rs_adam_free(p->opt_pi);
     rs_adam_free(p->opt_alpha);
@@ -214,13 +208,7 @@ void rs_sac_free(rs_sac *p) {
     rs_mlp_ws_free(p->ws_act);
     for (int h = 0; h < 2; h++)
         rs_mlp_ws_free(p->ws_pi[h]);
-    free(p->g_pi1);
-    float *fs[] = {p->act_buf, p->eps_act,  p->logp_act, p->obs_prev, p->b_obs,  p->b_next,
-                   p->b_act,   p->b_rew,    p->b_term,   p->eps,      p->a_next, p->logp_next,
-                   p->qin,     p->qin_next, p->qin_pi,   p->y,        p->ones,   p->pi_act,
-                   p->pi_logp, p->pi_y,     p->pi_std,   p->dout,     p->g_pi};
-    for (size_t i = 0; i < sizeof fs / sizeof fs[0]; i++)
-        free(fs[i]);
+    free(p->block);
     free(p);
 }
 
@@ -229,6 +217,49 @@ void rs_sac_set_update_threads(rs_sac *p, int threads, int blas) {
     p->par = threads >= 2 && p->blas_threads == 1 && rs_pool_size(p->pool) >= 2;
     openblas_set_num_threads(p->blas_threads);
 }
+
+/* every buffer of acting and of the update, in the trainer's one block: N
+ * envs, a batch of B, O and A the observation and action sizes, QI = O + A
+ * the critics' input, NP and NQ the actor's and a critic's parameters */
+#define SAC_BUFFERS(X)                                                                             \
+    X(float, act_buf, N * A)                                                                       \
+    X(float, eps_act, N * A)                                                                       \
+    X(float, logp_act, N)                                                                          \
+    X(float, obs_prev, N * O)                                                                      \
+    X(float, b_obs, B * O)                                                                         \
+    X(float, b_next, B * O)                                                                        \
+    X(float, b_act, B * A)                                                                         \
+    X(float, b_rew, B)                                                                             \
+    X(float, b_term, B)                                                                            \
+    X(float, eps, B * A)                                                                           \
+    X(float, a_next, B * A)                                                                        \
+    X(float, logp_next, B)                                                                         \
+    X(float, qin, B * QI)                                                                          \
+    X(float, qin_next, B * QI)                                                                     \
+    X(float, qin_pi, B * QI)                                                                       \
+    X(float, y, B)                                                                                 \
+    X(float, ones, B)                                                                              \
+    X(float, pi_act, B * A)                                                                        \
+    X(float, pi_logp, B)                                                                           \
+    X(float, pi_y, B * A)                                                                          \
+    X(float, pi_std, B * A)                                                                        \
+    X(float, dout, B * 2 * A)                                                                      \
+    X(float, g_pi, NP)                                                                             \
+    X(float, g_pi1, NP)                                                                            \
+    X(float, g_q[0], NQ)                                                                           \
+    X(float, g_q[1], NQ)                                                                           \
+    X(float, g_q1[0], NQ)                                                                          \
+    X(float, g_q1[1], NQ)                                                                          \
+    X(float, qn[0], B)                                                                             \
+    X(float, qn[1], B)                                                                             \
+    X(float, qv[0], B)                                                                             \
+    X(float, qv[1], B)                                                                             \
+    X(float, dq[0], B)                                                                             \
+    X(float, dq[1], B)                                                                             \
+    X(float, qpi[0], B)                                                                            \
+    X(float, qpi[1], B)                                                                            \
+    X(float, dqa[0], B * A)                                                                        \
+    X(float, dqa[1], B * A)
 
 rs_sac *rs_sac_new(const rs_sac_config *c) {
     if (rs_sac_config_check(c) != 0) return NULL;
@@ -294,16 +325,7 @@ rs_sac *rs_sac_new(const rs_sac_config *c) {
         p->opt_q[k] = rs_adam_new(p->q[k]->n_params, (float)c->q_lr, 0.9f, 0.999f, eps);
         p->ws_q[0][k] = rs_mlp_ws_new(p->q[k], p->B - p->B / 2);
         p->ws_q[1][k] = rs_mlp_ws_new(p->q[k], p->B - p->B / 2);
-        p->g_q[k] = rs_malloc(sizeof(float) * p->q[k]->n_params);
-        p->g_q1[k] = rs_malloc(sizeof(float) * p->q[k]->n_params);
-        p->qn[k] = rs_malloc(sizeof(float) * p->B);
-        p->qv[k] = rs_malloc(sizeof(float) * p->B);
-        p->dq[k] = rs_malloc(sizeof(float) * p->B);
-        p->qpi[k] = rs_malloc(sizeof(float) * p->B);
-        p->dqa[k] = rs_malloc(sizeof(float) * (size_t)p->B * p->A);
-        if (!p->opt_q[k] || !p->ws_q[0][k] || !p->ws_q[1][k] || !p->g_q[k] || !p->g_q1[k] ||
-            !p->qn[k] || !p->qv[k] || !p->dq[k] || !p->qpi[k] || !p->dqa[k])
-            goto fail;
+        if (!p->opt_q[k] || !p->ws_q[0][k] || !p->ws_q[1][k]) goto fail;
     }
     p->rb = rs_replay_new(c->buffer_size, p->O, p->A);
     if (!p->rb) goto fail;
@@ -313,36 +335,15 @@ rs_sac *rs_sac_new(const rs_sac_config *c) {
     p->ws_act = rs_mlp_ws_new(p->pol->pi, p->N);
     p->ws_pi[0] = rs_mlp_ws_new(p->pol->pi, p->B - p->B / 2);
     p->ws_pi[1] = rs_mlp_ws_new(p->pol->pi, p->B - p->B / 2);
-    p->act_buf = rs_malloc(sizeof(float) * N * A);
-    p->eps_act = rs_malloc(sizeof(float) * N * A);
-    p->logp_act = rs_malloc(sizeof(float) * N);
-    p->obs_prev = rs_malloc(sizeof(float) * N * O);
-    p->b_obs = rs_malloc(sizeof(float) * B * O);
-    p->b_next = rs_malloc(sizeof(float) * B * O);
-    p->b_act = rs_malloc(sizeof(float) * B * A);
-    p->b_rew = rs_malloc(sizeof(float) * B);
-    p->b_term = rs_malloc(sizeof(float) * B);
-    p->eps = rs_malloc(sizeof(float) * B * A);
-    p->a_next = rs_malloc(sizeof(float) * B * A);
-    p->logp_next = rs_malloc(sizeof(float) * B);
-    p->qin = rs_malloc(sizeof(float) * B * QI);
-    p->qin_next = rs_malloc(sizeof(float) * B * QI);
-    p->qin_pi = rs_malloc(sizeof(float) * B * QI);
-    p->y = rs_malloc(sizeof(float) * B);
-    p->ones = rs_malloc(sizeof(float) * B);
-    p->pi_act = rs_malloc(sizeof(float) * B * A);
-    p->pi_logp = rs_malloc(sizeof(float) * B);
-    p->pi_y = rs_malloc(sizeof(float) * B * A);
-    p->pi_std = rs_malloc(sizeof(float) * B * A);
-    p->dout = rs_malloc(sizeof(float) * B * 2 * A);
-    p->g_pi = rs_malloc(sizeof(float) * p->pol->pi->n_params);
-    p->g_pi1 = rs_malloc(sizeof(float) * p->pol->pi->n_params);
-    if (!p->ws_act || !p->ws_pi[0] || !p->ws_pi[1] || !p->g_pi1 || !p->act_buf || !p->eps_act ||
-        !p->logp_act || !p->obs_prev || !p->b_obs || !p->b_next || !p->b_act || !p->b_rew ||
-        !p->b_term || !p->eps || !p->a_next || !p->logp_next || !p->qin || !p->qin_next ||
-        !p->qin_pi || !p->y || !p->ones || !p->pi_act || !p->pi_logp || !p->pi_y || !p->pi_std ||
-        !p->dout || !p->g_pi)
-        goto fail;
+    if (!p->ws_act || !p->ws_pi[0] || !p->ws_pi[1]) goto fail;
+    const size_t NP = p->pol->pi->n_params, NQ = p->q[0]->n_params;
+    size_t off = 0;
+    SAC_BUFFERS(RS_BLOCK_SIZE)
+    char *base = p->block = rs_block_new(off);
+    if (!base) goto fail;
+    off = 0;
+    rs_sac *self = p;
+    SAC_BUFFERS(RS_BLOCK_POINT)
     for (size_t i = 0; i < B; i++)
         p->ones[i] = 1.0f;
     return p;

@@ -5,6 +5,22 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* every buffer of a vecenv of n envs, in its one block (O: obs_dim, T: n_terms) */
+#define VECENV_BUFFERS(X)                                                                          \
+    X(rs_env *, envs, n)                                                                           \
+    X(float, obs, (size_t)n * O)                                                                   \
+    X(float, final_obs, (size_t)n * O)                                                             \
+    X(float, rewards, n)                                                                           \
+    X(double, terms, (size_t)n * T)                                                                \
+    X(unsigned char, terminated, n)                                                                \
+    X(unsigned char, truncated, n)                                                                 \
+    X(double, ep_return, n)                                                                        \
+    X(double, ep_terms, (size_t)n * T)                                                             \
+    X(int, ep_len, n)                                                                              \
+    X(double, done_return, n)                                                                      \
+    X(double, done_terms, (size_t)n * T)                                                           \
+    X(int, done_len, n)
+
 rs_vecenv *rs_vecenv_new(const rs_env_spec *s, const char *model_path, int n,
                          const double *weights, uint64_t seed, rs_pool *pool, int threads) {
     if (n < 1) {
@@ -20,23 +36,16 @@ rs_vecenv *rs_vecenv_new(const rs_env_spec *s, const char *model_path, int n,
     v->n_terms = s->n_terms;
     v->model = rs_model_load(s, model_path);
     if (!v->model) goto fail;
-    v->envs = rs_calloc((size_t)n, sizeof *v->envs);
-    v->obs = rs_calloc((size_t)n * s->obs_dim, sizeof(float));
-    v->final_obs = rs_calloc((size_t)n * s->obs_dim, sizeof(float));
-    v->rewards = rs_calloc((size_t)n, sizeof(float));
-    v->terms = rs_calloc((size_t)n * s->n_terms, sizeof(double));
-    v->terminated = rs_calloc((size_t)n, 1);
-    v->truncated = rs_calloc((size_t)n, 1);
-    v->ep_return = rs_calloc((size_t)n, sizeof(double));
-    v->ep_terms = rs_calloc((size_t)n * s->n_terms, sizeof(double));
-    v->ep_len = rs_calloc((size_t)n, sizeof(int));
-    v->done_return = rs_calloc((size_t)n, sizeof(double));
-    v->done_terms = rs_calloc((size_t)n * s->n_terms, sizeof(double));
-    v->done_len = rs_calloc((size_t)n, sizeof(int));
-    if (!v->envs || !v->obs || !v->final_obs || !v->rewards || !v->terms || !v->terminated ||
-        !v->truncated || !v->ep_return || !v->ep_terms || !v->ep_len || !v->done_return ||
-        !v->done_terms || !v->done_len)
-        goto fail;
+    {
+        const size_t O = (size_t)s->obs_dim, T = (size_t)s->n_terms;
+        size_t off = 0;
+        VECENV_BUFFERS(RS_BLOCK_SIZE)
+        char *base = v->block = rs_block_new(off);
+        if (!base) goto fail;
+        off = 0;
+        rs_vecenv *self = v;
+        VECENV_BUFFERS(RS_BLOCK_POINT)
+    }
     for (int i = 0; i < n; i++) {
         v->envs[i] = rs_env_new(s, v->model, weights, seed, (uint64_t)i);
         if (!v->envs[i]) goto fail;
@@ -61,19 +70,7 @@ void rs_vecenv_free(rs_vecenv *v) {
         for (int i = 0; i < v->n; i++) rs_env_free(v->envs[i]);
     if (v->owns_pool) rs_pool_free(v->pool);
     if (v->model) mj_deleteModel(v->model);
-    free(v->envs);
-    free(v->obs);
-    free(v->final_obs);
-    free(v->rewards);
-    free(v->terms);
-    free(v->terminated);
-    free(v->truncated);
-    free(v->ep_return);
-    free(v->ep_terms);
-    free(v->ep_len);
-    free(v->done_return);
-    free(v->done_terms);
-    free(v->done_len);
+    free(v->block);
     free(v);
 }
 

@@ -38,6 +38,7 @@ typedef struct rs_vecenv {
     long episodes;           /* episodes finished since creation */
     const float *actions;    /* set during a step */
     atomic_int next;         /* the next env to step (threads take them in turn) */
+    void *block;             /* every buffer above (envs included) is a view into it */
 } rs_vecenv;
 
 /* model_path NULL: the embedded model. threads: pool size when pool is NULL. */
