@@ -192,13 +192,8 @@ rs_ppo *rs_ppo_new(const rs_ppo_config *c) {
     size_t M = (size_t)p->mb;
     /* one buffer for all gradients: a single allreduce per minibatch */
     p->n_grad = p->pol->pi->n_params + A + p->vf->n_params;
-    size_t off = 0;
-    PPO_BUFFERS(RS_BLOCK_SIZE)
-    char *base = p->block = rs_block_new(off);
-    if (!base) goto fail;
-    off = 0;
-    rs_ppo *self = p;
-    PPO_BUFFERS(RS_BLOCK_POINT)
+    RS_BLOCK_NEW(PPO_BUFFERS, p);
+    if (!p->block) goto fail;
     p->g_std = p->g_pi + p->pol->pi->n_params;
     p->g_vf = p->g_std + A;
     p->ws_pi = rs_mlp_ws_new(p->pol->pi, (int)M);
@@ -710,28 +705,21 @@ int rs_ppo_save_train(const rs_ppo *p, const char *path) {
     return rs_trainer_save(&rs_ppo_ops, p, path);
 }
 
-/* the policy and (if present) the value net of a run: the shared init */
-int rs_ppo_load_init(rs_ppo *p, const char *path) {
-    char file[1024];
-    rs_st *st;
-    rs_policy *q = rs_trainer_open_init(path, p->pol, p->cfg.arch, &st, file, sizeof file);
-    if (!q) return -1;
-    int rc = -1;
-    rs_mlp_copy(p->pol->pi, q->pi);
+/* --init: besides the actor (copied by rs_trainer_init), the log-std, the
+ * normaliser and, when the init has one, the value net */
+static int ppo_init_state(void *t, const rs_st *st, const rs_policy *q) {
+    rs_ppo *p = t;
     memcpy(p->pol->log_std, q->log_std, sizeof(float) * p->A);
     memcpy(p->pol->norm->mean, q->norm->mean, sizeof(double) * p->O);
     memcpy(p->pol->norm->var, q->norm->var, sizeof(double) * p->O);
     p->pol->norm->count = q->norm->count;
-    if (rs_st_get(st, "vf.0.weight") && rs_ckpt_get_mlp(st, "vf", p->vf) != 0) goto out;
+    if (rs_st_get(st, "vf.0.weight") && rs_ckpt_get_mlp(st, "vf", p->vf) != 0) return -1;
     /* the run's first observation is normalised with the init's statistics */
     observe(p, p->vec->obs, p->next_obs, p->N, 0);
-    rs_trainer_stamp_init(p->pol, file);
-    rc = 0;
-out:
-    rs_policy_free(q);
-    rs_st_free(st);
-    return rc;
+    return 0;
 }
+
+int rs_ppo_load_init(rs_ppo *p, const char *path) { return rs_trainer_init(&rs_ppo_ops, p, path); }
 
 /* everything but the policy, which rs_trainer_load has copied */
 static int ppo_load_state(void *t, const rs_st *st) {
@@ -804,14 +792,13 @@ static int ppo_env_defaults(void *c, const char **source) {
 
 static rs_trainer_run_info ppo_run_info(const void *cv) {
     const rs_ppo_config *c = cv;
-    return (rs_trainer_run_info){c->env, c->reward, c->init, c->threads, c->save_every};
+    return (rs_trainer_run_info){c->env, c->reward, c->init, c->arch, c->threads, c->save_every};
 }
 
 static void *ppo_create(const void *c) { return rs_ppo_new(c); }
 static void ppo_destroy(void *t) { rs_ppo_free(t); }
 static const void *ppo_config(const void *t) { return &((const rs_ppo *)t)->cfg; }
 static rs_policy *ppo_policy(void *t) { return rs_ppo_policy(t); }
-static int ppo_load_init(void *t, const char *path) { return rs_ppo_load_init(t, path); }
 static int ppo_finished(const void *t) {
     const rs_ppo *p = t;
     return p->update >= p->num_updates;
@@ -908,7 +895,7 @@ const rs_trainer_ops rs_ppo_ops = {
     .destroy = ppo_destroy,
     .config = ppo_config,
     .policy = ppo_policy,
-    .load_init = ppo_load_init,
+    .init_state = ppo_init_state,
     .save_state = ppo_save_state,
     .load_state = ppo_load_state,
     .resume_missing = NULL,

@@ -337,13 +337,8 @@ rs_sac *rs_sac_new(const rs_sac_config *c) {
     p->ws_pi[1] = rs_mlp_ws_new(p->pol->pi, p->B - p->B / 2);
     if (!p->ws_act || !p->ws_pi[0] || !p->ws_pi[1]) goto fail;
     const size_t NP = p->pol->pi->n_params, NQ = p->q[0]->n_params;
-    size_t off = 0;
-    SAC_BUFFERS(RS_BLOCK_SIZE)
-    char *base = p->block = rs_block_new(off);
-    if (!base) goto fail;
-    off = 0;
-    rs_sac *self = p;
-    SAC_BUFFERS(RS_BLOCK_POINT)
+    RS_BLOCK_NEW(SAC_BUFFERS, p);
+    if (!p->block) goto fail;
     for (size_t i = 0; i < B; i++)
         p->ones[i] = 1.0f;
     return p;
@@ -792,37 +787,32 @@ int rs_sac_save_train(const rs_sac *p, const char *path) {
     return rs_trainer_save(&rs_sac_ops, p, path);
 }
 
-int rs_sac_load_init(rs_sac *p, const char *path) {
-    char file[1024];
-    rs_st *st;
-    rs_policy *q = rs_trainer_open_init(path, p->pol, p->cfg.arch, &st, file, sizeof file);
-    if (!q) return -1;
-    int rc = -1;
-    rs_mlp_copy(p->pol->pi, q->pi);
-    if (rs_st_get(st, "q1.0.weight")) {
-        const char *names[2] = {"q1", "q2"}, *tnames[2] = {"q1_target", "q2_target"};
-        for (int k = 0; k < 2; k++) {
-            if (rs_ckpt_get_mlp(st, names[k], p->q[k]) != 0) goto out;
-            if (rs_st_get(st, "q1_target.0.weight")) {
-                if (rs_ckpt_get_mlp(st, tnames[k], p->qt[k]) != 0) goto out;
-            } else {
-                rs_mlp_copy(p->qt[k], p->q[k]);
-            }
-        }
-        const rs_tensor *t = rs_st_get(st, "sac.log_alpha");
-        if (t && p->cfg.autotune && t->dtype == RS_DT_F32 && t->nbytes == sizeof(float)) {
-            float la;
-            memcpy(&la, t->data, sizeof la);
-            rs_sac_set_log_alpha(p, la);
+/* --init: besides the actor (copied by rs_trainer_init), the critics, their
+ * targets (the critics themselves when the init has none) and log_alpha,
+ * when the init is a training checkpoint */
+static int sac_init_state(void *t, const rs_st *st, const rs_policy *q) {
+    rs_sac *p = t;
+    (void)q;
+    if (!rs_st_get(st, "q1.0.weight")) return 0;
+    const char *names[2] = {"q1", "q2"}, *tnames[2] = {"q1_target", "q2_target"};
+    for (int k = 0; k < 2; k++) {
+        if (rs_ckpt_get_mlp(st, names[k], p->q[k]) != 0) return -1;
+        if (rs_st_get(st, "q1_target.0.weight")) {
+            if (rs_ckpt_get_mlp(st, tnames[k], p->qt[k]) != 0) return -1;
+        } else {
+            rs_mlp_copy(p->qt[k], p->q[k]);
         }
     }
-    rs_trainer_stamp_init(p->pol, file);
-    rc = 0;
-out:
-    rs_policy_free(q);
-    rs_st_free(st);
-    return rc;
+    const rs_tensor *lt = rs_st_get(st, "sac.log_alpha");
+    if (lt && p->cfg.autotune && lt->dtype == RS_DT_F32 && lt->nbytes == sizeof(float)) {
+        float la;
+        memcpy(&la, lt->data, sizeof la);
+        rs_sac_set_log_alpha(p, la);
+    }
+    return 0;
 }
+
+int rs_sac_load_init(rs_sac *p, const char *path) { return rs_trainer_init(&rs_sac_ops, p, path); }
 
 /* everything but the policy, which rs_trainer_load has copied */
 static int sac_load_state(void *tv, const rs_st *st) {
@@ -938,7 +928,7 @@ static void sac_help(FILE *f) {
 
 static rs_trainer_run_info sac_run_info(const void *cv) {
     const rs_sac_config *c = cv;
-    return (rs_trainer_run_info){c->env, c->reward, c->init, c->threads, c->save_every};
+    return (rs_trainer_run_info){c->env, c->reward, c->init, c->arch, c->threads, c->save_every};
 }
 
 static const char *sac_resume_missing(const void *cv, const char **hint) {
@@ -951,7 +941,6 @@ static void *sac_create(const void *c) { return rs_sac_new(c); }
 static void sac_destroy(void *t) { rs_sac_free(t); }
 static const void *sac_config(const void *t) { return &((const rs_sac *)t)->cfg; }
 static rs_policy *sac_policy(void *t) { return rs_sac_policy(t); }
-static int sac_load_init(void *t, const char *path) { return rs_sac_load_init(t, path); }
 static int sac_finished(const void *t) {
     const rs_sac *p = t;
     return p->iter >= p->num_iters;
@@ -1056,7 +1045,7 @@ const rs_trainer_ops rs_sac_ops = {
     .destroy = sac_destroy,
     .config = sac_config,
     .policy = sac_policy,
-    .load_init = sac_load_init,
+    .init_state = sac_init_state,
     .save_state = sac_save_state,
     .load_state = sac_load_state,
     .resume_missing = sac_resume_missing,

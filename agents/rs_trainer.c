@@ -180,6 +180,21 @@ int rs_trainer_save(const rs_trainer_ops *ops, const void *t, const char *path) 
     return rc ? -1 : 0;
 }
 
+int rs_trainer_init(const rs_trainer_ops *ops, void *t, const char *path) {
+    char file[1024];
+    rs_st *st;
+    rs_policy *run = ops->policy(t);
+    rs_policy *q = rs_trainer_open_init(path, run, ops->run_info(ops->config(t)).arch, &st, file,
+                                        sizeof file);
+    if (!q) return -1;
+    rs_mlp_copy(run->pi, q->pi);
+    int rc = ops->init_state(t, st, q);
+    if (rc == 0) rs_trainer_stamp_init(run, file);
+    rs_policy_free(q);
+    rs_st_free(st);
+    return rc ? -1 : 0;
+}
+
 int rs_trainer_load(const rs_trainer_ops *ops, void *t, const char *path) {
     rs_st *st = rs_st_load(path);
     if (!st) return -1;

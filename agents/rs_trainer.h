@@ -6,7 +6,8 @@
  * `rsoup train` holds {ops, config, trainer, stats} and never asks which
  * algorithm it runs. The envelope every training checkpoint shares (policy
  * tensors, config and format metadata, the format and shape checks, the
- * policy copy) is written once, here (rs_trainer_save / rs_trainer_load).
+ * policy copy) is written once, here (rs_trainer_save / rs_trainer_load),
+ * and so is the start from a shared init (rs_trainer_init).
  *
  * Also what the trainers keep the same way: parsing the env, reward, arch
  * and activation their config names (and labelling the new policy with
@@ -94,7 +95,7 @@ void rs_trainer_stats_fill(rs_trainer_stats *out, long iter, long step, int epis
 
 /* what a config holds that the run around it needs */
 typedef struct rs_trainer_run_info {
-    const char *env, *reward, *init;
+    const char *env, *reward, *init, *arch;
     int threads;    /* 0: all cores */
     int save_every; /* iterations between checkpoints (0: end only) */
 } rs_trainer_run_info;
@@ -139,7 +140,10 @@ typedef struct rs_trainer_ops {
     void (*destroy)(void *t);
     const void *(*config)(const void *t);
     rs_policy *(*policy)(void *t);
-    int (*load_init)(void *t, const char *path);
+    /* --init, after rs_trainer_init has opened and checked the init and
+     * copied its actor: what else the algorithm takes from the init's policy
+     * and file (PPO: log-std, normaliser, value net) */
+    int (*init_state)(void *t, const rs_st *st, const rs_policy *init);
     /* its part of a checkpoint, between the envelope's policy tensors and
      * metadata (save) or after them (load) */
     int (*save_state)(const void *t, rs_st *st);
@@ -176,6 +180,11 @@ const rs_trainer_ops *rs_trainer_for_format(const char *format_train);
  * policy's tensors and metadata, then ops->save_state's, with format
  * rsoup-train-1, format_train and train_config (the trainer's config). */
 int rs_trainer_save(const rs_trainer_ops *ops, const void *t, const char *path);
+/* Start t from the shared init at path (a run folder or a checkpoint,
+ * rs_run_file): the init must fit the run (rs_trainer_open_init); its actor
+ * is copied, then ops->init_state, and the init is stamped into t's policy
+ * ("<file>@<hash>"). */
+int rs_trainer_init(const rs_trainer_ops *ops, void *t, const char *path);
 /* Resume t from path: the format and the policy's shapes are checked, the
  * policy (weights, log-std, normaliser, init stamp) copied into t's, then
  * ops->load_state. Errors start "cannot resume from '<path>': ". */

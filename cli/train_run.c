@@ -335,7 +335,7 @@ int rs_train_config(rs_train *r, const rs_trainer_ops *ops, const rs_train_args 
 static int load(rs_train *r, const rs_train_args *a) {
     if (a->resume) return rs_trainer_load(r->ops, r->trainer, a->train_file);
     const char *init = r->ops->run_info(r->cfg).init;
-    return init[0] ? r->ops->load_init(r->trainer, init) : 0;
+    return init[0] ? rs_trainer_init(r->ops, r->trainer, init) : 0;
 }
 
 static int more(const rs_train *r) { return !r->ops->finished(r->trainer); }

@@ -52,11 +52,9 @@ void *rs_calloc(size_t n, size_t size);
 char *rs_strdup(const char *s);
 /* Allocation by size table, as llm.c's malloc_and_point and MuJoCo's
  * X-macro buffers: a module lists its buffers once, X(type, name, count),
- * and RS_BLOCK_SIZE / RS_BLOCK_POINT turn the list into one zeroed block
- * with a named view per buffer, each 64-byte aligned (free the block
- * alone). With `size_t off` the running offset and `char *base` the block:
- *   size_t off = 0;  LIST(RS_BLOCK_SIZE)   ... char *base = rs_block_new(off);
- *   off = 0;         LIST(RS_BLOCK_POINT)  (the views: self->name) */
+ * and RS_BLOCK_NEW(LIST, obj) makes obj->block one zeroed block with a
+ * named view obj->name per buffer, each 64-byte aligned (obj->block is NULL,
+ * error set, when out of memory; free the block alone). */
 static inline size_t rs_align64(size_t n) { return (n + 63) & ~(size_t)63; }
 void *rs_block_new(size_t bytes); /* zeroed, 64-byte aligned; NULL + error */
 #define RS_BLOCK_SIZE(type, name, count) off = rs_align64(off) + sizeof(type) * (size_t)(count);
@@ -64,6 +62,18 @@ void *rs_block_new(size_t bytes); /* zeroed, 64-byte aligned; NULL + error */
     off = rs_align64(off);                                                                         \
     self->name = (type *)(void *)(base + off);                                                        \
     off += sizeof(type) * (size_t)(count);
+#define RS_BLOCK_NEW(LIST, obj)                                                                    \
+    do {                                                                                           \
+        size_t off = 0;                                                                            \
+        LIST(RS_BLOCK_SIZE)                                                                        \
+        char *base = rs_block_new(off);                                                            \
+        (obj)->block = base;                                                                       \
+        if (base) {                                                                                \
+            __typeof__(obj) self = (obj);                                                          \
+            off = 0;                                                                               \
+            LIST(RS_BLOCK_POINT)                                                                   \
+        }                                                                                          \
+    } while (0)
 /* read a whole file into a NUL-terminated buffer; *len gets its size */
 /* a whole text file (NUL-terminated; *len its size if len is given): a
  * regular file or a pipe (`<(...)`; one without a writer reads as empty,

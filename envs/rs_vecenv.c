@@ -36,16 +36,9 @@ rs_vecenv *rs_vecenv_new(const rs_env_spec *s, const char *model_path, int n,
     v->n_terms = s->n_terms;
     v->model = rs_model_load(s, model_path);
     if (!v->model) goto fail;
-    {
-        const size_t O = (size_t)s->obs_dim, T = (size_t)s->n_terms;
-        size_t off = 0;
-        VECENV_BUFFERS(RS_BLOCK_SIZE)
-        char *base = v->block = rs_block_new(off);
-        if (!base) goto fail;
-        off = 0;
-        rs_vecenv *self = v;
-        VECENV_BUFFERS(RS_BLOCK_POINT)
-    }
+    const size_t O = (size_t)s->obs_dim, T = (size_t)s->n_terms;
+    RS_BLOCK_NEW(VECENV_BUFFERS, v);
+    if (!v->block) goto fail;
     for (int i = 0; i < n; i++) {
         v->envs[i] = rs_env_new(s, v->model, weights, seed, (uint64_t)i);
         if (!v->envs[i]) goto fail;
