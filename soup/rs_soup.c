@@ -74,6 +74,18 @@ int rs_soup_check(rs_st *const *experts, int n) {
                 return -1;
             }
         }
+        /* SAC's squash bounds shape every sampled action: they must agree,
+         * as values (a file without them has the old -5 and 2) */
+        static const char *const bounds[2] = {"log_std_min", "log_std_max"};
+        static const double defaults[2] = {RS_SAC_LOG_STD_MIN, RS_SAC_LOG_STD_MAX};
+        for (int k = 0; k < 2; k++) {
+            const char *a = rs_st_meta(e, bounds[k]), *b = rs_st_meta(e0, bounds[k]);
+            double va = a ? strtod(a, NULL) : defaults[k], vb = b ? strtod(b, NULL) : defaults[k];
+            if (va != vb) {
+                rs_set_error("expert %d: %s is %g, expert 0 has %g", i, bounds[k], va, vb);
+                return -1;
+            }
+        }
         for (int k = 0; k < rs_st_count(e0); k++) {
             const rs_tensor *t0 = rs_st_at(e0, k);
             const rs_tensor *t = rs_st_get(e, t0->name);
