@@ -70,148 +70,29 @@ int rs_ckpt_get_adam(const rs_st *st, const char *prefix, rs_adam *a) {
     return 0;
 }
 
-void rs_ckpt_rng_pack(const rs_rng *r, int64_t *o) {
-    for (int i = 0; i < 4; i++)
-        o[i] = (int64_t)r->s[i];
-    o[4] = r->has_spare;
-    memcpy(&o[5], &r->spare, sizeof(double));
+/* the vecenv's state, whose layout is envs/'s (rs_vecenv_save_state), as
+ * tensors of its names */
+static int put(void *ctx, const char *name, rs_state_type type, int64_t rows, int64_t cols,
+               const void *data) {
+    static const rs_dtype dt[3] = {RS_DT_F64, RS_DT_F32, RS_DT_I64};
+    int64_t sh[2] = {rows, cols};
+    return rs_st_add(ctx, name, dt[type], cols ? 2 : 1, sh, data);
 }
 
-int rs_ckpt_rng_unpack(rs_rng *r, const int64_t *o) {
-    double spare;
-    memcpy(&spare, &o[5], sizeof spare);
-    /* xoshiro never reaches the all-zero state (it would stay there, and
-     * the normal sampler would draw zeros forever): only a damaged file
-     * holds it */
-    if ((o[0] | o[1] | o[2] | o[3]) == 0 || (o[4] != 0 && o[4] != 1) || !isfinite(spare)) {
-        rs_set_error("damaged random-number state (all zero, or a bad cached normal)");
-        return -1;
-    }
-    for (int i = 0; i < 4; i++)
-        r->s[i] = (uint64_t)o[i];
-    r->has_spare = (int)o[4];
-    r->spare = spare;
-    return 0;
+static const void *get(void *ctx, const char *name, rs_state_type type, int64_t rows,
+                       int64_t cols) {
+    static const rs_dtype dt[3] = {RS_DT_F64, RS_DT_F32, RS_DT_I64};
+    int64_t sh[2] = {rows, cols};
+    const rs_tensor *t;
+    return rs_st_expect(ctx, name, dt[type], cols ? 2 : 1, sh, &t) ? NULL : t->data;
 }
 
 int rs_ckpt_add_vecenv(rs_st *st, const rs_vecenv *v) {
-    const mjModel *m = v->model;
-    const int N = v->n;
-    const size_t nq = (size_t)m->nq, nv = (size_t)m->nv, na = (size_t)m->na;
-    size_t widest = nq > nv ? nq : nv;
-    if (na > widest) widest = na;
-    if (widest < 8) widest = 8;
-    if ((size_t)v->n_terms > widest) widest = (size_t)v->n_terms;
-    double *q = rs_malloc(sizeof(double) * (size_t)N * widest);
-    int64_t *ib = rs_malloc(sizeof(int64_t) * (size_t)N * 8);
-    int rc = !q || !ib ? -1 : 0;
-    int64_t sh[2] = {N, 0};
-    /* what mj_step reads (qpos, qvel, act, the solver's warm start, time), so
-     * a resumed run is bit-identical */
-    if (!rc) {
-        sh[1] = (int64_t)nq;
-        for (int i = 0; i < N; i++)
-            memcpy(q + i * nq, v->envs[i]->d->qpos, sizeof(double) * nq);
-        rc |= rs_st_add(st, "env.qpos", RS_DT_F64, 2, sh, q);
-        sh[1] = (int64_t)nv;
-        for (int i = 0; i < N; i++)
-            memcpy(q + i * nv, v->envs[i]->d->qvel, sizeof(double) * nv);
-        rc |= rs_st_add(st, "env.qvel", RS_DT_F64, 2, sh, q);
-        for (int i = 0; i < N; i++)
-            memcpy(q + i * nv, v->envs[i]->d->qacc_warmstart, sizeof(double) * nv);
-        rc |= rs_st_add(st, "env.qacc_warmstart", RS_DT_F64, 2, sh, q);
-        if (na) {
-            sh[1] = (int64_t)na;
-            for (int i = 0; i < N; i++)
-                memcpy(q + i * na, v->envs[i]->d->act, sizeof(double) * na);
-            rc |= rs_st_add(st, "env.act", RS_DT_F64, 2, sh, q);
-        }
-        sh[1] = 8;
-        for (int i = 0; i < N; i++) {
-            const rs_env *e = v->envs[i];
-            double *r = q + (size_t)i * 8;
-            r[0] = e->d->time;
-            r[1] = e->init_z;
-            r[2] = v->ep_return[i];
-            r[3] = e->energy_acc;
-            memcpy(r + 4, e->before, sizeof e->before);
-        }
-        rc |= rs_st_add(st, "env.scalars", RS_DT_F64, 2, sh, q);
-        sh[1] = v->n_terms;
-        rc |= rs_st_add(st, "env.ep_terms", RS_DT_F64, 2, sh, v->ep_terms);
-        sh[1] = 8;
-        for (int i = 0; i < N; i++) {
-            rs_ckpt_rng_pack(&v->envs[i]->rng, ib + i * 8);
-            ib[i * 8 + 6] = v->envs[i]->t;
-            ib[i * 8 + 7] = v->ep_len[i];
-        }
-        rc |= rs_st_add(st, "env.rng_t_len", RS_DT_I64, 2, sh, ib);
-        sh[1] = v->obs_dim;
-        rc |= rs_st_add_f32(st, "env.obs", 2, sh, v->obs);
-        int64_t one = 1, ep = v->episodes;
-        rc |= rs_st_add(st, "env.episodes", RS_DT_I64, 1, &one, &ep);
-    }
-    free(q);
-    free(ib);
-    return rc ? -1 : 0;
+    rs_state_io io = {st, put, NULL};
+    return rs_vecenv_save_state(v, &io);
 }
 
 int rs_ckpt_get_vecenv(const rs_st *st, rs_vecenv *v) {
-    const mjModel *m = v->model;
-    const int N = v->n;
-    const rs_tensor *t;
-    int64_t sh[2] = {N, m->nq};
-    if (rs_st_expect(st, "env.qpos", RS_DT_F64, 2, sh, &t)) return -1;
-    for (int i = 0; i < N; i++)
-        memcpy(v->envs[i]->d->qpos, (const double *)t->data + (size_t)i * m->nq,
-               sizeof(double) * m->nq);
-    sh[1] = m->nv;
-    if (rs_st_expect(st, "env.qvel", RS_DT_F64, 2, sh, &t)) return -1;
-    for (int i = 0; i < N; i++)
-        memcpy(v->envs[i]->d->qvel, (const double *)t->data + (size_t)i * m->nv,
-               sizeof(double) * m->nv);
-    if (rs_st_expect(st, "env.qacc_warmstart", RS_DT_F64, 2, sh, &t)) return -1;
-    for (int i = 0; i < N; i++)
-        memcpy(v->envs[i]->d->qacc_warmstart, (const double *)t->data + (size_t)i * m->nv,
-               sizeof(double) * m->nv);
-    if (m->na) {
-        sh[1] = m->na;
-        if (rs_st_expect(st, "env.act", RS_DT_F64, 2, sh, &t)) return -1;
-        for (int i = 0; i < N; i++)
-            memcpy(v->envs[i]->d->act, (const double *)t->data + (size_t)i * m->na,
-                   sizeof(double) * m->na);
-    }
-    sh[1] = 8;
-    if (rs_st_expect(st, "env.scalars", RS_DT_F64, 2, sh, &t)) return -1;
-    for (int i = 0; i < N; i++) {
-        const double *r = (const double *)t->data + (size_t)i * 8;
-        rs_env *e = v->envs[i];
-        e->d->time = r[0];
-        e->init_z = r[1];
-        v->ep_return[i] = r[2];
-        e->energy_acc = r[3];
-        memcpy(e->before, r + 4, sizeof e->before);
-    }
-    sh[1] = v->n_terms;
-    if (rs_st_expect(st, "env.ep_terms", RS_DT_F64, 2, sh, &t)) return -1;
-    memcpy(v->ep_terms, t->data, t->nbytes);
-    sh[1] = 8;
-    if (rs_st_expect(st, "env.rng_t_len", RS_DT_I64, 2, sh, &t)) return -1;
-    for (int i = 0; i < N; i++) {
-        const int64_t *r = (const int64_t *)t->data + (size_t)i * 8;
-        if (rs_ckpt_rng_unpack(&v->envs[i]->rng, r) != 0) return -1;
-        v->envs[i]->t = (int)r[6];
-        v->ep_len[i] = (int)r[7];
-    }
-    sh[1] = v->obs_dim;
-    if (rs_st_expect(st, "env.obs", RS_DT_F32, 2, sh, &t)) return -1;
-    memcpy(v->obs, t->data, t->nbytes);
-    int64_t one = 1;
-    if (rs_st_expect(st, "env.episodes", RS_DT_I64, 1, &one, &t)) return -1;
-    int64_t ep;
-    memcpy(&ep, t->data, sizeof ep);
-    v->episodes = (long)ep;
-    /* nothing is recomputed: mj_step derives everything from qpos, qvel, act
-     * and the warm start, and the robots' pre-step quantities were restored */
-    return 0;
+    rs_state_io io = {(void *)st, NULL, get};
+    return rs_vecenv_load_state(v, &io);
 }

@@ -14,7 +14,6 @@
 static int run_episode(const rs_policy *p, rs_env *env, uint64_t seed, int ep, int deterministic,
                        float *buf, double *terms) {
     const int O = p->obs_dim, A = p->act_dim, W = p->pi->sizes[p->pi->n_layers];
-    const float bound = p->act_bound;
     const rs_env_spec *s = env->spec;
     float *obs = buf, *nobs = obs + O, *out = nobs + O, *act = out + W, *scratch = act + 2 * A;
     rs_rng noise;
@@ -26,22 +25,7 @@ static int run_episode(const rs_policy *p, rs_env *env, uint64_t seed, int ep, i
     while (!term && !trunc) {
         rs_normalizer_apply(p->norm, obs, nobs, 1);
         rs_mlp_forward1(p->pi, nobs, out, scratch);
-        for (int j = 0; j < A; j++) {
-            float a;
-            if (p->algo == RS_ALGO_SAC) {
-                float mu = out[j];
-                if (!deterministic) {
-                    float ls = out[A + j];
-                    ls = -5.f + 3.5f * (tanhf(ls) + 1.f); /* the SAC actor's squashed log-std */
-                    mu += expf(ls) * (float)rs_rng_normal(&noise);
-                }
-                a = bound * tanhf(mu);
-            } else {
-                a = out[j];
-                if (!deterministic) a += expf(p->log_std[j]) * (float)rs_rng_normal(&noise);
-            }
-            act[j] = a < -bound ? -bound : (a > bound ? bound : a);
-        }
+        rs_policy_head(p, out, deterministic ? NULL : &noise, act);
         double t[RS_MAX_TERMS];
         if (rs_env_step(env, act, obs, t, NULL, &term, &trunc) != 0) return -1;
         for (int k = 0; k < s->n_terms; k++) terms[k] += t[k];

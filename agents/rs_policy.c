@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 const char *rs_algo_name(rs_algo a) { return a == RS_ALGO_SAC ? "sac" : "ppo"; }
 
@@ -16,6 +17,8 @@ rs_policy *rs_policy_new(rs_algo algo, int obs_dim, int act_dim, float act_bound
     p->obs_dim = obs_dim;
     p->act_dim = act_dim;
     p->act_bound = act_bound;
+    p->log_std_min = RS_SAC_LOG_STD_MIN;
+    p->log_std_max = RS_SAC_LOG_STD_MAX;
     /* PPO clips normalised observations at +-10; SAC's normaliser is the
      * identity (mean 0, var 1) and must not clip raw observations */
     p->norm = rs_normalizer_new(obs_dim, algo == RS_ALGO_SAC ? 0.0f : 10.0f);
@@ -47,6 +50,8 @@ rs_policy *rs_policy_clone(const rs_policy *p) {
     memcpy(q->norm->var, p->norm->var, sizeof(double) * p->obs_dim);
     q->norm->count = p->norm->count;
     q->norm->clip = p->norm->clip;
+    q->log_std_min = p->log_std_min;
+    q->log_std_max = p->log_std_max;
     if (p->log_std) memcpy(q->log_std, p->log_std, sizeof(float) * p->act_dim);
     memcpy(q->env, p->env, sizeof q->env);
     memcpy(q->reward, p->reward, sizeof q->reward);
@@ -126,6 +131,12 @@ int rs_policy_to_st(const rs_policy *p, rs_st *st) {
     rs_st_set_meta(st, "act_bound", buf);
     snprintf(buf, sizeof buf, "%.9g", (double)p->norm->clip);
     rs_st_set_meta(st, "obs_clip", buf);
+    if (p->algo == RS_ALGO_SAC) {
+        snprintf(buf, sizeof buf, "%.9g", (double)p->log_std_min);
+        rs_st_set_meta(st, "log_std_min", buf);
+        snprintf(buf, sizeof buf, "%.9g", (double)p->log_std_max);
+        rs_st_set_meta(st, "log_std_max", buf);
+    }
     rs_st_set_meta(st, "reward", p->reward);
     const rs_env_spec *s = rs_env_find(p->env);
     if (s) {
@@ -156,13 +167,71 @@ static int meta_int(const rs_st *st, const char *key, const char *what, long *ou
     return 0;
 }
 
-rs_policy *rs_policy_from_st(const rs_st *st, const char *what) {
+int rs_st_is_train(const rs_st *st) {
     const char *fmt = rs_st_meta(st, "format");
-    if (!fmt || (strcmp(fmt, RS_POLICY_FORMAT) != 0 && strcmp(fmt, RS_TRAIN_FORMAT) != 0)) {
+    return (fmt && !strcmp(fmt, RS_TRAIN_FORMAT)) || rs_st_meta(st, "format_train") ||
+           rs_st_meta(st, "train_config");
+}
+
+int rs_policy_check_format(const rs_st *st, const char *what) {
+    if (rs_st_is_train(st)) {
+        rs_set_error("%s is a training checkpoint (the policy plus optimiser, env and RNG state), "
+                     "not a policy: give the run's policy.safetensors or its directory",
+                     what);
+        return -1;
+    }
+    const char *fmt = rs_st_meta(st, "format");
+    if (!fmt || strcmp(fmt, RS_POLICY_FORMAT) != 0) {
         rs_set_error("%s: not an rsoup policy checkpoint (metadata format is '%s', expected '%s')",
                      what, fmt ? fmt : "(none)", RS_POLICY_FORMAT);
+        return -1;
+    }
+    return 0;
+}
+
+const char *rs_run_file(const char *path, int train_first, char *buf, size_t cap) {
+    struct stat sb;
+    if (stat(path, &sb) != 0 || !S_ISDIR(sb.st_mode)) return path;
+    size_t n = strlen(path);
+    const char *sep = n && path[n - 1] == '/' ? "" : "/";
+    if (train_first) {
+        snprintf(buf, cap, "%s%strain.safetensors", path, sep);
+        if (stat(buf, &sb) == 0) return buf;
+    }
+    snprintf(buf, cap, "%s%spolicy.safetensors", path, sep);
+    return buf;
+}
+
+rs_st *rs_policy_st_load(const char *path) {
+    rs_st *st = rs_st_load(path);
+    char what[1100];
+    snprintf(what, sizeof what, "'%s'", path);
+    if (st && rs_policy_check_format(st, what) != 0) {
+        rs_st_free(st);
         return NULL;
     }
+    return st;
+}
+
+static rs_policy *from_st(const rs_st *st, const char *what);
+
+rs_policy *rs_policy_from_st(const rs_st *st, const char *what) {
+    return rs_policy_check_format(st, what) == 0 ? from_st(st, what) : NULL;
+}
+
+rs_policy *rs_policy_from_train_st(const rs_st *st, const char *what) {
+    const char *fmt = rs_st_meta(st, "format");
+    if (!rs_st_is_train(st) && rs_policy_check_format(st, what) != 0) return NULL;
+    if (!fmt || (strcmp(fmt, RS_POLICY_FORMAT) != 0 && strcmp(fmt, RS_TRAIN_FORMAT) != 0)) {
+        rs_set_error("%s: not an rsoup checkpoint (metadata format is '%s')", what,
+                     fmt ? fmt : "(none)");
+        return NULL;
+    }
+    return from_st(st, what);
+}
+
+/* the policy in st, whose format the caller has checked */
+static rs_policy *from_st(const rs_st *st, const char *what) {
     const char *algo_s = rs_st_meta(st, "algo"), *arch = rs_st_meta(st, "arch"),
                *actv = rs_st_meta(st, "activation"), *env = rs_st_meta(st, "env");
     long obs_dim, act_dim;
@@ -247,6 +316,16 @@ rs_policy *rs_policy_from_st(const rs_st *st, const char *what) {
         rs_policy_free(p);
         return NULL;
     }
+    /* SAC's squash bounds; files written before they were recorded used -5, 2 */
+    const char *lo = rs_st_meta(st, "log_std_min"), *hi = rs_st_meta(st, "log_std_max");
+    if (lo) p->log_std_min = strtof(lo, NULL);
+    if (hi) p->log_std_max = strtof(hi, NULL);
+    if (!isfinite(p->log_std_min) || !isfinite(p->log_std_max) ||
+        !(p->log_std_min < p->log_std_max)) {
+        rs_set_error("%s: bad log_std_min/log_std_max '%s'/'%s'", what, lo ? lo : "", hi ? hi : "");
+        rs_policy_free(p);
+        return NULL;
+    }
     const char *r = rs_st_meta(st, "reward");
     snprintf(p->reward, sizeof p->reward, "%s", r ? r : "");
     const char *stp = rs_st_meta(st, "steps");
@@ -277,7 +356,7 @@ int rs_policy_save(const rs_policy *p, const char *path) {
 }
 
 rs_policy *rs_policy_load(const char *path) {
-    rs_st *st = rs_st_load(path);
+    rs_st *st = rs_policy_st_load(path);
     if (!st) return NULL;
     rs_policy *p = rs_policy_from_st(st, path);
     rs_st_free(st);
@@ -295,17 +374,33 @@ const rs_env_spec *rs_policy_env(const rs_policy *p) {
     return s;
 }
 
+void rs_policy_head(const rs_policy *p, const float *out, rs_rng *noise, float *act) {
+    const int A = p->act_dim;
+    const float b = p->act_bound;
+    for (int j = 0; j < A; j++) {
+        float a;
+        if (p->algo == RS_ALGO_SAC) {
+            float z = out[j];
+            if (noise) {
+                float ls = rs_policy_sac_log_std(out[A + j], p->log_std_min, p->log_std_max);
+                z += expf(ls) * (float)rs_rng_normal(noise);
+            }
+            a = b * tanhf(z);
+        } else {
+            a = out[j];
+            if (noise) a += expf(p->log_std[j]) * (float)rs_rng_normal(noise);
+        }
+        /* the env receives actions clipped to its bounds */
+        act[j] = a < -b ? -b : (a > b ? b : a);
+    }
+}
+
 void rs_policy_act_det(const rs_policy *p, rs_mlp_ws *ws, const float *obs, int B, float *norm_buf,
                        float *actions) {
     rs_normalizer_apply(p->norm, obs, norm_buf, B);
     rs_mlp_forward(p->pi, ws, norm_buf, B);
     const float *out = rs_mlp_ws_out(ws);
-    const int A = p->act_dim, W = p->pi->sizes[p->pi->n_layers];
+    const int W = p->pi->sizes[p->pi->n_layers];
     for (int i = 0; i < B; i++)
-        for (int j = 0; j < A; j++) {
-            float mu = out[i * W + j];
-            float a = p->algo == RS_ALGO_SAC ? p->act_bound * tanhf(mu) : mu;
-            /* the env receives actions clipped to its bounds */
-            actions[i * A + j] = a < -p->act_bound ? -p->act_bound : (a > p->act_bound ? p->act_bound : a);
-        }
+        rs_policy_head(p, out + (size_t)i * W, NULL, actions + (size_t)i * p->act_dim);
 }

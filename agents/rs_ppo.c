@@ -5,6 +5,7 @@
 #include "rs_trainer.h"
 
 #include <cblas.h>
+#include <cjson/cJSON.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -44,7 +45,7 @@ struct rs_ppo {
     int mpi;
     int mb; /* this rank's minibatch size */
     size_t n_grad; /* g_pi, g_std, g_vf are consecutive views of one buffer */
-    double *obs_acc; /* 1 + 2*O: count, Σx, Σx² */
+    double *obs_acc; /* 1 + 2*O: count, Σx, Σx² (MPI runs) */
     double ret_acc[3]; /* count, Σ, Σ² of the discounted returns */
     double *adv_acc;   /* MPI: Σ, Σ² of each minibatch's advantages, one epoch */
     /* the current minibatch, shared with the two update threads */
@@ -53,6 +54,8 @@ struct rs_ppo {
     double norm2[2];
     float clip_scale;
     rs_trainer_window win; /* recent episodes */
+    rs_ppo_stats last;     /* the last iteration's, for the trainer interface */
+    void *block;           /* PPO_BUFFERS: every plain buffer above is a view into it */
 };
 
 const rs_ppo_config *rs_ppo_cfg(const rs_ppo *p) { return &p->cfg; }
@@ -71,16 +74,7 @@ void rs_ppo_free(rs_ppo *p) {
     rs_adam_free(p->opt_std);
     rs_adam_free(p->opt_vf);
     rs_return_scaler_free(p->rscale);
-    free(p->obs_acc);
-    float *fs[] = {p->obs,    p->act,    p->logp,       p->val,     p->rew,    p->adv,
-                   p->ret,    p->next_obs, p->act_env,  p->last_value, p->tmp_obs, p->mb_obs,
-                   p->mb_act, p->mb_logp, p->mb_adv,    p->mb_ret,  p->mb_val, p->dmu,
-                   p->dv,     p->g_pi};
-    for (size_t i = 0; i < sizeof fs / sizeof fs[0]; i++) free(fs[i]);
-    free(p->done);
-    free(p->dones_i);
-    free(p->perm);
-    free(p->adv_acc);
+    free(p->block);
     rs_mlp_ws_free(p->ws_pi);
     rs_mlp_ws_free(p->ws_vf);
     rs_mlp_ws_free(p->ws_pi_r);
@@ -109,6 +103,36 @@ static void observe(rs_ppo *p, const float *raw, float *out, int rows, int updat
         memcpy(out, raw, sizeof(float) * (size_t)rows * p->O);
     }
 }
+
+/* every buffer of the rollout and the update, in the trainer's one block:
+ * B = n_envs x n_steps rows, N envs, M rows per minibatch, O and A the
+ * observation and action sizes */
+#define PPO_BUFFERS(X)                                                                             \
+    X(float, obs, B * O)                                                                           \
+    X(float, act, B * A)                                                                           \
+    X(float, logp, B)                                                                              \
+    X(float, val, B)                                                                               \
+    X(float, rew, B)                                                                               \
+    X(float, adv, B)                                                                               \
+    X(float, ret, B)                                                                               \
+    X(unsigned char, done, B)                                                                      \
+    X(float, next_obs, N * O)                                                                      \
+    X(float, act_env, N * A)                                                                       \
+    X(float, last_value, N)                                                                        \
+    X(float, tmp_obs, N * O)                                                                       \
+    X(int, dones_i, N)                                                                             \
+    X(int, perm, B)                                                                                \
+    X(double, adv_acc, 2 * (B / M))                                                                \
+    X(double, obs_acc, 1 + 2 * O)                                                                  \
+    X(float, mb_obs, M * O)                                                                        \
+    X(float, mb_act, M * A)                                                                        \
+    X(float, mb_logp, M)                                                                           \
+    X(float, mb_adv, M)                                                                            \
+    X(float, mb_ret, M)                                                                            \
+    X(float, mb_val, M)                                                                            \
+    X(float, dmu, M * A)                                                                           \
+    X(float, dv, M)                                                                                \
+    X(float, g_pi, p->n_grad)
 
 rs_ppo *rs_ppo_new(const rs_ppo_config *c) {
     if (rs_ppo_config_check(c) != 0) return NULL;
@@ -166,48 +190,19 @@ rs_ppo *rs_ppo_new(const rs_ppo_config *c) {
 
     size_t B = (size_t)p->B, O = (size_t)p->O, A = (size_t)p->A, N = (size_t)p->N;
     size_t M = (size_t)p->mb;
-    p->obs = rs_malloc(sizeof(float) * B * O);
-    p->act = rs_malloc(sizeof(float) * B * A);
-    p->logp = rs_malloc(sizeof(float) * B);
-    p->val = rs_malloc(sizeof(float) * B);
-    p->rew = rs_malloc(sizeof(float) * B);
-    p->adv = rs_malloc(sizeof(float) * B);
-    p->ret = rs_malloc(sizeof(float) * B);
-    p->done = rs_malloc(B);
-    p->next_obs = rs_malloc(sizeof(float) * N * O);
-    p->act_env = rs_malloc(sizeof(float) * N * A);
-    p->last_value = rs_malloc(sizeof(float) * N);
-    p->tmp_obs = rs_malloc(sizeof(float) * N * O);
-    p->dones_i = rs_malloc(sizeof(int) * N);
-    p->perm = rs_malloc(sizeof(int) * B);
-    p->adv_acc = rs_malloc(sizeof(double) * 2 * (B / M));
-    p->mb_obs = rs_malloc(sizeof(float) * M * O);
-    p->mb_act = rs_malloc(sizeof(float) * M * A);
-    p->mb_logp = rs_malloc(sizeof(float) * M);
-    p->mb_adv = rs_malloc(sizeof(float) * M);
-    p->mb_ret = rs_malloc(sizeof(float) * M);
-    p->mb_val = rs_malloc(sizeof(float) * M);
-    p->dmu = rs_malloc(sizeof(float) * M * A);
-    p->dv = rs_malloc(sizeof(float) * M);
     /* one buffer for all gradients: a single allreduce per minibatch */
     p->n_grad = p->pol->pi->n_params + A + p->vf->n_params;
-    p->g_pi = rs_malloc(sizeof(float) * p->n_grad);
-    p->g_std = p->g_pi ? p->g_pi + p->pol->pi->n_params : NULL;
-    p->g_vf = p->g_pi ? p->g_std + A : NULL;
+    RS_BLOCK_NEW(PPO_BUFFERS, p);
+    if (!p->block) goto fail;
+    p->g_std = p->g_pi + p->pol->pi->n_params;
+    p->g_vf = p->g_std + A;
     p->ws_pi = rs_mlp_ws_new(p->pol->pi, (int)M);
     p->ws_vf = rs_mlp_ws_new(p->vf, (int)M);
     p->ws_pi_r = rs_mlp_ws_new(p->pol->pi, p->N);
     p->ws_vf_r = rs_mlp_ws_new(p->vf, p->N);
-    if (!p->obs || !p->act || !p->logp || !p->val || !p->rew || !p->adv || !p->ret || !p->done ||
-        !p->next_obs || !p->act_env || !p->last_value || !p->tmp_obs || !p->dones_i || !p->perm || !p->adv_acc ||
-        !p->mb_obs || !p->mb_act || !p->mb_logp || !p->mb_adv || !p->mb_ret || !p->mb_val ||
-        !p->dmu || !p->dv || !p->g_pi || !p->g_std || !p->g_vf || !p->ws_pi || !p->ws_vf ||
-        !p->ws_pi_r || !p->ws_vf_r)
-        goto fail;
+    if (!p->ws_pi || !p->ws_vf || !p->ws_pi_r || !p->ws_vf_r) goto fail;
     p->mpi = rs_mpi_active();
     if (p->mpi) {
-        p->obs_acc = rs_calloc(1 + 2 * (size_t)p->O, sizeof(double));
-        if (!p->obs_acc) goto fail;
         /* every rank steps its own envs: disjoint RNG streams */
         rs_vecenv_reseed(p->vec, (uint64_t)c->seed, (uint64_t)rs_mpi_rank() * (uint64_t)p->N);
         /* identical starting weights everywhere */
@@ -325,14 +320,15 @@ void rs_ppo_merge_obs_stats(rs_normalizer *n, double *acc) {
     const int O = n->dim;
     rs_mpi_sum_f64(acc, 1 + 2 * (size_t)O);
     if (acc[0] > 0) {
-        double *mean = malloc(sizeof(double) * 2 * (size_t)O), *var = mean + O;
+        /* the sums become the union's mean and variance in place: the
+         * rollout loop allocates nothing */
+        double *mean = acc + 1, *var = acc + 1 + O;
         for (int k = 0; k < O; k++) {
-            mean[k] = acc[1 + k] / acc[0];
-            var[k] = acc[1 + O + k] / acc[0] - mean[k] * mean[k];
+            mean[k] = mean[k] / acc[0];
+            var[k] = var[k] / acc[0] - mean[k] * mean[k];
             if (var[k] < 0) var[k] = 0;
         }
         rs_normalizer_merge(n, mean, var, acc[0]);
-        free(mean);
     }
     memset(acc, 0, sizeof(double) * (1 + 2 * (size_t)O));
 }
@@ -671,21 +667,24 @@ int rs_ppo_iterate(rs_ppo *p, rs_ppo_stats *st) {
 }
 
 /* ---- checkpoints ---- */
-int rs_ppo_save_train(const rs_ppo *p, const char *path) {
-    rs_st *st = rs_st_new();
-    if (!st) return -1;
+
+extern const rs_trainer_ops rs_ppo_ops;
+
+/* PPO's part of train.safetensors (the envelope, rs_trainer_save, adds the
+ * policy and the metadata) */
+static int ppo_save_state(const void *t, rs_st *st) {
+    const rs_ppo *p = t;
     const rs_vecenv *v = p->vec;
     const int N = p->N;
-    int rc = rs_policy_to_st(p->pol, st);
     int64_t n = N, three = 3;
-    rc |= rs_ckpt_add_vecenv(st, v);
+    int rc = rs_ckpt_add_vecenv(st, v);
     if (!rc) {
         rc |= rs_st_add(st, "rscale.ret", RS_DT_F64, 1, &n, p->rscale->ret);
         double rms[3] = {p->rscale->rms.mean, p->rscale->rms.var, p->rscale->rms.count};
         rc |= rs_st_add(st, "rscale.rms", RS_DT_F64, 1, &three, rms);
         rc |= rs_trainer_window_save(st, &p->win);
         int64_t tr[8];
-        rs_ckpt_rng_pack(&p->rng, tr);
+        rs_rng_pack(&p->rng, tr);
         tr[6] = p->global_step;
         tr[7] = p->update;
         int64_t eight = 8;
@@ -699,93 +698,67 @@ int rs_ppo_save_train(const rs_ppo *p, const char *path) {
         rc |= rs_ckpt_add_adam(st, "opt.log_std", p->opt_std);
         rc |= rs_ckpt_add_adam(st, "opt.vf", p->opt_vf);
     }
-    if (!rc) {
-        char *cfg = rs_ppo_config_to_json(&p->cfg);
-        rs_st_set_meta(st, "train_config", cfg ? cfg : "{}");
-        free(cfg);
-        /* not a policy file: soups must not mix optimiser and env state */
-        rs_st_set_meta(st, "format", RS_TRAIN_FORMAT);
-        rs_st_set_meta(st, "format_train", "rsoup-ppo-train-1");
-        rc = rs_st_save(st, path);
-    }
-    rs_st_free(st);
-    return rc;
+    return rc ? -1 : 0;
 }
 
-/* the policy and (if present) the value net of a run: the shared init */
-int rs_ppo_load_init(rs_ppo *p, const char *path) {
-    char file[1024];
-    rs_st *st;
-    rs_policy *q = rs_trainer_open_init(path, p->pol, p->cfg.arch, &st, file, sizeof file);
-    if (!q) return -1;
-    int rc = -1;
-    rs_mlp_copy(p->pol->pi, q->pi);
+int rs_ppo_save_train(const rs_ppo *p, const char *path) {
+    return rs_trainer_save(&rs_ppo_ops, p, path);
+}
+
+/* --init: besides the actor (copied by rs_trainer_init), the log-std, the
+ * normaliser and, when the init has one, the value net */
+static int ppo_init_state(void *t, const rs_st *st, const rs_policy *q) {
+    rs_ppo *p = t;
     memcpy(p->pol->log_std, q->log_std, sizeof(float) * p->A);
     memcpy(p->pol->norm->mean, q->norm->mean, sizeof(double) * p->O);
     memcpy(p->pol->norm->var, q->norm->var, sizeof(double) * p->O);
     p->pol->norm->count = q->norm->count;
-    if (rs_st_get(st, "vf.0.weight") && rs_ckpt_get_mlp(st, "vf", p->vf) != 0) goto out;
+    if (rs_st_get(st, "vf.0.weight") && rs_ckpt_get_mlp(st, "vf", p->vf) != 0) return -1;
     /* the run's first observation is normalised with the init's statistics */
     observe(p, p->vec->obs, p->next_obs, p->N, 0);
-    rs_trainer_stamp_init(p->pol, file);
-    rc = 0;
-out:
-    rs_policy_free(q);
-    rs_st_free(st);
-    return rc;
+    return 0;
 }
 
-int rs_ppo_load_train(rs_ppo *p, const char *path) {
-    rs_st *st = rs_st_load(path);
-    if (!st) return -1;
+int rs_ppo_load_init(rs_ppo *p, const char *path) { return rs_trainer_init(&rs_ppo_ops, p, path); }
+
+/* everything but the policy, which rs_trainer_load has copied */
+static int ppo_load_state(void *t, const rs_st *st) {
+    rs_ppo *p = t;
     rs_vecenv *v = p->vec;
     const int N = p->N;
-    rs_policy *q = rs_policy_from_st(st, path);
-    int rc = -1;
-    const rs_tensor *t;
-    if (!q) goto out;
-    if (!rs_mlp_same_shape(q->pi, p->pol->pi) || q->obs_dim != p->O) {
-        rs_set_error("%s: policy shapes differ from the config", path);
-        goto out;
-    }
-    rs_mlp_copy(p->pol->pi, q->pi);
-    memcpy(p->pol->log_std, q->log_std, sizeof(float) * p->A);
-    memcpy(p->pol->norm->mean, q->norm->mean, sizeof(double) * p->O);
-    memcpy(p->pol->norm->var, q->norm->var, sizeof(double) * p->O);
-    p->pol->norm->count = q->norm->count;
-    snprintf(p->pol->init, sizeof p->pol->init, "%s", q->init);
+    const rs_tensor *t_;
     if (rs_ckpt_get_mlp(st, "vf", p->vf) || rs_ckpt_get_adam(st, "opt.pi", p->opt_pi) ||
         rs_ckpt_get_adam(st, "opt.log_std", p->opt_std) || rs_ckpt_get_adam(st, "opt.vf", p->opt_vf) ||
         rs_ckpt_get_vecenv(st, v))
-        goto out;
+        return -1;
     int64_t n = N, three = 3, eight = 8;
-    if (rs_st_expect(st, "rscale.ret", RS_DT_F64, 1, &n, &t)) goto out;
-    memcpy(p->rscale->ret, t->data, t->nbytes);
-    if (rs_st_expect(st, "rscale.rms", RS_DT_F64, 1, &three, &t)) goto out;
+    if (rs_st_expect(st, "rscale.ret", RS_DT_F64, 1, &n, &t_)) return -1;
+    memcpy(p->rscale->ret, t_->data, t_->nbytes);
+    if (rs_st_expect(st, "rscale.rms", RS_DT_F64, 1, &three, &t_)) return -1;
     {
-        const double *r = t->data;
+        const double *r = t_->data;
         p->rscale->rms.mean = r[0];
         p->rscale->rms.var = r[1];
         p->rscale->rms.count = r[2];
     }
-    if (rs_trainer_window_load(st, &p->win)) goto out;
-    if (rs_st_expect(st, "trainer.rng_step_update", RS_DT_I64, 1, &eight, &t)) goto out;
+    if (rs_trainer_window_load(st, &p->win)) return -1;
+    if (rs_st_expect(st, "trainer.rng_step_update", RS_DT_I64, 1, &eight, &t_)) return -1;
     {
-        const int64_t *r = t->data;
-        if (rs_ckpt_rng_unpack(&p->rng, r) != 0) goto out;
+        const int64_t *r = t_->data;
+        if (rs_rng_unpack(&p->rng, r) != 0) return -1;
         p->global_step = r[6];
         p->update = r[7];
         p->pol->steps = p->global_step;
     }
-    if (rs_st_expect(st, "window.counters", RS_DT_I64, 1, &three, &t)) goto out;
+    if (rs_st_expect(st, "window.counters", RS_DT_I64, 1, &three, &t_)) return -1;
     {
-        const int64_t *r = t->data;
-        if (rs_trainer_window_counters(&p->win, r[0], r[1])) goto out;
+        const int64_t *r = t_->data;
+        if (rs_trainer_window_counters(&p->win, r[0], r[1])) return -1;
         v->episodes = r[2];
     }
     int64_t so[2] = {N, p->O};
-    if (rs_st_expect(st, "trainer.next_obs", RS_DT_F32, 2, so, &t)) goto out;
-    memcpy(p->next_obs, t->data, t->nbytes);
+    if (rs_st_expect(st, "trainer.next_obs", RS_DT_F32, 2, so, &t_)) return -1;
+    memcpy(p->next_obs, t_->data, t_->nbytes);
     if (p->mpi && rs_mpi_rank() > 0) {
         /* the file holds rank 0's envs; the others restart theirs on fresh
          * streams (a data-parallel resume is not bit-exact) */
@@ -797,10 +770,142 @@ int rs_ppo_load_train(rs_ppo *p, const char *path) {
     /* nothing is recomputed: mj_step derives everything from qpos, qvel, act
      * and the warm start, the next action reads the saved observation, and
      * the robots' pre-step quantities were restored above */
-    rc = 0;
-out:
-    if (rc) rs_trainer_resume_error(path);
-    rs_policy_free(q);
-    rs_st_free(st);
+    return 0;
+}
+
+int rs_ppo_load_train(rs_ppo *p, const char *path) { return rs_trainer_load(&rs_ppo_ops, p, path); }
+
+/* ---- the trainer interface (rs_trainer.h) ---- */
+
+static void ppo_default(void *c) { rs_ppo_config_default(c); }
+static int ppo_set(void *c, const char *k, const char *v) { return rs_ppo_config_set(c, k, v); }
+static int ppo_from_json(void *c, const void *o, const char *where) {
+    return rs_ppo_config_from_json(c, o, where);
+}
+static char *ppo_to_json(const void *c) { return rs_ppo_config_to_json(c); }
+static int ppo_check(const void *c) { return rs_ppo_config_check(c); }
+static int ppo_env_defaults(void *c, const char **source) {
+    int rc = rs_ppo_config_env_defaults(c);
+    *source = rc == 1 ? rs_ppo_env_hparams_source(((const rs_ppo_config *)c)->env) : NULL;
     return rc;
 }
+
+static rs_trainer_run_info ppo_run_info(const void *cv) {
+    const rs_ppo_config *c = cv;
+    return (rs_trainer_run_info){c->env, c->reward, c->init, c->arch, c->threads, c->save_every};
+}
+
+static void *ppo_create(const void *c) { return rs_ppo_new(c); }
+static void ppo_destroy(void *t) { rs_ppo_free(t); }
+static const void *ppo_config(const void *t) { return &((const rs_ppo *)t)->cfg; }
+static rs_policy *ppo_policy(void *t) { return rs_ppo_policy(t); }
+static int ppo_finished(const void *t) {
+    const rs_ppo *p = t;
+    return p->update >= p->num_updates;
+}
+static long ppo_global_step(const void *t) { return rs_ppo_global_step(t); }
+static double ppo_planned_steps(const void *t) {
+    const rs_ppo *p = t;
+    return (double)p->num_updates * p->cfg.n_envs * p->cfg.n_steps * rs_mpi_size();
+}
+
+static int ppo_iterate(void *t, rs_trainer_stats *out) {
+    rs_ppo *p = t;
+    if (rs_ppo_iterate(p, &p->last) != 0) return -1;
+    rs_trainer_stats_fill(out, p->update, p->global_step, p->last.episodes, &p->win,
+                          p->spec->n_terms);
+    return 0;
+}
+
+static void ppo_log_numbers(const void *t, void *obj) {
+    const rs_ppo_stats *s = &((const rs_ppo *)t)->last;
+    cJSON *o = obj;
+    cJSON_AddNumberToObject(o, "rollout_s", s->rollout_s);
+    cJSON_AddNumberToObject(o, "update_s", s->update_s);
+    if (rs_mpi_active()) {
+        cJSON_AddNumberToObject(o, "ranks", rs_mpi_size());
+        cJSON_AddNumberToObject(o, "comm_s", s->comm_s);
+        cJSON_AddNumberToObject(o, "comm_update_s", s->comm_update_s);
+    }
+    cJSON_AddNumberToObject(o, "lr", s->lr);
+    cJSON_AddNumberToObject(o, "pg_loss", s->pg_loss);
+    cJSON_AddNumberToObject(o, "v_loss", s->v_loss);
+    cJSON_AddNumberToObject(o, "entropy", s->entropy);
+    cJSON_AddNumberToObject(o, "approx_kl", s->approx_kl);
+    cJSON_AddNumberToObject(o, "clipfrac", s->clipfrac);
+    cJSON_AddNumberToObject(o, "grad_norm", s->grad_norm);
+    if (isfinite(s->explained_var)) cJSON_AddNumberToObject(o, "explained_var", s->explained_var);
+}
+
+static void ppo_banner(const void *t, const char *dir, FILE *f) {
+    const rs_ppo *p = t;
+    const rs_ppo_config *c = &p->cfg;
+    if (rs_mpi_active()) {
+        int gmb = rs_ppo_global_minibatch(c, rs_mpi_size()), share = gmb / rs_mpi_size();
+        fprintf(f,
+                "rsoup train: data-parallel over %d MPI ranks: %d envs each, global batch %d, "
+                "minibatch %d (%d per rank)\n",
+                rs_mpi_size(), c->n_envs, c->n_envs * c->n_steps * rs_mpi_size(), gmb, share);
+        if (c->minibatches == 0 && share < c->minibatch && share < 64 &&
+            (c->n_envs * c->n_steps) % c->minibatch == 0)
+            fprintf(f,
+                    "rsoup train: note: each rank computes only %d samples per minibatch; "
+                    "--minibatches %d keeps the one-process share (%d) at any rank count "
+                    "(docs/mpi.md)\n",
+                    share, c->n_envs * c->n_steps / c->minibatch, c->minibatch);
+    }
+    fprintf(f,
+            "rsoup train: %s, reward %s, %ld steps (%ld updates of %d), seed %ld, "
+            "obs norm %s -> %s\n",
+            c->env, c->reward, c->total_steps, p->num_updates,
+            c->n_envs * c->n_steps * rs_mpi_size(), c->seed,
+            c->freeze_obs_norm == 1 || (c->freeze_obs_norm == -1 && c->init[0]) ? "frozen"
+                                                                                : "updated",
+            dir);
+}
+
+static const char *const g_ppo_resume_may[] = {"total_steps", "threads", "save_every", NULL};
+static const rs_trainer_switch g_ppo_switches[] = {{"freeze_obs_norm", "freeze_obs_norm", "1"},
+                                                   {"update_obs_norm", "freeze_obs_norm", "0"},
+                                                   {NULL, NULL, NULL}};
+
+const rs_trainer_ops rs_ppo_ops = {
+    .name = "ppo",
+    .title = "PPO",
+    .train_format = "rsoup-ppo-train-1",
+    .iter_name = "update",
+    .progress_label = "train",
+    .data_parallel = 1,
+    .config_size = sizeof(rs_ppo_config),
+    .config_default = ppo_default,
+    .config_set = ppo_set,
+    .config_from_json = ppo_from_json,
+    .config_to_json = ppo_to_json,
+    .config_check = ppo_check,
+    .config_env_defaults = ppo_env_defaults,
+    .help = rs_ppo_config_help,
+    .run_info = ppo_run_info,
+    .resume_may = g_ppo_resume_may,
+    .resume_may_flags = "--steps, --threads, --save-every",
+    .switches = g_ppo_switches,
+    .tiny_config = "{\"env\": \"hopper\", \"n_envs\": 2, \"n_steps\": 128, \"minibatch\": 64, "
+                   "\"epochs\": 2, \"total_steps\": 1024, \"seed\": 3}",
+    .create = ppo_create,
+    .destroy = ppo_destroy,
+    .config = ppo_config,
+    .policy = ppo_policy,
+    .init_state = ppo_init_state,
+    .save_state = ppo_save_state,
+    .load_state = ppo_load_state,
+    .resume_missing = NULL,
+    .iterate = ppo_iterate,
+    .finished = ppo_finished,
+    .global_step = ppo_global_step,
+    .planned_steps = ppo_planned_steps,
+    .log_numbers = ppo_log_numbers,
+    .log_episodes = NULL,
+    .csv_header = NULL,
+    .csv_row = NULL,
+    .status = NULL,
+    .banner = ppo_banner,
+};

@@ -1,14 +1,17 @@
 /* rs_ppo.h — PPO for continuous control, with the details of the CleanRL /
- * SB3 MuJoCo setup (REFERENCE.md): GAE, clipped surrogate and value loss,
- * per-minibatch advantage normalisation, observation normalisation, reward
- * scaling by the std of the discounted return, linear LR annealing, global
- * grad-norm clipping, orthogonal init, separate 64-64 tanh actor and critic.
+ * SB3 MuJoCo setup (CleanRL's ppo_continuous_action.py, the "37 details"):
+ * GAE, clipped surrogate and value loss, per-minibatch advantage
+ * normalisation, observation normalisation, reward scaling by the std of
+ * the discounted return, linear LR annealing, global grad-norm clipping,
+ * orthogonal (or PyTorch's fan-in) init, separate actor and critic MLPs
+ * whose hidden sizes and activation are the config's arch and activation
+ * (64-64 tanh by default; some envs have their own set).
  *
  * Data flow per update: rollout (n_envs x n_steps, envs on the thread pool,
  * one batched policy forward per step) -> GAE -> epochs x minibatches of
- * forward/backward through actor and critic -> one reduction point
- * (rs_ppo_reduce_grads: a no-op on one process, MPI_Allreduce when scaled out)
- * -> grad clip -> Adam. */
+ * forward/backward through actor and critic -> one reduction point (a no-op
+ * on one process, MPI_Allreduce when scaled out) -> grad clip -> Adam.
+ * rs_ppo_ops (rs_trainer.h) is PPO's table for `rsoup train`. */
 #ifndef RS_PPO_H
 #define RS_PPO_H
 
@@ -121,7 +124,7 @@ int rs_ppo_load_train(rs_ppo *p, const char *path);
 /* ---- pieces exposed for tests ---- */
 /* data-parallel normaliser update: acc = [count, Σx (dim), Σx² (dim)] of this
  * rank's new samples; sums them over all ranks and merges the union into n
- * (the same result on every rank); acc is zeroed */
+ * (the same result on every rank); acc is used as scratch, then zeroed */
 void rs_ppo_merge_obs_stats(rs_normalizer *n, double *acc);
 /* GAE over T steps x N envs; rewards already include truncation bootstraps;
  * done[t*N+i] = the episode ended at step t; last_value[N] = V(obs after T) */

@@ -192,6 +192,8 @@ int rs_ppo_config_check(const rs_ppo_config *c) {
     return rs_ppo_config_check_ranks(c, rs_mpi_size());
 }
 
+#define RS_PPO_MAX_BATCH (1 << 24)
+
 int rs_ppo_config_check_ranks(const rs_ppo_config *c, int R) {
 #define REQ(cond, ...)                                                                             \
     if (!(cond)) {                                                                                 \
@@ -202,6 +204,10 @@ int rs_ppo_config_check_ranks(const rs_ppo_config *c, int R) {
     REQ(c->seed >= 0, "seed must be >= 0 (got %ld)", c->seed);
     REQ(c->n_envs >= 1 && c->n_envs <= 4096, "n_envs must be in [1, 4096] (got %d)", c->n_envs);
     REQ(c->n_steps >= 1, "n_steps must be >= 1 (got %d)", c->n_steps);
+    /* the batch is an int (and its rollout buffers hold it times obs_dim floats) */
+    REQ((long long)c->n_envs * c->n_steps <= RS_PPO_MAX_BATCH,
+        "n_envs*n_steps must be <= %d (got %lld)", RS_PPO_MAX_BATCH,
+        (long long)c->n_envs * c->n_steps);
     REQ(c->epochs >= 1, "epochs must be >= 1 (got %d)", c->epochs);
     REQ(c->minibatches >= 0, "minibatches must be >= 0 (got %d)", c->minibatches);
     /* every rank computes its share of each global minibatch: >= 2 samples,

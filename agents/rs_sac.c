@@ -88,14 +88,12 @@ void rs_replay_sample(const rs_replay *r, rs_rng *rng, int B, long *idx, float *
 
 void rs_sac_squash(const float *out, const float *eps, int B, int A, float bound, float ls_min,
                    float ls_max, float *act, float *logp, float *y_out, float *std_out) {
-    const float half = 0.5f * (ls_max - ls_min);
     for (int i = 0; i < B; i++) {
         const float *mu = out + (size_t)i * 2 * A, *raw = mu + A;
         const float *e = eps + (size_t)i * A;
         float lp = 0.0f;
         for (int j = 0; j < A; j++) {
-            /* CleanRL: log_std = min + (max - min)/2 (tanh(raw) + 1) */
-            float ls = ls_min + half * (tanhf(raw[j]) + 1.0f);
+            float ls = rs_policy_sac_log_std(raw[j], ls_min, ls_max);
             float s = expf(ls);
             float y = tanhf(mu[j] + s * e[j]);
             float omy2 = 1.0f - y * y;
@@ -171,6 +169,8 @@ struct rs_sac {
     long n_q, n_a;
     rs_trainer_window win; /* recent episodes */
     double last_return;
+    rs_sac_stats last; /* the last iteration's, for the trainer interface */
+    void *block;       /* SAC_BUFFERS: every plain buffer above is a view into it */
 };
 
 const rs_sac_config *rs_sac_cfg(const rs_sac *p) { return &p->cfg; }
@@ -201,13 +201,6 @@ void rs_sac_free(rs_sac *p) {
         rs_adam_free(p->opt_q[k]);
         for (int h = 0; h < 2; h++)
             rs_mlp_ws_free(p->ws_q[h][k]);
-        free(p->g_q1[k]);
-        free(p->qn[k]);
-        free(p->qv[k]);
-        free(p->dq[k]);
-        free(p->dqa[k]);
-        free(p->qpi[k]);
-        free(p->g_q[k]);
     }
     rs_adam_free(p->opt_pi);
     rs_adam_free(p->opt_alpha);
@@ -215,13 +208,7 @@ void rs_sac_free(rs_sac *p) {
     rs_mlp_ws_free(p->ws_act);
     for (int h = 0; h < 2; h++)
         rs_mlp_ws_free(p->ws_pi[h]);
-    free(p->g_pi1);
-    float *fs[] = {p->act_buf, p->eps_act,  p->logp_act, p->obs_prev, p->b_obs,  p->b_next,
-                   p->b_act,   p->b_rew,    p->b_term,   p->eps,      p->a_next, p->logp_next,
-                   p->qin,     p->qin_next, p->qin_pi,   p->y,        p->ones,   p->pi_act,
-                   p->pi_logp, p->pi_y,     p->pi_std,   p->dout,     p->g_pi};
-    for (size_t i = 0; i < sizeof fs / sizeof fs[0]; i++)
-        free(fs[i]);
+    free(p->block);
     free(p);
 }
 
@@ -230,6 +217,49 @@ void rs_sac_set_update_threads(rs_sac *p, int threads, int blas) {
     p->par = threads >= 2 && p->blas_threads == 1 && rs_pool_size(p->pool) >= 2;
     openblas_set_num_threads(p->blas_threads);
 }
+
+/* every buffer of acting and of the update, in the trainer's one block: N
+ * envs, a batch of B, O and A the observation and action sizes, QI = O + A
+ * the critics' input, NP and NQ the actor's and a critic's parameters */
+#define SAC_BUFFERS(X)                                                                             \
+    X(float, act_buf, N * A)                                                                       \
+    X(float, eps_act, N * A)                                                                       \
+    X(float, logp_act, N)                                                                          \
+    X(float, obs_prev, N * O)                                                                      \
+    X(float, b_obs, B * O)                                                                         \
+    X(float, b_next, B * O)                                                                        \
+    X(float, b_act, B * A)                                                                         \
+    X(float, b_rew, B)                                                                             \
+    X(float, b_term, B)                                                                            \
+    X(float, eps, B * A)                                                                           \
+    X(float, a_next, B * A)                                                                        \
+    X(float, logp_next, B)                                                                         \
+    X(float, qin, B * QI)                                                                          \
+    X(float, qin_next, B * QI)                                                                     \
+    X(float, qin_pi, B * QI)                                                                       \
+    X(float, y, B)                                                                                 \
+    X(float, ones, B)                                                                              \
+    X(float, pi_act, B * A)                                                                        \
+    X(float, pi_logp, B)                                                                           \
+    X(float, pi_y, B * A)                                                                          \
+    X(float, pi_std, B * A)                                                                        \
+    X(float, dout, B * 2 * A)                                                                      \
+    X(float, g_pi, NP)                                                                             \
+    X(float, g_pi1, NP)                                                                            \
+    X(float, g_q[0], NQ)                                                                           \
+    X(float, g_q[1], NQ)                                                                           \
+    X(float, g_q1[0], NQ)                                                                          \
+    X(float, g_q1[1], NQ)                                                                          \
+    X(float, qn[0], B)                                                                             \
+    X(float, qn[1], B)                                                                             \
+    X(float, qv[0], B)                                                                             \
+    X(float, qv[1], B)                                                                             \
+    X(float, dq[0], B)                                                                             \
+    X(float, dq[1], B)                                                                             \
+    X(float, qpi[0], B)                                                                            \
+    X(float, qpi[1], B)                                                                            \
+    X(float, dqa[0], B * A)                                                                        \
+    X(float, dqa[1], B * A)
 
 rs_sac *rs_sac_new(const rs_sac_config *c) {
     if (rs_sac_config_check(c) != 0) return NULL;
@@ -267,6 +297,9 @@ rs_sac *rs_sac_new(const rs_sac_config *c) {
     if (!p->pol) goto fail;
     /* the identity normaliser: SAC learns on raw observations (CleanRL) */
     p->pol->norm->clip = 0.0f;
+    /* the squash's bounds travel in the policy file: eval and view sample as trained */
+    p->pol->log_std_min = p->ls_min;
+    p->pol->log_std_max = p->ls_max;
     rs_trainer_label_policy(p->pol, &ts, c->reward, c->seed);
     for (int k = 0; k < 2; k++) {
         p->q[k] = rs_mlp_new(p->QI, ts.hidden, ts.n_hidden, 1, ts.act);
@@ -292,16 +325,7 @@ rs_sac *rs_sac_new(const rs_sac_config *c) {
         p->opt_q[k] = rs_adam_new(p->q[k]->n_params, (float)c->q_lr, 0.9f, 0.999f, eps);
         p->ws_q[0][k] = rs_mlp_ws_new(p->q[k], p->B - p->B / 2);
         p->ws_q[1][k] = rs_mlp_ws_new(p->q[k], p->B - p->B / 2);
-        p->g_q[k] = rs_malloc(sizeof(float) * p->q[k]->n_params);
-        p->g_q1[k] = rs_malloc(sizeof(float) * p->q[k]->n_params);
-        p->qn[k] = rs_malloc(sizeof(float) * p->B);
-        p->qv[k] = rs_malloc(sizeof(float) * p->B);
-        p->dq[k] = rs_malloc(sizeof(float) * p->B);
-        p->qpi[k] = rs_malloc(sizeof(float) * p->B);
-        p->dqa[k] = rs_malloc(sizeof(float) * (size_t)p->B * p->A);
-        if (!p->opt_q[k] || !p->ws_q[0][k] || !p->ws_q[1][k] || !p->g_q[k] || !p->g_q1[k] ||
-            !p->qn[k] || !p->qv[k] || !p->dq[k] || !p->qpi[k] || !p->dqa[k])
-            goto fail;
+        if (!p->opt_q[k] || !p->ws_q[0][k] || !p->ws_q[1][k]) goto fail;
     }
     p->rb = rs_replay_new(c->buffer_size, p->O, p->A);
     if (!p->rb) goto fail;
@@ -311,36 +335,10 @@ rs_sac *rs_sac_new(const rs_sac_config *c) {
     p->ws_act = rs_mlp_ws_new(p->pol->pi, p->N);
     p->ws_pi[0] = rs_mlp_ws_new(p->pol->pi, p->B - p->B / 2);
     p->ws_pi[1] = rs_mlp_ws_new(p->pol->pi, p->B - p->B / 2);
-    p->act_buf = rs_malloc(sizeof(float) * N * A);
-    p->eps_act = rs_malloc(sizeof(float) * N * A);
-    p->logp_act = rs_malloc(sizeof(float) * N);
-    p->obs_prev = rs_malloc(sizeof(float) * N * O);
-    p->b_obs = rs_malloc(sizeof(float) * B * O);
-    p->b_next = rs_malloc(sizeof(float) * B * O);
-    p->b_act = rs_malloc(sizeof(float) * B * A);
-    p->b_rew = rs_malloc(sizeof(float) * B);
-    p->b_term = rs_malloc(sizeof(float) * B);
-    p->eps = rs_malloc(sizeof(float) * B * A);
-    p->a_next = rs_malloc(sizeof(float) * B * A);
-    p->logp_next = rs_malloc(sizeof(float) * B);
-    p->qin = rs_malloc(sizeof(float) * B * QI);
-    p->qin_next = rs_malloc(sizeof(float) * B * QI);
-    p->qin_pi = rs_malloc(sizeof(float) * B * QI);
-    p->y = rs_malloc(sizeof(float) * B);
-    p->ones = rs_malloc(sizeof(float) * B);
-    p->pi_act = rs_malloc(sizeof(float) * B * A);
-    p->pi_logp = rs_malloc(sizeof(float) * B);
-    p->pi_y = rs_malloc(sizeof(float) * B * A);
-    p->pi_std = rs_malloc(sizeof(float) * B * A);
-    p->dout = rs_malloc(sizeof(float) * B * 2 * A);
-    p->g_pi = rs_malloc(sizeof(float) * p->pol->pi->n_params);
-    p->g_pi1 = rs_malloc(sizeof(float) * p->pol->pi->n_params);
-    if (!p->ws_act || !p->ws_pi[0] || !p->ws_pi[1] || !p->g_pi1 || !p->act_buf || !p->eps_act ||
-        !p->logp_act || !p->obs_prev || !p->b_obs || !p->b_next || !p->b_act || !p->b_rew ||
-        !p->b_term || !p->eps || !p->a_next || !p->logp_next || !p->qin || !p->qin_next ||
-        !p->qin_pi || !p->y || !p->ones || !p->pi_act || !p->pi_logp || !p->pi_y || !p->pi_std ||
-        !p->dout || !p->g_pi)
-        goto fail;
+    if (!p->ws_act || !p->ws_pi[0] || !p->ws_pi[1]) goto fail;
+    const size_t NP = p->pol->pi->n_params, NQ = p->q[0]->n_params;
+    RS_BLOCK_NEW(SAC_BUFFERS, p);
+    if (!p->block) goto fail;
     for (size_t i = 0; i < B; i++)
         p->ones[i] = 1.0f;
     return p;
@@ -741,10 +739,13 @@ double rs_sac_update_flops(const rs_sac *p, double *critic, double *actor) {
 
 /* ---- checkpoints ---- */
 
-int rs_sac_save_train(const rs_sac *p, const char *path) {
-    rs_st *st = rs_st_new();
-    if (!st) return -1;
-    int rc = rs_policy_to_st(p->pol, st);
+extern const rs_trainer_ops rs_sac_ops;
+
+/* SAC's part of train.safetensors (the envelope, rs_trainer_save, adds the
+ * policy and the metadata) */
+static int sac_save_state(const void *t, rs_st *st) {
+    const rs_sac *p = t;
+    int rc = 0;
     const char *names[2] = {"q1", "q2"}, *tnames[2] = {"q1_target", "q2_target"},
                *onames[2] = {"opt.q1", "opt.q2"};
     for (int k = 0; k < 2 && !rc; k++) {
@@ -763,8 +764,8 @@ int rs_sac_save_train(const rs_sac *p, const char *path) {
                           p->rb->size,    p->rb->pos, p->win.n,   p->win.pos};
         rc |= rs_st_add(st, "sac.counters", RS_DT_I64, 1, &n8, cnt);
         int64_t rng[12], rsh[2] = {2, 6};
-        rs_ckpt_rng_pack(&p->rng_act, rng);
-        rs_ckpt_rng_pack(&p->rng_upd, rng + 6);
+        rs_rng_pack(&p->rng_act, rng);
+        rs_rng_pack(&p->rng_upd, rng + 6);
         rc |= rs_st_add(st, "sac.rng", RS_DT_I64, 2, rsh, rng);
         rc |= rs_trainer_window_save(st, &p->win);
         rc |= rs_ckpt_add_vecenv(st, p->vec);
@@ -778,145 +779,75 @@ int rs_sac_save_train(const rs_sac *p, const char *path) {
         rc |= rs_st_add_f32(st, "replay.rew", 1, &s1, r->rew);
         rc |= rs_st_add(st, "replay.term", RS_DT_U8, 1, &s1, r->term);
     }
-    if (!rc) {
-        char *cfg = rs_sac_config_to_json(&p->cfg);
-        rs_st_set_meta(st, "train_config", cfg ? cfg : "{}");
-        free(cfg);
-        rs_st_set_meta(st, "format_train", FORMAT_TRAIN);
-        rs_st_set_meta(st, "replay", p->cfg.save_replay ? "saved" : "none");
-        rc = rs_st_save(st, path);
-    }
-    rs_st_free(st);
+    if (!rc) rc = rs_st_set_meta(st, "replay", p->cfg.save_replay ? "saved" : "none");
     return rc ? -1 : 0;
 }
 
-int rs_sac_peek_train(const char *path, char **config_json, int *has_replay) {
-    *config_json = NULL;
-    *has_replay = 0;
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        rs_set_error("cannot open '%s'", path);
-        return -1;
-    }
-    unsigned char l8[8];
-    uint64_t n = 0;
-    char *h = NULL;
-    int rc = -1;
-    if (fread(l8, 1, 8, f) == 8) {
-        for (int i = 7; i >= 0; i--)
-            n = (n << 8) | l8[i];
-        if (n > 0 && n <= RS_ST_MAX_HEADER && (h = malloc((size_t)n + 1)) &&
-            fread(h, 1, (size_t)n, f) == (size_t)n) {
-            h[n] = 0;
-            cJSON *o = cJSON_Parse(h);
-            const cJSON *m = cJSON_GetObjectItemCaseSensitive(o, "__metadata__");
-            const cJSON *fmt = cJSON_GetObjectItemCaseSensitive(m, "format_train");
-            const cJSON *cfg = cJSON_GetObjectItemCaseSensitive(m, "train_config");
-            const cJSON *rp = cJSON_GetObjectItemCaseSensitive(m, "replay");
-            if (cJSON_IsString(fmt) && !strcmp(fmt->valuestring, FORMAT_TRAIN) &&
-                cJSON_IsString(cfg)) {
-                *config_json = rs_strdup(cfg->valuestring);
-                *has_replay = cJSON_IsString(rp) && !strcmp(rp->valuestring, "saved");
-                rc = *config_json ? 0 : -1;
-            } else {
-                rs_set_error("%s is not a SAC training checkpoint (format_train '%s')", path,
-                             cJSON_IsString(fmt) ? fmt->valuestring : "(none)");
-            }
-            cJSON_Delete(o);
+int rs_sac_save_train(const rs_sac *p, const char *path) {
+    return rs_trainer_save(&rs_sac_ops, p, path);
+}
+
+/* --init: besides the actor (copied by rs_trainer_init), the critics, their
+ * targets (the critics themselves when the init has none) and log_alpha,
+ * when the init is a training checkpoint */
+static int sac_init_state(void *t, const rs_st *st, const rs_policy *q) {
+    rs_sac *p = t;
+    (void)q;
+    if (!rs_st_get(st, "q1.0.weight")) return 0;
+    const char *names[2] = {"q1", "q2"}, *tnames[2] = {"q1_target", "q2_target"};
+    for (int k = 0; k < 2; k++) {
+        if (rs_ckpt_get_mlp(st, names[k], p->q[k]) != 0) return -1;
+        if (rs_st_get(st, "q1_target.0.weight")) {
+            if (rs_ckpt_get_mlp(st, tnames[k], p->qt[k]) != 0) return -1;
         } else {
-            rs_set_error("%s: unreadable safetensors header", path);
-        }
-    } else {
-        rs_set_error("%s: truncated file", path);
-    }
-    free(h);
-    fclose(f);
-    return rc;
-}
-
-int rs_sac_load_init(rs_sac *p, const char *path) {
-    char file[1024];
-    rs_st *st;
-    rs_policy *q = rs_trainer_open_init(path, p->pol, p->cfg.arch, &st, file, sizeof file);
-    if (!q) return -1;
-    int rc = -1;
-    rs_mlp_copy(p->pol->pi, q->pi);
-    if (rs_st_get(st, "q1.0.weight")) {
-        const char *names[2] = {"q1", "q2"}, *tnames[2] = {"q1_target", "q2_target"};
-        for (int k = 0; k < 2; k++) {
-            if (rs_ckpt_get_mlp(st, names[k], p->q[k]) != 0) goto out;
-            if (rs_st_get(st, "q1_target.0.weight")) {
-                if (rs_ckpt_get_mlp(st, tnames[k], p->qt[k]) != 0) goto out;
-            } else {
-                rs_mlp_copy(p->qt[k], p->q[k]);
-            }
-        }
-        const rs_tensor *t = rs_st_get(st, "sac.log_alpha");
-        if (t && p->cfg.autotune && t->dtype == RS_DT_F32 && t->nbytes == sizeof(float)) {
-            float la;
-            memcpy(&la, t->data, sizeof la);
-            rs_sac_set_log_alpha(p, la);
+            rs_mlp_copy(p->qt[k], p->q[k]);
         }
     }
-    rs_trainer_stamp_init(p->pol, file);
-    rc = 0;
-out:
-    rs_policy_free(q);
-    rs_st_free(st);
-    return rc;
+    const rs_tensor *lt = rs_st_get(st, "sac.log_alpha");
+    if (lt && p->cfg.autotune && lt->dtype == RS_DT_F32 && lt->nbytes == sizeof(float)) {
+        float la;
+        memcpy(&la, lt->data, sizeof la);
+        rs_sac_set_log_alpha(p, la);
+    }
+    return 0;
 }
 
-int rs_sac_load_train(rs_sac *p, const char *path) {
-    rs_st *st = rs_st_load(path);
-    if (!st) return -1;
-    rs_policy *q = NULL;
-    int rc = -1;
+int rs_sac_load_init(rs_sac *p, const char *path) { return rs_trainer_init(&rs_sac_ops, p, path); }
+
+/* everything but the policy, which rs_trainer_load has copied */
+static int sac_load_state(void *tv, const rs_st *st) {
+    rs_sac *p = tv;
     const rs_tensor *t;
-    const char *fmt = rs_st_meta(st, "format_train"), *rp = rs_st_meta(st, "replay");
-    if (!fmt || strcmp(fmt, FORMAT_TRAIN)) {
-        rs_set_error("not a SAC training checkpoint (format_train '%s')", fmt ? fmt : "(none)");
-        goto out;
-    }
+    const char *rp = rs_st_meta(st, "replay");
     if (!rp || strcmp(rp, "saved")) {
         rs_set_error("it was saved without its replay buffer (save_replay off), so the run "
                      "cannot continue exactly; start a new run from its actor and critics with "
                      "--init instead, and pass --save-replay to runs you want to resume");
-        goto out;
+        return -1;
     }
-    q = rs_policy_from_st(st, path);
-    if (!q) goto out;
-    if (q->algo != RS_ALGO_SAC || !rs_mlp_same_shape(q->pi, p->pol->pi) || q->obs_dim != p->O) {
-        rs_set_error("policy shapes differ from the config");
-        goto out;
-    }
-    rs_mlp_copy(p->pol->pi, q->pi);
-    memcpy(p->pol->norm->mean, q->norm->mean, sizeof(double) * p->O);
-    memcpy(p->pol->norm->var, q->norm->var, sizeof(double) * p->O);
-    p->pol->norm->count = q->norm->count;
-    snprintf(p->pol->init, sizeof p->pol->init, "%s", q->init);
     const char *names[2] = {"q1", "q2"}, *tnames[2] = {"q1_target", "q2_target"},
                *onames[2] = {"opt.q1", "opt.q2"};
     for (int k = 0; k < 2; k++)
         if (rs_ckpt_get_mlp(st, names[k], p->q[k]) || rs_ckpt_get_mlp(st, tnames[k], p->qt[k]) ||
             rs_ckpt_get_adam(st, onames[k], p->opt_q[k]))
-            goto out;
+            return -1;
     if (rs_ckpt_get_adam(st, "opt.pi", p->opt_pi) ||
         rs_ckpt_get_adam(st, "opt.alpha", p->opt_alpha))
-        goto out;
+        return -1;
     int64_t one = 1, two = 2, n8 = 8, rsh[2] = {2, 6};
-    if (rs_st_expect(st, "sac.log_alpha", RS_DT_F32, 1, &one, &t)) goto out;
+    if (rs_st_expect(st, "sac.log_alpha", RS_DT_F32, 1, &one, &t)) return -1;
     memcpy(&p->log_alpha, t->data, sizeof(float));
     p->alpha = p->cfg.autotune ? expf(p->log_alpha) : (float)p->cfg.alpha;
-    if (rs_st_expect(st, "sac.credit_last_return", RS_DT_F64, 1, &two, &t)) goto out;
+    if (rs_st_expect(st, "sac.credit_last_return", RS_DT_F64, 1, &two, &t)) return -1;
     p->credit = ((const double *)t->data)[0];
     p->last_return = ((const double *)t->data)[1];
-    if (rs_st_expect(st, "sac.counters", RS_DT_I64, 1, &n8, &t)) goto out;
+    if (rs_st_expect(st, "sac.counters", RS_DT_I64, 1, &n8, &t)) return -1;
     const int64_t *cnt = t->data;
     if (cnt[4] < 0 || cnt[4] > p->rb->capacity || cnt[5] < 0 || cnt[5] >= p->rb->capacity ||
         cnt[6] < 0 || cnt[6] > WINDOW || cnt[7] < 0 || cnt[7] >= WINDOW) {
         rs_set_error("sac.counters out of range (replay size %lld, capacity %ld)",
                      (long long)cnt[4], p->rb->capacity);
-        goto out;
+        return -1;
     }
     p->global_step = cnt[0];
     p->iter = cnt[1];
@@ -927,31 +858,204 @@ int rs_sac_load_train(rs_sac *p, const char *path) {
     p->win.n = (int)cnt[6];
     p->win.pos = (int)cnt[7];
     p->pol->steps = p->global_step;
-    if (rs_st_expect(st, "sac.rng", RS_DT_I64, 2, rsh, &t)) goto out;
-    if (rs_ckpt_rng_unpack(&p->rng_act, t->data) != 0 ||
-        rs_ckpt_rng_unpack(&p->rng_upd, (const int64_t *)t->data + 6) != 0)
-        goto out;
-    if (rs_trainer_window_load(st, &p->win)) goto out;
-    if (rs_ckpt_get_vecenv(st, p->vec) != 0) goto out;
-    {
-        rs_replay *r = p->rb;
-        int64_t so[2] = {size, r->obs_dim}, sa[2] = {size, r->act_dim}, s1 = size;
-        if (rs_st_expect(st, "replay.obs", RS_DT_F32, 2, so, &t)) goto out;
-        memcpy(r->obs, t->data, t->nbytes);
-        if (rs_st_expect(st, "replay.next_obs", RS_DT_F32, 2, so, &t)) goto out;
-        memcpy(r->next_obs, t->data, t->nbytes);
-        if (rs_st_expect(st, "replay.act", RS_DT_F32, 2, sa, &t)) goto out;
-        memcpy(r->act, t->data, t->nbytes);
-        if (rs_st_expect(st, "replay.rew", RS_DT_F32, 1, &s1, &t)) goto out;
-        memcpy(r->rew, t->data, t->nbytes);
-        if (rs_st_expect(st, "replay.term", RS_DT_U8, 1, &s1, &t)) goto out;
-        memcpy(r->term, t->data, t->nbytes);
-        r->size = size;
-    }
-    rc = 0;
-out:
-    if (rc) rs_trainer_resume_error(path);
-    rs_policy_free(q);
-    rs_st_free(st);
-    return rc;
+    if (rs_st_expect(st, "sac.rng", RS_DT_I64, 2, rsh, &t)) return -1;
+    if (rs_rng_unpack(&p->rng_act, t->data) != 0 ||
+        rs_rng_unpack(&p->rng_upd, (const int64_t *)t->data + 6) != 0)
+        return -1;
+    if (rs_trainer_window_load(st, &p->win)) return -1;
+    if (rs_ckpt_get_vecenv(st, p->vec) != 0) return -1;
+    rs_replay *r = p->rb;
+    int64_t so[2] = {size, r->obs_dim}, sa[2] = {size, r->act_dim}, s1 = size;
+    if (rs_st_expect(st, "replay.obs", RS_DT_F32, 2, so, &t)) return -1;
+    memcpy(r->obs, t->data, t->nbytes);
+    if (rs_st_expect(st, "replay.next_obs", RS_DT_F32, 2, so, &t)) return -1;
+    memcpy(r->next_obs, t->data, t->nbytes);
+    if (rs_st_expect(st, "replay.act", RS_DT_F32, 2, sa, &t)) return -1;
+    memcpy(r->act, t->data, t->nbytes);
+    if (rs_st_expect(st, "replay.rew", RS_DT_F32, 1, &s1, &t)) return -1;
+    memcpy(r->rew, t->data, t->nbytes);
+    if (rs_st_expect(st, "replay.term", RS_DT_U8, 1, &s1, &t)) return -1;
+    memcpy(r->term, t->data, t->nbytes);
+    r->size = size;
+    return 0;
 }
+
+int rs_sac_load_train(rs_sac *p, const char *path) { return rs_trainer_load(&rs_sac_ops, p, path); }
+
+/* ---- the trainer interface (rs_trainer.h) ---- */
+
+static void sac_default(void *c) { rs_sac_config_default(c); }
+static int sac_set(void *c, const char *k, const char *v) { return rs_sac_config_set(c, k, v); }
+static int sac_from_json(void *c, const void *o, const char *where) {
+    return rs_sac_config_from_json(c, o, where);
+}
+static char *sac_to_json(const void *c) { return rs_sac_config_to_json(c); }
+static int sac_check(const void *c) { return rs_sac_config_check(c); }
+
+static void sac_help(FILE *f) {
+    fprintf(f,
+            "\nSAC (--algo sac; CleanRL's sac_continuous_action): one iteration is log_every env\n"
+            "steps and one line of log.jsonl / progress.csv; --save-every counts iterations;\n"
+            "--max-iters K stops (and saves) after K iterations. policy.safetensors is the actor\n"
+            "(what soups mix, identity observation normaliser); train.safetensors adds critics,\n"
+            "targets, optimisers, log_alpha, RNG and env states, and the replay buffer only\n"
+            "with --save-replay. --resume needs that buffer and refuses a run saved without it\n"
+            "(the run could not continue exactly): continue such a run in a new one with\n"
+            "--init DIR, which loads actor, critics, targets and log_alpha (and skips the\n"
+            "random warm-up unless --random-steps says otherwise).\n"
+            "\nSAC replay buffer: 4*(2*obs + act + 1) + 1 bytes per transition x buffer_size\n"
+            "(pages are touched as it fills; --save-replay writes the filled part, and saving\n"
+            "or resuming briefly needs about twice that):\n");
+    rs_sac_config d;
+    rs_sac_config_default(&d);
+    for (int i = 0; i < rs_env_count(); i++) {
+        const rs_env_spec *s = rs_env_spec_at(i);
+        size_t b = rs_replay_bytes_per_transition(s->obs_dim, s->act_dim);
+        double tot = (double)b * d.buffer_size;
+        fprintf(f, "  %-12s %5zu B/transition  %8.1f MB at %.0e%s\n", s->name, b, tot / 1e6,
+                (double)d.buffer_size, strcmp(s->name, d.env) ? "" : "  (default env)");
+    }
+    fprintf(f, "\nSAC hyperparameters (key, meaning, default; CleanRL defaults):\n");
+    rs_sac_config_help(f);
+    fprintf(
+        f,
+        "\nSAC examples:\n"
+        "  rsoup train --algo sac --env halfcheetah --steps 1e6 --save-replay --out runs/hc_sac\n"
+        "  rsoup train --resume runs/hc_sac\n"
+        "  rsoup train --algo sac --env halfcheetah --reward risky --init runs/hc_sac "
+        "--steps 3e5 --out runs/hc_risky\n");
+}
+
+static rs_trainer_run_info sac_run_info(const void *cv) {
+    const rs_sac_config *c = cv;
+    return (rs_trainer_run_info){c->env, c->reward, c->init, c->arch, c->threads, c->save_every};
+}
+
+static const char *sac_resume_missing(const void *cv, const char **hint) {
+    const rs_sac_config *c = cv;
+    *hint = "pass --save-replay to runs you want to resume";
+    return c->save_replay ? NULL : "its replay buffer";
+}
+
+static void *sac_create(const void *c) { return rs_sac_new(c); }
+static void sac_destroy(void *t) { rs_sac_free(t); }
+static const void *sac_config(const void *t) { return &((const rs_sac *)t)->cfg; }
+static rs_policy *sac_policy(void *t) { return rs_sac_policy(t); }
+static int sac_finished(const void *t) {
+    const rs_sac *p = t;
+    return p->iter >= p->num_iters;
+}
+static long sac_global_step(const void *t) { return rs_sac_global_step(t); }
+static double sac_planned_steps(const void *t) {
+    return (double)((const rs_sac *)t)->cfg.total_steps;
+}
+
+static int sac_iterate(void *t, rs_trainer_stats *out) {
+    rs_sac *p = t;
+    if (rs_sac_iterate(p, &p->last) != 0) return -1;
+    rs_trainer_stats_fill(out, p->iter, p->global_step, p->last.episodes, &p->win,
+                          p->spec->n_terms);
+    return 0;
+}
+
+/* critic updates per second of update time in the last iteration */
+static double updates_per_s(const rs_sac_stats *s) {
+    return s->iter_updates && s->update_s > 0 ? s->iter_updates / s->update_s : 0;
+}
+
+static void sac_log_numbers(const void *t, void *obj) {
+    const rs_sac_stats *s = &((const rs_sac *)t)->last;
+    cJSON *o = obj;
+    cJSON_AddNumberToObject(o, "updates", (double)s->updates);
+    cJSON_AddNumberToObject(o, "iter_s", s->iter_s);
+    cJSON_AddNumberToObject(o, "update_s", s->update_s);
+    cJSON_AddNumberToObject(o, "env_s", s->env_s);
+    cJSON_AddNumberToObject(o, "act_s", s->act_s);
+    if (s->iter_updates && s->update_s > 0)
+        cJSON_AddNumberToObject(o, "updates_per_s", s->iter_updates / s->update_s);
+    if (isfinite(s->q_loss)) {
+        cJSON_AddNumberToObject(o, "q_loss", s->q_loss);
+        cJSON_AddNumberToObject(o, "q1", s->q1);
+        cJSON_AddNumberToObject(o, "q2", s->q2);
+    }
+    if (isfinite(s->actor_loss)) {
+        cJSON_AddNumberToObject(o, "actor_loss", s->actor_loss);
+        cJSON_AddNumberToObject(o, "entropy", s->entropy);
+    }
+    if (isfinite(s->alpha_loss)) cJSON_AddNumberToObject(o, "alpha_loss", s->alpha_loss);
+    cJSON_AddNumberToObject(o, "alpha", s->alpha);
+}
+
+static void sac_log_episodes(const void *t, void *obj) {
+    cJSON_AddNumberToObject(obj, "last_return", ((const rs_sac *)t)->last.last_return);
+}
+
+static void sac_csv_row(const void *t, FILE *f) {
+    const rs_sac_stats *s = &((const rs_sac *)t)->last;
+    fprintf(f, ",%.6g,%.6g,%.1f", s->alpha, isfinite(s->q_loss) ? s->q_loss : 0.0,
+            updates_per_s(s));
+}
+
+static int sac_status(const void *t, char *buf, size_t cap) {
+    const rs_sac_stats *s = &((const rs_sac *)t)->last;
+    return snprintf(buf, cap, " alpha %.3g upd/s %.0f", s->alpha, updates_per_s(s));
+}
+
+static void sac_banner(const void *t, const char *dir, FILE *f) {
+    const rs_sac *p = t;
+    const rs_sac_config *c = &p->cfg;
+    const rs_replay *rb = p->rb;
+    size_t b = rs_replay_bytes_per_transition(rb->obs_dim, rb->act_dim);
+    fprintf(f,
+            "rsoup train: sac on %s, reward %s, %ld steps, seed %ld, batch %d, utd %g, replay "
+            "%ld x %zu B = %.0f MB%s -> %s\n",
+            c->env, c->reward, c->total_steps, c->seed, c->batch_size, c->utd, rb->capacity, b,
+            (double)rb->capacity * b / 1e6, c->save_replay ? " (saved with checkpoints)" : "", dir);
+}
+
+static const char *const g_sac_resume_may[] = {"total_steps", "threads",     "blas_threads",
+                                               "save_every",  "save_replay", NULL};
+static const rs_trainer_switch g_sac_switches[] = {{"save_replay", "save_replay", "1"},
+                                                   {NULL, NULL, NULL}};
+
+const rs_trainer_ops rs_sac_ops = {
+    .name = "sac",
+    .title = "SAC",
+    .train_format = FORMAT_TRAIN,
+    .iter_name = "iter",
+    .progress_label = "sac",
+    .data_parallel = 0,
+    .config_size = sizeof(rs_sac_config),
+    .config_default = sac_default,
+    .config_set = sac_set,
+    .config_from_json = sac_from_json,
+    .config_to_json = sac_to_json,
+    .config_check = sac_check,
+    .config_env_defaults = NULL,
+    .help = sac_help,
+    .run_info = sac_run_info,
+    .resume_may = g_sac_resume_may,
+    .resume_may_flags = "--steps, --threads, --blas-threads, --save-every, --save-replay",
+    .switches = g_sac_switches,
+    .tiny_config = "{\"algo\": \"sac\", \"env\": \"hopper\", \"arch\": \"32,32\", "
+                   "\"batch_size\": 32, \"buffer_size\": 400, \"learning_starts\": 150, "
+                   "\"log_every\": 100, \"total_steps\": 600, \"seed\": 7, \"save_replay\": true}",
+    .create = sac_create,
+    .destroy = sac_destroy,
+    .config = sac_config,
+    .policy = sac_policy,
+    .init_state = sac_init_state,
+    .save_state = sac_save_state,
+    .load_state = sac_load_state,
+    .resume_missing = sac_resume_missing,
+    .iterate = sac_iterate,
+    .finished = sac_finished,
+    .global_step = sac_global_step,
+    .planned_steps = sac_planned_steps,
+    .log_numbers = sac_log_numbers,
+    .log_episodes = sac_log_episodes,
+    .csv_header = ",alpha,q_loss,updates_per_s",
+    .csv_row = sac_csv_row,
+    .status = sac_status,
+    .banner = sac_banner,
+};

@@ -1,5 +1,5 @@
 /* rs_sac.h — Soft Actor-Critic for continuous control, as CleanRL's
- * sac_continuous_action runs it (REFERENCE.md): tanh-squashed Gaussian actor
+ * sac_continuous_action.py runs it (docs/sac.md): tanh-squashed Gaussian actor
  * whose log-std is squashed into [-5, 2], twin Q networks on obs ⊕ action
  * with Polyak-averaged targets, automatic entropy tuning (target -|A|,
  * log_alpha optimised), a uniform replay buffer, uniform random actions for
@@ -29,7 +29,8 @@
  * (weight gradients summed half 0 + half 1), as two tasks on the thread pool
  * (each with single-threaded BLAS) or one after the other on one thread: the
  * arithmetic, hence every result, is the same for any thread count. With
- * blas_threads > 1 the halves run serially with multi-threaded sgemm. */
+ * blas_threads > 1 the halves run serially with multi-threaded sgemm.
+ * rs_sac_ops (rs_trainer.h) is SAC's table for `rsoup train`. */
 #ifndef RS_SAC_H
 #define RS_SAC_H
 
@@ -159,9 +160,6 @@ double rs_sac_update_flops(const rs_sac *p, double *critic, double *actor);
  * buffer would not continue the same run (use it as --init instead). */
 int rs_sac_save_train(const rs_sac *p, const char *path);
 int rs_sac_load_train(rs_sac *p, const char *path);
-/* the train_config metadata and whether a replay buffer is stored, read
- * from the header only (the file may be large) */
-int rs_sac_peek_train(const char *path, char **config_json, int *has_replay);
 
 /* ---- pieces exposed for tests ---- */
 /* From actor outputs out (B x 2A: mu, raw) and noise eps (B x A): x = mu +

@@ -444,24 +444,15 @@ static int write_all(FILE *f, const rs_st *st, const char *header, size_t hlen, 
     return 0;
 }
 
-/* make the rename itself durable; a failure here loses nothing already written */
-static void fsync_parent_dir(const char *path) {
-    char *dir = rs_strdup(path);
-    if (!dir) return;
-    char *slash = strrchr(dir, '/');
-    const char *d = ".";
-    if (slash == dir) {
-        d = "/";
-    } else if (slash) {
-        *slash = 0;
-        d = dir;
-    }
-    int fd = open(d, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (fd >= 0) {
-        (void)fsync(fd);
-        close(fd);
-    }
-    free(dir);
+typedef struct {
+    const rs_st *st;
+    const char *header;
+    size_t hlen, padded;
+} save_ctx;
+
+static int write_cb(FILE *f, void *ctx) {
+    const save_ctx *c = ctx;
+    return write_all(f, c->st, c->header, c->hlen, c->padded) < 0 ? -1 : 0;
 }
 
 int rs_st_save(const rs_st *st, const char *path) {
@@ -473,44 +464,10 @@ int rs_st_save(const rs_st *st, const char *path) {
     if (!header) return -1;
     size_t hlen = strlen(header);
     size_t padded = (hlen + 7) & ~(size_t)7; /* data starts 8-aligned, as the reference writer does */
-
-    size_t tlen = strlen(path) + 32;
-    char *tmp = rs_malloc(tlen);
-    if (!tmp) {
-        cJSON_free(header);
-        return -1;
-    }
-    snprintf(tmp, tlen, "%s.tmp.%ld", path, (long)getpid());
-
-    FILE *f = fopen(tmp, "wb");
-    if (!f) {
-        rs_set_error("save '%s': cannot create temporary file '%s': %s", path, tmp,
-                     strerror(errno));
-        cJSON_free(header);
-        free(tmp);
-        return -1;
-    }
-    const char *what = NULL;
-    int err = 0;
-    if (write_all(f, st, header, hlen, padded) < 0) {
-        what = "write", err = errno;
-    } else if (fflush(f) != 0) {
-        what = "flush", err = errno;
-    } else if (fsync(fileno(f)) != 0) {
-        what = "fsync", err = errno;
-    }
-    if (fclose(f) != 0 && !what) what = "close", err = errno;
-    if (!what && rename(tmp, path) != 0) what = "rename", err = errno;
-    if (what) {
-        rs_set_error("save '%s': %s of '%s' failed: %s", path, what, tmp,
-                     err ? strerror(err) : "unknown error");
-        unlink(tmp);
-    } else {
-        fsync_parent_dir(path);
-    }
+    save_ctx c = {st, header, hlen, padded};
+    int rc = rs_write_atomic(path, write_cb, &c);
     cJSON_free(header);
-    free(tmp);
-    return what ? -1 : 0;
+    return rc;
 }
 
 /* ---- load ---- */
@@ -743,7 +700,8 @@ done:
     return ok;
 }
 
-rs_st *rs_st_load(const char *path) {
+/* the file at path: every tensor, or (meta_only) the metadata alone */
+static rs_st *load_file(const char *path, int meta_only) {
     if (!path) {
         rs_set_error("rs_st_load: NULL path");
         return NULL;
@@ -817,7 +775,12 @@ rs_st *rs_st_load(const char *path) {
     }
     st = rs_st_new();
     if (!st) goto fail;
-    if (load_tensors(path, root, f, fsize - 8 - hlen, st) < 0) goto fail;
+    if (meta_only) {
+        const cJSON *meta = cJSON_GetObjectItemCaseSensitive(root, "__metadata__");
+        if (meta && parse_metadata(path, meta, st) < 0) goto fail;
+    } else if (load_tensors(path, root, f, fsize - 8 - hlen, st) < 0) {
+        goto fail;
+    }
     cJSON_Delete(root);
     free(hbuf);
     fclose(f);
@@ -829,3 +792,7 @@ fail:
     fclose(f);
     return NULL;
 }
+
+rs_st *rs_st_load(const char *path) { return load_file(path, 0); }
+
+rs_st *rs_st_load_meta(const char *path) { return load_file(path, 1); }

@@ -1,6 +1,6 @@
 /* rs_safetensors.h — named tensors + string metadata, stored as .safetensors.
  *
- * The file format (https://github.com/huggingface/safetensors):
+ * The file format (Hugging Face's safetensors):
  *   8 bytes   little-endian u64 N, the header length
  *   N bytes   UTF-8 JSON object, padded with trailing spaces:
  *               {"__metadata__": {"key": "value", ...},          (optional)
@@ -73,9 +73,10 @@ const char *rs_st_meta(const rs_st *st, const char *key); /* NULL if absent */
 int rs_st_meta_count(const rs_st *st);
 int rs_st_meta_at(const rs_st *st, int i, const char **key, const char **value);
 
-/* Write atomically: the bytes go to "<path>.tmp.<pid>", which is flushed,
- * fsync'ed and renamed over path. On any error the temporary file is removed
- * and an existing file at path is left untouched. */
+/* Write with rs_write_atomic: the bytes go to "<path>.tmp.<pid>", which is
+ * flushed, fsync'ed and renamed over path, then the folder is fsync'ed. On
+ * any error the temporary file is removed and an existing file at path is
+ * left untouched. */
 int rs_st_save(const rs_st *st, const char *path);
 
 /* Read and validate a whole file; NULL and an error naming the file and the
@@ -84,5 +85,8 @@ int rs_st_save(const rs_st *st, const char *path);
  * by rs_st_save is their insertion order. Dtypes other than those above
  * (F16, BF16, BOOL, ...) are refused. */
 rs_st *rs_st_load(const char *path);
+/* The header's metadata alone, with no tensors (the data buffer is not
+ * read: a training checkpoint may hold a large replay buffer). */
+rs_st *rs_st_load_meta(const char *path);
 
 #endif

@@ -2,9 +2,9 @@
 #include "rs_trainer.h"
 
 #include <math.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/stat.h>
 
 int rs_trainer_setup_parse(rs_trainer_setup *t, const char *env, const char *reward,
                            const char *arch, const char *activation) {
@@ -85,15 +85,11 @@ int rs_trainer_window_counters(rs_trainer_window *w, int64_t n, int64_t pos) {
 
 rs_policy *rs_trainer_open_init(const char *path, const rs_policy *run, const char *arch,
                                 rs_st **st, char *file, size_t cap) {
-    struct stat sb;
-    snprintf(file, cap, "%s", path);
-    if (stat(path, &sb) == 0 && S_ISDIR(sb.st_mode)) {
-        snprintf(file, cap, "%s/train.safetensors", path);
-        if (stat(file, &sb) != 0) snprintf(file, cap, "%s/policy.safetensors", path);
-    }
+    char buf[1100];
+    snprintf(file, cap, "%s", rs_run_file(path, 1, buf, sizeof buf));
     *st = rs_st_load(file);
     if (!*st) return NULL;
-    rs_policy *q = rs_policy_from_st(*st, file);
+    rs_policy *q = rs_policy_from_train_st(*st, file);
     if (q && (strcmp(q->env, run->env) != 0 || q->obs_dim != run->obs_dim ||
               q->act_dim != run->act_dim || q->algo != run->algo ||
               !rs_mlp_same_shape(q->pi, run->pi) || q->pi->act != run->pi->act)) {
@@ -115,21 +111,118 @@ rs_policy *rs_trainer_open_init(const char *path, const rs_policy *run, const ch
 }
 
 void rs_trainer_stamp_init(rs_policy *run, const char *file) {
-    FILE *f = fopen(file, "rb");
-    uint64_t h = 0xcbf29ce484222325ull;
-    unsigned char buf[65536];
-    size_t n;
-    if (f) {
-        while ((n = fread(buf, 1, sizeof buf, f)) > 0)
-            for (size_t i = 0; i < n; i++)
-                h = (h ^ buf[i]) * 0x100000001b3ull;
-        fclose(f);
-    }
-    snprintf(run->init, sizeof run->init, "%.200s@%016llx", file, (unsigned long long)h);
+    char hex[17];
+    rs_file_hash(file, hex); /* the file was just read: "" only if it vanished since */
+    snprintf(run->init, sizeof run->init, "%.200s@%s", file, hex);
 }
 
 void rs_trainer_resume_error(const char *path) {
     char msg[1024];
     snprintf(msg, sizeof msg, "%s", rs_last_error());
     rs_set_error("cannot resume from '%s': %s", path, msg);
+}
+
+/* ---- the trainer interface ---- */
+
+extern const rs_trainer_ops rs_ppo_ops, rs_sac_ops;
+
+/* the registry: one line per algorithm, the default first */
+static const rs_trainer_ops *const g_trainers[] = {
+    &rs_ppo_ops,
+    &rs_sac_ops,
+    NULL,
+};
+
+const rs_trainer_ops *rs_trainer_at(int i) {
+    int n = (int)(sizeof g_trainers / sizeof *g_trainers) - 1;
+    return i >= 0 && i < n ? g_trainers[i] : NULL;
+}
+
+const rs_trainer_ops *rs_trainer_find(const char *name) {
+    for (int i = 0; g_trainers[i]; i++)
+        if (name && !strcmp(g_trainers[i]->name, name)) return g_trainers[i];
+    rs_set_error("unknown algorithm '%s'", name ? name : "(none)");
+    return NULL;
+}
+
+const rs_trainer_ops *rs_trainer_for_format(const char *format_train) {
+    for (int i = 0; format_train && g_trainers[i]; i++)
+        if (!strcmp(g_trainers[i]->train_format, format_train)) return g_trainers[i];
+    return NULL;
+}
+
+void rs_trainer_stats_fill(rs_trainer_stats *out, long iter, long step, int episodes,
+                           const rs_trainer_window *w, int n_terms) {
+    memset(out, 0, sizeof *out);
+    out->iter = iter;
+    out->step = step;
+    out->episodes = episodes;
+    out->window = w->n;
+    rs_trainer_window_mean(w, n_terms, &out->ep_return, &out->ep_length, out->ep_terms);
+}
+
+int rs_trainer_save(const rs_trainer_ops *ops, const void *t, const char *path) {
+    rs_st *st = rs_st_new();
+    if (!st) return -1;
+    /* the policy's const-ness is the trainer's: policy() does not change t */
+    int rc = rs_policy_to_st(ops->policy((void *)t), st);
+    if (!rc) {
+        char *cfg = ops->config_to_json(ops->config(t));
+        rs_st_set_meta(st, "train_config", cfg ? cfg : "{}");
+        free(cfg);
+        /* not a policy file: soups and evaluation refuse it */
+        rs_st_set_meta(st, "format", RS_TRAIN_FORMAT);
+        rs_st_set_meta(st, "format_train", ops->train_format);
+        rc = ops->save_state(t, st);
+    }
+    if (!rc) rc = rs_st_save(st, path);
+    rs_st_free(st);
+    return rc ? -1 : 0;
+}
+
+int rs_trainer_init(const rs_trainer_ops *ops, void *t, const char *path) {
+    char file[1024];
+    rs_st *st;
+    rs_policy *run = ops->policy(t);
+    rs_policy *q = rs_trainer_open_init(path, run, ops->run_info(ops->config(t)).arch, &st, file,
+                                        sizeof file);
+    if (!q) return -1;
+    rs_mlp_copy(run->pi, q->pi);
+    int rc = ops->init_state(t, st, q);
+    if (rc == 0) rs_trainer_stamp_init(run, file);
+    rs_policy_free(q);
+    rs_st_free(st);
+    return rc ? -1 : 0;
+}
+
+int rs_trainer_load(const rs_trainer_ops *ops, void *t, const char *path) {
+    rs_st *st = rs_st_load(path);
+    if (!st) return -1;
+    rs_policy *run = ops->policy(t), *q = NULL;
+    int rc = -1;
+    const char *fmt = rs_st_meta(st, "format_train");
+    if (!fmt || strcmp(fmt, ops->train_format)) {
+        rs_set_error("not a %s training checkpoint (format_train '%s')", ops->title,
+                     fmt ? fmt : "(none)");
+        goto out;
+    }
+    q = rs_policy_from_train_st(st, path);
+    if (!q) goto out;
+    if (q->algo != run->algo || !rs_mlp_same_shape(q->pi, run->pi) || q->obs_dim != run->obs_dim ||
+        q->act_dim != run->act_dim) {
+        rs_set_error("policy shapes differ from the config");
+        goto out;
+    }
+    rs_mlp_copy(run->pi, q->pi);
+    if (run->log_std) memcpy(run->log_std, q->log_std, sizeof(float) * (size_t)run->act_dim);
+    memcpy(run->norm->mean, q->norm->mean, sizeof(double) * (size_t)run->obs_dim);
+    memcpy(run->norm->var, q->norm->var, sizeof(double) * (size_t)run->obs_dim);
+    run->norm->count = q->norm->count;
+    snprintf(run->init, sizeof run->init, "%s", q->init);
+    rc = ops->load_state(t, st);
+out:
+    if (rc) rs_trainer_resume_error(path);
+    rs_policy_free(q);
+    rs_st_free(st);
+    return rc;
 }

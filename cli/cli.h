@@ -52,7 +52,7 @@ int rs_stderr_tty(void);
 /* ---- files ---- */
 int rs_cli_mkdir_p(const char *path);   /* mkdir -p; 0 or -1 (errno set) */
 int rs_cli_exists(const char *path);
-/* write text (plus a newline if asked) to path.tmp, then rename over path */
+/* write text (plus a newline if asked) to path with rs_write_atomic */
 int rs_cli_write_file(const char *path, const char *text, int newline);
 /* lock a folder against a second rsoup writer (flock on the folder, dropped
  * when the process exits, kill -9 included): a descriptor kept open until
@@ -72,9 +72,6 @@ int rs_cli_same_paths(const char *a, const char *b);
 /* run argv[0] (looked up in PATH) with its stdout on our stderr and wait;
  * 0 when it exits 0 */
 int rs_cli_run_quiet(char *const *argv);
-/* a run directory stands for its policy.safetensors (as in every command
- * that takes a policy); other paths are returned as given */
-const char *rs_cli_policy_path(const char *path, char *buf, size_t cap);
 /* the soup library names experts by index ("expert 2: ..."); print the
  * error with their paths: "rsoup CMD: cannot mix: expert 2 (path): ..." */
 void rs_cli_print_mix_error(const char *cmd, const char *const *paths, int n);

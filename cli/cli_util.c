@@ -1,5 +1,6 @@
 /* cli_util.c — option parsing and output helpers for the subcommands. */
 #include "cli.h"
+#include "rs_policy.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -200,30 +201,20 @@ int rs_cli_exists(const char *path) {
     return stat(path, &sb) == 0;
 }
 
-int rs_cli_write_file(const char *path, const char *text, int newline) {
-    char tmp[1200];
-    snprintf(tmp, sizeof tmp, "%.1100s.tmp", path);
-    FILE *f = fopen(tmp, "w");
-    if (!f) return -1;
-    fputs(text, f);
-    if (newline) fputc('\n', f);
-    if (fclose(f) != 0 || rename(tmp, path) != 0) {
-        int err = errno;
-        unlink(tmp); /* nothing half-written stays behind */
-        errno = err;
-        return -1;
-    }
-    return 0;
+typedef struct {
+    const char *text;
+    int newline;
+} text_ctx;
+
+static int write_text(FILE *f, void *ctx) {
+    const text_ctx *c = ctx;
+    if (fputs(c->text, f) == EOF) return -1;
+    return c->newline && fputc('\n', f) == EOF ? -1 : 0;
 }
 
-const char *rs_cli_policy_path(const char *path, char *buf, size_t cap) {
-    struct stat sb;
-    if (stat(path, &sb) == 0 && S_ISDIR(sb.st_mode)) {
-        size_t n = strlen(path);
-        snprintf(buf, cap, "%s%spolicy.safetensors", path, n && path[n - 1] == '/' ? "" : "/");
-        return buf;
-    }
-    return path;
+int rs_cli_write_file(const char *path, const char *text, int newline) {
+    text_ctx c = {text, newline};
+    return rs_write_atomic(path, write_text, &c);
 }
 
 void rs_cli_print_mix_error(const char *cmd, const char *const *paths, int n) {
@@ -274,7 +265,7 @@ static void canon(const char *t, char *out, size_t n) {
  * a copied or archived expert is still that expert */
 static int same_bytes(const char *a, const char *b) {
     char pa[1200], pb[1200];
-    const char *fa = rs_cli_policy_path(a, pa, sizeof pa), *fb = rs_cli_policy_path(b, pb, sizeof pb);
+    const char *fa = rs_run_file(a, 0, pa, sizeof pa), *fb = rs_run_file(b, 0, pb, sizeof pb);
     size_t na = 0, nb = 0;
     char *x = rs_read_file(fa, &na), *y = x ? rs_read_file(fb, &nb) : NULL;
     int same = x && y && na == nb && memcmp(x, y, na) == 0;

@@ -57,11 +57,8 @@ int cmd_eval(int argc, char **argv) {
         rs_opt_long(opts, no, "seed", 0, 1L << 62, &seed) ||
         rs_opt_long(opts, no, "threads", 0, 1024, &threads))
         return 2;
-    char path[1100];
-    snprintf(path, sizeof path, "%s", pos[0]);
-    size_t L = strlen(path);
-    if (L < 12 || strcmp(path + L - 12, ".safetensors"))
-        snprintf(path, sizeof path, "%s/policy.safetensors", pos[0]);
+    char buf[1100];
+    const char *path = rs_run_file(pos[0], 0, buf, sizeof buf);
     rs_policy *p = rs_policy_load(path);
     if (!p) return rs_cli_fail(NULL);
     const rs_env_spec *s = rs_policy_env(p);
@@ -211,7 +208,8 @@ int cmd_act(int argc, char **argv) {
         fprintf(stderr, "rsoup act: give one POLICY (see --help)\n");
         return 2;
     }
-    rs_policy *p = rs_policy_load(pos[0]);
+    char buf[1100];
+    rs_policy *p = rs_policy_load(rs_run_file(pos[0], 0, buf, sizeof buf));
     if (!p) return rs_cli_fail(NULL);
     const char *in = rs_opt_str(opts, no, "obs");
     FILE *f = strcmp(in, "-") ? fopen(in, "r") : stdin;

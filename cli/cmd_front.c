@@ -86,7 +86,7 @@ static void on_progress(void *ctx, long eps, long steps) {
 static int load_experts(const char *cmd, const char *const *paths, int n, rs_st **ex,
                         const rs_env_spec **spec) {
     for (int i = 0; i < n; i++) {
-        ex[i] = rs_st_load(paths[i]);
+        ex[i] = rs_policy_st_load(paths[i]);
         if (!ex[i]) {
             fprintf(stderr, "rsoup %s: expert %d: %s\n", cmd, i, rs_last_error());
             return -1;
@@ -187,7 +187,7 @@ int cmd_front(int argc, char **argv) {
         return 2;
     char pbuf[MAX_EXPERTS][1100];
     const char *paths[MAX_EXPERTS];
-    for (int i = 0; i < np; i++) paths[i] = rs_cli_policy_path(pos[i], pbuf[i], sizeof pbuf[i]);
+    for (int i = 0; i < np; i++) paths[i] = rs_run_file(pos[i], 0, pbuf[i], sizeof pbuf[i]);
     rs_st *ex[MAX_EXPERTS] = {0};
     const rs_env_spec *spec = NULL;
     rs_front *f = NULL;
@@ -375,14 +375,14 @@ int cmd_front(int argc, char **argv) {
     int n_bl = 0;
     static char bbuf[MAX_FILES][1100];
     for (int i = 0; i < n_files; i++) {
-        const char *p = rs_cli_policy_path(files[i], bbuf[i], sizeof bbuf[i]);
+        const char *p = rs_run_file(files[i], 0, bbuf[i], sizeof bbuf[i]);
         int seen = 0;
         for (int r = 0; r < f->n; r++) seen |= f->kind[r] == RS_KIND_BASELINE && strstr(p, f->label[r]);
         if (!seen) bl_todo[n_bl++] = p;
     }
     const char *init = rs_opt_str(opts, no, "init");
     int do_init = init && rs_front_select(f, RS_KIND_BIT(RS_KIND_INIT), NULL) == 0;
-    const char *init_p = init ? rs_cli_policy_path(init, ibuf, sizeof ibuf) : NULL;
+    const char *init_p = init ? rs_run_file(init, 0, ibuf, sizeof ibuf) : NULL;
 
     long total_eps = (long)(n_exp + n_todo + n_bl + do_init) * episodes;
     rs_progress prog;
@@ -738,8 +738,8 @@ int cmd_lmc(int argc, char **argv) {
         }
     } else {
         char pbuf[2][1100];
-        const char *paths[2] = {rs_cli_policy_path(pos[0], pbuf[0], sizeof pbuf[0]),
-                                rs_cli_policy_path(pos[1], pbuf[1], sizeof pbuf[1])};
+        const char *paths[2] = {rs_run_file(pos[0], 0, pbuf[0], sizeof pbuf[0]),
+                                rs_run_file(pos[1], 0, pbuf[1], sizeof pbuf[1])};
         rs_st *ex[2] = {0};
         const rs_env_spec *spec;
         if (load_experts("lmc", paths, 2, ex, &spec) != 0) {

@@ -209,11 +209,9 @@ static int refine(const rs_opt *opts, int no, const rs_front *f, rs_front_row r,
     int n = 0, rc = -1;
     char *save = NULL;
     for (char *t = strtok_r(buf, ";", &save); t && n < 16; t = strtok_r(NULL, ";", &save)) {
-        char p[1100];
-        size_t L = strlen(t);
-        if (L < 12 || strcmp(t + L - 12, ".safetensors")) snprintf(p, sizeof p, "%s/policy.safetensors", t);
-        else snprintf(p, sizeof p, "%s", t);
-        if (!(ex[n++] = rs_st_load(p))) {
+        char buf[1100];
+        const char *p = rs_run_file(t, 0, buf, sizeof buf);
+        if (!(ex[n++] = rs_policy_st_load(p))) {
             fprintf(stderr, "rsoup select: %s\n", rs_last_error());
             goto out;
         }

@@ -72,7 +72,7 @@ int cmd_soup(int argc, char **argv) {
     int rc = rs_cli_parse(&info, opts, no, argc, argv, paths, &n, MAX_EXPERTS);
     if (rc) return rc < 0 ? 2 : 0;
     for (int i = 0; i < n; i++)
-        paths[i] = rs_cli_policy_path(paths[i], resolved[i], sizeof resolved[i]);
+        paths[i] = rs_run_file(paths[i], 0, resolved[i], sizeof resolved[i]);
     if (n < 2) {
         fprintf(stderr,
                 "rsoup soup: needs at least two expert checkpoints, got %d (see 'rsoup "
@@ -106,19 +106,9 @@ int cmd_soup(int argc, char **argv) {
     rs_st *soup = NULL;
     int status = 1, norm_mixed = 0;
     for (int i = 0; i < n; i++) {
-        experts[i] = rs_st_load(paths[i]);
+        experts[i] = rs_policy_st_load(paths[i]);
         if (!experts[i]) {
             rs_cli_fail("soup");
-            goto done;
-        }
-        /* the trainer's full checkpoint holds the policy plus value net,
-         * optimiser and env state, none of which a soup should mix */
-        if (rs_st_meta(experts[i], "train_config")) {
-            fprintf(stderr,
-                    "rsoup soup: '%s' is a training checkpoint (value net, optimiser and env "
-                    "state); soups mix policies: give the run's policy.safetensors or its "
-                    "directory\n",
-                    paths[i]);
             goto done;
         }
     }

@@ -1,13 +1,11 @@
-/* cmd_train.c — `rsoup train`: PPO (here) or SAC (cmd_train_sac.c) on one
- * env and reward, with progress, a JSONL log of every update, atomic
- * checkpoints and bit-exact resume. The run itself, the same for both, is
- * train_run.c's; this file has the usage and PPO's own lines. */
-#include <cjson/cJSON.h>
-#include <math.h>
+/* cmd_train.c — `rsoup train`: any algorithm of the trainer registry (PPO
+ * by default, SAC with --algo sac) on one env and reward, with progress, a
+ * JSONL log of every iteration, atomic checkpoints and bit-exact resume. The
+ * run itself is train_run.c's; this file has the usage, whose algorithm
+ * sections come from each one's ops table. */
 #include <stdio.h>
 
 #include "cli.h"
-#include "rs_mpi.h"
 #include "train_run.h"
 
 static const char *g_usage =
@@ -44,68 +42,24 @@ static const char *g_usage =
 
 static void help(void) {
     fputs(g_usage, stdout);
-    rs_ppo_config_help(stdout);
-    rs_train_sac_help(stdout);
+    for (int i = 0; rs_trainer_at(i); i++)
+        rs_trainer_at(i)->help(stdout);
     printf("\nexamples:\n"
            "  rsoup train --env hopper --steps 1e6 --out runs/hopper\n"
            "  rsoup train --env hopper --reward cautious --init runs/pre --steps 5e5 --out "
            "runs/cautious\n");
 }
 
-void rs_train_ppo_numbers(cJSON *o, const rs_ppo_stats *s) {
-    cJSON_AddNumberToObject(o, "rollout_s", s->rollout_s);
-    cJSON_AddNumberToObject(o, "update_s", s->update_s);
-    if (rs_mpi_active()) {
-        cJSON_AddNumberToObject(o, "ranks", rs_mpi_size());
-        cJSON_AddNumberToObject(o, "comm_s", s->comm_s);
-        cJSON_AddNumberToObject(o, "comm_update_s", s->comm_update_s);
-    }
-    cJSON_AddNumberToObject(o, "lr", s->lr);
-    cJSON_AddNumberToObject(o, "pg_loss", s->pg_loss);
-    cJSON_AddNumberToObject(o, "v_loss", s->v_loss);
-    cJSON_AddNumberToObject(o, "entropy", s->entropy);
-    cJSON_AddNumberToObject(o, "approx_kl", s->approx_kl);
-    cJSON_AddNumberToObject(o, "clipfrac", s->clipfrac);
-    cJSON_AddNumberToObject(o, "grad_norm", s->grad_norm);
-    if (isfinite(s->explained_var)) cJSON_AddNumberToObject(o, "explained_var", s->explained_var);
-}
-
-void rs_train_ppo_banner(const rs_train *r, const char *dir) {
-    const rs_ppo_config *c = &r->ppo_cfg;
-    if (rs_mpi_active()) {
-        int gmb = rs_ppo_global_minibatch(c, rs_mpi_size()), share = gmb / rs_mpi_size();
-        fprintf(stderr,
-                "rsoup train: data-parallel over %d MPI ranks: %d envs each, global batch %d, "
-                "minibatch %d (%d per rank)\n",
-                rs_mpi_size(), c->n_envs, c->n_envs * c->n_steps * rs_mpi_size(), gmb, share);
-        if (c->minibatches == 0 && share < c->minibatch && share < 64 &&
-            (c->n_envs * c->n_steps) % c->minibatch == 0)
-            fprintf(stderr,
-                    "rsoup train: note: each rank computes only %d samples per minibatch; "
-                    "--minibatches %d keeps the one-process share (%d) at any rank count "
-                    "(docs/mpi.md)\n",
-                    share, c->n_envs * c->n_steps / c->minibatch, c->minibatch);
-    }
-    fprintf(stderr,
-            "rsoup train: %s, reward %s, %ld steps (%ld updates of %d), seed %ld, "
-            "obs norm %s -> %s\n",
-            c->env, c->reward, c->total_steps, rs_ppo_num_updates(r->ppo),
-            c->n_envs * c->n_steps * rs_mpi_size(), c->seed,
-            c->freeze_obs_norm == 1 || (c->freeze_obs_norm == -1 && c->init[0]) ? "frozen"
-                                                                                : "updated",
-            dir);
-}
-
 int cmd_train(int argc, char **argv) {
-    rs_algo algo = rs_train_wants_sac(argc, argv) ? RS_ALGO_SAC : RS_ALGO_PPO;
+    const rs_trainer_ops *ops = rs_train_choose(argc, argv);
     rs_train_args a;
-    int rc = rs_train_parse(&a, algo, argc, argv);
+    int rc = rs_train_parse(&a, ops, argc, argv);
     if (rc < 0) {
         help();
         return 0;
     }
     if (rc) return rc;
     rs_train r;
-    rc = rs_train_config(&r, algo, &a);
+    rc = rs_train_config(&r, ops, &a);
     return rc ? rc : rs_train_run(&r, &a);
 }

@@ -170,7 +170,7 @@ int cmd_view(int argc, char **argv) {
     const char *paths[RS_VIEW_MAX_EXPERTS];
     rs_policy *rand_ex[2] = {0};
     for (int i = 0; i < np; i++)
-        paths[i] = rs_cli_policy_path(pos[i], pbuf[i], sizeof pbuf[i]);
+        paths[i] = rs_run_file(pos[i], 0, pbuf[i], sizeof pbuf[i]);
     if (np > 0) {
         o.paths = paths;
         o.n = np;

@@ -1,5 +1,5 @@
-/* train_run.c — one run of `rsoup train`, PPO or SAC: flags, config, the
- * run directory and the loop (train_run.h). */
+/* train_run.c — one run of `rsoup train`, for any algorithm of the trainer
+ * registry: flags, config, the run directory and the loop (train_run.h). */
 #include "train_run.h"
 #include "rs_pool.h"
 
@@ -19,8 +19,6 @@ static void on_signal(int sig) {
     g_stop = 1;
 }
 
-static int sac(const rs_train *r) { return r->algo == RS_ALGO_SAC; }
-
 /* Rank 0 alone touches the run directory; when that fails, every rank must
  * stop, or the others wait in their first collective forever. 1 when any
  * rank failed (no MPI: the caller's own status). */
@@ -32,23 +30,64 @@ static int any_rank(int failed) {
 
 /* ---- flags ---- */
 
-/* flags without a value that set a config key */
-typedef struct switch_flag {
-    const char *flag, *key, *value;
-} switch_flag;
-static const switch_flag g_ppo_switches[] = {{"freeze_obs_norm", "freeze_obs_norm", "1"},
-                                             {"update_obs_norm", "freeze_obs_norm", "0"},
-                                             {NULL, NULL, NULL}};
-static const switch_flag g_sac_switches[] = {{"save_replay", "save_replay", "1"},
-                                             {NULL, NULL, NULL}};
+const rs_trainer_ops *rs_train_choose(int argc, char **argv) {
+    const rs_trainer_ops *def = rs_trainer_at(0), *ops = NULL;
+    const char *resume = NULL, *config = NULL;
+    for (int i = 1; i < argc; i++) /* --help is the default's, for every algorithm */
+        if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) return def;
+    for (int i = 1; i + 1 < argc; i++) {
+        if (!strcmp(argv[i], "--algo")) {
+            /* an unknown name is the default's to refuse */
+            ops = rs_trainer_find(argv[i + 1]);
+            return ops ? ops : def;
+        }
+        if (!strcmp(argv[i], "--resume")) resume = argv[i + 1];
+        if (!strcmp(argv[i], "--config")) config = argv[i + 1];
+    }
+    if (resume) {
+        /* the header alone: a checkpoint may hold a large replay buffer */
+        char path[1100];
+        snprintf(path, sizeof path, "%s/train.safetensors", resume);
+        rs_st *m = rs_st_load_meta(path);
+        ops = m ? rs_trainer_for_format(rs_st_meta(m, "format_train")) : NULL;
+        rs_st_free(m);
+    } else if (config) {
+        char *text = rs_read_file(config, NULL);
+        cJSON *o = text ? cJSON_Parse(text) : NULL;
+        const cJSON *al = cJSON_GetObjectItemCaseSensitive(o, "algo");
+        ops = cJSON_IsString(al) ? rs_trainer_find(al->valuestring) : NULL;
+        cJSON_Delete(o);
+        free(text);
+    }
+    return ops ? ops : def;
+}
 
-int rs_train_parse(rs_train_args *a, rs_algo algo, int argc, char **argv) {
-    const int is_sac = algo == RS_ALGO_SAC;
+/* "ppo or sac": the registry's names, for messages */
+static void algo_names(char *buf, size_t cap) {
+    size_t k = 0;
+    buf[0] = 0;
+    for (int i = 0; rs_trainer_at(i) && k < cap; i++)
+        k += (size_t)snprintf(buf + k, cap - k, "%s%s",
+                              i == 0 ? "" : (rs_trainer_at(i + 1) ? ", " : " or "),
+                              rs_trainer_at(i)->name);
+}
+
+/* whether `key` names a key of ops' config (whatever the value) */
+static int config_knows(const rs_trainer_ops *ops, const char *key) {
+    void *c = calloc(1, ops->config_size);
+    if (!c) return 0;
+    ops->config_default(c);
+    int known = ops->config_set(c, key, "1") == 0 || !strstr(rs_last_error(), "unknown");
+    free(c);
+    return known;
+}
+
+int rs_train_parse(rs_train_args *a, const rs_trainer_ops *ops, int argc, char **argv) {
     memset(a, 0, sizeof *a);
     a->max_iters = -1;
     for (int i = 1; i < argc; i++) {
         const char *arg = argv[i];
-        /* PPO's --help covers both: rs_train_wants_sac never hands it to SAC */
+        /* the default's --help covers all: rs_train_choose hands it no other */
         if (!strcmp(arg, "--help") || !strcmp(arg, "-h")) return -1;
         if (strncmp(arg, "--", 2) != 0) {
             fprintf(stderr, "rsoup train: unexpected argument '%s' (see --help)\n", arg);
@@ -66,7 +105,7 @@ int rs_train_parse(rs_train_args *a, rs_algo algo, int argc, char **argv) {
             a->json = 1;
             continue;
         }
-        const switch_flag *s = is_sac ? g_sac_switches : g_ppo_switches;
+        const rs_trainer_switch *s = ops->switches;
         while (s->flag && strcmp(s->flag, key))
             s++;
         if (s->flag) {
@@ -80,14 +119,7 @@ int rs_train_parse(rs_train_args *a, rs_algo algo, int argc, char **argv) {
                                         "steps", NULL};
             int known = 0;
             for (int k = 0; own[k]; k++) known |= !strcmp(key, own[k]);
-            if (!known) {
-                rs_ppo_config pc;
-                rs_sac_config scf;
-                rs_ppo_config_default(&pc);
-                rs_sac_config_default(&scf);
-                known = is_sac ? rs_sac_config_set(&scf, key, "1") == 0 || !strstr(rs_last_error(), "unknown")
-                               : rs_ppo_config_set(&pc, key, "1") == 0 || !strstr(rs_last_error(), "unknown");
-            }
+            if (!known) known = config_knows(ops, key);
             if (!known) fprintf(stderr, "rsoup train: unknown option '%s' (see 'rsoup train --help')\n", arg);
             else fprintf(stderr, "rsoup train: option '%s' needs a value\n", arg);
             return 2;
@@ -111,13 +143,17 @@ int rs_train_parse(rs_train_args *a, rs_algo algo, int argc, char **argv) {
         else if (!strcmp(key, "config"))
             a->config = v;
         else if (!strcmp(key, "algo")) {
-            /* an earlier --algo sac chose SAC; PPO sees --algo sac only with --help */
-            if (is_sac && strcmp(v, "sac")) {
-                fprintf(stderr, "rsoup train: --algo %s: this run is SAC\n", v);
+            /* an earlier --algo chose the run's; the default sees another
+             * name only with --help */
+            const rs_trainer_ops *named = rs_trainer_find(v);
+            if (ops != rs_trainer_at(0) && named != ops) {
+                fprintf(stderr, "rsoup train: --algo %s: this run is %s\n", v, ops->title);
                 return 2;
             }
-            if (strcmp(v, "ppo") && strcmp(v, "sac")) {
-                fprintf(stderr, "rsoup train: unknown --algo %s (ppo or sac)\n", v);
+            if (!named) {
+                char names[128];
+                algo_names(names, sizeof names);
+                fprintf(stderr, "rsoup train: unknown --algo %s (%s)\n", v, names);
                 return 2;
             }
         } else if (!strcmp(key, "max_updates") || !strcmp(key, "max_iters")) {
@@ -137,13 +173,13 @@ int rs_train_parse(rs_train_args *a, rs_algo algo, int argc, char **argv) {
             a->vals[a->n++] = v;
         }
     }
-    /* data-parallel PPO: every rank trains, rank 0 alone writes. SAC is not
-     * data-parallel: under mpirun every rank would train the same run into
-     * the same files */
-    if (is_sac && rs_mpi_size() > 1) {
+    /* a data-parallel algorithm: every rank trains, rank 0 alone writes.
+     * Another under mpirun would train the same run on every rank into the
+     * same files */
+    if (!ops->data_parallel && rs_mpi_size() > 1) {
         if (rs_mpi_rank() == 0)
-            fprintf(stderr, "rsoup train: SAC is not data-parallel; run it as one process "
-                            "(without mpirun), one run per process\n");
+            fprintf(stderr, "rsoup train: %s is not data-parallel; run it as one process "
+                            "(without mpirun), one run per process\n", ops->title);
         return 2;
     }
     a->io = rs_mpi_rank() == 0;
@@ -160,57 +196,57 @@ int rs_train_parse(rs_train_args *a, rs_algo algo, int argc, char **argv) {
 /* ---- the config ---- */
 
 static int cfg_set(rs_train *r, const char *key, const char *value) {
-    return sac(r) ? rs_sac_config_set(&r->sac_cfg, key, value)
-                  : rs_ppo_config_set(&r->ppo_cfg, key, value);
+    return r->ops->config_set(r->cfg, key, value);
 }
 
 static int cfg_from_json(rs_train *r, const cJSON *o, const char *where) {
-    return sac(r) ? rs_sac_config_from_json(&r->sac_cfg, o, where)
-                  : rs_ppo_config_from_json(&r->ppo_cfg, o, where);
+    return r->ops->config_from_json(r->cfg, o, where);
 }
 
-/* the config a checkpoint was saved with (its train_config metadata), and
- * whether it holds SAC's replay buffer; -1 + error */
-static int saved_config(rs_train *r, const char *path, int *has_replay) {
-    char *js = NULL;
-    *has_replay = 0;
-    if (sac(r)) {
-        /* the header alone: the replay buffer may be large */
-        if (rs_sac_peek_train(path, &js, has_replay) != 0) return -1;
-    } else {
-        rs_st *st = rs_st_load(path);
-        if (!st) return -1;
-        const char *m = rs_st_meta(st, "train_config");
-        js = m ? rs_strdup(m) : NULL;
-        rs_st_free(st);
-    }
-    cJSON *o = js ? cJSON_Parse(js) : NULL;
-    free(js);
-    int rc = o ? cfg_from_json(r, o, "train_config.") : -1;
-    if (!o) rs_set_error("%s has no readable train_config metadata", path);
+/* the config a checkpoint was saved with (its train_config metadata, read
+ * from the header alone); -1 + error */
+static int saved_config(rs_train *r, const char *path) {
+    rs_st *m = rs_st_load_meta(path);
+    if (!m) return -1;
+    const char *fmt = rs_st_meta(m, "format_train"), *js = rs_st_meta(m, "train_config");
+    int rc = -1;
+    cJSON *o = NULL;
+    if (!fmt || strcmp(fmt, r->ops->train_format))
+        rs_set_error("%s is not a %s training checkpoint (format_train '%s')", path, r->ops->title,
+                     fmt ? fmt : "(none)");
+    else if (!(o = js ? cJSON_Parse(js) : NULL))
+        rs_set_error("%s has no readable train_config metadata", path);
+    else
+        rc = cfg_from_json(r, o, "train_config.");
     cJSON_Delete(o);
+    rs_st_free(m);
     return rc;
 }
 
 /* --resume: the saved config, then the flags, of which only those that keep
  * the continuation exact may change */
 static int resume_config(rs_train *r, const rs_train_args *a) {
-    static const char *const ppo_may[] = {"total_steps", "threads", "save_every", NULL};
-    static const char *const sac_may[] = {"total_steps", "threads",     "blas_threads",
-                                          "save_every",  "save_replay", NULL};
-    int has_replay;
-    if (saved_config(r, a->train_file, &has_replay) != 0) return rs_cli_fail("resume");
-    if (sac(r) && !has_replay) return rs_train_sac_no_replay(r, a->dir);
+    const rs_trainer_ops *ops = r->ops;
+    if (saved_config(r, a->train_file) != 0) return rs_cli_fail("resume");
+    const char *hint = NULL, *missing = ops->resume_missing ? ops->resume_missing(r->cfg, &hint) : NULL;
+    if (missing) {
+        rs_trainer_run_info in = ops->run_info(r->cfg);
+        fprintf(stderr,
+                "rsoup train: cannot resume %s: it was saved without %s, so the run cannot "
+                "continue exactly.\n  Continue from its weights in a new run instead:\n"
+                "    rsoup train --algo %s --init %s --env %s --reward '%s' --steps N --out "
+                "NEWDIR\n  (%s)\n",
+                a->dir, missing, ops->name, a->dir, in.env, in.reward, hint ? hint : "");
+        return 1;
+    }
     for (int k = 0; k < a->n; k++) {
         if (cfg_set(r, a->keys[k], a->vals[k]) != 0) return rs_cli_fail(NULL);
-        const char *const *may = sac(r) ? sac_may : ppo_may;
+        const char *const *may = ops->resume_may;
         while (*may && strcmp(*may, a->keys[k]))
             may++;
         if (!*may) {
             fprintf(stderr, "rsoup train: --%s cannot change when resuming (only %s can)\n",
-                    a->keys[k],
-                    sac(r) ? "--steps, --threads, --blas-threads, --save-every, --save-replay"
-                           : "--steps, --threads, --save-every");
+                    a->keys[k], ops->resume_may_flags);
             return 2;
         }
     }
@@ -233,7 +269,8 @@ static int apply_user(rs_train *r, const rs_train_args *a, const cJSON *user) {
     return 0;
 }
 
-/* a new run: the defaults < (PPO) the env's own set < --config < flags */
+/* a new run: the defaults < the env's own set (where the algorithm has
+ * one) < --config < flags */
 static int new_config(rs_train *r, const rs_train_args *a) {
     cJSON *user = NULL;
     if (a->config) {
@@ -247,15 +284,17 @@ static int new_config(rs_train *r, const rs_train_args *a) {
         if (!user) return 1;
     }
     int rc = apply_user(r, a, user);
-    /* the env (and hparams) may come from --config or a flag, so PPO applies
-     * the user's settings once to learn them and again over the env's set */
-    if (!rc && !sac(r) && (rc = rs_ppo_config_env_defaults(&r->ppo_cfg)) == 1) {
+    /* the env (and hparams) may come from --config or a flag, so the user's
+     * settings are applied once to learn them and again over the env's set */
+    const char *source = NULL;
+    if (!rc && r->ops->config_env_defaults &&
+        (rc = r->ops->config_env_defaults(r->cfg, &source)) == 1) {
         rc = apply_user(r, a, user);
         if (!rc && !a->quiet)
             fprintf(stderr,
                     "rsoup train: %s uses its own hyperparameters (%s; see --help; "
                     "--hparams cleanrl for the generic ones)\n",
-                    r->ppo_cfg.env, rs_ppo_env_hparams_source(r->ppo_cfg.env));
+                    r->ops->run_info(r->cfg).env, source ? source : "");
     }
     cJSON_Delete(user);
     if (rc < 0) return rs_cli_fail(NULL);
@@ -269,19 +308,27 @@ static int new_config(rs_train *r, const rs_train_args *a) {
     return any_rank(held) ? 1 : 0;
 }
 
-int rs_train_config(rs_train *r, rs_algo algo, const rs_train_args *a) {
+void rs_train_free(rs_train *r) {
+    if (r->trainer) r->ops->destroy(r->trainer);
+    free(r->cfg);
+    r->trainer = r->cfg = NULL;
+}
+
+static int config(rs_train *r, const rs_trainer_ops *ops, const rs_train_args *a) {
     memset(r, 0, sizeof *r);
-    r->algo = algo;
-    rs_ppo_config_default(&r->ppo_cfg);
-    rs_sac_config_default(&r->sac_cfg);
+    r->ops = ops;
+    if (!(r->cfg = calloc(1, ops->config_size))) {
+        rs_set_error("out of memory");
+        return rs_cli_fail(NULL);
+    }
+    ops->config_default(r->cfg);
     int rc = a->resume ? resume_config(r, a) : new_config(r, a);
     if (rc) return rc;
-    r->spec = rs_env_find(sac(r) ? r->sac_cfg.env : r->ppo_cfg.env);
+    rs_trainer_run_info in = ops->run_info(r->cfg);
+    r->spec = rs_env_find(in.env);
     if (!r->spec) return rs_cli_fail(NULL);
-    if (rs_cli_reward(r->spec, sac(r) ? r->sac_cfg.reward : r->ppo_cfg.reward, r->w) != 0)
-        return rs_cli_fail(NULL);
-    if ((sac(r) ? rs_sac_config_check(&r->sac_cfg) : rs_ppo_config_check(&r->ppo_cfg)) != 0)
-        return rs_cli_fail("config");
+    if (rs_cli_reward(r->spec, in.reward, r->w) != 0) return rs_cli_fail(NULL);
+    if (ops->config_check(r->cfg) != 0) return rs_cli_fail("config");
     int bad = a->io && !a->resume && rs_cli_mkdir_p(a->dir) != 0;
     if (bad) fprintf(stderr, "rsoup train: cannot create %s: %s\n", a->dir, strerror(errno));
     /* one writer per run folder (two would interleave their logs) */
@@ -292,47 +339,25 @@ int rs_train_config(rs_train *r, rs_algo algo, const rs_train_args *a) {
     return any_rank(bad) ? 1 : 0;
 }
 
+int rs_train_config(rs_train *r, const rs_trainer_ops *ops, const rs_train_args *a) {
+    int rc = config(r, ops, a);
+    if (rc) rs_train_free(r);
+    return rc;
+}
+
 /* ---- the trainer ---- */
-
-static int make_trainer(rs_train *r) {
-    if (sac(r))
-        r->sac = rs_sac_new(&r->sac_cfg);
-    else
-        r->ppo = rs_ppo_new(&r->ppo_cfg);
-    return r->sac || r->ppo ? 0 : -1;
-}
-
-static void free_trainer(rs_train *r) {
-    rs_sac_free(r->sac);
-    rs_ppo_free(r->ppo);
-    r->sac = NULL;
-    r->ppo = NULL;
-}
 
 /* the checkpoint of a run to resume, or the shared init of a new one */
 static int load(rs_train *r, const rs_train_args *a) {
-    if (a->resume)
-        return sac(r) ? rs_sac_load_train(r->sac, a->train_file)
-                      : rs_ppo_load_train(r->ppo, a->train_file);
-    const char *init = sac(r) ? r->sac_cfg.init : r->ppo_cfg.init;
-    if (!init[0]) return 0;
-    return sac(r) ? rs_sac_load_init(r->sac, init) : rs_ppo_load_init(r->ppo, init);
+    if (a->resume) return rs_trainer_load(r->ops, r->trainer, a->train_file);
+    const char *init = r->ops->run_info(r->cfg).init;
+    return init[0] ? rs_trainer_init(r->ops, r->trainer, init) : 0;
 }
 
-static int more(const rs_train *r) {
-    return sac(r) ? rs_sac_iter_index(r->sac) < rs_sac_num_iters(r->sac)
-                  : rs_ppo_update_index(r->ppo) < rs_ppo_num_updates(r->ppo);
-}
+static int more(const rs_train *r) { return !r->ops->finished(r->trainer); }
 
-static int iterate(rs_train *r) {
-    return sac(r) ? rs_sac_iterate(r->sac, &r->sac_st) : rs_ppo_iterate(r->ppo, &r->ppo_st);
-}
+static long global_step(const rs_train *r) { return r->ops->global_step(r->trainer); }
 
-static long global_step(const rs_train *r) {
-    return sac(r) ? rs_sac_global_step(r->sac) : rs_ppo_global_step(r->ppo);
-}
-
-/* the training state, then the policy alone (what soups mix) */
 /* The policy first, the training state last: train.safetensors is what a
  * resume continues from, so it must never be ahead of policy.safetensors.
  * A save that fails (or is killed) between the two leaves the policy ahead;
@@ -341,9 +366,9 @@ static long global_step(const rs_train *r) {
 static int save_all(const rs_train *r, const char *dir) {
     char path[1100];
     snprintf(path, sizeof path, "%s/policy.safetensors", dir);
-    if (rs_policy_save(sac(r) ? rs_sac_policy(r->sac) : rs_ppo_policy(r->ppo), path) != 0) return -1;
+    if (rs_policy_save(r->ops->policy(r->trainer), path) != 0) return -1;
     snprintf(path, sizeof path, "%s/train.safetensors", dir);
-    return sac(r) ? rs_sac_save_train(r->sac, path) : rs_ppo_save_train(r->ppo, path);
+    return rs_trainer_save(r->ops, r->trainer, path);
 }
 
 /* A run killed after some updates but before its next checkpoint logged
@@ -395,94 +420,71 @@ static int trim_log(const char *path, long step, int csv) {
 
 /* ---- the loop ---- */
 
-/* what the loop itself reads of the last iteration's stats */
-typedef struct tick {
-    long iter, step;
-    int episodes; /* finished in this iteration */
-    int window;   /* episodes in the recent window, whose means follow */
-    double ep_return, ep_length;
-    const double *ep_terms;
-} tick;
-
-static tick last_tick(const rs_train *r) {
-    const rs_ppo_stats *p = &r->ppo_st;
-    const rs_sac_stats *s = &r->sac_st;
-    return sac(r) ? (tick){s->iter,      s->global_step, s->episodes, s->window,
-                           s->ep_return, s->ep_length,   s->ep_terms}
-                  : (tick){p->update,    p->global_step, p->episodes, p->window,
-                           p->ep_return, p->ep_length,   p->ep_terms};
-}
-
 /* a log.jsonl line: the counters, the algorithm's own numbers, the recent episodes */
 static cJSON *log_line(const rs_train *r, double elapsed, double steps_per_s) {
-    tick k = last_tick(r);
+    const rs_trainer_stats *k = &r->st;
     cJSON *o = cJSON_CreateObject();
-    cJSON_AddNumberToObject(o, sac(r) ? "iter" : "update", (double)k.iter);
-    cJSON_AddNumberToObject(o, "step", (double)k.step);
+    cJSON_AddNumberToObject(o, r->ops->iter_name, (double)k->iter);
+    cJSON_AddNumberToObject(o, "step", (double)k->step);
     cJSON_AddNumberToObject(o, "time_s", elapsed);
     cJSON_AddNumberToObject(o, "steps_per_s", steps_per_s);
-    if (sac(r))
-        rs_train_sac_numbers(o, &r->sac_st);
-    else
-        rs_train_ppo_numbers(o, &r->ppo_st);
-    cJSON_AddNumberToObject(o, "episodes", k.episodes);
-    if (k.window) {
-        cJSON_AddNumberToObject(o, "ep_return", k.ep_return);
-        cJSON_AddNumberToObject(o, "ep_length", k.ep_length);
-        if (sac(r)) cJSON_AddNumberToObject(o, "last_return", r->sac_st.last_return);
+    r->ops->log_numbers(r->trainer, o);
+    cJSON_AddNumberToObject(o, "episodes", k->episodes);
+    if (k->window) {
+        cJSON_AddNumberToObject(o, "ep_return", k->ep_return);
+        cJSON_AddNumberToObject(o, "ep_length", k->ep_length);
+        if (r->ops->log_episodes) r->ops->log_episodes(r->trainer, o);
         cJSON *t = cJSON_AddObjectToObject(o, "ep_terms");
         for (int i = 0; i < r->spec->n_terms; i++)
-            cJSON_AddNumberToObject(t, r->spec->terms[i], k.ep_terms[i]);
+            cJSON_AddNumberToObject(t, r->spec->terms[i], k->ep_terms[i]);
     }
     return o;
 }
 
-/* SAC: critic updates per second of update time in the last iteration */
-static double sac_updates_per_s(const rs_sac_stats *s) {
-    return s->iter_updates && s->update_s > 0 ? s->iter_updates / s->update_s : 0;
-}
-
-/* progress.csv: the same columns for both (plot scripts read step and
- * ep_return), SAC's alpha, q_loss and update rate last */
+/* progress.csv: the same columns for every algorithm (plot scripts read
+ * step and ep_return), the algorithm's own last */
 static void csv_header(FILE *f, const rs_train *r) {
-    fprintf(f, "%s,step,time_s,steps_per_s,ep_return,ep_length", sac(r) ? "iter" : "update");
+    fprintf(f, "%s,step,time_s,steps_per_s,ep_return,ep_length", r->ops->iter_name);
     for (int t = 0; t < r->spec->n_terms; t++)
         fprintf(f, ",%s", r->spec->terms[t]);
-    fputs(sac(r) ? ",alpha,q_loss,updates_per_s\n" : "\n", f);
+    fputs(r->ops->csv_header ? r->ops->csv_header : "", f);
+    fputc('\n', f);
 }
 
-static void csv_row(FILE *f, const rs_train *r, const tick *k, double elapsed, double sps) {
+static void csv_row(FILE *f, const rs_train *r, double elapsed, double sps) {
+    const rs_trainer_stats *k = &r->st;
     fprintf(f, "%ld,%ld,%.3f,%.1f,%.6g,%.6g", k->iter, k->step, elapsed, sps, k->ep_return,
             k->ep_length);
     for (int t = 0; t < r->spec->n_terms; t++)
         fprintf(f, ",%.6g", k->ep_terms[t]);
-    const rs_sac_stats *s = &r->sac_st;
-    if (sac(r))
-        fprintf(f, ",%.6g,%.6g,%.1f", s->alpha, isfinite(s->q_loss) ? s->q_loss : 0.0,
-                sac_updates_per_s(s));
+    if (r->ops->csv_row) r->ops->csv_row(r->trainer, f);
     fputc('\n', f);
     fflush(f);
 }
 
-/* the progress line's status: the window's means (SAC: alpha, update rate),
- * then the terms the reward weighs */
-static void status_text(char *buf, size_t cap, const rs_train *r, const tick *k) {
+/* the progress line's status: the window's means, the algorithm's own
+ * numbers, then the terms the reward weighs */
+static void status_text(char *buf, size_t cap, const rs_train *r) {
+    const rs_trainer_stats *k = &r->st;
     buf[0] = 0;
     if (!k->window) return;
     int n = snprintf(buf, cap, "return %.1f len %.0f", k->ep_return, k->ep_length);
-    if (sac(r) && n < (int)cap)
-        n += snprintf(buf + n, cap - (size_t)n, " alpha %.3g upd/s %.0f", r->sac_st.alpha,
-                      sac_updates_per_s(&r->sac_st));
+    if (r->ops->status && n < (int)cap) n += r->ops->status(r->trainer, buf + n, cap - (size_t)n);
     for (int t = 0; t < r->spec->n_terms && n < (int)cap; t++)
         if (r->w[t] != 0)
             n += snprintf(buf + n, cap - (size_t)n, " %s %.3g", r->spec->terms[t], k->ep_terms[t]);
 }
 
 int rs_train_run(rs_train *r, const rs_train_args *a) {
+    const rs_trainer_ops *ops = r->ops;
+    const rs_trainer_run_info in = ops->run_info(r->cfg);
     const char *dir = a->dir;
-    if (make_trainer(r) != 0) return rs_cli_fail("train");
+    if (!(r->trainer = ops->create(r->cfg))) {
+        rs_train_free(r);
+        return rs_cli_fail("train");
+    }
     if (load(r, a) != 0) {
-        free_trainer(r);
+        rs_train_free(r);
         return rs_cli_fail(a->resume ? NULL : "--init");
     }
     if (a->resume && !more(r)) {
@@ -490,7 +492,7 @@ int rs_train_run(rs_train *r, const rs_train_args *a) {
         if (a->io)
             fprintf(stderr, "rsoup train: %s is complete (step %ld); nothing to resume — give "
                             "--steps N to train further\n", a->dir, global_step(r));
-        free_trainer(r);
+        rs_train_free(r);
         return 0;
     }
     /* config.json (new runs), log.jsonl and progress.csv: rank 0 writes
@@ -499,7 +501,7 @@ int rs_train_run(rs_train *r, const rs_train_args *a) {
     int bad = 0;
     FILE *log = NULL, *csv = NULL;
     if (!a->resume && a->io) {
-        char *js = sac(r) ? rs_sac_config_to_json(&r->sac_cfg) : rs_ppo_config_to_json(&r->ppo_cfg);
+        char *js = ops->config_to_json(r->cfg);
         snprintf(path, sizeof path, "%s/config.json", dir);
         bad = rs_cli_write_file(path, js, 1) != 0;
         int err = errno;
@@ -507,8 +509,7 @@ int rs_train_run(rs_train *r, const rs_train_args *a) {
         if (bad) fprintf(stderr, "rsoup train: cannot write %s: %s\n", path, strerror(err));
         /* what made the run (config.json stays a config --config reads back) */
         if (!bad) {
-            int th = sac(r) ? r->sac_cfg.threads : r->ppo_cfg.threads;
-            cJSON *pj = rs_cli_provenance_json(th ? th : rs_ncores(), -1);
+            cJSON *pj = rs_cli_provenance_json(in.threads ? in.threads : rs_ncores(), -1);
             char *ps = pj ? cJSON_Print(pj) : NULL;
             snprintf(path, sizeof path, "%s/provenance.json", dir);
             bad = !ps || rs_cli_write_file(path, ps, 1) != 0;
@@ -543,7 +544,7 @@ int rs_train_run(rs_train *r, const rs_train_args *a) {
     if (any_rank(bad)) {
         if (log) fclose(log);
         if (csv) fclose(csv);
-        free_trainer(r);
+        rs_train_free(r);
         return 1;
     }
     if (csv_new) csv_header(csv, r);
@@ -552,45 +553,35 @@ int rs_train_run(rs_train *r, const rs_train_args *a) {
 
     rs_progress prog;
     char what[64];
-    const rs_ppo_config *pc = &r->ppo_cfg;
-    snprintf(what, sizeof what, sac(r) ? "sac %s" : "train %s", sac(r) ? r->sac_cfg.env : pc->env);
+    snprintf(what, sizeof what, "%s %s", ops->progress_label, in.env);
     long start_step = global_step(r);
-    rs_progress_start(&prog, what,
-                      sac(r) ? (double)r->sac_cfg.total_steps
-                             : (double)rs_ppo_num_updates(r->ppo) * pc->n_envs * pc->n_steps *
-                                   rs_mpi_size());
+    rs_progress_start(&prog, what, ops->planned_steps(r->trainer));
     prog.quiet = a->quiet;
-    if (!a->quiet) {
-        if (sac(r))
-            rs_train_sac_banner(r, dir);
-        else
-            rs_train_ppo_banner(r, dir);
-    }
-    const int save_every = sac(r) ? r->sac_cfg.save_every : pc->save_every;
+    if (!a->quiet) ops->banner(r->trainer, dir, stderr);
     double t0 = rs_now();
     long done_here = 0;
     int rc = 0;
     while (more(r) && !g_stop) {
-        if (iterate(r) != 0) {
+        if (ops->iterate(r->trainer, &r->st) != 0) {
             fprintf(stderr, "\nrsoup train: %s\n", rs_last_error());
             rc = 1;
             break;
         }
-        tick k = last_tick(r);
+        const rs_trainer_stats *k = &r->st;
         double el = rs_now() - t0;
-        double sps = (double)(k.step - start_step) / (el > 0 ? el : 1e-9);
+        double sps = (double)(k->step - start_step) / (el > 0 ? el : 1e-9);
         cJSON *o = log_line(r, el, sps);
         char *line = cJSON_PrintUnformatted(o);
         fprintf(log, "%s\n", line);
         fflush(log);
         free(line);
         cJSON_Delete(o);
-        if (k.window) csv_row(csv, r, &k, el, sps);
+        if (k->window) csv_row(csv, r, el, sps);
         char status[256];
-        status_text(status, sizeof status, r, &k);
-        rs_progress_update(&prog, (double)k.step, status);
+        status_text(status, sizeof status, r);
+        rs_progress_update(&prog, (double)k->step, status);
         done_here++;
-        if (a->io && save_every > 0 && k.iter % save_every == 0 && save_all(r, dir) != 0) {
+        if (a->io && in.save_every > 0 && k->iter % in.save_every == 0 && save_all(r, dir) != 0) {
             fprintf(stderr, "\nrsoup train: saving: %s\n", rs_last_error());
             rc = 1;
             break;
@@ -606,11 +597,13 @@ int rs_train_run(rs_train *r, const rs_train_args *a) {
             rc = 1;
         } else {
             rs_progress_finish(&prog, (double)step, "");
-            if (g_stop && sac(r) && !r->sac_cfg.save_replay)
+            const char *hint, *missing = ops->resume_missing ? ops->resume_missing(r->cfg, &hint)
+                                                             : NULL;
+            if (g_stop && missing)
                 fprintf(stderr,
-                        "rsoup train: interrupted; saved %s at step %ld without the replay "
-                        "buffer — continue from its weights with --init %s in a new run\n",
-                        dir, step, dir);
+                        "rsoup train: interrupted; saved %s at step %ld without %s — continue "
+                        "from its weights with --init %s in a new run\n",
+                        dir, step, missing, dir);
             else if (g_stop)
                 fprintf(stderr,
                         "rsoup train: interrupted; saved %s at step %ld — continue with "
@@ -626,6 +619,6 @@ int rs_train_run(rs_train *r, const rs_train_args *a) {
         cJSON_AddStringToObject(o, "dir", dir);
         rs_json_print(o);
     }
-    free_trainer(r);
+    rs_train_free(r);
     return rc ? rc : (g_stop ? 130 : 0);
 }

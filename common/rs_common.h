@@ -37,6 +37,11 @@ double rs_rng_uniform(rs_rng *r);            /* [0, 1) */
 double rs_rng_uniform_range(rs_rng *r, double lo, double hi);
 double rs_rng_normal(rs_rng *r);             /* N(0, 1) */
 uint64_t rs_rng_below(rs_rng *r, uint64_t n); /* uniform in [0, n) */
+/* a state as 6 int64 (s[0..3], has_spare, the spare's bits), as checkpoints
+ * store it; unpack returns -1 (error set) on a state no generator can be in
+ * (all zero, a bad cached normal) */
+void rs_rng_pack(const rs_rng *r, int64_t *o);
+int rs_rng_unpack(rs_rng *r, const int64_t *o);
 
 /* ---- clock ---- */
 double rs_now(void); /* monotonic seconds */
@@ -45,6 +50,30 @@ double rs_now(void); /* monotonic seconds */
 void *rs_malloc(size_t n);  /* sets an error on failure */
 void *rs_calloc(size_t n, size_t size);
 char *rs_strdup(const char *s);
+/* Allocation by size table, as llm.c's malloc_and_point and MuJoCo's
+ * X-macro buffers: a module lists its buffers once, X(type, name, count),
+ * and RS_BLOCK_NEW(LIST, obj) makes obj->block one zeroed block with a
+ * named view obj->name per buffer, each 64-byte aligned (obj->block is NULL,
+ * error set, when out of memory; free the block alone). */
+static inline size_t rs_align64(size_t n) { return (n + 63) & ~(size_t)63; }
+void *rs_block_new(size_t bytes); /* zeroed, 64-byte aligned; NULL + error */
+#define RS_BLOCK_SIZE(type, name, count) off = rs_align64(off) + sizeof(type) * (size_t)(count);
+#define RS_BLOCK_POINT(type, name, count)                                                          \
+    off = rs_align64(off);                                                                         \
+    self->name = (type *)(void *)(base + off);                                                        \
+    off += sizeof(type) * (size_t)(count);
+#define RS_BLOCK_NEW(LIST, obj)                                                                    \
+    do {                                                                                           \
+        size_t off = 0;                                                                            \
+        LIST(RS_BLOCK_SIZE)                                                                        \
+        char *base = rs_block_new(off);                                                            \
+        (obj)->block = base;                                                                       \
+        if (base) {                                                                                \
+            __typeof__(obj) self = (obj);                                                          \
+            off = 0;                                                                               \
+            LIST(RS_BLOCK_POINT)                                                                   \
+        }                                                                                          \
+    } while (0)
 /* read a whole file into a NUL-terminated buffer; *len gets its size */
 /* a whole text file (NUL-terminated; *len its size if len is given): a
  * regular file or a pipe (`<(...)`; one without a writer reads as empty,
@@ -55,5 +84,21 @@ char *rs_read_file(const char *path, size_t *len);
 /* fopen for reading that refuses anything but a regular file, without
  * blocking on a FIFO; NULL and an error naming the file */
 FILE *rs_fopen_regular(const char *path, const char *mode);
+
+/* ---- files written and hashed (rs_io.c) ---- */
+/* The one atomic write, for tensors, fronts, stamps and configs: write(f,
+ * ctx) fills "<path>.tmp.<pid>", which is flushed, fsync'ed and renamed over
+ * path, and then the folder is fsync'ed so that the rename survives a
+ * crash. On failure (write returns non-zero, or a step fails) the temporary
+ * file is removed, a file already at path is untouched, errno is the
+ * failing step's and the error names it. 0 or -1. */
+int rs_write_atomic(const char *path, int (*write)(FILE *f, void *ctx), void *ctx);
+/* FNV-1a 64-bit hash of a buffer */
+uint64_t rs_fnv1a64(const void *data, size_t len);
+/* FNV-1a 64-bit hash of a file's bytes, also written as 16 lowercase hex
+ * digits into the caller's hex[17]. On error returns 0, sets hex to "" and
+ * sets an error naming the file (test hex[0] to tell an error from a hash
+ * that happens to be 0). */
+uint64_t rs_file_hash(const char *path, char hex[17]);
 
 #endif

@@ -40,6 +40,16 @@ void *rs_calloc(size_t n, size_t size) {
     return p;
 }
 
+void *rs_block_new(size_t bytes) {
+    size_t n = rs_align64(bytes ? bytes : 1);
+    void *p = aligned_alloc(64, n);
+    if (!p) {
+        rs_set_error("out of memory (%zu bytes)", n);
+        return NULL;
+    }
+    return memset(p, 0, n);
+}
+
 char *rs_strdup(const char *s) {
     size_t n = strlen(s) + 1;
     char *p = rs_malloc(n);

@@ -2,9 +2,13 @@
  *
  * rs_pool_run(pool, n, fn, ctx) calls fn(ctx, begin, end, worker) over a
  * static split of [0, n) into one contiguous chunk per thread; the calling
- * thread takes chunk 0. Workers spin briefly before sleeping so that the
- * thousands of short dispatches of a rollout stay cheap. A pool of 1 thread
- * runs everything inline. */
+ * thread takes chunk 0. Work of uneven cost (env steps whose contacts
+ * differ, episodes of different lengths) is balanced by the caller instead:
+ * it runs n = rs_pool_size(pool), one call per thread, and each call takes
+ * items from the caller's own atomic counter until none are left (as
+ * rs_vecenv_step and rs_eval_many do). Workers spin briefly before sleeping
+ * so that the thousands of short dispatches of a rollout stay cheap. A pool
+ * of 1 thread runs everything inline. */
 #ifndef RS_POOL_H
 #define RS_POOL_H
 

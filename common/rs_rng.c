@@ -4,6 +4,7 @@
 #include "rs_common.h"
 
 #include <math.h>
+#include <string.h>
 #include <time.h>
 
 static uint64_t splitmix64(uint64_t *x) {
@@ -74,4 +75,28 @@ double rs_now(void) {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+void rs_rng_pack(const rs_rng *r, int64_t *o) {
+    for (int i = 0; i < 4; i++)
+        o[i] = (int64_t)r->s[i];
+    o[4] = r->has_spare;
+    memcpy(&o[5], &r->spare, sizeof(double));
+}
+
+int rs_rng_unpack(rs_rng *r, const int64_t *o) {
+    double spare;
+    memcpy(&spare, &o[5], sizeof spare);
+    /* xoshiro never reaches the all-zero state (it would stay there, and
+     * the normal sampler would draw zeros forever): only a damaged file
+     * holds it */
+    if ((o[0] | o[1] | o[2] | o[3]) == 0 || (o[4] != 0 && o[4] != 1) || !isfinite(spare)) {
+        rs_set_error("damaged random-number state (all zero, or a bad cached normal)");
+        return -1;
+    }
+    for (int i = 0; i < 4; i++)
+        r->s[i] = (uint64_t)o[i];
+    r->has_spare = (int)o[4];
+    r->spare = spare;
+    return 0;
 }

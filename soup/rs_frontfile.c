@@ -352,38 +352,19 @@ int rs_front_write_row(FILE *fp, const rs_front *f, const rs_front_row *r) {
     return finish_line(fp);
 }
 
-int rs_front_save(const rs_front *f, const char *path) {
-    size_t tlen = strlen(path) + 32;
-    char *tmp = rs_malloc(tlen);
-    if (!tmp) return -1;
-    snprintf(tmp, tlen, "%s.tmp.%ld", path, (long)getpid());
-    FILE *fp = fopen(tmp, "w");
-    if (!fp) {
-        rs_set_error("save '%s': cannot create '%s': %s", path, tmp, strerror(errno));
-        free(tmp);
-        return -1;
-    }
+static int write_front(FILE *fp, void *ctx) {
+    const rs_front *f = ctx;
     int rc = rs_front_write_meta(fp, f);
     if (rc == 0) rc = rs_front_write_header(fp, f);
     for (int i = 0; rc == 0 && i < f->n; i++) {
         rs_front_row r = rs_front_row_at(f, i);
         rc = rs_front_write_row(fp, f, &r);
     }
-    if (rc == 0 && fsync(fileno(fp)) != 0) {
-        rs_set_error("save '%s': fsync failed: %s", path, strerror(errno));
-        rc = -1;
-    }
-    if (fclose(fp) != 0 && rc == 0) {
-        rs_set_error("save '%s': close failed: %s", path, strerror(errno));
-        rc = -1;
-    }
-    if (rc == 0 && rename(tmp, path) != 0) {
-        rs_set_error("save '%s': rename failed: %s", path, strerror(errno));
-        rc = -1;
-    }
-    if (rc != 0) unlink(tmp);
-    free(tmp);
     return rc;
+}
+
+int rs_front_save(const rs_front *f, const char *path) {
+    return rs_write_atomic(path, write_front, (void *)f);
 }
 
 /* ---- loading ---- */

@@ -129,7 +129,8 @@ int rs_front_write_meta(FILE *fp, const rs_front *f);
  * set) on a write error. A plain front writes a plain CSV header/row. */
 int rs_front_write_header(FILE *fp, const rs_front *f);
 int rs_front_write_row(FILE *fp, const rs_front *f, const rs_front_row *r);
-/* Write the whole front to path atomically (temporary file + rename). */
+/* Write the whole front to path with rs_write_atomic (temporary file,
+ * fsync, rename, fsync of the folder). */
 int rs_front_save(const rs_front *f, const char *path);
 
 /* Load a front CSV or a plain CSV. Every complete row is loaded; a partial

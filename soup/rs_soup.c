@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "rs_common.h"
+#include "rs_policy.h"
 
 /* ---- small helpers ---- */
 
@@ -58,13 +59,9 @@ int rs_soup_check(rs_st *const *experts, int n) {
             rs_set_error("expert %d: NULL checkpoint", i);
             return -1;
         }
-        const char *fmt = rs_st_meta(experts[i], "format");
-        if (!fmt || strcmp(fmt, RS_SOUP_POLICY_FORMAT) != 0) {
-            rs_set_error("expert %d: not a policy checkpoint (metadata format is '%s', expected "
-                         "'%s')",
-                         i, fmt ? fmt : "(absent)", RS_SOUP_POLICY_FORMAT);
-            return -1;
-        }
+        char what[32];
+        snprintf(what, sizeof what, "expert %d", i);
+        if (rs_policy_check_format(experts[i], what) != 0) return -1;
     }
     const rs_st *e0 = experts[0];
     for (int i = 1; i < n; i++) {
@@ -74,6 +71,18 @@ int rs_soup_check(rs_st *const *experts, int n) {
             const char *b = meta_or_absent(e0, g_meta_fields[f]);
             if (strcmp(a, b) != 0) {
                 rs_set_error("expert %d: %s is '%s', expert 0 has '%s'", i, g_meta_fields[f], a, b);
+                return -1;
+            }
+        }
+        /* SAC's squash bounds shape every sampled action: they must agree,
+         * as values (a file without them has the old -5 and 2) */
+        static const char *const bounds[2] = {"log_std_min", "log_std_max"};
+        static const double defaults[2] = {RS_SAC_LOG_STD_MIN, RS_SAC_LOG_STD_MAX};
+        for (int k = 0; k < 2; k++) {
+            const char *a = rs_st_meta(e, bounds[k]), *b = rs_st_meta(e0, bounds[k]);
+            double va = a ? strtod(a, NULL) : defaults[k], vb = b ? strtod(b, NULL) : defaults[k];
+            if (va != vb) {
+                rs_set_error("expert %d: %s is %g, expert 0 has %g", i, bounds[k], va, vb);
                 return -1;
             }
         }
@@ -283,41 +292,6 @@ done:
 }
 
 /* ---- parents and hashes ---- */
-
-#define FNV_OFFSET 0xcbf29ce484222325ULL
-#define FNV_PRIME 0x100000001b3ULL
-
-static uint64_t fnv_update(uint64_t h, const unsigned char *p, size_t len) {
-    for (size_t i = 0; i < len; i++) {
-        h ^= p[i];
-        h *= FNV_PRIME;
-    }
-    return h;
-}
-
-uint64_t rs_fnv1a64(const void *data, size_t len) { return fnv_update(FNV_OFFSET, data, len); }
-
-uint64_t rs_file_hash(const char *path, char hex[17]) {
-    hex[0] = 0;
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        rs_set_error("cannot open '%s': %s", path, strerror(errno));
-        return 0;
-    }
-    unsigned char buf[65536];
-    uint64_t h = FNV_OFFSET;
-    size_t got;
-    while ((got = fread(buf, 1, sizeof buf, f)) > 0)
-        h = fnv_update(h, buf, got);
-    int bad = ferror(f);
-    fclose(f);
-    if (bad) {
-        rs_set_error("error reading '%s'", path);
-        return 0;
-    }
-    snprintf(hex, 17, "%016llx", (unsigned long long)h);
-    return h;
-}
 
 int rs_soup_set_parents(rs_st *out, const char *const *paths, int n) {
     if (!out || (n > 0 && !paths) || n < 0) {

@@ -19,14 +19,14 @@
 
 #include "rs_safetensors.h"
 
-#define RS_SOUP_POLICY_FORMAT "rsoup-policy-1"
 /* tolerance on |Σλ - 1| */
 #define RS_SOUP_LAMBDA_TOL 1e-6
 
 /* Check that n >= 1 experts can be mixed: each is a policy checkpoint
- * (metadata format == RS_SOUP_POLICY_FORMAT), they agree on the metadata
+ * (rs_policy_check_format: a training checkpoint is refused), they agree on the metadata
  * fields env, algo, arch, activation, obs_dim, act_dim (an absent key counts
- * as its own value, "(absent)"), and hold the same set of tensor names with
+ * as its own value, "(absent)") and on SAC's log_std_min / log_std_max as
+ * numbers (absent: -5 and 2), and hold the same set of tensor names with
  * the same dtype and shape. The error names the first mismatch, e.g.
  *   "expert 2: arch is '64,64', expert 0 has '256,256'"
  *   "expert 2: tensor 'pi.0.weight' has shape [64, 17], expert 0 has [64, 11]"
@@ -67,14 +67,7 @@ int rs_soup_mix(rs_st *const *experts, int n, const double *lambda, rs_st **out,
  * given. Returns 0, or -1 (error set: a file that cannot be read). */
 int rs_soup_set_parents(rs_st *out, const char *const *paths, int n);
 
-/* FNV-1a 64-bit hash of a buffer. */
-uint64_t rs_fnv1a64(const void *data, size_t len);
-
-/* FNV-1a 64-bit hash of a file's bytes, also written as 16 lowercase hex
- * digits into the caller's hex[17]. On error returns 0, sets hex to "" and
- * sets an error naming the file (test hex[0] to tell an error from a hash
- * that happens to be 0). */
-uint64_t rs_file_hash(const char *path, char hex[17]);
+/* (the hash, rs_fnv1a64 / rs_file_hash, is common/rs_common.h's) */
 
 /* Parse the CLI's λ for n_experts experts into the caller's lambda[n]:
  *   one number v, 2 experts   -> (1 - v, v): v is the weight of the SECOND

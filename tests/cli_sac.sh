@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # cli_sac.sh — `rsoup train --algo sac` end to end on a tiny run: the run
 # directory's files, bit-exact resume with the replay buffer, the refusal
-# without it, --init, eval of the SAC policy, --help and the SAC benchmark.
+# without it, --init, eval of the SAC policy, the refusal of its training
+# checkpoint as a policy, --help and the SAC benchmark.
 set -u
 R=${RSOUP_BIN:-build/rsoup}
 T=$(mktemp -d /tmp/rs_cli_sac.XXXXXX)
@@ -49,6 +50,16 @@ printf '{"algo": "sac", "env": "swimmer", "arch": "16,16", "batch_size": 16, "le
 expect config 0 "" -- "$R" train --config "$T/sac.json" --quiet --out "$T/cfg"
 grep -qE '"env":[[:space:]]*"swimmer"' "$T/cfg/config.json" && grep -qE '"batch_size":[[:space:]]*16' "$T/cfg/config.json" && ok || bad "--config not applied"
 expect eval 0 '"episodes":[[:space:]]*2' -- "$R" eval "$T/full" --episodes 2 --json
+# a training checkpoint is not a policy: every command that reads experts
+# refuses it with the one message, naming the file
+TC="$T/full/train.safetensors"
+MSG="'$TC' is a training checkpoint \(the policy plus optimiser, env and RNG state\), not a policy"
+expect train-front 1 "$MSG" -- "$R" front "$TC" "$TC" --grid 2 --episodes 1 --threads 1 --quiet --out "$T/f.csv"
+expect train-soup 1 "$MSG" -- "$R" soup "$TC" "$T/full" --lambda 0.5 --out "$T/s.st"
+expect train-eval 1 "$MSG" -- "$R" eval "$TC" --episodes 1
+expect train-act 1 "$MSG" -- "$R" act "$TC" --obs /dev/null
+expect train-view 1 "$MSG" -- env -u DISPLAY -u WAYLAND_DISPLAY "$R" view "$TC" "$T/full"
+[ ! -e "$T/f.csv" ] && [ ! -e "$T/s.st" ] && ok || bad "a refused training checkpoint left a file"
 expect bench 0 '"flops_per_update"' -- "$R" bench train --algo sac --env hopper --arch 32,32 --batch-size 32 --updates 5 --steps 0 --repeat 1 --threads 1 --json
 echo "cli_sac: $pass passed, $fail failed"
 [ "$fail" = 0 ]

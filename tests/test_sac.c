@@ -3,8 +3,10 @@
  * float64 (and the density against numerical integration), the actor loss
  * gradient against float64 finite differences of the whole loss (actor,
  * squash, twin critics, min), the temperature gradient, Polyak, replay
- * sampling and wrap-around, the FLOP count against a hand count, resume
- * against an uninterrupted run, and a short run that must learn. */
+ * sampling and wrap-around, the FLOP count against a hand count, the
+ * action head and its recorded log-std bounds (file, stochastic eval), the
+ * refused resume without the replay buffer, and a short run that must learn
+ * (resume against an uninterrupted run: test_trainers.c). */
 #include <cjson/cJSON.h>
 #include <string.h>
 #include <unistd.h>
@@ -515,41 +517,17 @@ static void test_threads_same_run(void) {
     }
 }
 
-static void test_resume_equals_uninterrupted(void) {
+/* (resume equals an uninterrupted run: test_trainers.c, for every algorithm) */
+
+/* without the buffer, resuming is refused with a message that says why, but
+ * the checkpoint serves as an init */
+static void test_resume_without_buffer(void) {
     rs_sac_config c;
     small_config(&c, 1);
-    rs_sac *full = rs_sac_new(&c);
-    CHECK(full != NULL, "%s", rs_last_error());
-    if (!full) return;
     rs_sac_stats st;
-    for (int u = 0; u < 6; u++)
-        CHECK(rs_sac_iterate(full, &st) == 0, "%s", rs_last_error());
-    CHECK(rs_sac_replay(full)->pos != 0 && rs_sac_replay(full)->size == 400, "buffer wrapped");
-
     char dir[] = "/tmp/rs_sac_XXXXXX", path[256];
     CHECK(mkdtemp(dir) != NULL, "mkdtemp");
     snprintf(path, sizeof path, "%s/train.safetensors", dir);
-    /* first half with the update's batch halves on 2 threads, second on 1 */
-    small_config(&c, 2);
-    rs_sac *half = rs_sac_new(&c);
-    for (int u = 0; u < 3; u++)
-        rs_sac_iterate(half, &st);
-    CHECK(rs_sac_save_train(half, path) == 0, "%s", rs_last_error());
-    char *js = NULL;
-    int has = 0;
-    CHECK(rs_sac_peek_train(path, &js, &has) == 0 && has && strstr(js, "\"algo\""), "peek: %s",
-          rs_last_error());
-    free(js);
-    rs_sac_free(half);
-    small_config(&c, 1);
-    rs_sac *resumed = rs_sac_new(&c);
-    CHECK(rs_sac_load_train(resumed, path) == 0, "%s", rs_last_error());
-    CHECK(rs_sac_global_step(resumed) == 300, "resumed at step %ld", rs_sac_global_step(resumed));
-    for (int u = 0; u < 3; u++)
-        CHECK(rs_sac_iterate(resumed, &st) == 0, "%s", rs_last_error());
-    CHECK(same_state(full, resumed), "resumed run differs from the uninterrupted one");
-
-    /* without the buffer, resuming is refused with a message that says why */
     c.save_replay = 0;
     rs_sac *nob = rs_sac_new(&c);
     rs_sac_iterate(nob, &st);
@@ -564,8 +542,6 @@ static void test_resume_equals_uninterrupted(void) {
     rs_sac_free(nob);
     unlink(path);
     rmdir(dir);
-    rs_sac_free(full);
-    rs_sac_free(resumed);
 }
 
 /* ---- learning ---- */
@@ -613,6 +589,103 @@ static void test_short_run_learns(void) {
 
 /* ---- config ---- */
 
+/* a SAC policy on hopper with zero weights except the head's biases */
+static rs_policy *head_policy(float lo, float hi) {
+    const rs_env_spec *s = rs_env_find("hopper");
+    int hidden[1] = {8};
+    rs_policy *p = rs_policy_new(RS_ALGO_SAC, s->obs_dim, s->act_dim, (float)s->act_bound, hidden,
+                                 1, RS_ACT_TANH);
+    memset(p->pi->params, 0, sizeof(float) * p->pi->n_params);
+    for (int j = 0; j < 2 * p->act_dim; j++)
+        p->pi->b[1][j] = 0.1f * (float)(j + 1) * (j % 2 ? -1.0f : 1.0f);
+    p->norm->clip = 0.0f;
+    snprintf(p->env, sizeof p->env, "hopper");
+    p->log_std_min = lo;
+    p->log_std_max = hi;
+    return p;
+}
+
+/* the action head: deterministic and sampled actions against the formula, in
+ * double, with the bounds the policy records */
+static void test_action_head(void) {
+    rs_policy *p = head_policy(-3.0f, 0.5f);
+    const int A = p->act_dim;
+    float out[2 * 8], act[8];
+    for (int j = 0; j < 2 * A; j++)
+        out[j] = 0.7f * (float)j - 2.0f;
+    rs_policy_head(p, out, NULL, act);
+    for (int j = 0; j < A; j++)
+        CHECK_CLOSE(act[j], p->act_bound * tanh(out[j]), 1e-6, 1e-6, "deterministic action");
+    rs_rng a, b;
+    rs_rng_seed(&a, 7, 3);
+    rs_rng_seed(&b, 7, 3);
+    rs_policy_head(p, out, &a, act);
+    for (int j = 0; j < A; j++) {
+        double ls = -3.0 + 0.5 * (0.5 + 3.0) * (tanh(out[A + j]) + 1.0);
+        double want = p->act_bound * tanh(out[j] + exp(ls) * rs_rng_normal(&b));
+        CHECK_CLOSE(act[j], want, 1e-5, 1e-5, "sampled action with bounds [-3, 0.5]");
+    }
+    rs_policy_free(p);
+}
+
+/* log_std_min / log_std_max travel in the policy file; a file without them
+ * (written before they were recorded) reads as -5, 2 */
+static void test_log_std_bounds_file(void) {
+    rs_policy *p = head_policy(-3.0f, 0.5f);
+    rs_st *st = rs_st_new();
+    CHECK(rs_policy_to_st(p, st) == 0, "to_st: %s", rs_last_error());
+    CHECK(st && !strcmp(rs_st_meta(st, "log_std_min"), "-3") &&
+              !strcmp(rs_st_meta(st, "log_std_max"), "0.5"),
+          "bounds written as decimal text");
+    rs_policy *q = rs_policy_from_st(st, "t");
+    CHECK(q && q->log_std_min == -3.0f && q->log_std_max == 0.5f, "bounds read back");
+    rs_policy_free(q);
+    rs_st *old = rs_st_new();
+    for (int i = 0; i < rs_st_count(st); i++) {
+        const rs_tensor *t = rs_st_at(st, i);
+        rs_st_add(old, t->name, t->dtype, t->ndim, t->shape, t->data);
+    }
+    for (int i = 0; i < rs_st_meta_count(st); i++) {
+        const char *k, *v;
+        rs_st_meta_at(st, i, &k, &v);
+        if (strncmp(k, "log_std_m", 9) != 0) rs_st_set_meta(old, k, v);
+    }
+    q = rs_policy_from_st(old, "old");
+    CHECK(q && q->log_std_min == -5.0f && q->log_std_max == 2.0f, "old file: -5, 2");
+    rs_policy_free(q);
+    rs_st_set_meta(old, "log_std_min", "3");
+    rs_st_set_meta(old, "log_std_max", "1");
+    CHECK(rs_policy_from_st(old, "bad") == NULL && strstr(rs_last_error(), "log_std_min"),
+          "min >= max refused: %s", rs_last_error());
+    rs_st_free(old);
+    rs_st_free(st);
+    rs_policy_free(p);
+}
+
+/* stochastic eval samples with the recorded bounds: with log-std in [-40, -39]
+ * the samples are the means to float precision, so the episodes equal the
+ * deterministic ones; with the default bounds they do not */
+static void test_stochastic_eval_bounds(void) {
+    const rs_env_spec *s = rs_env_find("hopper");
+    rs_policy *narrow = head_policy(-40.0f, -39.0f), *wide = head_policy(-5.0f, 2.0f);
+    rs_eval_result det = {0}, sn = {0}, sw = {0};
+    CHECK(rs_eval_policy(narrow, s, NULL, 2, 5, 1, NULL, &det) == 0, "eval: %s", rs_last_error());
+    CHECK(rs_eval_policy(narrow, s, NULL, 2, 5, 0, NULL, &sn) == 0, "eval: %s", rs_last_error());
+    CHECK(rs_eval_policy(wide, s, NULL, 2, 5, 0, NULL, &sw) == 0, "eval: %s", rs_last_error());
+    int same_n = 1, same_w = 1;
+    for (int i = 0; i < 2 * s->n_terms; i++) {
+        same_n &= det.terms[i] == sn.terms[i];
+        same_w &= det.terms[i] == sw.terms[i];
+    }
+    CHECK(same_n, "narrow bounds: sampled episodes differ from the means'");
+    CHECK(!same_w, "default bounds: sampled episodes equal the means' (bounds ignored?)");
+    rs_eval_result_free(&det);
+    rs_eval_result_free(&sn);
+    rs_eval_result_free(&sw);
+    rs_policy_free(narrow);
+    rs_policy_free(wide);
+}
+
 static void test_config(void) {
     rs_sac_config c;
     rs_sac_config_default(&c);
@@ -647,4 +720,5 @@ static void test_config(void) {
 RS_TEST_MAIN(T(test_q_target_hand), T(test_squash_logprob), T(test_actor_grad_fd),
              T(test_alpha_grad), T(test_polyak), T(test_replay_uniform), T(test_replay_wraparound),
              T(test_backward_input), T(test_flops_hand_count), T(test_identity_normaliser),
-             T(test_config), T(test_threads_same_run), T(test_resume_equals_uninterrupted), T(test_short_run_learns))
+             T(test_config), T(test_action_head), T(test_log_std_bounds_file),
+             T(test_stochastic_eval_bounds), T(test_threads_same_run), T(test_resume_without_buffer), T(test_short_run_learns))

@@ -582,6 +582,38 @@ static void test_cleanup(void) {
     CHECK(access(g_dir, F_OK) != 0, "scratch directory %s not removed", g_dir);
 }
 
+static int write_hello(FILE *f, void *ctx) {
+    (void)ctx;
+    return fputs("hello\n", f) == EOF ? -1 : 0;
+}
+
+static int write_then_fail(FILE *f, void *ctx) {
+    (void)ctx;
+    fputs("half", f);
+    rs_set_error("the writer gave up");
+    return -1;
+}
+
+/* rs_write_atomic, the one write behind tensors, fronts, stamps and configs:
+ * a failing writer leaves the old file and no temporary */
+static void test_write_atomic(void) {
+    const char *dir = tmp_path("write_atomic");
+    CHECK(mkdir(dir, 0755) == 0, "mkdir");
+    char path[512];
+    snprintf(path, sizeof path, "%s/stamp", dir);
+    CHECK(rs_write_atomic(path, write_hello, NULL) == 0, "write: %s", rs_last_error());
+    CHECK(rs_write_atomic(path, write_then_fail, NULL) == -1 &&
+              has(rs_last_error(), "save '") && has(rs_last_error(), "write of"),
+          "failing writer: %s", rs_last_error());
+    size_t n;
+    unsigned char *b = read_bytes(path, &n);
+    CHECK(b && n == 6 && !memcmp(b, "hello\n", 6), "the old file changed");
+    free(b);
+    CHECK(count_tmp_files(dir) == 0, "a temporary file was left");
+    unlink(path);
+    rmdir(dir);
+}
+
 RS_TEST_MAIN(T(test_writer_bytes_by_hand), T(test_round_trip), T(test_hand_built_file),
              T(test_truncated), T(test_malformed), T(test_add_and_expect), T(test_atomic_save),
-             T(test_cleanup))
+             T(test_write_atomic), T(test_cleanup))

@@ -79,6 +79,7 @@ static rs_st *variant(const rs_st *src, const char *tensor, int dtype, int ndim,
         rs_st_meta_at(src, k, &key, &val);
         rs_st_set_meta(st, key, meta_key && !strcmp(key, meta_key) ? meta_val : val);
     }
+    if (meta_key && !rs_st_meta(src, meta_key)) rs_st_set_meta(st, meta_key, meta_val);
     for (int k = 0; k < rs_st_count(src); k++) {
         const rs_tensor *t = rs_st_at(src, k);
         if (tensor && !strcmp(t->name, tensor)) {
@@ -270,8 +271,21 @@ static void test_mismatches(void) {
     b = variant(a, NULL, 0, 0, NULL, "obs_dim", "6");
     expect_mix_error(a, b, "obs_dim is '6'", "obs_dim");
     rs_st_free(b);
+    b = variant(a, NULL, 0, 0, NULL, "log_std_min", "-4");
+    expect_mix_error(a, b, "expert 1: log_std_min is -4, expert 0 has -5", "log_std_min");
+    rs_st_free(b);
+    b = variant(a, NULL, 0, 0, NULL, "log_std_max", "2");
+    {
+        rs_st *out = NULL;
+        rs_st *e[2] = {a, b};
+        double lam[2] = {0.5, 0.5};
+        CHECK(rs_soup_mix(e, 2, lam, &out, NULL) == 0,
+              "log_std_max '2' and an absent one (2) must mix: %s", rs_last_error());
+        rs_st_free(out);
+    }
+    rs_st_free(b);
     b = variant(a, NULL, 0, 0, NULL, "format", "rsoup-train-1");
-    expect_mix_error(a, b, "expert 1: not a policy checkpoint", "format");
+    expect_mix_error(a, b, "expert 1 is a training checkpoint", "format");
     rs_st_free(b);
     b = variant(a, "pi.log_std", -1, 0, NULL, NULL, NULL);
     expect_mix_error(a, b, "expert 1: tensor 'pi.log_std' is missing", "missing tensor");

@@ -44,7 +44,7 @@ static int load_experts(rs_viewer *v, rs_viewer_err *err) {
         if (o->policies) {
             st[i] = rs_st_new();
             if (!st[i] || rs_policy_to_st(o->policies[i], st[i]) != 0) goto done;
-        } else if (!(st[i] = rs_st_load(o->paths[i]))) {
+        } else if (!(st[i] = rs_policy_st_load(o->paths[i]))) {
             goto done;
         }
     }
@@ -183,23 +183,7 @@ static void policy_step(rs_viewer *v) {
     const rs_policy *p = v->mix->live;
     rs_normalizer_apply(p->norm, v->obs, v->nobs, 1);
     rs_mlp_forward1(p->pi, v->nobs, v->out, v->scratch);
-    const float b = p->act_bound;
-    for (int j = 0; j < p->act_dim; j++) {
-        float a;
-        if (p->algo == RS_ALGO_SAC) {
-            float z = v->out[j];
-            if (v->stochastic) {
-                /* log-std squashed into [-5, 2], as the SAC actor is trained */
-                float ls = -5.0f + 3.5f * (tanhf(v->out[p->act_dim + j]) + 1.0f);
-                z += expf(ls) * (float)rs_rng_normal(&v->noise);
-            }
-            a = b * tanhf(z);
-        } else {
-            a = v->out[j];
-            if (v->stochastic) a += expf(p->log_std[j]) * (float)rs_rng_normal(&v->noise);
-        }
-        v->act[j] = a < -b ? -b : (a > b ? b : a);
-    }
+    rs_policy_head(p, v->out, v->stochastic ? &v->noise : NULL, v->act);
     double r;
     int term = 0, trunc = 0;
     if (rs_env_step(v->env, v->act, v->obs, v->terms, &r, &term, &trunc) != 0) {
