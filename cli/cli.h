@@ -45,6 +45,13 @@ void rs_cli_usage(const rs_cmd_info *info, const rs_opt *opts, int nopts, FILE *
 /* ---- errors and output ---- */
 int rs_cli_fail(const char *context); /* prints "rsoup: context: rs_last_error()", returns 1 */
 void rs_json_print(cJSON *obj);       /* prints to stdout and frees */
+/* per-reward and per-term quantities in --json (json_out.c): append to list
+ * {key: name} (key "reward" for a reward spec, "name" for a term), with
+ * "mean" and "std" (a statistic over episodes) or one number under vkey
+ * ("return" for one episode); non-finite numbers are null; the object */
+cJSON *rs_cli_json_named(cJSON *list, const char *key, const char *name);
+cJSON *rs_cli_json_stat(cJSON *list, const char *key, const char *name, double mean, double std);
+cJSON *rs_cli_json_value(cJSON *list, const char *key, const char *name, const char *vkey, double v);
 /* parse a reward spec for an env; on a negative weight on a cost term, warn */
 int rs_cli_reward(const rs_env_spec *s, const char *text, double *w);
 int rs_stderr_tty(void);
@@ -85,6 +92,7 @@ typedef struct rs_rollout_result {
     int episodes;
     double ret_mean, ret_std, len_mean;
     double terms_mean[RS_MAX_TERMS]; /* mean episode return of each term */
+    double terms_std[RS_MAX_TERMS];  /* and its std over the episodes */
     double steps_per_s;
 } rs_rollout_result;
 /* policy "random" (uniform in the action bounds) or "zero"; 0 or -1 (error set) */

@@ -197,6 +197,7 @@ int cmd_front(int argc, char **argv) {
     FILE *fp = NULL;
     rc = 1;
     if (load_experts("front", paths, np, ex, &spec) != 0) goto done;
+    rs_cli_warn_inits("front", ex, paths, np);
     obj_set obj;
     const char *rw = rs_opt_str(opts, no, "rewards");
     if ((rw ? parse_rewards(spec, rw, &obj) : rewards_from_experts(spec, ex, np, &obj)) != 0) {
@@ -389,8 +390,10 @@ int cmd_front(int argc, char **argv) {
     rs_progress_start(&prog, "front", (double)total_eps);
     prog.quiet = rs_opt_flag(opts, no, "quiet");
     if (!prog.quiet)
-        fprintf(stderr, "rsoup front: %s, %d experts, %d points to evaluate (%d done), %ld episodes each, rewards:",
-                spec->name, np, n_todo + n_exp, f->n, episodes);
+        fprintf(stderr, "rsoup front: %s, %d experts, %d rows to evaluate (%d experts, %d init, "
+                        "%d baselines, %d soups; %d done), %ld episodes each, rewards:",
+                spec->name, np, n_exp + do_init + n_bl + n_todo, n_exp, do_init, n_bl, n_todo, f->n,
+                episodes);
     for (int k = 0; k < obj.n && !prog.quiet; k++) fprintf(stderr, " %s", obj.names[k]);
     if (!prog.quiet) fprintf(stderr, "\n");
     rs_front_job job = {np, ex, spec, model, obj.n, (const double(*)[RS_MAX_TERMS])obj.w, (int)episodes,
@@ -436,8 +439,15 @@ int cmd_front(int argc, char **argv) {
             cJSON_AddStringToObject(x, "kind", rs_front_kind_name(f->kind[r]));
             cJSON_AddStringToObject(x, "label", f->label[r]);
             cJSON_AddItemToObject(x, "lambda", rs_cli_json_nums(f->lambda + (size_t)r * np, np));
-            cJSON_AddItemToObject(x, "returns", rs_cli_json_nums(f->obj + (size_t)r * obj.n, obj.n));
-            cJSON_AddItemToObject(x, "std", rs_cli_json_nums(f->std + (size_t)r * obj.n, obj.n));
+            cJSON_AddNumberToObject(x, "episodes", f->episodes[r]);
+            cJSON *rw_j = cJSON_AddArrayToObject(x, "rewards");
+            for (int k = 0; k < obj.n; k++)
+                rs_cli_json_stat(rw_j, "reward", obj.names[k], f->obj[(size_t)r * obj.n + k],
+                                 f->std[(size_t)r * obj.n + k]);
+            cJSON *tm_j = cJSON_AddArrayToObject(x, "terms");
+            for (int t = 0; t < f->n_terms; t++)
+                rs_cli_json_stat(tm_j, "name", f->term_names[t], f->term[(size_t)r * f->n_terms + t],
+                                 f->termstd[(size_t)r * f->n_terms + t]);
             cJSON_AddItemToObject(x, "length", rs_cli_json_num(f->length[r]));
             cJSON_AddItemToArray(rows, x);
         }
@@ -483,8 +493,14 @@ static cJSON *lmc_json(const rs_front *f, const rs_lmc *m, const double *L, cons
     cJSON *o = cJSON_CreateObject();
     cJSON_AddStringToObject(o, "reward", f->obj_names[0]);
     if (L) {
-        cJSON_AddItemToObject(o, "lambda", rs_cli_json_nums(L, n));
-        cJSON_AddItemToObject(o, "returns", rs_cli_json_nums(R, n));
+        /* the path: one object per soup, in λ order */
+        cJSON *path = cJSON_AddArrayToObject(o, "path");
+        for (int j = 0; j < n; j++) {
+            cJSON *pt = cJSON_CreateObject();
+            cJSON_AddItemToObject(pt, "lambda", rs_cli_json_num(L[j]));
+            cJSON_AddItemToObject(pt, "mean", rs_cli_json_num(R[j]));
+            cJSON_AddItemToArray(path, pt);
+        }
     }
     cJSON_AddNumberToObject(o, "barrier", m->barrier);
     cJSON_AddItemToObject(o, "barrier_lambda", rs_cli_json_num(m->barrier_lambda));

@@ -19,6 +19,15 @@ int rs_cli_rollout(const rs_env_spec *s, const char *reward, const char *policy,
     rs_rng_seed(&rng, seed, 1u << 20);
     float *act = calloc((size_t)v->n * v->act_dim, sizeof(float));
     double *rets = calloc((size_t)episodes, sizeof(double));
+    double *terms = calloc((size_t)episodes * s->n_terms, sizeof(double));
+    if (!act || !rets || !terms) {
+        free(act);
+        free(rets);
+        free(terms);
+        rs_vecenv_free(v);
+        rs_set_error("out of memory for %d episodes", episodes);
+        return -1;
+    }
     memset(out, 0, sizeof *out);
     out->spec = s;
     int done = 0, zero = !strcmp(policy, "zero");
@@ -34,7 +43,7 @@ int rs_cli_rollout(const rs_env_spec *s, const char *reward, const char *policy,
             rets[done] = v->done_return[i];
             out->len_mean += v->done_len[i];
             for (int k = 0; k < s->n_terms; k++)
-                out->terms_mean[k] += v->done_terms[(size_t)i * s->n_terms + k];
+                terms[(size_t)done * s->n_terms + k] = v->done_terms[(size_t)i * s->n_terms + k];
             done++;
         }
     }
@@ -44,10 +53,21 @@ int rs_cli_rollout(const rs_env_spec *s, const char *reward, const char *policy,
     for (int i = 0; i < done; i++) out->ret_std += (rets[i] - out->ret_mean) * (rets[i] - out->ret_mean) / done;
     out->ret_std = sqrt(out->ret_std);
     out->len_mean /= done ? done : 1;
-    for (int k = 0; k < s->n_terms; k++) out->terms_mean[k] /= done ? done : 1;
+    for (int k = 0; k < s->n_terms; k++) {
+        double m = 0, q = 0;
+        for (int e = 0; e < done; e++) m += terms[(size_t)e * s->n_terms + k];
+        m /= done ? done : 1;
+        for (int e = 0; e < done; e++) {
+            double d = terms[(size_t)e * s->n_terms + k] - m;
+            q += d * d;
+        }
+        out->terms_mean[k] = m;
+        out->terms_std[k] = sqrt(q / (done ? done : 1));
+    }
     out->steps_per_s = steps / (dt > 0 ? dt : 1e-9);
     free(act);
     free(rets);
+    free(terms);
     rs_vecenv_free(v);
     return 0;
 }
@@ -112,14 +132,12 @@ int cmd_rollout(int argc, char **argv) {
             cJSON *o = cJSON_CreateObject();
             cJSON_AddStringToObject(o, "env", s->name);
             cJSON_AddStringToObject(o, "policy", policy);
-            cJSON_AddStringToObject(o, "reward", reward);
             cJSON_AddNumberToObject(o, "episodes", r.episodes);
-            cJSON_AddNumberToObject(o, "return_mean", r.ret_mean);
-            cJSON_AddNumberToObject(o, "return_std", r.ret_std);
             cJSON_AddNumberToObject(o, "length_mean", r.len_mean);
             cJSON_AddNumberToObject(o, "env_steps_per_s", r.steps_per_s);
-            cJSON *t = cJSON_AddObjectToObject(o, "term_returns");
-            for (int k = 0; k < s->n_terms; k++) cJSON_AddNumberToObject(t, s->terms[k], r.terms_mean[k]);
+            rs_cli_json_stat(cJSON_AddArrayToObject(o, "rewards"), "reward", reward, r.ret_mean, r.ret_std);
+            cJSON *t = cJSON_AddArrayToObject(o, "terms");
+            for (int k = 0; k < s->n_terms; k++) rs_cli_json_stat(t, "name", s->terms[k], r.terms_mean[k], r.terms_std[k]);
             cJSON_AddItemToArray(arr, o);
         } else {
             printf("%-12s %8d %10.2f %9.2f %8.1f %11.0f ", s->name, r.episodes, r.ret_mean,

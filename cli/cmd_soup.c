@@ -122,6 +122,7 @@ int cmd_soup(int argc, char **argv) {
             goto done;
         }
     }
+    rs_cli_warn_inits("soup", experts, paths, n);
     if (rs_soup_mix(experts, n, lambda, &soup, &norm_mixed) < 0) {
         rs_cli_print_mix_error("soup", paths, n);
         goto done;

@@ -20,7 +20,7 @@ expect envs-json 0 '"obs_dim":[[:space:]]*376' -- "$R" envs --json
 expect envs-bad 1 "unknown env 'hoper' \(valid: hopper" -- "$R" envs hoper
 expect envs-help 0 "usage: rsoup envs" -- "$R" envs --help
 expect rollout 0 "hopper +3 " -- "$R" rollout --env hopper --episodes 3 --threads 1
-expect rollout-json 0 '"return_mean"' -- "$R" rollout --env swimmer --episodes 1 --json
+expect rollout-json 0 '"rewards":' -- "$R" rollout --env swimmer --episodes 1 --json
 expect rollout-badreward 1 "column 1" -- "$R" rollout --env hopper --episodes 1 --reward forwrd=1
 expect rollout-badint 2 "expects an integer" -- "$R" rollout --episodes abc
 expect rollout-badopt 2 "unknown option '--epsiodes'" -- "$R" rollout --epsiodes 3

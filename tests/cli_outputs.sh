@@ -1,0 +1,73 @@
+#!/usr/bin/env bash
+# cli_outputs.sh — what the commands say on a tiny pipeline (a shared init,
+# two experts fine-tuned from it, one from scratch): the one JSON shape for
+# per-reward and per-term numbers, soups evaluated on their experts' rewards,
+# warnings for experts of different inits, the front's banner against its rows.
+set -u
+R=${RSOUP_BIN:-build/rsoup}
+case $R in /*) ;; *) R=$PWD/$R ;; esac
+fail=0; pass=0
+T=$(mktemp -d "${TMPDIR:-/tmp}/rs_cli_outputs.XXXXXX")
+trap 'rm -rf "$T"' EXIT
+ok() { pass=$((pass+1)); }
+bad() { echo "FAIL $*"; fail=$((fail+1)); }
+expect() { # expect NAME WANT_RC PATTERN -- cmd...
+  local name=$1 want=$2 pat=$3; shift 4
+  local out rc
+  out=$("$@" 2>&1); rc=$?
+  if [ "$rc" != "$want" ] || ! grep -qE -- "$pat" <<<"$out"; then
+    echo "FAIL $name: rc=$rc (want $want), output:"; echo "$out" | head -20; fail=$((fail+1))
+  else pass=$((pass+1)); fi
+}
+flat() { tr -d ' \n\t'; }
+cd "$T" || exit 1
+ppo=(--env hopper --n-steps 128 --arch 8,8 --threads 1 --quiet)
+"$R" train "${ppo[@]}" --steps 512 --seed 1 --out pre &&
+"$R" train "${ppo[@]}" --reward risky --init pre --steps 256 --seed 2 --out a &&
+"$R" train "${ppo[@]}" --reward cautious --init pre --steps 256 --seed 3 --out b &&
+"$R" train "${ppo[@]}" --reward cautious --steps 256 --seed 4 --out c ||
+  { echo "FAIL cli_outputs: training the tiny experts failed"; exit 1; }
+
+# ---- soups: the label of the method, a warning when the inits differ ----
+expect soup-fisher-label 0 "mixed 2 experts \(Fisher-weighted;" -- \
+  "$R" soup a b --lambda 0.5 --method fisher --fisher-steps 200 --out f.safetensors
+expect soup-linear-label 0 "mixed 2 experts \(linear;" -- "$R" soup a b --lambda 0.5 --out s.safetensors
+expect soup-other-init 0 "warning: the experts do not share an init" -- "$R" soup a c --lambda 0.5 --out x.safetensors
+for pair in "a b" "pre a" "b pre"; do
+  out=$("$R" soup $pair --lambda 0.5 --out x.safetensors 2>&1)
+  grep -q "share an init" <<<"$out" && bad "soup $pair warned about inits: $out" || ok
+done
+out=$("$R" front a c --grid 2 --episodes 1 --threads 1 --quiet --out fc.csv 2>&1)
+[ "$(grep -c "do not share an init" <<<"$out")" = 1 ] && ok || bad "front of other inits: $out"
+
+# ---- eval of a soup scores it on each expert's reward, then the default ----
+js=$("$R" eval s.safetensors --episodes 1 --threads 1 --json | flat)
+grep -q '"rewards":\[{"reward":"risky","mean":[^}]*},{"reward":"cautious","mean":[^}]*},{"reward":"default","mean":[^}]*}\]' <<<"$js" &&
+  ok || bad "eval of a soup: not its experts' rewards: $js"
+js=$("$R" eval a --episodes 1 --threads 1 --json | flat)
+grep -q '"rewards":\[{"reward":"risky","mean":[^}]*},{"reward":"default",' <<<"$js" && ok || bad "eval of an expert: $js"
+
+# ---- front: the banner counts the rows it writes ----
+out=$("$R" front a b --grid 3 --episodes 1 --threads 1 --init pre --baseline c --out fr.csv --json 2>&1 >fr.json)
+n=$(sed -n 's/.* \([0-9]*\) rows to evaluate.*/\1/p' <<<"$out")
+rows=$(grep -v '^#' fr.csv | tail -n +2 | wc -l)
+[ -n "$n" ] && [ "$n" = "$rows" ] && [ "$rows" = 7 ] && ok || bad "front banner says '$n' rows, $rows written: $out"
+
+# ---- JSON: per-reward and per-term numbers are lists of named objects ----
+js=$(flat <fr.json)
+grep -q '"rewards":\[{"reward":"risky","mean":[-0-9.e]*,"std":[-0-9.e]*},{"reward":"cautious",' <<<"$js" &&
+  grep -q '"terms":\[{"name":"forward","mean":' <<<"$js" && ! grep -q '"returns"' <<<"$js" && ok ||
+  bad "front --json rows: $js"
+js=$("$R" lmc --front fr.csv --json | flat)
+grep -q '"rewards":\[{"reward":"risky","path":\[{"lambda":0,"mean":[-0-9.e]*},{"lambda":0.5,' <<<"$js" &&
+  ! grep -q '"returns"' <<<"$js" && ok || bad "lmc --json: $js"
+js=$("$R" eval a --episodes 2 --threads 1 --per-episode --json | flat)
+grep -q '"terms":\[{"name":"forward","mean":[-0-9.e]*,"std":' <<<"$js" &&
+  grep -q '"per_episode":\[{"episode":0,"length":[0-9]*,"rewards":\[{"reward":"risky","return":[-0-9.e]*},' <<<"$js" &&
+  grep -q '"terms":\[{"name":"forward","return":' <<<"$js" && ok || bad "eval --json: $js"
+js=$("$R" rollout --env swimmer --episodes 2 --threads 1 --json | flat)
+grep -q '"rewards":\[{"reward":"default","mean":[-0-9.e]*,"std":[-0-9.e]*}\],"terms":\[{"name":"forward","mean":' <<<"$js" &&
+  ok || bad "rollout --json: $js"
+
+echo "cli_outputs: $pass passed, $fail failed"
+[ "$fail" = 0 ]
