@@ -112,9 +112,9 @@ int cmd_bench_train_sac(int argc, char **argv) {
     rs_sac_config_default(&c);
     if (rs_sac_config_set(&c, "env", rs_opt_str(opts, no, "env")) ||
         rs_sac_config_set(&c, "arch", rs_opt_str(opts, no, "arch")))
-        return rs_cli_fail(NULL);
+        return rs_cli_bad_arg("bench train");
     const rs_env_spec *s = rs_env_find(c.env);
-    if (!s) return rs_cli_fail(NULL);
+    if (!s) return rs_cli_bad_arg("bench train");
     const long fill = 5000;
     c.batch_size = (int)batch;
     c.threads = (int)threads;

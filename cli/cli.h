@@ -43,7 +43,11 @@ int rs_opt_double(const rs_opt *opts, int nopts, const char *name, double *out);
 void rs_cli_usage(const rs_cmd_info *info, const rs_opt *opts, int nopts, FILE *f);
 
 /* ---- errors and output ---- */
+/* exit statuses: 0 done; 2 the command line is wrong (unknown command or
+ * option, a missing or bad value, an unknown env or reward given on it); 1
+ * the run failed (a file missing, unreadable or unusable, training, I/O) */
 int rs_cli_fail(const char *context); /* prints "rsoup: context: rs_last_error()", returns 1 */
+int rs_cli_bad_arg(const char *cmd);  /* prints "rsoup cmd: rs_last_error()", returns 2 */
 void rs_json_print(cJSON *obj);       /* prints to stdout and frees */
 /* per-reward and per-term quantities in --json (json_out.c): append to list
  * {key: name} (key "reward" for a reward spec, "name" for a term), with

@@ -169,7 +169,7 @@ static int cmd_bench_env(int argc, char **argv) {
     if (threads == 0) threads = rs_ncores();
     const char *env = rs_opt_str(opts, no, "env");
     int all = !strcmp(env, "all");
-    if (!all && !rs_env_find(env)) return rs_cli_fail(NULL);
+    if (!all && !rs_env_find(env)) return rs_cli_bad_arg("bench env");
     int json = rs_opt_flag(opts, no, "json");
     cJSON *root = NULL, *arr = NULL;
     if (json) {
@@ -264,7 +264,7 @@ static int cmd_bench_train(int argc, char **argv) {
     strcpy(c.hparams, "cleanrl");
     snprintf(c.env, sizeof c.env, "%s", rs_opt_str(opts, no, "env"));
     const rs_env_spec *s = rs_env_find(c.env);
-    if (!s) return rs_cli_fail(NULL);
+    if (!s) return rs_cli_bad_arg("bench train");
     c.threads = (int)threads;
     c.n_envs = (int)n_envs;
     c.n_steps = 2048 / c.n_envs > 0 ? 2048 / c.n_envs : 1;

@@ -113,7 +113,8 @@ int cmd_eval(int argc, char **argv) {
     for (int r = 0; r < nr; r++)
         if (rs_cli_reward(s, specs[r], W[r]) != 0) {
             rs_policy_free(p);
-            return rs_cli_fail(NULL);
+            /* a --reward of the command line is wrong; the policy's own is a file's */
+            return rewards[0] || !strcmp(specs[r], "default") ? rs_cli_bad_arg("eval") : rs_cli_fail(path);
         }
     const char *model_path = rs_opt_str(opts, no, "model");
     mjModel *model = rs_model_load(s, model_path);
@@ -231,13 +232,17 @@ static int read_row(FILE *f, char *buf, size_t cap) {
 
 int cmd_act(int argc, char **argv) {
     static const rs_cmd_info info = {
-        "act", "rsoup act POLICY [--obs FILE|-]",
+        "act", "rsoup act POLICY [--obs FILE|-] [--json]",
         "Read raw (unnormalised) observations, one comma-separated row of obs_dim\n"
         "numbers per line, and print the policy's deterministic action for each row\n"
         "(comma-separated, clipped to the action bounds). Lines starting with '#'\n"
-        "are skipped.",
+        "are skipped. Each row is answered as soon as it is read, so a program can\n"
+        "feed one observation and read its action back. With --json the answer to\n"
+        "each row is one JSON object on its own line (JSON Lines):\n"
+        "{\"line\": N, \"action\": [a1, ...]}, N the input line it answers.",
         "example: echo 1.25,0,0,0,0,0,0,0,0,0,0 | rsoup act runs/hopper/policy.safetensors"};
-    rs_opt opts[] = {{"obs", "FILE", "observations, '-' for stdin", "-", NULL, 0}};
+    rs_opt opts[] = {{"obs", "FILE", "observations, '-' for stdin", "-", NULL, 0},
+                     {"json", NULL, "one JSON object per row (JSON Lines) instead of CSV", NULL, NULL, 0}};
     const int no = (int)(sizeof opts / sizeof opts[0]);
     const char *pos[1];
     int np = 0;
@@ -247,6 +252,7 @@ int cmd_act(int argc, char **argv) {
         fprintf(stderr, "rsoup act: give one POLICY (see --help)\n");
         return 2;
     }
+    const int json = rs_opt_flag(opts, no, "json");
     rs_policy *p = rs_policy_load(pos[0]);
     if (!p) return rs_cli_fail(NULL);
     const char *in = rs_opt_str(opts, no, "obs");
@@ -300,8 +306,12 @@ int cmd_act(int argc, char **argv) {
             break;
         }
         rs_policy_act_det(p, ws, obs, 1, nb, act);
-        for (int j = 0; j < p->act_dim; j++) printf("%s%.9g", j ? "," : "", (double)act[j]);
-        printf("\n");
+        if (json) printf("{\"line\": %ld, \"action\": [", lineno);
+        for (int j = 0; j < p->act_dim; j++) printf("%s%.9g", j ? (json ? ", " : ",") : "", (double)act[j]);
+        printf(json ? "]}\n" : "\n");
+        /* answered now, not when a buffer fills: a program feeding one row
+         * at a time waits for this line */
+        fflush(stdout);
     }
 out:
     free(line);

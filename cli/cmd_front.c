@@ -185,6 +185,13 @@ int cmd_front(int argc, char **argv) {
         rs_opt_long(opts, no, "seed", 0, 1L << 62, &seed) ||
         rs_opt_long(opts, no, "threads", 0, 1024, &threads))
         return 2;
+    const char *method = rs_opt_str(opts, no, "method");
+    long fsteps = 0;
+    if (strcmp(method, "linear") && strcmp(method, "fisher")) {
+        fprintf(stderr, "rsoup front: unknown --method '%s' (valid: linear, fisher)\n", method);
+        return 2;
+    }
+    if (rs_opt_long(opts, no, "fisher-steps", 100, 100000000, &fsteps)) return 2;
     char pbuf[MAX_EXPERTS][1100];
     const char *paths[MAX_EXPERTS];
     for (int i = 0; i < np; i++) paths[i] = rs_cli_policy_path(pos[i], pbuf[i], sizeof pbuf[i]);
@@ -202,6 +209,7 @@ int cmd_front(int argc, char **argv) {
     const char *rw = rs_opt_str(opts, no, "rewards");
     if ((rw ? parse_rewards(spec, rw, &obj) : rewards_from_experts(spec, ex, np, &obj)) != 0) {
         fprintf(stderr, "rsoup front: %s\n", rs_last_error());
+        if (rw) rc = 2; /* --rewards is wrong; else an expert's file lacks its reward */
         goto done;
     }
     /* λ points */
@@ -400,18 +408,12 @@ int cmd_front(int argc, char **argv) {
                         (uint64_t)seed, pool, 2 * rs_pool_size(pool), on_progress, &prog, NULL, 0, 0};
     int erc = 0;
     rs_st *fishers[MAX_EXPERTS] = {0};
-    const char *method = rs_opt_str(opts, no, "method");
     if (!strcmp(method, "fisher")) {
-        long fsteps;
-        if (rs_opt_long(opts, no, "fisher-steps", 100, 100000000, &fsteps)) goto done;
         for (int i = 0; i < np && !erc; i++) {
             if (!prog.quiet) fprintf(stderr, "rsoup front: Fisher of expert %d (%ld steps)\n", i, fsteps);
             erc = rs_fisher_diag(ex[i], spec, fsteps, 1000 + (uint64_t)i, &fishers[i]);
         }
         job.fishers = fishers;
-    } else if (strcmp(method, "linear")) {
-        fprintf(stderr, "rsoup front: unknown --method '%s' (valid: linear, fisher)\n", method);
-        goto done;
     }
     if (n_exp) erc = rs_front_eval_points(&job, todo_exp, n_exp, exp_labels, RS_KIND_EXPERT, f, fp);
     if (!erc && do_init) erc = rs_front_eval_files(&job, &init_p, 1, RS_KIND_INIT, f, fp);
@@ -769,7 +771,7 @@ int cmd_lmc(int argc, char **argv) {
             fprintf(stderr, "rsoup lmc: %s\n", rs_last_error());
             rs_st_free(ex[0]);
             rs_st_free(ex[1]);
-            return 1;
+            return rw ? 2 : 1;
         }
         const char *onames[MAX_OBJ], *tnames[RS_MAX_TERMS];
         for (int k = 0; k < obj.n; k++) onames[k] = obj.names[k];

@@ -106,12 +106,15 @@ int cmd_rollout(int argc, char **argv) {
     const char *env = rs_opt_str(opts, no, "env");
     const char *reward = rs_opt_str(opts, no, "reward");
     int all = !strcmp(env, "all");
-    if (!all && !rs_env_find(env)) return rs_cli_fail(NULL);
+    if (!all && !rs_env_find(env)) return rs_cli_bad_arg("rollout");
     /* a bad reward is said before any table is printed */
     for (int i = 0; i < rs_env_count(); i++) {
         const rs_env_spec *s = rs_env_spec_at(i);
         double w[RS_MAX_TERMS];
-        if ((all || !strcmp(s->name, env)) && rs_reward_parse(s, reward, w) != 0) return rs_cli_fail(s->name);
+        if ((all || !strcmp(s->name, env)) && rs_reward_parse(s, reward, w) != 0) {
+            fprintf(stderr, "rsoup rollout: %s: %s\n", s->name, rs_last_error());
+            return 2;
+        }
     }
     int json = rs_opt_flag(opts, no, "json");
     cJSON *root = json ? cJSON_CreateObject() : NULL;

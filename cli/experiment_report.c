@@ -326,6 +326,9 @@ static void mean_of_zero_policy(const rs_exp_config *c, double *zero) {
     }
 }
 
+static FILE *g_headline;
+void rs_exp_report_headline_to(FILE *f) { g_headline = f; }
+
 int rs_exp_report(const rs_exp_config *c, const char *config_path, const char *out,
                   const rs_job_graph *g, double wall_s, int threads) {
     const int n = g->n_reps, d = c->n_rewards;
@@ -676,15 +679,16 @@ int rs_exp_report(const rs_exp_config *c, const char *config_path, const char *o
             c->n_seeds ? "`seed_<s>/` (one replicate each), " : "");
     fclose(f);
 
-    /* the headline on stdout */
-    printf("replicates: %d of %d finished (seeds", n_ok, n);
-    for (int r = 0; r < n; r++) printf("%s %ld", r ? "," : "", g->reps[r].seed);
-    printf(")\n");
-    printf("hypervolume: rewarded soups %s, MORL %s, ratio %s\n", fmt_iv(b1, sizeof b1, &agg[0], "%.4g"),
+    /* the headline, on stdout unless told otherwise */
+    FILE *hl = g_headline ? g_headline : stdout;
+    fprintf(hl, "replicates: %d of %d finished (seeds", n_ok, n);
+    for (int r = 0; r < n; r++) fprintf(hl, "%s %ld", r ? "," : "", g->reps[r].seed);
+    fprintf(hl, ")\n");
+    fprintf(hl, "hypervolume: rewarded soups %s, MORL %s, ratio %s\n", fmt_iv(b1, sizeof b1, &agg[0], "%.4g"),
            fmt_iv(b2, sizeof b2, &agg[1], "%.4g"), fmt_iv(prov, sizeof prov, &agg[8], "%.3f"));
-    if (morl_n) printf("soups >= MORL hypervolume in %d of %d replicates\n", ge_morl, morl_n);
-    if (lmc_n) printf("H1 (no LMC barrier, shared init) holds in %d of %d replicates\n", h1_count, lmc_n);
-    if (ctl_n) printf("control (independent inits): a barrier in %d of %d replicates\n", ctl_count, ctl_n);
+    if (morl_n) fprintf(hl, "soups >= MORL hypervolume in %d of %d replicates\n", ge_morl, morl_n);
+    if (lmc_n) fprintf(hl, "H1 (no LMC barrier, shared init) holds in %d of %d replicates\n", h1_count, lmc_n);
+    if (ctl_n) fprintf(hl, "control (independent inits): a barrier in %d of %d replicates\n", ctl_count, ctl_n);
 done:
     for (int r = 0; r < n; r++) {
         rs_front_free(x[r].f);

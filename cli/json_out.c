@@ -1,8 +1,10 @@
-/* json_out.c — the one shape every --json output gives a quantity per reward
- * or per term (docs/formats.md, "JSON output"): a list, in the command's
- * order, of objects that name their reward ("reward": spec) or term
- * ("name": term) and carry the numbers. */
+/* json_out.c — what every subcommand shares in how it answers: the one
+ * shape --json gives a quantity per reward or per term (docs/formats.md,
+ * "JSON output": a list, in the command's order, of objects that name their
+ * reward ("reward": spec) or term ("name": term) and carry the numbers), and
+ * the exit status of a command line that asks for something wrong. */
 #include <math.h>
+#include <stdio.h>
 
 #include "cli.h"
 
@@ -29,4 +31,9 @@ cJSON *rs_cli_json_value(cJSON *list, const char *key, const char *name, const c
     cJSON *o = rs_cli_json_named(list, key, name);
     add_num(o, vkey, v);
     return o;
+}
+
+int rs_cli_bad_arg(const char *cmd) {
+    fprintf(stderr, "rsoup %s: %s\n", cmd, rs_last_error());
+    return 2;
 }

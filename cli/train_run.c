@@ -276,12 +276,14 @@ int rs_train_config(rs_train *r, rs_algo algo, const rs_train_args *a) {
     rs_sac_config_default(&r->sac_cfg);
     int rc = a->resume ? resume_config(r, a) : new_config(r, a);
     if (rc) return rc;
+    /* exit 2 when the bad value can only have come from the command line */
+    const int usage = a->resume || a->config ? 1 : 2;
     r->spec = rs_env_find(sac(r) ? r->sac_cfg.env : r->ppo_cfg.env);
-    if (!r->spec) return rs_cli_fail(NULL);
+    if (!r->spec) return rs_cli_fail(NULL) * usage;
     if (rs_cli_reward(r->spec, sac(r) ? r->sac_cfg.reward : r->ppo_cfg.reward, r->w) != 0)
-        return rs_cli_fail(NULL);
+        return rs_cli_fail(NULL) * usage;
     if ((sac(r) ? rs_sac_config_check(&r->sac_cfg) : rs_ppo_config_check(&r->ppo_cfg)) != 0)
-        return rs_cli_fail("config");
+        return rs_cli_fail("config") * usage;
     int bad = a->io && !a->resume && rs_cli_mkdir_p(a->dir) != 0;
     if (bad) fprintf(stderr, "rsoup train: cannot create %s: %s\n", a->dir, strerror(errno));
     /* one writer per run folder (two would interleave their logs) */

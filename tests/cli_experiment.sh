@@ -73,6 +73,13 @@ grep -q "^# experts: .*expert_risky/policy.safetensors;.*expert_cautious" "$E/fr
 expect rerun-skips 0 "\[front\] up to date, skipped" -- "$R" experiment "$T/tiny.json" --out "$E" --quiet --threads 1
 out=$("$R" experiment "$T/tiny.json" --out "$E" --quiet --threads 1 2>&1)
 grep -q "started" <<<"$out" && bad "rerun started a job: $out" || ok
+# --json: one summary object on stdout (the headline goes to stderr)
+js=$("$R" experiment "$T/tiny.json" --out "$E" --quiet --threads 1 --json 2>/dev/null)
+fl=$(tr -d ' \n\t' <<<"$js")
+[ "${js:0:1}" = "{" ] && grep -q "\"out\":\"$E\",\"status\":\"ok\",\"jobs\":[0-9]*,\"jobs_done\":0,\"jobs_skipped\":[1-9][0-9]*,\"jobs_failed\":0," <<<"$fl" &&
+  grep -q "\"replicates_finished\":1,\"metrics\":\"$E/metrics.json\",\"report\":\"$E/report.md\"" <<<"$fl" && ok || bad "experiment --json: $js"
+js=$("$R" experiment "$T/tiny.json" --out "$E" --dry-run --json 2>/dev/null | tr -d ' \n\t')
+grep -q '"jobs":\[{"name":"pretrain","state":"uptodate","command":' <<<"$js" && ok || bad "experiment --dry-run --json: $js"
 # a changed fine-tuning budget reruns experts, MORL and front but not the pretraining
 sed 's/"finetune": {"steps": 1024}/"finetune": {"steps": 1280}/' "$T/tiny.json" > "$T/tiny2.json"
 out=$("$R" experiment "$T/tiny2.json" --out "$E" --quiet --threads 1 2>&1)

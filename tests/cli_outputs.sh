@@ -69,5 +69,47 @@ js=$("$R" rollout --env swimmer --episodes 2 --threads 1 --json | flat)
 grep -q '"rewards":\[{"reward":"default","mean":[-0-9.e]*,"std":[-0-9.e]*}\],"terms":\[{"name":"forward","mean":' <<<"$js" &&
   ok || bad "rollout --json: $js"
 
+# ---- act --json: one object per row answered (JSON Lines), the CSV's numbers ----
+obs='1.25,0,0,0,0,0,0,0,0,0,0'
+csv=$(printf '%s\n# a comment\n%s\n' "$obs" "$obs" | "$R" act a/policy.safetensors | head -1)
+out=$(printf '%s\n# a comment\n%s\n' "$obs" "$obs" | "$R" act a/policy.safetensors --json)
+[ "$(wc -l <<<"$out")" = 2 ] && [ "$(head -1 <<<"$out")" = "{\"line\": 1, \"action\": [${csv//,/, }]}" ] &&
+  grep -q '^{"line": 3, "action": \[' <<<"$out" && ok || bad "act --json: $out (csv $csv)"
+
+# ---- exit codes: 2 when the command line is wrong, 1 when the run fails ----
+code() { # code WANT cmd...: the exit status only
+  local want=$1; shift
+  "$@" >/dev/null 2>&1; local rc=$?
+  [ "$rc" = "$want" ] && ok || bad "exit $rc, want $want: $*"
+}
+code 2 "$R" envs hoper
+code 2 "$R" rollout --env hoper
+code 2 "$R" rollout --env hopper --reward forwrd=1
+code 2 "$R" bench env --env hoper
+code 2 "$R" bench train --env hoper
+code 2 "$R" train --env hoper --out t1
+code 2 "$R" train --env hopper --reward forwrd=1 --out t2
+code 2 "$R" train --env hopper --bogus
+code 2 "$R" eval a --reward forwrd=1
+code 2 "$R" eval a --episodes 0
+code 1 "$R" eval nope
+code 2 "$R" act a/policy.safetensors --bogus
+code 1 "$R" act nope.safetensors
+code 2 "$R" soup a b --lambda 2 --out x.safetensors
+code 1 "$R" soup a nope --lambda 0.5 --out x.safetensors
+code 2 "$R" front a b --rewards forwrd=1 --out f2.csv
+code 2 "$R" front a b --method bogus --out f2.csv
+code 1 "$R" front a nope --out f2.csv
+code 2 "$R" lmc a b --rewards forwrd=1
+code 2 "$R" lmc a
+code 1 "$R" lmc --front nope.csv
+code 2 "$R" pareto fr.csv --ref 1
+code 1 "$R" pareto nope.csv
+code 2 "$R" select fr.csv --weights 1,2,3
+code 1 "$R" select nope.csv --weights 1,0
+code 2 "$R" experiment
+code 1 "$R" experiment nope.json
+[ ! -e t1 ] && [ ! -e t2 ] && [ ! -e f2.csv ] && ok || bad "a refused command line left files behind"
+
 echo "cli_outputs: $pass passed, $fail failed"
 [ "$fail" = 0 ]
