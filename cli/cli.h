@@ -90,6 +90,13 @@ const char *rs_cli_policy_path(const char *path, char *buf, size_t cap);
  * error with their paths: "rsoup CMD: cannot mix: expert 2 (path): ..." */
 void rs_cli_print_mix_error(const char *cmd, const char *const *paths, int n);
 
+/* ---- benches (loadavg.c) ---- */
+/* the 1-minute load average (NAN when unknown), with a one-line warning on
+ * stderr when it exceeds the cores: timings then are not the machine's */
+double rs_cli_load_check(const char *cmd);
+/* "load_1min" and "load_over_cores" into a bench's JSON */
+void rs_cli_json_load(cJSON *o, double load);
+
 /* ---- a random or zero policy on one env (rsoup rollout) ---- */
 typedef struct rs_rollout_result {
     const rs_env_spec *spec;
@@ -99,9 +106,11 @@ typedef struct rs_rollout_result {
     double terms_std[RS_MAX_TERMS];  /* and its std over the episodes */
     double steps_per_s;
 } rs_rollout_result;
-/* policy "random" (uniform in the action bounds) or "zero"; 0 or -1 (error set) */
-int rs_cli_rollout(const rs_env_spec *s, const char *reward, const char *policy, int episodes,
-                   int n_envs, int threads, uint64_t seed, rs_rollout_result *out);
+/* policy "random" (uniform in the action bounds) or "zero", on the embedded
+ * model or model_path (a user's variant); 0 or -1 (error set) */
+int rs_cli_rollout(const rs_env_spec *s, const char *model_path, const char *reward,
+                   const char *policy, int episodes, int n_envs, int threads, uint64_t seed,
+                   rs_rollout_result *out);
 
 /* ---- provenance (provenance.c) ---- */
 const char *rs_cli_commit(void);                  /* "abc123def456", "-dirty" appended, or "unknown" */

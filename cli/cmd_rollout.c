@@ -9,11 +9,12 @@
 
 typedef rs_rollout_result rollout_result;
 
-int rs_cli_rollout(const rs_env_spec *s, const char *reward, const char *policy, int episodes,
-                   int n_envs, int threads, uint64_t seed, rollout_result *out) {
+int rs_cli_rollout(const rs_env_spec *s, const char *model_path, const char *reward,
+                   const char *policy, int episodes, int n_envs, int threads, uint64_t seed,
+                   rollout_result *out) {
     double w[RS_MAX_TERMS];
     if (rs_cli_reward(s, reward, w) != 0) return -1;
-    rs_vecenv *v = rs_vecenv_new(s, NULL, n_envs, w, seed, NULL, threads);
+    rs_vecenv *v = rs_vecenv_new(s, model_path, n_envs, w, seed, NULL, threads);
     if (!v) return -1;
     rs_rng rng;
     rs_rng_seed(&rng, seed, 1u << 20);
@@ -74,7 +75,7 @@ int rs_cli_rollout(const rs_env_spec *s, const char *reward, const char *policy,
 
 int cmd_rollout(int argc, char **argv) {
     static const rs_cmd_info info = {
-        "rollout", "rsoup rollout [--env E|all] [--policy random|zero] [--episodes K] [--json]",
+        "rollout", "rsoup rollout [--env E|all] [--model FILE] [--policy random|zero] [--episodes K] [--json]",
         "Run a random (uniform in the action bounds) or zero policy for K episodes\n"
         "and print, per env, the mean return under --reward, the episode length and\n"
         "each reward term's mean episode return.",
@@ -87,6 +88,7 @@ int cmd_rollout(int argc, char **argv) {
         {"envs", "N", "parallel envs", "8", NULL, 0},
         {"threads", "T", "threads (0: all cores)", "0", NULL, 0},
         {"seed", "S", "random seed", "1", NULL, 0},
+        {"model", "FILE", "MJCF variant of the robot (with --env)", NULL, NULL, 0},
         {"json", NULL, "print one JSON object on stdout", NULL, NULL, 0},
     };
     const int no = (int)(sizeof opts / sizeof opts[0]);
@@ -107,6 +109,11 @@ int cmd_rollout(int argc, char **argv) {
     const char *reward = rs_opt_str(opts, no, "reward");
     int all = !strcmp(env, "all");
     if (!all && !rs_env_find(env)) return rs_cli_bad_arg("rollout");
+    const char *model = rs_opt_str(opts, no, "model");
+    if (model && all) {
+        fprintf(stderr, "rsoup rollout: --model is one robot's variant: give --env too\n");
+        return 2;
+    }
     /* a bad reward is said before any table is printed */
     for (int i = 0; i < rs_env_count(); i++) {
         const rs_env_spec *s = rs_env_spec_at(i);
@@ -115,6 +122,11 @@ int cmd_rollout(int argc, char **argv) {
             fprintf(stderr, "rsoup rollout: %s: %s\n", s->name, rs_last_error());
             return 2;
         }
+    }
+    if (model) { /* a variant that does not load is said before any table too */
+        mjModel *m = rs_model_load(rs_env_find(env), model);
+        if (!m) return rs_cli_fail("rollout");
+        mj_deleteModel(m);
     }
     int json = rs_opt_flag(opts, no, "json");
     cJSON *root = json ? cJSON_CreateObject() : NULL;
@@ -126,7 +138,7 @@ int cmd_rollout(int argc, char **argv) {
         const rs_env_spec *s = rs_env_spec_at(i);
         if (!all && strcmp(s->name, env)) continue;
         rollout_result r;
-        if (rs_cli_rollout(s, reward, policy, (int)episodes, (int)n_envs, (int)threads, (uint64_t)seed,
+        if (rs_cli_rollout(s, model, reward, policy, (int)episodes, (int)n_envs, (int)threads, (uint64_t)seed,
                     &r) != 0) {
             cJSON_Delete(root);
             return rs_cli_fail(s->name);
@@ -135,6 +147,7 @@ int cmd_rollout(int argc, char **argv) {
             cJSON *o = cJSON_CreateObject();
             cJSON_AddStringToObject(o, "env", s->name);
             cJSON_AddStringToObject(o, "policy", policy);
+            if (model) cJSON_AddStringToObject(o, "model", model);
             cJSON_AddNumberToObject(o, "episodes", r.episodes);
             cJSON_AddNumberToObject(o, "length_mean", r.len_mean);
             cJSON_AddNumberToObject(o, "env_steps_per_s", r.steps_per_s);

@@ -315,7 +315,7 @@ static void mean_of_zero_policy(const rs_exp_config *c, double *zero) {
     const rs_env_spec *s = rs_env_find(c->env);
     rs_rollout_result rr;
     for (int k = 0; k < c->n_rewards; k++) zero[k] = NAN;
-    if (rs_cli_rollout(s, "default", "zero", c->episodes > 20 ? c->episodes : 20, 4, 1,
+    if (rs_cli_rollout(s, NULL, "default", "zero", c->episodes > 20 ? c->episodes : 20, 4, 1,
                        (uint64_t)c->eval_seed, &rr) != 0)
         return;
     for (int k = 0; k < c->n_rewards; k++) {

@@ -76,6 +76,33 @@ out=$(printf '%s\n# a comment\n%s\n' "$obs" "$obs" | "$R" act a/policy.safetenso
 [ "$(wc -l <<<"$out")" = 2 ] && [ "$(head -1 <<<"$out")" = "{\"line\": 1, \"action\": [${csv//,/, }]}" ] &&
   grep -q '^{"line": 3, "action": \[' <<<"$out" && ok || bad "act --json: $out (csv $csv)"
 
+# ---- --model (a user's MJCF variant) for rollout and bench env ----
+sed 's|<option timestep="0.002" integrator="RK4"/>|<option timestep="0.002" integrator="RK4" gravity="0 0 -3"/>|' \
+  "${RSOUP_SRC:-$OLDPWD}/envs/assets/hopper.xml" > low.xml
+sed 's/name="thigh_joint"/name="thighs"/' "${RSOUP_SRC:-$OLDPWD}/envs/assets/hopper.xml" > bad.xml
+grep -q 'gravity="0 0 -3"' low.xml || bad "low-gravity variant not made"
+l0=$("$R" rollout --env hopper --policy zero --episodes 2 --threads 1 | awk 'NR == 2 {print $5}')
+l1=$("$R" rollout --env hopper --policy zero --episodes 2 --threads 1 --model low.xml | awk 'NR == 2 {print $5}')
+awk -v a="$l0" -v b="$l1" 'BEGIN { exit !(b > a + 10) }' && ok || bad "rollout --model: lengths $l0 then $l1 under low gravity"
+expect rollout-model-json 0 '"model":[[:space:]]*"low.xml"' -- "$R" rollout --env hopper --episodes 1 --threads 1 --model low.xml --json
+expect rollout-model-bad 1 "bad.xml" -- "$R" rollout --env hopper --episodes 1 --model bad.xml
+out=$("$R" rollout --env hopper --episodes 1 --model bad.xml 2>/dev/null)
+[ -z "$out" ] && ok || bad "rollout printed a table before refusing its model: $out"
+expect rollout-model-all 2 "give --env too" -- "$R" rollout --model low.xml
+expect bench-model 0 '"model":[[:space:]]*"low.xml"' -- "$R" bench env --env hopper --steps 300 --repeat 1 --threads 1 --model low.xml --json
+expect bench-model-bad 1 "bad.xml" -- "$R" bench env --env hopper --steps 300 --repeat 1 --threads 1 --model bad.xml
+
+# ---- benches warn when the machine is busier than its cores ----
+echo "9999.00 1.00 1.00 1/100 1" > busy; echo "0.00 0.00 0.00 1/100 1" > idle
+out=$(RSOUP_LOADAVG_FILE=busy "$R" bench env --env hopper --steps 300 --repeat 1 --threads 1 --json 2>err)
+[ "$(grep -c "warning: the 1-minute load average is 9999.00" err)" = 1 ] &&
+  grep -q '"load_over_cores":[[:space:]]*true' <<<"$out" && grep -q '"load_1min":[[:space:]]*9999' <<<"$out" && ok ||
+  bad "bench env under load: $out $(cat err)"
+out=$(RSOUP_LOADAVG_FILE=idle "$R" bench train --env hopper --steps 2048 --threads 1 --json 2>err)
+! grep -q "load average" err && grep -q '"load_over_cores":[[:space:]]*false' <<<"$out" && ok || bad "bench train idle: $out $(cat err)"
+RSOUP_LOADAVG_FILE=busy "$R" bench train --env hopper --steps 2048 --threads 1 >/dev/null 2>err
+grep -q "warning: the 1-minute load average" err && ok || bad "bench train under load: $(cat err)"
+
 # ---- exit codes: 2 when the command line is wrong, 1 when the run fails ----
 code() { # code WANT cmd...: the exit status only
   local want=$1; shift
