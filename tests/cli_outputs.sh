@@ -103,6 +103,30 @@ out=$(RSOUP_LOADAVG_FILE=idle "$R" bench train --env hopper --steps 2048 --threa
 RSOUP_LOADAVG_FILE=busy "$R" bench train --env hopper --steps 2048 --threads 1 >/dev/null 2>err
 grep -q "warning: the 1-minute load average" err && ok || bad "bench train under load: $(cat err)"
 
+# ---- progress: experiment jobs name themselves; bars fit the terminal ----
+cat > mini.json <<'JSON'
+{"name": "mini", "env": "hopper", "rewards": {"risky": "risky", "cautious": "cautious"},
+ "pretrain": {"reward": "default", "steps": 512}, "finetune": {"steps": 256},
+ "ppo": {"n_steps": 128, "epochs": 1, "arch": "8,8"}, "front": {"grid": 2, "episodes": 1}, "control": false}
+JSON
+out=$("$R" experiment mini.json --out mini --jobs 2 --threads 2 2>&1 >/dev/null)
+grep -q '^\[expert_risky\] train hopper: 100%' <<<"$out" && grep -q '^\[front\] front: 100%' <<<"$out" && ok ||
+  bad "experiment jobs' progress lines do not name their job: $out"
+if command -v script >/dev/null && script -qec true /dev/null >/dev/null 2>&1; then
+  # on a 50-column terminal no redraw of the bar is wider than 49 columns
+  script -qec "stty cols 50; '$R' train ${ppo[*]/--quiet/} --steps 4096 --out tty1" /dev/null > tty.out 2>&1
+  long=$(tr '\r' '\n' < tty.out | sed 's/\x1b\[K//g' | grep 'train hopper' | awk 'length > 49' | head -3)
+  n=$(tr '\r' '\n' < tty.out | grep -c 'train hopper')
+  [ "$n" -ge 1 ] && [ -z "$long" ] && ok || bad "bars wider than a 50-column terminal ($n bars): $long"
+  # jobs side by side on one terminal write lines, not bars over each other
+  rm -rf mini
+  script -qec "'$R' experiment mini.json --out mini --jobs 2 --threads 2" /dev/null > tty2.out 2>&1
+  ! grep -q $'\x1b\\[K' tty2.out && grep -q '\[expert_cautious\] train hopper: 100%' tty2.out && ok ||
+    bad "parallel jobs drew bars on the terminal: $(cat -v tty2.out | head -20)"
+else
+  echo "cli_outputs: no working 'script' here: skipping the terminal checks"
+fi
+
 # ---- exit codes: 2 when the command line is wrong, 1 when the run fails ----
 code() { # code WANT cmd...: the exit status only
   local want=$1; shift
