@@ -6,6 +6,7 @@
 set -u
 R=${RSOUP_BIN:-build/rsoup}
 case $R in /*) ;; *) R=$PWD/$R ;; esac
+SRC=$(cd "${RSOUP_SRC:-.}" && pwd)
 fail=0; pass=0
 T=$(mktemp -d "${TMPDIR:-/tmp}/rs_cli_outputs.XXXXXX")
 trap 'rm -rf "$T"' EXIT
@@ -78,8 +79,8 @@ out=$(printf '%s\n# a comment\n%s\n' "$obs" "$obs" | "$R" act a/policy.safetenso
 
 # ---- --model (a user's MJCF variant) for rollout and bench env ----
 sed 's|<option timestep="0.002" integrator="RK4"/>|<option timestep="0.002" integrator="RK4" gravity="0 0 -3"/>|' \
-  "${RSOUP_SRC:-$OLDPWD}/envs/assets/hopper.xml" > low.xml
-sed 's/name="thigh_joint"/name="thighs"/' "${RSOUP_SRC:-$OLDPWD}/envs/assets/hopper.xml" > bad.xml
+  "$SRC/envs/assets/hopper.xml" > low.xml
+sed 's/name="thigh_joint"/name="thighs"/' "$SRC/envs/assets/hopper.xml" > bad.xml
 grep -q 'gravity="0 0 -3"' low.xml || bad "low-gravity variant not made"
 l0=$("$R" rollout --env hopper --policy zero --episodes 2 --threads 1 | awk 'NR == 2 {print $5}')
 l1=$("$R" rollout --env hopper --policy zero --episodes 2 --threads 1 --model low.xml | awk 'NR == 2 {print $5}')
@@ -125,6 +126,20 @@ if command -v script >/dev/null && script -qec true /dev/null >/dev/null 2>&1; t
     bad "parallel jobs drew bars on the terminal: $(cat -v tty2.out | head -20)"
 else
   echo "cli_outputs: no working 'script' here: skipping the terminal checks"
+fi
+
+# ---- plot_front.sh: a training run folder gets its learning curves, a policy a message ----
+if command -v gnuplot >/dev/null; then
+  P="$SRC/experiments/plot_front.sh"
+  bash "$P" a >/dev/null 2>err && [ -s a/curves.png ] && grep -q "learning curves only" err && ok || bad "plot_front.sh on a run folder: $(cat err)"
+  rm -f a/curves.*
+  bash "$P" a/progress.csv >/dev/null 2>err && [ -s a/curves.png ] && [ ! -e a/front.png ] && ok || bad "plot_front.sh on progress.csv: $(cat err)"
+  bash "$P" a/policy.safetensors >/dev/null 2>err; rc=$?
+  [ "$rc" = 1 ] && grep -q "is not a CSV of points: give an experiment folder" err && ! grep -q multiplot err && ok || bad "plot_front.sh on a policy: rc=$rc $(cat err)"
+  mkdir empty; bash "$P" empty >/dev/null 2>err; rc=$?
+  [ "$rc" = 1 ] && grep -q "give an experiment folder" err && ok || bad "plot_front.sh on an empty folder: rc=$rc $(cat err)"
+else
+  echo "cli_outputs: gnuplot not found: skipping the plot_front.sh checks"
 fi
 
 # ---- exit codes: 2 when the command line is wrong, 1 when the run fails ----
