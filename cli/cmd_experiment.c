@@ -62,7 +62,9 @@ int cmd_experiment(int argc, char **argv) {
         "intervals and verdict counts (\"H1 holds in 4 of 5 seeds\"). Every stage is\n"
         "skipped when its outputs exist and match the config (adding a seed trains\n"
         "only the new replicate); a killed run resumes where it stopped; a failed\n"
-        "job stops only what depends on it.",
+        "job stops only what depends on it. Each job's progress is prefixed with its\n"
+        "name; with --jobs above 1 the jobs write periodic log lines, not bars.\n"
+        "--json prints a summary at the end (docs/formats.md, \"JSON output\").",
         "Config keys: name, env, rewards {name: spec}, pretrain {reward, steps, seed},\n"
         "finetune {steps}, seed, seeds (K or [s1, ...]), algo (ppo), ppo\n"
         "{hyperparameters}, front {grid, episodes, seed}, morl {mu: [...], steps},\n"
@@ -74,7 +76,7 @@ int cmd_experiment(int argc, char **argv) {
         {"seeds", "S", "replicates: a count K (seeds 1..K) or a list 1,2,3 (overrides the config)", NULL, NULL, 0},
         {"jobs", "N", "trainings run at once (threads are shared among them)", "1", NULL, 0},
         {"threads", "T", "threads in all (0: all cores)", "0", NULL, 0},
-        {"quiet", NULL, "no per-job progress bars", NULL, NULL, 0},
+        {"quiet", NULL, "no per-job progress output", NULL, NULL, 0},
         {"dry-run", NULL, "print the jobs and what would be skipped, run nothing", NULL, NULL, 0},
         {"json", NULL, "print a JSON summary on stdout at the end (with --dry-run: the jobs)", NULL, NULL, 0},
     };

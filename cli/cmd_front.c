@@ -150,8 +150,9 @@ int cmd_front(int argc, char **argv) {
         "the experts themselves and any --baseline/--init checkpoints, so they plot\n"
         "together. Rows are written as they finish: an interrupted run keeps them and\n"
         "--resume completes it.",
-        "Proxy rewards default to the experts' own training rewards. Separate rewards\n"
-        "that are term lists with ';': --rewards 'forward=1;ctrl=1'.\n"
+        "Experts whose recorded inits differ are warned about (soups assume one\n"
+        "shared init). Proxy rewards default to the experts' own training rewards.\n"
+        "Separate rewards that are term lists with ';': --rewards 'forward=1;ctrl=1'.\n"
         "example: rsoup front runs/risky runs/cautious --grid 21 --episodes 10 --out front.csv"};
     rs_opt opts[] = {
         {"grid", "G", "points per edge of the λ grid", "11", NULL, 0},
