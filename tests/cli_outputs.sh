@@ -66,6 +66,9 @@ js=$("$R" eval a --episodes 2 --threads 1 --per-episode --json | flat)
 grep -q '"terms":\[{"name":"forward","mean":[-0-9.e]*,"std":' <<<"$js" &&
   grep -q '"per_episode":\[{"episode":0,"length":[0-9]*,"rewards":\[{"reward":"risky","return":[-0-9.e]*},' <<<"$js" &&
   grep -q '"terms":\[{"name":"forward","return":' <<<"$js" && ok || bad "eval --json: $js"
+js=$("$R" select fr.csv --weights 0.5,0.5 --json | flat)
+grep -q '"rewards":\[{"reward":"risky","mean":[-0-9.e]*,"std":[-0-9.e]*},{"reward":"cautious",' <<<"$js" &&
+  grep -q '"terms":\[{"name":"forward","mean":' <<<"$js" && ! grep -q '"objectives"' <<<"$js" && ok || bad "select --json: $js"
 js=$("$R" rollout --env swimmer --episodes 2 --threads 1 --json | flat)
 grep -q '"rewards":\[{"reward":"default","mean":[-0-9.e]*,"std":[-0-9.e]*}\],"terms":\[{"name":"forward","mean":' <<<"$js" &&
   ok || bad "rollout --json: $js"
