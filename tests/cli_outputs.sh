@@ -177,6 +177,9 @@ code 1 "$R" pareto nope.csv
 code 2 "$R" select fr.csv --weights 1,2,3
 code 1 "$R" select nope.csv --weights 1,0
 code 2 "$R" experiment
+out=$(env -u DISPLAY "$R" view --bench --env hoper --frames 1 2>&1); rc=$?
+grep -q "built without the viewer" <<<"$out" || { [ "$rc" = 2 ] && ok || bad "view --bench --env hoper: exit $rc: $out"; }
+code 2 "$R" view --bogus
 code 1 "$R" experiment nope.json
 [ ! -e t1 ] && [ ! -e t2 ] && [ ! -e f2.csv ] && ok || bad "a refused command line left files behind"
 
