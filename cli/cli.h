@@ -55,7 +55,8 @@ void rs_json_print(cJSON *obj);       /* prints to stdout and frees */
  * ("return" for one episode); non-finite numbers are null; the object */
 cJSON *rs_cli_json_named(cJSON *list, const char *key, const char *name);
 cJSON *rs_cli_json_stat(cJSON *list, const char *key, const char *name, double mean, double std);
-cJSON *rs_cli_json_value(cJSON *list, const char *key, const char *name, const char *vkey, double v);
+cJSON *rs_cli_json_value(cJSON *list, const char *key, const char *name, const char *vkey,
+                         double v);
 /* parse a reward spec for an env; on a negative weight on a cost term, warn */
 int rs_cli_reward(const rs_env_spec *s, const char *text, double *w);
 int rs_stderr_tty(void);

@@ -147,7 +147,8 @@ static int bench_env(const rs_env_spec *s, const char *model_path, long steps, i
 
 static int cmd_bench_env(int argc, char **argv) {
     static const rs_cmd_info info = {
-        "bench env", "rsoup bench env [--env E|all] [--model FILE] [--steps N] [--threads T] [--json]",
+        "bench env",
+        "rsoup bench env [--env E|all] [--model FILE] [--steps N] [--threads T] [--json]",
         "Measure, in one run, raw mj_step throughput on the env's own model and\n"
         "trajectory, the env API's throughput single-threaded (ratio: env / raw,\n"
         "1.0 = no overhead), and the batched vecenv on 1 and T threads (speedup).\n"

@@ -72,7 +72,8 @@ int cmd_eval(int argc, char **argv) {
     }
     /* a soup records its experts' rewards; its own `reward` is only the
      * first expert's, copied */
-    cJSON *soup_rewards = cJSON_Parse(rs_st_meta(st, "soup_rewards") ? rs_st_meta(st, "soup_rewards") : "");
+    cJSON *soup_rewards =
+        cJSON_Parse(rs_st_meta(st, "soup_rewards") ? rs_st_meta(st, "soup_rewards") : "");
     rs_st_free(st);
     if (!cJSON_IsArray(soup_rewards)) {
         cJSON_Delete(soup_rewards);
@@ -97,14 +98,16 @@ int cmd_eval(int argc, char **argv) {
         const char *own[16];
         int n_own = 0;
         const cJSON *it;
-        if (soup_rewards)
-            cJSON_ArrayForEach(it, soup_rewards) if (cJSON_IsString(it) && *it->valuestring && n_own < 15)
+        cJSON_ArrayForEach(it, soup_rewards) {
+            if (cJSON_IsString(it) && *it->valuestring && n_own < 15)
                 own[n_own++] = it->valuestring;
+        }
         if (!soup_rewards && p->reward[0]) own[n_own++] = p->reward;
         own[n_own++] = "default";
         for (int i = 0; i < n_own; i++) {
             int dup = 0;
-            for (int r = 0; r < nr; r++) dup |= !strcmp(specs[r], own[i]);
+            for (int r = 0; r < nr; r++)
+                dup |= !strcmp(specs[r], own[i]);
             if (!dup) snprintf(specs[nr++], sizeof specs[0], "%s", own[i]);
         }
     }
@@ -114,7 +117,8 @@ int cmd_eval(int argc, char **argv) {
         if (rs_cli_reward(s, specs[r], W[r]) != 0) {
             rs_policy_free(p);
             /* a --reward of the command line is wrong; the policy's own is a file's */
-            return rewards[0] || !strcmp(specs[r], "default") ? rs_cli_bad_arg("eval") : rs_cli_fail(path);
+            return rewards[0] || !strcmp(specs[r], "default") ? rs_cli_bad_arg("eval")
+                                                              : rs_cli_fail(path);
         }
     const char *model_path = rs_opt_str(opts, no, "model");
     mjModel *model = rs_model_load(s, model_path);
@@ -163,9 +167,11 @@ int cmd_eval(int argc, char **argv) {
                 cJSON_AddNumberToObject(e, "length", res.length[i]);
                 cJSON *er = cJSON_AddArrayToObject(e, "rewards");
                 for (int r = 0; r < nr; r++)
-                    rs_cli_json_value(er, "reward", specs[r], "return", rs_eval_episode_reward(&res, i, W[r]));
+                    rs_cli_json_value(er, "reward", specs[r], "return",
+                                      rs_eval_episode_reward(&res, i, W[r]));
                 cJSON *et = cJSON_AddArrayToObject(e, "terms");
-                for (int k = 0; k < s->n_terms; k++) rs_cli_json_value(et, "name", s->terms[k], "return", ti[k]);
+                for (int k = 0; k < s->n_terms; k++)
+                    rs_cli_json_value(et, "name", s->terms[k], "return", ti[k]);
                 cJSON_AddItemToArray(pe, e);
             }
         }
@@ -241,8 +247,9 @@ int cmd_act(int argc, char **argv) {
         "each row is one JSON object on its own line (JSON Lines):\n"
         "{\"line\": N, \"action\": [a1, ...]}, N the input line it answers.",
         "example: echo 1.25,0,0,0,0,0,0,0,0,0,0 | rsoup act runs/hopper/policy.safetensors"};
-    rs_opt opts[] = {{"obs", "FILE", "observations, '-' for stdin", "-", NULL, 0},
-                     {"json", NULL, "one JSON object per row (JSON Lines) instead of CSV", NULL, NULL, 0}};
+    rs_opt opts[] = {
+        {"obs", "FILE", "observations, '-' for stdin", "-", NULL, 0},
+        {"json", NULL, "one JSON object per row (JSON Lines) instead of CSV", NULL, NULL, 0}};
     const int no = (int)(sizeof opts / sizeof opts[0]);
     const char *pos[1];
     int np = 0;
@@ -307,7 +314,8 @@ int cmd_act(int argc, char **argv) {
         }
         rs_policy_act_det(p, ws, obs, 1, nb, act);
         if (json) printf("{\"line\": %ld, \"action\": [", lineno);
-        for (int j = 0; j < p->act_dim; j++) printf("%s%.9g", j ? (json ? ", " : ",") : "", (double)act[j]);
+        for (int j = 0; j < p->act_dim; j++)
+            printf("%s%.9g", j ? (json ? ", " : ",") : "", (double)act[j]);
         printf(json ? "]}\n" : "\n");
         /* answered now, not when a buffer fills: a program feeding one row
          * at a time waits for this line */

@@ -16,19 +16,26 @@
 static void print_summary(const rs_exp_config *c, const rs_job_graph *g, const char *out, int rc,
                           int report_ok, double wall_s) {
     int count[J_BLOCKED + 1] = {0};
-    for (int i = 0; i < g->n; i++) count[g->jobs[i].state]++;
+    for (int i = 0; i < g->n; i++)
+        count[g->jobs[i].state]++;
     cJSON *o = cJSON_CreateObject();
     cJSON_AddStringToObject(o, "name", c->name);
     cJSON_AddStringToObject(o, "out", out);
-    cJSON_AddStringToObject(o, "status", rc < 0 ? "interrupted" : rc > 0 ? "failed" : report_ok ? "ok" : "no report");
+    cJSON_AddStringToObject(o, "status",
+                            rc < 0      ? "interrupted"
+                            : rc > 0    ? "failed"
+                            : report_ok ? "ok"
+                                        : "no report");
     cJSON_AddNumberToObject(o, "jobs", g->n);
     cJSON_AddNumberToObject(o, "jobs_done", count[J_DONE]);
     cJSON_AddNumberToObject(o, "jobs_skipped", count[J_SKIPPED]);
     cJSON_AddNumberToObject(o, "jobs_failed", count[J_FAILED]);
-    cJSON_AddNumberToObject(o, "jobs_not_run", count[J_BLOCKED] + count[J_PENDING] + count[J_RUNNING]);
+    cJSON_AddNumberToObject(o, "jobs_not_run",
+                            count[J_BLOCKED] + count[J_PENDING] + count[J_RUNNING]);
     cJSON *failed = cJSON_AddArrayToObject(o, "failed");
     for (int i = 0; i < g->n; i++)
-        if (g->jobs[i].state == J_FAILED) cJSON_AddItemToArray(failed, cJSON_CreateString(g->jobs[i].name));
+        if (g->jobs[i].state == J_FAILED)
+            cJSON_AddItemToArray(failed, cJSON_CreateString(g->jobs[i].name));
     cJSON_AddNumberToObject(o, "replicates", g->n_reps);
     char path[RS_EXP_PATH + 32];
     snprintf(path, sizeof path, "%s/metrics.json", out);
@@ -37,21 +44,28 @@ static void print_summary(const rs_exp_config *c, const rs_job_graph *g, const c
     if (text) m = cJSON_Parse(text);
     free(text);
     const cJSON *fin = cJSON_GetObjectItemCaseSensitive(m, "replicates_finished");
-    if (cJSON_IsNumber(fin)) cJSON_AddNumberToObject(o, "replicates_finished", fin->valuedouble);
-    else cJSON_AddNumberToObject(o, "replicates_finished", 0);
-    if (m) cJSON_AddStringToObject(o, "metrics", path);
-    else cJSON_AddNullToObject(o, "metrics");
+    if (cJSON_IsNumber(fin))
+        cJSON_AddNumberToObject(o, "replicates_finished", fin->valuedouble);
+    else
+        cJSON_AddNumberToObject(o, "replicates_finished", 0);
+    if (m)
+        cJSON_AddStringToObject(o, "metrics", path);
+    else
+        cJSON_AddNullToObject(o, "metrics");
     cJSON_Delete(m);
     snprintf(path, sizeof path, "%s/report.md", out);
-    if (report_ok) cJSON_AddStringToObject(o, "report", path);
-    else cJSON_AddNullToObject(o, "report");
+    if (report_ok)
+        cJSON_AddStringToObject(o, "report", path);
+    else
+        cJSON_AddNullToObject(o, "report");
     cJSON_AddNumberToObject(o, "wall_time_s", wall_s);
     rs_json_print(o);
 }
 
 int cmd_experiment(int argc, char **argv) {
     static const rs_cmd_info info = {
-        "experiment", "rsoup experiment CONFIG.json [--out DIR] [--seeds K|s1,s2,...] [--jobs N] [--json]",
+        "experiment",
+        "rsoup experiment CONFIG.json [--out DIR] [--seeds K|s1,s2,...] [--jobs N] [--json]",
         "Run the rewarded-soups protocol described by CONFIG: pretrain a shared\n"
         "init, fine-tune one expert per proxy reward, evaluate the soups on a λ grid,\n"
         "train the MORL baseline (one run per weighting μ, from the same init), train\n"
@@ -73,12 +87,14 @@ int cmd_experiment(int argc, char **argv) {
         "halfcheetah_full.json, hopper_3obj.json, humanoid_paper.json."};
     rs_opt opts[] = {
         {"out", "DIR", "output folder (default: runs/<name>)", NULL, NULL, 0},
-        {"seeds", "S", "replicates: a count K (seeds 1..K) or a list 1,2,3 (overrides the config)", NULL, NULL, 0},
+        {"seeds", "S", "replicates: a count K (seeds 1..K) or a list 1,2,3 (overrides the config)",
+         NULL, NULL, 0},
         {"jobs", "N", "trainings run at once (threads are shared among them)", "1", NULL, 0},
         {"threads", "T", "threads in all (0: all cores)", "0", NULL, 0},
         {"quiet", NULL, "no per-job progress output", NULL, NULL, 0},
         {"dry-run", NULL, "print the jobs and what would be skipped, run nothing", NULL, NULL, 0},
-        {"json", NULL, "print a JSON summary on stdout at the end (with --dry-run: the jobs)", NULL, NULL, 0},
+        {"json", NULL, "print a JSON summary on stdout at the end (with --dry-run: the jobs)", NULL,
+         NULL, 0},
     };
     const int no = (int)(sizeof opts / sizeof opts[0]);
     const char *pos[1];
@@ -150,7 +166,8 @@ int cmd_experiment(int argc, char **argv) {
                 cJSON_AddStringToObject(x, "command", cmd);
                 cJSON_AddItemToArray(arr, x);
             } else
-                printf("%-28s %-11s %s%s%s\n", j->name, st, cmd, extra ? "  #" : "", extra ? extra : "");
+                printf("%-28s %-11s %s%s%s\n", j->name, st, cmd, extra ? "  #" : "",
+                       extra ? extra : "");
         }
         if (json) rs_json_print(root);
         free(cmd);

@@ -141,7 +141,9 @@ static int front_provenance(rs_front *f, const char *const *paths, int np, const
 
 int cmd_front(int argc, char **argv) {
     static const rs_cmd_info info = {
-        "front", "rsoup front A B [C ...] [--grid G | --lambdas FILE] [--episodes K] [--rewards R1,R2] [--out FILE]",
+        "front",
+        "rsoup front A B [C ...] [--grid G | --lambdas FILE] [--episodes K] [--rewards R1,R2] "
+        "[--out FILE]",
         "Evaluate the soups θ(λ) = Σ λ_i θ_i of the expert policies A, B, ... on a\n"
         "grid of λ — G points from 0 to 1 for two experts (λ is the weight of B),\n"
         "the simplex lattice with G points per edge for more — with K deterministic\n"
@@ -399,8 +401,9 @@ int cmd_front(int argc, char **argv) {
     rs_progress_start(&prog, "front", (double)total_eps);
     prog.quiet = rs_opt_flag(opts, no, "quiet");
     if (!prog.quiet)
-        fprintf(stderr, "rsoup front: %s, %d experts, %d rows to evaluate (%d experts, %d init, "
-                        "%d baselines, %d soups; %d done), %ld episodes each, rewards:",
+        fprintf(stderr,
+                "rsoup front: %s, %d experts, %d rows to evaluate (%d experts, %d init, "
+                "%d baselines, %d soups; %d done), %ld episodes each, rewards:",
                 spec->name, np, n_exp + do_init + n_bl + n_todo, n_exp, do_init, n_bl, n_todo, f->n,
                 episodes);
     for (int k = 0; k < obj.n && !prog.quiet; k++) fprintf(stderr, " %s", obj.names[k]);
@@ -449,7 +452,8 @@ int cmd_front(int argc, char **argv) {
                                  f->std[(size_t)r * obj.n + k]);
             cJSON *tm_j = cJSON_AddArrayToObject(x, "terms");
             for (int t = 0; t < f->n_terms; t++)
-                rs_cli_json_stat(tm_j, "name", f->term_names[t], f->term[(size_t)r * f->n_terms + t],
+                rs_cli_json_stat(tm_j, "name", f->term_names[t],
+                                 f->term[(size_t)r * f->n_terms + t],
                                  f->termstd[(size_t)r * f->n_terms + t]);
             cJSON_AddItemToObject(x, "length", rs_cli_json_num(f->length[r]));
             cJSON_AddItemToArray(rows, x);

@@ -56,7 +56,8 @@ int rs_cli_rollout(const rs_env_spec *s, const char *model_path, const char *rew
     out->len_mean /= done ? done : 1;
     for (int k = 0; k < s->n_terms; k++) {
         double m = 0, q = 0;
-        for (int e = 0; e < done; e++) m += terms[(size_t)e * s->n_terms + k];
+        for (int e = 0; e < done; e++)
+            m += terms[(size_t)e * s->n_terms + k];
         m /= done ? done : 1;
         for (int e = 0; e < done; e++) {
             double d = terms[(size_t)e * s->n_terms + k] - m;
@@ -75,7 +76,8 @@ int rs_cli_rollout(const rs_env_spec *s, const char *model_path, const char *rew
 
 int cmd_rollout(int argc, char **argv) {
     static const rs_cmd_info info = {
-        "rollout", "rsoup rollout [--env E|all] [--model FILE] [--policy random|zero] [--episodes K] [--json]",
+        "rollout",
+        "rsoup rollout [--env E|all] [--model FILE] [--policy random|zero] [--episodes K] [--json]",
         "Run a random (uniform in the action bounds) or zero policy for K episodes\n"
         "and print, per env, the mean return under --reward, the episode length and\n"
         "each reward term's mean episode return.",
@@ -138,8 +140,8 @@ int cmd_rollout(int argc, char **argv) {
         const rs_env_spec *s = rs_env_spec_at(i);
         if (!all && strcmp(s->name, env)) continue;
         rollout_result r;
-        if (rs_cli_rollout(s, model, reward, policy, (int)episodes, (int)n_envs, (int)threads, (uint64_t)seed,
-                    &r) != 0) {
+        if (rs_cli_rollout(s, model, reward, policy, (int)episodes, (int)n_envs, (int)threads,
+                           (uint64_t)seed, &r) != 0) {
             cJSON_Delete(root);
             return rs_cli_fail(s->name);
         }
@@ -151,9 +153,11 @@ int cmd_rollout(int argc, char **argv) {
             cJSON_AddNumberToObject(o, "episodes", r.episodes);
             cJSON_AddNumberToObject(o, "length_mean", r.len_mean);
             cJSON_AddNumberToObject(o, "env_steps_per_s", r.steps_per_s);
-            rs_cli_json_stat(cJSON_AddArrayToObject(o, "rewards"), "reward", reward, r.ret_mean, r.ret_std);
+            rs_cli_json_stat(cJSON_AddArrayToObject(o, "rewards"), "reward", reward, r.ret_mean,
+                             r.ret_std);
             cJSON *t = cJSON_AddArrayToObject(o, "terms");
-            for (int k = 0; k < s->n_terms; k++) rs_cli_json_stat(t, "name", s->terms[k], r.terms_mean[k], r.terms_std[k]);
+            for (int k = 0; k < s->n_terms; k++)
+                rs_cli_json_stat(t, "name", s->terms[k], r.terms_mean[k], r.terms_std[k]);
             cJSON_AddItemToArray(arr, o);
         } else {
             printf("%-12s %8d %10.2f %9.2f %8.1f %11.0f ", s->name, r.episodes, r.ret_mean,

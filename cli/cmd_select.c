@@ -427,7 +427,8 @@ int cmd_select(int argc, char **argv) {
             cJSON_AddItemToObject(b, "length", rs_cli_json_num(r.length));
         }
         cJSON *ob = cJSON_AddArrayToObject(b, "rewards");
-        for (int j = 0; j < f->n_obj; j++) rs_cli_json_stat(ob, "reward", f->obj_names[j], r.obj[j], r.std[j]);
+        for (int j = 0; j < f->n_obj; j++)
+            rs_cli_json_stat(ob, "reward", f->obj_names[j], r.obj[j], r.std[j]);
         if (f->n_terms) {
             cJSON *tb = cJSON_AddArrayToObject(b, "terms");
             for (int j = 0; j < f->n_terms; j++)

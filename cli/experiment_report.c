@@ -682,13 +682,19 @@ int rs_exp_report(const rs_exp_config *c, const char *config_path, const char *o
     /* the headline, on stdout unless told otherwise */
     FILE *hl = g_headline ? g_headline : stdout;
     fprintf(hl, "replicates: %d of %d finished (seeds", n_ok, n);
-    for (int r = 0; r < n; r++) fprintf(hl, "%s %ld", r ? "," : "", g->reps[r].seed);
+    for (int r = 0; r < n; r++)
+        fprintf(hl, "%s %ld", r ? "," : "", g->reps[r].seed);
     fprintf(hl, ")\n");
-    fprintf(hl, "hypervolume: rewarded soups %s, MORL %s, ratio %s\n", fmt_iv(b1, sizeof b1, &agg[0], "%.4g"),
-           fmt_iv(b2, sizeof b2, &agg[1], "%.4g"), fmt_iv(prov, sizeof prov, &agg[8], "%.3f"));
+    fprintf(hl, "hypervolume: rewarded soups %s, MORL %s, ratio %s\n",
+            fmt_iv(b1, sizeof b1, &agg[0], "%.4g"), fmt_iv(b2, sizeof b2, &agg[1], "%.4g"),
+            fmt_iv(prov, sizeof prov, &agg[8], "%.3f"));
     if (morl_n) fprintf(hl, "soups >= MORL hypervolume in %d of %d replicates\n", ge_morl, morl_n);
-    if (lmc_n) fprintf(hl, "H1 (no LMC barrier, shared init) holds in %d of %d replicates\n", h1_count, lmc_n);
-    if (ctl_n) fprintf(hl, "control (independent inits): a barrier in %d of %d replicates\n", ctl_count, ctl_n);
+    if (lmc_n)
+        fprintf(hl, "H1 (no LMC barrier, shared init) holds in %d of %d replicates\n", h1_count,
+                lmc_n);
+    if (ctl_n)
+        fprintf(hl, "control (independent inits): a barrier in %d of %d replicates\n", ctl_count,
+                ctl_n);
 done:
     for (int r = 0; r < n; r++) {
         rs_front_free(x[r].f);

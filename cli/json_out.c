@@ -9,8 +9,10 @@
 #include "cli.h"
 
 static void add_num(cJSON *o, const char *key, double v) {
-    if (isfinite(v)) cJSON_AddNumberToObject(o, key, v);
-    else cJSON_AddNullToObject(o, key);
+    if (isfinite(v))
+        cJSON_AddNumberToObject(o, key, v);
+    else
+        cJSON_AddNullToObject(o, key);
 }
 
 cJSON *rs_cli_json_named(cJSON *list, const char *key, const char *name) {
@@ -27,7 +29,8 @@ cJSON *rs_cli_json_stat(cJSON *list, const char *key, const char *name, double m
     return o;
 }
 
-cJSON *rs_cli_json_value(cJSON *list, const char *key, const char *name, const char *vkey, double v) {
+cJSON *rs_cli_json_value(cJSON *list, const char *key, const char *name, const char *vkey,
+                         double v) {
     cJSON *o = rs_cli_json_named(list, key, name);
     add_num(o, vkey, v);
     return o;

@@ -26,7 +26,9 @@ double rs_cli_load_check(const char *cmd) {
 }
 
 void rs_cli_json_load(cJSON *o, double load) {
-    if (isfinite(load)) cJSON_AddNumberToObject(o, "load_1min", load);
-    else cJSON_AddNullToObject(o, "load_1min");
+    if (isfinite(load))
+        cJSON_AddNumberToObject(o, "load_1min", load);
+    else
+        cJSON_AddNullToObject(o, "load_1min");
     cJSON_AddBoolToObject(o, "load_over_cores", load > rs_ncores());
 }

@@ -18,8 +18,10 @@ void rs_progress_start(rs_progress *p, const char *what, double total) {
     p->log_every_s = 10.0;
     p->quiet = 0;
     const char *label = getenv("RSOUP_PROGRESS_LABEL");
-    if (label && *label) snprintf(p->label, sizeof p->label, "[%.80s] ", label);
-    else p->label[0] = 0;
+    if (label && *label)
+        snprintf(p->label, sizeof p->label, "[%.80s] ", label);
+    else
+        p->label[0] = 0;
 }
 
 static void fmt_time(double s, char *buf, size_t n) {
@@ -43,7 +45,8 @@ static void fmt_count(double x, char *buf, size_t n) {
 /* columns of a UTF-8 string (continuation bytes take none) */
 static int columns(const char *s) {
     int n = 0;
-    for (; *s; s++) n += ((unsigned char)*s & 0xC0) != 0x80;
+    for (; *s; s++)
+        n += ((unsigned char)*s & 0xC0) != 0x80;
     return n;
 }
 
@@ -53,7 +56,8 @@ static int append(char *out, size_t cap, size_t *len, const char *s, int cols) {
     int used = 0;
     while (*s) {
         size_t k = 1;
-        while (s[k] && ((unsigned char)s[k] & 0xC0) == 0x80) k++;
+        while (s[k] && ((unsigned char)s[k] & 0xC0) == 0x80)
+            k++;
         if (used + 1 > cols || *len + k + 1 > cap) break;
         memcpy(out + *len, s, k);
         *len += k;
@@ -79,7 +83,8 @@ int rs_progress_layout(char *out, size_t cap, int width, const char *what, doubl
     if (fixed + bar + (w_status ? 1 + w_status : 0) > avail) {
         /* narrow the bar, then cut the status, then drop the bar */
         int room = avail - fixed - (w_status ? 1 + w_status : 0);
-        if (room >= 8) bar = room;
+        if (room >= 8)
+            bar = room;
         else {
             bar = 8;
             status_cols = avail - fixed - bar - 1;
@@ -98,7 +103,8 @@ int rs_progress_layout(char *out, size_t cap, int width, const char *what, doubl
     if (bar) {
         char b[64];
         int filled = (int)(frac * bar);
-        for (int i = 0; i < bar; i++) b[i] = i < filled ? '=' : (i == filled ? '>' : ' ');
+        for (int i = 0; i < bar; i++)
+            b[i] = i < filled ? '=' : (i == filled ? '>' : ' ');
         b[bar] = 0;
         append(line, sizeof line, &len, " [", 2);
         append(line, sizeof line, &len, b, bar);

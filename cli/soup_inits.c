@@ -13,8 +13,10 @@ static void dir_of(const char *path, char *out) {
     char tmp[PATH_MAX];
     snprintf(tmp, sizeof tmp, "%s", path);
     char *slash = strrchr(tmp, '/');
-    if (slash) *slash = 0;
-    else snprintf(tmp, sizeof tmp, ".");
+    if (slash)
+        *slash = 0;
+    else
+        snprintf(tmp, sizeof tmp, ".");
     if (!realpath(tmp[0] ? tmp : "/", out)) out[0] = 0;
 }
 
@@ -58,11 +60,12 @@ int rs_cli_warn_inits(const char *cmd, rs_st *const *ex, const char *const *path
             if (sa && !sb && is_init_of(paths[i], rs_st_meta(ex[j], "init"))) continue;
             if (sb && !sa && is_init_of(paths[j], rs_st_meta(ex[i], "init"))) continue;
             const char *ia = rs_st_meta(ex[i], "init"), *ib = rs_st_meta(ex[j], "init");
-            fprintf(stderr,
-                    "rsoup %s: warning: the experts do not share an init (%s: %s; %s: %s); rewarded "
-                    "soups assume experts fine-tuned from one shared init, and soups of independent "
-                    "inits usually collapse between them\n",
-                    cmd, paths[i], sa ? a : ia, paths[j], sb ? b : ib);
+            fprintf(
+                stderr,
+                "rsoup %s: warning: the experts do not share an init (%s: %s; %s: %s); rewarded "
+                "soups assume experts fine-tuned from one shared init, and soups of independent "
+                "inits usually collapse between them\n",
+                cmd, paths[i], sa ? a : ia, paths[j], sb ? b : ib);
             return 1;
         }
     return 0;

@@ -7,14 +7,16 @@
 
 static int cols(const char *s) {
     int n = 0;
-    for (; *s; s++) n += ((unsigned char)*s & 0xC0) != 0x80;
+    for (; *s; s++)
+        n += ((unsigned char)*s & 0xC0) != 0x80;
     return n;
 }
 
 /* the string ends on a whole UTF-8 character */
 static int whole_utf8(const char *s) {
     size_t n = strlen(s), i = n;
-    while (i > 0 && ((unsigned char)s[i - 1] & 0xC0) == 0x80) i--;
+    while (i > 0 && ((unsigned char)s[i - 1] & 0xC0) == 0x80)
+        i--;
     if (i == 0) return n == 0;
     unsigned char lead = (unsigned char)s[i - 1];
     size_t want = lead < 0x80 ? 1 : lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : lead >= 0xC0 ? 2 : 0;
@@ -23,7 +25,8 @@ static int whole_utf8(const char *s) {
 
 static const char *WHAT = "[expert_risky] train hopper";
 static const char *NUMS = " 50% 250.0k/500.0k 12.3k/s ETA 0:20";
-static const char *STATUS = "return 1234.5 (len 812) forward=812.3 healthy=812 ctrl=-12.3 jump=-4.5 energy=-33.2";
+static const char *STATUS =
+    "return 1234.5 (len 812) forward=812.3 healthy=812 ctrl=-12.3 jump=-4.5 energy=-33.2";
 
 static void test_unlimited(void) {
     char a[1024], b[1024];
@@ -52,8 +55,9 @@ static void test_what_gives_way(void) {
           "bar narrowed: %s", a);
     /* 100 columns: an 8-cell bar, the numbers whole, the status cut */
     rs_progress_layout(a, sizeof a, 100, WHAT, 0.5, NUMS, STATUS);
-    CHECK(strstr(a, "[====>   ]") && strstr(a, NUMS) && !strstr(a, STATUS) && strstr(a, "return 1234") &&
-              cols(a) == 99, "100 columns: %s", a);
+    CHECK(strstr(a, "[====>   ]") && strstr(a, NUMS) && !strstr(a, STATUS) &&
+              strstr(a, "return 1234") && cols(a) == 99,
+          "100 columns: %s", a);
     /* 60: the bar goes before the numbers do */
     rs_progress_layout(a, sizeof a, 66, WHAT, 0.5, NUMS, STATUS);
     CHECK(!strchr(a + strlen(WHAT), '[') && strstr(a, NUMS), "66 columns: %s", a);
@@ -82,5 +86,5 @@ static void test_fraction_bounds(void) {
     CHECK(strstr(a, "[>                       ]") != NULL, "below 0 is empty: %s", a);
 }
 
-RS_TEST_MAIN(T(test_unlimited), T(test_every_width_fits), T(test_what_gives_way), T(test_utf8_never_split),
-             T(test_fraction_bounds))
+RS_TEST_MAIN(T(test_unlimited), T(test_every_width_fits), T(test_what_gives_way),
+             T(test_utf8_never_split), T(test_fraction_bounds))
