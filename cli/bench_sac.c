@@ -80,7 +80,8 @@ int cmd_bench_train_sac(int argc, char **argv) {
         "from the layer sizes, times updates/s), and end-to-end training steps/s next to\n"
         "the env alone. Default hyperparameters (CleanRL: 256-256, batch 256).",
         "Timings are the best of --repeat runs; on a shared machine compare ratios\n"
-        "taken in the same run."};
+        "taken in the same run. A 1-minute load average above the core count at the\n"
+        "start is warned about (JSON: load_1min, load_over_cores)."};
     rs_opt opts[] = {
         {"algo", "A", "sac (this benchmark)", "sac", NULL, 0},
         {"env", "E", "environment", "halfcheetah", NULL, 0},
@@ -112,9 +113,10 @@ int cmd_bench_train_sac(int argc, char **argv) {
     rs_sac_config_default(&c);
     if (rs_sac_config_set(&c, "env", rs_opt_str(opts, no, "env")) ||
         rs_sac_config_set(&c, "arch", rs_opt_str(opts, no, "arch")))
-        return rs_cli_fail(NULL);
+        return rs_cli_bad_arg("bench train");
     const rs_env_spec *s = rs_env_find(c.env);
-    if (!s) return rs_cli_fail(NULL);
+    if (!s) return rs_cli_bad_arg("bench train");
+    const double load = rs_cli_load_check("bench train");
     const long fill = 5000;
     c.batch_size = (int)batch;
     c.threads = (int)threads;
@@ -252,6 +254,7 @@ int cmd_bench_train_sac(int argc, char **argv) {
         cJSON_AddStringToObject(o, "arch", c.arch);
         cJSON_AddNumberToObject(o, "batch", (double)batch);
         cJSON_AddNumberToObject(o, "cores", rs_ncores());
+        rs_cli_json_load(o, load);
         cJSON_AddNumberToObject(o, "pool_threads", pool_threads);
         cJSON_AddNumberToObject(o, "flops_per_update", flops);
         cJSON_AddNumberToObject(o, "critic_flops", crit_f);

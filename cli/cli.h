@@ -43,8 +43,20 @@ int rs_opt_double(const rs_opt *opts, int nopts, const char *name, double *out);
 void rs_cli_usage(const rs_cmd_info *info, const rs_opt *opts, int nopts, FILE *f);
 
 /* ---- errors and output ---- */
+/* exit statuses: 0 done; 2 the command line is wrong (unknown command or
+ * option, a missing or bad value, an unknown env or reward given on it); 1
+ * the run failed (a file missing, unreadable or unusable, training, I/O) */
 int rs_cli_fail(const char *context); /* prints "rsoup: context: rs_last_error()", returns 1 */
+int rs_cli_bad_arg(const char *cmd);  /* prints "rsoup cmd: rs_last_error()", returns 2 */
 void rs_json_print(cJSON *obj);       /* prints to stdout and frees */
+/* per-reward and per-term quantities in --json (json_out.c): append to list
+ * {key: name} (key "reward" for a reward spec, "name" for a term), with
+ * "mean" and "std" (a statistic over episodes) or one number under vkey
+ * ("return" for one episode); non-finite numbers are null; the object */
+cJSON *rs_cli_json_named(cJSON *list, const char *key, const char *name);
+cJSON *rs_cli_json_stat(cJSON *list, const char *key, const char *name, double mean, double std);
+cJSON *rs_cli_json_value(cJSON *list, const char *key, const char *name, const char *vkey,
+                         double v);
 /* parse a reward spec for an env; on a negative weight on a cost term, warn */
 int rs_cli_reward(const rs_env_spec *s, const char *text, double *w);
 int rs_stderr_tty(void);
@@ -84,17 +96,27 @@ int rs_cli_read_row(FILE *f, char *buf, size_t cap);
  * '#' line, -1 when it is not dim finite float numbers */
 int rs_cli_parse_obs(const char *line, int dim, float *out);
 
+/* ---- benches (loadavg.c) ---- */
+/* the 1-minute load average (NAN when unknown), with a one-line warning on
+ * stderr when it exceeds the cores: timings then are not the machine's */
+double rs_cli_load_check(const char *cmd);
+/* "load_1min" and "load_over_cores" into a bench's JSON */
+void rs_cli_json_load(cJSON *o, double load);
+
 /* ---- a random or zero policy on one env (rsoup rollout) ---- */
 typedef struct rs_rollout_result {
     const rs_env_spec *spec;
     int episodes;
     double ret_mean, ret_std, len_mean;
     double terms_mean[RS_MAX_TERMS]; /* mean episode return of each term */
+    double terms_std[RS_MAX_TERMS];  /* and its std over the episodes */
     double steps_per_s;
 } rs_rollout_result;
-/* policy "random" (uniform in the action bounds) or "zero"; 0 or -1 (error set) */
-int rs_cli_rollout(const rs_env_spec *s, const char *reward, const char *policy, int episodes,
-                   int n_envs, int threads, uint64_t seed, rs_rollout_result *out);
+/* policy "random" (uniform in the action bounds) or "zero", on the embedded
+ * model or model_path (a user's variant); 0 or -1 (error set) */
+int rs_cli_rollout(const rs_env_spec *s, const char *model_path, const char *reward,
+                   const char *policy, int episodes, int n_envs, int threads, uint64_t seed,
+                   rs_rollout_result *out);
 
 /* ---- provenance (provenance.c) ---- */
 const char *rs_cli_commit(void);                  /* "abc123def456", "-dirty" appended, or "unknown" */

@@ -6,10 +6,16 @@
 #include <cjson/cJSON.h>
 
 #include "rs_frontfile.h"
+#include "rs_safetensors.h"
 
 int cmd_soup(int argc, char **argv);   /* rsoup soup A B [C ...] --lambda L --out FILE */
 int cmd_pareto(int argc, char **argv); /* rsoup pareto FILE: non-dominated set, HV, EUM */
 int cmd_select(int argc, char **argv); /* rsoup select FILE --weights w: best row */
+
+/* soup and front: one warning line on stderr when the experts' recorded
+ * inits differ (the hash of their `init`, or their seeds when trained from
+ * scratch); 1 when it warned (soup_inits.c) */
+int rs_cli_warn_inits(const char *cmd, rs_st *const *ex, const char *const *paths, int n);
 
 /* ---- helpers shared by pareto and select (cmd_pareto.c) ---- */
 

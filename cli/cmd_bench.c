@@ -33,10 +33,16 @@ static double thread_cpu(void) {
     return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
 
-static int bench_env(const rs_env_spec *s, long steps, int threads, int n_envs, int repeat,
-                     env_bench *out) {
-    rs_env *e = rs_env_new(s, NULL, NULL, 7, 0);
-    if (!e) return -1;
+static int bench_env(const rs_env_spec *s, const char *model_path, long steps, int threads,
+                     int n_envs, int repeat, env_bench *out) {
+    /* a user's variant (--model), or the embedded model */
+    mjModel *model = model_path ? rs_model_load(s, model_path) : NULL;
+    if (model_path && !model) return -1;
+    rs_env *e = rs_env_new(s, model, NULL, 7, 0);
+    if (!e) {
+        if (model) mj_deleteModel(model);
+        return -1;
+    }
     const mjModel *m = e->m;
     const int nq = m->nq, nv = m->nv, na = s->act_dim;
     float *acts = malloc(sizeof(float) * (size_t)steps * na);
@@ -102,6 +108,7 @@ static int bench_env(const rs_env_spec *s, long steps, int threads, int n_envs, 
     free(reset_at);
     free(reset_state);
     rs_env_free(e);
+    if (model) mj_deleteModel(model);
 
     /* batched: the same work on 1 and on T threads */
     long batches = steps / n_envs > 0 ? steps / n_envs : 1;
@@ -111,8 +118,8 @@ static int bench_env(const rs_env_spec *s, long steps, int threads, int n_envs, 
     float *vacts = malloc(sizeof(float) * (size_t)batches * n_envs * na);
     for (long k = 0; k < batches * n_envs * na; k++)
         vacts[k] = (float)rs_rng_uniform_range(&rng, -s->act_bound, s->act_bound);
-    rs_vecenv *v1 = rs_vecenv_new(s, NULL, n_envs, NULL, 3, NULL, 1);
-    rs_vecenv *vt = v1 ? rs_vecenv_new(s, NULL, n_envs, NULL, 3, NULL, threads) : NULL;
+    rs_vecenv *v1 = rs_vecenv_new(s, model_path, n_envs, NULL, 3, NULL, 1);
+    rs_vecenv *vt = v1 ? rs_vecenv_new(s, model_path, n_envs, NULL, 3, NULL, threads) : NULL;
     if (!v1 || !vt) {
         rs_vecenv_free(v1);
         free(vacts);
@@ -140,7 +147,8 @@ static int bench_env(const rs_env_spec *s, long steps, int threads, int n_envs, 
 
 static int cmd_bench_env(int argc, char **argv) {
     static const rs_cmd_info info = {
-        "bench env", "rsoup bench env [--env E|all] [--steps N] [--threads T] [--json]",
+        "bench env",
+        "rsoup bench env [--env E|all] [--model FILE] [--steps N] [--threads T] [--json]",
         "Measure, in one run, raw mj_step throughput on the env's own model and\n"
         "trajectory, the env API's throughput single-threaded (ratio: env / raw,\n"
         "1.0 = no overhead), and the batched vecenv on 1 and T threads (speedup).\n"
@@ -148,13 +156,17 @@ static int cmd_bench_env(int argc, char **argv) {
         "The raw loop replays the env's exact trajectory (same reset states, same\n"
         "random actions), so both simulate identical states; timings are the best of\n"
         "--repeat interleaved runs. The single-thread pair is timed in thread CPU\n"
-        "time (immune to a shared VM's steal time), the batched runs in wall time."};
+        "time (immune to a shared VM's steal time), the batched runs in wall time.\n"
+        "A 1-minute load average above the core count at the start is warned about\n"
+        "(and recorded in JSON: load_1min, load_over_cores): other work then shares\n"
+        "the CPUs and the figures are not the machine's."};
     rs_opt opts[] = {
         {"env", "E", "environment, or 'all'", "all", NULL, 0},
         {"steps", "N", "env steps per timing", "20000", NULL, 0},
         {"threads", "T", "threads for the batched run (0: all cores)", "0", NULL, 0},
         {"envs", "N", "envs in the batched run", "16", NULL, 0},
         {"repeat", "R", "timings per measurement (best is kept)", "3", NULL, 0},
+        {"model", "FILE", "MJCF variant of the robot (with --env)", NULL, NULL, 0},
         {"json", NULL, "print one JSON object on stdout", NULL, NULL, 0},
     };
     const int no = (int)(sizeof opts / sizeof opts[0]);
@@ -169,12 +181,20 @@ static int cmd_bench_env(int argc, char **argv) {
     if (threads == 0) threads = rs_ncores();
     const char *env = rs_opt_str(opts, no, "env");
     int all = !strcmp(env, "all");
-    if (!all && !rs_env_find(env)) return rs_cli_fail(NULL);
+    if (!all && !rs_env_find(env)) return rs_cli_bad_arg("bench env");
+    const char *model = rs_opt_str(opts, no, "model");
+    if (model && all) {
+        fprintf(stderr, "rsoup bench env: --model is one robot's variant: give --env too\n");
+        return 2;
+    }
     int json = rs_opt_flag(opts, no, "json");
+    const double load = rs_cli_load_check("bench env");
     cJSON *root = NULL, *arr = NULL;
     if (json) {
         root = cJSON_CreateObject();
         cJSON_AddNumberToObject(root, "cores", rs_ncores());
+        rs_cli_json_load(root, load);
+        if (model) cJSON_AddStringToObject(root, "model", model);
         arr = cJSON_AddArrayToObject(root, "envs");
     } else {
         printf("%-12s %14s %14s %7s %13s %13s %8s\n", "env", "raw mj_step/s", "env mj_step/s",
@@ -184,7 +204,7 @@ static int cmd_bench_env(int argc, char **argv) {
         const rs_env_spec *s = rs_env_spec_at(i);
         if (!all && strcmp(s->name, env)) continue;
         env_bench b;
-        if (bench_env(s, steps, (int)threads, (int)n_envs, (int)repeat, &b) != 0) {
+        if (bench_env(s, model, steps, (int)threads, (int)n_envs, (int)repeat, &b) != 0) {
             cJSON_Delete(root);
             return rs_cli_fail(s->name);
         }
@@ -237,7 +257,8 @@ static int cmd_bench_train(int argc, char **argv) {
         "itself (steps over the wall time spent inside the batched env step: the\n"
         "same states the policy visited), the split of training time, and the\n"
         "process's peak resident memory.",
-        NULL};
+        "A 1-minute load average above the core count at the start is warned about\n"
+        "(JSON: load_1min, load_over_cores): the figures are then not the machine's."};
     rs_opt opts[] = {
         {"algo", "A", "ppo (sac: see 'rsoup bench train --algo sac --help')", "ppo", NULL, 0},
         {"env", "E", "environment", "hopper", NULL, 0},
@@ -264,7 +285,8 @@ static int cmd_bench_train(int argc, char **argv) {
     strcpy(c.hparams, "cleanrl");
     snprintf(c.env, sizeof c.env, "%s", rs_opt_str(opts, no, "env"));
     const rs_env_spec *s = rs_env_find(c.env);
-    if (!s) return rs_cli_fail(NULL);
+    if (!s) return rs_cli_bad_arg("bench train");
+    const double load = rs_cli_load_check("bench train");
     c.threads = (int)threads;
     c.n_envs = (int)n_envs;
     c.n_steps = 2048 / c.n_envs > 0 ? 2048 / c.n_envs : 1;
@@ -323,6 +345,8 @@ static int cmd_bench_train(int argc, char **argv) {
         cJSON_AddNumberToObject(o, "update_fraction", upd / dt);
         cJSON_AddNumberToObject(o, "peak_rss_mb", rss_mb);
         cJSON_AddStringToObject(o, "blas", rs_blas_provenance());
+        cJSON_AddNumberToObject(o, "cores", rs_ncores());
+        rs_cli_json_load(o, load);
         rs_json_print(o);
     } else {
         printf("%s, %d envs on %d threads, %ld steps\n", s->name, c.n_envs, nthreads, gs);

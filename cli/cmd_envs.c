@@ -48,7 +48,7 @@ int cmd_envs(int argc, char **argv) {
     int rc = rs_cli_parse(&info, opts, no, argc, argv, pos, &np, 1);
     if (rc) return rc < 0 ? 2 : 0;
     const rs_env_spec *only = NULL;
-    if (np == 1 && !(only = rs_env_find(pos[0]))) return rs_cli_fail(NULL);
+    if (np == 1 && !(only = rs_env_find(pos[0]))) return rs_cli_bad_arg("envs");
 
     if (rs_opt_flag(opts, no, "json")) {
         cJSON *root = cJSON_CreateObject();

@@ -15,11 +15,13 @@ int cmd_eval(int argc, char **argv) {
         "deterministic (mean) actions, in parallel, and report every reward term's\n"
         "return (mean and std), the episode lengths, and the return of each reward\n"
         "given with --reward (repeatable, or ';'-separated; default: the reward the\n"
-        "policy was trained on and the env's default). --per-episode adds every\n"
+        "policy was trained on, or for a soup each of its experts' rewards, and the\n"
+        "env's default). --per-episode adds every\n"
         "episode's length, rewards and terms: a mean hides whether all episodes\n"
         "dropped a little or a few failed. In the table the rewards are columns\n"
-        "R1, R2, ... as numbered above it; in JSON per_episode[i].rewards follows\n"
-        "the order of \"rewards\".",
+        "R1, R2, ... as numbered above it. In JSON every reward and term is an\n"
+        "object naming it (\"reward\": spec, \"name\": term) with its mean and\n"
+        "std, or per episode its \"return\" (docs/formats.md, \"JSON output\").",
         "example: rsoup eval runs/hopper --episodes 20 --reward risky --reward cautious"};
     rs_opt opts[] = {
         {"episodes", "K", "episodes", "10", NULL, 0},
@@ -59,10 +61,24 @@ int cmd_eval(int argc, char **argv) {
         return 2;
     char buf[1100];
     const char *path = rs_run_file(pos[0], 0, buf, sizeof buf);
-    rs_policy *p = rs_policy_load(path);
-    if (!p) return rs_cli_fail(NULL);
+    rs_st *st = rs_policy_st_load(path);
+    rs_policy *p = st ? rs_policy_from_st(st, path) : NULL;
+    if (!p) {
+        rs_st_free(st);
+        return rs_cli_fail(NULL);
+    }
+    /* a soup records its experts' rewards; its own `reward` is only the
+     * first expert's, copied */
+    cJSON *soup_rewards =
+        cJSON_Parse(rs_st_meta(st, "soup_rewards") ? rs_st_meta(st, "soup_rewards") : "");
+    rs_st_free(st);
+    if (!cJSON_IsArray(soup_rewards)) {
+        cJSON_Delete(soup_rewards);
+        soup_rewards = NULL;
+    }
     const rs_env_spec *s = rs_policy_env(p);
     if (!s) {
+        cJSON_Delete(soup_rewards);
         rs_policy_free(p);
         return rs_cli_fail(path);
     }
@@ -74,14 +90,32 @@ int cmd_eval(int argc, char **argv) {
         for (char *t = strtok_r(rewards, ";", &save); t && nr < 16; t = strtok_r(NULL, ";", &save))
             snprintf(specs[nr++], sizeof specs[0], "%s", t);
     } else {
-        if (p->reward[0]) snprintf(specs[nr++], sizeof specs[0], "%s", p->reward);
-        if (!p->reward[0] || strcmp(p->reward, "default")) snprintf(specs[nr++], sizeof specs[0], "default");
+        /* the policy's own reward, or each of a soup's experts' rewards;
+         * then the env's default */
+        const char *own[16];
+        int n_own = 0;
+        const cJSON *it;
+        cJSON_ArrayForEach(it, soup_rewards) {
+            if (cJSON_IsString(it) && *it->valuestring && n_own < 15)
+                own[n_own++] = it->valuestring;
+        }
+        if (!soup_rewards && p->reward[0]) own[n_own++] = p->reward;
+        own[n_own++] = "default";
+        for (int i = 0; i < n_own; i++) {
+            int dup = 0;
+            for (int r = 0; r < nr; r++)
+                dup |= !strcmp(specs[r], own[i]);
+            if (!dup) snprintf(specs[nr++], sizeof specs[0], "%s", own[i]);
+        }
     }
+    cJSON_Delete(soup_rewards);
     double W[16][RS_MAX_TERMS];
     for (int r = 0; r < nr; r++)
         if (rs_cli_reward(s, specs[r], W[r]) != 0) {
             rs_policy_free(p);
-            return rs_cli_fail(NULL);
+            /* a --reward of the command line is wrong; the policy's own is a file's */
+            return rewards[0] || !strcmp(specs[r], "default") ? rs_cli_bad_arg("eval")
+                                                              : rs_cli_fail(path);
         }
     const char *model_path = rs_opt_str(opts, no, "model");
     mjModel *model = rs_model_load(s, model_path);
@@ -108,23 +142,17 @@ int cmd_eval(int argc, char **argv) {
         cJSON_AddNumberToObject(o, "seed", (double)seed);
         cJSON_AddNumberToObject(o, "length_mean", lm);
         cJSON_AddNumberToObject(o, "length_std", ls);
-        cJSON *t = cJSON_AddObjectToObject(o, "terms");
-        for (int k = 0; k < s->n_terms; k++) {
-            double m, sd;
-            rs_eval_term_stats(&res, k, &m, &sd);
-            cJSON *x = cJSON_AddObjectToObject(t, s->terms[k]);
-            cJSON_AddNumberToObject(x, "mean", m);
-            cJSON_AddNumberToObject(x, "std", sd);
-        }
         cJSON *ra = cJSON_AddArrayToObject(o, "rewards");
         for (int r = 0; r < nr; r++) {
             double m, sd;
             rs_eval_reward_stats(&res, W[r], &m, &sd);
-            cJSON *x = cJSON_CreateObject();
-            cJSON_AddStringToObject(x, "reward", specs[r]);
-            cJSON_AddNumberToObject(x, "mean", m);
-            cJSON_AddNumberToObject(x, "std", sd);
-            cJSON_AddItemToArray(ra, x);
+            rs_cli_json_stat(ra, "reward", specs[r], m, sd);
+        }
+        cJSON *t = cJSON_AddArrayToObject(o, "terms");
+        for (int k = 0; k < s->n_terms; k++) {
+            double m, sd;
+            rs_eval_term_stats(&res, k, &m, &sd);
+            rs_cli_json_stat(t, "name", s->terms[k], m, sd);
         }
         cJSON_AddNumberToObject(o, "env_steps_per_s", res.steps / (res.seconds > 0 ? res.seconds : 1e-9));
         if (per_episode) {
@@ -132,14 +160,15 @@ int cmd_eval(int argc, char **argv) {
             for (int i = 0; i < res.episodes; i++) {
                 const double *ti = res.terms + (size_t)i * res.n_terms;
                 cJSON *e = cJSON_CreateObject();
+                cJSON_AddNumberToObject(e, "episode", i);
                 cJSON_AddNumberToObject(e, "length", res.length[i]);
                 cJSON *er = cJSON_AddArrayToObject(e, "rewards");
                 for (int r = 0; r < nr; r++)
-                    cJSON_AddItemToArray(er,
-                                         cJSON_CreateNumber(rs_eval_episode_reward(&res, i, W[r])));
-                cJSON *et = cJSON_AddObjectToObject(e, "terms");
+                    rs_cli_json_value(er, "reward", specs[r], "return",
+                                      rs_eval_episode_reward(&res, i, W[r]));
+                cJSON *et = cJSON_AddArrayToObject(e, "terms");
                 for (int k = 0; k < s->n_terms; k++)
-                    cJSON_AddNumberToObject(et, s->terms[k], ti[k]);
+                    rs_cli_json_value(et, "name", s->terms[k], "return", ti[k]);
                 cJSON_AddItemToArray(pe, e);
             }
         }
@@ -192,13 +221,18 @@ int cmd_eval(int argc, char **argv) {
 
 int cmd_act(int argc, char **argv) {
     static const rs_cmd_info info = {
-        "act", "rsoup act POLICY [--obs FILE|-]",
+        "act", "rsoup act POLICY [--obs FILE|-] [--json]",
         "Read raw (unnormalised) observations, one comma-separated row of obs_dim\n"
         "numbers per line, and print the policy's deterministic action for each row\n"
         "(comma-separated, clipped to the action bounds). Lines starting with '#'\n"
-        "are skipped.",
+        "are skipped. Each row is answered as soon as it is read, so a program can\n"
+        "feed one observation and read its action back. With --json the answer to\n"
+        "each row is one JSON object on its own line (JSON Lines):\n"
+        "{\"line\": N, \"action\": [a1, ...]}, N the input line it answers.",
         "example: echo 1.25,0,0,0,0,0,0,0,0,0,0 | rsoup act runs/hopper/policy.safetensors"};
-    rs_opt opts[] = {{"obs", "FILE", "observations, '-' for stdin", "-", NULL, 0}};
+    rs_opt opts[] = {
+        {"obs", "FILE", "observations, '-' for stdin", "-", NULL, 0},
+        {"json", NULL, "one JSON object per row (JSON Lines) instead of CSV", NULL, NULL, 0}};
     const int no = (int)(sizeof opts / sizeof opts[0]);
     const char *pos[1];
     int np = 0;
@@ -208,6 +242,7 @@ int cmd_act(int argc, char **argv) {
         fprintf(stderr, "rsoup act: give one POLICY (see --help)\n");
         return 2;
     }
+    const int json = rs_opt_flag(opts, no, "json");
     char buf[1100];
     rs_policy *p = rs_policy_load(rs_run_file(pos[0], 0, buf, sizeof buf));
     if (!p) return rs_cli_fail(NULL);
@@ -250,8 +285,13 @@ int cmd_act(int argc, char **argv) {
             break;
         }
         rs_policy_act_det(p, ws, obs, 1, nb, act);
-        for (int j = 0; j < p->act_dim; j++) printf("%s%.9g", j ? "," : "", (double)act[j]);
-        printf("\n");
+        if (json) printf("{\"line\": %ld, \"action\": [", lineno);
+        for (int j = 0; j < p->act_dim; j++)
+            printf("%s%.9g", j ? (json ? ", " : ",") : "", (double)act[j]);
+        printf(json ? "]}\n" : "\n");
+        /* answered now, not when a buffer fills: a program feeding one row
+         * at a time waits for this line */
+        fflush(stdout);
     }
 out:
     free(line);

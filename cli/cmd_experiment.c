@@ -12,9 +12,60 @@
 #include "rs_pool.h"
 #include "rs_mpi.h"
 
+/* --json: what the run did, from the job states and metrics.json */
+static void print_summary(const rs_exp_config *c, const rs_job_graph *g, const char *out, int rc,
+                          int report_ok, double wall_s) {
+    int count[J_BLOCKED + 1] = {0};
+    for (int i = 0; i < g->n; i++)
+        count[g->jobs[i].state]++;
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddStringToObject(o, "name", c->name);
+    cJSON_AddStringToObject(o, "out", out);
+    cJSON_AddStringToObject(o, "status",
+                            rc < 0      ? "interrupted"
+                            : rc > 0    ? "failed"
+                            : report_ok ? "ok"
+                                        : "no report");
+    cJSON_AddNumberToObject(o, "jobs", g->n);
+    cJSON_AddNumberToObject(o, "jobs_done", count[J_DONE]);
+    cJSON_AddNumberToObject(o, "jobs_skipped", count[J_SKIPPED]);
+    cJSON_AddNumberToObject(o, "jobs_failed", count[J_FAILED]);
+    cJSON_AddNumberToObject(o, "jobs_not_run",
+                            count[J_BLOCKED] + count[J_PENDING] + count[J_RUNNING]);
+    cJSON *failed = cJSON_AddArrayToObject(o, "failed");
+    for (int i = 0; i < g->n; i++)
+        if (g->jobs[i].state == J_FAILED)
+            cJSON_AddItemToArray(failed, cJSON_CreateString(g->jobs[i].name));
+    cJSON_AddNumberToObject(o, "replicates", g->n_reps);
+    char path[RS_EXP_PATH + 32];
+    snprintf(path, sizeof path, "%s/metrics.json", out);
+    cJSON *m = NULL;
+    char *text = report_ok ? rs_read_file(path, NULL) : NULL;
+    if (text) m = cJSON_Parse(text);
+    free(text);
+    const cJSON *fin = cJSON_GetObjectItemCaseSensitive(m, "replicates_finished");
+    if (cJSON_IsNumber(fin))
+        cJSON_AddNumberToObject(o, "replicates_finished", fin->valuedouble);
+    else
+        cJSON_AddNumberToObject(o, "replicates_finished", 0);
+    if (m)
+        cJSON_AddStringToObject(o, "metrics", path);
+    else
+        cJSON_AddNullToObject(o, "metrics");
+    cJSON_Delete(m);
+    snprintf(path, sizeof path, "%s/report.md", out);
+    if (report_ok)
+        cJSON_AddStringToObject(o, "report", path);
+    else
+        cJSON_AddNullToObject(o, "report");
+    cJSON_AddNumberToObject(o, "wall_time_s", wall_s);
+    rs_json_print(o);
+}
+
 int cmd_experiment(int argc, char **argv) {
     static const rs_cmd_info info = {
-        "experiment", "rsoup experiment CONFIG.json [--out DIR] [--seeds K|s1,s2,...] [--jobs N]",
+        "experiment",
+        "rsoup experiment CONFIG.json [--out DIR] [--seeds K|s1,s2,...] [--jobs N] [--json]",
         "Run the rewarded-soups protocol described by CONFIG: pretrain a shared\n"
         "init, fine-tune one expert per proxy reward, evaluate the soups on a λ grid,\n"
         "train the MORL baseline (one run per weighting μ, from the same init), train\n"
@@ -25,7 +76,9 @@ int cmd_experiment(int argc, char **argv) {
         "intervals and verdict counts (\"H1 holds in 4 of 5 seeds\"). Every stage is\n"
         "skipped when its outputs exist and match the config (adding a seed trains\n"
         "only the new replicate); a killed run resumes where it stopped; a failed\n"
-        "job stops only what depends on it.",
+        "job stops only what depends on it. Each job's progress is prefixed with its\n"
+        "name; with --jobs above 1 the jobs write periodic log lines, not bars.\n"
+        "--json prints a summary at the end (docs/formats.md, \"JSON output\").",
         "Config keys: name, env, rewards {name: spec}, pretrain {reward, steps, seed},\n"
         "finetune {steps}, seed, seeds (K or [s1, ...]), algo (ppo), ppo\n"
         "{hyperparameters}, front {grid, episodes, seed}, morl {mu: [...], steps},\n"
@@ -34,11 +87,14 @@ int cmd_experiment(int argc, char **argv) {
         "halfcheetah_full.json, hopper_3obj.json, humanoid_paper.json."};
     rs_opt opts[] = {
         {"out", "DIR", "output folder (default: runs/<name>)", NULL, NULL, 0},
-        {"seeds", "S", "replicates: a count K (seeds 1..K) or a list 1,2,3 (overrides the config)", NULL, NULL, 0},
+        {"seeds", "S", "replicates: a count K (seeds 1..K) or a list 1,2,3 (overrides the config)",
+         NULL, NULL, 0},
         {"jobs", "N", "trainings run at once (threads are shared among them)", "1", NULL, 0},
         {"threads", "T", "threads in all (0: all cores)", "0", NULL, 0},
-        {"quiet", NULL, "no per-job progress bars", NULL, NULL, 0},
+        {"quiet", NULL, "no per-job progress output", NULL, NULL, 0},
         {"dry-run", NULL, "print the jobs and what would be skipped, run nothing", NULL, NULL, 0},
+        {"json", NULL, "print a JSON summary on stdout at the end (with --dry-run: the jobs)", NULL,
+         NULL, 0},
     };
     const int no = (int)(sizeof opts / sizeof opts[0]);
     const char *pos[1];
@@ -89,9 +145,13 @@ int cmd_experiment(int argc, char **argv) {
     }
     int total_threads = threads ? (int)threads : (c.threads ? c.threads : rs_ncores());
     int per_job = total_threads / (int)jobs > 0 ? total_threads / (int)jobs : 1;
+    const int json = rs_opt_flag(opts, no, "json");
     if (rs_opt_flag(opts, no, "dry-run")) {
         size_t cap = 65536;
         char *cmd = malloc(cap);
+        cJSON *root = json ? cJSON_CreateObject() : NULL;
+        cJSON *arr = json ? cJSON_AddArrayToObject(root, "jobs") : NULL;
+        if (json) cJSON_AddStringToObject(root, "out", out);
         for (int i = 0; cmd && i < g.n; i++) {
             rs_job *j = &g.jobs[i];
             const char *st = rs_exp_stamp_matches(j, "done") ? "up to date"
@@ -99,8 +159,17 @@ int cmd_experiment(int argc, char **argv) {
             rs_exp_job_command(j, cmd, cap);
             /* the stamp's inputs beyond the command, as a shell comment */
             const char *extra = strstr(j->desc, " [");
-            printf("%-28s %-11s %s%s%s\n", j->name, st, cmd, extra ? "  #" : "", extra ? extra : "");
+            if (json) {
+                cJSON *x = cJSON_CreateObject();
+                cJSON_AddStringToObject(x, "name", j->name);
+                cJSON_AddStringToObject(x, "state", st);
+                cJSON_AddStringToObject(x, "command", cmd);
+                cJSON_AddItemToArray(arr, x);
+            } else
+                printf("%-28s %-11s %s%s%s\n", j->name, st, cmd, extra ? "  #" : "",
+                       extra ? extra : "");
         }
+        if (json) rs_json_print(root);
         free(cmd);
         rs_exp_stop_workers();
         rs_exp_graph_free(&g);
@@ -151,13 +220,16 @@ int cmd_experiment(int argc, char **argv) {
     if (rc < 0) {
         if (rc == -1) fprintf(stderr, "rsoup experiment: stopped; rerun the same command to resume\n");
         else fprintf(stderr, "rsoup experiment: stopped by the error above; finished jobs are kept\n");
+        if (json) print_summary(&c, &g, out, rc, 0, rs_now() - t0);
         rs_exp_graph_free(&g);
         return 1;
     }
     /* a failed job leaves the other replicates' results: report on them */
+    if (json) rs_exp_report_headline_to(stderr);
     int report = rs_exp_report(&c, pos[0], out, &g, rs_now() - t0, total_threads);
     if (report != 0) fprintf(stderr, "rsoup experiment: no report: %s\n", rs_last_error());
     else fprintf(stderr, "experiment %s: done in %.0f s; report: %s/report.md\n", c.name, rs_now() - t0, out);
+    if (json) print_summary(&c, &g, out, rc, report == 0, rs_now() - t0);
     rs_exp_graph_free(&g);
     if (rc > 0) {
         fprintf(stderr, "rsoup experiment: some jobs failed (see above; their logs name the cause); "

@@ -141,7 +141,9 @@ static int front_provenance(rs_front *f, const char *const *paths, int np, const
 
 int cmd_front(int argc, char **argv) {
     static const rs_cmd_info info = {
-        "front", "rsoup front A B [C ...] [--grid G | --lambdas FILE] [--episodes K] [--rewards R1,R2] [--out FILE]",
+        "front",
+        "rsoup front A B [C ...] [--grid G | --lambdas FILE] [--episodes K] [--rewards R1,R2] "
+        "[--out FILE]",
         "Evaluate the soups θ(λ) = Σ λ_i θ_i of the expert policies A, B, ... on a\n"
         "grid of λ — G points from 0 to 1 for two experts (λ is the weight of B),\n"
         "the simplex lattice with G points per edge for more — with K deterministic\n"
@@ -150,8 +152,9 @@ int cmd_front(int argc, char **argv) {
         "the experts themselves and any --baseline/--init checkpoints, so they plot\n"
         "together. Rows are written as they finish: an interrupted run keeps them and\n"
         "--resume completes it.",
-        "Proxy rewards default to the experts' own training rewards. Separate rewards\n"
-        "that are term lists with ';': --rewards 'forward=1;ctrl=1'.\n"
+        "Experts whose recorded inits differ are warned about (soups assume one\n"
+        "shared init). Proxy rewards default to the experts' own training rewards.\n"
+        "Separate rewards that are term lists with ';': --rewards 'forward=1;ctrl=1'.\n"
         "example: rsoup front runs/risky runs/cautious --grid 21 --episodes 10 --out front.csv"};
     rs_opt opts[] = {
         {"grid", "G", "points per edge of the λ grid", "11", NULL, 0},
@@ -185,6 +188,13 @@ int cmd_front(int argc, char **argv) {
         rs_opt_long(opts, no, "seed", 0, 1L << 62, &seed) ||
         rs_opt_long(opts, no, "threads", 0, 1024, &threads))
         return 2;
+    const char *method = rs_opt_str(opts, no, "method");
+    long fsteps = 0;
+    if (strcmp(method, "linear") && strcmp(method, "fisher")) {
+        fprintf(stderr, "rsoup front: unknown --method '%s' (valid: linear, fisher)\n", method);
+        return 2;
+    }
+    if (rs_opt_long(opts, no, "fisher-steps", 100, 100000000, &fsteps)) return 2;
     char pbuf[MAX_EXPERTS][1100];
     const char *paths[MAX_EXPERTS];
     for (int i = 0; i < np; i++) paths[i] = rs_run_file(pos[i], 0, pbuf[i], sizeof pbuf[i]);
@@ -197,10 +207,12 @@ int cmd_front(int argc, char **argv) {
     FILE *fp = NULL;
     rc = 1;
     if (load_experts("front", paths, np, ex, &spec) != 0) goto done;
+    rs_cli_warn_inits("front", ex, paths, np);
     obj_set obj;
     const char *rw = rs_opt_str(opts, no, "rewards");
     if ((rw ? parse_rewards(spec, rw, &obj) : rewards_from_experts(spec, ex, np, &obj)) != 0) {
         fprintf(stderr, "rsoup front: %s\n", rs_last_error());
+        if (rw) rc = 2; /* --rewards is wrong; else an expert's file lacks its reward */
         goto done;
     }
     /* λ points */
@@ -389,26 +401,23 @@ int cmd_front(int argc, char **argv) {
     rs_progress_start(&prog, "front", (double)total_eps);
     prog.quiet = rs_opt_flag(opts, no, "quiet");
     if (!prog.quiet)
-        fprintf(stderr, "rsoup front: %s, %d experts, %d points to evaluate (%d done), %ld episodes each, rewards:",
-                spec->name, np, n_todo + n_exp, f->n, episodes);
+        fprintf(stderr,
+                "rsoup front: %s, %d experts, %d rows to evaluate (%d experts, %d init, "
+                "%d baselines, %d soups; %d done), %ld episodes each, rewards:",
+                spec->name, np, n_exp + do_init + n_bl + n_todo, n_exp, do_init, n_bl, n_todo, f->n,
+                episodes);
     for (int k = 0; k < obj.n && !prog.quiet; k++) fprintf(stderr, " %s", obj.names[k]);
     if (!prog.quiet) fprintf(stderr, "\n");
     rs_front_job job = {np, ex, spec, model, obj.n, (const double(*)[RS_MAX_TERMS])obj.w, (int)episodes,
                         (uint64_t)seed, pool, 2 * rs_pool_size(pool), on_progress, &prog, NULL, 0, 0};
     int erc = 0;
     rs_st *fishers[MAX_EXPERTS] = {0};
-    const char *method = rs_opt_str(opts, no, "method");
     if (!strcmp(method, "fisher")) {
-        long fsteps;
-        if (rs_opt_long(opts, no, "fisher-steps", 100, 100000000, &fsteps)) goto done;
         for (int i = 0; i < np && !erc; i++) {
             if (!prog.quiet) fprintf(stderr, "rsoup front: Fisher of expert %d (%ld steps)\n", i, fsteps);
             erc = rs_fisher_diag(ex[i], spec, fsteps, 1000 + (uint64_t)i, &fishers[i]);
         }
         job.fishers = fishers;
-    } else if (strcmp(method, "linear")) {
-        fprintf(stderr, "rsoup front: unknown --method '%s' (valid: linear, fisher)\n", method);
-        goto done;
     }
     if (n_exp) erc = rs_front_eval_points(&job, todo_exp, n_exp, exp_labels, RS_KIND_EXPERT, f, fp);
     if (!erc && do_init) erc = rs_front_eval_files(&job, &init_p, 1, RS_KIND_INIT, f, fp);
@@ -436,8 +445,16 @@ int cmd_front(int argc, char **argv) {
             cJSON_AddStringToObject(x, "kind", rs_front_kind_name(f->kind[r]));
             cJSON_AddStringToObject(x, "label", f->label[r]);
             cJSON_AddItemToObject(x, "lambda", rs_cli_json_nums(f->lambda + (size_t)r * np, np));
-            cJSON_AddItemToObject(x, "returns", rs_cli_json_nums(f->obj + (size_t)r * obj.n, obj.n));
-            cJSON_AddItemToObject(x, "std", rs_cli_json_nums(f->std + (size_t)r * obj.n, obj.n));
+            cJSON_AddNumberToObject(x, "episodes", f->episodes[r]);
+            cJSON *rw_j = cJSON_AddArrayToObject(x, "rewards");
+            for (int k = 0; k < obj.n; k++)
+                rs_cli_json_stat(rw_j, "reward", obj.names[k], f->obj[(size_t)r * obj.n + k],
+                                 f->std[(size_t)r * obj.n + k]);
+            cJSON *tm_j = cJSON_AddArrayToObject(x, "terms");
+            for (int t = 0; t < f->n_terms; t++)
+                rs_cli_json_stat(tm_j, "name", f->term_names[t],
+                                 f->term[(size_t)r * f->n_terms + t],
+                                 f->termstd[(size_t)r * f->n_terms + t]);
             cJSON_AddItemToObject(x, "length", rs_cli_json_num(f->length[r]));
             cJSON_AddItemToArray(rows, x);
         }
@@ -483,8 +500,14 @@ static cJSON *lmc_json(const rs_front *f, const rs_lmc *m, const double *L, cons
     cJSON *o = cJSON_CreateObject();
     cJSON_AddStringToObject(o, "reward", f->obj_names[0]);
     if (L) {
-        cJSON_AddItemToObject(o, "lambda", rs_cli_json_nums(L, n));
-        cJSON_AddItemToObject(o, "returns", rs_cli_json_nums(R, n));
+        /* the path: one object per soup, in λ order */
+        cJSON *path = cJSON_AddArrayToObject(o, "path");
+        for (int j = 0; j < n; j++) {
+            cJSON *pt = cJSON_CreateObject();
+            cJSON_AddItemToObject(pt, "lambda", rs_cli_json_num(L[j]));
+            cJSON_AddItemToObject(pt, "mean", rs_cli_json_num(R[j]));
+            cJSON_AddItemToArray(path, pt);
+        }
     }
     cJSON_AddNumberToObject(o, "barrier", m->barrier);
     cJSON_AddItemToObject(o, "barrier_lambda", rs_cli_json_num(m->barrier_lambda));
@@ -753,7 +776,7 @@ int cmd_lmc(int argc, char **argv) {
             fprintf(stderr, "rsoup lmc: %s\n", rs_last_error());
             rs_st_free(ex[0]);
             rs_st_free(ex[1]);
-            return 1;
+            return rw ? 2 : 1;
         }
         const char *onames[MAX_OBJ], *tnames[RS_MAX_TERMS];
         for (int k = 0; k < obj.n; k++) onames[k] = obj.names[k];

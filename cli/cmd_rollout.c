@@ -9,16 +9,26 @@
 
 typedef rs_rollout_result rollout_result;
 
-int rs_cli_rollout(const rs_env_spec *s, const char *reward, const char *policy, int episodes,
-                   int n_envs, int threads, uint64_t seed, rollout_result *out) {
+int rs_cli_rollout(const rs_env_spec *s, const char *model_path, const char *reward,
+                   const char *policy, int episodes, int n_envs, int threads, uint64_t seed,
+                   rollout_result *out) {
     double w[RS_MAX_TERMS];
     if (rs_cli_reward(s, reward, w) != 0) return -1;
-    rs_vecenv *v = rs_vecenv_new(s, NULL, n_envs, w, seed, NULL, threads);
+    rs_vecenv *v = rs_vecenv_new(s, model_path, n_envs, w, seed, NULL, threads);
     if (!v) return -1;
     rs_rng rng;
     rs_rng_seed(&rng, seed, 1u << 20);
     float *act = calloc((size_t)v->n * v->act_dim, sizeof(float));
     double *rets = calloc((size_t)episodes, sizeof(double));
+    double *terms = calloc((size_t)episodes * s->n_terms, sizeof(double));
+    if (!act || !rets || !terms) {
+        free(act);
+        free(rets);
+        free(terms);
+        rs_vecenv_free(v);
+        rs_set_error("out of memory for %d episodes", episodes);
+        return -1;
+    }
     memset(out, 0, sizeof *out);
     out->spec = s;
     int done = 0, zero = !strcmp(policy, "zero");
@@ -34,7 +44,7 @@ int rs_cli_rollout(const rs_env_spec *s, const char *reward, const char *policy,
             rets[done] = v->done_return[i];
             out->len_mean += v->done_len[i];
             for (int k = 0; k < s->n_terms; k++)
-                out->terms_mean[k] += v->done_terms[(size_t)i * s->n_terms + k];
+                terms[(size_t)done * s->n_terms + k] = v->done_terms[(size_t)i * s->n_terms + k];
             done++;
         }
     }
@@ -44,17 +54,30 @@ int rs_cli_rollout(const rs_env_spec *s, const char *reward, const char *policy,
     for (int i = 0; i < done; i++) out->ret_std += (rets[i] - out->ret_mean) * (rets[i] - out->ret_mean) / done;
     out->ret_std = sqrt(out->ret_std);
     out->len_mean /= done ? done : 1;
-    for (int k = 0; k < s->n_terms; k++) out->terms_mean[k] /= done ? done : 1;
+    for (int k = 0; k < s->n_terms; k++) {
+        double m = 0, q = 0;
+        for (int e = 0; e < done; e++)
+            m += terms[(size_t)e * s->n_terms + k];
+        m /= done ? done : 1;
+        for (int e = 0; e < done; e++) {
+            double d = terms[(size_t)e * s->n_terms + k] - m;
+            q += d * d;
+        }
+        out->terms_mean[k] = m;
+        out->terms_std[k] = sqrt(q / (done ? done : 1));
+    }
     out->steps_per_s = steps / (dt > 0 ? dt : 1e-9);
     free(act);
     free(rets);
+    free(terms);
     rs_vecenv_free(v);
     return 0;
 }
 
 int cmd_rollout(int argc, char **argv) {
     static const rs_cmd_info info = {
-        "rollout", "rsoup rollout [--env E|all] [--policy random|zero] [--episodes K] [--json]",
+        "rollout",
+        "rsoup rollout [--env E|all] [--model FILE] [--policy random|zero] [--episodes K] [--json]",
         "Run a random (uniform in the action bounds) or zero policy for K episodes\n"
         "and print, per env, the mean return under --reward, the episode length and\n"
         "each reward term's mean episode return.",
@@ -67,6 +90,7 @@ int cmd_rollout(int argc, char **argv) {
         {"envs", "N", "parallel envs", "8", NULL, 0},
         {"threads", "T", "threads (0: all cores)", "0", NULL, 0},
         {"seed", "S", "random seed", "1", NULL, 0},
+        {"model", "FILE", "MJCF variant of the robot (with --env)", NULL, NULL, 0},
         {"json", NULL, "print one JSON object on stdout", NULL, NULL, 0},
     };
     const int no = (int)(sizeof opts / sizeof opts[0]);
@@ -86,12 +110,25 @@ int cmd_rollout(int argc, char **argv) {
     const char *env = rs_opt_str(opts, no, "env");
     const char *reward = rs_opt_str(opts, no, "reward");
     int all = !strcmp(env, "all");
-    if (!all && !rs_env_find(env)) return rs_cli_fail(NULL);
+    if (!all && !rs_env_find(env)) return rs_cli_bad_arg("rollout");
+    const char *model = rs_opt_str(opts, no, "model");
+    if (model && all) {
+        fprintf(stderr, "rsoup rollout: --model is one robot's variant: give --env too\n");
+        return 2;
+    }
     /* a bad reward is said before any table is printed */
     for (int i = 0; i < rs_env_count(); i++) {
         const rs_env_spec *s = rs_env_spec_at(i);
         double w[RS_MAX_TERMS];
-        if ((all || !strcmp(s->name, env)) && rs_reward_parse(s, reward, w) != 0) return rs_cli_fail(s->name);
+        if ((all || !strcmp(s->name, env)) && rs_reward_parse(s, reward, w) != 0) {
+            fprintf(stderr, "rsoup rollout: %s: %s\n", s->name, rs_last_error());
+            return 2;
+        }
+    }
+    if (model) { /* a variant that does not load is said before any table too */
+        mjModel *m = rs_model_load(rs_env_find(env), model);
+        if (!m) return rs_cli_fail("rollout");
+        mj_deleteModel(m);
     }
     int json = rs_opt_flag(opts, no, "json");
     cJSON *root = json ? cJSON_CreateObject() : NULL;
@@ -103,8 +140,8 @@ int cmd_rollout(int argc, char **argv) {
         const rs_env_spec *s = rs_env_spec_at(i);
         if (!all && strcmp(s->name, env)) continue;
         rollout_result r;
-        if (rs_cli_rollout(s, reward, policy, (int)episodes, (int)n_envs, (int)threads, (uint64_t)seed,
-                    &r) != 0) {
+        if (rs_cli_rollout(s, model, reward, policy, (int)episodes, (int)n_envs, (int)threads,
+                           (uint64_t)seed, &r) != 0) {
             cJSON_Delete(root);
             return rs_cli_fail(s->name);
         }
@@ -112,14 +149,15 @@ int cmd_rollout(int argc, char **argv) {
             cJSON *o = cJSON_CreateObject();
             cJSON_AddStringToObject(o, "env", s->name);
             cJSON_AddStringToObject(o, "policy", policy);
-            cJSON_AddStringToObject(o, "reward", reward);
+            if (model) cJSON_AddStringToObject(o, "model", model);
             cJSON_AddNumberToObject(o, "episodes", r.episodes);
-            cJSON_AddNumberToObject(o, "return_mean", r.ret_mean);
-            cJSON_AddNumberToObject(o, "return_std", r.ret_std);
             cJSON_AddNumberToObject(o, "length_mean", r.len_mean);
             cJSON_AddNumberToObject(o, "env_steps_per_s", r.steps_per_s);
-            cJSON *t = cJSON_AddObjectToObject(o, "term_returns");
-            for (int k = 0; k < s->n_terms; k++) cJSON_AddNumberToObject(t, s->terms[k], r.terms_mean[k]);
+            rs_cli_json_stat(cJSON_AddArrayToObject(o, "rewards"), "reward", reward, r.ret_mean,
+                             r.ret_std);
+            cJSON *t = cJSON_AddArrayToObject(o, "terms");
+            for (int k = 0; k < s->n_terms; k++)
+                rs_cli_json_stat(t, "name", s->terms[k], r.terms_mean[k], r.terms_std[k]);
             cJSON_AddItemToArray(arr, o);
         } else {
             printf("%-12s %8d %10.2f %9.2f %8.1f %11.0f ", s->name, r.episodes, r.ret_mean,

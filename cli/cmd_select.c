@@ -424,19 +424,13 @@ int cmd_select(int argc, char **argv) {
             cJSON_AddNumberToObject(b, "episodes", r.episodes);
             cJSON_AddItemToObject(b, "length", rs_cli_json_num(r.length));
         }
-        cJSON *ob = cJSON_AddObjectToObject(b, "objectives");
-        for (int j = 0; j < f->n_obj; j++) {
-            cJSON *o = cJSON_AddObjectToObject(ob, f->obj_names[j]);
-            cJSON_AddItemToObject(o, "mean", rs_cli_json_num(r.obj[j]));
-            cJSON_AddItemToObject(o, "std", rs_cli_json_num(r.std[j]));
-        }
+        cJSON *ob = cJSON_AddArrayToObject(b, "rewards");
+        for (int j = 0; j < f->n_obj; j++)
+            rs_cli_json_stat(ob, "reward", f->obj_names[j], r.obj[j], r.std[j]);
         if (f->n_terms) {
-            cJSON *tb = cJSON_AddObjectToObject(b, "terms");
-            for (int j = 0; j < f->n_terms; j++) {
-                cJSON *o = cJSON_AddObjectToObject(tb, f->term_names[j]);
-                cJSON_AddItemToObject(o, "mean", rs_cli_json_num(r.term[j]));
-                cJSON_AddItemToObject(o, "std", rs_cli_json_num(r.termstd[j]));
-            }
+            cJSON *tb = cJSON_AddArrayToObject(b, "terms");
+            for (int j = 0; j < f->n_terms; j++)
+                rs_cli_json_stat(tb, "name", f->term_names[j], r.term[j], r.termstd[j]);
         }
         if (refined) {
             cJSON *x = cJSON_AddObjectToObject(root, "refined");

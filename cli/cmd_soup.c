@@ -51,7 +51,9 @@ int cmd_soup(int argc, char **argv) {
         "experts must share env, algo, architecture, activation, sizes and tensor\n"
         "shapes. The soup records lambda and its parents (paths and FNV-1a hashes).\n"
         "If the experts' observation normaliser statistics differ they are mixed\n"
-        "too, with a warning.",
+        "too, with a warning. Experts whose recorded inits differ (their init\n"
+        "checkpoints' hashes, or their seeds for runs from scratch) are mixed with\n"
+        "a warning too: rewarded soups assume one shared init.",
         "An expert may be given as a run directory: its policy.safetensors is used.\n"
         "lambda: with two experts a single number is the weight of the SECOND one\n"
         "(0 gives A, 1 gives B); otherwise one weight per expert, summing to 1.\n"
@@ -112,6 +114,7 @@ int cmd_soup(int argc, char **argv) {
             goto done;
         }
     }
+    rs_cli_warn_inits("soup", experts, paths, n);
     if (rs_soup_mix(experts, n, lambda, &soup, &norm_mixed) < 0) {
         rs_cli_print_mix_error("soup", paths, n);
         goto done;

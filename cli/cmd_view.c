@@ -175,6 +175,7 @@ int cmd_view(int argc, char **argv) {
         o.paths = paths;
         o.n = np;
     } else {
+        if (!rs_env_find(rs_opt_str(opts, no, "env"))) return rs_cli_bad_arg("view --bench");
         if (random_experts(rs_opt_str(opts, no, "env"), rand_ex) != 0) {
             rs_policy_free(rand_ex[0]);
             rs_policy_free(rand_ex[1]);

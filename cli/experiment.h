@@ -27,6 +27,7 @@
 #ifndef RS_EXPERIMENT_H
 #define RS_EXPERIMENT_H
 
+#include <stdio.h>
 #include <sys/types.h>
 
 #include "rs_env.h"
@@ -132,5 +133,8 @@ void rs_exp_stop_workers(void);
  * replicate has a front. */
 int rs_exp_report(const rs_exp_config *c, const char *config_path, const char *out,
                   const rs_job_graph *g, double wall_s, int threads);
+/* where the headline goes (default stdout; `experiment --json` keeps stdout
+ * for its JSON and sends it to stderr) */
+void rs_exp_report_headline_to(FILE *f);
 
 #endif

@@ -315,7 +315,7 @@ static void mean_of_zero_policy(const rs_exp_config *c, double *zero) {
     const rs_env_spec *s = rs_env_find(c->env);
     rs_rollout_result rr;
     for (int k = 0; k < c->n_rewards; k++) zero[k] = NAN;
-    if (rs_cli_rollout(s, "default", "zero", c->episodes > 20 ? c->episodes : 20, 4, 1,
+    if (rs_cli_rollout(s, NULL, "default", "zero", c->episodes > 20 ? c->episodes : 20, 4, 1,
                        (uint64_t)c->eval_seed, &rr) != 0)
         return;
     for (int k = 0; k < c->n_rewards; k++) {
@@ -325,6 +325,9 @@ static void mean_of_zero_policy(const rs_exp_config *c, double *zero) {
         for (int t = 0; t < s->n_terms; t++) zero[k] += w[t] * rr.terms_mean[t];
     }
 }
+
+static FILE *g_headline;
+void rs_exp_report_headline_to(FILE *f) { g_headline = f; }
 
 int rs_exp_report(const rs_exp_config *c, const char *config_path, const char *out,
                   const rs_job_graph *g, double wall_s, int threads) {
@@ -676,15 +679,22 @@ int rs_exp_report(const rs_exp_config *c, const char *config_path, const char *o
             c->n_seeds ? "`seed_<s>/` (one replicate each), " : "");
     fclose(f);
 
-    /* the headline on stdout */
-    printf("replicates: %d of %d finished (seeds", n_ok, n);
-    for (int r = 0; r < n; r++) printf("%s %ld", r ? "," : "", g->reps[r].seed);
-    printf(")\n");
-    printf("hypervolume: rewarded soups %s, MORL %s, ratio %s\n", fmt_iv(b1, sizeof b1, &agg[0], "%.4g"),
-           fmt_iv(b2, sizeof b2, &agg[1], "%.4g"), fmt_iv(prov, sizeof prov, &agg[8], "%.3f"));
-    if (morl_n) printf("soups >= MORL hypervolume in %d of %d replicates\n", ge_morl, morl_n);
-    if (lmc_n) printf("H1 (no LMC barrier, shared init) holds in %d of %d replicates\n", h1_count, lmc_n);
-    if (ctl_n) printf("control (independent inits): a barrier in %d of %d replicates\n", ctl_count, ctl_n);
+    /* the headline, on stdout unless told otherwise */
+    FILE *hl = g_headline ? g_headline : stdout;
+    fprintf(hl, "replicates: %d of %d finished (seeds", n_ok, n);
+    for (int r = 0; r < n; r++)
+        fprintf(hl, "%s %ld", r ? "," : "", g->reps[r].seed);
+    fprintf(hl, ")\n");
+    fprintf(hl, "hypervolume: rewarded soups %s, MORL %s, ratio %s\n",
+            fmt_iv(b1, sizeof b1, &agg[0], "%.4g"), fmt_iv(b2, sizeof b2, &agg[1], "%.4g"),
+            fmt_iv(prov, sizeof prov, &agg[8], "%.3f"));
+    if (morl_n) fprintf(hl, "soups >= MORL hypervolume in %d of %d replicates\n", ge_morl, morl_n);
+    if (lmc_n)
+        fprintf(hl, "H1 (no LMC barrier, shared init) holds in %d of %d replicates\n", h1_count,
+                lmc_n);
+    if (ctl_n)
+        fprintf(hl, "control (independent inits): a barrier in %d of %d replicates\n", ctl_count,
+                ctl_n);
 done:
     for (int r = 0; r < n; r++) {
         rs_front_free(x[r].f);

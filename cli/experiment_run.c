@@ -95,6 +95,8 @@ static int prepare_job(rs_job *j, int threads, int quiet, char **argv, char *log
 #define TAG_DONE 13
 #define MSG_MAX 65536
 
+static int g_parallel = 1; /* local slots */
+
 static int start_job(rs_job *j, int threads, int quiet, int rank) {
     char **argv = calloc((size_t)j->nargs + 8, sizeof *argv);
     char logp[RS_EXP_PATH + 32];
@@ -103,6 +105,10 @@ static int start_job(rs_job *j, int threads, int quiet, int rank) {
     int rc = -1;
     if (resume < 0) goto out;
     if (rank == 0) {
+        /* the job's progress names it; jobs side by side write log lines,
+         * since their bars would overwrite each other on one terminal line */
+        setenv("RSOUP_PROGRESS_LABEL", j->name, 1);
+        if (g_parallel > 1) setenv("RSOUP_PROGRESS", "lines", 1);
         j->pid = spawn_rsoup(argv, logp);
         if (j->pid < 0) goto out;
     } else {
@@ -251,6 +257,7 @@ static void stop_children(rs_job_graph *g) {
 }
 
 int rs_exp_run(rs_job_graph *g, int parallel, int threads_per_job, int quiet) {
+    g_parallel = parallel;
     g_jobs_total = g->n;
     g_jobs_done = 0;
     g_t_start = rs_now();

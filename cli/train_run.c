@@ -324,11 +324,13 @@ static int config(rs_train *r, const rs_trainer_ops *ops, const rs_train_args *a
     ops->config_default(r->cfg);
     int rc = a->resume ? resume_config(r, a) : new_config(r, a);
     if (rc) return rc;
+    /* exit 2 when the bad value can only have come from the command line */
+    const int usage = a->resume || a->config ? 1 : 2;
     rs_trainer_run_info in = ops->run_info(r->cfg);
     r->spec = rs_env_find(in.env);
-    if (!r->spec) return rs_cli_fail(NULL);
-    if (rs_cli_reward(r->spec, in.reward, r->w) != 0) return rs_cli_fail(NULL);
-    if (ops->config_check(r->cfg) != 0) return rs_cli_fail("config");
+    if (!r->spec) return rs_cli_fail(NULL) * usage;
+    if (rs_cli_reward(r->spec, in.reward, r->w) != 0) return rs_cli_fail(NULL) * usage;
+    if (ops->config_check(r->cfg) != 0) return rs_cli_fail("config") * usage;
     int bad = a->io && !a->resume && rs_cli_mkdir_p(a->dir) != 0;
     if (bad) fprintf(stderr, "rsoup train: cannot create %s: %s\n", a->dir, strerror(errno));
     /* one writer per run folder (two would interleave their logs) */

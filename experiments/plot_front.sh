@@ -20,6 +20,11 @@
 #   single seed  DIR/front.csv (+ control_front.csv, lambda_stats.csv, ...)
 #   a bare FRONT.csv: plotted on its own (DIR/control_front.csv joins it);
 #                the plots go beside it
+#   a training run folder (rsoup train: progress.csv, no front), a folder of
+#                them, or a run's progress.csv: its learning curves only
+#                (plot_curves.sh, DIR/curves.png)
+# Anything else (a policy file, a folder with neither fronts nor runs) is
+# refused with a message naming what it takes.
 # Environment: PLOT_INIT=0 leaves the shared init out of front.png.
 set -euo pipefail
 arg=${1:?usage: plot_front.sh DIR|front.csv}
@@ -32,7 +37,15 @@ TMP=$(mktemp -d); trap 'rm -rf "$TMP"' EXIT
 
 # ---- which fronts: REPS (one front per replicate), CTLS (their controls) ----
 REPS=(); CTLS=(); STATS=""; METRICS=""
-if [ -f "$arg" ]; then
+TAKES="an experiment folder (rsoup experiment), a front CSV (rsoup front), or a training run folder (rsoup train)"
+first_row() { grep -v '^#' "$1" 2>/dev/null | head -1 | tr -d '\r'; }
+if [ -f "$arg" ] && [[ $(first_row "$arg") =~ ^(update|iter),step, ]]; then
+  # a training run's progress.csv: the run's learning curves
+  warn "$arg is a training log: learning curves of $(dirname "$arg") only"
+  exec bash "$HERE/plot_curves.sh" "$(dirname "$arg")"
+elif [ -f "$arg" ] && { [[ $arg != *.csv ]] || [[ $(first_row "$arg") != *,* ]]; }; then
+  warn "$arg is not a CSV of points: give $TAKES"; exit 1
+elif [ -f "$arg" ]; then
   LAYOUT="file"; DIR=$(dirname "$arg"); REPS=("$arg"); CTLS=("$DIR/control_front.csv")
   [ -f "$DIR/metrics.json" ] && METRICS=$DIR/metrics.json
 elif [ -d "$arg" ]; then
@@ -57,11 +70,11 @@ elif [ -d "$arg" ]; then
         warn "no front in $DIR: learning curves only"
         exec bash "$HERE/plot_curves.sh" "$DIR"
       fi
-      warn "no $DIR/front.csv and no $DIR/seed_*/front.csv"; exit 1
+      warn "no $DIR/front.csv, no $DIR/seed_*/front.csv and no run folder (progress.csv) under $DIR: give $TAKES"; exit 1
     fi
   fi
 else
-  warn "no $arg"; exit 1
+  warn "no $arg: give $TAKES"; exit 1
 fi
 NREP=${#REPS[@]}
 

@@ -17,11 +17,11 @@ expect unknown-cmd 2 "unknown command" -- "$R" frobnicate
 expect envs 0 "humanoid +376 +17" -- "$R" envs
 expect envs-one 0 "cautious" -- "$R" envs hopper
 expect envs-json 0 '"obs_dim":[[:space:]]*376' -- "$R" envs --json
-expect envs-bad 1 "unknown env 'hoper' \(valid: hopper" -- "$R" envs hoper
+expect envs-bad 2 "unknown env 'hoper' \(valid: hopper" -- "$R" envs hoper
 expect envs-help 0 "usage: rsoup envs" -- "$R" envs --help
 expect rollout 0 "hopper +3 " -- "$R" rollout --env hopper --episodes 3 --threads 1
-expect rollout-json 0 '"return_mean"' -- "$R" rollout --env swimmer --episodes 1 --json
-expect rollout-badreward 1 "column 1" -- "$R" rollout --env hopper --episodes 1 --reward forwrd=1
+expect rollout-json 0 '"rewards":' -- "$R" rollout --env swimmer --episodes 1 --json
+expect rollout-badreward 2 "column 1" -- "$R" rollout --env hopper --episodes 1 --reward forwrd=1
 expect rollout-badint 2 "expects an integer" -- "$R" rollout --episodes abc
 expect rollout-badopt 2 "unknown option '--epsiodes'" -- "$R" rollout --epsiodes 3
 expect rollout-missing 2 "needs a value" -- "$R" rollout --env
@@ -57,7 +57,7 @@ chk=$(awk '$1 == "R1" && $2 == "default" {mean = $3}
   END {d = s / n - mean; printf "%d %d %d", n, bad, (d < 0.011 && d > -0.011)}' <<<"$out")
 [ "$chk" = "3 0 1" ] && pass=$((pass+1)) || { echo "FAIL per-episode: rows, bad rows, mean ok = $chk"; echo "$out"; fail=$((fail+1)); }
 [ "$("$R" eval "$T/a" --episodes 3 --per-episode --json --threads 1 | grep -c '"length":')" = 3 ] && pass=$((pass+1)) || { echo "FAIL per-episode json"; fail=$((fail+1)); }
-expect train-hparams-bad 1 "hparams must be auto or cleanrl" -- "$R" train --env hopper --hparams zoo --out "$T/c"
+expect train-hparams-bad 2 "hparams must be auto or cleanrl" -- "$R" train --env hopper --hparams zoo --out "$T/c"
 out=$("$R" train --env hopper --steps 128 --n-steps 64 --epochs 1 --out "$T/d" --threads 1 2>&1)
 grep -q "own hyperparameters" <<<"$out" && { echo "FAIL hopper got a per-env set"; fail=$((fail+1)); } || pass=$((pass+1))
 # --json puts one JSON object on stdout and nothing else
@@ -98,7 +98,7 @@ for c in "soup $T/fifo $T/fifo --lambda 0.5 --out $T/never.st" "pareto /dev/zero
   if [ "$rc" = 1 ] && grep -q "not a regular file" <<<"$out"; then pass=$((pass+1));
   else echo "FAIL not-regular ($c): rc=$rc $out"; fail=$((fail+1)); fi
 done
-expect negative-seed 1 "seed must be >= 0" -- "$R" train --env hopper --seed -1 --steps 128 --out "$T/negseed"
+expect negative-seed 2 "seed must be >= 0" -- "$R" train --env hopper --seed -1 --steps 128 --out "$T/negseed"
 expect train-unknown-last 2 "unknown option '--bogus'" -- "$R" train --bogus
 expect train-needs-value 2 "option '--lr' needs a value" -- "$R" train --lr
 # results that cannot be written (a full stdout) are a failure
@@ -122,11 +122,11 @@ if [ $ok_pipe = 1 ] && [ "$rc2" = 0 ] && grep -q "hypervolume" <<<"$out2"; then 
 else echo "FAIL pipes: fifo rc=$rc $out / process substitution rc=$rc2 $out2"; fail=$((fail+1)); fi
 # nothing is cut silently: a weight that overflows, a reward spec or a path
 # too long for the buffers that hold them, an act input that is no text
-expect reward-huge 1 "weights must lie in" -- "$R" rollout --env hopper --episodes 1 --reward "forward=1e308,healthy=1e308"
-expect reward-sum-huge 1 "weight of forward is 2e\+300" -- "$R" rollout --env hopper --episodes 1 --reward "forward=1e300,forward=1e300"
+expect reward-huge 2 "weights must lie in" -- "$R" rollout --env hopper --episodes 1 --reward "forward=1e308,healthy=1e308"
+expect reward-sum-huge 2 "weight of forward is 2e\+300" -- "$R" rollout --env hopper --episodes 1 --reward "forward=1e300,forward=1e300"
 long_reward=$(printf 'forward=1,%.0s' $(seq 60))forward=1
-expect reward-long 1 "reward spec of 609 characters is too long" -- "$R" rollout --env hopper --episodes 1 --reward "$long_reward"
-expect eval-reward-long 1 "too long \(at most 255\)" -- "$R" eval "$T/a" --episodes 1 --reward "$long_reward"
+expect reward-long 2 "reward spec of 609 characters is too long" -- "$R" rollout --env hopper --episodes 1 --reward "$long_reward"
+expect eval-reward-long 2 "too long \(at most 255\)" -- "$R" eval "$T/a" --episodes 1 --reward "$long_reward"
 long_path=$T/$(printf 'd%.0s' $(seq 1030))
 expect train-out-long 2 "at most 1024 are taken" -- "$R" train --env hopper --steps 128 --out "$long_path"
 expect front-out-long 2 "at most 1024 are taken" -- "$R" front "$T/a" "$T/a" --out "$long_path"

@@ -73,6 +73,13 @@ grep -q "^# experts: .*expert_risky/policy.safetensors;.*expert_cautious" "$E/fr
 expect rerun-skips 0 "\[front\] up to date, skipped" -- "$R" experiment "$T/tiny.json" --out "$E" --quiet --threads 1
 out=$("$R" experiment "$T/tiny.json" --out "$E" --quiet --threads 1 2>&1)
 grep -q "started" <<<"$out" && bad "rerun started a job: $out" || ok
+# --json: one summary object on stdout (the headline goes to stderr)
+js=$("$R" experiment "$T/tiny.json" --out "$E" --quiet --threads 1 --json 2>/dev/null)
+fl=$(tr -d ' \n\t' <<<"$js")
+[ "${js:0:1}" = "{" ] && grep -q "\"out\":\"$E\",\"status\":\"ok\",\"jobs\":[0-9]*,\"jobs_done\":0,\"jobs_skipped\":[1-9][0-9]*,\"jobs_failed\":0," <<<"$fl" &&
+  grep -q "\"replicates_finished\":1,\"metrics\":\"$E/metrics.json\",\"report\":\"$E/report.md\"" <<<"$fl" && ok || bad "experiment --json: $js"
+js=$("$R" experiment "$T/tiny.json" --out "$E" --dry-run --json 2>/dev/null | tr -d ' \n\t')
+grep -q '"jobs":\[{"name":"pretrain","state":"uptodate","command":' <<<"$js" && ok || bad "experiment --dry-run --json: $js"
 # a changed fine-tuning budget reruns experts, MORL and front but not the pretraining
 sed 's/"finetune": {"steps": 1024}/"finetune": {"steps": 1280}/' "$T/tiny.json" > "$T/tiny2.json"
 out=$("$R" experiment "$T/tiny2.json" --out "$E" --quiet --threads 1 2>&1)
@@ -137,6 +144,12 @@ grep -q "Replicate seed 3 did not finish" "$S/report.md" && grep -q "^| 3 | expe
 grep -q '"replicates_finished":	2' "$S/metrics.json" && ok || bad "aggregates not over 2 of 3"
 grep -q "seed_[12]/.*started" <<<"$out" && bad "a failed replicate retrained others: $out" || ok
 [ -f "$S/seed_3/expert_risky/.done" ] && ok || bad "a finished job of the failed replicate was lost"
+# --json after a failed job: its status, the failed job named, 2 of 3 replicates
+js=$("$R" experiment "$T/seeds.json" --out "$S" --quiet --seeds 1,2,3 --json 2>/dev/null); rc=$?
+fl=$(tr -d ' \n\t' <<<"$js")
+[ "$rc" = 1 ] && grep -q '"status":"failed"' <<<"$fl" && grep -q '"jobs_failed":[1-9]' <<<"$fl" &&
+  grep -q '"failed":\[[^]]*"seed_3/expert_cautious"' <<<"$fl" && grep -q '"replicates":3,"replicates_finished":2,' <<<"$fl" &&
+  ok || bad "experiment --json after a failure: rc=$rc $js"
 # lmc over several fronts: each one's verdict, then aggregates with intervals
 out=$("$R" lmc --front "$S/seed_1/front.csv" "$S/seed_2/front.csv" "$S/seed_3/front.csv" 2>&1); rc=$?
 [ "$rc" = 0 ] && grep -q "over 3 fronts" <<<"$out" && grep -qE "H1 holds in [0-3] of 3 fronts" <<<"$out" && grep -q "barrier .* \[.*\], area above the line" <<<"$out" && ok || bad "lmc over fronts: rc=$rc $out"
