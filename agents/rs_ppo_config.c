@@ -17,8 +17,8 @@ static const rs_cfg_field g_fields[] = {
     F(n_envs, RS_CFG_INT, "parallel envs (batch = n_envs * n_steps)"),
     F(n_steps, RS_CFG_INT, "steps per env per rollout"),
     F(epochs, RS_CFG_INT, "optimisation epochs per rollout"),
-    F(minibatch, RS_CFG_INT, "minibatch size (global, over all MPI ranks)"),
-    F(minibatches, RS_CFG_INT, "minibatches per epoch (>0 overrides minibatch)"),
+    F(minibatch, RS_CFG_INT, "minibatch size (global, over all MPI ranks); used when minibatches is 0"),
+    F(minibatches, RS_CFG_INT, "minibatches per epoch (0: use minibatch); giving minibatch sets it to 0"),
     F(lr, RS_CFG_DBL, "Adam learning rate"),
     F(anneal_lr, RS_CFG_BOOL, "anneal the learning rate linearly to 0"),
     F(adam_eps, RS_CFG_DBL, "Adam epsilon"),
@@ -59,7 +59,11 @@ void rs_ppo_config_default(rs_ppo_config *c) {
     c->n_envs = 2;
     c->n_steps = 1024;
     c->epochs = 10;
+    /* CleanRL's num_minibatches: 2048 / 32 = 64 samples on one process, and
+     * under mpirun every rank keeps its 64 (a fixed size would shrink each
+     * rank's share as ranks are added) */
     c->minibatch = 64;
+    c->minibatches = 32;
     c->lr = 3e-4;
     c->anneal_lr = 1;
     c->adam_eps = 1e-5;
@@ -95,7 +99,7 @@ static const struct {
     const char *env, *source, *json;
 } g_env_sets[] = {
     {"halfcheetah", "RL Baselines3 Zoo PPO set for HalfCheetah",
-     "{\"n_envs\": 1, \"n_steps\": 512, \"minibatch\": 64, \"epochs\": 20, "
+     "{\"n_envs\": 1, \"n_steps\": 512, \"minibatches\": 8, \"epochs\": 20, "
      "\"lr\": 2.0633e-05, \"anneal_lr\": false, \"gamma\": 0.98, \"gae_lambda\": 0.92, "
      "\"clip\": 0.1, \"ent_coef\": 0.000401762, \"vf_coef\": 1.16192, "
      "\"max_grad_norm\": 0.8, \"clip_vloss\": false, \"log_std_init\": -2, "
@@ -135,8 +139,15 @@ int rs_ppo_config_env_defaults(rs_ppo_config *c) {
     return rc ? -1 : 1;
 }
 
+/* a minibatch size given alone is the user's choice over the default count */
+static void size_over_count(rs_ppo_config *c, int size_given, int count_given) {
+    if (size_given && !count_given && c->minibatch > 0) c->minibatches = 0;
+}
+
 int rs_ppo_config_set(rs_ppo_config *c, const char *key, const char *value) {
-    return rs_cfg_set(&g_table, c, key, value);
+    int rc = rs_cfg_set(&g_table, c, key, value);
+    if (!rc) size_over_count(c, !strcmp(key, "minibatch"), 0);
+    return rc;
 }
 
 /* A complete config written before the hparams and weight_init keys existed
@@ -153,6 +164,9 @@ static int legacy_complete(const cJSON *o) {
 
 int rs_ppo_config_from_json(rs_ppo_config *c, const void *obj, const char *where) {
     if (rs_cfg_from_json(&g_table, c, obj, where) != 0) return -1;
+    /* a config with both keys (every config.json) keeps both as written */
+    size_over_count(c, cJSON_GetObjectItemCaseSensitive(obj, "minibatch") != NULL,
+                    cJSON_GetObjectItemCaseSensitive(obj, "minibatches") != NULL);
     if (legacy_complete(obj)) strcpy(c->hparams, "cleanrl");
     return 0;
 }
@@ -216,7 +230,7 @@ int rs_ppo_config_check_ranks(const rs_ppo_config *c, int R) {
     if (c->minibatches > 0) {
         REQ(b % c->minibatches == 0 && b / c->minibatches >= 2,
             "minibatches must divide n_envs*n_steps = %d into minibatches of >= 2 samples "
-            "(got %d)",
+            "(got %d; or give a size with --minibatch)",
             b, c->minibatches);
     } else if (R == 1) {
         REQ(c->minibatch >= 2 && c->minibatch <= b, "minibatch must be in [2, n_envs*n_steps = %d] (got %d)",

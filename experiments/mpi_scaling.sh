@@ -3,17 +3,20 @@
 # thread per rank), the share of each update spent in MPI calls, and the
 # machine's ceiling: the summed rate of R independent 1-rank runs at once.
 #   [MB=64 | MBS=K] [REPEAT=3] experiments/mpi_scaling.sh [STEPS=200000] [RANKS="1 2"] [ENV=hopper]
-# MB is the global minibatch: each of R ranks computes MB/R samples of it
+# Without MB or MBS the runs take rsoup's defaults (32 minibatches per epoch).
+# MB is a global minibatch size: each of R ranks computes MB/R samples of it
 # (strong scaling of the update). MBS=K fixes the number of minibatches per
-# epoch instead (CleanRL's num_minibatches): the global minibatch grows with
-# the global batch and each rank computes 2048/K samples of every minibatch.
+# epoch (CleanRL's num_minibatches, the default K = 32): the global minibatch
+# grows with the global batch and each rank computes 2048/K samples of every
+# minibatch.
 # Every figure is the median of REPEAT runs; the runs of one repeat follow
 # each other, so slow phases of a shared machine hit all columns alike.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-STEPS=${1:-200000}; RANKS=${2:-"1 2"}; ENV=${3:-hopper}; MB=${MB:-64}; MBS=${MBS:-0}
+STEPS=${1:-200000}; RANKS=${2:-"1 2"}; ENV=${3:-hopper}; MB=${MB:-0}; MBS=${MBS:-0}
 REPEAT=${REPEAT:-3}
-if [ "$MBS" -gt 0 ]; then MBFLAG="--minibatches $MBS"; else MBFLAG="--minibatch $MB"; fi
+MBFLAG=""
+if [ "$MBS" -gt 0 ]; then MBFLAG="--minibatches $MBS"; elif [ "$MB" -gt 0 ]; then MBFLAG="--minibatch $MB"; fi
 R=${RSOUP_BIN:-build/rsoup}
 export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 OPENBLAS_NUM_THREADS=1
 T=$(mktemp -d); trap 'rm -rf "$T"' EXIT

@@ -26,7 +26,7 @@ T=$(mktemp -d "${TMPDIR:-/tmp}/rs_cli_golden.XXXXXX")
 trap 'rm -rf "$T"' EXIT
 cd "$T" || exit 1
 
-ppo=(--env hopper --n-steps 128 --arch 8,8 --threads 1 --quiet)
+ppo=(--env hopper --n-steps 128 --minibatch 64 --arch 8,8 --threads 1 --quiet)
 "$R" train "${ppo[@]}" --steps 1024 --seed 1 --out pre &&
 "$R" train "${ppo[@]}" --reward risky --init pre --steps 512 --seed 2 --out ft &&
 "$R" train --algo sac --env walker2d --steps 500 --learning-starts 200 --arch 16,16 \

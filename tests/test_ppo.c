@@ -242,9 +242,26 @@ static void test_config_errors(void) {
     CHECK(strstr(rs_last_error(), "cfg.n_envs: expected an integer"), "message: %s", rs_last_error());
     cJSON_Delete(o);
     rs_ppo_config_default(&c);
-    c.minibatch = 5000;
+    CHECK(rs_ppo_config_set(&c, "minibatch", "5000") == 0 && c.minibatches == 0,
+          "a minibatch size given alone does not replace the default count");
     CHECK(rs_ppo_new(&c) == NULL && strstr(rs_last_error(), "minibatch"), "bad minibatch: %s",
           rs_last_error());
+    /* the default is CleanRL's count: 2048 / 32 = 64 on one process, and 64
+     * per rank at any rank count */
+    rs_ppo_config_default(&c);
+    CHECK(c.minibatches == 32 && rs_ppo_global_minibatch(&c, 1) == 64 &&
+              rs_ppo_global_minibatch(&c, 2) == 128,
+          "default minibatch: %d %d", rs_ppo_global_minibatch(&c, 1), rs_ppo_global_minibatch(&c, 2));
+    /* a config.json holds both keys: both stand as written (count first) */
+    o = cJSON_Parse("{\"minibatch\": 64, \"minibatches\": 0}");
+    CHECK(rs_ppo_config_from_json(&c, o, "") == 0 && c.minibatch == 64 && c.minibatches == 0,
+          "both keys read back: %d %d", c.minibatch, c.minibatches);
+    cJSON_Delete(o);
+    rs_ppo_config_default(&c);
+    o = cJSON_Parse("{\"minibatch\": 128}");
+    CHECK(rs_ppo_config_from_json(&c, o, "") == 0 && c.minibatch == 128 && c.minibatches == 0,
+          "a size alone in a --config: %d %d", c.minibatch, c.minibatches);
+    cJSON_Delete(o);
     rs_ppo_config_default(&c);
     CHECK(rs_ppo_config_set(&c, "gamma", "abc") == -1, "bad number accepted");
     rs_ppo_config_default(&c); /* 2 x 1024 = 2048 samples */
@@ -265,7 +282,8 @@ static void test_minibatches_equals_minibatch(void) {
     rs_ppo_config a, b;
     small_config(&a, 1);
     small_config(&b, 1);
-    b.minibatch = 7; /* ignored when minibatches is set */
+    a.minibatches = 0; /* a by size */
+    b.minibatch = 7;   /* ignored when minibatches is set */
     b.minibatches = a.n_envs * a.n_steps / a.minibatch;
     rs_ppo *pa = rs_ppo_new(&a), *pb = rs_ppo_new(&b);
     CHECK(pa && pb, "%s", rs_last_error());
