@@ -588,7 +588,8 @@ static int update(rs_ppo *p, rs_ppo_stats *st) {
             if (!isfinite(gn) || !isfinite(l.total)) {
                 st->nonfinite = 1;
                 rs_set_error("non-finite loss or gradient at update %ld (loss %g, grad norm %g); "
-                             "the last checkpoint is intact — try a lower lr",
+                             "training stopped and saved nothing of it (an earlier checkpoint, "
+                             "if any, is as it was); a lower lr or max_grad_norm may help",
                              p->update + 1, l.total, gn);
                 return -1;
             }

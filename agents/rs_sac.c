@@ -574,8 +574,9 @@ static int update_once(rs_sac *p) {
     double l = (p->hsum[0][0] + p->hsum[1][0]) / B;
     double m1 = p->hsum[0][1] + p->hsum[1][1], m2 = p->hsum[0][2] + p->hsum[1][2];
     if (!isfinite(l)) {
-        rs_set_error("non-finite critic loss at update %ld (%g); the last checkpoint is intact — "
-                     "try a lower q_lr",
+        rs_set_error("non-finite critic loss at update %ld (%g); training stopped and saved "
+                     "nothing of it (an earlier checkpoint, if any, is as it was); a lower "
+                     "q_lr may help",
                      p->updates + 1, l);
         return -1;
     }

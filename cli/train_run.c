@@ -579,6 +579,14 @@ int rs_train_run(rs_train *r, const rs_train_args *a) {
         free(line);
         cJSON_Delete(o);
         if (k->window) csv_row(csv, r, el, sps);
+        /* a log that cannot be written (full disk) stops the run now, not
+         * at the final save hours later */
+        if (fflush(csv) != 0 || ferror(log) || ferror(csv)) {
+            fprintf(stderr, "\nrsoup train: cannot write %s/log.jsonl or progress.csv: %s\n", dir,
+                    strerror(errno));
+            rc = 1;
+            break;
+        }
         char status[256];
         status_text(status, sizeof status, r);
         rs_progress_update(&prog, (double)k->step, status);

@@ -91,6 +91,15 @@ if { [ "$(id -u)" = 0 ] && mount -t tmpfs -o size=1m tmpfs "$T/mnt" 2>/dev/null;
   expect_fail full-front "No space left|cannot write" -- "$R" front "${FRONT[@]}" --out "$MNT/f.csv"
   expect_fail full-exp "No space left|cannot (write|create)" -- "$R" experiment "$T/exp.json" --out "$MNT/e" --quiet --threads 1
   rm -f "$MNT/filler"
+  # the disk fills while a run trains without checkpoints: it stops at the
+  # next log line, not at the final save
+  "$R" train --env hopper --steps 4000000 --n-steps 256 --save-every 0 --threads 1 --quiet --out "$MNT/logrun" >"$T/logrun.out" 2>&1 &
+  lp=$!
+  for _ in $(seq 600); do [ -s "$MNT/logrun/log.jsonl" ] && break; sleep 0.05; done
+  dd if=/dev/zero of="$MNT/filler" bs=4k 2>/dev/null
+  wait $lp; rc=$?
+  [ "$rc" = 1 ] && grep -q "cannot write .*log.jsonl or progress.csv: No space left" "$T/logrun.out" && ok || bad "a full disk mid-run: rc=$rc $(tail -2 "$T/logrun.out")"
+  rm -f "$MNT/filler"; rm -rf "$MNT/logrun"
   out=$("$R" train --resume "$MNT/a" --steps 2048 --quiet 2>&1) && ok || bad "resume once space is back: $out"
 else
   echo "cli_faults: cannot mount a tmpfs here (not root?): the full-disk cases are skipped"
