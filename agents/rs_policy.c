@@ -1,6 +1,7 @@
 /* rs_policy.c — policy construction, checkpoints, deterministic actions. */
 #include "rs_policy.h"
 
+#include <cjson/cJSON.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -173,6 +174,37 @@ int rs_st_is_train(const rs_st *st) {
            rs_st_meta(st, "train_config");
 }
 
+/* the reward metadata names a reward of the env (what eval scores by
+ * default and soups record), and its weights are finite numbers of terms */
+static int check_reward_meta(const rs_st *st, const char *what) {
+    const char *env = rs_st_meta(st, "env"), *reward = rs_st_meta(st, "reward"),
+               *weights = rs_st_meta(st, "reward_weights");
+    const rs_env_spec *s = env ? rs_env_find(env) : NULL;
+    if (!s) return 0; /* an unknown env is refused where an env is needed */
+    double w[RS_MAX_TERMS];
+    if (reward && *reward && rs_reward_parse(s, reward, w) != 0) {
+        char why[1024];
+        snprintf(why, sizeof why, "%s", rs_last_error());
+        rs_set_error("%s: its reward metadata is not a reward of %s: %s", what, env, why);
+        return -1;
+    }
+    if (weights && *weights) {
+        cJSON *o = cJSON_Parse(weights);
+        int bad = !cJSON_IsObject(o);
+        for (cJSON *it = o ? o->child : NULL; it && !bad; it = it->next)
+            bad = !cJSON_IsNumber(it) || !isfinite(it->valuedouble) || !it->string ||
+                  rs_env_term_index(s, it->string) < 0;
+        cJSON_Delete(o);
+        if (bad) {
+            rs_set_error("%s: its reward_weights metadata is not an object of %s's terms with "
+                         "finite weights: %.80s",
+                         what, env, weights);
+            return -1;
+        }
+    }
+    return 0;
+}
+
 int rs_policy_check_format(const rs_st *st, const char *what) {
     if (rs_st_is_train(st)) {
         rs_set_error("%s is a training checkpoint (the policy plus optimiser, env and RNG state), "
@@ -186,7 +218,7 @@ int rs_policy_check_format(const rs_st *st, const char *what) {
                      what, fmt ? fmt : "(none)", RS_POLICY_FORMAT);
         return -1;
     }
-    return 0;
+    return check_reward_meta(st, what);
 }
 
 const char *rs_run_file(const char *path, int train_first, char *buf, size_t cap) {

@@ -115,6 +115,14 @@ printf '\x00\x00\x00\x00\x00\x00\xf8\x7f' | dd of="$f" bs=1 seek=$((8 + hl + a))
 expect nan-norm-eval 1 "bad observation statistics" -- "$R" eval "$f" --episodes 1
 expect nan-norm-soup 1 "nothing written.*non-finite" -- "$R" soup "$T/nanx" "$f" --lambda 0.5 --out "$T/nansoup.safetensors"
 [ ! -e "$T/nansoup.safetensors" ] && pass=$((pass+1)) || { echo "FAIL a NaN soup was written"; fail=$((fail+1)); }
+# reward metadata that names no reward of the env: every loader refuses it
+# with the one message, and soup writes nothing (it wrote a soup eval refused)
+cp "$T/nanx/policy.safetensors" "$T/badrew.safetensors"
+perl -pi -e 's/"reward":"default"/"reward":"defaulx"/' "$T/badrew.safetensors"
+expect badrew-eval 1 "its reward metadata is not a reward of hopper" -- "$R" eval "$T/badrew.safetensors" --episodes 1
+expect badrew-soup 1 "badrew.safetensors'?: its reward metadata is not a reward of hopper" -- \
+  "$R" soup "$T/nanx" "$T/badrew.safetensors" --lambda 0.5 --out "$T/badrewsoup.safetensors"
+[ ! -e "$T/badrewsoup.safetensors" ] && pass=$((pass+1)) || { echo "FAIL a soup of bad reward metadata was written"; fail=$((fail+1)); }
 out=$(timeout 30 "$R" pareto "$T/fifo" 2>&1); rc=$?
 [ "$rc" = 1 ] && ok_pipe=1 || ok_pipe=0
 out2=$(timeout 30 "$R" pareto <(printf 'a,b\n1,2\n2,1\n') 2>&1); rc2=$?
