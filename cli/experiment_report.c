@@ -673,10 +673,12 @@ int rs_exp_report(const rs_exp_config *c, const char *config_path, const char *o
     fprintf(f, "\n## Files\n\n`metrics.json` (everything above, per replicate and aggregated), "
                "`lambda_stats.csv` (per-λ means and intervals over replicates, what `lambda.png` "
                "draws), %s`front.csv` per replicate (every point: λ, each reward's return mean/std, "
-               "every term), `control_front.csv`, `*/log.jsonl` and `*/progress.csv` (training "
+               "every term), %s`*/log.jsonl` and `*/progress.csv` (training "
                "curves, plotted in `curves.png`), `*/policy.safetensors` (the experts, MORL runs "
-               "and init).\n\n![learning curves](curves.png)\n",
-            c->n_seeds ? "`seed_<s>/` (one replicate each), " : "");
+               "and init%s).\n\n![learning curves](curves.png)\n",
+            c->n_seeds ? "`seed_<s>/` (one replicate each), " : "",
+            c->control ? "`control_front.csv` (the control's soups), " : "",
+            c->control ? ", controls" : "");
     fclose(f);
 
     /* the headline, on stdout unless told otherwise */
