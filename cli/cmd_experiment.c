@@ -149,6 +149,12 @@ int cmd_experiment(int argc, char **argv) {
     if (rs_opt_flag(opts, no, "dry-run")) {
         size_t cap = 65536;
         char *cmd = malloc(cap);
+        if (!cmd) {
+            fprintf(stderr, "rsoup experiment: out of memory\n");
+            rs_exp_stop_workers();
+            rs_exp_graph_free(&g);
+            return 1;
+        }
         cJSON *root = json ? cJSON_CreateObject() : NULL;
         cJSON *arr = json ? cJSON_AddArrayToObject(root, "jobs") : NULL;
         if (json) cJSON_AddStringToObject(root, "out", out);
