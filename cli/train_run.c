@@ -370,7 +370,15 @@ static int save_all(const rs_train *r, const char *dir) {
     snprintf(path, sizeof path, "%s/policy.safetensors", dir);
     if (rs_policy_save(r->ops->policy(r->trainer), path) != 0) return -1;
     snprintf(path, sizeof path, "%s/train.safetensors", dir);
-    return rs_trainer_save(r->ops, r->trainer, path);
+    if (rs_trainer_save(r->ops, r->trainer, path) != 0) return -1;
+    /* a resume with --steps changes the budget: once a checkpoint holds it,
+     * config.json says it too (rewritten with the same text otherwise) */
+    char *js = r->ops->config_to_json(r->cfg);
+    snprintf(path, sizeof path, "%s/config.json", dir);
+    int rc = js && rs_cli_write_file(path, js, 1) == 0 ? 0 : -1;
+    if (rc) rs_set_error("cannot write %s: %s", path, strerror(errno));
+    free(js);
+    return rc;
 }
 
 /* A run killed after some updates but before its next checkpoint logged
@@ -423,6 +431,24 @@ static int trim_log(const char *path, long step, int csv) {
 /* ---- the loop ---- */
 
 /* a log.jsonl line: the counters, the algorithm's own numbers, the recent episodes */
+/* the time_s of a log's last line (0 when there is none) */
+static double last_time_s(const char *path) {
+    if (!rs_cli_exists(path)) return 0;
+    char *text = rs_read_file(path, NULL);
+    if (!text) return 0;
+    double t = 0;
+    for (char *line = text, *nl; line && *line; line = nl ? nl + 1 : NULL) {
+        nl = strchr(line, '\n');
+        if (nl) *nl = 0;
+        cJSON *o = *line ? cJSON_Parse(line) : NULL;
+        const cJSON *v = o ? cJSON_GetObjectItemCaseSensitive(o, "time_s") : NULL;
+        if (cJSON_IsNumber(v) && isfinite(v->valuedouble)) t = v->valuedouble;
+        cJSON_Delete(o);
+    }
+    free(text);
+    return t;
+}
+
 static cJSON *log_line(const rs_train *r, double elapsed, double steps_per_s) {
     const rs_trainer_stats *k = &r->st;
     cJSON *o = cJSON_CreateObject();
@@ -520,10 +546,12 @@ int rs_train_run(rs_train *r, const rs_train_args *a) {
             cJSON_Delete(pj);
         }
     }
+    double time_before = 0; /* a resumed run's clock continues from its checkpoint's */
     if (a->resume && a->io && !bad) {
         const long at = global_step(r);
         snprintf(path, sizeof path, "%s/log.jsonl", dir);
         bad = trim_log(path, at, 0) != 0;
+        if (!bad) time_before = last_time_s(path);
         snprintf(path, sizeof path, "%s/progress.csv", dir);
         bad = bad || trim_log(path, at, 1) != 0;
         if (bad) fprintf(stderr, "rsoup train: %s\n", rs_last_error());
@@ -572,13 +600,13 @@ int rs_train_run(rs_train *r, const rs_train_args *a) {
         const rs_trainer_stats *k = &r->st;
         double el = rs_now() - t0;
         double sps = (double)(k->step - start_step) / (el > 0 ? el : 1e-9);
-        cJSON *o = log_line(r, el, sps);
+        cJSON *o = log_line(r, time_before + el, sps);
         char *line = cJSON_PrintUnformatted(o);
         fprintf(log, "%s\n", line);
         fflush(log);
         free(line);
         cJSON_Delete(o);
-        if (k->window) csv_row(csv, r, el, sps);
+        if (k->window) csv_row(csv, r, time_before + el, sps);
         /* a log that cannot be written (full disk) stops the run now, not
          * at the final save hours later */
         if (fflush(csv) != 0 || ferror(log) || ferror(csv)) {
@@ -625,7 +653,7 @@ int rs_train_run(rs_train *r, const rs_train_args *a) {
     }
     if (a->json && rc == 0) {
         double el = rs_now() - t0;
-        cJSON *o = log_line(r, el, (double)(step - start_step) / (el > 0 ? el : 1e-9));
+        cJSON *o = log_line(r, time_before + el, (double)(step - start_step) / (el > 0 ? el : 1e-9));
         cJSON_AddStringToObject(o, "dir", dir);
         rs_json_print(o);
     }

@@ -128,6 +128,12 @@ out=$(timeout 30 "$R" pareto "$T/fifo" 2>&1); rc=$?
 out2=$(timeout 30 "$R" pareto <(printf 'a,b\n1,2\n2,1\n') 2>&1); rc2=$?
 if [ $ok_pipe = 1 ] && [ "$rc2" = 0 ] && grep -q "hypervolume" <<<"$out2"; then pass=$((pass+1));
 else echo "FAIL pipes: fifo rc=$rc $out / process substitution rc=$rc2 $out2"; fail=$((fail+1)); fi
+# --resume --steps: config.json says the new budget, the clock continues
+"$R" train --env hopper --steps 512 --n-steps 128 --threads 1 --quiet --out "$T/more" >/dev/null 2>&1
+"$R" train --resume "$T/more" --steps 1024 --quiet >/dev/null 2>&1
+key "$T/more" total_steps 1024 && pass=$((pass+1)) || { echo "FAIL config.json after --resume --steps"; fail=$((fail+1)); }
+grep -o '"time_s":[0-9.e+-]*' "$T/more/log.jsonl" | cut -d: -f2 | awk 'NR > 1 && $1 < prev { bad = 1 } { prev = $1 } END { exit bad || NR != 4 }' \
+  && pass=$((pass+1)) || { echo "FAIL time_s restarts after a resume: $(grep -o '"time_s":[0-9.]*' "$T/more/log.jsonl" | tr '\n' ' ')"; fail=$((fail+1)); }
 # nothing is cut silently: a weight that overflows, a reward spec or a path
 # too long for the buffers that hold them, an act input that is no text
 expect reward-huge 2 "weights must lie in" -- "$R" rollout --env hopper --episodes 1 --reward "forward=1e308,healthy=1e308"
