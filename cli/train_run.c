@@ -365,14 +365,15 @@ static long global_step(const rs_train *r) { return r->ops->global_step(r->train
  * A save that fails (or is killed) between the two leaves the policy ahead;
  * the resume then trains those updates again, bit for bit, and rewrites the
  * same policy. The other order left a run "complete" with a stale policy. */
-static int save_all(const rs_train *r, const char *dir) {
+static int save_all(const rs_train *r, const char *dir, int resumed) {
     char path[1100];
     snprintf(path, sizeof path, "%s/policy.safetensors", dir);
     if (rs_policy_save(r->ops->policy(r->trainer), path) != 0) return -1;
     snprintf(path, sizeof path, "%s/train.safetensors", dir);
     if (rs_trainer_save(r->ops, r->trainer, path) != 0) return -1;
+    if (!resumed) return 0; /* a new run wrote its config.json at the start */
     /* a resume with --steps changes the budget: once a checkpoint holds it,
-     * config.json says it too (rewritten with the same text otherwise) */
+     * config.json says it too */
     char *js = r->ops->config_to_json(r->cfg);
     snprintf(path, sizeof path, "%s/config.json", dir);
     int rc = js && rs_cli_write_file(path, js, 1) == 0 ? 0 : -1;
@@ -619,7 +620,7 @@ int rs_train_run(rs_train *r, const rs_train_args *a) {
         status_text(status, sizeof status, r);
         rs_progress_update(&prog, (double)k->step, status);
         done_here++;
-        if (a->io && in.save_every > 0 && k->iter % in.save_every == 0 && save_all(r, dir) != 0) {
+        if (a->io && in.save_every > 0 && k->iter % in.save_every == 0 && save_all(r, dir, a->resume != NULL) != 0) {
             fprintf(stderr, "\nrsoup train: saving: %s\n", rs_last_error());
             rc = 1;
             break;
@@ -630,7 +631,7 @@ int rs_train_run(rs_train *r, const rs_train_args *a) {
     fclose(csv);
     const long step = global_step(r);
     if (rc == 0 && a->io) {
-        if (save_all(r, dir) != 0) {
+        if (save_all(r, dir, a->resume != NULL) != 0) {
             fprintf(stderr, "rsoup train: saving: %s\n", rs_last_error());
             rc = 1;
         } else {

@@ -53,4 +53,17 @@ static inline int rs_test_run(const char *file, const rs_test_case *cases, int n
     }
 #define T(fn) {#fn, fn}
 
+/* 1 under AddressSanitizer, which owns malloc: tests that count allocations
+ * through an interposer skip the counts there */
+#if defined(__SANITIZE_ADDRESS__)
+#define RS_TEST_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define RS_TEST_ASAN 1
+#endif
+#endif
+#ifndef RS_TEST_ASAN
+#define RS_TEST_ASAN 0
+#endif
+
 #endif

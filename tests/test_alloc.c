@@ -13,16 +13,7 @@
 #include "rs_test.h"
 #include "rs_vecenv.h"
 
-#if defined(__SANITIZE_ADDRESS__)
-#define COUNT_MALLOC 0
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define COUNT_MALLOC 0
-#endif
-#endif
-#ifndef COUNT_MALLOC
-#define COUNT_MALLOC 1
-#endif
+#define COUNT_MALLOC (!RS_TEST_ASAN)
 
 static volatile int g_counting;
 static long g_allocs;

@@ -39,16 +39,7 @@ int main(void) {
 #include "rs_viewer_internal.h"
 
 /* ---- counting allocations (not under ASan, which owns malloc) ---- */
-#if defined(__SANITIZE_ADDRESS__)
-#define COUNT_MALLOC 0
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define COUNT_MALLOC 0
-#endif
-#endif
-#ifndef COUNT_MALLOC
-#define COUNT_MALLOC 1
-#endif
+#define COUNT_MALLOC (!RS_TEST_ASAN)
 
 /* The code that is ours to keep allocation-free: this executable (rsoup's
  * libraries are linked in statically), libmujoco, OpenBLAS. The GL driver
