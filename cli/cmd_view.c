@@ -97,7 +97,10 @@ int cmd_view(int argc, char **argv) {
         {"stochastic", NULL, "sample actions instead of the mean", NULL, NULL, 0},
         {"speed", "X", "simulated seconds per second", "1", NULL, 0},
         {"size", "WxH", "window size (default: the model's offscreen size)", NULL, NULL, 0},
-        {"plain", NULL, "no shadows or reflections (3x cheaper on software GL)", NULL, NULL, 0},
+        {"quality", "Q",
+         "auto (full on a GPU, fast on a software renderer), full, fast or plain", "auto", NULL,
+         0},
+        {"plain", NULL, "the same as --quality plain: no shadows or reflections", NULL, NULL, 0},
         {"record", "FILE", "record a video from the start (ffmpeg, else PNG frames)", NULL, NULL,
          0},
         {"png-frames", NULL, "record PNG frames even when ffmpeg is on PATH", NULL, NULL, 0},
@@ -150,7 +153,12 @@ int cmd_view(int argc, char **argv) {
     o.speed = speed;
     o.fps = (int)fps;
     o.stochastic = rs_opt_flag(opts, no, "stochastic");
-    o.plain = rs_opt_flag(opts, no, "plain");
+    if (rs_view_quality_parse(rs_opt_str(opts, no, "quality"), &o.quality) != 0) {
+        fprintf(stderr, "rsoup view: --quality is auto, full, fast or plain, got '%s'\n",
+                rs_opt_str(opts, no, "quality"));
+        return 2;
+    }
+    if (rs_opt_flag(opts, no, "plain")) o.quality = RS_VIEW_QUALITY_PLAIN;
     o.front = rs_opt_str(opts, no, "front");
     o.model = rs_opt_str(opts, no, "model");
     o.record = rs_opt_str(opts, no, "record");
@@ -236,7 +244,11 @@ int cmd_view(int argc, char **argv) {
                 cJSON_AddNumberToObject(j, "experts", rs_viewer_n_experts(v));
                 cJSON_AddStringToObject(j, "arch", arch);
                 cJSON_AddStringToObject(j, "renderer", b.renderer);
-                cJSON_AddBoolToObject(j, "shadows_reflections", !o.plain);
+                cJSON_AddBoolToObject(j, "software", b.software);
+                cJSON_AddStringToObject(j, "quality", rs_view_quality_name(b.quality));
+                cJSON_AddBoolToObject(j, "shadows", b.shadows);
+                cJSON_AddBoolToObject(j, "reflections", b.reflections);
+                cJSON_AddNumberToObject(j, "scale", b.scale);
                 cJSON_AddNumberToObject(j, "width", b.width);
                 cJSON_AddNumberToObject(j, "height", b.height);
                 cJSON_AddNumberToObject(j, "frames", b.frames);
@@ -253,10 +265,14 @@ int cmd_view(int argc, char **argv) {
                 rs_json_print(j);
             } else {
                 printf("rsoup view --bench: %s, %d experts (%s), %dx%d window, panel + overlays + "
-                       "figure%s\n",
-                       p->env, rs_viewer_n_experts(v), arch, b.width, b.height,
-                       o.plain ? ", no shadows or reflections" : ", shadows and reflections");
-                printf("  renderer               %s\n", b.renderer);
+                       "figure\n",
+                       p->env, rs_viewer_n_experts(v), arch, b.width, b.height);
+                printf("  renderer               %s (%s)\n", b.renderer,
+                       b.software ? "software" : "hardware");
+                printf("  quality                %s: shadows %s, reflections %s, scene at %.0f%% "
+                       "of the window's width and height\n",
+                       rs_view_quality_name(b.quality), b.shadows ? "on" : "off",
+                       b.reflections ? "on" : "off", 100 * b.scale);
                 printf("  frames/s               %8.1f   (%d frames; render %.1f ms/frame, %.1f "
                        "sim steps/frame)\n",
                        b.fps, b.frames, b.render_ms, b.sim_steps_per_frame);

@@ -58,6 +58,7 @@ printf 'kind,label,lambda:0,lambda:1,lambda:2,episodes,obj:default,std:default,l
 expect help 0 "usage: rsoup view" -- "$R" view --help
 expect no-experts 2 "give the expert checkpoints" -- "$R" view
 expect bad-lambda 2 "lambda" -- "$R" view "$T/a.st" "$T/b.st" --lambda 1.5
+expect bad-quality 2 "quality is auto, full, fast or plain, got 'best'" -- "$R" view "$T/a.st" "$T/b.st" --quality best
 expect no-display 1 "no display.*" -- env -u DISPLAY -u WAYLAND_DISPLAY "$R" view "$T/a.st" "$T/b.st" --model "$T/small.xml"
 expect no-display-hint 1 "xvfb-run -a -s" -- env -u DISPLAY -u WAYLAND_DISPLAY "$R" view "$T/a.st" "$T/b.st"
 # mixing is checked first, with the words `rsoup soup` uses
@@ -99,8 +100,10 @@ V="$R view $T/a.st $T/b.st --model $T/small.xml"
 \$V --front front3.csv --screenshot shot3.png --frames 2 >front3.out 2>&1; echo \$? >front3.rc
 PATH="$T/bin:\$PATH" \$V --record movie.mp4 --frames 3 >ffmpeg.out 2>&1; echo \$? >ffmpeg.rc
 PATH="$T/nopath" \$V --record frames.mp4 --frames 3 >png.out 2>&1; echo \$? >png.rc
+\$V --screenshot last.png --frames 3 >last.out 2>&1; echo \$? >last.rc
 \$V --sweep --record sweep.mp4 --png-frames --frames 4 >sweep.out 2>&1; echo \$? >sweep.rc
 $R view --bench --env hopper --model $T/small.xml --frames 3 --json >bench.out 2>bench.err; echo \$? >bench.rc
+$R view --bench --env hopper --model $T/small.xml --frames 3 --json --quality full >benchfull.out 2>&1; echo \$? >benchfull.rc
 EOF
 chmod +x "$T/x/run.sh"
 # a private TMPDIR: xvfb-run fails if it cannot clean up its own directory
@@ -143,10 +146,21 @@ check png-frames [ -s "$T/frames_000000.png" ] && check png-frames-3 [ -s "$T/fr
 check sweep-rc [ "$(rc sweep)" = 0 ]
 check sweep-frames [ -s "$T/sweep_000003.png" ]
 check sweep-differs bash -c "! cmp -s '$T/sweep_000000.png' '$T/sweep_000003.png'"
+# --screenshot draws only its last frame: the same pixels as the third
+# frame of a recording that drew all three
+check last-rc [ "$(rc last)" = 0 ]
+check last-equals-recorded cmp -s "$T/last.png" "$T/frames_000002.png"
 check bench-rc [ "$(rc bench)" = 0 ]
+# Xvfb's llvmpipe is a software renderer: the window defaults to the cheap
+# settings, --quality full keeps shadows and reflections at full size
+check bench-software grep -q '"software":.*true' "$T/bench.out"
+check bench-auto-fast grep -q '"quality":.*"fast"' "$T/bench.out"
+check bench-full-rc [ "$(rc benchfull)" = 0 ]
+check bench-full grep -q '"quality":.*"full"' "$T/benchfull.out"
+check bench-full-scale grep -qE '"scale":[[:space:]]*1[,}]?$' "$T/benchfull.out"
 check bench-json grep -q '"slider_to_live_us_median"' "$T/bench.out"
 if [ "$fail" != 0 ]; then
-  for f in screenshot front3 ffmpeg png sweep bench; do echo "--- $f"; head -5 "$T/$f.out" "$T/$f.err" 2>/dev/null; done
+  for f in screenshot front3 ffmpeg png last sweep bench benchfull; do echo "--- $f"; head -5 "$T/$f.out" "$T/$f.err" 2>/dev/null; done
 fi
 echo "cli_viewer: $pass passed, $fail failed"
 [ "$fail" = 0 ]

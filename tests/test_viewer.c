@@ -943,6 +943,139 @@ static void test_frame_loop_allocates_nothing(void) {
     rs_viewer_free(v);
 }
 
+/* The render cost: names, the software-renderer test, AUTO's choice under
+ * Xvfb (llvmpipe: FAST for a window, FULL for batch frames), and a batch
+ * screenshot drawing only its last frame. */
+static void test_quality(void) {
+    CHECK(rs_view_renderer_is_software("llvmpipe (LLVM 15.0.6, 256 bits)") &&
+              rs_view_renderer_is_software("softpipe") &&
+              rs_view_renderer_is_software("Google SwiftShader") &&
+              !rs_view_renderer_is_software("NVIDIA GeForce RTX 3080/PCIe/SSE2") &&
+              !rs_view_renderer_is_software("AMD Radeon RX 6800 (radeonsi, navi21, LLVM 15.0.6)") &&
+              !rs_view_renderer_is_software(NULL),
+          "software renderers are told from GPUs by GL_RENDERER");
+    for (int q = RS_VIEW_QUALITY_AUTO; q <= RS_VIEW_QUALITY_PLAIN; q++) {
+        rs_view_quality back = RS_VIEW_QUALITY_AUTO;
+        CHECK(rs_view_quality_parse(rs_view_quality_name((rs_view_quality)q), &back) == 0 &&
+                  back == (rs_view_quality)q,
+              "quality %d's name reads back", q);
+    }
+    rs_view_quality q;
+    CHECK(rs_view_quality_parse("best", &q) == -1 && rs_view_quality_parse(NULL, &q) == -1,
+          "unknown quality names are refused");
+    int sh, re;
+    double sc;
+    rs_view_quality_settings(RS_VIEW_QUALITY_FULL, &sh, &re, &sc);
+    CHECK(sh && re && sc == 1, "full: shadows, reflections, every pixel");
+    rs_view_quality_settings(RS_VIEW_QUALITY_PLAIN, &sh, &re, &sc);
+    CHECK(!sh && !re && sc == 1, "plain: neither, every pixel");
+    rs_view_quality_settings(RS_VIEW_QUALITY_FAST, &sh, &re, &sc);
+    CHECK(sh && sc > 0 && sc < 1, "fast: shadows kept, fewer pixels (scale %g)", sc);
+
+    const char *paths[2] = {g_a, g_b};
+    rs_viewer *v = open_viewer(paths, 2, NULL, NULL);
+    CHECK(v != NULL, "viewer opens under Xvfb");
+    if (!v) return;
+    CHECK(v->software && v->quality == RS_VIEW_QUALITY_FAST && v->scale < 1,
+          "a window on %s defaults to fast (quality %s, scale %g)", v->renderer,
+          rs_view_quality_name(v->quality), v->scale);
+    long r0 = v->renders;
+    for (int i = 0; i < 3; i++)
+        CHECK(rs_viewer_frame(v) == 1, "scaled window frame %d", i);
+    CHECK(v->renders == r0 + 3, "each window frame draws the scene");
+    /* the step down, on a clock and frame count of the test's own: 25
+     * frames/s in seconds 1 to 3 drops the shadows, once */
+    v->adapt = 1;
+    v->adapt_t0 = -1;
+    v->scn.flags[mjRND_SHADOW] = 1;
+    v->scale = RS_VIEW_FAST_SCALE;
+    v->frames = 0;
+    rs_view_adapt(v, 100.0); /* the first frame: the first second is skipped */
+    v->frames = 30;
+    rs_view_adapt(v, 101.0); /* counting starts */
+    v->frames = 30 + 40;
+    rs_view_adapt(v, 102.5);
+    CHECK(v->adapt && v->scn.flags[mjRND_SHADOW], "no decision before 2 s of frames");
+    v->frames = 30 + 50;
+    rs_view_adapt(v, 103.0);
+    CHECK(!v->adapt && !v->scn.flags[mjRND_SHADOW] && v->scale == RS_VIEW_FAST_STEP_SCALE,
+          "25 frames/s: shadows off, scene at %g", v->scale);
+    /* 40 frames/s keeps them */
+    v->adapt = 1;
+    v->adapt_t0 = -1;
+    v->scn.flags[mjRND_SHADOW] = 1;
+    v->scale = RS_VIEW_FAST_SCALE;
+    v->frames = 0;
+    rs_view_adapt(v, 200.0);
+    rs_view_adapt(v, 201.0);
+    v->frames = 80;
+    rs_view_adapt(v, 203.0);
+    CHECK(!v->adapt && v->scn.flags[mjRND_SHADOW] && v->scale == RS_VIEW_FAST_SCALE,
+          "40 frames/s: shadows stay");
+    rs_viewer_free(v);
+
+    rs_viewer_opts o;
+    rs_viewer_default_opts(&o);
+    o.paths = paths;
+    o.n = 2;
+    o.model = g_model;
+    o.hidden = 1;
+    o.vsync = 0;
+    o.frames = 5;
+    char shot[400];
+    snprintf(shot, sizeof shot, "%s/quality_shot.png", g_dir);
+    o.screenshot = shot;
+    rs_viewer_err err;
+    v = rs_viewer_new(&o, &err);
+    CHECK(v && rs_viewer_open(v, &err) == 0, "a batch viewer opens: %s", rs_last_error());
+    if (!v) return;
+    CHECK(v->quality == RS_VIEW_QUALITY_FULL && v->scale == 1,
+          "batch frames render full quality (%s)", rs_view_quality_name(v->quality));
+    CHECK(rs_viewer_run(v) == 0 && v->frames == 5, "five batch frames: %s", rs_last_error());
+    CHECK(v->renders == 1, "a screenshot draws only the frame it keeps (%ld drawn)", v->renders);
+    struct stat stt;
+    CHECK(stat(shot, &stt) == 0 && stt.st_size > 0, "the screenshot is written");
+    rs_viewer_free(v);
+}
+
+/* With a front, the figure's axes are the front's: a running episode far
+ * outside it (a short hopper episode's 1000-step estimate) moves neither
+ * axis, and its points are drawn on the border. */
+static void test_figure_axes_follow_front(void) {
+    const char *paths[2] = {g_a, g_b};
+    rs_viewer *v = open_viewer(paths, 2, NULL, g_front);
+    CHECK(v != NULL && v->front && v->ax_live, "viewer with a front opens");
+    if (!v) return;
+    v->t = 0;
+    v->ntrail = v->npast = 0;
+    rs_view_plot_update(v);
+    float r[2][2];
+    memcpy(r, v->fig->range, sizeof r);
+    CHECK(r[0][1] > r[0][0] && r[1][1] > r[1][0], "the axes have extent");
+    v->t = 10;
+    for (int i = 0; i < RS_MAX_TERMS; i++)
+        v->ret[i] = 1e5 * (i % 2 ? -1 : 1);
+    v->trail[0][0] = 1e7f;
+    v->trail[0][1] = -1e7f;
+    v->ntrail = 1;
+    v->past[0][0] = -1e7f;
+    v->past[0][1] = 1e7f;
+    v->npast = 1;
+    rs_view_plot_update(v);
+    CHECK(!memcmp(r, v->fig->range, sizeof r), "far live points do not move the axes");
+    double wx = r[0][1] - r[0][0], wy = r[1][1] - r[1][0];
+    int inside = 1, drawn = 0;
+    for (int l = 0; l < mjMAXLINE; l++)
+        for (int k = 0; k < v->fig->linepnt[l]; k++) {
+            float x = v->fig->linedata[l][2 * k], y = v->fig->linedata[l][2 * k + 1];
+            drawn++;
+            inside &= x >= r[0][0] - 0.05 * wx && x <= r[0][1] + 0.05 * wx &&
+                      y >= r[1][0] - 0.05 * wy && y <= r[1][1] + 0.05 * wy;
+        }
+    CHECK(inside && drawn > 0, "every point drawn lies on the figure (%d points)", drawn);
+    rs_viewer_free(v);
+}
+
 static const rs_test_case k_cases[] = {
     T(test_png_checksums),
     T(test_png_roundtrip),
@@ -955,6 +1088,8 @@ static const rs_test_case k_cases[] = {
     T(test_slider_two_experts),
     T(test_slider_three_experts),
     T(test_frame_loop_allocates_nothing),
+    T(test_quality),
+    T(test_figure_axes_follow_front),
 };
 
 static int on_path(const char *prog) {

@@ -21,6 +21,39 @@ void rs_viewer_default_opts(rs_viewer_opts *o) {
     o->vsync = 1;
 }
 
+/* ---- render cost ---- */
+
+static const char *const k_quality_names[] = {"auto", "full", "fast", "plain"};
+
+const char *rs_view_quality_name(rs_view_quality q) {
+    return q >= RS_VIEW_QUALITY_AUTO && q <= RS_VIEW_QUALITY_PLAIN ? k_quality_names[q] : "?";
+}
+
+int rs_view_quality_parse(const char *name, rs_view_quality *q) {
+    for (int i = 0; i <= RS_VIEW_QUALITY_PLAIN; i++)
+        if (name && !strcmp(name, k_quality_names[i])) {
+            *q = (rs_view_quality)i;
+            return 0;
+        }
+    return -1;
+}
+
+int rs_view_renderer_is_software(const char *renderer) {
+    /* Mesa's CPU drivers, Google's SwiftShader, Windows' fallback */
+    static const char *const cpu[] = {"llvmpipe", "softpipe", "swrast", "Software Rasterizer",
+                                      "SwiftShader", "Basic Render"};
+    for (size_t i = 0; renderer && i < sizeof cpu / sizeof cpu[0]; i++)
+        if (strstr(renderer, cpu[i])) return 1;
+    return 0;
+}
+
+void rs_view_quality_settings(rs_view_quality q, int *shadows, int *reflections, double *scale) {
+    *shadows = q != RS_VIEW_QUALITY_PLAIN;
+    *reflections = q == RS_VIEW_QUALITY_FULL || q == RS_VIEW_QUALITY_AUTO;
+    *scale = 1.0;
+    if (q == RS_VIEW_QUALITY_FAST) *scale = RS_VIEW_FAST_SCALE;
+}
+
 void rs_view_warn(rs_viewer *v, const char *fmt, ...) {
     size_t k = strlen(v->warn);
     if (k + 2 >= sizeof v->warn) return;
@@ -505,6 +538,21 @@ int rs_viewer_open(rs_viewer *v, rs_viewer_err *err) {
     glfwGetWindowSize(v->win, &v->winw, &v->winh);
     glfwGetFramebufferSize(v->win, &v->fbw, &v->fbh);
 
+    /* the render cost: FULL on a GPU, FAST on a renderer that runs on the
+     * CPU, FULL for batch frames (files, where the time per frame does not
+     * matter); looked up at run time: rsoup does not link libGL itself */
+    typedef const unsigned char *(*get_string_fn)(unsigned int);
+    get_string_fn get = (get_string_fn)glfwGetProcAddress("glGetString");
+    const unsigned char *rname = get ? get(GL_RENDERER) : NULL;
+    snprintf(v->renderer, sizeof v->renderer, "%s", rname ? (const char *)rname : "?");
+    v->software = rs_view_renderer_is_software(v->renderer);
+    v->quality = v->o.quality;
+    if (v->quality == RS_VIEW_QUALITY_AUTO)
+        v->quality = v->software && v->o.frames <= 0 ? RS_VIEW_QUALITY_FAST : RS_VIEW_QUALITY_FULL;
+    /* FAST draws the scene into the offscreen buffer: without multisampling,
+     * which on a CPU renderer costs more than the pixels saved */
+    if (v->quality == RS_VIEW_QUALITY_FAST) v->m->vis.quality.offsamples = 0;
+
     mjv_defaultCamera(&v->cam);
     mjv_defaultOption(&v->vopt);
     mjv_defaultPerturb(&v->pert);
@@ -536,8 +584,12 @@ int rs_viewer_open(rs_viewer *v, rs_viewer_err *err) {
     v->cam.distance = 1.6 * v->m->stat.extent;
     v->cam.azimuth = 90;
     v->cam.elevation = -12;
-    v->scn.flags[mjRND_SHADOW] = !v->o.plain;
-    v->scn.flags[mjRND_REFLECTION] = !v->o.plain;
+    int shadows, reflections;
+    rs_view_quality_settings(v->quality, &shadows, &reflections, &v->scale);
+    v->scn.flags[mjRND_SHADOW] = (mjtByte)shadows;
+    v->scn.flags[mjRND_REFLECTION] = (mjtByte)reflections;
+    v->adapt = v->quality == RS_VIEW_QUALITY_FAST && v->o.frames <= 0;
+    v->adapt_t0 = -1;
     v->scn.flags[mjRND_SKYBOX] = 1;
 
     v->lw = v->fbw;
@@ -607,8 +659,23 @@ static void floor_follows_camera(rs_viewer *v) {
     }
 }
 
+/* the part of the offscreen buffer a window scene of w x h renders into at
+ * the viewer's scale (never larger than the buffer) */
+static mjrRect scaled_rect(const rs_viewer *v, mjrRect scene) {
+    double s = v->scale;
+    if (s * scene.width > v->capw) s = (double)v->capw / scene.width;
+    if (s * scene.height > v->caph) s = (double)v->caph / scene.height;
+    int w = (int)(s * scene.width + 0.5), h = (int)(s * scene.height + 0.5);
+    return (mjrRect){0, 0, w > 1 ? w : 1, h > 1 ? h : 1};
+}
+
 static void render(rs_viewer *v) {
-    mjr_setBuffer(v->offscreen ? mjFB_OFFSCREEN : mjFB_WINDOW, &v->con);
+    /* a window frame at a scale below 1 draws the scene into the offscreen
+     * buffer, fewer pixels, and scales it up into the window (linear); the
+     * text, figure and panel are then drawn at the window's own resolution */
+    const int scaled = !v->offscreen && v->scale < 1;
+    v->renders++;
+    mjr_setBuffer(v->offscreen || scaled ? mjFB_OFFSCREEN : mjFB_WINDOW, &v->con);
     layout(v);
     if (v->ui_dirty) {
         mjui_update(-1, -1, v->ui, v->uis, &v->con);
@@ -627,7 +694,14 @@ static void render(rs_viewer *v) {
     }
     mjv_updateScene(v->m, v->env->d, &v->vopt, &v->pert, &v->cam, mjCAT_ALL, &v->scn);
     floor_follows_camera(v);
-    mjr_render(scene, &v->scn, &v->con);
+    if (scaled) {
+        mjrRect low = scaled_rect(v, scene);
+        mjr_render(low, &v->scn, &v->con);
+        mjr_blitBuffer(low, scene, 1, 0, &v->con);
+        mjr_setBuffer(mjFB_WINDOW, &v->con);
+    } else {
+        mjr_render(scene, &v->scn, &v->con);
+    }
     rs_view_overlays(v, scene);
     if (v->show_ui) {
         mjui_render(v->ui, v->uis, &v->con);
@@ -652,6 +726,36 @@ static void render_offscreen(rs_viewer *v, int read) {
     (void)lh;
 }
 
+/* FAST's step down, decided once on the frame rate of seconds 1 to 3 (the
+ * first second pays for start-up): a recording's fixed-time frames do not
+ * count */
+void rs_view_adapt(rs_viewer *v, double now) {
+    if (!v->adapt) return;
+    if (v->rec) {
+        v->adapt_t0 = -1;
+        return;
+    }
+    if (v->adapt_t0 < 0) {
+        v->adapt_t0 = now + 1.0;
+        v->adapt_f0 = -1;
+        return;
+    }
+    if (now < v->adapt_t0) return;
+    if (v->adapt_f0 < 0) {
+        v->adapt_t0 = now;
+        v->adapt_f0 = v->frames;
+        return;
+    }
+    if (now - v->adapt_t0 < 2.0) return;
+    double fps = (v->frames - v->adapt_f0) / (now - v->adapt_t0);
+    if (fps < RS_VIEW_FAST_MIN_FPS) {
+        v->scn.flags[mjRND_SHADOW] = 0;
+        v->scale = RS_VIEW_FAST_STEP_SCALE;
+        v->ui_dirty = 1;
+    }
+    v->adapt = 0;
+}
+
 int rs_viewer_frame(rs_viewer *v) {
     if (!v->opened) {
         rs_set_error("the viewer window is not open");
@@ -671,8 +775,11 @@ int rs_viewer_frame(rs_viewer *v) {
 
     double t0 = rs_now();
     int capture = v->rec != NULL || v->o.frames > 0;
-    if (capture) {
-        int last = v->o.frames > 0 && v->frames + 1 >= v->o.frames;
+    int last = v->o.frames > 0 && v->frames + 1 >= v->o.frames;
+    if (capture && !v->rec && !last && v->o.hidden) {
+        /* a batch frame nobody sees or records (--screenshot keeps only the
+         * last): the simulation advances, nothing is drawn */
+    } else if (capture) {
         render_offscreen(v, v->rec != NULL || (last && v->o.screenshot));
         if (v->rec && rs_recorder_frame(v->rec, v->rgb) != 0) {
             snprintf(v->rec_msg, sizeof v->rec_msg, "%s", rs_last_error());
@@ -696,6 +803,7 @@ int rs_viewer_frame(rs_viewer *v) {
         v->fps_t0 = now;
         v->fps_frames = 0;
     }
+    rs_view_adapt(v, now);
     if (v->rec_failed) return -1;
     if (v->o.frames > 0 && v->frames >= v->o.frames) return 0;
     return 1;
@@ -801,6 +909,9 @@ int rs_viewer_bench_run(rs_viewer *v, int frames, int mixes, rs_viewer_bench *ou
     v->show_fig = v->front != NULL || v->n >= 2;
     for (int i = 0; i < 5; i++)
         rs_viewer_frame(v); /* warm up */
+    /* a FAST window settles its settings in its first 3 s: time what it keeps */
+    for (double t = rs_now(); v->adapt && rs_now() - t < 10;)
+        rs_viewer_frame(v);
     long s0 = v->steps;
     double r0 = v->render_s, t0 = rs_now();
     for (int i = 0; i < frames; i++)
@@ -855,11 +966,12 @@ int rs_viewer_bench_run(rs_viewer *v, int frames, int mixes, rs_viewer_bench *ou
     out->n_params = (int)(v->mix->nf + v->mix->nd);
     out->width = v->fbw;
     out->height = v->fbh;
-    /* looked up at run time: rsoup does not link libGL itself */
-    typedef const unsigned char *(*get_string_fn)(unsigned int);
-    get_string_fn get = (get_string_fn)glfwGetProcAddress("glGetString");
-    const unsigned char *r = get ? get(GL_RENDERER) : NULL;
-    snprintf(out->renderer, sizeof out->renderer, "%s", r ? (const char *)r : "?");
+    memcpy(out->renderer, v->renderer, sizeof out->renderer);
+    out->software = v->software;
+    out->quality = v->quality;
+    out->shadows = v->scn.flags[mjRND_SHADOW];
+    out->reflections = v->scn.flags[mjRND_REFLECTION];
+    out->scale = v->scale;
     glfwSwapInterval(v->o.vsync ? 1 : 0);
     return 0;
 }

@@ -34,6 +34,39 @@ typedef enum {
     RS_VIEWER_ERR_OTHER
 } rs_viewer_err;
 
+/* What the 3D scene costs to draw. A software renderer (Mesa's llvmpipe
+ * under Xvfb: what a remote server gives) fills every pixel on the CPU, and
+ * shadows and reflections each add a pass over the whole scene, so on it the
+ * window defaults to the cheaper FAST settings; a GPU keeps FULL. Batch
+ * frames (--screenshot, --sweep, --frames) are files, not interaction, and
+ * render FULL unless asked otherwise. */
+typedef enum {
+    RS_VIEW_QUALITY_AUTO = 0, /* FULL on a GPU or in batch mode, FAST on a software renderer */
+    RS_VIEW_QUALITY_FULL,     /* shadows and reflections, every pixel drawn */
+    RS_VIEW_QUALITY_FAST,     /* see rs_view_quality_settings */
+    RS_VIEW_QUALITY_PLAIN     /* no shadows or reflections, every pixel drawn */
+} rs_view_quality;
+
+/* FAST: shadows without reflections, the scene at 40 % of the window's width
+ * and height; a window that still draws fewer than 30 frames/s in its first
+ * seconds drops the shadows, the scene at 50 %. Measured on Xvfb + llvmpipe,
+ * 2 cores, humanoid at 1280x720 with the panel and figure (docs/viewer.md):
+ * full 17 frames/s, fast 33, fast after the step 45, plain 38. */
+#define RS_VIEW_FAST_SCALE 0.4
+#define RS_VIEW_FAST_MIN_FPS 30.0
+#define RS_VIEW_FAST_STEP_SCALE 0.5
+
+/* "auto", "full", "fast", "plain" */
+const char *rs_view_quality_name(rs_view_quality q);
+/* 0, or -1 for a name not above */
+int rs_view_quality_parse(const char *name, rs_view_quality *q);
+/* a GL_RENDERER string that names a renderer running on the CPU */
+int rs_view_renderer_is_software(const char *renderer);
+/* what a (resolved, not AUTO) quality draws: shadows, reflections, and the
+ * fraction of the window's width and height the scene is rendered at before
+ * it is scaled up (linear filter) under the panel and text, which stay sharp */
+void rs_view_quality_settings(rs_view_quality q, int *shadows, int *reflections, double *scale);
+
 typedef struct rs_viewer_opts {
     /* experts: checkpoint paths, or in-memory policies (bench, tests) */
     const char *const *paths;
@@ -54,7 +87,7 @@ typedef struct rs_viewer_opts {
     int sweep;              /* λ sweeps the experts' path over the frames */
     int force_png;          /* PNG frames even when ffmpeg is on PATH */
     int vsync;
-    int plain; /* no shadows or reflections: cheaper on software GL */
+    rs_view_quality quality; /* AUTO by default */
 } rs_viewer_opts;
 
 void rs_viewer_default_opts(rs_viewer_opts *o);
@@ -119,6 +152,10 @@ typedef struct rs_viewer_bench {
     int n_params;                                       /* floats + doubles mixed per update */
     int width, height;                                  /* framebuffer */
     char renderer[128]; /* GL_RENDERER, e.g. "llvmpipe (LLVM 15.0.6, 256 bits)" */
+    int software;       /* rs_view_renderer_is_software(renderer) */
+    rs_view_quality quality; /* in effect (never AUTO) */
+    int shadows, reflections;
+    double scale; /* of the scene's pixels, per axis */
 } rs_viewer_bench;
 int rs_viewer_bench_run(rs_viewer *v, int frames, int mixes, rs_viewer_bench *out);
 

@@ -111,7 +111,24 @@ struct rs_viewer {
     long fps_frames;
     long frames;
     double render_s; /* time spent rendering, for the benchmark */
+
+    /* ---- render cost ---- */
+    char renderer[128];      /* GL_RENDERER */
+    int software;            /* the renderer runs on the CPU */
+    rs_view_quality quality; /* in effect (never AUTO) */
+    double scale;            /* window frames: the scene's pixels per window pixel, per axis */
+    long renders;            /* scenes drawn (batch frames nobody keeps are not) */
+    /* FAST's one step down: while adapt is set, the frame rate from 1 s to
+     * 3 s after opening is measured, and under RS_VIEW_FAST_MIN_FPS the
+     * shadows go (scene at RS_VIEW_FAST_STEP_SCALE); touching the shadows
+     * on the panel ends it */
+    int adapt;
+    double adapt_t0;
+    long adapt_f0;
 };
+
+/* rs_viewer.c: FAST's step down, called after each frame with the time */
+void rs_view_adapt(rs_viewer *v, double now);
 
 /* rs_viewer_ui.c */
 int rs_view_ui_build(rs_viewer *v);               /* after the render context exists */

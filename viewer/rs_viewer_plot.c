@@ -302,6 +302,12 @@ static void grow(box *b, double x, double y) {
     if (y > b->y1) b->y1 = y;
 }
 
+/* (x, y) moved onto the box's border when it lies outside */
+static void pin(const box *b, double *x, double *y) {
+    *x = *x < b->x0 ? b->x0 : (*x > b->x1 ? b->x1 : *x);
+    *y = *y < b->y0 ? b->y0 : (*y > b->y1 ? b->y1 : *y);
+}
+
 /* a diamond marker of half-size (rx, ry) around (x, y) into line l */
 static void diamond(mjvFigure *g, int l, double x, double y, double rx, double ry) {
     const double dx[5] = {rx, 0, -rx, 0, rx}, dy[5] = {0, ry, 0, -ry, 0};
@@ -319,14 +325,16 @@ void rs_view_plot_update(rs_viewer *v) {
     for (int l = 0; l < mjMAXLINE; l++)
         g->linepnt[l] = 0;
     const rs_front *f = v->front;
+    /* The axes: with a front, the front alone, so they stay still while the
+     * episode runs and the front fills the figure (the running estimate of
+     * a hopper, whose episodes end near 300 steps, lies far beyond it); the
+     * live points outside are drawn on the border. Without one, the live
+     * points. */
     box b = {INFINITY, -INFINITY, INFINITY, -INFINITY};
     if (f)
         for (int r = 0; r < f->n; r++)
             grow(&b, objv(f, r, v->fx), objv(f, r, v->fy));
-    for (int k = 0; k < v->ntrail; k++)
-        grow(&b, v->trail[k][0], v->trail[k][1]);
-    for (int k = 0; k < v->npast; k++)
-        grow(&b, v->past[k][0], v->past[k][1]);
+    const int by_front = b.x1 >= b.x0;
     /* the running estimate: this episode's rates over a full-length episode,
      * comparable with the front's (full-episode) returns */
     double ex = NAN, ey = NAN;
@@ -334,6 +342,12 @@ void rs_view_plot_update(rs_viewer *v) {
         rs_view_plot_axes_value(v, v->ret, &ex, &ey);
         ex *= (double)RS_MAX_STEPS / v->t;
         ey *= (double)RS_MAX_STEPS / v->t;
+    }
+    if (!by_front) {
+        for (int k = 0; k < v->ntrail; k++)
+            grow(&b, v->trail[k][0], v->trail[k][1]);
+        for (int k = 0; k < v->npast; k++)
+            grow(&b, v->past[k][0], v->past[k][1]);
         grow(&b, ex, ey);
     }
     if (!(b.x1 >= b.x0)) b = (box){0, 1, 0, 1};
@@ -365,15 +379,24 @@ void rs_view_plot_update(rs_viewer *v) {
     }
     if (v->ax_live) {
         for (int k = 0; k < v->ntrail; k++) {
-            g->linedata[L_TRAIL(v)][2 * k] = v->trail[k][0];
-            g->linedata[L_TRAIL(v)][2 * k + 1] = v->trail[k][1];
+            double x = v->trail[k][0], y = v->trail[k][1];
+            pin(&b, &x, &y);
+            g->linedata[L_TRAIL(v)][2 * k] = (float)x;
+            g->linedata[L_TRAIL(v)][2 * k + 1] = (float)y;
         }
         g->linepnt[L_TRAIL(v)] = v->ntrail;
         if (v->ntrail > 0)
-            diamond(g, L_TIP(v), v->trail[v->ntrail - 1][0], v->trail[v->ntrail - 1][1], rx, ry);
-        if (isfinite(ex)) diamond(g, L_EST(v), ex, ey, 1.4 * rx, 1.4 * ry);
-        for (int k = 0; k < v->npast; k++)
-            diamond(g, L_PAST(v) + k, v->past[k][0], v->past[k][1], 0.8 * rx, 0.8 * ry);
+            diamond(g, L_TIP(v), g->linedata[L_TRAIL(v)][2 * (v->ntrail - 1)],
+                    g->linedata[L_TRAIL(v)][2 * (v->ntrail - 1) + 1], rx, ry);
+        if (isfinite(ex) && isfinite(ey)) {
+            pin(&b, &ex, &ey);
+            diamond(g, L_EST(v), ex, ey, 1.4 * rx, 1.4 * ry);
+        }
+        for (int k = 0; k < v->npast; k++) {
+            double x = v->past[k][0], y = v->past[k][1];
+            pin(&b, &x, &y);
+            diamond(g, L_PAST(v) + k, x, y, 0.8 * rx, 0.8 * ry);
+        }
     }
 }
 

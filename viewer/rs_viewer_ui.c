@@ -121,6 +121,8 @@ int rs_viewer_slider_point(rs_viewer *v, int k, double frac, double *x, double *
 
 void rs_view_ui_item(rs_viewer *v, mjuiItem *it) {
     int n = v->n;
+    /* the user's choice of shadows stands: FAST no longer adapts */
+    if (it->pdata == (void *)&v->scn.flags[mjRND_SHADOW]) v->adapt = 0;
     if (it->pdata && (double *)it->pdata >= v->ui_lam && (double *)it->pdata < v->ui_lam + n) {
         double lam[RS_VIEW_MAX_EXPERTS];
         memcpy(lam, v->target, sizeof lam);
