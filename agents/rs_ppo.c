@@ -793,13 +793,15 @@ static int ppo_env_defaults(void *c, const char **source) {
 
 static rs_trainer_run_info ppo_run_info(const void *cv) {
     const rs_ppo_config *c = cv;
-    return (rs_trainer_run_info){c->env, c->reward, c->init, c->arch, c->threads, c->save_every};
+    return (rs_trainer_run_info){c->env, c->reward, c->init, c->arch, c->threads,
+                                 c->save_every, c->seed, c->eval_every, c->eval_episodes};
 }
 
 static void *ppo_create(const void *c) { return rs_ppo_new(c); }
 static void ppo_destroy(void *t) { rs_ppo_free(t); }
 static const void *ppo_config(const void *t) { return &((const rs_ppo *)t)->cfg; }
 static rs_policy *ppo_policy(void *t) { return rs_ppo_policy(t); }
+static rs_vecenv *ppo_vecenv(void *t) { return ((rs_ppo *)t)->vec; }
 static int ppo_finished(const void *t) {
     const rs_ppo *p = t;
     return p->update >= p->num_updates;
@@ -838,6 +840,16 @@ static void ppo_log_numbers(const void *t, void *obj) {
     if (isfinite(s->explained_var)) cJSON_AddNumberToObject(o, "explained_var", s->explained_var);
 }
 
+/* progress.csv: the update's own numbers, as log.jsonl names them (an
+ * explained variance that is not a number is left empty, as log.jsonl
+ * leaves it out) */
+static void ppo_csv_row(const void *t, FILE *f) {
+    const rs_ppo_stats *s = &((const rs_ppo *)t)->last;
+    fprintf(f, ",%.6g,%.6g,%.6g,%.6g,%.6g,%.6g,%.6g,", s->lr, s->pg_loss, s->v_loss, s->entropy,
+            s->approx_kl, s->clipfrac, s->grad_norm);
+    if (isfinite(s->explained_var)) fprintf(f, "%.6g", s->explained_var);
+}
+
 static void ppo_banner(const void *t, const char *dir, FILE *f) {
     const rs_ppo *p = t;
     const rs_ppo_config *c = &p->cfg;
@@ -865,7 +877,10 @@ static void ppo_banner(const void *t, const char *dir, FILE *f) {
             dir);
 }
 
-static const char *const g_ppo_resume_may[] = {"total_steps", "threads", "save_every", NULL};
+/* evaluations change nothing of the training: a resume may start, stop or
+ * resize them */
+static const char *const g_ppo_resume_may[] = {"total_steps", "threads",       "save_every",
+                                               "eval_every",  "eval_episodes", NULL};
 static const rs_trainer_switch g_ppo_switches[] = {{"freeze_obs_norm", "freeze_obs_norm", "1"},
                                                    {"update_obs_norm", "freeze_obs_norm", "0"},
                                                    {NULL, NULL, NULL}};
@@ -887,7 +902,7 @@ const rs_trainer_ops rs_ppo_ops = {
     .help = rs_ppo_config_help,
     .run_info = ppo_run_info,
     .resume_may = g_ppo_resume_may,
-    .resume_may_flags = "--steps, --threads, --save-every",
+    .resume_may_flags = "--steps, --threads, --save-every, --eval-every, --eval-episodes",
     .switches = g_ppo_switches,
     .tiny_config = "{\"env\": \"hopper\", \"n_envs\": 2, \"n_steps\": 128, \"minibatch\": 64, "
                    "\"epochs\": 2, \"total_steps\": 1024, \"seed\": 3}",
@@ -895,6 +910,7 @@ const rs_trainer_ops rs_ppo_ops = {
     .destroy = ppo_destroy,
     .config = ppo_config,
     .policy = ppo_policy,
+    .vecenv = ppo_vecenv,
     .init_state = ppo_init_state,
     .save_state = ppo_save_state,
     .load_state = ppo_load_state,
@@ -905,8 +921,8 @@ const rs_trainer_ops rs_ppo_ops = {
     .planned_steps = ppo_planned_steps,
     .log_numbers = ppo_log_numbers,
     .log_episodes = NULL,
-    .csv_header = NULL,
-    .csv_row = NULL,
+    .csv_header = ",lr,pg_loss,v_loss,entropy,approx_kl,clipfrac,grad_norm,explained_var",
+    .csv_row = ppo_csv_row,
     .status = NULL,
     .banner = ppo_banner,
 };

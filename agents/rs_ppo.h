@@ -48,6 +48,8 @@ typedef struct rs_ppo_config {
     char activation[16];
     int threads;          /* env threads; 0 = all cores */
     int save_every;       /* updates between checkpoints (0: only at the end) */
+    int eval_every;       /* updates between deterministic evaluations (0: none) */
+    int eval_episodes;    /* episodes per evaluation */
     char init[512];       /* shared initialisation: run dir or checkpoint */
     int freeze_obs_norm;  /* -1: auto (frozen when init is given) */
 } rs_ppo_config;

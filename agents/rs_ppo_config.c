@@ -41,6 +41,10 @@ static const rs_cfg_field g_fields[] = {
     F(activation, RS_CFG_STR, "tanh or relu"),
     F(threads, RS_CFG_INT, "env threads (0: all cores)"),
     F(save_every, RS_CFG_INT, "updates between checkpoints (0: end only)"),
+    RS_CFG_FIELD_IF(rs_ppo_config, eval_every, RS_CFG_INT, "updates between evaluations (0: off)",
+                    "eval_every"),
+    RS_CFG_FIELD_IF(rs_ppo_config, eval_episodes, RS_CFG_INT, "episodes per evaluation",
+                    "eval_every"),
     F(init, RS_CFG_STR, "shared initialisation (run dir or checkpoint)"),
     F(freeze_obs_norm, RS_CFG_INT, "1 freeze, 0 update, -1 auto (frozen with init)"),
 };
@@ -86,6 +90,8 @@ void rs_ppo_config_default(rs_ppo_config *c) {
     strcpy(c->activation, "tanh");
     c->threads = 0;
     c->save_every = 50;
+    c->eval_every = 0;
+    c->eval_episodes = 10;
     c->freeze_obs_norm = -1;
 }
 
@@ -152,12 +158,13 @@ int rs_ppo_config_set(rs_ppo_config *c, const char *key, const char *value) {
 
 /* A complete config written before the hparams and weight_init keys existed
  * (a run's config.json or train_config) describes a run on the generic set:
- * read it as hparams cleanrl, so that it still reproduces that run. */
+ * read it as hparams cleanrl, so that it still reproduces that run. The
+ * keys written only when set (only_if) are never needed to be complete. */
 static int legacy_complete(const cJSON *o) {
     if (cJSON_GetObjectItemCaseSensitive(o, "hparams")) return 0;
     for (int i = 0; i < N_FIELDS; i++)
         if (strcmp(g_fields[i].name, "hparams") && strcmp(g_fields[i].name, "weight_init") &&
-            !cJSON_GetObjectItemCaseSensitive(o, g_fields[i].name))
+            !g_fields[i].only_if && !cJSON_GetObjectItemCaseSensitive(o, g_fields[i].name))
             return 0;
     return 1;
 }
@@ -248,6 +255,9 @@ int rs_ppo_config_check_ranks(const rs_ppo_config *c, int R) {
     REQ(c->max_grad_norm > 0, "max_grad_norm must be > 0");
     REQ(c->adam_eps > 0, "adam_eps must be > 0");
     REQ(c->threads >= 0, "threads must be >= 0");
+    REQ(c->eval_every >= 0, "eval_every must be >= 0 (got %d)", c->eval_every);
+    REQ(c->eval_episodes >= 1 && c->eval_episodes <= 100000,
+        "eval_episodes must be in [1, 100000] (got %d)", c->eval_episodes);
     REQ(!strcmp(c->hparams, "auto") || !strcmp(c->hparams, "cleanrl"),
         "hparams must be auto or cleanrl (got '%s')", c->hparams);
     REQ(!strcmp(c->weight_init, "orthogonal") || !strcmp(c->weight_init, "fanin"),

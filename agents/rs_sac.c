@@ -929,7 +929,8 @@ static void sac_help(FILE *f) {
 
 static rs_trainer_run_info sac_run_info(const void *cv) {
     const rs_sac_config *c = cv;
-    return (rs_trainer_run_info){c->env, c->reward, c->init, c->arch, c->threads, c->save_every};
+    return (rs_trainer_run_info){c->env, c->reward, c->init, c->arch, c->threads,
+                                 c->save_every, c->seed, c->eval_every, c->eval_episodes};
 }
 
 static const char *sac_resume_missing(const void *cv, const char **hint) {
@@ -942,6 +943,7 @@ static void *sac_create(const void *c) { return rs_sac_new(c); }
 static void sac_destroy(void *t) { rs_sac_free(t); }
 static const void *sac_config(const void *t) { return &((const rs_sac *)t)->cfg; }
 static rs_policy *sac_policy(void *t) { return rs_sac_policy(t); }
+static rs_vecenv *sac_vecenv(void *t) { return ((rs_sac *)t)->vec; }
 static int sac_finished(const void *t) {
     const rs_sac *p = t;
     return p->iter >= p->num_iters;
@@ -1015,7 +1017,8 @@ static void sac_banner(const void *t, const char *dir, FILE *f) {
 }
 
 static const char *const g_sac_resume_may[] = {"total_steps", "threads",     "blas_threads",
-                                               "save_every",  "save_replay", NULL};
+                                               "save_every",  "save_replay", "eval_every",
+                                               "eval_episodes", NULL};
 static const rs_trainer_switch g_sac_switches[] = {{"save_replay", "save_replay", "1"},
                                                    {NULL, NULL, NULL}};
 
@@ -1036,7 +1039,8 @@ const rs_trainer_ops rs_sac_ops = {
     .help = sac_help,
     .run_info = sac_run_info,
     .resume_may = g_sac_resume_may,
-    .resume_may_flags = "--steps, --threads, --blas-threads, --save-every, --save-replay",
+    .resume_may_flags = "--steps, --threads, --blas-threads, --save-every, --save-replay, "
+                        "--eval-every, --eval-episodes",
     .switches = g_sac_switches,
     .tiny_config = "{\"algo\": \"sac\", \"env\": \"hopper\", \"arch\": \"32,32\", "
                    "\"batch_size\": 32, \"buffer_size\": 400, \"learning_starts\": 150, "
@@ -1045,6 +1049,7 @@ const rs_trainer_ops rs_sac_ops = {
     .destroy = sac_destroy,
     .config = sac_config,
     .policy = sac_policy,
+    .vecenv = sac_vecenv,
     .init_state = sac_init_state,
     .save_state = sac_save_state,
     .load_state = sac_load_state,

@@ -90,6 +90,8 @@ typedef struct rs_sac_config {
     int blas_threads; /* OpenBLAS threads for update sgemms (>1: critics serial) */
     long log_every;   /* env steps per iteration (one log line) */
     int save_every;   /* iterations between checkpoints (0: end only) */
+    int eval_every;   /* iterations between deterministic evaluations (0: none) */
+    int eval_episodes; /* episodes per evaluation */
     int save_replay;  /* put the replay buffer into train.safetensors */
     char init[512];   /* pretrained SAC run: actor, critics, targets, log_alpha */
 } rs_sac_config;

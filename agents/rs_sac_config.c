@@ -37,6 +37,11 @@ static const rs_cfg_field g_fields[] = {
     F(blas_threads, RS_CFG_INT, "OpenBLAS threads in updates (>1: the halves run serially)"),
     F(log_every, RS_CFG_LONG, "env steps per iteration / log line"),
     F(save_every, RS_CFG_INT, "iterations between checkpoints (0: end only)"),
+    RS_CFG_FIELD_IF(rs_sac_config, eval_every, RS_CFG_INT,
+                    "iterations between evaluations, and at the end (0: off)",
+                    "eval_every"),
+    RS_CFG_FIELD_IF(rs_sac_config, eval_episodes, RS_CFG_INT, "episodes per evaluation",
+                    "eval_every"),
     F(save_replay, RS_CFG_BOOL, "store the replay buffer in train.safetensors (resume)"),
     F(init, RS_CFG_STR, "pretrained SAC run (dir or checkpoint) to start from"),
 };
@@ -75,6 +80,8 @@ void rs_sac_config_default(rs_sac_config *c) {
     c->blas_threads = 1;
     c->log_every = 1000;
     c->save_every = 50;
+    c->eval_every = 0;
+    c->eval_episodes = 10;
     c->save_replay = 0;
 }
 
@@ -125,6 +132,9 @@ int rs_sac_config_check(const rs_sac_config *c) {
     REQ(c->blas_threads >= 1 && c->blas_threads <= 256, "blas_threads must be in [1, 256]");
     REQ(c->log_every >= 1, "log_every must be >= 1 (got %ld)", c->log_every);
     REQ(c->save_every >= 0, "save_every must be >= 0");
+    REQ(c->eval_every >= 0, "eval_every must be >= 0 (got %d)", c->eval_every);
+    REQ(c->eval_episodes >= 1 && c->eval_episodes <= 100000,
+        "eval_episodes must be in [1, 100000] (got %d)", c->eval_episodes);
     return 0;
 #undef REQ
 }

@@ -226,3 +226,14 @@ out:
     rs_st_free(st);
     return rc;
 }
+
+uint64_t rs_trainer_eval_seed(long run_seed) {
+    return (uint64_t)run_seed + RS_TRAINER_EVAL_SEED_OFFSET;
+}
+
+int rs_trainer_evaluate(const rs_trainer_ops *ops, void *t, int episodes, rs_eval_result *out) {
+    const rs_vecenv *v = ops->vecenv(t);
+    const long seed = ops->run_info(ops->config(t)).seed;
+    return rs_eval_policy(ops->policy(t), v->spec, v->model, episodes, rs_trainer_eval_seed(seed),
+                          1, v->pool, out);
+}

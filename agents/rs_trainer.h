@@ -2,12 +2,14 @@
  * runs one. Each algorithm is an ops table (rs_trainer_ops: its name, its
  * training format, its config table, create/free, --init, its own part of
  * a checkpoint, one iteration with a small stats struct, finished, policy,
- * and its own words for logs), listed in the registry (rs_trainer_find).
+ * its envs, and its own words for logs), listed in the registry
+ * (rs_trainer_find).
  * `rsoup train` holds {ops, config, trainer, stats} and never asks which
  * algorithm it runs. The envelope every training checkpoint shares (policy
  * tensors, config and format metadata, the format and shape checks, the
  * policy copy) is written once, here (rs_trainer_save / rs_trainer_load),
- * and so is the start from a shared init (rs_trainer_init).
+ * and so is the start from a shared init (rs_trainer_init), and an
+ * evaluation between iterations (rs_trainer_evaluate).
  *
  * Also what the trainers keep the same way: parsing the env, reward, arch
  * and activation their config names (and labelling the new policy with
@@ -22,6 +24,7 @@
 
 #include <stdio.h>
 
+#include "rs_eval.h"
 #include "rs_policy.h"
 #include "rs_safetensors.h"
 #include "rs_vecenv.h"
@@ -98,6 +101,9 @@ typedef struct rs_trainer_run_info {
     const char *env, *reward, *init, *arch;
     int threads;    /* 0: all cores */
     int save_every; /* iterations between checkpoints (0: end only) */
+    long seed;
+    int eval_every;    /* iterations between evaluations, and one at the end (0: none) */
+    int eval_episodes; /* episodes per evaluation */
 } rs_trainer_run_info;
 
 /* A flag without a value that sets a config key ("--save-replay") */
@@ -111,7 +117,7 @@ typedef struct rs_trainer_ops {
     const char *name;         /* --algo and config.json's "algo": "ppo" */
     const char *title;        /* in messages: "PPO" */
     const char *train_format; /* train.safetensors' format_train: "rsoup-ppo-train-1" */
-    const char *iter_name;    /* one iteration in logs: "update" */
+    const char *iter_name;    /* one iteration in log.jsonl: "update" (progress.csv: "iter") */
     const char *progress_label; /* the progress line's first word: "train" */
     int data_parallel;        /* may run over MPI ranks (rank 0 writes) */
 
@@ -139,6 +145,9 @@ typedef struct rs_trainer_ops {
     void (*destroy)(void *t);
     const void *(*config)(const void *t);
     rs_policy *(*policy)(void *t);
+    /* the envs it steps: their model and thread pool serve evaluations
+     * between iterations (rs_trainer_evaluate) */
+    rs_vecenv *(*vecenv)(void *t);
     /* --init, after rs_trainer_init has opened and checked the init and
      * copied its actor: what else the algorithm takes from the init's policy
      * and file (PPO: log-std, normaliser, value net) */
@@ -188,5 +197,21 @@ int rs_trainer_init(const rs_trainer_ops *ops, void *t, const char *path);
  * policy (weights, log-std, normaliser, init stamp) copied into t's, then
  * ops->load_state. Errors start "cannot resume from '<path>': ". */
 int rs_trainer_load(const rs_trainer_ops *ops, void *t, const char *path);
+
+/* ---- evaluation during a run ---- */
+
+/* The seed of a run's evaluations: episode i of every one of them starts
+ * from state (run seed + RS_TRAINER_EVAL_SEED_OFFSET, i), so that
+ * evaluations compare the policy along the run on the same starts, and
+ * `rsoup eval DIR --seed <that seed>` repeats the last one. The offset keeps
+ * them off the starts of the training envs, which use (run seed, i). */
+#define RS_TRAINER_EVAL_SEED_OFFSET 1000000
+uint64_t rs_trainer_eval_seed(long run_seed);
+/* `episodes` deterministic (mean-action) episodes of t's current policy, as
+ * `rsoup eval` runs them (rs_eval_policy), on new envs of t's model, on
+ * the threads of its envs; call it between iterations. Nothing of t is
+ * changed or drawn from: a run that evaluates trains the same bits as one
+ * that does not. 0, or -1 (error set). */
+int rs_trainer_evaluate(const rs_trainer_ops *ops, void *t, int episodes, rs_eval_result *out);
 
 #endif

@@ -34,6 +34,12 @@ static const char *g_usage =
     "  --model FILE          MJCF variant of the robot\n"
     "  --resume DIR          continue a run exactly where it stopped\n"
     "  --max-updates K       stop (and save) after K updates in this invocation\n"
+    "  --eval-every K        evaluate every K updates (SAC: iterations)     (0: off)\n"
+    "                        and at the end: E deterministic episodes on the run's\n"
+    "                        reward, on envs of their own whose episode i starts from\n"
+    "                        (run seed + 1000000, i) as in rsoup eval --seed; training\n"
+    "                        is unchanged. log.jsonl \"eval\", progress.csv eval_return\n"
+    "  --eval-episodes E     episodes per evaluation                        (10)\n"
     "  --quiet               no progress output\n"
     "  --json                print a JSON summary on stdout at the end\n"
     "  --KEY VALUE           any hyperparameter below, e.g. --lr 1e-4 --n-envs 4\n"
@@ -47,7 +53,9 @@ static void help(void) {
     printf("\nexamples:\n"
            "  rsoup train --env hopper --steps 1e6 --out runs/hopper\n"
            "  rsoup train --env hopper --reward cautious --init runs/pre --steps 5e5 --out "
-           "runs/cautious\n");
+           "runs/cautious\n"
+           "  rsoup train --env hopper --steps 1e6 --eval-every 20 --out runs/hopper  "
+           "# 10 eval episodes every 20 updates\n");
 }
 
 int cmd_train(int argc, char **argv) {

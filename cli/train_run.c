@@ -431,9 +431,9 @@ static int trim_log(const char *path, long step, int csv) {
 
 /* ---- the loop ---- */
 
-/* a log.jsonl line: the counters, the algorithm's own numbers, the recent episodes */
-/* the time_s of a log's last line (0 when there is none) */
-static double last_time_s(const char *path) {
+/* What a resumed run carries on from its log: the time_s of the last line
+ * (0 when there is none), and the last evaluation (for the progress line) */
+static double log_tail(const char *path, rs_train *r) {
     if (!rs_cli_exists(path)) return 0;
     char *text = rs_read_file(path, NULL);
     if (!text) return 0;
@@ -444,12 +444,61 @@ static double last_time_s(const char *path) {
         cJSON *o = *line ? cJSON_Parse(line) : NULL;
         const cJSON *v = o ? cJSON_GetObjectItemCaseSensitive(o, "time_s") : NULL;
         if (cJSON_IsNumber(v) && isfinite(v->valuedouble)) t = v->valuedouble;
+        const cJSON *e = o ? cJSON_GetObjectItemCaseSensitive(o, "eval") : NULL;
+        const cJSON *ret = cJSON_GetObjectItemCaseSensitive(e, "return");
+        const cJSON *it = o ? cJSON_GetObjectItemCaseSensitive(o, r->ops->iter_name) : NULL;
+        if (cJSON_IsNumber(ret) && cJSON_IsNumber(it)) {
+            r->ev.iter = (long)it->valuedouble;
+            r->ev.ret = ret->valuedouble;
+        }
         cJSON_Delete(o);
     }
     free(text);
     return t;
 }
 
+/* Evaluate the policy as it is after iteration r->st.iter (rs_trainer_evaluate:
+ * deterministic episodes that leave the training as it was) and keep the
+ * means on the run's reward in r->ev. 0, or -1 (error set). */
+static int evaluate(rs_train *r, int episodes, long seed) {
+    rs_eval_result res;
+    double t0 = rs_now();
+    if (rs_trainer_evaluate(r->ops, r->trainer, episodes, &res) != 0) return -1;
+    rs_train_eval *e = &r->ev;
+    double sd;
+    e->iter = r->st.iter;
+    e->episodes = res.episodes;
+    e->seed = rs_trainer_eval_seed(seed);
+    rs_eval_reward_stats(&res, r->w, &e->ret, &e->ret_std);
+    e->length = 0;
+    for (int i = 0; i < res.episodes; i++)
+        e->length += res.length[i];
+    e->length /= res.episodes;
+    for (int k = 0; k < r->spec->n_terms; k++)
+        rs_eval_term_stats(&res, k, &e->terms[k], &sd);
+    rs_eval_result_free(&res);
+    e->seconds = rs_now() - t0;
+    return 0;
+}
+
+/* the evaluation's time (a top-level "_s" key, as every clock reading of a
+ * line) and its numbers */
+static void add_eval(cJSON *o, const rs_train *r) {
+    const rs_train_eval *e = &r->ev;
+    cJSON_AddNumberToObject(o, "eval_s", e->seconds);
+    cJSON *v = cJSON_AddObjectToObject(o, "eval");
+    cJSON_AddNumberToObject(v, "episodes", e->episodes);
+    cJSON_AddNumberToObject(v, "seed", (double)e->seed);
+    cJSON_AddNumberToObject(v, "return", e->ret);
+    cJSON_AddNumberToObject(v, "return_std", e->ret_std);
+    cJSON_AddNumberToObject(v, "length", e->length);
+    cJSON *t = cJSON_AddObjectToObject(v, "terms");
+    for (int i = 0; i < r->spec->n_terms; i++)
+        cJSON_AddNumberToObject(t, r->spec->terms[i], e->terms[i]);
+}
+
+/* a log.jsonl line: the counters, the algorithm's own numbers, the recent
+ * episodes, and the evaluation when this iteration had one */
 static cJSON *log_line(const rs_train *r, double elapsed, double steps_per_s) {
     const rs_trainer_stats *k = &r->st;
     cJSON *o = cJSON_CreateObject();
@@ -467,17 +516,21 @@ static cJSON *log_line(const rs_train *r, double elapsed, double steps_per_s) {
         for (int i = 0; i < r->spec->n_terms; i++)
             cJSON_AddNumberToObject(t, r->spec->terms[i], k->ep_terms[i]);
     }
+    if (r->ev.iter == k->iter && k->iter > 0) add_eval(o, r);
     return o;
 }
 
 /* progress.csv: the same columns for every algorithm (plot scripts read
- * step and ep_return), the algorithm's own last */
-static void csv_header(FILE *f, const rs_train *r) {
-    fprintf(f, "%s,step,time_s,steps_per_s,ep_return,ep_length", r->ops->iter_name);
-    for (int t = 0; t < r->spec->n_terms; t++)
-        fprintf(f, ",%s", r->spec->terms[t]);
-    fputs(r->ops->csv_header ? r->ops->csv_header : "", f);
-    fputc('\n', f);
+ * step and ep_return; the first is "iter" whatever log.jsonl calls an
+ * iteration), the evaluation's (empty on rows without one), the
+ * algorithm's own last. Into buf[cap], without the newline. */
+static void csv_header(char *buf, size_t cap, const rs_train *r) {
+    size_t n = (size_t)snprintf(buf, cap, "iter,step,time_s,steps_per_s,ep_return,ep_length");
+    for (int t = 0; t < r->spec->n_terms && n < cap; t++)
+        n += (size_t)snprintf(buf + n, cap - n, ",%s", r->spec->terms[t]);
+    if (n < cap)
+        n += (size_t)snprintf(buf + n, cap - n, ",eval_return,eval_length%s",
+                              r->ops->csv_header ? r->ops->csv_header : "");
 }
 
 static void csv_row(FILE *f, const rs_train *r, double elapsed, double sps) {
@@ -486,9 +539,94 @@ static void csv_row(FILE *f, const rs_train *r, double elapsed, double sps) {
             k->ep_length);
     for (int t = 0; t < r->spec->n_terms; t++)
         fprintf(f, ",%.6g", k->ep_terms[t]);
+    if (r->ev.iter == k->iter) fprintf(f, ",%.6g,%.6g", r->ev.ret, r->ev.length);
+    else fputs(",,", f);
     if (r->ops->csv_row) r->ops->csv_row(r->trainer, f);
     fputc('\n', f);
     fflush(f);
+}
+
+/* A resumed run's progress.csv written by an older rsoup has other columns
+ * (PPO's first was "update", the evaluation's and PPO's losses were not
+ * there): give it today's header, each old value under the column of its
+ * name ("update" under "iter"), the new columns empty, so that the rows
+ * the resume appends fit the header. 0, or -1 (error set). */
+static int csv_relayout(const char *path, const char *header) {
+    if (!rs_cli_exists(path)) return 0;
+    size_t len = 0;
+    char *text = rs_read_file(path, &len);
+    if (!text) return -1;
+    char *nl = strchr(text, '\n');
+    size_t hl = nl ? (size_t)(nl - text) : len;
+    if (hl == strlen(header) && !memcmp(text, header, hl)) {
+        free(text);
+        return 0;
+    }
+    enum { MAX_COLS = 256 };
+    char *old[MAX_COLS];
+    int n_old = 0, n_new = 1, idx[MAX_COLS];
+    if (nl) *nl = 0;
+    for (char *c = text, *save = NULL, *tok; n_old < MAX_COLS && (tok = strtok_r(c, ",", &save));
+         c = NULL)
+        old[n_old++] = tok;
+    for (const char *h = header; *h; h++)
+        n_new += *h == ',';
+    size_t rows = 0;
+    for (const char *q = nl ? nl + 1 : text + len; *q; q++)
+        rows += *q == '\n';
+    if (n_new > MAX_COLS) {
+        free(text);
+        rs_set_error("%s: more than %d columns", path, MAX_COLS);
+        return -1;
+    }
+    char *out = malloc(len + strlen(header) + rows * (size_t)n_new + 2);
+    if (!out) {
+        free(text);
+        rs_set_error("out of memory");
+        return -1;
+    }
+    /* where each of today's columns was */
+    const char *h = header;
+    for (int j = 0; j < n_new; j++) {
+        const char *e = strchr(h, ',');
+        size_t w = e ? (size_t)(e - h) : strlen(h);
+        idx[j] = -1;
+        for (int i = 0; i < n_old; i++) {
+            const char *name = !strcmp(old[i], "update") ? "iter" : old[i];
+            if (strlen(name) == w && !strncmp(name, h, w)) idx[j] = i;
+        }
+        h = e ? e + 1 : h + w;
+    }
+    size_t k = (size_t)sprintf(out, "%s\n", header);
+    for (char *line = nl ? nl + 1 : text + len, *end; *line; line = end + 1) {
+        end = strchr(line, '\n');
+        if (!end) break; /* trim_log has dropped a partial last row */
+        *end = 0;
+        const char *f[MAX_COLS];
+        size_t fw[MAX_COLS];
+        int nf = 0;
+        for (const char *c = line; nf < MAX_COLS;) {
+            const char *e = strchr(c, ',');
+            f[nf] = c;
+            fw[nf++] = e ? (size_t)(e - c) : strlen(c);
+            if (!e) break;
+            c = e + 1;
+        }
+        for (int j = 0; j < n_new; j++) {
+            if (j) out[k++] = ',';
+            if (idx[j] >= 0 && idx[j] < nf) {
+                memcpy(out + k, f[idx[j]], fw[idx[j]]);
+                k += fw[idx[j]];
+            }
+        }
+        out[k++] = '\n';
+    }
+    out[k] = 0;
+    int rc = rs_cli_write_file(path, out, 0);
+    if (rc) rs_set_error("cannot rewrite %s: %s", path, strerror(errno));
+    free(out);
+    free(text);
+    return rc;
 }
 
 /* the progress line's status: the window's means, the algorithm's own
@@ -496,8 +634,11 @@ static void csv_row(FILE *f, const rs_train *r, double elapsed, double sps) {
 static void status_text(char *buf, size_t cap, const rs_train *r) {
     const rs_trainer_stats *k = &r->st;
     buf[0] = 0;
+    /* the last evaluation's return, from the first one on */
+    int n = r->ev.iter > 0 ? snprintf(buf, cap, "eval %.1f%s", r->ev.ret, k->window ? " " : "") : 0;
     if (!k->window) return;
-    int n = snprintf(buf, cap, "return %.1f len %.0f", k->ep_return, k->ep_length);
+    if (n < (int)cap)
+        n += snprintf(buf + n, cap - (size_t)n, "return %.1f len %.0f", k->ep_return, k->ep_length);
     if (r->ops->status && n < (int)cap) n += r->ops->status(r->trainer, buf + n, cap - (size_t)n);
     for (int t = 0; t < r->spec->n_terms && n < (int)cap; t++)
         if (r->w[t] != 0)
@@ -552,9 +693,11 @@ int rs_train_run(rs_train *r, const rs_train_args *a) {
         const long at = global_step(r);
         snprintf(path, sizeof path, "%s/log.jsonl", dir);
         bad = trim_log(path, at, 0) != 0;
-        if (!bad) time_before = last_time_s(path);
+        if (!bad) time_before = log_tail(path, r);
         snprintf(path, sizeof path, "%s/progress.csv", dir);
-        bad = bad || trim_log(path, at, 1) != 0;
+        char header[4096];
+        csv_header(header, sizeof header, r);
+        bad = bad || trim_log(path, at, 1) != 0 || csv_relayout(path, header) != 0;
         if (bad) fprintf(stderr, "rsoup train: %s\n", rs_last_error());
     }
     snprintf(path, sizeof path, "%s/progress.csv", dir);
@@ -578,7 +721,11 @@ int rs_train_run(rs_train *r, const rs_train_args *a) {
         rs_train_free(r);
         return 1;
     }
-    if (csv_new) csv_header(csv, r);
+    if (csv_new) {
+        char header[4096];
+        csv_header(header, sizeof header, r);
+        fprintf(csv, "%s\n", header);
+    }
     signal(SIGINT, on_signal);
     signal(SIGTERM, on_signal);
 
@@ -599,6 +746,17 @@ int rs_train_run(rs_train *r, const rs_train_args *a) {
             break;
         }
         const rs_trainer_stats *k = &r->st;
+        /* every eval_every-th iteration and the last: which ones depends on
+         * the iteration alone, so a resumed run evaluates where an
+         * uninterrupted one does. Rank 0 alone evaluates (it writes the
+         * logs); the collectives wait for it in the next iteration. */
+        if (a->io && in.eval_every > 0 && (k->iter % in.eval_every == 0 || !more(r)) &&
+            evaluate(r, in.eval_episodes, in.seed) != 0) {
+            fprintf(stderr, "\nrsoup train: evaluation after %s %ld: %s\n", ops->iter_name, k->iter,
+                    rs_last_error());
+            rc = 1;
+            break;
+        }
         double el = rs_now() - t0;
         double sps = (double)(k->step - start_step) / (el > 0 ? el : 1e-9);
         cJSON *o = log_line(r, time_before + el, sps);
@@ -607,7 +765,7 @@ int rs_train_run(rs_train *r, const rs_train_args *a) {
         fflush(log);
         free(line);
         cJSON_Delete(o);
-        if (k->window) csv_row(csv, r, time_before + el, sps);
+        if (k->window || r->ev.iter == k->iter) csv_row(csv, r, time_before + el, sps);
         /* a log that cannot be written (full disk) stops the run now, not
          * at the final save hours later */
         if (fflush(csv) != 0 || ferror(log) || ferror(csv)) {

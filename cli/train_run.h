@@ -1,7 +1,8 @@
 /* train_run.h — one run of `rsoup train`, the same way for every algorithm
  * in the trainer registry (agents/rs_trainer.h): the flags, the config it
  * starts (or resumes) with, and the run itself — config.json, log.jsonl (one
- * line per iteration), progress.csv, progress on stderr, policy.safetensors
+ * line per iteration), progress.csv, progress on stderr, deterministic
+ * evaluations every eval_every iterations and at the end, policy.safetensors
  * and train.safetensors saved atomically every save_every iterations, at the
  * end and on Ctrl-C, and the --json summary. What differs between
  * algorithms (their config keys, log numbers, first line, --help) comes from
@@ -31,12 +32,23 @@ typedef struct rs_train_args {
     char keybuf[RS_TRAIN_MAX_FLAGS][64];
 } rs_train_args;
 
-/* a run: its algorithm, its config, its trainer and the last stats */
+/* the last evaluation of a run (eval_every > 0): its iteration (0: none
+ * yet), the means over its episodes on the run's reward, and its time */
+typedef struct rs_train_eval {
+    long iter;
+    int episodes;
+    uint64_t seed;
+    double ret, ret_std, length, terms[RS_MAX_TERMS];
+    double seconds;
+} rs_train_eval;
+
+/* a run: its algorithm, its config, its trainer, the last stats and evaluation */
 typedef struct rs_train {
     const rs_trainer_ops *ops;
     void *cfg;     /* ops->config_size bytes */
     void *trainer; /* while the run runs */
     rs_trainer_stats st;
+    rs_train_eval ev;
     const rs_env_spec *spec;
     double w[RS_MAX_TERMS]; /* the reward's weights */
 } rs_train;

@@ -125,12 +125,18 @@ int rs_cfg_from_json(const rs_cfg_table *t, void *cfg, const void *obj, const ch
     return 0;
 }
 
-char *rs_cfg_to_json(const rs_cfg_table *t, const void *cfg) {
+/* the config as a JSON object: every field (all), or those written to files */
+static cJSON *to_obj(const rs_cfg_table *t, const void *cfg, int all) {
     cJSON *o = cJSON_CreateObject();
     if (t->algo) cJSON_AddStringToObject(o, "algo", t->algo);
     for (int i = 0; i < t->n; i++) {
         const rs_cfg_field *f = &t->fields[i];
         const char *base = (const char *)cfg + f->off;
+        if (!all && f->only_if) {
+            const rs_cfg_field *c = find(t, f->only_if);
+            if (c && c->kind == RS_CFG_INT && *(const int *)((const char *)cfg + c->off) == 0)
+                continue;
+        }
         switch (f->kind) {
         case RS_CFG_STR: cJSON_AddStringToObject(o, f->name, base); break;
         case RS_CFG_BOOL: cJSON_AddBoolToObject(o, f->name, *(const int *)base); break;
@@ -139,15 +145,18 @@ char *rs_cfg_to_json(const rs_cfg_table *t, const void *cfg) {
         case RS_CFG_DBL: cJSON_AddNumberToObject(o, f->name, *(const double *)base); break;
         }
     }
+    return o;
+}
+
+char *rs_cfg_to_json(const rs_cfg_table *t, const void *cfg) {
+    cJSON *o = to_obj(t, cfg, 0);
     char *s = cJSON_Print(o);
     cJSON_Delete(o);
     return s;
 }
 
 void rs_cfg_help(const rs_cfg_table *t, const void *defaults, FILE *out) {
-    char *js = rs_cfg_to_json(t, defaults);
-    cJSON *o = cJSON_Parse(js);
-    free(js);
+    cJSON *o = to_obj(t, defaults, 1);
     for (int i = 0; i < t->n; i++) {
         const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, t->fields[i].name);
         char *vs = cJSON_PrintUnformatted(v);

@@ -15,6 +15,11 @@ typedef struct rs_cfg_field {
     rs_cfg_kind kind;
     size_t off, size;
     const char *help;
+    /* NULL: always written to JSON. Else the name of an int field: this one
+     * is written only while that one is not 0. For keys added after runs
+     * were made whose default changes nothing: those runs' config.json and
+     * checkpoints keep their bytes, and an old config still reads the same. */
+    const char *only_if;
 } rs_cfg_field;
 
 typedef struct rs_cfg_table {
@@ -26,7 +31,10 @@ typedef struct rs_cfg_table {
 } rs_cfg_table;
 
 #define RS_CFG_FIELD(type, name, kind, help)                                                       \
-    { #name, kind, offsetof(type, name), sizeof(((type *)0)->name), help }
+    { #name, kind, offsetof(type, name), sizeof(((type *)0)->name), help, NULL }
+/* a field written only while the int field `cond` is not 0 (only_if above) */
+#define RS_CFG_FIELD_IF(type, name, kind, help, cond)                                              \
+    { #name, kind, offsetof(type, name), sizeof(((type *)0)->name), help, cond }
 
 /* the fields every trainer's config starts with (same names, kinds, help) */
 #define RS_CFG_RUN_FIELDS(type)                                                                    \
@@ -41,9 +49,10 @@ typedef struct rs_cfg_table {
 int rs_cfg_set(const rs_cfg_table *t, void *cfg, const char *key, const char *value);
 /* a JSON object of keys; `where` prefixes error paths ("file.json: ppo.") */
 int rs_cfg_from_json(const rs_cfg_table *t, void *cfg, const void *cjson_obj, const char *where);
-/* the whole config as JSON text (caller frees) */
+/* the whole config as JSON text (caller frees), less the only_if fields
+ * whose condition is 0 */
 char *rs_cfg_to_json(const rs_cfg_table *t, const void *cfg);
-/* one line per key: name, help, the default value */
+/* one line per key (every one): name, help, the default value */
 void rs_cfg_help(const rs_cfg_table *t, const void *defaults, FILE *out);
 
 #endif

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # plot_curves.sh DIR — learning curves (recent mean training return against
 # env steps) of the run folders under DIR (those with a progress.csv), into
-# DIR/curves.png and .svg (and .pdf where gnuplot has pdfcairo).
+# DIR/curves.png and .svg (and .pdf where gnuplot has pdfcairo). Runs that
+# evaluated (rsoup train --eval-every) add their evaluations' returns, dashed
+# in the run's colour.
 #
 # An experiment folder (runs pretrain, expert_<R>, morl_<k>, control_<R>,
 # directly in DIR or replicated in DIR/seed_<s>/): one panel per reward R
@@ -83,6 +85,13 @@ for r in "${RUNS[@]}"; do
     $s ~ /^[-+0-9.eE]+$/ && $y ~ /^[-+]?([0-9]+[.]?[0-9]*|[.][0-9]+)([eE][-+]?[0-9]+)?$/ { printf "%.10g %s\n", $s + off, $y }' \
     "$r/progress.csv" | sort -g -k1,1 > "$TMP/run$i"
   [ -s "$TMP/run$i" ] || { warn "$r: no returns in progress.csv yet"; continue; }
+  # its deterministic evaluations (rsoup train --eval-every), where there are any
+  awk -F, -v off="$(offset_of "$r")" '
+    { sub(/\r$/, "") }
+    NR == 1 { for (i = 1; i <= NF; i++) { if ($i == "step") s = i; if ($i == "eval_return") y = i }
+              if (!s) s = 2; next }
+    y && $s ~ /^[-+0-9.eE]+$/ && $y ~ /^[-+]?([0-9]+[.]?[0-9]*|[.][0-9]+)([eE][-+]?[0-9]+)?$/ { printf "%.10g %s\n", $s + off, $y }' \
+    "$r/progress.csv" | sort -g -k1,1 > "$TMP/eval$i"
   if [ -z "${MEMBERS[$g]+x}" ]; then GROUPS_ORDER+=("$g"); MEMBERS[$g]=""; GENV[$g]=$env; fi
   MEMBERS[$g]="${MEMBERS[$g]} $TMP/run$i"
 done
@@ -91,7 +100,7 @@ done
 # per group: seeds (blank-line separated blocks), and with 2+ seeds the mean
 # with its min–max band on the union of their steps, where every seed has data
 # (linear interpolation between a seed's own rows)
-NMAX=1
+NMAX=1 EVALS=0
 declare -A NSEEDS=()
 gi=0
 for g in "${GROUPS_ORDER[@]}"; do
@@ -99,6 +108,9 @@ for g in "${GROUPS_ORDER[@]}"; do
   read -r -a m <<<"${MEMBERS[$g]}"
   NSEEDS[$g]=${#m[@]}; (( ${#m[@]} > NMAX )) && NMAX=${#m[@]}
   for f in "${m[@]}"; do cat "$f"; echo; done > "$TMP/g$gi.seeds"
+  # the evaluations of every seed, each its own line (drawn as they are)
+  for f in "${m[@]}"; do e=${f%/*}/eval${f##*/run}; [ -s "$e" ] && { cat "$e"; echo; }; done > "$TMP/g$gi.eval"
+  [ -s "$TMP/g$gi.eval" ] && EVALS=1
   if (( ${#m[@]} > 1 )); then
     cut -d' ' -f1 "${m[@]}" | sort -g -u > "$TMP/g$gi.grid"
     awk 'FNR == 1 { f++ }
@@ -201,7 +213,9 @@ COLS=$(( NP < 3 ? NP : (NP == 4 ? 2 : 3) )); ROWS=$(( (NP + COLS - 1) / COLS ))
   ((PROTOCOL)) && t="$t; fine-tunes start where their init ended"
   echo "set multiplot layout $ROWS,$COLS title '$t'"
   echo "set grid; set key outside bottom center horizontal Left reverse maxcols 2 samplen 2.5 height 1"
-  echo "set xlabel '$XL'; set ylabel 'training return (own reward, recent episodes)'"
+  if ((EVALS)); then yl="return, own reward (dashed: deterministic eval)"
+  else yl="training return (own reward, recent episodes)"; fi
+  echo "set xlabel '$XL'; set ylabel '$yl'"
   echo "set offsets 0, 0, graph 0.05, graph 0.05"
   for ((p = 0; p < NP; p++)); do
     echo "set title '${PANEL_TITLE[$p]}'"
@@ -216,6 +230,7 @@ COLS=$(( NP < 3 ? NP : (NP == 4 ? 2 : 3) )); ROWS=$(( (NP + COLS - 1) / COLS ))
       else
         lines="$lines '$TMP/g$j.mean' using (\$1/$XS):2 with lines lw 1.8 lc rgb '$c' title '$lab',"
       fi
+      [ -s "$TMP/g$j.eval" ] && lines="$lines '$TMP/g$j.eval' using (\$1/$XS):2 with linespoints dt 2 lw 1.4 pt 7 ps 0.45 lc rgb '$c' title '$lab (eval)',"
     done
     plot="$plot$lines"
     echo "${plot%,}"

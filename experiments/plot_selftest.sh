@@ -2,9 +2,10 @@
 # plot_selftest.sh — checks plot_front.sh and plot_curves.sh on the fixtures in
 # tests/fixtures/ (no rsoup binary needed): the replicated layout (a seed
 # without front.csv, MORL μ labels from the policies' metadata), the
-# single-seed layout, a bare front CSV, a three-objective front, nan values
-# and a replicated folder without lambda_stats.csv or metrics.json. It reads
-# the figures' text back from the SVGs. Exit status 0 when every check passes.
+# single-seed layout, a bare front CSV, a three-objective front, nan values,
+# a replicated folder without lambda_stats.csv or metrics.json, and a run's
+# evaluations (a dashed curve). It reads the figures' text back from the
+# SVGs. Exit status 0 when every check passes.
 #   experiments/plot_selftest.sh [SRC]   (SRC: the source tree, default: beside this script)
 set -u
 SRC=${1:-$(cd "$(dirname "$0")/.." && pwd)}
@@ -43,6 +44,8 @@ has "$T/rep/front.svg" "shared init, each seed" rep-front-init
 has "$T/rep/curves.svg" "expert_risky (3 seeds)" rep-curves-band
 has "$T/rep/curves.svg" "morl_0 (μ = 0.75)" rep-curves-mu
 has "$T/rep/curves.svg" "fine-tunes start where their init ended" rep-curves-offset
+has "$T/rep/curves.svg" "expert_risky (eval)" rep-curves-eval
+has "$T/rep/curves.svg" "dashed: deterministic eval" rep-curves-eval-label
 PLOT_INIT=0 bash "$PF" "$T/rep" 2>/dev/null
 grep -qF "shared init" "$T/rep/front.svg" && bad "PLOT_INIT=0 still draws the init" || ok
 
@@ -53,6 +56,7 @@ png "$T/one/front.png" one; png "$T/one/curves.png" one
 has "$T/one/lambda.svg" "Returns along λ: single seed" one-lambda-title
 has "$T/one/lambda.svg" "± std over episodes" one-lambda-std
 grep -qF "each seed" "$T/one/front.svg" && bad "one: per-seed entries in a single-seed front" || ok
+has "$T/one/curves.svg" "expert_risky (eval)" one-curves-eval
 has "$T/one/front.svg" "reference point (min − 5% of range)" one-front-ref
 
 # ---- a bare front CSV, the tests' fixture, a 3-objective front ----

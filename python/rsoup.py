@@ -837,8 +837,13 @@ def load_run(path):
     """A training run folder (`rsoup train --out DIR`) as plain Python:
       config      config.json (every hyperparameter the run used), a dict
       provenance  provenance.json (version, commit, CPU, BLAS, threads, date), or None
-      log         log.jsonl: one dict per update (a partial last line is dropped)
-      progress    progress.csv: dict column -> float array (and 'columns': the order)
+      log         log.jsonl: one dict per iteration (a partial last line is dropped);
+                  PPO counts iterations as "update", SAC as "iter"; a line with an
+                  evaluation (--eval-every) has an "eval" dict
+      progress    progress.csv: dict column -> float array (and 'columns': the order);
+                  the first column is "iter" (also for a file an older rsoup began
+                  with "update"), eval_return / eval_length are NaN on rows without
+                  an evaluation
       policy, train   the paths of policy.safetensors / train.safetensors, or None"""
     path = os.fspath(path)
     if not os.path.isdir(path):
@@ -884,6 +889,8 @@ def load_run(path):
             for j, c in enumerate(cols):
                 vals = [_num(r[j]) for r in rows]
                 progress[c] = np.array([np.nan if v is None else v for v in vals])
+            if "update" in progress and "iter" not in progress:
+                progress["iter"] = progress["update"]  # PPO's first column before "iter"
     return {"path": path, "config": config, "provenance": read_json("provenance.json"),
             "log": log, "progress": progress, "policy": p("policy.safetensors"),
             "train": p("train.safetensors")}

@@ -80,7 +80,7 @@ tail -1 "$T/tr/log.jsonl" | sed 's/"update":7,"step":1792/"update":8,"step":2048
 printf '9,2304,partial' >> "$T/tr/progress.csv"
 "$R" train --resume "$T/tr" --quiet >/dev/null 2>&1
 rows=$(cut -d, -f1 "$T/tr/progress.csv" | tr '\n' ' '); logs=$(grep -o '"update":[0-9]*' "$T/tr/log.jsonl" | cut -d: -f2 | tr '\n' ' ')
-if [ "$rows" = "update 1 2 3 4 5 6 7 8 9 10 " ] && [ "$logs" = "1 2 3 4 5 6 7 8 9 10 " ]; then pass=$((pass+1));
+if [ "$rows" = "iter 1 2 3 4 5 6 7 8 9 10 " ] && [ "$logs" = "1 2 3 4 5 6 7 8 9 10 " ]; then pass=$((pass+1));
 else echo "FAIL resume-trims-logs: csv '$rows' log '$logs'"; fail=$((fail+1)); fi
 # a training checkpoint whose RNG state is all zeros (no generator reaches it) is refused, not resumed forever
 "$R" train --env hopper --steps 1024 --n-steps 128 --out "$T/zr" --quiet --max-updates 2 >/dev/null 2>&1

@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
-# cli_kill.sh — kill -9 at seeded random moments: `rsoup train` (PPO and SAC),
-# `rsoup front` and `rsoup experiment`. After each kill every file is absent
-# or complete and valid, the resume finishes, and the result equals an
-# uninterrupted run byte for byte. Also: one writer per folder (a second
-# `train` on a folder in use is refused), and an experiment's jobs do not
-# outlive a runner killed with -9.
+# cli_kill.sh — kill -9 at seeded random moments: `rsoup train` (PPO, SAC,
+# PPO with evaluations), `rsoup front` and `rsoup experiment`. After each
+# kill every file is absent or complete and valid, the resume finishes, and
+# the result equals an uninterrupted run byte for byte. Also: one writer per
+# folder (a second `train` on a folder in use is refused), and an
+# experiment's jobs do not outlive a runner killed with -9.
 set -u
 R=${RSOUP_BIN:-build/rsoup}
 T=$(mktemp -d); trap 'pkill -KILL -f "$T/" 2>/dev/null; rm -rf "$T"' EXIT
@@ -79,6 +79,8 @@ SAC=(--algo sac --env hopper --steps 1500 --learning-starts 200 --arch 32,32 --b
      --log-every 100 --save-every 1 --save-replay --seed 7 --threads 1 --quiet)
 kill_train ppo 4 "${PPO[@]}"
 kill_train sac 3 "${SAC[@]}"
+# with evaluations (--eval-every): their lines and rows come back the same too
+kill_train ppo_eval 3 "${PPO[@]}" --eval-every 4 --eval-episodes 2
 
 # ---- one writer per folder ----
 "$R" train --env hopper --steps 400000 --n-steps 256 --save-every 1 --threads 1 --quiet --out "$T/busy" >/dev/null 2>&1 &

@@ -311,8 +311,9 @@ with open(os.path.join(T, "risky", "log.jsonl")) as fh:
 check("run config", run["config"]["env"] == "hopper" and run["config"]["reward"] == "risky")
 check("run log", len(run["log"]) == n_log == 2 and run["log"][-1]["step"] == 1024,
       len(run["log"]))
-check("run progress", run["progress"]["columns"][:2] == ["update", "step"] and
-      run["progress"]["step"][-1] == 1024 and len(run["progress"]["update"]) == n_log)
+check("run progress", run["progress"]["columns"][:2] == ["iter", "step"] and
+      run["progress"]["step"][-1] == 1024 and len(run["progress"]["iter"]) == n_log and
+      np.isnan(run["progress"]["eval_return"]).all() and "pg_loss" in run["progress"])
 check("run provenance and files", "git_commit" in run["provenance"] and
       run["policy"].endswith("policy.safetensors") and run["train"] is not None)
 

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # mpi_experiment.sh — a 2-rank experiment on a tiny budget writes the same
-# files as the 1-rank run (jobs spread over ranks by rank 0's work queue).
+# files as the 1-rank run (jobs spread over ranks by rank 0's work queue);
+# train under mpirun: SAC refused, an unwritable folder stops every rank,
+# evaluations on rank 0 leave the ranks in step.
 set -u
 R=${RSOUP_BIN:-build/rsoup}
 T=$(mktemp -d); trap 'rm -rf "$T"' EXIT
@@ -34,5 +36,14 @@ mkdir -p "$T/bad/config.json/x"
 out=$(timeout 120 mpirun -np 2 --oversubscribe "$R" train --env hopper --steps 20000 --n-steps 128 --epochs 1 --out "$T/bad" 2>&1); rc=$?
 if [ $rc != 0 ] && [ $rc != 124 ] && grep -q "cannot write .*config.json" <<<"$out" && [ ! -e "$T/bad/config.json.tmp" ]; then pass=$((pass+1));
 else echo "FAIL: unwritable run dir under mpirun: rc=$rc $out"; fail=$((fail+1)); fi
+# data-parallel PPO with evaluations: rank 0 alone evaluates, between two
+# of its collectives; the ranks finish (none waits forever) with the
+# evaluations in the log, and the same policy as without them
+E=(--env hopper --steps 2048 --n-steps 128 --epochs 1 --threads 1 --quiet)
+out=$(timeout 300 mpirun -np 2 --oversubscribe "$R" train "${E[@]}" --eval-every 2 --eval-episodes 2 --out "$T/ev" 2>&1); rc=$?
+timeout 300 mpirun -np 2 --oversubscribe "$R" train "${E[@]}" --out "$T/noev" >/dev/null 2>&1
+evals=$(grep -o '"update":[0-9]*,.*"eval":{"episodes":2' "$T/ev/log.jsonl" 2>/dev/null | cut -d, -f1 | tr '\n' ' ')
+if [ $rc = 0 ] && [ "$evals" = '"update":2 "update":4 ' ] && cmp -s "$T/ev/policy.safetensors" "$T/noev/policy.safetensors"; then pass=$((pass+1));
+else echo "FAIL: evaluations under mpirun: rc=$rc evals '$evals' $out"; fail=$((fail+1)); fi
 echo "mpi_experiment: $pass passed, $fail failed"
 [ "$fail" = 0 ]

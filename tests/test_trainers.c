@@ -3,9 +3,10 @@
  * threads and resumed on 1 ends with the same policy file and training
  * checkpoint, byte for byte, as the uninterrupted run on 1 thread (and with
  * the same policy file and checkpoint tensors as the run on 2 threads);
- * the checkpoint carries the algorithm's training format, which every
- * policy loader refuses; the registry finds each algorithm by name and by
- * format. A new algorithm is tested here by its registry line. */
+ * evaluations between iterations leave the run's bits as they were, and
+ * repeat exactly; the checkpoint carries the algorithm's training format,
+ * which every policy loader refuses; the registry finds each algorithm by
+ * name and by format. A new algorithm is tested here by its registry line. */
 #include <cjson/cJSON.h>
 #include <string.h>
 #include <unistd.h>
@@ -28,8 +29,25 @@ static void *make(const rs_trainer_ops *ops, const char *threads, void **cfg) {
     return t;
 }
 
-/* iterations until finished, or n of them (n > 0); the count done */
-static int run(const rs_trainer_ops *ops, void *t, int n) {
+/* rs_trainer_evaluate on t, checked: the episodes asked for, each of some length */
+static void evaluate(const rs_trainer_ops *ops, void *t, int episodes, rs_eval_result *r) {
+    int ok = rs_trainer_evaluate(ops, t, episodes, r) == 0;
+    CHECK(ok, "%s evaluate: %s", ops->name, rs_last_error());
+    if (!ok) memset(r, 0, sizeof *r);
+    CHECK(!ok || (r->episodes == episodes && r->length[0] > 0 && r->length[episodes - 1] > 0),
+          "%s evaluate: %d episodes, want %d", ops->name, r->episodes, episodes);
+}
+
+/* the same episodes, term for term and step for step */
+static int same_eval(const rs_eval_result *a, const rs_eval_result *b) {
+    return a->terms && b->terms && a->episodes == b->episodes && a->n_terms == b->n_terms &&
+           !memcmp(a->terms, b->terms, sizeof(double) * (size_t)a->episodes * a->n_terms) &&
+           !memcmp(a->length, b->length, sizeof(int) * (size_t)a->episodes);
+}
+
+/* iterations until finished, or n of them (n > 0), with an evaluation of
+ * `eval` episodes after each (0: none); the count done */
+static int run_eval(const rs_trainer_ops *ops, void *t, int n, int eval) {
     rs_trainer_stats st;
     int k = 0;
     while (!ops->finished(t) && (n <= 0 || k < n)) {
@@ -40,9 +58,16 @@ static int run(const rs_trainer_ops *ops, void *t, int n) {
         k++;
         CHECK(st.iter > 0 && st.step == ops->global_step(t), "%s stats: iter %ld step %ld",
               ops->name, st.iter, st.step);
+        if (eval) {
+            rs_eval_result r;
+            evaluate(ops, t, eval, &r);
+            rs_eval_result_free(&r);
+        }
     }
     return k;
 }
+
+static int run(const rs_trainer_ops *ops, void *t, int n) { return run_eval(ops, t, n, 0); }
 
 static char *slurp(const char *path, size_t *n) {
     FILE *f = fopen(path, "rb");
@@ -137,6 +162,23 @@ static void test_one(const rs_trainer_ops *ops) {
     check_same(ops, dir, "full", "two", "1 and 2 threads", 1);
     check_same(ops, dir, "full", "resumed", "resumed and uninterrupted", 0);
 
+    /* evaluating after every iteration trains the same bits (`rsoup train
+     * --eval-every 1`); an evaluation does not depend on the thread count,
+     * and one of the same policy gives the same episodes again */
+    void *c5, *ev = make(ops, "2", &c5);
+    if (ev) run_eval(ops, ev, 0, 3);
+    save(ops, ev, dir, "evaluated");
+    check_same(ops, dir, "two", "evaluated", "with and without evaluations", 0);
+    rs_eval_result e1, e2, e3;
+    evaluate(ops, full, 3, &e1);
+    evaluate(ops, ev, 3, &e2);
+    evaluate(ops, ev, 3, &e3);
+    CHECK(same_eval(&e1, &e2) && same_eval(&e2, &e3), "%s: evaluations of the same policy differ",
+          ops->name);
+    rs_eval_result_free(&e1);
+    rs_eval_result_free(&e2);
+    rs_eval_result_free(&e3);
+
     /* the checkpoint is a training format: a trainer reads it, policy loaders refuse it */
     rs_st *m = rs_st_load_meta(path);
     CHECK(m && !strcmp(rs_st_meta(m, "format"), RS_TRAIN_FORMAT) &&
@@ -159,13 +201,13 @@ static void test_one(const rs_trainer_ops *ops) {
         free(co);
     }
 
-    void *ts[4] = {full, two, half, res}, *cs[4] = {c1, c2, c3, c4};
-    for (int i = 0; i < 4; i++) {
+    void *ts[5] = {full, two, half, res, ev}, *cs[5] = {c1, c2, c3, c4, c5};
+    for (int i = 0; i < 5; i++) {
         if (ts[i]) ops->destroy(ts[i]);
         free(cs[i]);
     }
-    const char *tags[4] = {"full", "two", "half", "resumed"};
-    for (int i = 0; i < 4; i++)
+    const char *tags[5] = {"full", "two", "half", "resumed", "evaluated"};
+    for (int i = 0; i < 5; i++)
         for (int e = 0; e < 2; e++) {
             snprintf(path, sizeof path, "%s/%s.%s", dir, tags[i], e ? "policy" : "train");
             unlink(path);
