@@ -3,14 +3,7 @@
 set -u
 R=${RSOUP_BIN:-build/rsoup}
 fail=0; pass=0
-expect() { # expect NAME WANT_RC PATTERN -- cmd...
-  local name=$1 want=$2 pat=$3; shift 4
-  local out rc
-  out=$("$@" 2>&1); rc=$?
-  if [ "$rc" != "$want" ] || ! grep -qE -- "$pat" <<<"$out"; then
-    echo "FAIL $name: rc=$rc (want $want), output:"; echo "$out" | head -20; fail=$((fail+1))
-  else pass=$((pass+1)); fi
-}
+. "$(dirname "$0")/lib.sh"
 expect help 0 "commands:" -- "$R" --help
 expect no-args 2 "usage" -- "$R"
 expect unknown-cmd 2 "unknown command" -- "$R" frobnicate

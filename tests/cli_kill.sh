@@ -35,16 +35,7 @@ for n, line in enumerate(open(sys.argv[1]), 1):
   ok
 }
 
-# the log without what depends on the clock
-untimed() { python3 -c '
-import json, sys
-for line in open(sys.argv[1]):
-    o = json.loads(line)
-    for k in [k for k in o if k.endswith("_s") or k == "steps_per_s"]:
-        del o[k]
-    print(json.dumps(o, sort_keys=True))' "$1"; }
-untimed_csv() { awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) drop[i] = $i ~ /(_s|per_s)$/ }
-  { o = ""; for (i = 1; i <= NF; i++) if (!drop[i]) o = o $i ","; print o }' "$1"; }
+. "$(dirname "$0")/lib.sh"
 
 # kill -9 a training at random moments, resume, compare with the reference
 kill_train() { # NAME TRIALS ARGS...

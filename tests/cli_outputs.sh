@@ -12,14 +12,7 @@ T=$(mktemp -d "${TMPDIR:-/tmp}/rs_cli_outputs.XXXXXX")
 trap 'rm -rf "$T"' EXIT
 ok() { pass=$((pass+1)); }
 bad() { echo "FAIL $*"; fail=$((fail+1)); }
-expect() { # expect NAME WANT_RC PATTERN -- cmd...
-  local name=$1 want=$2 pat=$3; shift 4
-  local out rc
-  out=$("$@" 2>&1); rc=$?
-  if [ "$rc" != "$want" ] || ! grep -qE -- "$pat" <<<"$out"; then
-    echo "FAIL $name: rc=$rc (want $want), output:"; echo "$out" | head -20; fail=$((fail+1))
-  else pass=$((pass+1)); fi
-}
+. "$(dirname "$0")/lib.sh"
 flat() { tr -d ' \n\t'; }
 cd "$T" || exit 1
 ppo=(--env hopper --n-steps 128 --arch 8,8 --threads 1 --quiet)

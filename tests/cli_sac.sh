@@ -10,14 +10,7 @@ trap 'rm -rf "$T"' EXIT
 fail=0; pass=0
 ok() { pass=$((pass+1)); }
 bad() { echo "FAIL $1"; fail=$((fail+1)); }
-expect() { # expect NAME WANT_RC PATTERN -- cmd...
-  local name=$1 want=$2 pat=$3; shift 4
-  local out rc
-  out=$("$@" 2>&1); rc=$?
-  if [ "$rc" != "$want" ] || ! grep -qE -- "$pat" <<<"$out"; then
-    echo "FAIL $name: rc=$rc (want $want), output:"; echo "$out" | head -20; fail=$((fail+1))
-  else pass=$((pass+1)); fi
-}
+. "$(dirname "$0")/lib.sh"
 TINY=(--algo sac --env hopper --steps 1200 --learning-starts 300 --arch 32,32 --batch-size 32
       --buffer-size 2000 --log-every 300 --threads 1 --quiet)
 expect help 0 "policy_frequency.*2" -- "$R" train --help

@@ -7,14 +7,7 @@ R=${RSOUP_BIN:-build/rsoup}
 fail=0; pass=0
 T=$(mktemp -d "${TMPDIR:-/tmp}/rs_cli_soup.XXXXXX")
 trap 'rm -rf "$T"' EXIT
-expect() { # expect NAME WANT_RC PATTERN -- cmd...
-  local name=$1 want=$2 pat=$3; shift 4
-  local out rc
-  out=$("$@" 2>&1); rc=$?
-  if [ "$rc" != "$want" ] || ! grep -qE -- "$pat" <<<"$out"; then
-    echo "FAIL $name: rc=$rc (want $want), output:"; echo "$out" | head -20; fail=$((fail+1))
-  else pass=$((pass+1)); fi
-}
+. "$(dirname "$0")/lib.sh"
 check() { # check NAME CONDITION-COMMAND...
   local name=$1; shift
   if "$@"; then pass=$((pass+1)); else echo "FAIL $name"; fail=$((fail+1)); fi

@@ -14,14 +14,7 @@ fail=0; pass=0
 ok() { pass=$((pass+1)); }
 bad() { echo "FAIL $1"; fail=$((fail+1)); }
 command -v python3 >/dev/null || { echo "cli_train_eval: needs python3 (JSON checks)"; exit 77; }
-expect() { # expect NAME WANT_RC PATTERN -- cmd...
-  local name=$1 want=$2 pat=$3; shift 4
-  local out rc
-  out=$("$@" 2>&1); rc=$?
-  if [ "$rc" != "$want" ] || ! grep -qE -- "$pat" <<<"$out"; then
-    echo "FAIL $name: rc=$rc (want $want), output:"; echo "$out" | head -20; fail=$((fail+1))
-  else pass=$((pass+1)); fi
-}
+. "$(dirname "$0")/lib.sh"
 
 # two training checkpoints hold the same tensors and metadata, byte for
 # byte, but for the evaluation keys of their train_config
@@ -39,16 +32,6 @@ def parts(path):
 sys.exit(0 if parts(sys.argv[1]) == parts(sys.argv[2]) else 1)
 EOF
 }
-# the log without what depends on the clock (as tests/cli_kill.sh)
-untimed() { python3 -c '
-import json, sys
-for line in open(sys.argv[1]):
-    o = json.loads(line)
-    for k in [k for k in o if k.endswith("_s") or k == "steps_per_s"]:
-        del o[k]
-    print(json.dumps(o, sort_keys=True))' "$1"; }
-untimed_csv() { awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) drop[i] = $i ~ /(_s|per_s)$/ }
-  { o = ""; for (i = 1; i <= NF; i++) if (!drop[i]) o = o $i ","; print o }' "$1"; }
 # "ITER:EPISODES:SEED ..." of the log's evaluations (KEY: its iteration key)
 evals() { python3 -c '
 import json, sys
