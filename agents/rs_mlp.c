@@ -125,6 +125,14 @@ void rs_mlp_polyak(rs_mlp *dst, const rs_mlp *src, float tau) {
     for (size_t i = 0; i < dst->n_params; i++) d[i] = tau * s[i] + (1.0f - tau) * d[i];
 }
 
+void rs_mlp_polyak_range(rs_mlp *dst, const rs_mlp *src, float tau, size_t lo, size_t hi) {
+    assert(rs_mlp_same_shape(dst, src));
+    float *d = dst->params;
+    const float *s = src->params;
+    if (hi > dst->n_params) hi = dst->n_params;
+    for (size_t i = lo; i < hi; i++) d[i] = tau * s[i] + (1.0f - tau) * d[i];
+}
+
 /* ---- init ---- */
 
 /* Orthonormalise `count` vectors of length `len` in place: vector k starts at
@@ -437,23 +445,39 @@ void rs_adam_reset(rs_adam *a) {
     a->t = 0;
 }
 
-void rs_adam_step(rs_adam *a, float *params, const float *grad) {
+rs_adam_coef rs_adam_tick(rs_adam *a) {
     a->t++;
     /* bias corrections in double: beta2^t stays accurate over 1e6 steps */
     double bc1 = 1.0 - pow((double)a->beta1, (double)a->t);
     double bc2 = 1.0 - pow((double)a->beta2, (double)a->t);
     /* torch: denom = sqrt(v) / sqrt(bc2) + eps; p -= (lr / bc1) * m / denom */
-    float step = (float)((double)a->lr / bc1);
-    float inv_sqrt_bc2 = (float)(1.0 / sqrt(bc2));
-    float b1 = a->beta1, b2 = a->beta2, eps = a->eps;
+    return (rs_adam_coef){(float)((double)a->lr / bc1), (float)(1.0 / sqrt(bc2))};
+}
+
+void rs_adam_apply(rs_adam *a, rs_adam_coef c, float *params, const float *g0, const float *g1,
+                   size_t lo, size_t hi) {
+    const float b1 = a->beta1, b2 = a->beta2, eps = a->eps, step = c.step, ib = c.inv_sqrt_bc2;
     float *m = a->m, *v = a->v;
-    for (size_t i = 0; i < a->n; i++) {
-        float g = grad[i];
+    if (hi > a->n) hi = a->n;
+    if (!g1) {
+        for (size_t i = lo; i < hi; i++) {
+            float g = g0[i];
+            m[i] = b1 * m[i] + (1.0f - b1) * g;
+            v[i] = b2 * v[i] + (1.0f - b2) * (g * g);
+            params[i] -= step * m[i] / (sqrtf(v[i]) * ib + eps);
+        }
+        return;
+    }
+    for (size_t i = lo; i < hi; i++) {
+        float g = g0[i] + g1[i];
         m[i] = b1 * m[i] + (1.0f - b1) * g;
         v[i] = b2 * v[i] + (1.0f - b2) * (g * g);
-        float denom = sqrtf(v[i]) * inv_sqrt_bc2 + eps;
-        params[i] -= step * m[i] / denom;
+        params[i] -= step * m[i] / (sqrtf(v[i]) * ib + eps);
     }
+}
+
+void rs_adam_step(rs_adam *a, float *params, const float *grad) {
+    rs_adam_apply(a, rs_adam_tick(a), params, grad, NULL, 0, a->n);
 }
 
 /* ---- gradient norms ---- */

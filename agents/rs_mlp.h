@@ -65,6 +65,8 @@ int rs_mlp_copy(rs_mlp *dst, const rs_mlp *src);
 /* dst = (1 - tau) dst + tau src, the SAC target-network update; same shapes
  * required (checked with assert only: it runs every step) */
 void rs_mlp_polyak(rs_mlp *dst, const rs_mlp *src, float tau);
+/* the same on parameters [lo, hi) only */
+void rs_mlp_polyak_range(rs_mlp *dst, const rs_mlp *src, float tau, size_t lo, size_t hi);
 
 /* Orthogonal weights as torch.nn.init.orthogonal_ draws them: a Gaussian
  * matrix orthonormalised (rows when rows <= cols, else columns), scaled by
@@ -125,6 +127,15 @@ void rs_adam_reset(rs_adam *a);
 /* one bias-corrected step: params -= lr * m_hat / (sqrt(v_hat) + eps).
  * a->lr may be changed between steps (linear annealing). */
 void rs_adam_step(rs_adam *a, float *params, const float *grad);
+/* the same step split for threads: rs_adam_tick once, then rs_adam_apply on
+ * ranges [lo, hi) that cover [0, n) once, with the gradient g0 + g1 (g1 may
+ * be NULL); each element's arithmetic is rs_adam_step's on that sum */
+typedef struct rs_adam_coef {
+    float step, inv_sqrt_bc2;
+} rs_adam_coef;
+rs_adam_coef rs_adam_tick(rs_adam *a);
+void rs_adam_apply(rs_adam *a, rs_adam_coef c, float *params, const float *g0, const float *g1,
+                   size_t lo, size_t hi);
 
 /* ---- gradient norms ---- */
 /* L2 norm of g[n], accumulated in double */

@@ -70,17 +70,30 @@ void rs_replay_add(rs_replay *r, const float *obs, const float *next_obs, const 
     if (r->size < r->capacity) r->size++;
 }
 
-void rs_replay_sample(const rs_replay *r, rs_rng *rng, int B, long *idx, float *obs,
+void rs_replay_gather(const rs_replay *r, const long *idx, int b, int e, float *obs,
                       float *next_obs, float *act, float *rew, float *term) {
     const size_t O = (size_t)r->obs_dim, A = (size_t)r->act_dim;
-    for (int i = 0; i < B; i++) {
-        size_t k = (size_t)rs_rng_below(rng, (uint64_t)r->size);
-        if (idx) idx[i] = (long)k;
+    for (int i = b; i < e; i++) {
+        size_t k = (size_t)idx[i];
         if (obs) memcpy(obs + i * O, r->obs + k * O, sizeof(float) * O);
         if (next_obs) memcpy(next_obs + i * O, r->next_obs + k * O, sizeof(float) * O);
         if (act) memcpy(act + i * A, r->act + k * A, sizeof(float) * A);
         if (rew) rew[i] = r->rew[k];
         if (term) term[i] = r->term[k] ? 1.0f : 0.0f;
+    }
+}
+
+void rs_replay_sample(const rs_replay *r, rs_rng *rng, int B, long *idx, float *obs,
+                      float *next_obs, float *act, float *rew, float *term) {
+    const size_t O = (size_t)r->obs_dim, A = (size_t)r->act_dim;
+    long local[64];
+    /* the copies draw nothing: indices first, then the rows, in chunks */
+    for (int c0 = 0; c0 < B; c0 += 64) {
+        int n = B - c0 < 64 ? B - c0 : 64;
+        long *ix = idx ? idx + c0 : local;
+        for (int i = 0; i < n; i++) ix[i] = (long)rs_rng_below(rng, (uint64_t)r->size);
+        rs_replay_gather(r, ix, 0, n, obs ? obs + c0 * O : NULL, next_obs ? next_obs + c0 * O : NULL,
+                         act ? act + c0 * A : NULL, rew ? rew + c0 : NULL, term ? term + c0 : NULL);
     }
 }
 
@@ -128,7 +141,7 @@ double rs_sac_alpha_grad(float log_alpha, const float *logp, int B, float target
  * gradients, which are summed half 0 + half 1. Two pool threads take one half
  * each; one thread runs both in turn: the arithmetic, hence the run, is the
  * same for any thread count. */
-enum { JOB_CRITIC_FWD, JOB_CRITIC_BWD, JOB_CRITIC_STEP, JOB_ACTOR, JOB_ALPHA };
+enum { JOB_CRITIC, JOB_CRITIC_STEP, JOB_ACTOR, JOB_ACTOR_STEP, JOB_ALPHA };
 
 struct rs_sac {
     rs_sac_config cfg;
@@ -160,9 +173,14 @@ struct rs_sac {
     float *g_pi, *g_q[2];             /* the batch's gradients: half 0's + half 1's */
     float *g_pi1, *g_q1[2];           /* half 1's, before they are added */
     rs_mlp_ws *ws_pi[2], *ws_q[2][2]; /* [half], [half][critic] */
+    long *b_idx;     /* the batch's transitions, drawn before the tasks gather them */
+    double *nrm_u;   /* the drawn uniforms of job_nrm */
+    rs_normals nrm;
     /* the job the two tasks run */
     int job, job_B, target_due;
     const float *job_obs, *job_eps;
+    const rs_normals *job_nrm; /* non-NULL: each task first makes its rows of job_eps from it */
+    rs_adam_coef job_coef;     /* JOB_ACTOR_STEP's */
     double hsum[2][3]; /* each half's sums of the job's per-row losses */
     /* this iteration's sums */
     double s_qloss, s_q1, s_q2, s_aloss, s_alpha_loss, s_ent;
@@ -259,7 +277,9 @@ void rs_sac_set_update_threads(rs_sac *p, int threads, int blas) {
     X(float, qpi[0], B)                                                                            \
     X(float, qpi[1], B)                                                                            \
     X(float, dqa[0], B * A)                                                                        \
-    X(float, dqa[1], B * A)
+    X(float, dqa[1], B * A)                                                                        \
+    X(long, b_idx, B)                                                                              \
+    X(double, nrm_u, B * A + 1)
 
 rs_sac *rs_sac_new(const rs_sac_config *c) {
     if (rs_sac_config_check(c) != 0) return NULL;
@@ -339,6 +359,7 @@ rs_sac *rs_sac_new(const rs_sac_config *c) {
     const size_t NP = p->pol->pi->n_params, NQ = p->q[0]->n_params;
     RS_BLOCK_NEW(SAC_BUFFERS, p);
     if (!p->block) goto fail;
+    p->nrm.u = p->nrm_u;
     for (size_t i = 0; i < B; i++)
         p->ones[i] = 1.0f;
     return p;
@@ -361,9 +382,10 @@ static void fill_normal(rs_rng *rng, float *x, size_t n) {
         x[i] = (float)rs_rng_normal(rng);
 }
 
-/* critic half h, rows [r, r + n): the target y and both critics' values;
- * leaves dL/dQk in dq[k] and the critics' activations in ws_q[h][k] */
-static void critic_forward(rs_sac *p, int h, int r, int n) {
+/* critic half h, rows [r, r + n): the target y, both critics' values and
+ * their weight gradients (into g_q for h = 0, g_q1 for h = 1). Each critic's
+ * backward follows its forward at once, while its weights are in cache. */
+static void critic_half(rs_sac *p, int h, int r, int n) {
     const int O = p->O, A = p->A, QI = p->QI;
     rs_mlp_ws *wp = p->ws_pi[h];
     /* the target: a' ~ pi(s') from the current actor */
@@ -373,26 +395,31 @@ static void critic_forward(rs_sac *p, int h, int r, int n) {
     join_rows(p->qin_next + (size_t)r * QI, p->b_next + (size_t)r * O, O, p->a_next + (size_t)r * A,
               A, n);
     join_rows(p->qin + (size_t)r * QI, p->b_obs + (size_t)r * O, O, p->b_act + (size_t)r * A, A, n);
+    /* the target nets share q's workspaces: their outputs are read first */
     for (int k = 0; k < 2; k++) {
-        rs_mlp_ws *ws = p->ws_q[h][k];
-        /* the target net shares q's workspace: read its output first */
-        rs_mlp_forward(p->qt[k], ws, p->qin_next + (size_t)r * QI, n);
-        memcpy(p->qn[k] + r, rs_mlp_ws_out(ws), sizeof(float) * n);
-        rs_mlp_forward(p->q[k], ws, p->qin + (size_t)r * QI, n);
-        memcpy(p->qv[k] + r, rs_mlp_ws_out(ws), sizeof(float) * n);
+        rs_mlp_forward(p->qt[k], p->ws_q[h][k], p->qin_next + (size_t)r * QI, n);
+        memcpy(p->qn[k] + r, rs_mlp_ws_out(p->ws_q[h][k]), sizeof(float) * n);
     }
     rs_sac_q_target(p->b_rew + r, p->b_term + r, p->qn[0] + r, p->qn[1] + r, p->logp_next + r, n,
                     (float)p->cfg.gamma, p->alpha, p->y + r);
-    /* L = mean (q1 - y)^2 + mean (q2 - y)^2 over the whole batch */
-    double l = 0, m1 = 0, m2 = 0;
+    /* L = mean (q1 - y)^2 + mean (q2 - y)^2 over the whole batch: dL/dQk = 2 (Qk - y) / B */
     const float c = 2.0f / (float)p->job_B;
+    for (int k = 0; k < 2; k++) {
+        rs_mlp_ws *ws = p->ws_q[h][k];
+        const float *x = p->qin + (size_t)r * QI;
+        rs_mlp_forward(p->q[k], ws, x, n);
+        memcpy(p->qv[k] + r, rs_mlp_ws_out(ws), sizeof(float) * n);
+        for (int i = r; i < r + n; i++) p->dq[k][i] = c * (p->qv[k][i] - p->y[i]);
+        float *g = h ? p->g_q1[k] : p->g_q[k];
+        memset(g, 0, sizeof(float) * p->q[k]->n_params);
+        rs_mlp_backward(p->q[k], ws, x, p->dq[k] + r, n, g, NULL);
+    }
+    double l = 0, m1 = 0, m2 = 0;
     for (int i = r; i < r + n; i++) {
         float d0 = p->qv[0][i] - p->y[i], d1 = p->qv[1][i] - p->y[i];
         l += (double)d0 * d0 + (double)d1 * d1;
         m1 += p->qv[0][i];
         m2 += p->qv[1][i];
-        p->dq[0][i] = c * d0;
-        p->dq[1][i] = c * d1;
     }
     p->hsum[h][0] = l;
     p->hsum[h][1] = m1;
@@ -466,46 +493,71 @@ static void add_into(float *dst, const float *src, size_t n) {
         dst[i] += src[i];
 }
 
-/* task t of a job: half t of the batch, or (JOB_CRITIC_STEP) critic t */
+/* rows [r, r + n) of job_eps, when the job's normals were drawn for the tasks to make */
+static void make_rows(rs_sac *p, int r, int n) {
+    if (p->job_nrm)
+        rs_rng_normals_make(p->job_nrm, (float *)p->job_eps, (size_t)r * p->A,
+                            (size_t)(r + n) * p->A);
+}
+
+/* parameters per chunk of a critic's step: Adam's and Polyak's five arrays
+ * stay within the L2 cache */
+#define STEP_CHUNK 4096
+
+/* task t of a job: half t of the batch, or (JOB_CRITIC_STEP) critic t, or
+ * (JOB_ACTOR_STEP) half t of the actor's parameters */
 static void update_task(void *arg, int b, int e, int worker) {
     rs_sac *p = arg;
     (void)worker;
     for (int t = b; t < e; t++) {
         int r = t ? p->job_B / 2 : 0, n = t ? p->job_B - p->job_B / 2 : p->job_B / 2;
         switch (p->job) {
-        case JOB_CRITIC_FWD:
-            if (n > 0)
-                critic_forward(p, t, r, n);
-            else
-                p->hsum[t][0] = p->hsum[t][1] = p->hsum[t][2] = 0; /* a batch of 1 */
-            break;
-        case JOB_CRITIC_BWD:
-            for (int k = 0; k < 2; k++) {
-                float *g = t ? p->g_q1[k] : p->g_q[k];
-                memset(g, 0, sizeof(float) * p->q[k]->n_params);
-                if (n > 0)
-                    rs_mlp_backward(p->q[k], p->ws_q[t][k], p->qin + (size_t)r * p->QI,
-                                    p->dq[k] + r, n, g, NULL);
+        case JOB_CRITIC:
+            if (n > 0) {
+                rs_replay_gather(p->rb, p->b_idx, r, r + n, p->b_obs, p->b_next, p->b_act,
+                                 p->b_rew, p->b_term);
+                make_rows(p, r, n);
+                critic_half(p, t, r, n);
+            } else { /* a batch of 1: half 0 is empty */
+                p->hsum[t][0] = p->hsum[t][1] = p->hsum[t][2] = 0;
+                for (int k = 0; k < 2; k++)
+                    memset(t ? p->g_q1[k] : p->g_q[k], 0, sizeof(float) * p->q[k]->n_params);
             }
             break;
         case JOB_CRITIC_STEP: {
+            /* critic t: Adam on the two halves' sum and, right away, Polyak
+             * (the actor steps in between read only q), a chunk at a time
+             * so that Polyak finds the parameters still in cache */
             rs_mlp *q = p->q[t];
-            add_into(p->g_q[t], p->g_q1[t], q->n_params);
-            rs_adam_step(p->opt_q[t], q->params, p->g_q[t]);
-            /* Polyak right away: the actor steps in between read only q */
-            if (p->target_due) rs_mlp_polyak(p->qt[t], q, (float)p->cfg.tau);
+            rs_adam_coef c = rs_adam_tick(p->opt_q[t]);
+            for (size_t lo = 0; lo < q->n_params; lo += STEP_CHUNK) {
+                size_t hi = lo + STEP_CHUNK;
+                rs_adam_apply(p->opt_q[t], c, q->params, p->g_q[t], p->g_q1[t], lo, hi);
+                if (p->target_due) rs_mlp_polyak_range(p->qt[t], q, (float)p->cfg.tau, lo, hi);
+            }
+            break;
+        }
+        case JOB_ACTOR_STEP: {
+            /* Adam on the actor's parameters, half of them per task */
+            size_t np = p->pol->pi->n_params, mid = np / 2;
+            rs_adam_apply(p->opt_pi, p->job_coef, p->pol->pi->params, p->g_pi, p->g_pi1,
+                          t ? mid : 0, t ? np : mid);
             break;
         }
         case JOB_ACTOR:
-            if (n > 0)
+            if (n > 0) {
+                make_rows(p, r, n);
                 actor_half(p, t, r, n);
-            else {
+            } else {
                 memset(t ? p->g_pi1 : p->g_pi, 0, sizeof(float) * p->pol->pi->n_params);
                 p->hsum[t][0] = p->hsum[t][1] = 0;
             }
             break;
         case JOB_ALPHA:
-            if (n > 0) alpha_half(p, t, r, n);
+            if (n > 0) {
+                make_rows(p, r, n);
+                alpha_half(p, t, r, n);
+            }
             break;
         }
     }
@@ -520,39 +572,51 @@ static void run_job(rs_sac *p, int job, int B) {
         update_task(p, 0, 2, 0);
 }
 
-double rs_sac_actor_loss_grad(rs_sac *p, const float *obs, const float *eps, int B, float *grad,
-                              double *mean_logp) {
+/* the actor's loss and the halves' gradients (g_pi, g_pi1), eps made from
+ * nrm when it is given */
+static double actor_loss(rs_sac *p, const float *obs, const float *eps, const rs_normals *nrm,
+                         int B, double *mean_logp) {
     p->job_obs = obs;
     p->job_eps = eps;
+    p->job_nrm = nrm;
     run_job(p, JOB_ACTOR, B);
-    size_t np = p->pol->pi->n_params;
-    add_into(p->g_pi, p->g_pi1, np);
-    if (grad != p->g_pi) memcpy(grad, p->g_pi, sizeof(float) * np);
+    p->job_nrm = NULL;
     if (mean_logp) *mean_logp = (p->hsum[0][1] + p->hsum[1][1]) / B;
     return (p->hsum[0][0] + p->hsum[1][0]) / B;
 }
 
+double rs_sac_actor_loss_grad(rs_sac *p, const float *obs, const float *eps, int B, float *grad,
+                              double *mean_logp) {
+    double loss = actor_loss(p, obs, eps, NULL, B, mean_logp);
+    size_t np = p->pol->pi->n_params;
+    add_into(p->g_pi, p->g_pi1, np);
+    if (grad != p->g_pi) memcpy(grad, p->g_pi, sizeof(float) * np);
+    return loss;
+}
+
 static int actor_step(rs_sac *p) {
     const int B = p->B, A = p->A;
-    rs_mlp *pi = p->pol->pi;
     double mean_logp;
-    fill_normal(&p->rng_upd, p->eps, (size_t)B * A);
-    double loss = rs_sac_actor_loss_grad(p, p->b_obs, p->eps, B, p->g_pi, &mean_logp);
+    rs_rng_normals_draw(&p->rng_upd, &p->nrm, (size_t)B * A);
+    double loss = actor_loss(p, p->b_obs, p->eps, &p->nrm, B, &mean_logp);
     if (!isfinite(loss)) {
         rs_set_error("non-finite actor loss at update %ld (%g)", p->updates, loss);
         return -1;
     }
-    rs_adam_step(p->opt_pi, pi->params, p->g_pi);
+    p->job_coef = rs_adam_tick(p->opt_pi);
+    run_job(p, JOB_ACTOR_STEP, B);
     p->actor_updates++;
     p->s_aloss += loss;
     p->s_ent -= mean_logp;
     p->n_a++;
     if (p->cfg.autotune) {
         /* a fresh sample from the updated actor, as CleanRL does */
-        fill_normal(&p->rng_upd, p->eps, (size_t)B * A);
+        rs_rng_normals_draw(&p->rng_upd, &p->nrm, (size_t)B * A);
         p->job_obs = p->b_obs;
         p->job_eps = p->eps;
+        p->job_nrm = &p->nrm;
         run_job(p, JOB_ALPHA, B);
+        p->job_nrm = NULL;
         double s = 0;
         for (int i = 0; i < B; i++)
             s += (double)p->pi_logp[i] + p->target_entropy;
@@ -567,10 +631,14 @@ static int actor_step(rs_sac *p) {
 /* one critic update and, when due, the delayed actor and alpha steps */
 static int update_once(rs_sac *p) {
     const int B = p->B, A = p->A;
-    rs_replay_sample(p->rb, &p->rng_upd, B, NULL, p->b_obs, p->b_next, p->b_act, p->b_rew,
-                     p->b_term);
-    fill_normal(&p->rng_upd, p->eps, (size_t)B * A);
-    run_job(p, JOB_CRITIC_FWD, B);
+    /* what the halves need from rng_upd, drawn in its order (indices, then
+     * normals); the tasks gather their rows and make their normals */
+    for (int i = 0; i < B; i++) p->b_idx[i] = (long)rs_rng_below(&p->rng_upd, (uint64_t)p->rb->size);
+    rs_rng_normals_draw(&p->rng_upd, &p->nrm, (size_t)B * A);
+    p->job_eps = p->eps;
+    p->job_nrm = &p->nrm;
+    run_job(p, JOB_CRITIC, B);
+    p->job_nrm = NULL;
     double l = (p->hsum[0][0] + p->hsum[1][0]) / B;
     double m1 = p->hsum[0][1] + p->hsum[1][1], m2 = p->hsum[0][2] + p->hsum[1][2];
     if (!isfinite(l)) {
@@ -582,7 +650,6 @@ static int update_once(rs_sac *p) {
     }
     p->updates++;
     p->target_due = p->updates % p->cfg.target_frequency == 0;
-    run_job(p, JOB_CRITIC_BWD, B);
     run_job(p, JOB_CRITIC_STEP, B);
     p->s_qloss += l;
     p->s_q1 += m1 / B;

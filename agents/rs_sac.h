@@ -61,6 +61,10 @@ void rs_replay_add(rs_replay *r, const float *obs, const float *next_obs, const 
  * term gets 1.0f / 0.0f. */
 void rs_replay_sample(const rs_replay *r, rs_rng *rng, int B, long *idx, float *obs,
                       float *next_obs, float *act, float *rew, float *term);
+/* rows [b, e) of a sample whose indices idx were drawn already (row i is
+ * transition idx[i]); rs_replay_sample is the draw and then this on [0, B) */
+void rs_replay_gather(const rs_replay *r, const long *idx, int b, int e, float *obs,
+                      float *next_obs, float *act, float *rew, float *term);
 
 /* ---- configuration ---- */
 typedef struct rs_sac_config {

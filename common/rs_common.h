@@ -37,6 +37,19 @@ double rs_rng_uniform(rs_rng *r);            /* [0, 1) */
 double rs_rng_uniform_range(rs_rng *r, double lo, double hi);
 double rs_rng_normal(rs_rng *r);             /* N(0, 1) */
 uint64_t rs_rng_below(rs_rng *r, uint64_t n); /* uniform in [0, n) */
+/* n draws of rs_rng_normal in two steps, so that the costly part can run on
+ * threads: rs_rng_normals_draw advances r exactly as n calls would and keeps
+ * in nb what the values are made of (nb->u: room for n + 1 doubles);
+ * rs_rng_normals_make then writes values [b, e) of the n as floats, any
+ * ranges in any order, each the bits (float)rs_rng_normal() would give */
+typedef struct rs_normals {
+    size_t n;
+    int lead;          /* 1: value 0 is the spare an earlier draw left */
+    double lead_value;
+    double *u;         /* pair k's (u1, u2): values lead + 2k (cos), lead + 2k + 1 (sin) */
+} rs_normals;
+void rs_rng_normals_draw(rs_rng *r, rs_normals *nb, size_t n);
+void rs_rng_normals_make(const rs_normals *nb, float *x, size_t b, size_t e);
 /* a state as 6 int64 (s[0..3], has_spare, the spare's bits), as checkpoints
  * store it; unpack returns -1 (error set) on a state no generator can be in
  * (all zero, a bad cached normal) */

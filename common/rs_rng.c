@@ -44,21 +44,67 @@ double rs_rng_uniform_range(rs_rng *r, double lo, double hi) {
     return lo + (hi - lo) * rs_rng_uniform(r);
 }
 
+/* Box-Muller's two uniforms: u1 = 0 has probability 2^-53 per draw; a bound
+ * keeps a damaged (all-zero) state from spinning here forever */
+static void box_muller_uniforms(rs_rng *r, double *u1, double *u2) {
+    double a = rs_rng_uniform(r);
+    for (int tries = 0; a <= 0.0 && tries < 64; tries++) a = rs_rng_uniform(r);
+    if (a <= 0.0) a = 0x1.0p-53;
+    *u1 = a;
+    *u2 = rs_rng_uniform(r);
+}
+
+/* the pair's two normals; rs_rng_normal and rs_rng_normals_make share it */
+static inline void box_muller(double u1, double u2, double *c, double *s) {
+    double rad = sqrt(-2.0 * log(u1));
+    *s = rad * sin(2.0 * M_PI * u2);
+    *c = rad * cos(2.0 * M_PI * u2);
+}
+
 double rs_rng_normal(rs_rng *r) {
     if (r->has_spare) {
         r->has_spare = 0;
         return r->spare;
     }
-    /* u1 = 0 has probability 2^-53 per draw; a bound keeps a damaged
-     * (all-zero) state from spinning here forever */
-    double u1 = rs_rng_uniform(r), u2;
-    for (int tries = 0; u1 <= 0.0 && tries < 64; tries++) u1 = rs_rng_uniform(r);
-    if (u1 <= 0.0) u1 = 0x1.0p-53;
-    u2 = rs_rng_uniform(r);
-    double rad = sqrt(-2.0 * log(u1));
-    r->spare = rad * sin(2.0 * M_PI * u2);
+    double u1, u2, c;
+    box_muller_uniforms(r, &u1, &u2);
+    box_muller(u1, u2, &c, &r->spare);
     r->has_spare = 1;
-    return rad * cos(2.0 * M_PI * u2);
+    return c;
+}
+
+void rs_rng_normals_draw(rs_rng *r, rs_normals *nb, size_t n) {
+    nb->n = n;
+    nb->lead = 0;
+    nb->lead_value = 0.0;
+    if (n && r->has_spare) {
+        nb->lead = 1;
+        nb->lead_value = r->spare;
+        r->has_spare = 0;
+    }
+    size_t m = n - (size_t)nb->lead, pairs = (m + 1) / 2;
+    for (size_t k = 0; k < pairs; k++) box_muller_uniforms(r, nb->u + 2 * k, nb->u + 2 * k + 1);
+    if (pairs) {
+        /* the last pair's sine stays in r->spare, as the calls leave it (a
+         * checkpoint stores the field); pending when m is odd */
+        double c;
+        box_muller(nb->u[2 * (pairs - 1)], nb->u[2 * (pairs - 1) + 1], &c, &r->spare);
+        r->has_spare = (int)(m % 2);
+    }
+}
+
+void rs_rng_normals_make(const rs_normals *nb, float *x, size_t b, size_t e) {
+    if (e > nb->n) e = nb->n;
+    if (b >= e) return;
+    if (nb->lead && b == 0) x[b++] = (float)nb->lead_value;
+    const size_t L = (size_t)nb->lead;
+    for (size_t k = (b - L) / 2; L + 2 * k < e; k++) {
+        double c, s;
+        box_muller(nb->u[2 * k], nb->u[2 * k + 1], &c, &s);
+        size_t i = L + 2 * k;
+        if (i >= b) x[i] = (float)c;
+        if (i + 1 >= b && i + 1 < e) x[i + 1] = (float)s;
+    }
 }
 
 uint64_t rs_rng_below(rs_rng *r, uint64_t n) {

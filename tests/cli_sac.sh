@@ -54,5 +54,6 @@ expect train-act 1 "$MSG" -- "$R" act "$TC" --obs /dev/null
 expect train-view 1 "$MSG" -- env -u DISPLAY -u WAYLAND_DISPLAY "$R" view "$TC" "$T/full"
 [ ! -e "$T/f.csv" ] && [ ! -e "$T/s.st" ] && ok || bad "a refused training checkpoint left a file"
 expect bench 0 '"flops_per_update"' -- "$R" bench train --algo sac --env hopper --arch 32,32 --batch-size 32 --updates 5 --steps 0 --repeat 1 --threads 1 --json
+expect bench_rounds 0 '"of_round_peak_median"' -- "$R" bench train --algo sac --env hopper --arch 32,32 --batch-size 32 --updates 5 --steps 0 --repeat 2 --threads 2 --json
 echo "cli_sac: $pass passed, $fail failed"
 [ "$fail" = 0 ]

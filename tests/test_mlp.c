@@ -437,6 +437,13 @@ static void test_layout_and_errors(void) {
     rs_mlp_polyak(c, m, 0.005f);
     for (size_t i = 0; i < m->n_params; i++)
         CHECK_CLOSE(c->params[i], 0.995 * before[i] + 0.005 * m->params[i], 1e-6, 1e-6, "polyak");
+    /* on two ranges (the second clamped at n_params): the same bits */
+    float once[47];
+    memcpy(once, c->params, sizeof once);
+    memcpy(c->params, before, sizeof before);
+    rs_mlp_polyak_range(c, m, 0.005f, 20, m->n_params + 5);
+    rs_mlp_polyak_range(c, m, 0.005f, 0, 20);
+    CHECK(memcmp(once, c->params, sizeof once) == 0, "polyak on ranges differs");
     CHECK(rs_mlp_copy(c, m) == 0 && memcmp(c->params, m->params, m->n_params * 4) == 0, "copy");
     CHECK(rs_mlp_copy(ok, m) == -1, "copy between different shapes accepted");
     rs_mlp_free(c);
@@ -492,6 +499,34 @@ static void test_adam_hand_values(void) {
     rs_adam_free(b);
 }
 
+static void test_adam_split(void) {
+    /* tick + apply on ranges, with the gradient given as two parts, equals
+     * rs_adam_step on their sum bit for bit over several steps */
+    enum { N = 1003 };
+    static float p1[N], p2[N], g0[N], g1[N], gs[N];
+    rs_rng rng;
+    rs_rng_seed(&rng, 3, 0);
+    for (int i = 0; i < N; i++) p1[i] = p2[i] = (float)rs_rng_normal(&rng);
+    rs_adam *a = rs_adam_new(N, 1e-2f, 0.9f, 0.999f, 1e-8f),
+            *b = rs_adam_new(N, 1e-2f, 0.9f, 0.999f, 1e-8f);
+    for (int step = 0; step < 5; step++) {
+        for (int i = 0; i < N; i++) {
+            g0[i] = (float)rs_rng_normal(&rng);
+            g1[i] = (float)rs_rng_normal(&rng) * 1e-3f;
+            gs[i] = g0[i] + g1[i];
+        }
+        rs_adam_step(a, p1, gs);
+        rs_adam_coef c = rs_adam_tick(b);
+        rs_adam_apply(b, c, p2, g0, g1, 500, N + 7); /* hi past n is clamped */
+        rs_adam_apply(b, c, p2, g0, g1, 0, 500);
+    }
+    CHECK(memcmp(p1, p2, sizeof p1) == 0 && memcmp(a->m, b->m, sizeof(float) * N) == 0 &&
+              memcmp(a->v, b->v, sizeof(float) * N) == 0 && a->t == b->t,
+          "split Adam differs from rs_adam_step");
+    rs_adam_free(a);
+    rs_adam_free(b);
+}
+
 /* ---- gradient norm and clipping ---- */
 
 static void test_grad_clip(void) {
@@ -524,4 +559,4 @@ static void test_grad_clip(void) {
 RS_TEST_MAIN(T(test_tanh_accuracy), T(test_forward_vs_naive), T(test_forward_batch_sizes),
              T(test_backward_finite_differences), T(test_backward_accumulates),
              T(test_orthogonal_init), T(test_uniform_fanin_init), T(test_layout_and_errors),
-             T(test_adam_hand_values), T(test_grad_clip))
+             T(test_adam_hand_values), T(test_adam_split), T(test_grad_clip))

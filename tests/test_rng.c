@@ -71,11 +71,42 @@ static void test_spare_normal(void) {
     CHECK(a.has_spare == 0 && rs_rng_normal(&a) == rs_rng_normal(&b), "reseeding keeps a spare");
 }
 
+static void test_normals_in_two_steps(void) {
+    /* draw + make on any split of the range equals n calls of rs_rng_normal,
+     * bit for bit, and leaves the generator where the calls leave it: with
+     * and without a spare pending, n even and odd, split anywhere */
+    for (int start = 0; start < 2; start++)
+        for (size_t n = 0; n < 12; n++)
+            for (size_t cut = 0; cut <= n; cut++) {
+                rs_rng a, b;
+                rs_rng_seed(&a, 9, 4);
+                rs_rng_seed(&b, 9, 4);
+                if (start) {
+                    rs_rng_normal(&a); /* leaves a spare */
+                    rs_rng_normal(&b);
+                }
+                float want[12], got[12];
+                double u[13];
+                for (size_t i = 0; i < n; i++) want[i] = (float)rs_rng_normal(&a);
+                rs_normals nb = {.u = u};
+                rs_rng_normals_draw(&b, &nb, n);
+                /* the second part first: ranges may come in any order */
+                rs_rng_normals_make(&nb, got, cut, n);
+                rs_rng_normals_make(&nb, got, 0, cut);
+                CHECK(memcmp(want, got, sizeof(float) * n) == 0,
+                      "start %d, n %zu, cut %zu: values differ", start, n, cut);
+                CHECK(a.has_spare == b.has_spare && a.spare == b.spare &&
+                          !memcmp(a.s, b.s, sizeof a.s) && rs_rng_normal(&a) == rs_rng_normal(&b),
+                      "start %d, n %zu: the generator is left elsewhere", start, n);
+            }
+}
+
 int main(int argc, char **argv) {
     if (argc == 2 && !strcmp(argv[1], "--print")) {
         print_table(stdout);
         return 0;
     }
-    static const rs_test_case cases[] = {T(test_table_matches_fixture), T(test_spare_normal)};
+    static const rs_test_case cases[] = {T(test_table_matches_fixture), T(test_spare_normal),
+                                        T(test_normals_in_two_steps)};
     return rs_test_run(__FILE__, cases, (int)(sizeof cases / sizeof cases[0]));
 }
