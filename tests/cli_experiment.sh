@@ -42,6 +42,10 @@ printf '%s trailing\n' '{"env": "hopper", "rewards": {"a": "risky", "b": "cautio
 expect trailing-text 1 "text after the JSON object" -- "$R" experiment "$T/trail.json" --out "$T/x" --dry-run
 cfg '{"env": "hopper", "rewards": {"a": "risky", "b": "cautious"}, "pretrain": {"steps": 10}, "finetune": {"steps": 10}, "ppo": {"arch": "64,abc"}}' arch.json
 expect bad-arch 1 "ppo: bad architecture '64,abc'" -- "$R" experiment "$T/arch.json" --out "$T/x" --dry-run
+# every shipped config parses and plans its jobs (running them is an experiment)
+for f in "$SRC"/experiments/*.json; do
+  expect "shipped-$(basename "$f")" 0 "(^|/)pretrain +run" -- "$R" experiment "$f" --out "$T/shipped" --dry-run
+done
 
 # ---- the protocol on a tiny budget ----
 cfg '{"name": "tiny", "env": "halfcheetah",
