@@ -119,10 +119,7 @@ int rs_mlp_copy(rs_mlp *dst, const rs_mlp *src) {
 
 void rs_mlp_polyak(rs_mlp *dst, const rs_mlp *src, float tau) {
     assert(rs_mlp_same_shape(dst, src));
-    float *d = dst->params;
-    const float *s = src->params;
-    /* CleanRL's form tau*src + (1-tau)*dst, so numbers match term for term */
-    for (size_t i = 0; i < dst->n_params; i++) d[i] = tau * s[i] + (1.0f - tau) * d[i];
+    rs_mlp_polyak_range(dst, src, tau, 0, dst->n_params);
 }
 
 void rs_mlp_polyak_range(rs_mlp *dst, const rs_mlp *src, float tau, size_t lo, size_t hi) {
@@ -130,6 +127,7 @@ void rs_mlp_polyak_range(rs_mlp *dst, const rs_mlp *src, float tau, size_t lo, s
     float *d = dst->params;
     const float *s = src->params;
     if (hi > dst->n_params) hi = dst->n_params;
+    /* CleanRL's form tau*src + (1-tau)*dst, so numbers match term for term */
     for (size_t i = lo; i < hi; i++) d[i] = tau * s[i] + (1.0f - tau) * d[i];
 }
 

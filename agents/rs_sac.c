@@ -633,7 +633,7 @@ static int update_once(rs_sac *p) {
     const int B = p->B, A = p->A;
     /* what the halves need from rng_upd, drawn in its order (indices, then
      * normals); the tasks gather their rows and make their normals */
-    for (int i = 0; i < B; i++) p->b_idx[i] = (long)rs_rng_below(&p->rng_upd, (uint64_t)p->rb->size);
+    rs_replay_sample(p->rb, &p->rng_upd, B, p->b_idx, NULL, NULL, NULL, NULL, NULL);
     rs_rng_normals_draw(&p->rng_upd, &p->nrm, (size_t)B * A);
     p->job_eps = p->eps;
     p->job_nrm = &p->nrm;
