@@ -12,7 +12,9 @@
 # line between the experts is then (1 − λ, λ)). Intervals are 95 % normal
 # intervals of the episode mean (1.96 · std / √episodes); in the normalised
 # columns only the soup's own interval is carried (the experts are taken as
-# exact). The paper gives no intervals.
+# exact). The paper gives no intervals. Where the front has term columns, a
+# second table gives every term's return (unweighted, per episode) for the
+# init, the experts, the MORL runs and the soups at λ = 0, 0.25, 0.5, 0.75, 1.
 set -euo pipefail
 f=${1:?usage: humanoid_paper_compare.sh FRONT.csv}
 [ -r "$f" ] || { echo "humanoid_paper_compare.sh: cannot read $f" >&2; exit 1; }
@@ -25,12 +27,19 @@ BEGIN {
 }
 /^#/ { next }
 $1 == "kind" {
-    for (i = 1; i <= NF; i++) col[$i] = i
+    for (i = 1; i <= NF; i++) { col[$i] = i; name[i] = $i }
+    ncol = NF
     if (!("obj:risky" in col) || !("obj:cautious" in col)) {
         print "humanoid_paper_compare.sh: no obj:risky / obj:cautious columns" > "/dev/stderr"
         bad = 1; exit 1
     }
     next
+}
+$1 == "init" || $1 == "expert" || $1 == "baseline" || ($1 == "soup" && index(" 0 0.25 0.5 0.75 1 ", " " ($2 + 0) " ")) {
+    # the rows of the terms table: init, experts, MORL runs, five soups
+    rows[++nrows] = ($1 == "soup" ? "soup λ = " $2 : $1 == "baseline" ? "MORL " $2 : $2)
+    for (i = 1; i <= NF; i++) cell[nrows, i] = $i
+    rep[nrows] = $(col["episodes"])
 }
 $1 == "soup" {
     l = $2 + 0; n = $(col["episodes"])
@@ -70,4 +79,32 @@ END {
     if (best > -1e30)
         printf "Our soup furthest above the line on both axes: λ = %s, (%+.2f, %+.2f) of the gaps (paper at λ = 0.5: (%+.2f, %+.2f)).\n",
             bl, bur, buc, (pr[0.5] - pr[1]) / pgr - 0.5, (pc[0.5] - pc[0]) / pgc - 0.5
+    # the return of each term (unweighted, summed over an episode), where the
+    # front has term columns: mean ± 95 % interval of the episode mean
+    nt = 0
+    for (i = 1; i <= ncol; i++)
+        if (substr(name[i], 1, 5) == "term:" && ("termstd:" substr(name[i], 6)) in col) tn[++nt] = substr(name[i], 6)
+    if (nt == 0) exit 0
+    printf "\nReturn of every term per episode (unweighted sums; mean ± 95 %% interval over the episodes):\n\n| point |"
+    for (t = 1; t <= nt; t++) printf " %s |", tn[t]
+    if ("length" in col) printf " length |"
+    printf "\n|---|"
+    for (t = 1; t <= nt; t++) printf "---|"
+    if ("length" in col) printf "---|"
+    printf "\n"
+    for (k = 1; k <= nrows; k++) {
+        printf "| %s |", rows[k]
+        for (t = 1; t <= nt; t++)
+            printf " %s ± %s |", fmt(cell[k, col["term:" tn[t]]]),
+                fmt(1.96 * cell[k, col["termstd:" tn[t]]] / sqrt(rep[k]))
+        if ("length" in col) printf " %.0f |", cell[k, col["length"]]
+        printf "\n"
+    }
+}
+# 3 significant digits, plain for |v| < 1e6
+function fmt(v,   a) {
+    a = v < 0 ? -v : v
+    if (a >= 1e6) return sprintf("%.3g", v)
+    if (a >= 100) return sprintf("%.0f", v)
+    return sprintf("%.3g", v)
 }' "$f"
