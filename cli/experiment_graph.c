@@ -89,6 +89,18 @@ static int fits(const char *what, size_t need) {
 }
 
 /* one replicate's jobs into g; paths under rd, seeds offset by off */
+/* 1 when the JSON object ppo (the experiment's ppo block) gives every key
+ * of the JSON object set, so that the set changes nothing in the config */
+static int set_overridden(const char *set, const char *ppo) {
+    cJSON *s = cJSON_Parse(set), *p = ppo[0] ? cJSON_Parse(ppo) : NULL;
+    int all = s && p;
+    for (const cJSON *k = s ? s->child : NULL; all && k; k = k->next)
+        all = cJSON_GetObjectItemCaseSensitive(p, k->string) != NULL;
+    cJSON_Delete(s);
+    cJSON_Delete(p);
+    return all;
+}
+
 static int build_rep(const rs_exp_config *c, const char *out, int rep, long off, rs_job_graph *g) {
     const rs_env_spec *s = rs_env_find(c->env);
     const char *rd = g->reps[rep].dir;
@@ -218,8 +230,11 @@ int rs_exp_graph_build(const rs_exp_config *c, const char *out, rs_job_graph *g)
      * stamps (which cover theirs), so changing the fine-tuning budget redoes
      * the experts and everything built on them, but not the pretraining;
      * and the env's own PPO set when the runs take it, so runs made before
-     * the set existed (or changed) are not taken as up to date */
+     * the set existed (or changed) are not taken as up to date; a set whose
+     * every key the config's ppo block gives changes nothing a run uses,
+     * and is left out */
     const char *set = c->ppo_own_set ? rs_ppo_env_hparams_json(c->env) : NULL;
+    if (set && set_overridden(set, c->ppo_json)) set = NULL;
     for (int i = 0; i < g->n; i++) {
         rs_job *j = &g->jobs[i];
         if (j->is_train) memcpy(j->out, j->dir, sizeof j->dir);

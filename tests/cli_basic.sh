@@ -30,6 +30,11 @@ expect train-envset 0 "halfcheetah uses its own hyperparameters" -- \
   "$R" train --env halfcheetah --steps 128 --epochs 1 --config "$T/c.json" --out "$T/a" --threads 1
 check key "$T/a" arch '"256,256"'; check key "$T/a" n_envs 1; check key "$T/a" gamma 0.98
 check key "$T/a" lr 0.0001; check key "$T/a" n_steps 128; check key "$T/a" epochs 1
+# humanoid's own set: the KL-limited one (one 16 x 16-step update)
+expect train-humanoid-set 0 "humanoid uses its own hyperparameters" -- \
+  "$R" train --env humanoid --steps 256 --n-steps 16 --epochs 1 --out "$T/h" --threads 1
+check key "$T/h" n_envs 16; check key "$T/h" target_kl 0.02; check key "$T/h" arch '"64,64"'
+check key "$T/h" log_std_init -1
 echo '{"env": "halfcheetah", "hparams": "cleanrl"}' > "$T/g.json"
 expect train-generic 0 "" -- "$R" train --config "$T/g.json" --steps 128 --n-steps 64 --epochs 1 --out "$T/b" --threads 1 --quiet
 check key "$T/b" arch '"64,64"'; check key "$T/b" n_envs 2; check key "$T/b" gamma 0.99

@@ -62,6 +62,14 @@ expect dry-envset 0 "halfcheetah's own hparams@" -- "$R" experiment "$T/tiny.jso
 sed 's/"ppo": {/"ppo": {"hparams": "cleanrl", /' "$T/tiny.json" > "$T/tiny_generic.json"
 out=$("$R" experiment "$T/tiny_generic.json" --out "$T/dry" --dry-run 2>&1)
 grep -q "pretrain" <<<"$out" && ! grep -q "own hparams" <<<"$out" && ok || bad "cleanrl jobs stamped with the env set: $out"
+# a ppo block that gives every key of the env's set leaves the set out of the stamps (it changes
+# nothing); one that gives only some keys keeps it in
+sed 's/"env": "halfcheetah"/"env": "humanoid"/; s/"ppo": {[^}]*}/"ppo": {"n_envs": 16, "n_steps": 256, "minibatches": 32, "log_std_init": -1, "arch": "64,64", "target_kl": 0.02}/' \
+  "$T/tiny.json" > "$T/hum_full.json"
+sed 's/"env": "halfcheetah"/"env": "humanoid"/' "$T/tiny.json" > "$T/hum_part.json"
+out=$("$R" experiment "$T/hum_full.json" --out "$T/dry" --dry-run 2>&1)
+grep -q "pretrain" <<<"$out" && ! grep -q "own hparams" <<<"$out" && ok || bad "a fully overridden set is in the stamps: $out"
+expect dry-partset 0 "humanoid's own hparams@" -- "$R" experiment "$T/hum_part.json" --out "$T/dry" --dry-run
 expect run 0 "hypervolume: rewarded soups" -- "$R" experiment "$T/tiny.json" --out "$E" --quiet --threads 1
 for f in report.md front.csv control_front.csv metrics.json front.png lambda.png curves.png \
          pretrain/policy.safetensors expert_risky/policy.safetensors morl_0/policy.safetensors; do

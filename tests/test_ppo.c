@@ -323,6 +323,15 @@ static void test_env_hparams(void) {
           "hparams cleanrl still applied the env set");
     CHECK(rs_ppo_env_hparams_source("halfcheetah") && !rs_ppo_env_hparams_source("hopper"),
           "set sources");
+    /* humanoid's set: the KL-limited one, on top of the generic table */
+    rs_ppo_config_default(&c);
+    strcpy(c.env, "humanoid");
+    CHECK(rs_ppo_config_env_defaults(&c) == 1 && c.n_envs == 16 && c.n_steps == 256 &&
+              c.minibatches == 32 && c.log_std_init == -1 && c.target_kl == 0.02 &&
+              !strcmp(c.arch, "64,64") && c.epochs == g.epochs && c.lr == g.lr &&
+              !strcmp(c.activation, g.activation),
+          "humanoid set: n_envs %d target_kl %g epochs %d", c.n_envs, (double)c.target_kl, c.epochs);
+    CHECK(rs_ppo_config_check(&c) == 0, "the humanoid set fails its own check: %s", rs_last_error());
     strcpy(c.hparams, "zoo");
     CHECK(rs_ppo_config_check(&c) == -1 && strstr(rs_last_error(), "hparams"), "bad hparams: %s",
           rs_last_error());
