@@ -88,7 +88,6 @@ static int fits(const char *what, size_t need) {
     return -1;
 }
 
-/* one replicate's jobs into g; paths under rd, seeds offset by off */
 /* 1 when the JSON object ppo (the experiment's ppo block) gives every key
  * of the JSON object set, so that the set changes nothing in the config */
 static int set_overridden(const char *set, const char *ppo) {
@@ -101,6 +100,7 @@ static int set_overridden(const char *set, const char *ppo) {
     return all;
 }
 
+/* one replicate's jobs into g; paths under rd, seeds offset by off */
 static int build_rep(const rs_exp_config *c, const char *out, int rep, long off, rs_job_graph *g) {
     const rs_env_spec *s = rs_env_find(c->env);
     const char *rd = g->reps[rep].dir;

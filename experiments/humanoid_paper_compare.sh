@@ -101,7 +101,7 @@ END {
         printf "\n"
     }
 }
-# 3 significant digits, plain for |v| < 1e6
+# whole numbers from 100 to 1e6, 3 significant digits otherwise
 function fmt(v,   a) {
     a = v < 0 ? -v : v
     if (a >= 1e6) return sprintf("%.3g", v)
