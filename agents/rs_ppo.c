@@ -53,6 +53,14 @@ struct rs_ppo {
     int mb_M;
     double norm2[2];
     float clip_scale;
+    /* fine-tuning: the init's actor and log-std (kl_init > 0), its means on
+     * the rollout's states, and whether the init gave the value net */
+    rs_mlp *anchor;
+    float *anchor_log_std;
+    float *mu0, *mb_mu0;
+    rs_mlp_ws *ws_anchor_r;
+    int had_critic;
+    int actor_on; /* this update moves the actor (0 during the critic warm-up) */
     rs_trainer_window win; /* recent episodes */
     rs_ppo_stats last;     /* the last iteration's, for the trainer interface */
     void *block;           /* PPO_BUFFERS: every plain buffer above is a view into it */
@@ -79,6 +87,8 @@ void rs_ppo_free(rs_ppo *p) {
     rs_mlp_ws_free(p->ws_vf);
     rs_mlp_ws_free(p->ws_pi_r);
     rs_mlp_ws_free(p->ws_vf_r);
+    rs_mlp_free(p->anchor);
+    rs_mlp_ws_free(p->ws_anchor_r);
     free(p);
 }
 
@@ -132,7 +142,10 @@ static void observe(rs_ppo *p, const float *raw, float *out, int rows, int updat
     X(float, mb_val, M)                                                                            \
     X(float, dmu, M * A)                                                                           \
     X(float, dv, M)                                                                                \
-    X(float, g_pi, p->n_grad)
+    X(float, g_pi, p->n_grad)                                                                      \
+    X(float, anchor_log_std, KA)                                                                   \
+    X(float, mu0, B * KA)                                                                          \
+    X(float, mb_mu0, M * KA)
 
 rs_ppo *rs_ppo_new(const rs_ppo_config *c) {
     if (rs_ppo_config_check(c) != 0) return NULL;
@@ -190,6 +203,8 @@ rs_ppo *rs_ppo_new(const rs_ppo_config *c) {
 
     size_t B = (size_t)p->B, O = (size_t)p->O, A = (size_t)p->A, N = (size_t)p->N;
     size_t M = (size_t)p->mb;
+    /* the anchor's buffers exist only when it does */
+    size_t KA = c->kl_init > 0 ? A : 0;
     /* one buffer for all gradients: a single allreduce per minibatch */
     p->n_grad = p->pol->pi->n_params + A + p->vf->n_params;
     RS_BLOCK_NEW(PPO_BUFFERS, p);
@@ -201,6 +216,13 @@ rs_ppo *rs_ppo_new(const rs_ppo_config *c) {
     p->ws_pi_r = rs_mlp_ws_new(p->pol->pi, p->N);
     p->ws_vf_r = rs_mlp_ws_new(p->vf, p->N);
     if (!p->ws_pi || !p->ws_vf || !p->ws_pi_r || !p->ws_vf_r) goto fail;
+    if (c->kl_init > 0) {
+        /* filled by the init (or a resume); until then the policy itself */
+        p->anchor = rs_mlp_clone(p->pol->pi);
+        p->ws_anchor_r = p->anchor ? rs_mlp_ws_new(p->anchor, p->N) : NULL;
+        if (!p->ws_anchor_r) goto fail;
+        memcpy(p->anchor_log_std, p->pol->log_std, sizeof(float) * A);
+    }
     p->mpi = rs_mpi_active();
     if (p->mpi) {
         /* every rank steps its own envs: disjoint RNG streams */
@@ -277,6 +299,26 @@ static void policy_loss_grad(const float *mu, const float *log_std, const float 
     out->entropy = A * 0.5 * (1.0 + LOG_2PI) + sum_logstd;
     out->approx_kl = kl / M;
     out->clipfrac = cf / M;
+}
+
+double rs_ppo_kl_anchor(const float *mu, const float *log_std, const float *mu0,
+                        const float *log_std0, int M, int A, float beta, float *dmu,
+                        float *dlogstd) {
+    double kl = 0;
+    const float invM = 1.0f / (float)M;
+    for (int j = 0; j < A; j++) {
+        /* per dimension: the state-independent part, and d/dlog s of the
+         * mean, which is the same for every state: -1 + s^2/s0^2 */
+        double inv_var0 = exp(-2.0 * log_std0[j]), var = exp(2.0 * log_std[j]);
+        kl += M * (log_std0[j] - log_std[j] + 0.5 * var * inv_var0 - 0.5);
+        dlogstd[j] += (float)(beta * (var * inv_var0 - 1.0));
+        for (int i = 0; i < M; i++) {
+            double d = (double)mu[(size_t)i * A + j] - mu0[(size_t)i * A + j];
+            kl += 0.5 * d * d * inv_var0;
+            dmu[(size_t)i * A + j] += (float)(beta * d * inv_var0) * invM;
+        }
+    }
+    return kl / M;
 }
 
 static void value_loss_grad(const float *v_new, const float *ret, const float *v_old, int M,
@@ -368,6 +410,12 @@ static int rollout(rs_ppo *p, int *episodes, double *env_s) {
         memcpy(obs_t, p->next_obs, sizeof(float) * N * O);
         rs_mlp_forward(pol->pi, p->ws_pi_r, obs_t, N);
         rs_mlp_forward(p->vf, p->ws_vf_r, obs_t, N);
+        if (p->anchor) {
+            /* the init's means on the same states, for the anchor's KL */
+            rs_mlp_forward(p->anchor, p->ws_anchor_r, obs_t, N);
+            memcpy(p->mu0 + (size_t)t * N * A, rs_mlp_ws_out(p->ws_anchor_r),
+                   sizeof(float) * (size_t)N * A);
+        }
         const float *mu = rs_mlp_ws_out(p->ws_pi_r), *val = rs_mlp_ws_out(p->ws_vf_r);
         for (int i = 0; i < N; i++) {
             float *a = p->act + ((size_t)t * N + i) * A;
@@ -445,12 +493,22 @@ static void minibatch_task(void *arg, int b, int e, int worker) {
     rs_policy *pol = p->pol;
     (void)worker;
     for (int task = b; task < e; task++) {
-        if (task == 0) {
+        if (task == 0 && !p->actor_on) {
+            /* critic warm-up: the actor is neither evaluated nor moved */
+            p->mb_loss->pg_loss = p->mb_loss->entropy = p->mb_loss->approx_kl = 0;
+            p->mb_loss->clipfrac = p->mb_loss->kl_init = 0;
+            p->norm2[0] = 0;
+        } else if (task == 0) {
             rs_mlp_forward(pol->pi, p->ws_pi, p->mb_obs, M);
             memset(p->g_std, 0, sizeof(float) * A);
             policy_loss_grad(rs_mlp_ws_out(p->ws_pi), pol->log_std, p->mb_act, p->mb_logp,
                              p->mb_adv, M, A, (float)p->cfg.clip, (float)p->cfg.ent_coef,
                              p->mb_loss, p->dmu, p->g_std);
+            p->mb_loss->kl_init =
+                p->anchor ? rs_ppo_kl_anchor(rs_mlp_ws_out(p->ws_pi), pol->log_std, p->mb_mu0,
+                                             p->anchor_log_std, M, A, (float)p->cfg.kl_init,
+                                             p->dmu, p->g_std)
+                          : 0;
             memset(p->g_pi, 0, sizeof(float) * pol->pi->n_params);
             rs_mlp_backward(pol->pi, p->ws_pi, p->mb_obs, p->dmu, M, p->g_pi, NULL);
             double a = rs_grad_global_norm(p->g_pi, pol->pi->n_params);
@@ -473,7 +531,9 @@ static void adam_task(void *arg, int b, int e, int worker) {
     (void)worker;
     for (int task = b; task < e; task++) {
         float sc = p->clip_scale;
-        if (task == 0) {
+        if (task == 0 && !p->actor_on) {
+            continue;
+        } else if (task == 0) {
             if (sc != 1.0f) {
                 for (size_t i = 0; i < p->pol->pi->n_params; i++) p->g_pi[i] *= sc;
                 for (int i = 0; i < p->A; i++) p->g_std[i] *= sc;
@@ -532,11 +592,19 @@ static int update(rs_ppo *p, rs_ppo_stats *st) {
     rs_gae(p->rew, p->val, p->done, p->last_value, p->T, p->N, (float)p->cfg.gamma,
            (float)p->cfg.gae_lambda, p->adv, p->ret);
     double frac = p->cfg.anneal_lr ? 1.0 - (double)p->update / (double)p->num_updates : 1.0;
+    /* fine-tuning: the critic alone for the first critic_warmup updates,
+     * then the actor's lr ramps up over lr_warmup updates */
+    const long K = p->cfg.critic_warmup, W = p->cfg.lr_warmup;
+    p->actor_on = p->update >= K;
+    double ramp = W > 0 && p->update - K < W ? (double)(p->update - K + 1) / (double)W : 1.0;
     float lr = (float)(frac * p->cfg.lr);
-    p->opt_pi->lr = p->opt_std->lr = p->opt_vf->lr = lr;
-    st->lr = lr;
+    float lr_pi = p->actor_on ? (float)(frac * p->cfg.lr * ramp) : 0.f;
+    p->opt_pi->lr = p->opt_std->lr = lr_pi;
+    p->opt_vf->lr = lr;
+    st->lr = lr_pi;
+    st->actor_moved = p->actor_on;
     for (int i = 0; i < B; i++) p->perm[i] = i;
-    double s_pg = 0, s_vl = 0, s_ent = 0, s_kl = 0, s_cf = 0, s_gn = 0;
+    double s_pg = 0, s_vl = 0, s_ent = 0, s_kl = 0, s_cf = 0, s_gn = 0, s_k0 = 0;
     int n_mb = 0, stop = 0;
     for (int ep = 0; ep < p->cfg.epochs && !stop; ep++) {
         for (int i = B - 1; i > 0; i--) { /* Fisher-Yates */
@@ -573,16 +641,19 @@ static int update(rs_ppo *p, rs_ppo_stats *st) {
                 p->mb_adv[m] = p->adv[k];
                 p->mb_ret[m] = p->ret[k];
                 p->mb_val[m] = p->val[k];
+                if (p->anchor)
+                    memcpy(p->mb_mu0 + (size_t)m * A, p->mu0 + (size_t)k * A, sizeof(float) * A);
             }
             if (p->cfg.norm_adv && p->mpi)
                 rs_ppo_norm_adv(p->mb_adv, M, p->adv_acc + 2 * ep_mb, (double)M * rs_mpi_size());
             else if (p->cfg.norm_adv)
                 rs_ppo_norm_adv(p->mb_adv, M, NULL, 0);
-            rs_ppo_loss l;
+            rs_ppo_loss l = {0};
             p->mb_loss = &l;
             p->mb_M = M;
             rs_pool_run(p->vec->pool, 2, minibatch_task, p);
-            l.total = l.pg_loss - p->cfg.ent_coef * l.entropy + p->cfg.vf_coef * l.v_loss;
+            l.total = l.pg_loss - p->cfg.ent_coef * l.entropy + p->cfg.vf_coef * l.v_loss +
+                      p->cfg.kl_init * l.kl_init;
             reduce_grads(p);
             double gn = sqrt(p->norm2[0] + p->norm2[1]);
             if (!isfinite(gn) || !isfinite(l.total)) {
@@ -602,6 +673,7 @@ static int update(rs_ppo *p, rs_ppo_stats *st) {
             s_kl += l.approx_kl;
             s_cf += l.clipfrac;
             s_gn += gn;
+            s_k0 += l.kl_init;
             ep_kl += l.approx_kl;
             n_mb++;
             ep_mb++;
@@ -627,6 +699,7 @@ static int update(rs_ppo *p, rs_ppo_stats *st) {
     st->approx_kl = s_kl / n_mb;
     st->clipfrac = s_cf / n_mb;
     st->grad_norm = s_gn / n_mb;
+    st->kl_init = s_k0 / n_mb;
     /* explained variance of the value predictions */
     double my = 0, vy = 0, vr = 0;
     for (int i = 0; i < B; i++) my += p->ret[i];
@@ -698,6 +771,13 @@ static int ppo_save_state(const void *t, rs_st *st) {
         rc |= rs_ckpt_add_adam(st, "opt.pi", p->opt_pi);
         rc |= rs_ckpt_add_adam(st, "opt.log_std", p->opt_std);
         rc |= rs_ckpt_add_adam(st, "opt.vf", p->opt_vf);
+        if (p->anchor) {
+            /* the init the anchor pulls towards: a resume needs it, whatever
+             * became of the init's file */
+            int64_t a = p->A;
+            rc |= rs_ckpt_add_mlp(st, "anchor", p->anchor);
+            rc |= rs_st_add_f32(st, "anchor.log_std", 1, &a, p->anchor_log_std);
+        }
     }
     return rc ? -1 : 0;
 }
@@ -714,13 +794,30 @@ static int ppo_init_state(void *t, const rs_st *st, const rs_policy *q) {
     memcpy(p->pol->norm->mean, q->norm->mean, sizeof(double) * p->O);
     memcpy(p->pol->norm->var, q->norm->var, sizeof(double) * p->O);
     p->pol->norm->count = q->norm->count;
-    if (rs_st_get(st, "vf.0.weight") && rs_ckpt_get_mlp(st, "vf", p->vf) != 0) return -1;
+    p->had_critic = rs_st_get(st, "vf.0.weight") != NULL;
+    if (p->had_critic && rs_ckpt_get_mlp(st, "vf", p->vf) != 0) return -1;
+    const rs_tensor *rt = rs_st_get(st, "rscale.rms");
+    if (p->cfg.init_rscale && rt) {
+        /* the init's return scale: its value net predicts returns in it */
+        int64_t three = 3;
+        if (rs_st_expect(st, "rscale.rms", RS_DT_F64, 1, &three, &rt)) return -1;
+        const double *r = rt->data;
+        p->rscale->rms.mean = r[0];
+        p->rscale->rms.var = r[1];
+        p->rscale->rms.count = r[2];
+    }
+    if (p->anchor) {
+        rs_mlp_copy(p->anchor, q->pi);
+        memcpy(p->anchor_log_std, q->log_std, sizeof(float) * p->A);
+    }
     /* the run's first observation is normalised with the init's statistics */
     observe(p, p->vec->obs, p->next_obs, p->N, 0);
     return 0;
 }
 
 int rs_ppo_load_init(rs_ppo *p, const char *path) { return rs_trainer_init(&rs_ppo_ops, p, path); }
+
+int rs_ppo_init_had_critic(const rs_ppo *p) { return p->had_critic; }
 
 /* everything but the policy, which rs_trainer_load has copied */
 static int ppo_load_state(void *t, const rs_st *st) {
@@ -760,6 +857,13 @@ static int ppo_load_state(void *t, const rs_st *st) {
     int64_t so[2] = {N, p->O};
     if (rs_st_expect(st, "trainer.next_obs", RS_DT_F32, 2, so, &t_)) return -1;
     memcpy(p->next_obs, t_->data, t_->nbytes);
+    if (p->anchor) {
+        int64_t a = p->A;
+        if (rs_ckpt_get_mlp(st, "anchor", p->anchor) ||
+            rs_st_expect(st, "anchor.log_std", RS_DT_F32, 1, &a, &t_))
+            return -1;
+        memcpy(p->anchor_log_std, t_->data, t_->nbytes);
+    }
     if (p->mpi && rs_mpi_rank() > 0) {
         /* the file holds rank 0's envs; the others restart theirs on fresh
          * streams (a data-parallel resume is not bit-exact) */
@@ -788,6 +892,12 @@ static int ppo_check(const void *c) { return rs_ppo_config_check(c); }
 static int ppo_env_defaults(void *c, const char **source) {
     int rc = rs_ppo_config_env_defaults(c);
     *source = rc == 1 ? rs_ppo_env_hparams_source(((const rs_ppo_config *)c)->env) : NULL;
+    return rc;
+}
+
+static int ppo_finetune_defaults(void *c, const char **source) {
+    int rc = rs_ppo_config_finetune_defaults(c);
+    *source = rc == 1 ? rs_ppo_finetune_source() : NULL;
     return rc;
 }
 
@@ -838,6 +948,9 @@ static void ppo_log_numbers(const void *t, void *obj) {
     cJSON_AddNumberToObject(o, "clipfrac", s->clipfrac);
     cJSON_AddNumberToObject(o, "grad_norm", s->grad_norm);
     if (isfinite(s->explained_var)) cJSON_AddNumberToObject(o, "explained_var", s->explained_var);
+    const rs_ppo_config *c = &((const rs_ppo *)t)->cfg;
+    if (c->kl_init > 0) cJSON_AddNumberToObject(o, "kl_init", s->kl_init);
+    if (c->critic_warmup > 0 && !s->actor_moved) cJSON_AddBoolToObject(o, "critic_warmup", 1);
 }
 
 /* progress.csv: the update's own numbers, as log.jsonl names them (an
@@ -875,6 +988,14 @@ static void ppo_banner(const void *t, const char *dir, FILE *f) {
             c->freeze_obs_norm == 1 || (c->freeze_obs_norm == -1 && c->init[0]) ? "frozen"
                                                                                 : "updated",
             dir);
+    if (c->init[0] && p->update == 0)
+        fprintf(f,
+                "rsoup train: fine-tuning from %s: critic %s, return scale %s, kl_init %g, "
+                "critic_warmup %d, lr_warmup %d, lr %g%s\n",
+                c->init,
+                p->had_critic ? "from the init" : "fresh (the init holds no value net)",
+                c->init_rscale && p->had_critic ? "from the init" : "fresh", c->kl_init,
+                c->critic_warmup, c->lr_warmup, c->lr, c->anneal_lr ? " annealed" : " constant");
 }
 
 /* evaluations change nothing of the training: a resume may start, stop or
@@ -899,6 +1020,7 @@ const rs_trainer_ops rs_ppo_ops = {
     .config_to_json = ppo_to_json,
     .config_check = ppo_check,
     .config_env_defaults = ppo_env_defaults,
+    .config_finetune_defaults = ppo_finetune_defaults,
     .help = rs_ppo_config_help,
     .run_info = ppo_run_info,
     .resume_may = g_ppo_resume_may,

@@ -52,6 +52,18 @@ typedef struct rs_ppo_config {
     int eval_episodes;    /* episodes per evaluation */
     char init[512];       /* shared initialisation: run dir or checkpoint */
     int freeze_obs_norm;  /* -1: auto (frozen when init is given) */
+    /* fine-tuning from an init (all off by default, so a run without them
+     * is bit for bit the run before they existed) */
+    char finetune[8];     /* "auto": with init, rsoup's fine-tuning set
+                           * (rs_ppo_finetune_json) sits between the env's set
+                           * and the user's keys; "none": it does not */
+    double kl_init;       /* beta of beta * KL(pi(.|s) || pi_init(.|s)) on the
+                           * rollout states (0: off; needs init) */
+    int critic_warmup;    /* the first K updates fit only the value net (needs init) */
+    int lr_warmup;        /* the actor's lr ramps from 0 over W updates after
+                           * the critic warm-up (0: off) */
+    int init_rscale;      /* carry the init's return-scaling statistics when
+                           * the init holds them (a train.safetensors) */
 } rs_ppo_config;
 
 void rs_ppo_config_default(rs_ppo_config *c);
@@ -61,6 +73,14 @@ void rs_ppo_config_default(rs_ppo_config *c);
  * and return 1; the caller then applies the user's --config and flags again.
  * 0 when no set applies, -1 + error on a broken table entry. */
 int rs_ppo_config_env_defaults(rs_ppo_config *c);
+/* The fine-tuning set: when c->init is given and c->finetune is "auto",
+ * apply rsoup's chosen fine-tuning protocol over *c and return 1 (the caller
+ * then applies the user's settings again); 0 when it does not apply (no
+ * init, finetune none, or an empty set), -1 + error on a broken table. */
+int rs_ppo_config_finetune_defaults(rs_ppo_config *c);
+/* the set as the JSON object applied ("{}" when empty), and its description */
+const char *rs_ppo_finetune_json(void);
+const char *rs_ppo_finetune_source(void);
 /* the set's description for --help and logs, or NULL when env has none */
 const char *rs_ppo_env_hparams_source(const char *env);
 /* the set itself, as the JSON object applied, or NULL */
@@ -95,6 +115,8 @@ typedef struct rs_ppo_stats {
     double ep_terms[RS_MAX_TERMS];
     int window;            /* episodes in the recent window */
     int nonfinite;         /* 1 if a NaN/inf loss or gradient stopped the update */
+    double kl_init;        /* kl_init > 0: mean KL(pi || pi_init) over the update's minibatches */
+    int actor_moved;       /* 0 during the critic warm-up */
 } rs_ppo_stats;
 
 typedef struct rs_ppo rs_ppo;
@@ -136,10 +158,23 @@ void rs_gae(const float *rewards, const float *values, const unsigned char *done
  * output (dmu, M x A), log_std (dlogstd, A, accumulated) and the value (dv, M) */
 typedef struct rs_ppo_loss {
     double pg_loss, v_loss, entropy, approx_kl, clipfrac, total;
+    double kl_init; /* the anchor's mean KL (0 without one) */
 } rs_ppo_loss;
 void rs_ppo_loss_grad(const float *mu, const float *log_std, const float *v_new, const float *act,
                       const float *logp_old, const float *adv, const float *ret,
                       const float *v_old, int M, int A, float clip, float vf_coef, float ent_coef,
                       int clip_vloss, rs_ppo_loss *out, float *dmu, float *dlogstd, float *dv);
+
+/* The anchor to the init: the mean over M states of KL(p || q) between the
+ * diagonal Gaussians p = N(mu, exp(log_std)^2) (the policy) and q = N(mu0,
+ * exp(log_std0)^2) (the init), in closed form per dimension:
+ *   log s0 - log s + (s^2 + (mu - mu0)^2) / (2 s0^2) - 1/2.
+ * Adds the gradient of beta * that mean to dmu (M x A) and dlogstd (A) and
+ * returns the mean. Zero, with zero gradient, when p = q. */
+double rs_ppo_kl_anchor(const float *mu, const float *log_std, const float *mu0,
+                        const float *log_std0, int M, int A, float beta, float *dmu,
+                        float *dlogstd);
+/* 1 when the run was given a value net by its init (0: fresh critic) */
+int rs_ppo_init_had_critic(const rs_ppo *p);
 
 #endif

@@ -47,6 +47,11 @@ static const rs_cfg_field g_fields[] = {
                     "eval_every"),
     F(init, RS_CFG_STR, "shared initialisation (run dir or checkpoint)"),
     F(freeze_obs_norm, RS_CFG_INT, "1 freeze, 0 update, -1 auto (frozen with init)"),
+    F(finetune, RS_CFG_STR, "auto (with init: rsoup's fine-tuning set, below) or none"),
+    F(kl_init, RS_CFG_DBL, "beta: penalty beta*KL(pi || pi_init) on rollout states (needs init)"),
+    F(critic_warmup, RS_CFG_INT, "first K updates fit only the value net (needs init)"),
+    F(lr_warmup, RS_CFG_INT, "actor lr ramps from 0 over W updates after the critic warm-up"),
+    F(init_rscale, RS_CFG_BOOL, "carry the init's return-scaling statistics (train.safetensors)"),
 };
 #define N_FIELDS ((int)(sizeof g_fields / sizeof g_fields[0]))
 static const rs_cfg_table g_table = {g_fields, N_FIELDS, "", NULL, 16, 48};
@@ -93,6 +98,7 @@ void rs_ppo_config_default(rs_ppo_config *c) {
     c->eval_every = 0;
     c->eval_episodes = 10;
     c->freeze_obs_norm = -1;
+    strcpy(c->finetune, "auto");
 }
 
 /* Per-env sets, for envs where the generic (CleanRL) defaults are known to
@@ -138,6 +144,28 @@ const char *rs_ppo_env_hparams_source(const char *env) {
     return i < 0 ? NULL : g_env_sets[i].source;
 }
 
+/* The fine-tuning protocol rsoup applies to a run with an init (finetune
+ * auto): chosen from the map in experiments/results/lmc_map (docs/decisions.md
+ * says why). Empty until that choice: a run with an init is then today's. */
+static const char *const g_finetune_source = "no fine-tuning set yet";
+static const char *const g_finetune_json = "{}";
+
+const char *rs_ppo_finetune_json(void) { return g_finetune_json; }
+const char *rs_ppo_finetune_source(void) { return g_finetune_source; }
+
+static int apply_json(rs_ppo_config *c, const char *json, const char *where) {
+    cJSON *o = cJSON_Parse(json);
+    int rc = o ? rs_ppo_config_from_json(c, o, where) : -1;
+    if (!o) rs_set_error("%sthe built-in set is not valid JSON", where);
+    cJSON_Delete(o);
+    return rc;
+}
+
+int rs_ppo_config_finetune_defaults(rs_ppo_config *c) {
+    if (!c->init[0] || strcmp(c->finetune, "auto") || !strcmp(g_finetune_json, "{}")) return 0;
+    return apply_json(c, g_finetune_json, "fine-tuning set: ") ? -1 : 1;
+}
+
 int rs_ppo_config_env_defaults(rs_ppo_config *c) {
     int i = strcmp(c->hparams, "auto") ? -1 : find_set(c->env);
     if (i < 0) return 0;
@@ -145,13 +173,9 @@ int rs_ppo_config_env_defaults(rs_ppo_config *c) {
     memcpy(env, c->env, sizeof env);
     rs_ppo_config_default(c);
     memcpy(c->env, env, sizeof env);
-    cJSON *o = cJSON_Parse(g_env_sets[i].json);
     char where[64];
     snprintf(where, sizeof where, "%s hparams: ", env);
-    int rc = o ? rs_ppo_config_from_json(c, o, where) : -1;
-    if (!o) rs_set_error("%s hparams: the built-in set is not valid JSON", env);
-    cJSON_Delete(o);
-    return rc ? -1 : 1;
+    return apply_json(c, g_env_sets[i].json, where) ? -1 : 1;
 }
 
 /* a minibatch size given alone is the user's choice over the default count */
@@ -170,11 +194,17 @@ int rs_ppo_config_set(rs_ppo_config *c, const char *key, const char *value) {
  * read it as hparams cleanrl, so that it still reproduces that run. The
  * keys written only when set (only_if) are never needed to be complete. */
 static int legacy_complete(const cJSON *o) {
+    /* keys that came with or after hparams: a legacy config lacks them all */
+    static const char *const later[] = {"hparams",       "weight_init", "finetune",    "kl_init",
+                                        "critic_warmup", "lr_warmup",   "init_rscale", NULL};
     if (cJSON_GetObjectItemCaseSensitive(o, "hparams")) return 0;
-    for (int i = 0; i < N_FIELDS; i++)
-        if (strcmp(g_fields[i].name, "hparams") && strcmp(g_fields[i].name, "weight_init") &&
-            !g_fields[i].only_if && !cJSON_GetObjectItemCaseSensitive(o, g_fields[i].name))
+    for (int i = 0; i < N_FIELDS; i++) {
+        int is_later = 0;
+        for (int k = 0; later[k]; k++) is_later |= !strcmp(g_fields[i].name, later[k]);
+        if (!is_later && !g_fields[i].only_if &&
+            !cJSON_GetObjectItemCaseSensitive(o, g_fields[i].name))
             return 0;
+    }
     return 1;
 }
 
@@ -212,6 +242,9 @@ void rs_ppo_config_help(FILE *out) {
         }
         fputc('\n', out);
     }
+    fprintf(out, "\nfine-tuning set (with --init and finetune auto, between the env's set and\n"
+                 "your keys; --finetune none keeps the settings above): %s %s\n",
+            g_finetune_source, g_finetune_json);
 }
 
 int rs_ppo_global_minibatch(const rs_ppo_config *c, int ranks) {
@@ -272,6 +305,29 @@ int rs_ppo_config_check_ranks(const rs_ppo_config *c, int R) {
     REQ(!strcmp(c->weight_init, "orthogonal") || !strcmp(c->weight_init, "fanin"),
         "weight_init must be orthogonal or fanin (got '%s')", c->weight_init);
     REQ(c->freeze_obs_norm >= -1 && c->freeze_obs_norm <= 1, "freeze_obs_norm must be -1, 0 or 1");
+    REQ(!strcmp(c->finetune, "auto") || !strcmp(c->finetune, "none"),
+        "finetune must be auto or none (got '%s')", c->finetune);
+    REQ(isfinite(c->kl_init) && c->kl_init >= 0 && c->kl_init <= 1e6,
+        "kl_init must be in [0, 1e6] (got %g)", c->kl_init);
+    REQ(c->critic_warmup >= 0, "critic_warmup must be >= 0 (got %d)", c->critic_warmup);
+    REQ(c->lr_warmup >= 0, "lr_warmup must be >= 0 (got %d)", c->lr_warmup);
+    REQ(c->kl_init == 0 || c->init[0],
+        "kl_init anchors a fine-tuning to its init: it needs --init (got kl_init %g, no init)",
+        c->kl_init);
+    REQ(c->critic_warmup == 0 || c->init[0],
+        "critic_warmup fits the value net before an init's policy moves: it needs --init "
+        "(got critic_warmup %d, no init)", c->critic_warmup);
+    /* the anchor compares the policy with its init on the same normalised
+     * states: the init's normaliser must stay the run's */
+    REQ(c->kl_init == 0 || c->freeze_obs_norm != 0,
+        "kl_init needs the init's frozen observation normaliser (drop --update-obs-norm)");
+    {
+        long long batch = (long long)c->n_envs * c->n_steps * R;
+        long long updates = (c->total_steps + batch - 1) / batch;
+        REQ(c->critic_warmup < updates,
+            "critic_warmup (%d updates) must be shorter than the run (%lld updates of %lld "
+            "steps)", c->critic_warmup, updates, batch);
+    }
     return 0;
 #undef REQ
 }

@@ -1103,6 +1103,7 @@ const rs_trainer_ops rs_sac_ops = {
     .config_to_json = sac_to_json,
     .config_check = sac_check,
     .config_env_defaults = NULL,
+    .config_finetune_defaults = NULL,
     .help = sac_help,
     .run_info = sac_run_info,
     .resume_may = g_sac_resume_may,

@@ -133,6 +133,9 @@ typedef struct rs_trainer_ops {
      * 1 when applied, with *source what they are (the caller applies the
      * user's settings again), 0 when none apply */
     int (*config_env_defaults)(void *c, const char **source);
+    /* the same for the fine-tuning set, which applies over the env's set
+     * when the run has an init (NULL: the algorithm has none) */
+    int (*config_finetune_defaults)(void *c, const char **source);
     void (*help)(FILE *f);      /* its part of `rsoup train --help` */
     rs_trainer_run_info (*run_info)(const void *c);
     const char *const *resume_may; /* keys a resume may change, NULL-terminated */

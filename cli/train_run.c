@@ -296,6 +296,17 @@ static int new_config(rs_train *r, const rs_train_args *a) {
                     "--hparams cleanrl for the generic ones)\n",
                     r->ops->run_info(r->cfg).env, source ? source : "");
     }
+    /* then the fine-tuning set, when the run has an init: the user's keys
+     * win over it too */
+    if (!rc && r->ops->config_finetune_defaults &&
+        (rc = r->ops->config_finetune_defaults(r->cfg, &source)) == 1) {
+        rc = apply_user(r, a, user);
+        if (!rc && !a->quiet)
+            fprintf(stderr,
+                    "rsoup train: fine-tuning from an init uses rsoup's fine-tuning set (%s; "
+                    "see --help; --finetune none for the settings without it)\n",
+                    source ? source : "");
+    }
     cJSON_Delete(user);
     if (rc < 0) return rs_cli_fail(NULL);
     if (rc > 0) return 2;

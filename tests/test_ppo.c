@@ -381,6 +381,90 @@ static void test_fanin_init(void) {
     rs_ppo_free(p);
 }
 
-RS_TEST_MAIN(T(test_gae_brute_force), T(test_loss_gradient), T(test_config_errors),
+
+/* KL(p || q) of two 1-D Gaussians by quadrature of p log(p/q) over
+ * mean +- 14 std of p (composite Simpson, 20000 panels): an independent
+ * computation of the closed form */
+static double kl_quadrature(double m, double s, double m0, double s0) {
+    const int n = 20000;
+    double a = m - 14 * s, b = m + 14 * s, h = (b - a) / n, sum = 0;
+    for (int k = 0; k <= n; k++) {
+        double x = a + k * h;
+        double lp = -0.5 * ((x - m) / s) * ((x - m) / s) - log(s);
+        double lq = -0.5 * ((x - m0) / s0) * ((x - m0) / s0) - log(s0);
+        double f = exp(lp - 0.5 * log(2 * M_PI)) * (lp - lq);
+        sum += f * (k == 0 || k == n ? 1 : (k % 2 ? 4 : 2));
+    }
+    return sum * h / 3;
+}
+
+/* the anchor's beta * mean KL in double, for finite differences */
+static double kl_mean64(const double *mu, const double *ls, const float *mu0, const float *ls0,
+                        int M, int A) {
+    double kl = 0;
+    for (int i = 0; i < M; i++)
+        for (int j = 0; j < A; j++) {
+            double d = mu[i * A + j] - mu0[i * A + j];
+            kl += ls0[j] - ls[j] + (exp(2 * ls[j]) + d * d) / (2 * exp(2 * ls0[j])) - 0.5;
+        }
+    return kl / M;
+}
+
+static void test_kl_anchor(void) {
+    enum { M = 5, A = 3 };
+    rs_rng r;
+    rs_rng_seed(&r, 11, 0);
+    float mu[M * A], mu0[M * A], ls[A], ls0[A];
+    for (int k = 0; k < M * A; k++) {
+        mu[k] = (float)rs_rng_normal(&r);
+        mu0[k] = (float)rs_rng_normal(&r);
+    }
+    for (int j = 0; j < A; j++) {
+        ls[j] = (float)(0.4 * rs_rng_normal(&r) - 0.5);
+        ls0[j] = (float)(0.4 * rs_rng_normal(&r) - 0.5);
+    }
+    /* the value against quadrature, dimension by dimension */
+    float dmu[M * A] = {0}, dls[A] = {0};
+    const float beta = 0.7f;
+    double kl = rs_ppo_kl_anchor(mu, ls, mu0, ls0, M, A, beta, dmu, dls);
+    double want = 0;
+    for (int i = 0; i < M; i++)
+        for (int j = 0; j < A; j++)
+            want += kl_quadrature(mu[i * A + j], exp(ls[j]), mu0[i * A + j], exp(ls0[j])) / M;
+    CHECK_CLOSE(kl, want, 1e-7, 1e-6, "KL against quadrature");
+    /* the gradient of beta * KL against central differences */
+    double m64[M * A], l64[A];
+    for (int k = 0; k < M * A; k++) m64[k] = mu[k];
+    for (int j = 0; j < A; j++) l64[j] = ls[j];
+    const double h = 1e-6;
+    for (int k = 0; k < M * A; k++) {
+        double keep = m64[k];
+        m64[k] = keep + h;
+        double lp = kl_mean64(m64, l64, mu0, ls0, M, A);
+        m64[k] = keep - h;
+        double lm = kl_mean64(m64, l64, mu0, ls0, M, A);
+        m64[k] = keep;
+        CHECK_CLOSE(dmu[k], beta * (lp - lm) / (2 * h), 1e-6, 1e-4, "d beta KL / dmu");
+    }
+    for (int j = 0; j < A; j++) {
+        double keep = l64[j];
+        l64[j] = keep + h;
+        double lp = kl_mean64(m64, l64, mu0, ls0, M, A);
+        l64[j] = keep - h;
+        double lm = kl_mean64(m64, l64, mu0, ls0, M, A);
+        l64[j] = keep;
+        CHECK_CLOSE(dls[j], beta * (lp - lm) / (2 * h), 1e-6, 1e-4, "d beta KL / dlog_std");
+    }
+    /* zero, with zero gradient, at the init; and the gradient is added to
+     * what the buffers held */
+    for (int k = 0; k < M * A; k++) dmu[k] = 1.0f;
+    for (int j = 0; j < A; j++) dls[j] = 2.0f;
+    double z = rs_ppo_kl_anchor(mu0, ls0, mu0, ls0, M, A, beta, dmu, dls);
+    CHECK(fabs(z) < 1e-12, "KL at the init: %g", z);
+    for (int k = 0; k < M * A; k++) CHECK_CLOSE(dmu[k], 1.0, 1e-7, 0, "dmu at the init (added to 1)");
+    for (int j = 0; j < A; j++) CHECK_CLOSE(dls[j], 2.0, 1e-6, 0, "dlog_std at the init (added to 2)");
+}
+
+RS_TEST_MAIN(T(test_gae_brute_force), T(test_kl_anchor), T(test_loss_gradient), T(test_config_errors),
              T(test_env_hparams), T(test_fanin_init), T(test_minibatches_equals_minibatch),
              T(test_checkpoint_damage_and_policy), T(test_short_run_learns))
