@@ -202,10 +202,12 @@ int cmd_experiment(int argc, char **argv) {
             rs_exp_graph_free(&g);
             return 1;
         }
-    if (c.ppo_json[0]) {
-        char p[RS_EXP_PATH + 16];
-        snprintf(p, sizeof p, "%s/ppo.json", out);
-        if (rs_cli_write_file(p, c.ppo_json, 0) != 0) {
+    const char *cfg_files[2][2] = {{"ppo.json", c.ppo_json}, {"ppo_finetune.json", c.ft_ppo_json}};
+    for (int i = 0; i < 2; i++) {
+        if (!cfg_files[i][1][0]) continue;
+        char p[RS_EXP_PATH + 32];
+        snprintf(p, sizeof p, "%s/%s", out, cfg_files[i][0]);
+        if (rs_cli_write_file(p, cfg_files[i][1], 0) != 0) {
             fprintf(stderr, "rsoup experiment: cannot write %s: %s\n", p, strerror(errno));
             rs_exp_stop_workers();
             rs_exp_graph_free(&g);

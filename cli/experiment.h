@@ -6,9 +6,16 @@
  * inits, the reference point, and the seeds. One replicate expands into:
  *
  *   pretrain ──► expert_i (one per proxy reward, --init pretrain)
- *            └─► morl_k   (one per weighting μ_k, scalarised reward)
+ *            ├─► morl_k   (one per weighting μ_k, scalarised reward)
+ *            └─► twin_<r1> (finetune.twin: reward 1 again, another seed)
  *   control_i (one per proxy reward, from scratch, different seeds)
  *   front   ◄── experts, morl, pretrain      control_front ◄── control_i
+ *   twin_front ◄── expert_<r1>, twin_<r1>, pretrain (the same-reward floor)
+ *
+ * The fine-tuning stages (experts, MORL runs, twin) take the ppo block,
+ * rsoup's fine-tuning set and the finetune.ppo block; the pretraining and
+ * the controls the ppo block alone. With pretrain.from there is no
+ * pretrain job: each replicate fine-tunes another experiment's init.
  *
  * With "seeds" (or --seeds) there are K replicates, each in DIR/seed_<s>/,
  * whose every seed is the config's plus 10000·s; all their jobs go into one
@@ -50,6 +57,13 @@ typedef struct rs_exp_config {
     long finetune_steps;
     long seed;            /* expert seeds: seed + i */
     char ppo_json[4096];  /* hyperparameter overrides for every training ("" = none) */
+    /* the fine-tuning stages' (experts, MORL, twin) complete overrides: the
+     * ppo block, rsoup's fine-tuning set and the finetune.ppo block, in that
+     * order ("" = the ppo block's, when neither of the others adds a key) */
+    char ft_ppo_json[8192];
+    int twin;             /* 1: a second expert on the first reward (another seed) */
+    char pretrain_from[RS_EXP_PATH]; /* "": pretrain here; else another experiment's
+                                      * folder whose (replicate's) pretrain is the init */
     int ppo_own_set;      /* 1 when the trainings take the env's own PPO set (hparams auto) */
     int grid, episodes;
     long eval_seed;
@@ -79,6 +93,7 @@ typedef struct rs_job {
     char dir[RS_EXP_PATH];  /* the job's folder (stamps live here) */
     char out[RS_EXP_PATH];  /* what it produces (a folder for train, a file for front) */
     int is_train;
+    int is_finetune;      /* trains from the init with the fine-tuning settings */
     int rep;              /* replicate index */
     char **args;          /* the rsoup arguments (after the program name) */
     int nargs, cap_args;

@@ -82,6 +82,70 @@ static const cJSON *get_obj(const cJSON *o, const char *key, const char *path, i
     return v;
 }
 
+static const char *const g_managed[] = {"env", "reward", "total_steps", "seed", "init", "threads", NULL};
+
+/* overlay every key of `from` on `to` */
+static void overlay(cJSON *to, const cJSON *from) {
+    for (const cJSON *k = from ? from->child : NULL; k; k = k->next) {
+        cJSON_DeleteItemFromObjectCaseSensitive(to, k->string);
+        cJSON_AddItemToObject(to, k->string, cJSON_Duplicate(k, 1));
+    }
+}
+
+/* The fine-tuning stages' settings: the ppo block, then rsoup's fine-tuning
+ * set (unless finetune is none), then finetune.ppo; written out complete,
+ * with finetune none so that `rsoup train` does not apply the set again.
+ * Left empty when it would equal the ppo block (no finetune.ppo, no set):
+ * those stages then run exactly as before fine-tuning had settings. */
+static int finetune_settings(const cJSON *ppo, const cJSON *ftp, rs_exp_config *c, const char *where) {
+    if (ftp && !cJSON_IsObject(ftp)) FAIL("finetune.ppo: expected an object of PPO keys");
+    for (int i = 0; ftp && g_managed[i]; i++)
+        if (cJSON_GetObjectItemCaseSensitive(ftp, g_managed[i]))
+            FAIL("finetune.ppo.%s: set by the experiment itself; remove it", g_managed[i]);
+    char w2[600];
+    snprintf(w2, sizeof w2, "%s: finetune.ppo.", where);
+    rs_ppo_config probe; /* key names and types, with the messages naming finetune.ppo */
+    rs_ppo_config_default(&probe);
+    if (ftp && rs_ppo_config_from_json(&probe, ftp, w2) != 0) return -1;
+    const cJSON *mode = ftp ? cJSON_GetObjectItemCaseSensitive(ftp, "finetune") : NULL;
+    if (!mode && ppo) mode = cJSON_GetObjectItemCaseSensitive(ppo, "finetune");
+    const char *set = rs_ppo_finetune_json();
+    int use_set = strcmp(set, "{}") && !(mode && cJSON_IsString(mode) && !strcmp(mode->valuestring, "none"));
+    c->ft_ppo_json[0] = 0;
+    if ((!ftp || !ftp->child) && !use_set) return 0;
+    cJSON *m = ppo ? cJSON_Duplicate(ppo, 1) : cJSON_CreateObject();
+    cJSON *s = use_set ? cJSON_Parse(set) : NULL;
+    overlay(m, s);
+    overlay(m, ftp);
+    cJSON_DeleteItemFromObjectCaseSensitive(m, "finetune");
+    cJSON_AddStringToObject(m, "finetune", "none");
+    cJSON_Delete(s);
+    /* resolved as the jobs will resolve it, with an init */
+    rs_ppo_config t;
+    rs_ppo_config_default(&t);
+    snprintf(t.env, sizeof t.env, "%s", c->env);
+    int rc = rs_ppo_config_from_json(&t, m, w2);
+    if (!rc && rs_ppo_config_env_defaults(&t) > 0) rc = rs_ppo_config_from_json(&t, m, w2);
+    strcpy(t.init, "pretrain");
+    t.total_steps = c->finetune_steps;
+    if (!rc && rs_ppo_config_check_ranks(&t, 1) != 0) {
+        char msg[500];
+        snprintf(msg, sizeof msg, "%s", rs_last_error());
+        rs_set_error("%s: finetune.ppo: %s", where, msg);
+        rc = -1;
+    }
+    char *js = rc ? NULL : cJSON_PrintUnformatted(m);
+    cJSON_Delete(m);
+    if (rc) return -1;
+    if (!js || strlen(js) >= sizeof c->ft_ppo_json) {
+        free(js);
+        FAIL("finetune.ppo: too long");
+    }
+    strcpy(c->ft_ppo_json, js);
+    free(js);
+    return 0;
+}
+
 int rs_exp_config_parse(const char *text, const char *where, rs_exp_config *c) {
     memset(c, 0, sizeof *c);
     const char *end = NULL;
@@ -178,15 +242,24 @@ int rs_exp_config_parse(const char *text, const char *where, rs_exp_config *c) {
         goto out;
     }
     /* pretrain */
-    static const char *pk[] = {"reward", "steps", "seed", NULL};
+    static const char *pk[] = {"reward", "steps", "seed", "from", NULL};
     const cJSON *pre = get_obj(root, "pretrain", "", 1, where, &err);
     if (err || check_keys(pre, "pretrain.", pk, where)) goto out;
     strcpy(c->pretrain_reward, "default");
     c->pretrain_seed = 1;
-    if (get_str(pre, "reward", "pretrain.", c->pretrain_reward, sizeof c->pretrain_reward, 0, where) ||
-        get_long(pre, "steps", "pretrain.", &c->pretrain_steps, 1, 1L << 40, 1, where) ||
+    /* "from": the init is another experiment's pretraining (one per
+     * replicate), so that settings of the fine-tuning can be compared on
+     * the very same inits; steps then only describe it */
+    if (get_str(pre, "from", "pretrain.", c->pretrain_from, sizeof c->pretrain_from, 0, where) ||
+        get_str(pre, "reward", "pretrain.", c->pretrain_reward, sizeof c->pretrain_reward, 0, where) ||
+        get_long(pre, "steps", "pretrain.", &c->pretrain_steps, 1, 1L << 40, !c->pretrain_from[0],
+                 where) ||
         get_long(pre, "seed", "pretrain.", &c->pretrain_seed, 0, 1L << 40, 0, where))
         goto out;
+    if (cJSON_GetObjectItemCaseSensitive(pre, "from") && !c->pretrain_from[0]) {
+        rs_set_error("%s: pretrain.from: an empty path (give another experiment's folder)", where);
+        goto out;
+    }
     double w[RS_MAX_TERMS];
     if (rs_reward_parse(s, c->pretrain_reward, w) != 0) {
         char m[700];
@@ -194,11 +267,17 @@ int rs_exp_config_parse(const char *text, const char *where, rs_exp_config *c) {
         rs_set_error("%s: pretrain.reward: %s", where, m);
         goto out;
     }
-    static const char *fk[] = {"steps", NULL};
+    static const char *fk[] = {"steps", "ppo", "twin", NULL};
     const cJSON *ft = get_obj(root, "finetune", "", 1, where, &err);
     if (err || check_keys(ft, "finetune.", fk, where) ||
         get_long(ft, "steps", "finetune.", &c->finetune_steps, 1, 1L << 40, 1, where))
         goto out;
+    const cJSON *tw = cJSON_GetObjectItemCaseSensitive(ft, "twin");
+    if (tw && !cJSON_IsBool(tw)) {
+        rs_set_error("%s: finetune.twin: expected true or false", where);
+        goto out;
+    }
+    c->twin = tw && cJSON_IsTrue(tw);
     c->seed = 2;
     if (get_long(root, "seed", "", &c->seed, 0, 1L << 40, 0, where)) goto out;
     long threads = 0;
@@ -228,6 +307,16 @@ int rs_exp_config_parse(const char *text, const char *where, rs_exp_config *c) {
             goto out;
         }
     }
+    /* the anchors belong to the fine-tuning stages: the ppo block also
+     * drives the pretraining and the controls, which have no init */
+    static const char *ft_only[] = {"kl_init", "critic_warmup", NULL};
+    for (int i = 0; ppo && ft_only[i]; i++)
+        if (cJSON_GetObjectItemCaseSensitive(ppo, ft_only[i])) {
+            rs_set_error("%s: ppo.%s: anchors a fine-tuning to its init, and the ppo block also "
+                         "trains the pretraining and the controls; give it in finetune.ppo",
+                         where, ft_only[i]);
+            goto out;
+        }
     if (ppo) {
         if (rs_ppo_config_check_ranks(&tmp, 1) != 0) {
             char m[400];
@@ -235,16 +324,16 @@ int rs_exp_config_parse(const char *text, const char *where, rs_exp_config *c) {
             rs_set_error("%s: ppo: %s", where, m);
             goto out;
         }
-        static const char *managed[] = {"env", "reward", "total_steps", "seed", "init", "threads", NULL};
-        for (int i = 0; managed[i]; i++)
-            if (cJSON_GetObjectItemCaseSensitive(ppo, managed[i])) {
-                rs_set_error("%s: ppo.%s: set by the experiment itself; remove it", where, managed[i]);
+        for (int i = 0; g_managed[i]; i++)
+            if (cJSON_GetObjectItemCaseSensitive(ppo, g_managed[i])) {
+                rs_set_error("%s: ppo.%s: set by the experiment itself; remove it", where, g_managed[i]);
                 goto out;
             }
         char *js = cJSON_PrintUnformatted(ppo);
         snprintf(c->ppo_json, sizeof c->ppo_json, "%s", js);
         free(js);
     }
+    if (finetune_settings(ppo, cJSON_GetObjectItemCaseSensitive(ft, "ppo"), c, where) != 0) goto out;
     /* front */
     static const char *frk[] = {"grid", "episodes", "seed", NULL};
     const cJSON *fr = get_obj(root, "front", "", 0, where, &err);
@@ -314,6 +403,11 @@ int rs_exp_config_parse(const char *text, const char *where, rs_exp_config *c) {
     /* control */
     const cJSON *ct = cJSON_GetObjectItemCaseSensitive(root, "control");
     c->control_steps = c->pretrain_steps + c->finetune_steps;
+    if (c->pretrain_from[0] && !c->pretrain_steps && (!ct || cJSON_IsTrue(ct))) {
+        rs_set_error("%s: control: with pretrain.from and no pretrain.steps the controls' budget "
+                     "is unknown; give control.steps (or control false)", where);
+        goto out;
+    }
     if (!ct || cJSON_IsTrue(ct)) {
         c->control = 1;
     } else if (cJSON_IsFalse(ct)) {

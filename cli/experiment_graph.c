@@ -105,8 +105,11 @@ static int build_rep(const rs_exp_config *c, const char *out, int rep, long off,
     const rs_env_spec *s = rs_env_find(c->env);
     const char *rd = g->reps[rep].dir;
     const char *pfx = c->n_seeds ? strrchr(rd, '/') + 1 : "";
-    char ppo_file[RS_EXP_PATH] = "";
+    char ppo_file[RS_EXP_PATH] = "", ft_file[RS_EXP_PATH] = "", pre[RS_EXP_PATH + 32];
     if (c->ppo_json[0]) snprintf(ppo_file, sizeof ppo_file, "%s/ppo.json", out);
+    /* the fine-tuning stages' file, or the ppo block's when it adds nothing */
+    if (c->ft_ppo_json[0]) snprintf(ft_file, sizeof ft_file, "%s/ppo_finetune.json", out);
+    else memcpy(ft_file, ppo_file, sizeof ft_file);
     char dir[RS_EXP_PATH + 128], nm[200];
     rs_job *j;
     int bad = 0;
@@ -118,27 +121,55 @@ static int build_rep(const rs_exp_config *c, const char *out, int rep, long off,
         j = add_job(g, nm, dir, is_train, rep);                                                    \
         if (!j) goto oom;                                                                          \
     } while (0)
-#define TRAIN(reward, steps, seed)                                                                 \
+#define TRAIN(reward, steps, seed, file)                                                           \
     do {                                                                                           \
         bad |= arg(j, "train") | arg(j, "--env") | arg(j, "%s", c->env) | arg(j, "--reward") |     \
                arg(j, "%s", reward) | arg(j, "--steps") | arg(j, "%ld", (long)(steps)) |           \
                arg(j, "--seed") | arg(j, "%ld", (long)(seed)) | arg(j, "--out") |                  \
                arg(j, "%s", j->dir);                                                               \
-        if (ppo_file[0]) bad |= arg(j, "--config") | arg(j, "%s", ppo_file);                       \
+        if ((file)[0]) bad |= arg(j, "--config") | arg(j, "%s", file);                             \
     } while (0)
-    snprintf(dir, sizeof dir, "%s/pretrain", rd);
-    JOB("pretrain", 1);
-    TRAIN(c->pretrain_reward, c->pretrain_steps, c->pretrain_seed + off);
-    const int ipre = g->n - 1;
+    /* a fine-tuning of the init, with the fine-tuning settings */
+#define FINETUNE(reward, steps, seed)                                                              \
+    do {                                                                                           \
+        TRAIN(reward, steps, seed, ft_file);                                                       \
+        j->is_finetune = 1;                                                                        \
+        bad |= arg(j, "--init") | arg(j, "%s", pre);                                               \
+        if (ipre >= 0) bad |= dep(j, ipre);                                                        \
+    } while (0)
+    int ipre = -1;
+    if (c->pretrain_from[0]) {
+        /* another experiment's init: the replicate's own, or its only one */
+        if (c->n_seeds)
+            snprintf(pre, sizeof pre, "%s/seed_%ld/pretrain", c->pretrain_from, g->reps[rep].seed);
+        else
+            snprintf(pre, sizeof pre, "%s/pretrain", c->pretrain_from);
+        if (fits("pretrain.from", strlen(pre) + 32)) return -1;
+    } else {
+        snprintf(dir, sizeof dir, "%s/pretrain", rd);
+        snprintf(pre, sizeof pre, "%s/pretrain", rd);
+        JOB("pretrain", 1);
+        TRAIN(c->pretrain_reward, c->pretrain_steps, c->pretrain_seed + off, ppo_file);
+        ipre = g->n - 1;
+    }
     int iexp[RS_EXP_MAX_REWARDS], imorl[RS_EXP_MAX_MU], ictl[RS_EXP_MAX_REWARDS];
     for (int i = 0; i < c->n_rewards; i++) {
         char base[96];
         snprintf(base, sizeof base, "expert_%s", c->reward_names[i]);
         snprintf(dir, sizeof dir, "%s/%s", rd, base);
         JOB(base, 1);
-        TRAIN(c->reward_specs[i], c->finetune_steps, c->seed + off + i);
-        bad |= arg(j, "--init") | arg(j, "%s/pretrain", rd) | dep(j, ipre);
+        FINETUNE(c->reward_specs[i], c->finetune_steps, c->seed + off + i);
         iexp[i] = g->n - 1;
+    }
+    int itwin = -1;
+    if (c->twin) {
+        /* the same-reward floor: the first reward again, another seed */
+        char base[96];
+        snprintf(base, sizeof base, "twin_%s", c->reward_names[0]);
+        snprintf(dir, sizeof dir, "%s/%s", rd, base);
+        JOB(base, 1);
+        FINETUNE(c->reward_specs[0], c->finetune_steps, c->seed + off + 50);
+        itwin = g->n - 1;
     }
     for (int k = 0; k < c->n_mu; k++) {
         char spec[1024], base[32];
@@ -146,8 +177,7 @@ static int build_rep(const rs_exp_config *c, const char *out, int rep, long off,
         snprintf(base, sizeof base, "morl_%d", k);
         snprintf(dir, sizeof dir, "%s/%s", rd, base);
         JOB(base, 1);
-        TRAIN(spec, c->morl_steps, c->seed + off + 100 + k);
-        bad |= arg(j, "--init") | arg(j, "%s/pretrain", rd) | dep(j, ipre);
+        FINETUNE(spec, c->morl_steps, c->seed + off + 100 + k);
         imorl[k] = g->n - 1;
     }
     if (c->control)
@@ -157,7 +187,7 @@ static int build_rep(const rs_exp_config *c, const char *out, int rep, long off,
             snprintf(dir, sizeof dir, "%s/%s", rd, base);
             JOB(base, 1);
             /* independent random inits: other seeds, no shared pretraining */
-            TRAIN(c->reward_specs[i], c->control_steps, c->seed + off + 1000 + 17 * i);
+            TRAIN(c->reward_specs[i], c->control_steps, c->seed + off + 1000 + 17 * i, ppo_file);
             ictl[i] = g->n - 1;
         }
     /* the front of soups, with experts, MORL runs and the init in one file */
@@ -182,7 +212,8 @@ static int build_rep(const rs_exp_config *c, const char *out, int rep, long off,
                arg(j, "%d", c->episodes) | arg(j, "--seed") | arg(j, "%ld", c->eval_seed + off) |
                arg(j, "--rewards") | arg(j, "%s", rewards);
         if (!pass) {
-            bad |= arg(j, "--init") | arg(j, "%s/pretrain", rd) | dep(j, ipre);
+            bad |= arg(j, "--init") | arg(j, "%s", pre);
+            if (ipre >= 0) bad |= dep(j, ipre);
             if (c->n_mu) {
                 size_t need = 1;
                 for (int k = 0; k < c->n_mu; k++) need += strlen(rd) + 16;
@@ -199,6 +230,19 @@ static int build_rep(const rs_exp_config *c, const char *out, int rep, long off,
         }
         bad |= arg(j, "--out") | arg(j, "%s", j->out);
     }
+    if (c->twin) {
+        /* expert and twin on every reward; the floor is the first reward's */
+        snprintf(dir, sizeof dir, "%s", rd);
+        JOB("twin_front", 0);
+        snprintf(j->out, sizeof j->out, "%s/twin_front.csv", rd);
+        bad |= arg(j, "front") | arg(j, "%s/expert_%s", rd, c->reward_names[0]) |
+               arg(j, "%s/twin_%s", rd, c->reward_names[0]) | dep(j, iexp[0]) | dep(j, itwin) |
+               arg(j, "--grid") | arg(j, "%d", c->grid) | arg(j, "--episodes") |
+               arg(j, "%d", c->episodes) | arg(j, "--seed") | arg(j, "%ld", c->eval_seed + off) |
+               arg(j, "--rewards") | arg(j, "%s", rewards) | arg(j, "--init") | arg(j, "%s", pre);
+        if (ipre >= 0) bad |= dep(j, ipre);
+        bad |= arg(j, "--out") | arg(j, "%s", j->out);
+    }
     free(rewards);
     if (bad) goto oom;
     return 0;
@@ -208,6 +252,27 @@ oom:
 #undef NAME
 #undef JOB
 #undef TRAIN
+#undef FINETUNE
+}
+
+/* the stamp piece of a replicate's init from pretrain.from: its .done stamp
+ * must exist (that experiment's pretraining finished) */
+static int pretrain_from_piece(const rs_exp_config *c, const rs_job_graph *g, const rs_job *j,
+                               char *piece, size_t n) {
+    char p[RS_EXP_PATH + 64];
+    if (c->n_seeds)
+        snprintf(p, sizeof p, "%s/seed_%ld/pretrain/.done", c->pretrain_from, g->reps[j->rep].seed);
+    else
+        snprintf(p, sizeof p, "%s/pretrain/.done", c->pretrain_from);
+    char *s = rs_cli_exists(p) ? rs_read_file(p, NULL) : NULL;
+    if (!s) {
+        rs_set_error("pretrain.from: %s is missing: that experiment's pretraining has not finished "
+                     "(run it first)", p);
+        return -1;
+    }
+    snprintf(piece, n, " [after pretrain@%016llx]", (unsigned long long)rs_fnv1a64(s, strlen(s)));
+    free(s);
+    return 0;
 }
 
 int rs_exp_graph_build(const rs_exp_config *c, const char *out, rs_job_graph *g) {
@@ -241,9 +306,11 @@ int rs_exp_graph_build(const rs_exp_config *c, const char *out, rs_job_graph *g)
         int bad = desc_append(j, "");
         for (int a = 0; a < j->nargs; a++) bad |= (a ? desc_append(j, " ") : 0) | desc_append(j, j->args[a]);
         char piece[300];
-        if (j->is_train && c->ppo_json[0]) {
-            snprintf(piece, sizeof piece, " [ppo.json@%016llx]",
-                     (unsigned long long)rs_fnv1a64(c->ppo_json, strlen(c->ppo_json)));
+        /* the fine-tuning stages name their own file when they have one */
+        const char *pj = j->is_finetune && c->ft_ppo_json[0] ? c->ft_ppo_json : c->ppo_json;
+        if (j->is_train && pj[0]) {
+            snprintf(piece, sizeof piece, " [%s@%016llx]", pj == c->ppo_json ? "ppo.json" : "ppo_finetune.json",
+                     (unsigned long long)rs_fnv1a64(pj, strlen(pj)));
             bad |= desc_append(j, piece);
         }
         if (j->is_train && set) {
@@ -258,6 +325,13 @@ int rs_exp_graph_build(const rs_exp_config *c, const char *out, rs_job_graph *g)
             const char *base = strrchr(dj->name, '/') ? strrchr(dj->name, '/') + 1 : dj->name;
             snprintf(piece, sizeof piece, " [after %s@%016llx]", base,
                      (unsigned long long)rs_fnv1a64(dj->desc, strlen(dj->desc)));
+            bad |= desc_append(j, piece);
+        }
+        /* another experiment's init stands in for the pretrain job: its
+         * finished stamp, as a dependency's would be */
+        int uses_init = j->is_finetune || (!j->is_train && strstr(j->name, "control_front") == NULL);
+        if (c->pretrain_from[0] && uses_init) {
+            if (pretrain_from_piece(c, g, j, piece, sizeof piece) != 0) return -1;
             bad |= desc_append(j, piece);
         }
         if (bad) {

@@ -36,7 +36,20 @@ typedef struct {
     int expert_not_better[D_MAX];
     int morl_dominating;    /* MORL points that dominate every soup */
     double best[D_MAX];     /* best return of any soup or expert on each reward */
+    double gain[D_MAX], gain_rel[D_MAX]; /* expert i's return on reward i minus the init's,
+                                          * absolute and as a fraction of |init's| */
+    rs_front *tf;           /* the twin's front (finetune.twin), or NULL */
+    rs_lmc twin;            /* its path on the first reward: the same-reward floor */
+    int have_twin;
+    int beyond_floor;       /* the pair's barrier exceeds the floor on some reward */
 } rep_result;
+
+/* a pair's barrier exceeds the same-reward floor when their difference is
+ * more than 2 standard errors of that difference */
+static int exceeds_floor(const rs_lmc *pair, const rs_lmc *floor) {
+    double sp = isfinite(pair->se) ? pair->se : 0, sf = isfinite(floor->se) ? floor->se : 0;
+    return pair->barrier - floor->barrier > RS_LMC_Z * sqrt(sp * sp + sf * sf);
+}
 
 /* the experts' "line": the soups' λ grid applied to the experts' returns
  * (what soups would score if returns were linear in λ); owned, n = soups */
@@ -70,7 +83,9 @@ static void rep_status(const rs_job_graph *g, int r, rep_result *x) {
             if (x->ok) snprintf(x->status, sizeof x->status, "%s %s", base,
                                 j->state == J_FAILED ? "failed" : "did not run");
             /* only the main front is needed for the replicate's results */
-            if (!strcmp(base, "control_front") || !strncmp(base, "control_", 8)) continue;
+            if (!strcmp(base, "control_front") || !strncmp(base, "control_", 8) ||
+                !strncmp(base, "twin_", 5))
+                continue;
             x->ok = 0;
         }
     }
@@ -131,6 +146,8 @@ static void rep_metrics(const rs_exp_config *c, rep_result *x, const double *ref
         x->expert_own[k] = k < n_ex ? ex[(size_t)k * d + k] : NAN;
         x->init_own[k] = n_in ? in[k] : NAN;
         x->expert_not_better[k] = n_in && k < n_ex && !(x->expert_own[k] > x->init_own[k]);
+        x->gain[k] = x->expert_own[k] - x->init_own[k];
+        x->gain_rel[k] = x->gain[k] / fabs(x->init_own[k]);
         x->best[k] = -INFINITY;
         for (int i = 0; i < x->n_rs; i++) x->best[k] = fmax(x->best[k], rs[(size_t)i * d + k]);
         for (int i = 0; i < n_ex; i++) x->best[k] = fmax(x->best[k], ex[(size_t)i * d + k]);
@@ -140,11 +157,41 @@ static void rep_metrics(const rs_exp_config *c, rep_result *x, const double *ref
         for (int i = 0; i < x->n_rs && all; i++) all &= rs_pareto_dominates(mo + (size_t)m * d, rs + (size_t)i * d, d);
         x->morl_dominating += all;
     }
+    if (x->tf && x->tf->n_experts == 2 &&
+        rs_lmc_of_front(x->tf, 0, c->lmc_tol, &x->twin, NULL, NULL, NULL) == 0) {
+        x->have_twin = 1;
+        for (int k = 0; x->have_lmc && k < d; k++) x->beyond_floor |= exceeds_floor(&x->lmc[k], &x->twin);
+    }
     free(rs);
     free(mo);
     free(ex);
     free(line);
     free(in);
+}
+
+/* the interval of v[0..m) (the mean) */
+static rs_interval over_vals(const double *v, int m) {
+    rs_interval iv = {NAN, NAN, NAN, 0};
+    rs_stat_bootstrap(v, m, RS_STAT_MEAN, 0.95, RS_BOOT_RESAMPLES, RS_BOOT_SEED, &iv);
+    return iv;
+}
+
+/* each expert's gain over the init on its own reward (rel: as a fraction),
+ * over the replicates that finished */
+static rs_interval over_gain(const rep_result *x, int n, int k, int rel) {
+    double v[RS_EXP_MAX_SEEDS];
+    int m = 0;
+    for (int r = 0; r < n; r++)
+        if (x[r].ok && isfinite(x[r].gain[k])) v[m++] = rel ? x[r].gain_rel[k] : x[r].gain[k];
+    return over_vals(v, m);
+}
+
+static rs_interval over_twin(const rep_result *x, int n) {
+    double v[RS_EXP_MAX_SEEDS];
+    int m = 0;
+    for (int r = 0; r < n; r++)
+        if (x[r].ok && x[r].have_twin) v[m++] = x[r].twin.barrier;
+    return over_vals(v, m);
 }
 
 /* ---- aggregates ---- */
@@ -348,6 +395,12 @@ int rs_exp_report(const rs_exp_config *c, const char *config_path, const char *o
             x[r].ok = 0;
             snprintf(x[r].status, sizeof x[r].status, "front.csv has %d rewards, not %d", x[r].f->n_obj, d);
         }
+        snprintf(p, sizeof p, "%s/twin_front.csv", g->reps[r].dir);
+        if (x[r].ok && c->twin && rs_cli_exists(p)) x[r].tf = rs_front_load(p, NULL);
+        if (x[r].tf && x[r].tf->n_obj != d) {
+            rs_front_free(x[r].tf);
+            x[r].tf = NULL;
+        }
         snprintf(p, sizeof p, "%s/control_front.csv", g->reps[r].dir);
         if (x[r].ok && c->control && rs_cli_exists(p)) x[r].cf = rs_front_load(p, NULL);
         if (x[r].cf && x[r].cf->n_obj != d) {
@@ -406,8 +459,13 @@ int rs_exp_report(const rs_exp_config *c, const char *config_path, const char *o
     int h1_count = 0, lmc_n = 0, ctl_count = 0, ctl_n = 0, ge_morl = 0, morl_n = 0;
     int exp_bad[D_MAX] = {0}, morl_dom = 0, zero_best[D_MAX] = {0}, zero_beats_expert[D_MAX] = {0};
     int bar_count[D_MAX] = {0}, ctl_bar_count[D_MAX] = {0};
+    int twin_n = 0, floor_count = 0, twin_bar = 0, gain_ok[D_MAX] = {0}, gain_n[D_MAX] = {0};
     for (int r = 0; r < n; r++) {
         if (!x[r].ok) continue;
+        if (x[r].have_twin) twin_n++, twin_bar += x[r].twin.is_barrier;
+        if (x[r].have_twin && x[r].have_lmc) floor_count += x[r].beyond_floor;
+        for (int k = 0; k < d; k++)
+            if (isfinite(x[r].gain_rel[k])) gain_n[k]++, gain_ok[k] += x[r].gain_rel[k] >= 0.2;
         if (x[r].have_lmc) lmc_n++, h1_count += x[r].h1;
         if (x[r].have_ctl) ctl_n++, ctl_count += x[r].ctl_barrier;
         if (isfinite(x[r].ratio)) morl_n++, ge_morl += x[r].ratio >= 1;
@@ -478,6 +536,26 @@ int rs_exp_report(const rs_exp_config *c, const char *config_path, const char *o
         cJSON_AddItemToObject(e, "motionless_return", rs_cli_json_num(zero[k]));
         cJSON_AddItemToArray(jl, e);
     }
+    cJSON *jg = cJSON_AddArrayToObject(o, "expert_gain");
+    for (int k = 0; k < d; k++) {
+        cJSON *e = cJSON_CreateObject();
+        rs_interval ga = over_gain(x, n, k, 0), gr = over_gain(x, n, k, 1);
+        cJSON_AddStringToObject(e, "reward", c->reward_names[k]);
+        cJSON_AddItemToObject(e, "gain", rs_cli_json_interval_named(&ga, "mean"));
+        cJSON_AddItemToObject(e, "gain_relative", rs_cli_json_interval_named(&gr, "mean"));
+        cJSON_AddNumberToObject(e, "replicates_gaining_20_percent", gain_ok[k]);
+        cJSON_AddNumberToObject(e, "of", gain_n[k]);
+        cJSON_AddItemToArray(jg, e);
+    }
+    if (twin_n) {
+        cJSON *e = cJSON_AddObjectToObject(o, "twin");
+        rs_interval tb = over_twin(x, n);
+        cJSON_AddStringToObject(e, "reward", c->reward_names[0]);
+        cJSON_AddItemToObject(e, "barrier", rs_cli_json_interval_named(&tb, "mean"));
+        cJSON_AddNumberToObject(e, "replicates_with_barrier", twin_bar);
+        cJSON_AddNumberToObject(e, "pair_exceeds_floor", floor_count);
+        cJSON_AddNumberToObject(e, "of", twin_n);
+    }
     cJSON *jr = cJSON_AddArrayToObject(o, "per_replicate");
     for (int r = 0; r < n; r++) {
         cJSON *e = cJSON_CreateObject();
@@ -513,6 +591,17 @@ int rs_exp_report(const rs_exp_config *c, const char *config_path, const char *o
                 }
             }
             cJSON_AddNumberToObject(e, "morl_points_dominating_every_soup", x[r].morl_dominating);
+            if (x[r].have_twin) {
+                cJSON *t = cJSON_AddObjectToObject(e, "twin");
+                cJSON_AddNumberToObject(t, "barrier", x[r].twin.barrier);
+                cJSON_AddItemToObject(t, "barrier_lambda", rs_cli_json_num(x[r].twin.barrier_lambda));
+                cJSON_AddItemToObject(t, "barrier_in_se", rs_cli_json_num(x[r].twin.z));
+                cJSON_AddBoolToObject(t, "is_barrier", x[r].twin.is_barrier);
+                cJSON_AddNumberToObject(t, "area_above_line", x[r].twin.area);
+                cJSON_AddBoolToObject(t, "pair_exceeds_floor", x[r].beyond_floor);
+            }
+            cJSON *gg = cJSON_AddArrayToObject(e, "expert_gain");
+            for (int k = 0; k < d; k++) cJSON_AddItemToArray(gg, rs_cli_json_num(x[r].gain[k]));
         }
         cJSON_AddItemToArray(jr, e);
     }
@@ -550,14 +639,21 @@ int rs_exp_report(const rs_exp_config *c, const char *config_path, const char *o
                    "draw; run with `--seeds 3` or more for intervals.\n\n");
     }
     fprintf(f, "Made by %s; this run took %.0f s (finished stages are reused across runs).\n\n", prov, wall_s);
-    fprintf(f, "Protocol: pretrain on `%s` for %ld steps (shared init) → fine-tune one expert per "
-               "reward for %ld steps each → soups on a λ grid (%d points per edge, %d deterministic "
-               "episodes each) → MORL baseline: %d runs on scalarised rewards, %ld steps each from "
-               "the same init",
-            c->pretrain_reward, c->pretrain_steps, c->finetune_steps, c->grid, c->episodes, c->n_mu,
-            c->morl_steps);
+    if (c->pretrain_from[0])
+        fprintf(f, "Protocol: the shared init is the pretraining of `%s` (on `%s`, %ld steps)", c->pretrain_from,
+                c->pretrain_reward, c->pretrain_steps);
+    else
+        fprintf(f, "Protocol: pretrain on `%s` for %ld steps (shared init)", c->pretrain_reward,
+                c->pretrain_steps);
+    fprintf(f, " → fine-tune one expert per reward for %ld steps each%s → soups on a λ grid (%d points "
+               "per edge, %d deterministic episodes each) → MORL baseline: %d runs on scalarised "
+               "rewards, %ld steps each from the same init, with the experts' fine-tuning settings",
+            c->finetune_steps, c->twin ? " (and a twin on the first reward)" : "", c->grid, c->episodes,
+            c->n_mu, c->morl_steps);
     if (c->control) fprintf(f, " → control: experts trained from independent random inits (%ld steps each)", c->control_steps);
     fprintf(f, ".\n\n");
+    fprintf(f, "Fine-tuning settings (experts, MORL%s): `%s`.\n\n", c->twin ? ", twin" : "",
+            c->ft_ppo_json[0] ? c->ft_ppo_json : c->ppo_json[0] ? c->ppo_json : "{} (the defaults, no fine-tuning set)");
     for (int r = 0; r < n; r++)
         if (!x[r].ok)
             fprintf(f, "> **Replicate seed %ld did not finish** (%s): it is left out of every "
@@ -579,9 +675,26 @@ int rs_exp_report(const rs_exp_config *c, const char *config_path, const char *o
         fprintf(f, "- **H1** (experts fine-tuned from a shared init are linearly connected: no "
                    "barrier along the soup path on any reward): holds in **%d of %d** replicates.\n",
                 h1_count, lmc_n);
+    if (twin_n && lmc_n)
+        fprintf(f, "- **H1 against the same-reward floor** (a second expert on `%s` from the same "
+                   "init, another seed: how far two fine-tunings part when the rewards do not "
+                   "differ): the pair's barrier exceeds the twin's by more than 2 standard errors "
+                   "in **%d of %d** replicates; the twin itself has a barrier in %d of %d.\n",
+                c->reward_names[0], floor_count, twin_n, twin_bar, twin_n);
     if (ctl_n)
         fprintf(f, "- **Control** (experts from independent inits): a barrier in **%d of %d** "
                    "replicates (H1 predicts one).\n", ctl_count, ctl_n);
+    fprintf(f, "- **Experts against their init** (each on its own reward):");
+    for (int k = 0; k < d; k++) {
+        rs_interval gr = over_gain(x, n, k, 1);
+        char pct[160];
+        if (gr.n == 0) snprintf(pct, sizeof pct, "—");
+        else if (gr.n == 1) snprintf(pct, sizeof pct, "%+.0f %%", 100 * gr.value);
+        else snprintf(pct, sizeof pct, "%+.0f %% [%+.0f, %+.0f]", 100 * gr.value, 100 * gr.lo, 100 * gr.hi);
+        fprintf(f, "%s `%s` %s, at least +20 %% in %d of %d", k ? ";" : "", c->reward_names[k], pct,
+                gain_ok[k], gain_n[k]);
+    }
+    fprintf(f, ".\n");
     if (lmc_n)
         fprintf(f, "\nA dip counts as a barrier when it exceeds %.0f standard errors of the mean "
                    "return *and* %.2g × the reward's scale (the gap between the experts' returns, at "
@@ -625,6 +738,40 @@ int rs_exp_report(const rs_exp_config *c, const char *config_path, const char *o
                         ctl ? ctl_bar_count[k] : bar_count[k], ctl ? ctl_n : lmc_n,
                         fmt_iv(b2, sizeof b2, &ai, "%+.4g"));
             }
+        if (twin_n) {
+            double va[RS_EXP_MAX_SEEDS];
+            int m = 0;
+            for (int r = 0; r < n; r++)
+                if (x[r].ok && x[r].have_twin) va[m++] = x[r].twin.area;
+            rs_interval ti = over_twin(x, n), ta = over_vals(va, m);
+            fprintf(f, "| same-reward twin (the floor) | %s | %s | %d of %d | %s |\n", c->reward_names[0],
+                    fmt_iv(b1, sizeof b1, &ti, "%.4g"), twin_bar, twin_n, fmt_iv(b2, sizeof b2, &ta, "%+.4g"));
+            fprintf(f, "\nThe twin is a second expert on `%s`, fine-tuned from the same init with "
+                       "another seed: its barrier is what fine-tuning alone does to the path, "
+                       "with no trade-off between rewards. A pair's barrier well above it comes "
+                       "from the rewards; one near it, from the fine-tuning.\n",
+                    c->reward_names[0]);
+        }
+    }
+
+    fprintf(f, "\n## Experts against their init\n\nEach expert's return on its own reward "
+               "against the shared init's (the fine-tuning's gain; the paper's experts gained 79 %% "
+               "and more).\n\n| reward | init | expert | gain | gain, %% of the init | replicates with "
+               "≥ +20 %% |\n|---|---|---|---|---|---|\n");
+    for (int k = 0; k < d; k++) {
+        double vi[RS_EXP_MAX_SEEDS], ve[RS_EXP_MAX_SEEDS];
+        int m = 0;
+        for (int r = 0; r < n; r++)
+            if (x[r].ok && isfinite(x[r].gain[k])) vi[m] = x[r].init_own[k], ve[m++] = x[r].expert_own[k];
+        rs_interval ii = over_vals(vi, m), ie = over_vals(ve, m), ga = over_gain(x, n, k, 0),
+                    gr = over_gain(x, n, k, 1);
+        char b3[160], b4[160];
+        rs_interval gp = gr;
+        gp.value *= 100, gp.lo *= 100, gp.hi *= 100;
+        fprintf(f, "| %s | %s | %s | %s | %s %% | %d of %d |\n", c->reward_names[k],
+                fmt_iv(b1, sizeof b1, &ii, "%.4g"), fmt_iv(b2, sizeof b2, &ie, "%.4g"),
+                fmt_iv(b3, sizeof b3, &ga, "%+.4g"), fmt_iv(b4, sizeof b4, &gp, "%+.0f"), gain_ok[k],
+                gain_n[k]);
     }
 
     /* degenerate cases, in words */
@@ -656,19 +803,26 @@ int rs_exp_report(const rs_exp_config *c, const char *config_path, const char *o
 
     fprintf(f, "\n## Per replicate\n\n| seed | status | soups HV | MORL HV | ratio |");
     for (int k = 0; d == 2 && k < d; k++) fprintf(f, " barrier %s (s.e.) |", c->reward_names[k]);
+    if (twin_n) fprintf(f, " twin %s (s.e.) |", c->reward_names[0]);
     fprintf(f, " H1 |\n|---|---|---|---|---|");
     for (int k = 0; d == 2 && k < d; k++) fprintf(f, "---|");
+    if (twin_n) fprintf(f, "---|");
     fprintf(f, "---|\n");
     for (int r = 0; r < n; r++) {
         fprintf(f, "| %ld | %s |", g->reps[r].seed, x[r].status);
         if (!x[r].ok) {
-            fprintf(f, " | | |%s |\n", d == 2 ? " | |" : "");
+            fprintf(f, " | | |%s%s |\n", d == 2 ? " | |" : "", twin_n ? " |" : "");
             continue;
         }
         fprintf(f, " %.4g | %.4g | %.3f |", x[r].hv_rs, x[r].hv_morl, x[r].ratio);
         for (int k = 0; d == 2 && k < d; k++)
             fprintf(f, " %.4g (%.1f)%s |", x[r].lmc[k].barrier, x[r].lmc[k].z, x[r].lmc[k].is_barrier ? " **barrier**" : "");
-        fprintf(f, " %s |\n", !x[r].have_lmc ? "—" : x[r].h1 ? "holds" : "fails");
+        if (twin_n && x[r].have_twin)
+            fprintf(f, " %.4g (%.1f)%s |", x[r].twin.barrier, x[r].twin.z, x[r].twin.is_barrier ? " **barrier**" : "");
+        else if (twin_n)
+            fprintf(f, " — |");
+        fprintf(f, " %s%s |\n", !x[r].have_lmc ? "—" : x[r].h1 ? "holds" : "fails",
+                x[r].have_twin && x[r].have_lmc ? (x[r].beyond_floor ? ", above the floor" : ", within the floor") : "");
     }
     fprintf(f, "\n## Files\n\n`metrics.json` (everything above, per replicate and aggregated), "
                "`lambda_stats.csv` (per-λ means and intervals over replicates, what `lambda.png` "
@@ -701,6 +855,7 @@ done:
     for (int r = 0; r < n; r++) {
         rs_front_free(x[r].f);
         rs_front_free(x[r].cf);
+        rs_front_free(x[r].tf);
     }
     free(x);
     return 0;

@@ -21,10 +21,9 @@ has() { # FILE TEXT NAME
 png() { # FILE NAME
   if [ -s "$1" ] && head -c 8 "$1" | od -An -tx1 | grep -q "89 50 4e 47"; then ok; else bad "$2: $1 is not a PNG"; fi
 }
-run() { # NAME ARG -> stderr in $T/NAME.err; fails on a non-zero exit
-  local t0=$SECONDS
+run() { # NAME ARG -> stderr in $T/NAME.err; fails on a non-zero exit (no time limit: a
+  # loaded machine is slow, not wrong)
   if bash "$PF" "$2" 2> "$T/$1.err"; then ok; else bad "$1: plot_front.sh $2 failed: $(tail -3 "$T/$1.err")"; fi
-  (( SECONDS - t0 <= 10 )) && ok || bad "$1: took $((SECONDS - t0)) s"
 }
 
 # ---- replicated: seed_1, seed_2 with fronts, seed_3 without ----
