@@ -79,12 +79,18 @@ int cmd_experiment(int argc, char **argv) {
         "job stops only what depends on it. Each job's progress is prefixed with its\n"
         "name; with --jobs above 1 the jobs write periodic log lines, not bars.\n"
         "--json prints a summary at the end (docs/formats.md, \"JSON output\").",
-        "Config keys: name, env, rewards {name: spec}, pretrain {reward, steps, seed},\n"
-        "finetune {steps}, seed, seeds (K or [s1, ...]), algo (ppo), ppo\n"
-        "{hyperparameters}, front {grid, episodes, seed}, morl {mu: [...], steps},\n"
+        "Config keys: name, env, rewards {name: spec}, pretrain {reward, steps, seed,\n"
+        "from}, finetune {steps, ppo, twin}, seed, seeds (K or [s1, ...]), algo (ppo),\n"
+        "ppo {hyperparameters}, front {grid, episodes, seed}, morl {mu: [...], steps},\n"
         "control (true/false/{steps}), lmc {tolerance}, reference_point, threads,\n"
-        "comment. Shipped: experiments/quick.json (the demo), hopper_full.json,\n"
-        "halfcheetah_full.json, hopper_3obj.json, humanoid_paper.json."};
+        "comment. The fine-tuning stages (experts, MORL runs, twin) take ppo, then\n"
+        "rsoup's fine-tuning set (rsoup train --help), then finetune.ppo (the anchors\n"
+        "kl_init, critic_warmup go there); pretraining and controls take ppo alone.\n"
+        "finetune.twin: a second expert on the first reward (another seed) and its\n"
+        "front: the same-reward floor the H1 verdict is compared with. pretrain.from:\n"
+        "fine-tune another experiment's inits (DIR/seed_<s>/pretrain) instead of\n"
+        "pretraining. Shipped: experiments/quick.json (the demo), hopper_full.json,\n"
+        "halfcheetah_full.json, hopper_3obj.json, humanoid_paper.json, lmc_map/*.json."};
     rs_opt opts[] = {
         {"out", "DIR", "output folder (default: runs/<name>)", NULL, NULL, 0},
         {"seeds", "S", "replicates: a count K (seeds 1..K) or a list 1,2,3 (overrides the config)",
