@@ -44,12 +44,6 @@ typedef struct {
     int beyond_floor;       /* the pair's barrier exceeds the floor on some reward */
 } rep_result;
 
-/* a pair's barrier exceeds the same-reward floor when their difference is
- * more than 2 standard errors of that difference */
-static int exceeds_floor(const rs_lmc *pair, const rs_lmc *floor) {
-    double sp = isfinite(pair->se) ? pair->se : 0, sf = isfinite(floor->se) ? floor->se : 0;
-    return pair->barrier - floor->barrier > RS_LMC_Z * sqrt(sp * sp + sf * sf);
-}
 
 /* the experts' "line": the soups' λ grid applied to the experts' returns
  * (what soups would score if returns were linear in λ); owned, n = soups */
@@ -160,7 +154,7 @@ static void rep_metrics(const rs_exp_config *c, rep_result *x, const double *ref
     if (x->tf && x->tf->n_experts == 2 &&
         rs_lmc_of_front(x->tf, 0, c->lmc_tol, &x->twin, NULL, NULL, NULL) == 0) {
         x->have_twin = 1;
-        for (int k = 0; x->have_lmc && k < d; k++) x->beyond_floor |= exceeds_floor(&x->lmc[k], &x->twin);
+        for (int k = 0; x->have_lmc && k < d; k++) x->beyond_floor |= rs_lmc_exceeds_floor(&x->lmc[k], &x->twin);
     }
     free(rs);
     free(mo);

@@ -93,3 +93,8 @@ out:
     if (V != R) free(V);
     return rc;
 }
+
+int rs_lmc_exceeds_floor(const rs_lmc *pair, const rs_lmc *floor) {
+    double sp = isfinite(pair->se) ? pair->se : 0, sf = isfinite(floor->se) ? floor->se : 0;
+    return pair->barrier - floor->barrier > RS_LMC_Z * sqrt(sp * sp + sf * sf);
+}

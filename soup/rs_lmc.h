@@ -49,4 +49,11 @@ void rs_lmc_judge(rs_lmc *m, double r0, double r1, double se, double rel_tol);
 int rs_lmc_of_front(const rs_front *f, int obj, double rel_tol, rs_lmc *out, double *lambda,
                     double *R, int *n_path);
 
+/* The same-reward floor: two experts fine-tuned from one init on the same
+ * reward with different seeds (a "twin") part only as far as the
+ * fine-tuning itself parts them. A pair's barrier exceeds that floor when
+ * it is larger by more than RS_LMC_Z standard errors of the difference
+ * (each barrier's s.e. at its own λ; an unknown s.e. counts as 0). */
+int rs_lmc_exceeds_floor(const rs_lmc *pair, const rs_lmc *floor);
+
 #endif
