@@ -10,6 +10,30 @@
 
 const char *rs_algo_name(rs_algo a) { return a == RS_ALGO_SAC ? "sac" : "ppo"; }
 
+const char *rs_action_head_name(rs_action_head h) { return h == RS_HEAD_TANH ? "tanh" : "clip"; }
+
+int rs_action_head_parse(const char *name, rs_action_head *out) {
+    if (name && !strcmp(name, "clip")) *out = RS_HEAD_CLIP;
+    else if (name && !strcmp(name, "tanh")) *out = RS_HEAD_TANH;
+    else {
+        rs_set_error("unknown action head '%s' (clip or tanh)", name ? name : "(none)");
+        return -1;
+    }
+    return 0;
+}
+
+int rs_policy_st_head(const rs_st *st, const char *what, rs_action_head *out) {
+    const char *h = rs_st_meta(st, "action_head");
+    *out = RS_HEAD_CLIP;
+    if (h && rs_action_head_parse(h, out) != 0) {
+        rs_set_error("%s: unknown action_head '%.64s' in its metadata (this rsoup knows clip and "
+                     "tanh; a newer rsoup may have written it)",
+                     what, h);
+        return -1;
+    }
+    return 0;
+}
+
 rs_policy *rs_policy_new(rs_algo algo, int obs_dim, int act_dim, float act_bound,
                          const int *hidden, int n_hidden, rs_activation act) {
     rs_policy *p = rs_calloc(1, sizeof *p);
@@ -53,6 +77,7 @@ rs_policy *rs_policy_clone(const rs_policy *p) {
     q->norm->clip = p->norm->clip;
     q->log_std_min = p->log_std_min;
     q->log_std_max = p->log_std_max;
+    q->head = p->head;
     if (p->log_std) memcpy(q->log_std, p->log_std, sizeof(float) * p->act_dim);
     memcpy(q->env, p->env, sizeof q->env);
     memcpy(q->reward, p->reward, sizeof q->reward);
@@ -138,6 +163,9 @@ int rs_policy_to_st(const rs_policy *p, rs_st *st) {
         snprintf(buf, sizeof buf, "%.9g", (double)p->log_std_max);
         rs_st_set_meta(st, "log_std_max", buf);
     }
+    /* only the squashed head is written: clip policies keep today's bytes */
+    if (p->algo == RS_ALGO_PPO && p->head != RS_HEAD_CLIP)
+        rs_st_set_meta(st, "action_head", rs_action_head_name(p->head));
     rs_st_set_meta(st, "reward", p->reward);
     const rs_env_spec *s = rs_env_find(p->env);
     if (s) {
@@ -218,6 +246,8 @@ int rs_policy_check_format(const rs_st *st, const char *what) {
                      what, fmt ? fmt : "(none)", RS_POLICY_FORMAT);
         return -1;
     }
+    rs_action_head h;
+    if (rs_policy_st_head(st, what, &h) != 0) return -1;
     return check_reward_meta(st, what);
 }
 
@@ -259,6 +289,8 @@ rs_policy *rs_policy_from_train_st(const rs_st *st, const char *what) {
                      fmt ? fmt : "(none)");
         return NULL;
     }
+    rs_action_head h;
+    if (rs_policy_st_head(st, what, &h) != 0) return NULL;
     return from_st(st, what);
 }
 
@@ -358,6 +390,11 @@ static rs_policy *from_st(const rs_st *st, const char *what) {
         rs_policy_free(p);
         return NULL;
     }
+    /* the name was checked with the format; SAC squashes whatever it says */
+    if (algo == RS_ALGO_PPO && rs_policy_st_head(st, what, &p->head) != 0) {
+        rs_policy_free(p);
+        return NULL;
+    }
     const char *r = rs_st_meta(st, "reward");
     snprintf(p->reward, sizeof p->reward, "%s", r ? r : "");
     const char *stp = rs_st_meta(st, "steps");
@@ -421,9 +458,10 @@ void rs_policy_head(const rs_policy *p, const float *out, rs_rng *noise, float *
         } else {
             a = out[j];
             if (noise) a += expf(p->log_std[j]) * (float)rs_rng_normal(noise);
+            if (p->head == RS_HEAD_TANH) a = rs_policy_squash(RS_HEAD_TANH, a, b);
         }
-        /* the env receives actions clipped to its bounds */
-        act[j] = a < -b ? -b : (a > b ? b : a);
+        /* the env receives actions within its bounds (a no-op after tanh) */
+        act[j] = rs_policy_squash(RS_HEAD_CLIP, a, b);
     }
 }
 

@@ -1,7 +1,10 @@
 /* rs_policy.h — the unit a soup interpolates: observation normaliser, actor
  * MLP and (PPO) a state-independent log-std, plus what it was trained for.
  *
- * PPO: action ~ N(mu(x), exp(log_std)^2), deterministic action = mu(x).
+ * PPO: u ~ N(mu(x), exp(log_std)^2); its action head (rs_action_head) makes
+ * the env's action of u: clip(u) to +-act_bound (today's default), or
+ * act_bound * tanh(u) (the squashed head, as Brax's PPO); the deterministic
+ * action takes u = mu(x).
  * SAC: the actor outputs [mu, raw] (2*act_dim), log_std = min + (max - min)/2
  * (tanh(raw) + 1) (squashed into [min, max] as CleanRL; the file records
  * both bounds, -5 and 2 by default), action = bound * tanh(mu + std*eps),
@@ -12,8 +15,9 @@
  * Checkpoint (policy.safetensors): F64 obs_norm.{mean,var,count} first (8-byte
  * aligned), then F32 pi.<l>.weight [out, in], pi.<l>.bias [out], and for PPO
  * pi.log_std [act_dim]; metadata: format, env, algo, arch, activation, obs_dim,
- * act_dim, act_bound, obs_clip, (SAC) log_std_min, log_std_max, reward,
- * reward_weights (JSON), steps, seed, init, rsoup_version. */
+ * act_dim, act_bound, obs_clip, (SAC) log_std_min, log_std_max, (PPO, written
+ * only when not clip) action_head, reward, reward_weights (JSON), steps,
+ * seed, init, rsoup_version. */
 #ifndef RS_POLICY_H
 #define RS_POLICY_H
 
@@ -38,6 +42,11 @@
 
 typedef enum { RS_ALGO_PPO = 0, RS_ALGO_SAC = 1 } rs_algo;
 
+/* PPO's action head: how a Gaussian sample u (or the mean) becomes the env's
+ * action. CLIP: clip(u) to +-act_bound; TANH: act_bound * tanh(u). SAC always
+ * squashes with tanh and has no choice (its policy says CLIP, unused). */
+typedef enum { RS_HEAD_CLIP = 0, RS_HEAD_TANH = 1 } rs_action_head;
+
 typedef struct rs_policy {
     rs_algo algo;
     int obs_dim, act_dim;
@@ -46,6 +55,7 @@ typedef struct rs_policy {
     rs_mlp *pi;      /* out: act_dim (PPO) or 2*act_dim (SAC) */
     float *log_std;  /* PPO: act_dim; NULL for SAC */
     float log_std_min, log_std_max; /* SAC: the squash's bounds (-5, 2 unless set) */
+    rs_action_head head;            /* PPO: clip (the default) or tanh */
     /* provenance, kept in the checkpoint metadata */
     char env[32];
     char reward[512];     /* the reward spec text it was trained on */
@@ -60,6 +70,15 @@ rs_policy *rs_policy_new(rs_algo algo, int obs_dim, int act_dim, float act_bound
 void rs_policy_free(rs_policy *p);
 rs_policy *rs_policy_clone(const rs_policy *p);
 const char *rs_algo_name(rs_algo a);
+const char *rs_action_head_name(rs_action_head h);
+/* "clip" or "tanh" to *out; else -1 and an error naming the value */
+int rs_action_head_parse(const char *name, rs_action_head *out);
+/* The head a policy file (or training checkpoint) records: its metadata
+ * action_head, absent meaning clip (every file written before the key).
+ * An unknown name is -1 with the one message every reader gives (all of
+ * them reach it through rs_policy_check_format or rs_policy_from_train_st),
+ * naming `what`. */
+int rs_policy_st_head(const rs_st *st, const char *what, rs_action_head *out);
 
 /* 1 when st is a training checkpoint: format rsoup-train-1, or a
  * format_train or train_config key (SAC checkpoints written before SAC set
@@ -98,12 +117,20 @@ static inline float rs_policy_sac_log_std(float raw, float lo, float hi) {
     return lo + 0.5f * (hi - lo) * (tanhf(raw) + 1.0f);
 }
 
+/* PPO's map from a Gaussian sample u to the env's action (the rollout's and
+ * rs_policy_head's, so that training and acting agree to the bit) */
+static inline float rs_policy_squash(rs_action_head h, float u, float bound) {
+    if (h == RS_HEAD_TANH) return bound * tanhf(u);
+    return u < -bound ? -bound : (u > bound ? bound : u);
+}
+
 /* The action head: one row of actor outputs `out` (act_dim for PPO, [mu, raw]
- * for SAC) to the action the env receives, clipped to +-act_bound, into
- * act[act_dim]. noise NULL: the deterministic action (PPO mu, SAC
- * bound*tanh(mu)); else sampled with one normal draw from noise per action,
- * in order (PPO mu + exp(log_std) eps, SAC bound*tanh(mu + std eps) with the
- * recorded log-std bounds). */
+ * for SAC) to the action the env receives, within +-act_bound, into
+ * act[act_dim]. noise NULL: the deterministic action (PPO clip(mu) or
+ * bound*tanh(mu) by p->head, SAC bound*tanh(mu)); else sampled with one
+ * normal draw from noise per action, in order (PPO u = mu + exp(log_std) eps
+ * through the head, SAC bound*tanh(mu + std eps) with the recorded log-std
+ * bounds). */
 void rs_policy_head(const rs_policy *p, const float *out, rs_rng *noise, float *act);
 
 /* deterministic actions for B raw observations: a small helper for eval and

@@ -180,6 +180,7 @@ rs_ppo *rs_ppo_new(const rs_ppo_config *c) {
     p->vf = rs_mlp_new(p->O, ts.hidden, ts.n_hidden, 1, ts.act);
     if (!p->pol || !p->vf) goto fail;
     p->pol->norm->clip = (float)c->obs_clip;
+    rs_action_head_parse(c->action_head, &p->pol->head); /* checked above */
     rs_trainer_label_policy(p->pol, &ts, c->reward, c->seed);
     rs_rng_seed(&p->rng, (uint64_t)c->seed, 0xC0FFEE);
     rs_rng init_rng;
@@ -396,6 +397,7 @@ static int rollout(rs_ppo *p, int *episodes, double *env_s) {
     const int N = p->N, O = p->O, A = p->A;
     const float bound = (float)p->spec->act_bound;
     rs_policy *pol = p->pol;
+    const rs_action_head head = pol->head;
     rs_vecenv *v = p->vec;
     const int W = pol->pi->sizes[pol->pi->n_layers];
     float stds[64];
@@ -424,9 +426,14 @@ static int rollout(rs_ppo *p, int *episodes, double *env_s) {
                 float eps = (float)rs_rng_normal(&p->rng);
                 a[j] = mu[i * W + j] + stds[j] * eps;
                 lp -= 0.5 * (double)eps * eps;
-                /* the env gets the clipped action; the buffer keeps the sample */
-                float c = a[j] < -bound ? -bound : (a[j] > bound ? bound : a[j]);
-                p->act_env[i * A + j] = c;
+                /* the env gets clip(u) or bound*tanh(u); the buffer keeps the
+                 * Gaussian sample u, and logp, the ratios, approx_kl and the
+                 * entropy are the Gaussian's over u. For tanh, log pi(a) =
+                 * log N(u) - sum_j log(bound (1 - tanh(u_j)^2)): the Jacobian
+                 * depends on u alone, fixed by this rollout, so it cancels in
+                 * every ratio pi_new / pi_old; the entropy bonus stays the
+                 * Gaussian's (the squashed one has no closed form) */
+                p->act_env[i * A + j] = rs_policy_squash(head, a[j], bound);
             }
             p->logp[t * N + i] = (float)lp;
             p->val[t * N + i] = val[i];

@@ -43,6 +43,7 @@ typedef struct rs_ppo_config {
     double obs_clip, reward_clip;
     double target_kl;     /* <= 0: off */
     double log_std_init;
+    char action_head[16]; /* "clip" (default) or "tanh": rs_action_head, rs_policy.h */
     char weight_init[16]; /* "orthogonal" (CleanRL) or "fanin" (PyTorch's nn.Linear default) */
     char arch[64];        /* actor and critic hidden sizes, e.g. "64,64" */
     char activation[16];

@@ -52,6 +52,9 @@ static const rs_cfg_field g_fields[] = {
     F(critic_warmup, RS_CFG_INT, "first K updates fit only the value net (needs init)"),
     F(lr_warmup, RS_CFG_INT, "actor lr ramps from 0 over W updates after the critic warm-up"),
     F(init_rscale, RS_CFG_BOOL, "carry the init's return-scaling statistics (train.safetensors)"),
+    /* written only when tanh: runs made before the key keep their config.json */
+    RS_CFG_FIELD_UNLESS(rs_ppo_config, action_head,
+                        "clip, or tanh: the env's action is bound*tanh(u)", "clip"),
 };
 #define N_FIELDS ((int)(sizeof g_fields / sizeof g_fields[0]))
 static const rs_cfg_table g_table = {g_fields, N_FIELDS, "", NULL, 16, 48};
@@ -90,6 +93,7 @@ void rs_ppo_config_default(rs_ppo_config *c) {
     c->reward_clip = 10;
     c->target_kl = 0;
     c->log_std_init = 0;
+    strcpy(c->action_head, "clip");
     strcpy(c->weight_init, "orthogonal");
     strcpy(c->arch, "64,64");
     strcpy(c->activation, "tanh");
@@ -192,7 +196,8 @@ int rs_ppo_config_set(rs_ppo_config *c, const char *key, const char *value) {
 /* A complete config written before the hparams and weight_init keys existed
  * (a run's config.json or train_config) describes a run on the generic set:
  * read it as hparams cleanrl, so that it still reproduces that run. The
- * keys written only when set (only_if) are never needed to be complete. */
+ * keys written only when set (only_if, omit_value) are never needed to be
+ * complete. */
 static int legacy_complete(const cJSON *o) {
     /* keys that came with or after hparams: a legacy config lacks them all */
     static const char *const later[] = {"hparams",       "weight_init", "finetune",    "kl_init",
@@ -201,7 +206,7 @@ static int legacy_complete(const cJSON *o) {
     for (int i = 0; i < N_FIELDS; i++) {
         int is_later = 0;
         for (int k = 0; later[k]; k++) is_later |= !strcmp(g_fields[i].name, later[k]);
-        if (!is_later && !g_fields[i].only_if &&
+        if (!is_later && !g_fields[i].only_if && !g_fields[i].omit_value &&
             !cJSON_GetObjectItemCaseSensitive(o, g_fields[i].name))
             return 0;
     }
@@ -304,6 +309,9 @@ int rs_ppo_config_check_ranks(const rs_ppo_config *c, int R) {
         "hparams must be auto or cleanrl (got '%s')", c->hparams);
     REQ(!strcmp(c->weight_init, "orthogonal") || !strcmp(c->weight_init, "fanin"),
         "weight_init must be orthogonal or fanin (got '%s')", c->weight_init);
+    rs_action_head head;
+    REQ(rs_action_head_parse(c->action_head, &head) == 0,
+        "action_head must be clip or tanh (got '%s')", c->action_head);
     REQ(c->freeze_obs_norm >= -1 && c->freeze_obs_norm <= 1, "freeze_obs_norm must be -1, 0 or 1");
     REQ(!strcmp(c->finetune, "auto") || !strcmp(c->finetune, "none"),
         "finetune must be auto or none (got '%s')", c->finetune);

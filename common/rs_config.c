@@ -137,6 +137,8 @@ static cJSON *to_obj(const rs_cfg_table *t, const void *cfg, int all) {
             if (c && c->kind == RS_CFG_INT && *(const int *)((const char *)cfg + c->off) == 0)
                 continue;
         }
+        if (!all && f->omit_value && f->kind == RS_CFG_STR && !strcmp(base, f->omit_value))
+            continue;
         switch (f->kind) {
         case RS_CFG_STR: cJSON_AddStringToObject(o, f->name, base); break;
         case RS_CFG_BOOL: cJSON_AddBoolToObject(o, f->name, *(const int *)base); break;

@@ -20,6 +20,10 @@ typedef struct rs_cfg_field {
      * were made whose default changes nothing: those runs' config.json and
      * checkpoints keep their bytes, and an old config still reads the same. */
     const char *only_if;
+    /* NULL, or (string fields) the value with which the key is left out of
+     * files, for the same reason: a key added later whose default changes
+     * nothing */
+    const char *omit_value;
 } rs_cfg_field;
 
 typedef struct rs_cfg_table {
@@ -31,10 +35,13 @@ typedef struct rs_cfg_table {
 } rs_cfg_table;
 
 #define RS_CFG_FIELD(type, name, kind, help)                                                       \
-    { #name, kind, offsetof(type, name), sizeof(((type *)0)->name), help, NULL }
+    { #name, kind, offsetof(type, name), sizeof(((type *)0)->name), help, NULL, NULL }
 /* a field written only while the int field `cond` is not 0 (only_if above) */
 #define RS_CFG_FIELD_IF(type, name, kind, help, cond)                                              \
-    { #name, kind, offsetof(type, name), sizeof(((type *)0)->name), help, cond }
+    { #name, kind, offsetof(type, name), sizeof(((type *)0)->name), help, cond, NULL }
+/* a string field written only while its value is not `value` (omit_value) */
+#define RS_CFG_FIELD_UNLESS(type, name, help, value)                                               \
+    { #name, RS_CFG_STR, offsetof(type, name), sizeof(((type *)0)->name), help, NULL, value }
 
 /* the fields every trainer's config starts with (same names, kinds, help) */
 #define RS_CFG_RUN_FIELDS(type)                                                                    \
@@ -50,7 +57,7 @@ int rs_cfg_set(const rs_cfg_table *t, void *cfg, const char *key, const char *va
 /* a JSON object of keys; `where` prefixes error paths ("file.json: ppo.") */
 int rs_cfg_from_json(const rs_cfg_table *t, void *cfg, const void *cjson_obj, const char *where);
 /* the whole config as JSON text (caller frees), less the only_if fields
- * whose condition is 0 */
+ * whose condition is 0 and the omit_value fields that hold that value */
 char *rs_cfg_to_json(const rs_cfg_table *t, const void *cfg);
 /* one line per key (every one): name, help, the default value */
 void rs_cfg_help(const rs_cfg_table *t, const void *defaults, FILE *out);

@@ -38,6 +38,7 @@ SAC_LOG_STD_MAX = 2.0
 PPO_OBS_CLIP = 10.0                # obs_clip when the metadata lacks it: PPO clips at 10,
 SAC_OBS_CLIP = 0.0                 # SAC does not clip (0)
 MAX_HIDDEN = 7                     # RS_MLP_MAX_LAYERS - 1
+ACTION_HEADS = ("clip", "tanh")    # PPO's action head (metadata action_head; absent: clip)
 MAX_HEADER = 100 * 1024 * 1024     # RS_ST_MAX_HEADER
 
 
@@ -260,6 +261,17 @@ def _parse_arch(text):
     return tuple(sizes)
 
 
+def _action_head(name, what):
+    """PPO's action head named by a file's action_head metadata (None: clip);
+    an unknown name is refused with rsoup's one message (rs_policy_st_head)"""
+    if name is None:
+        return "clip"
+    if name not in ACTION_HEADS:
+        raise RsoupError("%s: unknown action_head '%s' in its metadata (this rsoup knows clip "
+                         "and tanh; a newer rsoup may have written it)" % (what, name[:64]))
+    return name
+
+
 def _fmt_g9(x):
     """C's "%.9g" of a float (how rsoup writes act_bound and obs_clip)"""
     return "%.9g" % float(np.float32(x))
@@ -272,12 +284,14 @@ class Policy:
     obs_clip, activation ('tanh' or 'relu'), hidden (tuple of widths),
     weights / biases (lists of float32 arrays, W[l] is [out, in]), log_std
     (PPO: float32 [act_dim]; None for SAC), log_std_min / log_std_max (SAC's
-    range), obs_mean / obs_var (float64 [obs_dim]), obs_count, metadata (the
-    file's metadata, every key, in order), path (where it was read from)."""
+    range), action_head (PPO's: 'clip' or 'tanh'; SAC always squashes),
+    obs_mean / obs_var (float64 [obs_dim]), obs_count, metadata (the file's
+    metadata, every key, in order), path (where it was read from)."""
 
     def __init__(self, algo, weights, biases, activation, log_std=None, obs_mean=None,
                  obs_var=None, obs_count=None, act_bound=1.0, obs_clip=None, env="",
-                 log_std_min=None, log_std_max=None, metadata=None, path=None):
+                 log_std_min=None, log_std_max=None, metadata=None, path=None,
+                 action_head=None):
         if algo not in ("ppo", "sac"):
             raise RsoupError("unknown algo '%s' (ppo or sac)" % algo)
         act = str(activation).lower()
@@ -331,6 +345,9 @@ class Policy:
         self.act_bound = float(np.float32(act_bound))
         clip = (PPO_OBS_CLIP if algo == "ppo" else SAC_OBS_CLIP) if obs_clip is None else obs_clip
         self.obs_clip = float(np.float32(clip))
+        if action_head not in (None,) + ACTION_HEADS:
+            raise RsoupError("unknown action_head '%s' (clip or tanh)" % (action_head,))
+        self.action_head = action_head or "clip"
         self.metadata = dict(metadata or {})
         self.path = path
         self.check()
@@ -409,11 +426,12 @@ class Policy:
         """Actions (float32, clipped to +-act_bound) for one observation
         [obs_dim] or a batch [B, obs_dim] of raw observations.
 
-        deterministic=True gives exactly `rsoup act` (PPO: mu; SAC:
-        act_bound * tanh(mu)) up to float rounding. deterministic=False samples
-        as `rsoup eval --stochastic`: PPO mu + exp(log_std) eps, SAC
-        act_bound * tanh(mu + exp(log sigma) eps). The noise eps comes from rng:
-        an rsoup.Rng (rsoup's own stream, one normal per action component,
+        deterministic=True gives exactly `rsoup act` (PPO: mu, or
+        act_bound * tanh(mu) with action_head tanh; SAC: act_bound * tanh(mu))
+        up to float rounding. deterministic=False samples as `rsoup eval
+        --stochastic`: PPO u = mu + exp(log_std) eps (through the same head),
+        SAC act_bound * tanh(mu + exp(log sigma) eps). The noise eps comes from
+        rng: an rsoup.Rng (rsoup's own stream, one normal per action component,
         row by row), a numpy Generator, or None (a fresh numpy Generator)."""
         mu, ls = self.mean_log_std(obs)
         mu, ls = np.atleast_2d(mu), np.atleast_2d(ls)
@@ -425,7 +443,7 @@ class Policy:
                 rng = np.random.default_rng()
             eps = rng.normals(mu.shape) if isinstance(rng, Rng) else rng.standard_normal(mu.shape)
             z = (mu + np.exp(ls) * eps.astype(np.float32)).astype(np.float32)
-        a = bound * np.tanh(z) if self.algo == "sac" else z
+        a = bound * np.tanh(z) if self.algo == "sac" or self.action_head == "tanh" else z
         a = np.clip(a, -bound, bound).astype(np.float32)
         return a[0] if np.asarray(obs).ndim == 1 else a
 
@@ -472,6 +490,8 @@ class Policy:
                                  ("log_std_max", self.log_std_max, SAC_LOG_STD_MAX)):
                 if m.get(key) is not None or v != dflt:
                     put(key, repr(v), lambda s, v=v: _double_or_none(s) == v)
+        elif self.action_head != "clip" or m.get("action_head") is not None:
+            put("action_head", self.action_head)  # rsoup writes it only when tanh
         for key in ("train_config", "format_train", "replay"):
             m.pop(key, None)
         return {k: v for k, v in m.items() if v is not None}
@@ -532,6 +552,7 @@ def load_policy(path):
     algo = meta.get("algo")
     if algo not in ("ppo", "sac"):
         raise RsoupError("%s: unknown algo '%s'" % (path, algo if algo else "(none)"))
+    head = _action_head(meta.get("action_head"), path)
     try:
         hidden = _parse_arch(meta.get("arch", ""))
     except RsoupError:
@@ -576,20 +597,21 @@ def load_policy(path):
             act_bound=bound, obs_clip=None if clip is None else float(clip),
             env=meta.get("env", ""),
             log_std_min=bounds[0], log_std_max=bounds[1],
-            metadata=meta, path=path)
+            metadata=meta, path=path, action_head=head if algo == "ppo" else None)
     except RsoupError as e:
         raise RsoupError("%s: %s" % (path, e)) from None
 
 
 def make_policy(algo, weights, biases, activation="tanh", env="", log_std=None, obs_mean=None,
                 obs_var=None, obs_count=None, act_bound=1.0, obs_clip=None, log_std_min=None,
-                log_std_max=None, metadata=None):
+                log_std_max=None, metadata=None, action_head=None):
     """A Policy from weights trained elsewhere. weights[l] is layer l's matrix
     [out, in] (torch.nn.Linear's layout), biases[l] its [out] vector; the last
     layer is linear and outputs act_dim (PPO: the mean) or 2 x act_dim (SAC:
     [mean, raw log-std]). Without obs_mean / obs_var the normaliser is the
     identity (mean 0, var 1, count 1e-4); obs_clip defaults to rsoup's (PPO
-    10, SAC 0); PPO's log_std to 0. `env` (an `rsoup envs` name) is what eval,
+    10, SAC 0); PPO's log_std to 0 and its action_head to 'clip' ('tanh':
+    actions act_bound * tanh(u)). `env` (an `rsoup envs` name) is what eval,
     soup and view need. metadata adds keys (reward, steps, seed, init, ...);
     numbers become decimal text, dicts and lists JSON."""
     meta = {k: None for k in ("format", "env", "algo", "arch", "activation", "obs_dim",
@@ -599,7 +621,8 @@ def make_policy(algo, weights, biases, activation="tanh", env="", log_std=None, 
             json.dumps(v) if isinstance(v, (dict, list, tuple)) else str(v))
     pol = Policy(algo, weights, biases, activation, log_std=log_std, obs_mean=obs_mean,
                  obs_var=obs_var, obs_count=obs_count, act_bound=act_bound, obs_clip=obs_clip,
-                 env=env, log_std_min=log_std_min, log_std_max=log_std_max)
+                 env=env, log_std_min=log_std_min, log_std_max=log_std_max,
+                 action_head=action_head)
     pol.metadata = meta
     pol.metadata = pol.file_metadata()  # the canonical keys first, filled in
     return pol
@@ -637,7 +660,8 @@ def _torch_module(pol):
 
     class RsoupTorchPolicy(nn.Module):
         """An rsoup policy as a torch module. forward(obs) is the deterministic
-        action, the normaliser included (float32, clipped to +-act_bound);
+        action, the normaliser included (float32, within +-act_bound, through
+        the policy's action head);
         mean_log_std(obs) gives the Gaussian's (mu, log sigma) for training
         (SAC: before the tanh squash). The normaliser's statistics are buffers
         (obs_mean, obs_var: float64), the actor is `layers` (nn.Linear) and,
@@ -650,6 +674,7 @@ def _torch_module(pol):
             self.obs_dim, self.act_dim = p.obs_dim, p.act_dim
             self.act_bound, self.obs_clip = p.act_bound, p.obs_clip
             self.log_std_min, self.log_std_max = p.log_std_min, p.log_std_max
+            self.action_head = p.action_head
             self.rsoup_metadata = dict(p.metadata)
             self.register_buffer("obs_mean", torch.tensor(p.obs_mean, dtype=torch.float64))
             self.register_buffer("obs_var", torch.tensor(p.obs_var, dtype=torch.float64))
@@ -692,7 +717,8 @@ def _torch_module(pol):
 
         def forward(self, obs):
             mu = self.actor(obs)[..., :self.act_dim]
-            a = self.act_bound * torch.tanh(mu) if self.algo == "sac" else mu
+            squash = self.algo == "sac" or self.action_head == "tanh"
+            a = self.act_bound * torch.tanh(mu) if squash else mu
             return a.clamp(-self.act_bound, self.act_bound)
 
         def to_rsoup_policy(self):
@@ -705,7 +731,8 @@ def _torch_module(pol):
                 obs_mean=arr(self.obs_mean), obs_var=arr(self.obs_var),
                 obs_count=float(self.obs_count), act_bound=self.act_bound,
                 obs_clip=self.obs_clip, env=self.env, log_std_min=self.log_std_min,
-                log_std_max=self.log_std_max, metadata=self.rsoup_metadata)
+                log_std_max=self.log_std_max, metadata=self.rsoup_metadata,
+                action_head=self.action_head)
 
     return RsoupTorchPolicy(pol)
 

@@ -47,10 +47,9 @@ int rs_fisher_diag(const rs_st *policy, const rs_env_spec *s, long steps, uint64
         memset(g, 0, sizeof(float) * np);
         rs_mlp_backward(p->pi, ws, nobs, dmu, 1, g, NULL);
         for (size_t i = 0; i < np; i++) F[i] += (double)g[i] * g[i];
-        for (int j = 0; j < A; j++) {
-            float b = (float)s->act_bound;
-            act[j] = act[j] < -b ? -b : (act[j] > b ? b : act[j]);
-        }
+        /* the env gets the policy's action (the score above is over the
+         * Gaussian sample: a tanh head's Jacobian holds no parameter) */
+        for (int j = 0; j < A; j++) act[j] = rs_policy_squash(p->head, act[j], (float)s->act_bound);
         int term, trunc;
         if (rs_env_step(env, act, obs, NULL, NULL, &term, &trunc) != 0) goto out;
         if (term || trunc) rs_env_reset(env, obs);

@@ -86,6 +86,17 @@ int rs_soup_check(rs_st *const *experts, int n) {
                 return -1;
             }
         }
+        /* a clipped and a squashed policy read the same tensors differently:
+         * their mix would be neither (names checked with the format above) */
+        rs_action_head ha, hb;
+        rs_policy_st_head(e, "", &ha);
+        rs_policy_st_head(e0, "", &hb);
+        if (ha != hb) {
+            rs_set_error("expert %d: action_head is '%s', expert 0 has '%s': a tanh-squashed and "
+                         "a clipped policy do not mix",
+                         i, rs_action_head_name(ha), rs_action_head_name(hb));
+            return -1;
+        }
         for (int k = 0; k < rs_st_count(e0); k++) {
             const rs_tensor *t0 = rs_st_at(e0, k);
             const rs_tensor *t = rs_st_get(e, t0->name);

@@ -26,8 +26,9 @@
  * (rs_policy_check_format: a training checkpoint is refused), they agree on the metadata
  * fields env, algo, arch, activation, obs_dim, act_dim (an absent key counts
  * as its own value, "(absent)") and on SAC's log_std_min / log_std_max as
- * numbers (absent: -5 and 2), and hold the same set of tensor names with
- * the same dtype and shape. The error names the first mismatch, e.g.
+ * numbers (absent: -5 and 2) and on PPO's action_head (absent: clip), and
+ * hold the same set of tensor names with the same dtype and shape. The
+ * error names the first mismatch, e.g.
  *   "expert 2: arch is '64,64', expert 0 has '256,256'"
  *   "expert 2: tensor 'pi.0.weight' has shape [64, 17], expert 0 has [64, 11]"
  *   "expert 1: tensor 'pi.log_std' is missing (expert 0 has it)"

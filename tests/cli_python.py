@@ -169,6 +169,54 @@ check("sac sampling: bound tanh(mu + sigma eps)", np.allclose(a, want, atol=1e-6
       (np.abs(a) <= sac.act_bound).all())
 check("sac sampling differs from the mean", not np.allclose(a, sac.act(obs)))
 
+# ---- PPO's tanh-squashed head: a run trained with it, as rsoup acts
+p = rsoup_run("train", "--env", "hopper", "--n-steps", 256, "--epochs", 2, "--threads", 1,
+              "--quiet", "--steps", 512, "--init", os.path.join(T, "pre"), "--action-head", "tanh",
+              "--out", os.path.join(T, "tanh"))
+tanh = rsoup.load_policy(os.path.join(T, "tanh"))
+check("a file without action_head reads as clip", risky.action_head == "clip" and
+      "action_head" not in risky.metadata and sac.action_head == "clip")
+check("the tanh run's policy says tanh", tanh.action_head == "tanh" and
+      tanh.metadata.get("action_head") == "tanh", tanh.metadata.get("action_head"))
+obs = same_act("tanh", tanh.path, tanh, 12, scale=3.0)
+mu, ls = tanh.mean_log_std(obs)
+b = np.float32(tanh.act_bound)
+check("tanh deterministic: bound tanh(mu)", np.allclose(tanh.act(obs), b * np.tanh(mu),
+                                                        rtol=0, atol=1e-7))
+check("tanh is not clip here", not np.allclose(tanh.act(obs), np.clip(mu, -b, b), rtol=0,
+                                               atol=1e-6))
+a = tanh.act(obs, deterministic=False, rng=rsoup.Rng(9, 3))
+eps = rsoup.Rng(9, 3).normals(mu.shape).astype(np.float32)
+check("tanh sampling: bound tanh(mu + exp(log_std) eps)",
+      np.allclose(a, b * np.tanh(mu + np.exp(ls) * eps), rtol=0, atol=1e-6))
+# saturating outputs (the last layer x 100), written from Python with the head
+big = rsoup.make_policy("ppo", tanh.weights[:-1] + [100 * tanh.weights[-1]],
+                        tanh.biases[:-1] + [100 * tanh.biases[-1]], tanh.activation, env="hopper",
+                        log_std=tanh.log_std, obs_mean=tanh.obs_mean, obs_var=tanh.obs_var,
+                        act_bound=tanh.act_bound, action_head="tanh")
+mine_tanh = os.path.join(T, "mine_tanh.safetensors")
+rsoup.save_policy(mine_tanh, big)
+pb = rsoup.load_policy(mine_tanh)
+check("save_policy writes action_head tanh", pb.action_head == "tanh")
+obs = same_act("saturating tanh", mine_tanh, pb, 13, scale=3.0)
+if obs is not None:
+    a = pb.act(obs)
+    check("saturating tanh reaches into the bound", float(np.abs(a).max()) > 0.99 * b and
+          (np.abs(a) <= b).all())
+# a squashed expert does not mix with a clipped one
+p = rsoup_run("soup", tanh.path, risky.path, "--lambda", 0.5, "--out",
+              os.path.join(T, "no.safetensors"), want=1)
+check("rsoup soup refuses tanh with clip", "do not mix" in p.stderr, p.stderr[-300:])
+# an unknown head: refused by rsoup.load_policy and rsoup act with one message
+bad = os.path.join(T, "badhead.safetensors")
+t, m = rsoup.read_safetensors(tanh.path)
+rsoup.write_safetensors(bad, t, dict(m, action_head="softsign"))
+msg = "unknown action_head 'softsign' in its metadata"
+raises("unknown action_head refused", lambda: rsoup.load_policy(bad), msg)
+p = rsoup_run("act", bad, "--obs", os.path.join(T, "obs.csv"), want=1)
+check("rsoup act refuses the unknown action_head with the same message", msg in p.stderr,
+      p.stderr[-300:])
+
 # ---- refusals
 raises("ppo training checkpoint refused",
        lambda: rsoup.load_policy(os.path.join(T, "risky", "train.safetensors")),
@@ -189,7 +237,7 @@ raises("wrong shape refused", lambda: rsoup.load_policy(bad), "pi.0.weight")
 rsoup_run("act", bad, want=1)  # rsoup refuses it too
 
 # ---- read -> save round trips: the same bytes
-for name, pol in (("ppo", risky), ("sac", sac), ("soup", soup),
+for name, pol in (("ppo", risky), ("sac", sac), ("soup", soup), ("tanh", tanh),
                   ("pre", rsoup.load_policy(os.path.join(T, "pre")))):
     out = os.path.join(T, "rt_%s.safetensors" % name)
     rsoup.save_policy(out, pol)
@@ -260,7 +308,8 @@ except ImportError:
 if torch is not None:
     torch.set_num_threads(1)
     for name, pol, scale in (("ppo", risky, 1.0), ("sac", sac, 3.0), ("soup", soup, 1.0),
-                             ("saved ppo", pm, 1.0)):
+                             ("saved ppo", pm, 1.0), ("tanh", tanh, 3.0),
+                             ("saturating tanh", pb, 3.0)):
         net = pol.to_torch()
         obs = observations(pol, 256, 9, scale)
         with torch.no_grad():

@@ -4,7 +4,9 @@
 # iterations and at the end, with the episodes asked for; the last one is
 # what `rsoup eval` says of the saved policy with the evaluation seed; a
 # resume evaluates where the uninterrupted run does, with the settings the
-# checkpoint recorded (or new ones given to the resume). And progress.csv:
+# checkpoint recorded (or new ones given to the resume). PPO's squashed
+# action head is recorded, trains other bits than the clipped one and
+# resumes bit for bit. And progress.csv:
 # the same first column for every algorithm, PPO's losses, and a file in
 # the older layout gets today's header when its run is resumed.
 set -u
@@ -85,6 +87,35 @@ tr -d ' \t' < "$T/late/config.json" | grep -q '^"eval_every":2,$' && ok || bad "
 expect bad-every 2 "eval_every must be >= 0" -- "$R" train --env hopper --eval-every -1 --out "$T/x"
 expect bad-episodes 2 "eval_episodes must be in \[1, 100000\]" -- "$R" train --env hopper --eval-every 1 --eval-episodes 0 --out "$T/x"
 expect help 0 "--eval-every K" -- "$R" train --help
+
+# ---- PPO with the tanh-squashed head ----
+# a policy file's metadata value for KEY ("(absent)" when it has none)
+meta_of() { python3 -c '
+import json, sys
+b = open(sys.argv[1], "rb").read()
+m = json.loads(b[8:8 + int.from_bytes(b[:8], "little")])["__metadata__"]
+print(m.get(sys.argv[2], "(absent)"))' "$1" "$2"; }
+"$R" train "${PPO[@]}" --action-head tanh --eval-every 4 --eval-episodes 3 --out "$T/tanh" >/dev/null 2>&1 || bad "tanh: the run failed"
+[ "$(meta_of "$T/tanh/policy.safetensors" action_head)" = tanh ] && [ "$(meta_of "$T/tanh/train.safetensors" action_head)" = tanh ] \
+  && ok || bad "tanh: the policy/checkpoint does not record action_head tanh"
+[ "$(meta_of "$T/on/policy.safetensors" action_head)" = "(absent)" ] && ok || bad "clip: the policy records an action_head"
+tr -d ' \t' < "$T/tanh/config.json" | grep -q '"action_head":"tanh"' && ok || bad "tanh: config.json lacks action_head"
+grep -q action_head "$T/on/config.json" && bad "clip: config.json records the default action_head" || ok
+cmp -s "$T/on/policy.safetensors" "$T/tanh/policy.safetensors" && bad "tanh: trained the same bits as clip" || ok
+"$R" train "${PPO[@]}" --action-head tanh --eval-every 4 --eval-episodes 3 --out "$T/thalf" --max-updates 5 >/dev/null 2>&1
+"$R" train --resume "$T/thalf" --quiet >/dev/null 2>&1 || bad "tanh: resume failed"
+cmp -s "$T/tanh/policy.safetensors" "$T/thalf/policy.safetensors" && cmp -s "$T/tanh/train.safetensors" "$T/thalf/train.safetensors" \
+  && diff -q <(untimed "$T/tanh/log.jsonl") <(untimed "$T/thalf/log.jsonl") >/dev/null \
+  && ok || bad "tanh: the resumed run differs from the uninterrupted run"
+# its evaluations are rsoup eval's of the squashed policy
+last=$(tail -1 "$T/tanh/log.jsonl" | python3 -c 'import json, sys; e = json.load(sys.stdin)["eval"]; print(repr(e["return"]))')
+again=$("$R" eval "$T/tanh" --episodes 3 --seed 1000005 --reward default --threads 2 --json | python3 -c '
+import json, sys; print(repr(json.load(sys.stdin)["rewards"][0]["mean"]))')
+[ -n "$last" ] && [ "$last" = "$again" ] && ok || bad "tanh: the last evaluation ($last) is not rsoup eval's ($again)"
+"$R" train "${PPO[@]}" --out "$T/tx" --max-updates 1 >/dev/null 2>&1
+expect tanh-resume-switch 2 "cannot change when resuming" -- "$R" train --resume "$T/tx" --action-head tanh
+expect bad-head 2 "action_head must be clip or tanh \(got 'softsign'\)" -- "$R" train --env hopper --action-head softsign --out "$T/x"
+expect help-head 0 "action_head +clip, or tanh" -- "$R" train --help
 
 # ---- SAC: 6 iterations, evaluated every 2 ----
 SAC=(--algo sac --env hopper --steps 600 --learning-starts 200 --arch 32,32 --batch-size 32 --buffer-size 2000

@@ -1,5 +1,6 @@
 /* test_ppo.c — PPO pieces against independent computations: GAE against a
- * direct sum, the loss gradient against float64 finite differences, a
+ * direct sum, the loss gradient against float64 finite differences, the
+ * action heads (clip, tanh) against closed forms and a replayed rollout, a
  * damaged checkpoint refused, and a short run that must learn (resume
  * against an uninterrupted run: test_trainers.c). */
 #include <cjson/cJSON.h>
@@ -187,6 +188,202 @@ static void test_checkpoint_damage_and_policy(void) {
     unlink(path);
     rmdir(dir);
     rs_ppo_free(half);
+}
+
+/* ---- the action heads ---- */
+
+/* a PPO policy with 4 actions and outputs chosen to sit inside the bound
+ * (where clip and tanh differ most), at it, and far beyond it */
+static rs_policy *head_policy(rs_action_head h) {
+    int hidden[1] = {5};
+    rs_policy *p = rs_policy_new(RS_ALGO_PPO, 3, 4, 0.4f, hidden, 1, RS_ACT_TANH);
+    if (!p) return NULL;
+    p->head = h;
+    snprintf(p->env, sizeof p->env, "hopper");
+    for (int j = 0; j < 4; j++) p->log_std[j] = -0.5f + 0.25f * (float)j;
+    rs_rng r;
+    rs_rng_seed(&r, 17, 0);
+    for (size_t i = 0; i < p->pi->n_params; i++) p->pi->params[i] = (float)rs_rng_normal(&r);
+    return p;
+}
+
+static const float g_out[4] = {0.3f, -0.05f, 2.5f, -40.0f};
+
+/* deterministic and sampled actions of both heads against the closed form
+ * in double, from the same normals (float rounding: 1e-6) */
+static void test_action_head_closed_form(void) {
+    for (int h = 0; h < 2; h++) {
+        rs_policy *p = head_policy(h ? RS_HEAD_TANH : RS_HEAD_CLIP);
+        CHECK(p != NULL, "%s", rs_last_error());
+        if (!p) return;
+        const double b = 0.4;
+        float act[4];
+        rs_policy_head(p, g_out, NULL, act);
+        for (int j = 0; j < 4; j++) {
+            double u = g_out[j], want = h ? b * tanh(u) : (u < -b ? -b : (u > b ? b : u));
+            CHECK_CLOSE(act[j], want, 1e-6, 0, h ? "deterministic tanh" : "deterministic clip");
+            CHECK(fabsf(act[j]) <= p->act_bound, "action %g beyond the bound", (double)act[j]);
+        }
+        rs_rng noise, same;
+        rs_rng_seed(&noise, 5, 7);
+        rs_rng_seed(&same, 5, 7);
+        for (int rep = 0; rep < 50; rep++) {
+            rs_policy_head(p, g_out, &noise, act);
+            for (int j = 0; j < 4; j++) {
+                double u = g_out[j] + exp((double)p->log_std[j]) * rs_rng_normal(&same);
+                double want = h ? b * tanh(u) : (u < -b ? -b : (u > b ? b : u));
+                CHECK_CLOSE(act[j], want, 1e-6, 0, h ? "sampled tanh" : "sampled clip");
+            }
+        }
+        rs_policy_free(p);
+    }
+    /* not the same map: inside the bound tanh shrinks, clip keeps */
+    rs_policy *c = head_policy(RS_HEAD_CLIP), *t = head_policy(RS_HEAD_TANH);
+    float ac[4], at[4];
+    rs_policy_head(c, g_out, NULL, ac);
+    rs_policy_head(t, g_out, NULL, at);
+    CHECK(ac[0] == 0.3f && at[0] > 0 && at[0] < 0.2f, "clip %g, tanh %g at 0.3", (double)ac[0],
+          (double)at[0]);
+    rs_policy *q = rs_policy_clone(t);
+    CHECK(q && q->head == RS_HEAD_TANH, "rs_policy_clone lost the head");
+    rs_policy_free(q);
+    rs_policy_free(c);
+    rs_policy_free(t);
+}
+
+/* an st holding p's file, with metadata action_head set to v (NULL: as written) */
+static rs_st *head_st(const rs_policy *p, const char *v) {
+    rs_st *st = rs_st_new();
+    if (!st || rs_policy_to_st(p, st) != 0) return st;
+    if (v) rs_st_set_meta(st, "action_head", v);
+    return st;
+}
+
+/* the head travels in the file: written for tanh only, absent reads as clip,
+ * an unknown name refused by every loader with one message */
+static void test_action_head_file(void) {
+    rs_policy *c = head_policy(RS_HEAD_CLIP), *t = head_policy(RS_HEAD_TANH);
+    rs_st *sc = head_st(c, NULL), *stt = head_st(t, NULL);
+    CHECK(rs_st_meta(sc, "action_head") == NULL, "a clip policy wrote action_head '%s'",
+          rs_st_meta(sc, "action_head"));
+    CHECK(rs_st_meta(stt, "action_head") && !strcmp(rs_st_meta(stt, "action_head"), "tanh"),
+          "a tanh policy's action_head: %s", rs_st_meta(stt, "action_head"));
+    rs_policy *bc = rs_policy_from_st(sc, "clip file"), *bt = rs_policy_from_st(stt, "tanh file");
+    CHECK(bc && bc->head == RS_HEAD_CLIP, "a file without action_head: %s",
+          bc ? rs_action_head_name(bc->head) : rs_last_error());
+    CHECK(bt && bt->head == RS_HEAD_TANH, "tanh file read back: %s",
+          bt ? rs_action_head_name(bt->head) : rs_last_error());
+    if (bt) {
+        float a[4], b[4];
+        rs_policy_head(t, g_out, NULL, a);
+        rs_policy_head(bt, g_out, NULL, b);
+        CHECK(!memcmp(a, b, sizeof a), "the tanh policy read back acts otherwise");
+    }
+    rs_policy_free(bc);
+    rs_policy_free(bt);
+    rs_st *ex = head_st(c, "clip");
+    bc = rs_policy_from_st(ex, "explicit clip");
+    CHECK(bc && bc->head == RS_HEAD_CLIP, "action_head 'clip': %s", rs_last_error());
+    rs_policy_free(bc);
+    rs_st_free(ex);
+
+    /* an unknown name: the policy, training and file loaders all refuse it */
+    const char *want = "unknown action_head 'softsign' in its metadata";
+    rs_st *bad = head_st(t, "softsign");
+    CHECK(rs_policy_from_st(bad, "x") == NULL && strstr(rs_last_error(), want),
+          "rs_policy_from_st: %s", rs_last_error());
+    CHECK(rs_policy_check_format(bad, "x") == -1 && strstr(rs_last_error(), want),
+          "rs_policy_check_format: %s", rs_last_error());
+    CHECK(rs_policy_from_train_st(bad, "x") == NULL && strstr(rs_last_error(), want),
+          "rs_policy_from_train_st: %s", rs_last_error());
+    rs_st_set_meta(bad, "format", RS_TRAIN_FORMAT);
+    CHECK(rs_policy_from_train_st(bad, "x") == NULL && strstr(rs_last_error(), want),
+          "rs_policy_from_train_st (training checkpoint): %s", rs_last_error());
+    rs_st_set_meta(bad, "format", RS_POLICY_FORMAT);
+    char dir[] = "/tmp/rs_head_XXXXXX", path[300];
+    CHECK(mkdtemp(dir) != NULL, "mkdtemp");
+    snprintf(path, sizeof path, "%s/bad.safetensors", dir);
+    CHECK(rs_st_save(bad, path) == 0, "%s", rs_last_error());
+    CHECK(rs_policy_load(path) == NULL && strstr(rs_last_error(), want) &&
+              strstr(rs_last_error(), path),
+          "rs_policy_load: %s", rs_last_error());
+    CHECK(rs_policy_st_load(path) == NULL && strstr(rs_last_error(), want),
+          "rs_policy_st_load: %s", rs_last_error());
+    unlink(path);
+    rmdir(dir);
+    rs_st_free(bad);
+    rs_st_free(sc);
+    rs_st_free(stt);
+    rs_policy_free(c);
+    rs_policy_free(t);
+}
+
+/* one rollout replayed outside the trainer: the same envs, normaliser,
+ * actor and noise stream, with the env's action made here as clip(u) or
+ * bound*tanhf(u). The trainer's envs must end where the replay with its
+ * own head ends, and elsewhere with the other head. */
+static void replay_rollout(const rs_ppo_config *c, rs_policy *pol, int tanh_map, float *obs_out) {
+    const rs_env_spec *s = rs_env_find(c->env);
+    double w[RS_MAX_TERMS];
+    rs_reward_parse(s, c->reward, w);
+    const int N = c->n_envs, O = s->obs_dim, A = s->act_dim;
+    const float b = (float)s->act_bound;
+    rs_vecenv *v = rs_vecenv_new(s, NULL, N, w, (uint64_t)c->seed, NULL, 1);
+    rs_mlp_ws *ws = rs_mlp_ws_new(pol->pi, N);
+    float *x = malloc(sizeof(float) * (size_t)N * O), *act = malloc(sizeof(float) * (size_t)N * A);
+    rs_rng rng;
+    rs_rng_seed(&rng, (uint64_t)c->seed, 0xC0FFEE); /* the trainer's action-noise stream */
+    /* pol is the trainer's policy before its first rollout: its normaliser
+     * has seen the first observations already */
+    rs_normalizer_apply(pol->norm, v->obs, x, N);
+    for (int t = 0; t < c->n_steps; t++) {
+        rs_mlp_forward(pol->pi, ws, x, N);
+        const float *mu = rs_mlp_ws_out(ws);
+        for (int i = 0; i < N; i++)
+            for (int j = 0; j < A; j++) {
+                float u = mu[i * A + j] + expf(pol->log_std[j]) * (float)rs_rng_normal(&rng);
+                act[i * A + j] = tanh_map ? b * tanhf(u) : fminf(fmaxf(u, -b), b);
+            }
+        if (rs_vecenv_step(v, act) != 0) break;
+        rs_normalizer_update(pol->norm, v->obs, N);
+        rs_normalizer_apply(pol->norm, v->obs, x, N);
+    }
+    memcpy(obs_out, v->obs, sizeof(float) * (size_t)N * O);
+    free(x);
+    free(act);
+    rs_mlp_ws_free(ws);
+    rs_vecenv_free(v);
+}
+
+static void test_rollout_env_actions(void) {
+    for (int h = 0; h < 2; h++) {
+        rs_ppo_config c;
+        small_config(&c, 1);
+        strcpy(c.action_head, h ? "tanh" : "clip");
+        c.log_std_init = 0.5; /* wide: many samples beyond the bound */
+        rs_ppo *p = rs_ppo_new(&c);
+        CHECK(p != NULL, "%s", rs_last_error());
+        if (!p) return;
+        rs_policy *before = rs_policy_clone(rs_ppo_policy(p)), *before2 = rs_policy_clone(before);
+        rs_ppo_stats st;
+        CHECK(rs_ppo_iterate(p, &st) == 0, "%s", rs_last_error());
+        const rs_vecenv *v = rs_ppo_vecenv(p);
+        size_t n = (size_t)v->n * rs_env_find(c.env)->obs_dim;
+        float *own = malloc(sizeof(float) * n), *other = malloc(sizeof(float) * n);
+        replay_rollout(&c, before, h, own);
+        replay_rollout(&c, before2, !h, other);
+        CHECK(!memcmp(v->obs, own, sizeof(float) * n),
+              "%s head: the rollout's envs are not where %s actions take them", c.action_head,
+              c.action_head);
+        CHECK(memcmp(v->obs, other, sizeof(float) * n) != 0,
+              "%s head: the other head's replay ends in the same place (test is vacuous)",
+              c.action_head);
+        free(own);
+        free(other);
+        rs_policy_free(before);
+        rs_policy_free(before2);
+        rs_ppo_free(p);
+    }
 }
 
 static double det_return(rs_policy *p) {
@@ -467,4 +664,6 @@ static void test_kl_anchor(void) {
 
 RS_TEST_MAIN(T(test_gae_brute_force), T(test_kl_anchor), T(test_loss_gradient), T(test_config_errors),
              T(test_env_hparams), T(test_fanin_init), T(test_minibatches_equals_minibatch),
-             T(test_checkpoint_damage_and_policy), T(test_short_run_learns))
+             T(test_action_head_closed_form), T(test_action_head_file),
+             T(test_rollout_env_actions), T(test_checkpoint_damage_and_policy),
+             T(test_short_run_learns))

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "rs_common.h"
+#include "rs_policy.h"
 #include "rs_safetensors.h"
 #include "rs_soup.h"
 #include "rs_test.h"
@@ -305,6 +306,78 @@ static void test_mismatches(void) {
     rs_st_free(a);
 }
 
+/* deterministic actions of a file's policy for a few observations */
+static int act_det(const rs_st *st, float *act) {
+    rs_policy *p = rs_policy_from_st(st, "t");
+    rs_mlp_ws *ws = p ? rs_mlp_ws_new(p->pi, 3) : NULL;
+    if (!ws) {
+        rs_policy_free(p);
+        return -1;
+    }
+    float obs[3 * OBS], nb[3 * OBS];
+    for (int i = 0; i < 3 * OBS; i++) obs[i] = (float)(i % 7) - 3.0f;
+    rs_policy_act_det(p, ws, obs, 3, nb, act);
+    int head = (int)p->head;
+    rs_mlp_ws_free(ws);
+    rs_policy_free(p);
+    return head;
+}
+
+/* squashed experts: a soup mixes the pre-squash parameters (the same tensors
+ * as ever) and stays squashed; at the endpoints it is its expert, tensors,
+ * head and actions; a squashed and a clipped expert do not mix */
+static void test_action_heads(void) {
+    rs_st *a0 = make_expert(1, 10), *b0 = make_expert(2, 20);
+    rs_st *a = variant(a0, NULL, 0, 0, NULL, "action_head", "tanh");
+    rs_st *b = variant(b0, NULL, 0, 0, NULL, "action_head", "tanh");
+    rs_st *e[2] = {a, b}, *out = NULL;
+    double lams[3][2] = {{1, 0}, {0, 1}, {0.5, 0.5}};
+    for (int k = 0; k < 3; k++) {
+        CHECK(rs_soup_mix(e, 2, lams[k], &out, NULL) == 0, "%s", rs_last_error());
+        if (!out) continue;
+        const char *h = rs_st_meta(out, "action_head");
+        CHECK(h && !strcmp(h, "tanh"), "lambda (%g, %g): the soup's action_head is %s",
+              lams[k][0], lams[k][1], h ? h : "(absent)");
+        float got[3 * ACT], want[3 * ACT];
+        CHECK(act_det(out, got) == RS_HEAD_TANH, "the soup does not read as tanh: %s",
+              rs_last_error());
+        if (k < 2) {
+            const rs_st *ex = e[k];
+            CHECK(same_bytes(out, ex), "lambda (%g, %g) is not its tanh expert bit for bit",
+                  lams[k][0], lams[k][1]);
+            CHECK(act_det(ex, want) == RS_HEAD_TANH && !memcmp(got, want, sizeof got),
+                  "lambda (%g, %g) acts otherwise than its expert", lams[k][0], lams[k][1]);
+        } else {
+            /* inside the bound (1, the metadata's default) everywhere: squashed */
+            int inside = 1;
+            for (int i = 0; i < 3 * ACT; i++) inside &= fabsf(got[i]) < 1.0f;
+            CHECK(inside, "a tanh soup's actions reach the bound");
+        }
+        rs_st_free(out);
+        out = NULL;
+    }
+    expect_mix_error(a, b0,
+                     "expert 1: action_head is 'clip', expert 0 has 'tanh': a tanh-squashed and a "
+                     "clipped policy do not mix",
+                     "tanh with clip");
+    expect_mix_error(b0, a, "expert 1: action_head is 'tanh', expert 0 has 'clip'", "clip with tanh");
+    /* an explicit clip is the absent key's clip */
+    rs_st *c = variant(b0, NULL, 0, 0, NULL, "action_head", "clip");
+    rs_st *ac[2] = {a0, c};
+    CHECK(rs_soup_mix(ac, 2, lams[2], &out, NULL) == 0, "clip and absent must mix: %s",
+          rs_last_error());
+    rs_st_free(out);
+    rs_st_free(c);
+    c = variant(b0, NULL, 0, 0, NULL, "action_head", "softsign");
+    expect_mix_error(a0, c, "expert 1: unknown action_head 'softsign' in its metadata",
+                     "unknown head");
+    rs_st_free(c);
+    rs_st_free(a);
+    rs_st_free(b);
+    rs_st_free(a0);
+    rs_st_free(b0);
+}
+
 static void test_integer_tensors(void) {
     rs_st *a = make_expert(1, 10), *b = make_expert(2, 20);
     int64_t s[1] = {3};
@@ -465,4 +538,5 @@ static void test_save_roundtrip(void) {
 
 RS_TEST_MAIN(T(test_endpoints_bit_exact), T(test_three_expert_mix), T(test_self_mix_identity),
              T(test_norm_flag), T(test_mismatches), T(test_integer_tensors), T(test_lambda_checks),
-             T(test_parse_lambda), T(test_fnv_and_parents), T(test_save_roundtrip))
+             T(test_parse_lambda), T(test_fnv_and_parents), T(test_save_roundtrip),
+             T(test_action_heads))
