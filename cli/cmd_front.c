@@ -525,7 +525,78 @@ static const char *RULE = "a barrier is a dip of more than 2 standard errors and
 
 /* the report of one front (a table per reward) or of several (one line per
  * front and reward, then the aggregates over fronts) */
-static int lmc_report(rs_front *f, const char *const *more, int n_more, double rel_tol, int json) {
+/* --twin: the same-reward floor of each front (its twin front, in order):
+ * the twin path's barrier on its first reward, and whether the pair's
+ * barrier on some reward exceeds it (rs_lmc_exceeds_floor). Printed after
+ * the pair's report, or added to its JSON. 0, or 1 (printed) on error. */
+static int lmc_floor(rs_lmc *const *m, int nf, const rs_front *f, const char *twins, double rel_tol,
+                     cJSON *root) {
+    char buf[8192];
+    if (strlen(twins) >= sizeof buf) {
+        fprintf(stderr, "rsoup lmc: --twin: too long\n");
+        return 1;
+    }
+    strcpy(buf, twins);
+    const char *tf[MAX_FILES];
+    int nt = 0;
+    for (char *s = buf, *t; nt < MAX_FILES && (t = strsep(&s, ";")) != NULL;) tf[nt++] = t;
+    if (nt != nf) return 1; /* checked by cmd_lmc */
+    rs_lmc fl[MAX_FILES];
+    double v[MAX_FILES];
+    int above = 0, twin_bar = 0;
+    for (int i = 0; i < nf; i++) {
+        rs_front *t = rs_cli_front_load("lmc", tf[i], NULL);
+        if (!t) return 1;
+        int bad = t->plain || t->n_experts != 2;
+        if (bad) fprintf(stderr, "rsoup lmc: --twin %s is not a 2-expert front from 'rsoup front'\n", tf[i]);
+        else if (rs_lmc_of_front(t, 0, rel_tol, &fl[i], NULL, NULL, NULL) != 0) {
+            fprintf(stderr, "rsoup lmc: --twin %s: %s\n", tf[i], rs_last_error());
+            bad = 1;
+        }
+        if (!bad && strcmp(t->obj_names[0], f->obj_names[0]))
+            fprintf(stderr, "rsoup lmc: note: the twin front %s scores '%s' first, the pair's front "
+                            "'%s'\n", tf[i], t->obj_names[0], f->obj_names[0]);
+        rs_front_free(t);
+        if (bad) return 1;
+        int ex = 0;
+        for (int k = 0; k < f->n_obj; k++) ex |= rs_lmc_exceeds_floor(&m[i][k], &fl[i]);
+        above += ex;
+        twin_bar += fl[i].is_barrier;
+        v[i] = fl[i].barrier;
+        if (root) {
+            cJSON *holder = nf > 1 ? cJSON_GetArrayItem(cJSON_GetObjectItem(root, "fronts"), i) : root;
+            cJSON *o = cJSON_AddObjectToObject(holder, "twin");
+            cJSON_AddStringToObject(o, "file", tf[i]);
+            cJSON_AddNumberToObject(o, "barrier", fl[i].barrier);
+            cJSON_AddItemToObject(o, "barrier_lambda", rs_cli_json_num(fl[i].barrier_lambda));
+            cJSON_AddItemToObject(o, "barrier_in_se", rs_cli_json_num(fl[i].z));
+            cJSON_AddBoolToObject(o, "is_barrier", fl[i].is_barrier);
+            cJSON_AddBoolToObject(o, "pair_exceeds_floor", ex);
+        } else {
+            printf("%sfloor (twin %s, reward %s): barrier %.4g (%.1f s.e.)%s; the pair's barrier %s it\n",
+                   i ? "" : "\n", tf[i], f->obj_names[0], fl[i].barrier, fl[i].z,
+                   fl[i].is_barrier ? ", itself a barrier" : "", ex ? "EXCEEDS" : "does not exceed");
+        }
+    }
+    rs_interval iv;
+    rs_stat_bootstrap(v, nf, RS_STAT_MEAN, 0.95, RS_BOOT_RESAMPLES, RS_BOOT_SEED, &iv);
+    if (root) {
+        cJSON *o = cJSON_AddObjectToObject(root, "floor");
+        cJSON_AddItemToObject(o, "twin_barrier", rs_cli_json_interval(&iv));
+        cJSON_AddNumberToObject(o, "twins_with_barrier", twin_bar);
+        cJSON_AddNumberToObject(o, "pair_exceeds_floor", above);
+        cJSON_AddNumberToObject(o, "fronts", nf);
+        cJSON_AddStringToObject(o, "rule", "the pair's barrier on some reward exceeds the twin's by more than 2 standard errors of the difference");
+    } else if (nf > 1) {
+        printf("same-reward floor: twin barrier %.4g [%.4g, %.4g]; the pair's barrier exceeds it in %d of %d "
+               "fronts (by more than 2 standard errors of the difference)\n",
+               iv.value, iv.lo, iv.hi, above, nf);
+    }
+    return 0;
+}
+
+static int lmc_report(rs_front *f, const char *const *more, int n_more, double rel_tol, int json,
+                      const char *twins) {
     const int nf = 1 + n_more;
     rs_front **fr = calloc((size_t)nf, sizeof *fr);
     rs_lmc **m = calloc((size_t)nf, sizeof *m);
@@ -656,6 +727,10 @@ static int lmc_report(rs_front *f, const char *const *more, int n_more, double r
                    connected_fronts, nf, RULE, rel_tol);
         }
     }
+    if (twins && lmc_floor(m, nf, f, twins, rel_tol, root) != 0) {
+        cJSON_Delete(root);
+        goto out;
+    }
     if (json) rs_json_print(root);
     rc = 0;
 out:
@@ -671,7 +746,7 @@ out:
 int cmd_lmc(int argc, char **argv) {
     static const rs_cmd_info info = {
         "lmc", "rsoup lmc A B [--grid G] [--episodes K] [--rewards R1,R2] [--json]\n"
-        "       rsoup lmc --front FILE [FILE ...] [--tolerance T] [--json]",
+        "       rsoup lmc --front FILE [FILE ...] [--twin 'T1;T2;...'] [--tolerance T] [--json]",
         "Linear mode connectivity between two experts: evaluate the soups along the\n"
         "path θ(λ) = (1-λ) θ_A + λ θ_B (or read them from a front FILE made by\n"
         "'rsoup front A B'), and for each reward compare the return at each λ with\n"
@@ -685,7 +760,12 @@ int cmd_lmc(int argc, char **argv) {
         "experts fine-tuned from a shared init show no barrier; independently\n"
         "trained ones do. Several fronts (one per seed of an experiment) give each\n"
         "front's verdict and, per reward, the mean barrier and area with a 95%\n"
-        "bootstrap interval and the count of fronts with a barrier.",
+        "bootstrap interval and the count of fronts with a barrier. --twin gives\n"
+        "each front's same-reward floor: a front of two experts fine-tuned from the\n"
+        "same init on the same reward with different seeds (an experiment's\n"
+        "twin_front.csv). Its barrier is what fine-tuning alone does to the path;\n"
+        "the report says whether the pair's barrier exceeds it by more than 2\n"
+        "standard errors of the difference.",
         "example: rsoup lmc runs/risky runs/cautious --grid 11 --episodes 10"};
     rs_opt opts[] = {
         {"grid", "G", "points on the path", "11", NULL, 0},
@@ -693,6 +773,7 @@ int cmd_lmc(int argc, char **argv) {
         {"rewards", "R1,R2", "rewards (default: the experts' training rewards)", NULL, NULL, 0},
         {"front", "FILE", "use this front CSV instead of evaluating (more fronts may follow)", NULL, NULL, 0},
         {"tolerance", "T", "a dip below T x the reward's scale is no barrier", "0.1", NULL, 0},
+        {"twin", "T1;T2", "each --front's same-reward twin front, in order", NULL, NULL, 0},
         {"seed", "S", "evaluation seed", "1000", NULL, 0},
         {"threads", "T", "threads (0: all cores)", "0", NULL, 0},
         {"quiet", NULL, "no progress output", NULL, NULL, 0},
@@ -730,6 +811,16 @@ int cmd_lmc(int argc, char **argv) {
         } else more[n_more++] = pos[i];
     }
     const char *const *ffs = more;
+    const char *twins = rs_opt_str(opts, no, "twin");
+    int nt = 1;
+    for (const char *q = twins; q && *q; q++) nt += *q == ';';
+    if (twins && (!ff || nt != 1 + n_more)) {
+        if (!ff) fprintf(stderr, "rsoup lmc: --twin goes with --front (the fronts it is the floor of)\n");
+        else fprintf(stderr, "rsoup lmc: --twin: %d twin front%s for %d front%s (give one per front, in "
+                             "the same order, separated by ';')\n", nt, nt == 1 ? "" : "s", 1 + n_more,
+                     n_more ? "s" : "");
+        return 2;
+    }
     long grid, episodes, seed, threads;
     if (rs_opt_long(opts, no, "grid", 3, 1001, &grid) ||
         rs_opt_long(opts, no, "episodes", 1, 100000, &episodes) ||
@@ -803,7 +894,7 @@ int cmd_lmc(int argc, char **argv) {
         }
     }
     int json = rs_opt_flag(opts, no, "json");
-    rc = lmc_report(f, ffs, n_more, rel_tol, json);
+    rc = lmc_report(f, ffs, n_more, rel_tol, json, twins);
     rs_front_free(f);
     return rc;
 }
