@@ -320,20 +320,88 @@ def write_safetensors(path, tensors, metadata=None):
         off += len(raw)
     text = json.dumps(head, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
     text += b" " * (-len(text) % 8)
-    tmp = "%s.tmp.%d" % (path, os.getpid())
+    chunks.insert(0, len(text).to_bytes(8, "little") + text)
+    _write_atomic(os.fspath(path), chunks)
+
+
+# -------------------------------------------------------------------- writing
+
+_KINDS = ((stat.S_ISDIR, "a folder"), (stat.S_ISFIFO, "a FIFO"), (stat.S_ISCHR, "a device"),
+          (stat.S_ISBLK, "a device"), (stat.S_ISSOCK, "a socket"))
+
+
+def _check_output(path):
+    """where a file may be saved: a new name or a regular file. A rename over
+    a device node, a FIFO or a symlink would replace it (and rsoup never
+    writes through a symlink), so those are refused, as a folder is."""
     try:
-        with open(tmp, "wb") as f:
-            f.write(len(text).to_bytes(8, "little"))
-            f.write(text)
+        st = os.lstat(path)
+    except FileNotFoundError:
+        return
+    except OSError as e:
+        raise RsoupError("save '%s': %s" % (path, e.strerror)) from None
+    if stat.S_ISLNK(st.st_mode):
+        raise RsoupError("save '%s': is a symbolic link: rsoup does not write through one (give "
+                         "the file it points to, or a new name)" % path)
+    if not stat.S_ISREG(st.st_mode):
+        kind = next((k for test, k in _KINDS if test(st.st_mode)), "not a regular file")
+        raise RsoupError("save '%s': exists and is %s, not a regular file: refusing to replace "
+                         "it" % (path, kind))
+
+
+def _write_atomic(path, chunks):
+    """chunks (bytes) to path as rsoup's rs_write_atomic writes a file: to
+    PATH.tmp.PID, flushed, fsynced, renamed over PATH, the folder fsynced;
+    nothing half-written stays behind. The temporary name is created afresh
+    (O_EXCL, O_NOFOLLOW): an entry already there, a leftover of a process
+    that had this pid or a symlink planted there, is removed, never written
+    through."""
+    _check_output(path)
+    tmp = "%s.tmp.%d" % (path, os.getpid())
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC | getattr(os, "O_NOFOLLOW", 0)
+    what, created = "create", False
+    try:
+        try:
+            fd = os.open(tmp, flags, 0o666)
+        except FileExistsError:
+            if stat.S_ISDIR(os.lstat(tmp).st_mode):
+                raise
+            os.unlink(tmp)
+            fd = os.open(tmp, flags, 0o666)
+        created = True
+        with os.fdopen(fd, "wb") as f:
+            what = "write"
             for c in chunks:
                 f.write(c)
+            what = "flush"
             f.flush()
+            what = "fsync"
             os.fsync(f.fileno())
+            what = "close"
+        what = "rename"
+        _check_output(path)  # again: the name may have changed while we wrote
         os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
+    except BaseException as e:
+        if created:
+            try:
+                os.unlink(tmp)
+            except OSError:
+                pass
+        if isinstance(e, OSError):
+            why = e.strerror or str(e)
+            if what == "create":
+                raise RsoupError("save '%s': cannot create temporary file '%s': %s"
+                                 % (path, tmp, why)) from None
+            raise RsoupError("save '%s': %s of '%s' failed: %s" % (path, what, tmp, why)) from None
         raise
+    try:  # make the rename itself durable; a failure here loses nothing written
+        dfd = os.open(os.path.dirname(path) or ".", os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+        try:
+            os.fsync(dfd)
+        finally:
+            os.close(dfd)
+    except OSError:
+        pass
 
 
 # ------------------------------------------------------------------------ RNG

@@ -9,6 +9,7 @@ and `view`, and a read-save round trip must give the same bytes."""
 import json
 import os
 import shutil
+import stat
 import subprocess
 import sys
 
@@ -519,6 +520,38 @@ try:
           (rc["log"], rc["progress"]))
 except Exception as e:
     check("run: cut last lines are dropped", False, "%s: %s" % (type(e).__name__, e))
+
+# outputs: a new name or a regular file, never a device, FIFO, folder or symlink
+keep = os.path.join(T, "keep.txt")
+put(keep, "not yours")
+link = os.path.join(T, "link.safetensors")
+os.symlink(keep, link)
+folder = os.path.join(T, "a_folder")
+os.mkdir(folder)
+targets = [("a FIFO", fifo, stat.S_ISFIFO), ("a folder", folder, stat.S_ISDIR),
+           ("a symlink", link, stat.S_ISLNK)]
+if os.geteuid() == 0:  # a character device of our own (/dev/full's numbers), never /dev/full
+    dev = os.path.join(T, "mynull")
+    os.mknod(dev, 0o666 | stat.S_IFCHR, os.makedev(1, 7))
+    targets.append(("a character device", dev, stat.S_ISCHR))
+else:
+    print("cli_python: not root: skipping save_policy onto a device node")
+for name, target, kind in targets:
+    refused("save_policy onto %s" % name, lambda: rsoup.save_policy(target, risky), target)
+    check("save_policy left %s as it was" % name, kind(os.lstat(target).st_mode))
+check("save_policy did not write through the symlink", open(keep, "rb").read() == b"not yours")
+# a symlink planted at the temporary name is not written through either
+out = os.path.join(T, "planted.safetensors")
+os.symlink(keep, "%s.tmp.%d" % (out, os.getpid()))
+try:
+    rsoup.save_policy(out, risky)
+except Exception as e:
+    check("save_policy past a planted temporary symlink", False, "%s: %s" % (type(e).__name__, e))
+check("save_policy: the planted symlink's target untouched",
+      open(keep, "rb").read() == b"not yours")
+check("save_policy: the policy saved, no temporary left", os.path.isfile(out) and
+      not os.path.islink(out) and same_bytes(out, risky.path) and
+      not os.path.lexists("%s.tmp.%d" % (out, os.getpid())))
 
 print("cli_python: %d passed, %d failed" % (passed, failed))
 sys.exit(1 if failed else 0)
