@@ -9,6 +9,7 @@ and `view`, and a read-save round trip must give the same bytes."""
 import json
 import os
 import shutil
+import stat
 import subprocess
 import sys
 
@@ -365,6 +366,241 @@ check("run progress", run["progress"]["columns"][:2] == ["iter", "step"] and
       np.isnan(run["progress"]["eval_return"]).all() and "pg_loss" in run["progress"])
 check("run provenance and files", "git_commit" in run["provenance"] and
       run["policy"].endswith("policy.safetensors") and run["train"] is not None)
+
+
+# ---- bad inputs: RsoupError naming the file, never another exception, a hang
+# or an unbounded read; refused where rsoup refuses them (issue 27)
+
+def refused(name, fn, where, text=""):
+    """fn() must raise RsoupError whose message names `where` (and holds text)"""
+    try:
+        fn()
+    except rsoup.RsoupError as e:
+        check(name, where in str(e) and text in str(e), "message: %s" % e)
+        return
+    except BaseException as e:  # what else it raises is the finding
+        check(name, False, "%s instead of RsoupError: %s" % (type(e).__name__, str(e)[:200]))
+        return
+    check(name, False, "accepted")
+
+
+def in_child(name, call, want, limit_mb=0):
+    """`call` (an expression using rsoup) in a fresh interpreter, which must
+    print `want` ("RsoupError: ...<text>" or "ok <result>"). The child is
+    killed after 60 s, so that a read that waits for ever fails the test
+    instead of stalling it; with limit_mb its address space is that small, so
+    that an unbounded read fails at once instead of filling the machine."""
+    code = ("import os, sys, resource\n"
+            "if %d: resource.setrlimit(resource.RLIMIT_AS, (%d << 20, %d << 20))\n"
+            "sys.path.insert(0, %r)\nsys.dont_write_bytecode = True\nimport rsoup\n"
+            "try:\n    print('ok', %s)\n"
+            "except rsoup.RsoupError as e:\n    print('RsoupError:', e)\n"
+            "except BaseException as e:\n    print('%%s: %%s' %% (type(e).__name__, e))\n"
+            % (limit_mb, limit_mb, limit_mb, os.path.join(SRC, "python"), call))
+    try:
+        p = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                           timeout=60, env=dict(os.environ, OPENBLAS_NUM_THREADS="1"))
+    except subprocess.TimeoutExpired:
+        check(name, False, "no answer in 60 s: it waits for ever")
+        return
+    out = (p.stdout.strip().splitlines() or [p.stderr.strip()[-300:]])[-1]
+    check(name, out.startswith(want.split("...")[0]) and want.split("...")[-1] in out, out)
+
+
+def put(path, data):
+    with open(path, "wb" if isinstance(data, bytes) else "w") as fh:
+        fh.write(data)
+    return path
+
+
+def st_file(name, header, data=b""):
+    """a safetensors file of a raw header text (padded to 8 bytes) and data"""
+    raw = header.encode("utf-8")
+    raw += b" " * (-len(raw) % 8)
+    return put(os.path.join(T, name), len(raw).to_bytes(8, "little") + raw + data)
+
+
+def run_copy(name):
+    """a copy of the risky run's folder to damage"""
+    d = os.path.join(T, "run_" + name)
+    shutil.copytree(os.path.join(T, "risky"), d)
+    return d
+
+
+# hangs: FIFOs without a writer. A front (a text input, as for rsoup) may be
+# a pipe: one without a writer reads as empty; a run's files must be regular
+fifo = os.path.join(T, "fifo")
+os.mkfifo(fifo)
+in_child("front: a FIFO is not waited on", "rsoup.load_front(%r)" % fifo,
+         "RsoupError: ...'%s'" % fifo)
+in_child("front: a pipe with data reads (as rsoup's process substitution)",
+         "(lambda r, w: (os.write(w, b'a,b\\n1,2\\n2,1\\n'), os.close(w), "
+         "rsoup.load_front('/dev/fd/%d' % r)['rows'])[-1])(*os.pipe())", "ok 2")
+for fname in ("config.json", "log.jsonl", "progress.csv", "provenance.json"):
+    d = run_copy("fifo_" + fname.split(".")[0])
+    os.unlink(os.path.join(d, fname))
+    os.mkfifo(os.path.join(d, fname))
+    in_child("run: %s a FIFO" % fname, "rsoup.load_run(%r)" % d,
+             "RsoupError: ...%s' is not a regular file" % fname)
+in_child("policy: a FIFO", "rsoup.load_policy(%r)" % fifo, "RsoupError: ...is not a regular file")
+
+# unbounded reads: /dev/zero and a 3 GiB (sparse) file are refused before
+# they are read, under 1 GiB of address space
+in_child("front: /dev/zero", "rsoup.load_front('/dev/zero')",
+         "RsoupError: ...'/dev/zero' is not a regular file", limit_mb=1024)
+d = run_copy("zero")
+os.unlink(os.path.join(d, "config.json"))
+os.symlink("/dev/zero", os.path.join(d, "config.json"))
+in_child("run: config.json -> /dev/zero", "rsoup.load_run(%r)" % d,
+         "RsoupError: ...config.json' is not a regular file", limit_mb=1024)
+big = os.path.join(T, "big.csv")
+with open(big, "wb") as fh:
+    fh.truncate(3 << 30)
+in_child("front: a 3 GiB file", "rsoup.load_front(%r)" % big,
+         "RsoupError: ...big.csv' is larger than 256 MiB", limit_mb=1024)
+in_child("policy: a 3 GiB file", "rsoup.load_policy(%r)" % big,
+         "RsoupError: ...big.csv", limit_mb=1024)
+d = run_copy("biglog")
+os.unlink(os.path.join(d, "log.jsonl"))
+os.link(big, os.path.join(d, "log.jsonl"))
+in_child("run: a 3 GiB log.jsonl", "rsoup.load_run(%r)" % d,
+         "RsoupError: ...log.jsonl' is larger than 256 MiB", limit_mb=1024)
+
+# safetensors headers rsoup's reader refuses
+W44 = ',"data_offsets":[0,44]}}'
+for name, head, data in (
+        ("shape Infinity", '{"w":{"dtype":"F32","shape":[Infinity,11]' + W44, bytes(44)),
+        ("shape 1e400", '{"w":{"dtype":"F32","shape":[1e400,11]' + W44, bytes(44)),
+        ("shape NaN", '{"w":{"dtype":"F32","shape":[NaN,11]' + W44, bytes(44)),
+        ("shape whose bytes overflow 64 bits",
+         '{"w":{"dtype":"F32","shape":[4294967296,4294967296],"data_offsets":[0,0]}}', b""),
+        ("shape beyond 2^53", '{"w":{"dtype":"F32","shape":[9007199254740993,0],'
+                              '"data_offsets":[0,0]}}', b""),
+        ("shape of 5 dims", '{"w":{"dtype":"F32","shape":[1,1,1,1,11]' + W44, bytes(44)),
+        ("an integer of 5000 digits",
+         '{"w":{"dtype":"F32","shape":[' + "9" * 5000 + ',11]' + W44, bytes(44)),
+        ("nested 100000 deep", '{"__metadata__":' + "[" * 100000 + "]" * 100000 + "}", b""),
+        ("a duplicate tensor", '{"w":{"dtype":"F32","shape":[11],"data_offsets":[0,44]},'
+                               '"w":{"dtype":"F32","shape":[11],"data_offsets":[0,44]}}',
+         bytes(44))):
+    f = st_file("bad_header.safetensors", head, data)
+    refused("safetensors: " + name, lambda: rsoup.read_safetensors(f), f)
+    refused("policy: " + name, lambda: rsoup.load_policy(f), f)
+
+# policy metadata: numbers as rsoup reads them (ASCII digits, no '_')
+t, m = rsoup.read_safetensors(risky.path)
+# (rsoup reads obs_clip with strtof and no end check: '１０' is 0 there, no clip;
+# issue 27 item 13 has it refused)
+for key, val, c_refuses in (("obs_dim", "\u00b2", 1), ("obs_dim", "\u0661\u0661", 1),
+                            ("act_bound", "0_5", 1), ("arch", "\u0666\u0664,\u0666\u0664", 1),
+                            ("obs_clip", "\uff11\uff10", 0)):
+    f = os.path.join(T, "badmeta.safetensors")
+    rsoup.write_safetensors(f, t, dict(m, **{key: val}))
+    refused("policy metadata %s %r" % (key, val), lambda: rsoup.load_policy(f), f)
+    if c_refuses:
+        check("policy metadata %s %r: rsoup refuses it too" % (key, val),
+              rsoup_run("act", f, "--obs", os.path.join(T, "obs.csv"), want=1).returncode == 1)
+
+# fronts: what rs_front_load refuses, with the file's name
+head = "kind,label,lambda:0,lambda:1,episodes,obj:a,std:a,obj:b,std:b,length\n"
+row = "soup,s,0.5,0.5,1,1,0,2,0,10\n"
+f = put(os.path.join(T, "good_front.csv"), head + row)
+check("front: the good one reads", rsoup.load_front(f)["rows"] == 1 and
+      rsoup_run("pareto", f).returncode == 0)
+for name, text in (
+        ("'0_5' is not a number", head + row.replace("0.5,", "0_5,", 1)),
+        ("a fullwidth digit is not a number", head + row.replace("0.5,", "\uff10,", 1)),
+        ("a plain CSV's '0_5'", "a,b\n1,2\n0_5,3\n"),
+        ("duplicate lambda:0", head.replace("lambda:1", "lambda:0") + row),
+        ("lambda:x", head.replace("lambda:1", "lambda:x") + row),
+        ("lambda:1 without lambda:0", head.replace("lambda:0", "lambda:2") + row),
+        ("no label column", head.replace("label,", "") + row.replace("s,", "", 1)),
+        ("obj without its std", head.replace(",std:a", "") + row.replace(",1,0,", ",1,", 1)),
+        ("an unknown kind", head + row.replace("soup", "sop")),
+        ("episodes not a count", head + row.replace(",1,1,", ",1.5,1,")),
+        ("a NUL byte", "# note \0\n" + head + row),
+        ("a short row inside", head + row.replace(",0,2,", ",2,") + row),
+        ("a plain CSV's duplicate name", "a,a\n1,2\n")):
+    f = put(os.path.join(T, "bad_front.csv"), text)
+    refused("front: " + name, lambda: rsoup.load_front(f), f)
+    check("front: %s: rsoup refuses it too" % name, rsoup_run("pareto", f, want=1).returncode == 1)
+# and reads what rsoup reads: a byte-order mark, hex numbers, a cut last row
+f = put(os.path.join(T, "bom.csv"),
+        "\ufeff" + head + row + "expert,e,0x1p-1,0.5,2,0x10,nan,3,0,0X.8\n")
+try:
+    fb = rsoup.load_front(f)
+    check("front: a byte-order mark and hex numbers", fb["rows"] == 2 and fb["kind"] ==
+          ["soup", "expert"] and fb["lambda"][1, 0] == 0.5 and fb["length"][1] == 0.5 and
+          fb["obj"]["a"][1] == 16 and np.isnan(fb["std"]["a"][1]), fb)
+    check("front: rsoup reads it too", rsoup_run("pareto", f).returncode == 0)
+except Exception as e:
+    check("front: a byte-order mark and hex numbers", False, "%s: %s" % (type(e).__name__, e))
+
+# run folders: config.json, log.jsonl, progress.csv
+bad_runs = (
+    ("config.json not JSON", "config.json", b"{\"env\": \"hopper\",", ""),
+    ("config.json bad UTF-8", "config.json", b"{\"env\": \"hop\xffper\"}", "UTF-8"),
+    ("config.json nested", "config.json", b"{\"a\":" + b"[" * 100000 + b"]" * 100000 + b"}", ""),
+    ("config.json NaN", "config.json", b"{\"env\": \"hopper\", \"lr\": NaN}", ""),
+    ("config.json a duplicate key", "config.json", b"{\"env\": \"hopper\", \"env\": \"ant\"}",
+     "env"),
+    ("config.json not an object", "config.json", b"[1, 2]", ""),
+    ("log.jsonl bad UTF-8", "log.jsonl", b"{\"step\": 1, \"a\": \"\xff\"}\n{\"step\": 2}\n", ""),
+    ("log.jsonl nested", "log.jsonl", b"[" * 100000 + b"]" * 100000 + b"\n{\"step\": 2}\n", ""),
+    ("log.jsonl a line not an object", "log.jsonl", b"{\"step\": 1}\n[2]\n", "line 2"),
+    ("progress.csv a short row inside", "progress.csv", b"iter,step,x\n1,10,0.5\n2,20\n3,30,1\n",
+     "line 3"),
+    ("progress.csv '0_5'", "progress.csv", b"iter,step,x\n1,10,0_5\n", "0_5"),
+    ("progress.csv junk", "progress.csv", b"iter,step,x\n1,10,abc\n", "abc"),
+    ("progress.csv a duplicate column", "progress.csv", b"iter,step,step\n1,10,10\n", "step"))
+for name, fname, data, text in bad_runs:
+    d = run_copy("bad")
+    put(os.path.join(d, fname), data)
+    refused("run: " + name, lambda: rsoup.load_run(d), os.path.join(d, fname), text)
+    shutil.rmtree(d)
+# a last line cut mid-write (inside a UTF-8 character, inside a number) is dropped
+d = run_copy("cut")
+put(os.path.join(d, "log.jsonl"), b"{\"step\": 1}\n{\"step\": 2, \"a\": \"\xc3")
+put(os.path.join(d, "progress.csv"), b"iter,step,x,eval_return\n1,10,0.5,\n2,20,0.2,1")
+try:
+    rc = rsoup.load_run(d)
+    check("run: cut last lines are dropped", len(rc["log"]) == 1 and
+          list(rc["progress"]["step"]) == [10] and np.isnan(rc["progress"]["eval_return"][0]),
+          (rc["log"], rc["progress"]))
+except Exception as e:
+    check("run: cut last lines are dropped", False, "%s: %s" % (type(e).__name__, e))
+
+# outputs: a new name or a regular file, never a device, FIFO, folder or symlink
+keep = os.path.join(T, "keep.txt")
+put(keep, "not yours")
+link = os.path.join(T, "link.safetensors")
+os.symlink(keep, link)
+folder = os.path.join(T, "a_folder")
+os.mkdir(folder)
+targets = [("a FIFO", fifo, stat.S_ISFIFO), ("a folder", folder, stat.S_ISDIR),
+           ("a symlink", link, stat.S_ISLNK)]
+if os.geteuid() == 0:  # a character device of our own (/dev/full's numbers), never /dev/full
+    dev = os.path.join(T, "mynull")
+    os.mknod(dev, 0o666 | stat.S_IFCHR, os.makedev(1, 7))
+    targets.append(("a character device", dev, stat.S_ISCHR))
+else:
+    print("cli_python: not root: skipping save_policy onto a device node")
+for name, target, kind in targets:
+    refused("save_policy onto %s" % name, lambda: rsoup.save_policy(target, risky), target)
+    check("save_policy left %s as it was" % name, kind(os.lstat(target).st_mode))
+check("save_policy did not write through the symlink", open(keep, "rb").read() == b"not yours")
+# a symlink planted at the temporary name is not written through either
+out = os.path.join(T, "planted.safetensors")
+os.symlink(keep, "%s.tmp.%d" % (out, os.getpid()))
+try:
+    rsoup.save_policy(out, risky)
+except Exception as e:
+    check("save_policy past a planted temporary symlink", False, "%s: %s" % (type(e).__name__, e))
+check("save_policy: the planted symlink's target untouched",
+      open(keep, "rb").read() == b"not yours")
+check("save_policy: the policy saved, no temporary left", os.path.isfile(out) and
+      not os.path.islink(out) and same_bytes(out, risky.path) and
+      not os.path.lexists("%s.tmp.%d" % (out, os.getpid())))
 
 print("cli_python: %d passed, %d failed" % (passed, failed))
 sys.exit(1 if failed else 0)

@@ -2,7 +2,10 @@
 # cli_python.sh — python/rsoup.py against the rsoup binary: a few tiny runs
 # (a shared init, two PPO experts from it, their soup, a SAC run, a front),
 # then tests/cli_python.py compares the Python reader/writer with `rsoup act`,
-# `eval` and `soup` on them. Needs a python3 with numpy (Debian's
+# `eval` and `soup` on them, and feeds it bad files (FIFOs, /dev/zero, a 3 GiB
+# sparse file, damaged headers, fronts and run folders) and bad outputs (a FIFO,
+# a device node, a symlink): each must raise RsoupError naming the file, and
+# what rsoup refuses Python must refuse. Needs a python3 with numpy (Debian's
 # python3-numpy; scripts/test.sh installs it and python3-torch); without one
 # it is skipped (ctest SKIP, exit 77). Without torch only to_torch's checks
 # are skipped.
