@@ -272,6 +272,9 @@ int rs_ppo_config_check_ranks(const rs_ppo_config *c, int R) {
     REQ(!strcmp(c->weight_init, "orthogonal") || !strcmp(c->weight_init, "fanin"),
         "weight_init must be orthogonal or fanin (got '%s')", c->weight_init);
     REQ(c->freeze_obs_norm >= -1 && c->freeze_obs_norm <= 1, "freeze_obs_norm must be -1, 0 or 1");
+    /* written into the policy: the range its reader takes back */
+    REQ(c->obs_clip >= 0 && c->obs_clip <= RS_OBS_CLIP_MAX,
+        "obs_clip must be in [0, %g] (0: no clipping; got %g)", RS_OBS_CLIP_MAX, c->obs_clip);
     return 0;
 #undef REQ
 }
