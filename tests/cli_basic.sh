@@ -207,5 +207,21 @@ expect train-resume-link 1 "rs2/log.jsonl': it is a symbolic link" -- "$R" train
 rm -rf "$T/lk"; mkdir "$T/lk"; mkfifo "$T/lk/progress.csv"
 expect train-fifo-log 1 "progress.csv': it is a FIFO" -- timeout 60 "$R" train --env hopper --steps 128 --n-steps 64 --out "$T/lk" --quiet
 [ "$(cat "$T/outside/victim.txt")" = victim ] && pass=$((pass+1)) || { echo "FAIL the file outside was written: $(head -c 200 "$T/outside/victim.txt")"; fail=$((fail+1)); }
+# ---- inputs: models and observations that are not files, empty specs (issue 27) ----
+expect eval-model-fifo 1 "model file: '.*fifo' is not a regular file" -- timeout 30 "$R" eval "$T/rs" --episodes 1 --model "$T/dev/fifo"
+expect eval-reward-empty 2 "--reward needs a reward spec" -- "$R" eval "$T/rs" --episodes 1 --reward ''
+expect eval-reward-eq 0 " risky " -- "$R" eval "$T/rs" --episodes 1 --threads 1 --reward=risky
+expect act-obs-folder 1 "is a folder, not a file of observations" -- "$R" act "$T/rs/policy.safetensors" --obs "$T/dev"
+# a model the simulation cannot run: every return is NaN; eval says so, as train does
+SRC=${RSOUP_SRC:-.}
+H="$SRC/envs/assets/hopper.xml"
+sed 's|timestep="0.002"|timestep="0"|' "$H" > "$T/ts0.xml"
+sed 's|integrator="RK4"/>|integrator="RK4" gravity="0 0 nan"/>|' "$H" > "$T/gnan.xml"
+sed 's|integrator="RK4"/>|integrator="RK4" gravity="0 0 1e30"/>|' "$H" > "$T/g30.xml"
+sed '0,/<body name="torso" pos="[^"]*"/s//<body name="torso" pos="0 0 nan"/' "$H" > "$T/posnan.xml"
+for m in ts0 gnan g30 posnan; do
+  cmp -s "$H" "$T/$m.xml" && { echo "FAIL model variant $m not made"; fail=$((fail+1)); continue; }
+  expect "eval-model-$m" 1 "the simulation of .*$m.xml diverged" -- "$R" eval "$T/rs" --episodes 2 --threads 1 --model "$T/$m.xml"
+done
 echo "cli_basic: $pass passed, $fail failed"
 [ "$fail" = 0 ]
