@@ -223,5 +223,13 @@ for m in ts0 gnan g30 posnan; do
   cmp -s "$H" "$T/$m.xml" && { echo "FAIL model variant $m not made"; fail=$((fail+1)); continue; }
   expect "eval-model-$m" 1 "the simulation of .*$m.xml diverged" -- "$R" eval "$T/rs" --episodes 2 --threads 1 --model "$T/$m.xml"
 done
+# ---- fronts: overflowing scores, empty specs, one front given twice (issue 27) ----
+printf 'x,y\n1,2\n2,1\n' > "$T/p.csv"; cp "$T/p.csv" "$T/p2.csv"
+expect pareto-margin-huge 1 "--margin 1e\+308 .* hypervolume is inf" -- "$R" pareto "$T/p.csv" --margin 1e308
+expect pareto-ref-far 1 "hypervolume is inf" -- "$R" pareto "$T/p.csv" --ref -1e300,-1e300
+expect pareto-same-file 2 "are the same file: each front counts as one seed" -- "$R" pareto "$T/p.csv" "$T/p.csv"
+expect pareto-same-bytes 2 "are copies of one file" -- "$R" pareto "$T/p.csv" "$T/p2.csv"
+printf 'kind,label,lambda:0,lambda:1,episodes,obj:a,std:a,term:forward,termstd:forward,length\nsoup,0,1,0,1,1,0,1,0,5\nsoup,1,0,1,1,2,0,2,0,5\n' > "$T/t.csv"
+expect select-reward-empty 2 "--reward '' names no term" -- "$R" select "$T/t.csv" --reward ''
 echo "cli_basic: $pass passed, $fail failed"
 [ "$fail" = 0 ]
