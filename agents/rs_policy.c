@@ -373,10 +373,15 @@ static rs_policy *from_st(const rs_st *st, const char *what) {
         return NULL;
     }
     snprintf(p->env, sizeof p->env, "%s", env ? env : "");
-    const char *oc = rs_st_meta(st, "obs_clip"); /* absent in early files: the default */
-    if (oc) p->norm->clip = strtof(oc, NULL);
-    if (!(p->norm->clip >= 0) || !isfinite(p->norm->clip)) {
-        rs_set_error("%s: bad obs_clip '%s'", what, oc ? oc : "");
+    /* absent in early files: the default. Read strictly, in the range a
+     * trainer's config takes: "abc" read as 0 would turn clipping off */
+    const char *oc = rs_st_meta(st, "obs_clip");
+    double clip = p->norm->clip;
+    if (oc && rs_parse_number(oc, 0, RS_OBS_CLIP_MAX, &clip) != 0) clip = NAN;
+    p->norm->clip = (float)clip;
+    if (isnan(clip)) {
+        rs_set_error("%s: bad obs_clip '%s' (a number in [0, %g]; 0: no clipping)", what, oc,
+                     RS_OBS_CLIP_MAX);
         rs_policy_free(p);
         return NULL;
     }

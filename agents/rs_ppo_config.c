@@ -336,6 +336,9 @@ int rs_ppo_config_check_ranks(const rs_ppo_config *c, int R) {
             "critic_warmup (%d updates) must be shorter than the run (%lld updates of %lld "
             "steps)", c->critic_warmup, updates, batch);
     }
+    /* written into the policy: the range its reader takes back */
+    REQ(c->obs_clip >= 0 && c->obs_clip <= RS_OBS_CLIP_MAX,
+        "obs_clip must be in [0, %g] (0: no clipping; got %g)", RS_OBS_CLIP_MAX, c->obs_clip);
     return 0;
 #undef REQ
 }

@@ -126,8 +126,13 @@ int rs_sac_config_check(const rs_sac_config *c) {
     REQ(c->policy_frequency >= 1, "policy_frequency must be >= 1 (got %d)", c->policy_frequency);
     REQ(c->target_frequency >= 1, "target_frequency must be >= 1 (got %d)", c->target_frequency);
     REQ(c->alpha >= 0 && c->alpha < 1e6, "alpha must be in [0, 1e6) (got %g)", c->alpha);
-    REQ(c->log_std_min < c->log_std_max, "log_std_min (%g) must be < log_std_max (%g)",
-        c->log_std_min, c->log_std_max);
+    /* written into the policy as floats: its reader takes back finite ones
+     * in order, so check them as floats (1e39 is inf; 1 and 1 + 1e-12 are
+     * one float) */
+    REQ(isfinite((float)c->log_std_min) && isfinite((float)c->log_std_max) &&
+            (float)c->log_std_min < (float)c->log_std_max,
+        "log_std_min (%g) must be < log_std_max (%g), both within float range", c->log_std_min,
+        c->log_std_max);
     REQ(c->threads >= 0, "threads must be >= 0");
     REQ(c->blas_threads >= 1 && c->blas_threads <= 256, "blas_threads must be in [1, 256]");
     REQ(c->log_every >= 1, "log_every must be >= 1 (got %ld)", c->log_every);

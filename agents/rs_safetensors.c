@@ -700,8 +700,10 @@ done:
     return ok;
 }
 
-/* the file at path: every tensor, or (meta_only) the metadata alone */
-static rs_st *load_file(const char *path, int meta_only) {
+/* the file at path: every tensor, or (meta_only) the metadata alone; with
+ * shape_of, also that tensor's header entry into *ent (NULL + error when the
+ * header has none) */
+static rs_st *load_file(const char *path, int meta_only, const char *shape_of, st_entry *ent) {
     if (!path) {
         rs_set_error("rs_st_load: NULL path");
         return NULL;
@@ -778,6 +780,14 @@ static rs_st *load_file(const char *path, int meta_only) {
     if (meta_only) {
         const cJSON *meta = cJSON_GetObjectItemCaseSensitive(root, "__metadata__");
         if (meta && parse_metadata(path, meta, st) < 0) goto fail;
+        if (shape_of) {
+            const cJSON *e = cJSON_GetObjectItemCaseSensitive(root, shape_of);
+            if (!e || !strcmp(shape_of, "__metadata__")) {
+                load_error(path, "no tensor '%s'", shape_of);
+                goto fail;
+            }
+            if (parse_entry(path, e, ent) < 0) goto fail;
+        }
     } else if (load_tensors(path, root, f, fsize - 8 - hlen, st) < 0) {
         goto fail;
     }
@@ -793,6 +803,15 @@ fail:
     return NULL;
 }
 
-rs_st *rs_st_load(const char *path) { return load_file(path, 0); }
+rs_st *rs_st_load(const char *path) { return load_file(path, 0, NULL, NULL); }
 
-rs_st *rs_st_load_meta(const char *path) { return load_file(path, 1); }
+rs_st *rs_st_load_meta(const char *path) { return load_file(path, 1, NULL, NULL); }
+
+int rs_st_header_shape(const char *path, const char *name, int64_t shape[RS_ST_MAX_DIMS]) {
+    st_entry e;
+    rs_st *st = load_file(path, 1, name, &e);
+    if (!st) return -1;
+    rs_st_free(st);
+    memcpy(shape, e.shape, sizeof e.shape);
+    return e.ndim;
+}

@@ -88,5 +88,10 @@ rs_st *rs_st_load(const char *path);
 /* The header's metadata alone, with no tensors (the data buffer is not
  * read: a training checkpoint may hold a large replay buffer). */
 rs_st *rs_st_load_meta(const char *path);
+/* The shape one tensor has in the file's header, its data unread (to check
+ * a checkpoint against its config before allocating what the config asks
+ * for): its ndim, shape[] filled; -1 and an error naming the file when it
+ * cannot be read or has no such tensor. */
+int rs_st_header_shape(const char *path, const char *name, int64_t shape[RS_ST_MAX_DIMS]);
 
 #endif

@@ -1,11 +1,38 @@
 /* cmd_eval.c — `rsoup eval` (per-term returns of a policy) and `rsoup act`
  * (a policy's actions for observations given as CSV). */
+#include <ctype.h>
+#include <errno.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "cli.h"
 #include "rs_eval.h"
+
+/* whether a --reward value names anything: not empty, not only ';' and blanks */
+static int has_spec(const char *v) {
+    for (; *v; v++)
+        if (*v != ';' && !isspace((unsigned char)*v)) return 1;
+    return 0;
+}
+
+/* A model the simulation cannot run (timestep 0, gravity NaN or 1e30, a NaN
+ * body position) ends every episode at its first step with non-finite
+ * returns. train stops on the non-finite loss they make; eval must not
+ * print them as results either. 0, or -1 with the error naming the model. */
+static int returns_finite(const rs_eval_result *res, const rs_env_spec *s, const char *model) {
+    for (int i = 0; i < res->episodes; i++)
+        for (int k = 0; k < res->n_terms; k++) {
+            double v = res->terms[(size_t)i * res->n_terms + k];
+            if (isfinite(v)) continue;
+            rs_set_error("episode %d: term '%s' returned %g: the simulation of %s diverged (check "
+                         "its timestep, gravity and bodies); no results",
+                         i, s->terms[k], v, model ? model : "the embedded model");
+            return -1;
+        }
+    return 0;
+}
 
 int cmd_eval(int argc, char **argv) {
     static const rs_cmd_info info = {
@@ -37,10 +64,11 @@ int cmd_eval(int argc, char **argv) {
     /* --reward may repeat: gather its values before the generic parser */
     char rewards[2048] = "";
     char *args[256];
-    int nargs = 0;
+    int nargs = 0, empty_reward = 0;
     for (int i = 0; i < argc && nargs < 256; i++) {
         if (!strcmp(argv[i], "--reward") && i + 1 < argc) {
             size_t n = strlen(rewards);
+            empty_reward |= !has_spec(argv[i + 1]);
             snprintf(rewards + n, sizeof rewards - n, "%s%s", n ? ";" : "", argv[++i]);
             continue;
         }
@@ -50,6 +78,18 @@ int cmd_eval(int argc, char **argv) {
     int np = 0;
     int rc = rs_cli_parse(&info, opts, no, nargs, args, pos, &np, 1);
     if (rc) return rc < 0 ? 2 : 0;
+    const char *eq_form = rs_opt_flag(opts, no, "reward") ? rs_opt_str(opts, no, "reward") : NULL;
+    if (eq_form) { /* --reward=SPEC, which the generic parser took */
+        size_t n = strlen(rewards);
+        empty_reward |= !has_spec(eq_form);
+        snprintf(rewards + n, sizeof rewards - n, "%s%s", n ? ";" : "", eq_form);
+    }
+    if (empty_reward) {
+        /* an empty spec would fall back to the policy's own reward unseen */
+        fprintf(stderr, "rsoup eval: --reward needs a reward spec (a preset, term list or mix); "
+                        "got an empty one\n");
+        return 2;
+    }
     if (np != 1) {
         fprintf(stderr, "rsoup eval: give one POLICY (see --help)\n");
         return 2;
@@ -125,6 +165,13 @@ int cmd_eval(int argc, char **argv) {
                                 !rs_opt_flag(opts, no, "stochastic"), pool, &res) != 0) {
         rs_pool_free(pool);
         if (model) mj_deleteModel(model);
+        rs_policy_free(p);
+        return rs_cli_fail("eval");
+    }
+    if (returns_finite(&res, s, model_path) != 0) {
+        rs_eval_result_free(&res);
+        rs_pool_free(pool);
+        mj_deleteModel(model);
         rs_policy_free(p);
         return rs_cli_fail("eval");
     }
@@ -248,9 +295,17 @@ int cmd_act(int argc, char **argv) {
     if (!p) return rs_cli_fail(NULL);
     const char *in = rs_opt_str(opts, no, "obs");
     FILE *f = strcmp(in, "-") ? fopen(in, "r") : stdin;
+    struct stat sb;
+    if (f && fstat(fileno(f), &sb) == 0 && S_ISDIR(sb.st_mode)) {
+        /* a folder opens, then reads as nothing: no rows, no answers, exit 0 */
+        fclose(f);
+        rs_policy_free(p);
+        fprintf(stderr, "rsoup act: --obs '%s' is a folder, not a file of observations\n", in);
+        return 1;
+    }
     if (!f) {
         rs_policy_free(p);
-        fprintf(stderr, "rsoup act: cannot open '%s'\n", in);
+        fprintf(stderr, "rsoup act: cannot open '%s': %s\n", in, strerror(errno));
         return 1;
     }
     rs_mlp_ws *ws = rs_mlp_ws_new(p->pi, 1);
@@ -292,6 +347,10 @@ int cmd_act(int argc, char **argv) {
         /* answered now, not when a buffer fills: a program feeding one row
          * at a time waits for this line */
         fflush(stdout);
+    }
+    if (rc == 0 && ferror(f)) {
+        fprintf(stderr, "rsoup act: error reading '%s': %s\n", in, strerror(errno));
+        rc = 1;
     }
 out:
     free(line);

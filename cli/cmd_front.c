@@ -486,6 +486,12 @@ done:
 /* one front's path metrics for every reward; NULL on error (printed) */
 static rs_lmc *lmc_of_all(const rs_front *f, const char *path, double rel_tol, double *L, double *R,
                           int *n_path) {
+    /* pareto's check: a NaN or inf return (or its std) makes every
+     * comparison false, and the verdict "linearly connected" */
+    if (rs_cli_front_finite(path, f, RS_KIND_BIT(RS_KIND_SOUP), 1) != 0) {
+        fprintf(stderr, "rsoup lmc: %s\n", rs_last_error());
+        return NULL;
+    }
     rs_lmc *m = calloc((size_t)f->n_obj, sizeof *m);
     for (int k = 0; m && k < f->n_obj; k++)
         if (rs_lmc_of_front(f, k, rel_tol, &m[k], L, R, n_path) != 0) {
@@ -595,8 +601,8 @@ static int lmc_floor(rs_lmc *const *m, int nf, const rs_front *f, const char *tw
     return 0;
 }
 
-static int lmc_report(rs_front *f, const char *const *more, int n_more, double rel_tol, int json,
-                      const char *twins) {
+static int lmc_report(rs_front *f, const char *first, const char *const *more, int n_more,
+                      double rel_tol, int json, const char *twins) {
     const int nf = 1 + n_more;
     rs_front **fr = calloc((size_t)nf, sizeof *fr);
     rs_lmc **m = calloc((size_t)nf, sizeof *m);
@@ -621,7 +627,7 @@ static int lmc_report(rs_front *f, const char *const *more, int n_more, double r
         if (l) L = l;
         if (r) R = r;
         if (!l || !r) goto out;
-        m[i] = lmc_of_all(fr[i], i ? more[i - 1] : "front", rel_tol, L, R, &n);
+        m[i] = lmc_of_all(fr[i], i ? more[i - 1] : first, rel_tol, L, R, &n);
         if (!m[i]) goto out;
     }
     cJSON *root = json ? cJSON_CreateObject() : NULL;
@@ -821,6 +827,13 @@ int cmd_lmc(int argc, char **argv) {
                      n_more ? "s" : "");
         return 2;
     }
+    if (ff && n_more) {
+        /* one front twice would count as two seeds */
+        const char *all[MAX_FILES + 1];
+        all[0] = ff;
+        for (int i = 0; i < n_more; i++) all[i + 1] = more[i];
+        if (rs_cli_fronts_distinct("lmc", all, n_more + 1) != 0) return 2;
+    }
     long grid, episodes, seed, threads;
     if (rs_opt_long(opts, no, "grid", 3, 1001, &grid) ||
         rs_opt_long(opts, no, "episodes", 1, 100000, &episodes) ||
@@ -894,7 +907,7 @@ int cmd_lmc(int argc, char **argv) {
         }
     }
     int json = rs_opt_flag(opts, no, "json");
-    rc = lmc_report(f, ffs, n_more, rel_tol, json, twins);
+    rc = lmc_report(f, ff ? ff : "the evaluated path", ffs, n_more, rel_tol, json, twins);
     rs_front_free(f);
     return rc;
 }

@@ -4,6 +4,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "cli.h"
 #include "cli_soup.h"
@@ -27,6 +28,59 @@ rs_front *rs_cli_front_load(const char *cmd, const char *path, int *truncated_ta
                 cmd, path, f->tail_line);
     if (truncated_tail) *truncated_tail = trunc;
     return f;
+}
+
+int rs_cli_front_finite(const char *path, const rs_front *f, unsigned mask, int with_std) {
+    for (int i = 0; i < f->n; i++) {
+        if (!(mask & RS_KIND_BIT(f->kind[i]))) continue;
+        for (int j = 0; j < f->n_obj; j++) {
+            const double v = f->obj[(size_t)i * f->n_obj + j];
+            const double sd = with_std ? f->std[(size_t)i * f->n_obj + j] : 0;
+            if (isfinite(v) && isfinite(sd)) continue;
+            rs_set_error("'%s': %s row '%s': %sobjective '%s' is %g (the metrics need finite "
+                         "values)",
+                         path, rs_front_kind_name(f->kind[i]), f->label[i],
+                         isfinite(v) ? "the std of " : "", f->obj_names[j], isfinite(v) ? sd : v);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+/* two regular files with the same bytes (a pipe is never read here: that
+ * would consume it) */
+static int same_bytes(const char *a, const char *b) {
+    char ha[17], hb[17];
+    rs_file_hash(a, ha);
+    rs_file_hash(b, hb);
+    if (!ha[0] || strcmp(ha, hb)) return 0;
+    size_t na = 0, nb = 0;
+    char *x = rs_read_file(a, &na), *y = x ? rs_read_file(b, &nb) : NULL;
+    int same = x && y && na == nb && !memcmp(x, y, na);
+    free(x);
+    free(y);
+    return same;
+}
+
+int rs_cli_fronts_distinct(const char *cmd, const char *const *paths, int n) {
+    for (int i = 0; i < n; i++)
+        for (int j = 0; j < i; j++) {
+            struct stat si, sj;
+            if (stat(paths[i], &si) != 0 || stat(paths[j], &sj) != 0) continue;
+            const char *why = NULL;
+            if (si.st_dev == sj.st_dev && si.st_ino == sj.st_ino)
+                why = "the same file";
+            else if (S_ISREG(si.st_mode) && S_ISREG(sj.st_mode) && si.st_size == sj.st_size &&
+                     same_bytes(paths[i], paths[j]))
+                why = "copies of one file";
+            if (!why) continue;
+            fprintf(stderr,
+                    "rsoup %s: '%s' and '%s' are %s: each front counts as one seed, so give each "
+                    "seed's front once\n",
+                    cmd, paths[j], paths[i], why);
+            return -1;
+        }
+    return 0;
 }
 
 int rs_cli_numbers(const char *text, double *out, int max, int *bad) {
@@ -78,6 +132,26 @@ cJSON *rs_cli_json_interval_named(const rs_interval *iv, const char *stat) {
     return o;
 }
 
+/* A reference point far below the points (--margin 1e308, --ref -1e300,...)
+ * overflows the hypervolume to inf: an error, not a score. 0, or -1 with
+ * the message printed. */
+static int scores_finite(const double *ref, int d, double hv, double eum, const char *ref_text,
+                         double margin) {
+    int ok = isfinite(hv) && isfinite(eum);
+    for (int j = 0; j < d; j++) ok &= isfinite(ref[j]) != 0;
+    if (ok) return 0;
+    if (ref_text)
+        fprintf(stderr, "rsoup pareto: --ref %s: the hypervolume is %g, beyond double range: give "
+                        "a reference point nearer the points\n",
+                ref_text, hv);
+    else
+        fprintf(stderr, "rsoup pareto: --margin %g puts the reference point so far below the "
+                        "points that the hypervolume is %g, beyond double range: give a smaller "
+                        "--margin or a --ref\n",
+                margin, hv);
+    return -1;
+}
+
 /* ---- metrics of one block of rows ---- */
 
 typedef struct {
@@ -107,23 +181,6 @@ static int score(const rs_front *f, block *b, const double *ref, int k) {
                 b->below_ref++;
                 break;
             }
-    return 0;
-}
-
-/* every value of the block finite; else an error naming the row */
-static int check_finite(const char *path, const rs_front *f, const block *b) {
-    for (int i = 0; i < b->n; i++)
-        for (int j = 0; j < f->n_obj; j++) {
-            double v = b->pts[(size_t)i * f->n_obj + j];
-            if (!isfinite(v)) {
-                int r = b->rows[i];
-                fprintf(stderr,
-                        "rsoup pareto: '%s': %s row '%s': objective '%s' is %g (the "
-                        "metrics need finite values)\n",
-                        path, rs_front_kind_name(f->kind[r]), f->label[r], f->obj_names[j], v);
-                return -1;
-            }
-        }
     return 0;
 }
 
@@ -232,7 +289,10 @@ static int pareto_many(const char *const *paths, int nf, unsigned mask, const ch
             fprintf(stderr, "rsoup pareto: '%s' has no rows of the kinds scored\n", paths[i]);
             goto done;
         }
-        if (check_finite(paths[i], f[i], &mb[i]) < 0 || check_finite(paths[i], f[i], &bb[i]) < 0) goto done;
+        if (rs_cli_front_finite(paths[i], f[i], m | bm, 0) < 0) {
+            fprintf(stderr, "rsoup pareto: %s\n", rs_last_error());
+            goto done;
+        }
         nall += (size_t)(mb[i].n + bb[i].n);
     }
     d = f[0]->n_obj;
@@ -274,6 +334,11 @@ static int pareto_many(const char *const *paths, int nf, unsigned mask, const ch
         v[2][i] = bb[i].n ? bb[i].hv : NAN;
         v[3][i] = bb[i].n ? bb[i].eum : NAN;
         v[4][i] = bb[i].n && bb[i].hv > 0 ? mb[i].hv / bb[i].hv : NAN;
+        if (scores_finite(ref, d, mb[i].hv, mb[i].eum, ref_text, margin) ||
+            (bb[i].n && scores_finite(ref, d, bb[i].hv, bb[i].eum, ref_text, margin))) {
+            for (int j = 0; j < 5; j++) free(v[j]);
+            goto done;
+        }
     }
     static const char *keys[5] = {"hypervolume", "eum", "baseline_hypervolume", "baseline_eum",
                                   "hv_ratio_over_baseline"};
@@ -379,6 +444,7 @@ int cmd_pareto(int argc, char **argv) {
     if (rs_opt_flag(opts, no, "weights-k") && rs_opt_long(opts, no, "weights-k", 1, 100000, &k) < 0)
         return 2;
     int json = rs_opt_flag(opts, no, "json");
+    if (npos > 1 && rs_cli_fronts_distinct("pareto", pos, npos) != 0) return 2;
     if (npos > 1) return pareto_many(pos, npos, mask, rs_opt_str(opts, no, "ref"), margin, k, json);
 
     int trunc = 0;
@@ -413,7 +479,10 @@ int cmd_pareto(int argc, char **argv) {
         fprintf(stderr, "rsoup pareto: '%s' has no rows of kind %s (it has: %s)\n", path, kt, ct);
         goto done;
     }
-    if (check_finite(path, f, &main_b) < 0 || check_finite(path, f, &base_b) < 0) goto done;
+    if (rs_cli_front_finite(path, f, mask | base_mask, 0) < 0) {
+        fprintf(stderr, "rsoup pareto: %s\n", rs_last_error());
+        goto done;
+    }
 
     /* the reference point: given, or from every point scored */
     const char *ref_text = rs_opt_str(opts, no, "ref");
@@ -449,6 +518,9 @@ int cmd_pareto(int argc, char **argv) {
     }
     if (score(f, &main_b, ref, (int)k) < 0) goto fail;
     if (base_b.n && score(f, &base_b, ref, (int)k) < 0) goto fail;
+    if (scores_finite(ref, d, main_b.hv, main_b.eum, ref_text, margin) ||
+        (base_b.n && scores_finite(ref, d, base_b.hv, base_b.eum, ref_text, margin)))
+        goto done;
     if (main_b.below_ref + base_b.below_ref)
         fprintf(stderr,
                 "rsoup pareto: note: %d point%s not above the reference point in every objective "

@@ -88,7 +88,7 @@ static int parse_term_spec(const rs_front *f, const char *path, const char *spec
     rs_cli_join(valid, sizeof valid, f->term_names, f->n_terms);
     char *copy = rs_strdup(spec);
     int *seen = rs_calloc((size_t)f->n_terms + 1, sizeof *seen);
-    int rc = -1;
+    int rc = -1, named = 0;
     if (!copy || !seen) goto done;
     for (int j = 0; j < f->n_terms; j++)
         w[j] = 0;
@@ -128,6 +128,13 @@ static int parse_term_spec(const rs_front *f, const char *path, const char *spec
             goto done;
         }
         w[j] = v;
+        named++;
+    }
+    if (!named) {
+        /* no term weighed: every row's utility would be 0, and the first win */
+        fprintf(stderr, "rsoup select: --reward '%s' names no term (give term=weight pairs over: %s)\n",
+                spec, valid);
+        goto done;
     }
     rc = 0;
 done:

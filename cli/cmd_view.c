@@ -20,6 +20,7 @@ int cmd_view(int argc, char **argv) {
 
 #else
 
+#include "cli_soup.h"
 #include "rs_soup.h"
 #include "rs_viewer.h"
 
@@ -46,6 +47,39 @@ static int random_experts(const char *env, rs_policy **out) {
         rs_reward_parse(s, preset, out[i]->reward_w);
     }
     return 0;
+}
+
+/* The figure draws --front as the soup being watched: a front made from
+ * other experts (its "# experts:" line) or holding a NaN would be drawn as
+ * if it were this soup's, without a word. Such a front is left out, with a
+ * warning: the view still runs, as for a front of another expert count.
+ * 1 when it may be drawn. */
+static int front_fits(const char *front, const char *const *paths, int n) {
+    struct stat sb;
+    /* a pipe is read once, by the viewer; what cannot be read, it reports */
+    if (stat(front, &sb) != 0 || !S_ISREG(sb.st_mode)) return 1;
+    rs_front *f = rs_front_load(front, NULL);
+    if (!f) return 1;
+    const char *rec = rs_front_meta(f, "experts");
+    char given[4096] = "";
+    for (int i = 0; i < n; i++) {
+        size_t k = strlen(given);
+        snprintf(given + k, sizeof given - k, "%s%s", i ? ";" : "", paths[i]);
+    }
+    int ok = 1;
+    if (rec && !rs_cli_same_paths(given, rec)) {
+        fprintf(stderr, "rsoup view: warning: --front %s was made from '%s', not from the experts "
+                        "given: it is not drawn\n",
+                front, rec);
+        ok = 0;
+    } else if (!f->plain &&
+               rs_cli_front_finite(front, f, RS_KIND_BIT(RS_KIND_SOUP) | RS_KIND_BIT(RS_KIND_EXPERT),
+                                   0) != 0) {
+        fprintf(stderr, "rsoup view: warning: --front %s: it is not drawn\n", rs_last_error());
+        ok = 0;
+    }
+    rs_front_free(f);
+    return ok;
 }
 
 static void print_warnings(const rs_viewer *v) {
@@ -204,6 +238,7 @@ int cmd_view(int argc, char **argv) {
         o.lambda = lambda;
     }
     if (bench) o.vsync = 0;
+    if (o.front && np > 0 && !front_fits(o.front, paths, np)) o.front = NULL;
 
     rs_viewer_err err;
     rs_viewer *v = rs_viewer_new(&o, &err);

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "experiment.h"
+#include "rs_config.h"
 #include "rs_lmc.h"
 #include "rs_ppo.h"
 #include "rs_trainer.h"
@@ -166,6 +167,12 @@ int rs_exp_config_parse(const char *text, const char *where, rs_exp_config *c) {
         int line = 1;
         for (const char *s = text; e && s < e; s++) line += *s == '\n';
         FAIL("not valid JSON (line %d, near '%.30s')", line, e ? e : "?");
+    }
+    if (rs_json_unique_keys(root, "") != 0) { /* "seeds" twice: cJSON would read the first */
+        char m[700];
+        snprintf(m, sizeof m, "%s", rs_last_error());
+        cJSON_Delete(root);
+        FAIL("%s", m);
     }
     int rc = -1, err;
     static const char *top[] = {"name", "env", "algo", "rewards", "pretrain", "finetune", "seed",

@@ -11,6 +11,7 @@
 
 #include "cli.h"
 #include "progress.h"
+#include "rs_config.h"
 #include "rs_mpi.h"
 
 static volatile sig_atomic_t g_stop = 0;
@@ -203,6 +204,40 @@ static int cfg_from_json(rs_train *r, const cJSON *o, const char *where) {
     return r->ops->config_from_json(r->cfg, o, where);
 }
 
+/* What the config makes the trainer allocate, and how the policy computes,
+ * must be what the checkpoint holds: checked on its header, before anything
+ * is allocated. A train_config claiming 4096 envs in a checkpoint of one
+ * made a resume allocate gigabytes before refusing it, and a policy saved
+ * with relu went on under tanh. 0, or -1 + error naming the mismatch. */
+static int checkpoint_fits(const rs_train *r, const rs_st *m, const char *path) {
+    char *js = r->ops->config_to_json(r->cfg);
+    cJSON *c = js ? cJSON_Parse(js) : NULL;
+    free(js);
+    const cJSON *act = cJSON_GetObjectItemCaseSensitive(c, "activation");
+    const cJSON *ne = cJSON_GetObjectItemCaseSensitive(c, "n_envs");
+    const char *saved = rs_st_meta(m, "activation");
+    int rc = 0;
+    int64_t sh[RS_ST_MAX_DIMS];
+    if (cJSON_IsString(act) && saved && strcmp(act->valuestring, saved)) {
+        rs_set_error("%s: its policy was saved with activation '%s' but its train_config says "
+                     "'%s': not one run's checkpoint",
+                     path, saved, act->valuestring);
+        rc = -1;
+    } else if (cJSON_IsNumber(ne)) {
+        int nd = rs_st_header_shape(path, "env.qpos", sh);
+        if (nd < 0) {
+            rc = -1;
+        } else if (nd != 2 || sh[0] != (int64_t)ne->valuedouble) {
+            rs_set_error("%s: its train_config says n_envs %.0f but it holds the state of %lld "
+                         "envs (env.qpos): not one run's checkpoint",
+                         path, ne->valuedouble, nd >= 1 ? (long long)sh[0] : 0LL);
+            rc = -1;
+        }
+    }
+    cJSON_Delete(c);
+    return rc;
+}
+
 /* the config a checkpoint was saved with (its train_config metadata, read
  * from the header alone); -1 + error */
 static int saved_config(rs_train *r, const char *path) {
@@ -211,13 +246,16 @@ static int saved_config(rs_train *r, const char *path) {
     const char *fmt = rs_st_meta(m, "format_train"), *js = rs_st_meta(m, "train_config");
     int rc = -1;
     cJSON *o = NULL;
+    char where[1100];
+    snprintf(where, sizeof where, "%.1000s: train_config", path);
     if (!fmt || strcmp(fmt, r->ops->train_format))
         rs_set_error("%s is not a %s training checkpoint (format_train '%s')", path, r->ops->title,
                      fmt ? fmt : "(none)");
-    else if (!(o = js ? cJSON_Parse(js) : NULL))
-        rs_set_error("%s has no readable train_config metadata", path);
-    else
+    else if (!js)
+        rs_set_error("%s has no train_config metadata", path);
+    else if ((o = rs_json_parse(js, where)))
         rc = cfg_from_json(r, o, "train_config.");
+    if (!rc) rc = checkpoint_fits(r, m, path);
     cJSON_Delete(o);
     rs_st_free(m);
     return rc;
@@ -276,10 +314,9 @@ static int new_config(rs_train *r, const rs_train_args *a) {
     if (a->config) {
         char *text = rs_read_file(a->config, NULL);
         if (!text) return rs_cli_fail("--config");
-        user = cJSON_Parse(text);
-        if (!user) /* the error pointer points into text */
-            fprintf(stderr, "rsoup train: --config %s is not valid JSON (near: %.40s)\n", a->config,
-                    cJSON_GetErrorPtr() ? cJSON_GetErrorPtr() : "?");
+        /* strict: a key given twice or text after the object is refused */
+        user = rs_json_parse(text, a->config);
+        if (!user) fprintf(stderr, "rsoup train: --config: %s\n", rs_last_error());
         free(text);
         if (!user) return 1;
     }
@@ -348,6 +385,20 @@ static int config(rs_train *r, const rs_trainer_ops *ops, const rs_train_args *a
     else if (a->io && rs_cli_lock_dir(a->dir) < 0) {
         fprintf(stderr, "rsoup train: %s\n", rs_last_error());
         bad = 1;
+    }
+    /* every file the run writes: a regular file or a new name, never a link
+     * (out of the folder, maybe), a FIFO or a device. Checked now, not at
+     * the first save hours later. */
+    static const char *const files[] = {"config.json",  "provenance.json",    "log.jsonl",
+                                        "progress.csv", "policy.safetensors", "train.safetensors",
+                                        NULL};
+    for (int i = 0; a->io && !bad && files[i]; i++) {
+        char path[1100];
+        snprintf(path, sizeof path, "%s/%s", a->dir, files[i]);
+        if (rs_output_ok(path) != 0) {
+            fprintf(stderr, "rsoup train: %s\n", rs_last_error());
+            bad = 1;
+        }
     }
     return any_rank(bad) ? 1 : 0;
 }
@@ -715,16 +766,19 @@ int rs_train_run(rs_train *r, const rs_train_args *a) {
     int csv_new = !a->resume || !rs_cli_exists(path);
     if (!bad) {
         snprintf(path, sizeof path, "%s/log.jsonl", dir);
-        log = fopen(a->io ? path : "/dev/null", a->resume ? "a" : "w");
+        /* never through a link out of the folder, never into a FIFO */
+        const char *mode = a->resume ? "a" : "w";
+        log = a->io ? rs_fopen_output(path, mode) : fopen("/dev/null", mode);
         bad = !log;
-        if (bad) fprintf(stderr, "rsoup train: cannot write %s: %s\n", path, strerror(errno));
+        if (bad) fprintf(stderr, "rsoup train: %s\n", rs_last_error());
     }
     if (!bad) {
         /* the same numbers as CSV, for gnuplot and spreadsheets */
         snprintf(path, sizeof path, "%s/progress.csv", dir);
-        csv = fopen(a->io ? path : "/dev/null", csv_new ? "w" : "a");
+        const char *mode = csv_new ? "w" : "a";
+        csv = a->io ? rs_fopen_output(path, mode) : fopen("/dev/null", mode);
         bad = !csv;
-        if (bad) fprintf(stderr, "rsoup train: cannot write %s: %s\n", path, strerror(errno));
+        if (bad) fprintf(stderr, "rsoup train: %s\n", rs_last_error());
     }
     if (any_rank(bad)) {
         if (log) fclose(log);

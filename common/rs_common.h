@@ -98,13 +98,34 @@ char *rs_read_file(const char *path, size_t *len);
  * blocking on a FIFO; NULL and an error naming the file */
 FILE *rs_fopen_regular(const char *path, const char *mode);
 
+/* a number read back from a file or an option, strictly: the whole of s
+ * (no leading or trailing text) is one finite number within [lo, hi].
+ * 0, or -1 (nothing stored; no error set: the caller names the key) */
+int rs_parse_number(const char *s, double lo, double hi, double *out);
+/* obs_clip, the bound on normalised observations a policy keeps: 0 (no
+ * clipping) to this. A trainer's config check and a policy's reader use
+ * this one range, so that no run writes a policy that nothing can read. */
+#define RS_OBS_CLIP_MAX 1e6
+
 /* ---- files written and hashed (rs_io.c) ---- */
-/* The one atomic write, for tensors, fronts, stamps and configs: write(f,
- * ctx) fills "<path>.tmp.<pid>", which is flushed, fsync'ed and renamed over
- * path, and then the folder is fsync'ed so that the rename survives a
- * crash. On failure (write returns non-zero, or a step fails) the temporary
- * file is removed, a file already at path is untouched, errno is the
- * failing step's and the error names it. 0 or -1. */
+/* The one rule for where an output may go: a regular file (replaced or
+ * appended to) or a name not taken yet. Never a folder, FIFO, device or
+ * socket (replacing one destroys it, writing to one blocks or goes
+ * nowhere), and never a symbolic link, whatever it points to (lstat: a link
+ * in a run folder may point out of it; rsoup neither writes through one nor
+ * replaces it). 0, or -1 with an error naming the path and what it is. */
+int rs_output_ok(const char *path);
+/* fopen(path, "w" or "a") under that rule: the file is opened without
+ * following a link and without blocking on a FIFO, and only a regular file
+ * is truncated or appended to. NULL and the error otherwise. */
+FILE *rs_fopen_output(const char *path, const char *mode);
+/* The one atomic write, for tensors, fronts, stamps and configs: path must
+ * pass rs_output_ok; write(f, ctx) fills "<path>.tmp.<pid>" (created anew,
+ * never through a link), which is flushed, fsync'ed and renamed over path,
+ * and then the folder is fsync'ed so that the rename survives a crash. On
+ * failure (write returns non-zero, or a step fails) the temporary file is
+ * removed, a file already at path is untouched, errno is the failing step's
+ * and the error names it. 0 or -1. */
 int rs_write_atomic(const char *path, int (*write)(FILE *f, void *ctx), void *ctx);
 /* FNV-1a 64-bit hash of a buffer */
 uint64_t rs_fnv1a64(const void *data, size_t len);

@@ -71,12 +71,88 @@ int rs_cfg_set(const rs_cfg_table *t, void *cfg, const char *key, const char *va
     return -1;
 }
 
+static int cmp_keys(const void *a, const void *b) {
+    return strcmp((*(const cJSON *const *)a)->string, (*(const cJSON *const *)b)->string);
+}
+
+/* the path of a key in messages: "ppo.lr", "runs[2].seed" */
+static int unique_keys(const cJSON *v, char *path, size_t cap, const char *where) {
+    size_t len = strlen(path);
+    if (cJSON_IsArray(v)) {
+        int i = 0;
+        for (const cJSON *it = v->child; it; it = it->next, i++) {
+            snprintf(path + len, cap - len, "[%d]", i);
+            if (unique_keys(it, path, cap, where)) return -1;
+        }
+        path[len] = 0;
+        return 0;
+    }
+    if (!cJSON_IsObject(v)) return 0;
+    int n = 0;
+    for (const cJSON *it = v->child; it; it = it->next) n++;
+    /* sorted, so that an object of many keys costs n log n, not n² */
+    const cJSON **keys = rs_malloc(sizeof *keys * (size_t)(n ? n : 1));
+    if (!keys) return -1;
+    n = 0;
+    for (const cJSON *it = v->child; it; it = it->next) keys[n++] = it;
+    qsort(keys, (size_t)n, sizeof *keys, cmp_keys);
+    for (int i = 1; i < n; i++)
+        if (!strcmp(keys[i - 1]->string, keys[i]->string)) {
+            rs_set_error("%s%s%s%s: given twice (JSON keeps one of them, silently: remove the "
+                         "other)",
+                         where, path, len ? "." : "", keys[i]->string);
+            free(keys);
+            return -1;
+        }
+    free(keys);
+    for (const cJSON *it = v->child; it; it = it->next) {
+        snprintf(path + len, cap - len, "%s%s", len ? "." : "", it->string);
+        if (unique_keys(it, path, cap, where)) return -1;
+    }
+    path[len] = 0;
+    return 0;
+}
+
+int rs_json_unique_keys(const void *cjson, const char *where) {
+    char path[1024] = "";
+    return unique_keys(cjson, path, sizeof path, where ? where : "");
+}
+
+void *rs_json_parse(const char *text, const char *where) {
+    const char *end = NULL;
+    cJSON *root = cJSON_ParseWithOpts(text, &end, 0);
+    const char *at = NULL, *why = NULL;
+    if (!root) {
+        at = cJSON_GetErrorPtr();
+        why = "not valid JSON";
+    } else {
+        const char *t = end;
+        while (*t == ' ' || *t == '\t' || *t == '\n' || *t == '\r') t++;
+        if (*t) at = t, why = "text after the JSON value";
+    }
+    if (why) {
+        int line = 1;
+        for (const char *q = text; at && q < at; q++) line += *q == '\n';
+        rs_set_error("%s: line %d: %s (near '%.30s')", where, line, why, at ? at : "?");
+        cJSON_Delete(root);
+        return NULL;
+    }
+    char w[600];
+    snprintf(w, sizeof w, "%s: ", where);
+    if (rs_json_unique_keys(root, w) != 0) {
+        cJSON_Delete(root);
+        return NULL;
+    }
+    return root;
+}
+
 int rs_cfg_from_json(const rs_cfg_table *t, void *cfg, const void *obj, const char *where) {
     const cJSON *o = obj;
     if (!cJSON_IsObject(o)) {
         rs_set_error("%s: expected a JSON object", where);
         return -1;
     }
+    if (rs_json_unique_keys(o, where) != 0) return -1;
     for (const cJSON *it = o->child; it; it = it->next) {
         /* "algo" selects the trainer; it is not a hyperparameter */
         if (t->algo && !strcmp(it->string, "algo")) {

@@ -52,9 +52,21 @@ typedef struct rs_cfg_table {
         RS_CFG_FIELD(type, total_steps, RS_CFG_LONG, "env steps in total"),                        \
         RS_CFG_FIELD(type, seed, RS_CFG_LONG, "run seed")
 
+/* JSON text as rsoup reads a config: one value, then nothing but white
+ * space, and no object that holds a key twice. cJSON keeps both copies of a
+ * repeated key and a lookup sees the first, so '"seeds": [1, 2], "seeds":
+ * [3]' would silently plan seeds 1 and 2. The parsed value (a cJSON *; the
+ * caller deletes it), or NULL and an error "<where>: line N: ..." naming
+ * the fault or the repeated key's path. */
+void *rs_json_parse(const char *text, const char *where);
+/* the repeated-key rule alone, on JSON already parsed (every object at any
+ * depth): 0, or -1 and the error "<where><path>: given twice ..." */
+int rs_json_unique_keys(const void *cjson, const char *where);
+
 /* one key from text ("lr", "3e-4"); -1 + error when unknown or malformed */
 int rs_cfg_set(const rs_cfg_table *t, void *cfg, const char *key, const char *value);
-/* a JSON object of keys; `where` prefixes error paths ("file.json: ppo.") */
+/* a JSON object of keys; `where` prefixes error paths ("file.json: ppo.");
+ * a key given twice is an error, like an unknown one */
 int rs_cfg_from_json(const rs_cfg_table *t, void *cfg, const void *cjson_obj, const char *where);
 /* the whole config as JSON text (caller frees), less the only_if fields
  * whose condition is 0 and the omit_value fields that hold that value */

@@ -1,7 +1,9 @@
 /* rs_error.c — thread-local last-error message. */
 #include "rs_common.h"
 
+#include <ctype.h>
 #include <errno.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -55,6 +57,18 @@ char *rs_strdup(const char *s) {
     char *p = rs_malloc(n);
     if (p) memcpy(p, s, n);
     return p;
+}
+
+int rs_parse_number(const char *s, double lo, double hi, double *out) {
+    if (!s) return -1;
+    /* strtod would skip leading white space: the whole text is the number */
+    if (!*s || isspace((unsigned char)*s)) return -1;
+    char *end;
+    errno = 0;
+    double v = strtod(s, &end);
+    if (end == s || *end || !isfinite(v) || !(v >= lo && v <= hi)) return -1;
+    *out = v;
+    return 0;
 }
 
 /* O_NONBLOCK: opening a FIFO for reading must not wait for a writer. A

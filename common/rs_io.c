@@ -1,10 +1,12 @@
-/* rs_io.c — the one atomic write and the one content hash every writer and
- * provenance record uses (rs_common.h). */
+/* rs_io.c — the one rule for where an output may go, the one atomic write
+ * and the one content hash every writer and provenance record uses
+ * (rs_common.h). */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "rs_common.h"
@@ -64,12 +66,95 @@ static void fsync_parent_dir(const char *path) {
     free(dir);
 }
 
+static const char *kind_of(mode_t m) {
+    if (S_ISDIR(m)) return "a folder";
+    if (S_ISLNK(m)) return "a symbolic link";
+    if (S_ISFIFO(m)) return "a FIFO";
+    if (S_ISCHR(m)) return "a character device";
+    if (S_ISBLK(m)) return "a block device";
+    if (S_ISSOCK(m)) return "a socket";
+    return "not a regular file";
+}
+
+static void refuse(const char *path, mode_t m) {
+    rs_set_error("cannot write '%s': it is %s (rsoup writes only regular files or new names, "
+                 "and neither replaces nor writes through anything else: remove it or choose "
+                 "another path)",
+                 path, kind_of(m));
+}
+
+int rs_output_ok(const char *path) {
+    struct stat sb;
+    if (lstat(path, &sb) != 0) {
+        if (errno == ENOENT) return 0;
+        int err = errno;
+        rs_set_error("cannot write '%s': %s", path, strerror(err));
+        errno = err;
+        return -1;
+    }
+    if (S_ISREG(sb.st_mode)) return 0;
+    refuse(path, sb.st_mode);
+    errno = S_ISDIR(sb.st_mode) ? EISDIR : EINVAL;
+    return -1;
+}
+
+FILE *rs_fopen_output(const char *path, const char *mode) {
+    const int append = mode[0] == 'a';
+    /* O_NOFOLLOW: a link is refused, not followed; O_NONBLOCK: a FIFO
+     * without a reader must not hold the open; no O_TRUNC before the file
+     * is known to be a regular one */
+    int fd = open(path, O_WRONLY | O_CREAT | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC |
+                            (append ? O_APPEND : 0), 0666);
+    if (fd < 0) {
+        int err = errno;
+        struct stat sb;
+        if ((err == ELOOP || err == ENXIO || err == EISDIR) && lstat(path, &sb) == 0)
+            refuse(path, sb.st_mode);
+        else
+            rs_set_error("cannot write '%s': %s", path, strerror(err));
+        errno = err;
+        return NULL;
+    }
+    struct stat sb;
+    if (fstat(fd, &sb) != 0) sb.st_mode = 0;
+    if (!S_ISREG(sb.st_mode)) {
+        refuse(path, sb.st_mode);
+        close(fd);
+        errno = EINVAL;
+        return NULL;
+    }
+    int fl = fcntl(fd, F_GETFL);
+    if ((fl >= 0 && fcntl(fd, F_SETFL, fl & ~O_NONBLOCK) != 0) ||
+        (!append && ftruncate(fd, 0) != 0)) {
+        int err = errno;
+        rs_set_error("cannot write '%s': %s", path, strerror(err));
+        close(fd);
+        errno = err;
+        return NULL;
+    }
+    FILE *f = fdopen(fd, append ? "a" : "w");
+    if (!f) {
+        int err = errno;
+        rs_set_error("cannot write '%s': %s", path, strerror(err));
+        close(fd);
+        errno = err;
+    }
+    return f;
+}
+
 int rs_write_atomic(const char *path, int (*write)(FILE *f, void *ctx), void *ctx) {
+    if (rs_output_ok(path) != 0) return -1;
     size_t tlen = strlen(path) + 32;
     char *tmp = rs_malloc(tlen);
     if (!tmp) return -1;
     snprintf(tmp, tlen, "%s.tmp.%ld", path, (long)getpid());
-    FILE *f = fopen(tmp, "wb");
+    /* a temporary name left by a dead process of the same pid, or planted
+     * as a link, is removed, not written through: the new file is created
+     * here (O_EXCL) and is never a link (O_NOFOLLOW) */
+    (void)unlink(tmp);
+    int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0666);
+    FILE *f = fd >= 0 ? fdopen(fd, "wb") : NULL;
+    if (!f && fd >= 0) close(fd);
     if (!f) {
         int err = errno;
         rs_set_error("save '%s': cannot create temporary file '%s': %s", path, tmp, strerror(err));

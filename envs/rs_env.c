@@ -140,9 +140,12 @@ mjModel *rs_model_load(const rs_env_spec *s, const char *path) {
     rs_mujoco_init();
     mjModel *m;
     if (path) {
-        FILE *f = fopen(path, "rb");
+        /* a regular file, checked without blocking: a FIFO would hang the open */
+        FILE *f = rs_fopen_regular(path, "rb");
         if (!f) {
-            rs_set_error("cannot open model file '%s'", path);
+            char m[1100];
+            snprintf(m, sizeof m, "%s", rs_last_error());
+            rs_set_error("model file: %s", m);
             return NULL;
         }
         fclose(f);

@@ -144,5 +144,92 @@ expect train-out-long 2 "at most 1024 are taken" -- "$R" train --env hopper --st
 expect front-out-long 2 "at most 1024 are taken" -- "$R" front "$T/a" "$T/a" --out "$long_path"
 expect act-float-overflow 1 "expected 17 finite numbers" -- bash -c "echo 1e39,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0 | '$R' act '$T/a/policy.safetensors'"
 expect act-devzero 1 "holds a NUL byte" -- timeout 20 "$R" act "$T/a/policy.safetensors" --obs /dev/zero
+# ---- files nothing could read, and checkpoints that are not one run's (issue 27) ----
+# a value a policy's reader refuses is refused by the config check first
+expect obs-clip-negative 2 "obs_clip must be in \[0, 1e\+06\]" -- "$R" train --env hopper --obs-clip -1 --steps 128 --out "$T/oc1"
+expect obs-clip-huge 2 "obs_clip must be in \[0, 1e\+06\]" -- "$R" train --env hopper --obs-clip 1e308 --steps 128 --out "$T/oc2"
+expect sac-log-std-float 2 "log_std_min .* within float range" -- "$R" train --algo sac --env hopper --log-std-min -1e39 --steps 128 --out "$T/oc3"
+[ ! -e "$T/oc1/policy.safetensors" ] && [ ! -e "$T/oc2/policy.safetensors" ] && pass=$((pass+1)) || { echo "FAIL obs-clip: a policy was written"; fail=$((fail+1)); }
+# a JSON config holding a key twice: cJSON kept both, a lookup the first
+printf '{"env": "hopper", "lr": 1e-4, "n_steps": 64, "lr": 3e-4}\n' > "$T/dupkey.json"
+expect config-repeated-key 1 "dupkey.json: lr: given twice" -- "$R" train --config "$T/dupkey.json" --steps 128 --out "$T/dk"
+printf '{"env": "hopper", "rewards": {"a": "risky", "b": "cautious"}, "seeds": [1, 2], "seeds": [3],\n "pretrain": {"steps": 64}, "finetune": {"steps": 64}}\n' > "$T/dupexp.json"
+expect experiment-repeated-key 1 "dupexp.json: seeds: given twice" -- "$R" experiment "$T/dupexp.json" --out "$T/dx" --dry-run
+# a checkpoint's train_config or policy metadata edited: set_meta FILE KEY VALUE
+# (KEY "train_config.K" sets K inside train_config; VALUE is JSON)
+set_meta() { python3 - "$@" <<'PY'
+import json, struct, sys
+path, key, value = sys.argv[1:4]
+b = open(path, 'rb').read(); n = struct.unpack('<Q', b[:8])[0]
+h = json.loads(b[8:8 + n]); m = h['__metadata__']
+if key == 'train_config+':  # raw text appended inside the object
+    m['train_config'] = m['train_config'].rstrip().rstrip('}') + value + '}'
+elif key.startswith('train_config.'):
+    c = json.loads(m['train_config']); c[key[13:]] = json.loads(value); m['train_config'] = json.dumps(c)
+else:
+    m[key] = value
+s = json.dumps(h).encode(); s += b' ' * (-len(s) % 8)
+open(path, 'wb').write(struct.pack('<Q', len(s)) + s + b[8 + n:])
+PY
+}
+"$R" train --env hopper --steps 1024 --n-steps 128 --arch 8,8 --threads 1 --out "$T/rs" --quiet --max-updates 2 >/dev/null 2>&1
+for c in "train_config.obs_clip -1|obs_clip must be in" "train_config.n_envs 64|train_config says n_envs 64 but it holds the state of 2 envs" \
+         "activation relu|saved with activation 'relu' but its train_config says 'tanh'" \
+         'train_config+ ,"lr":0.1|train_config: lr: given twice'; do
+  rm -rf "$T/rs2"; cp -r "$T/rs" "$T/rs2"; set_meta "$T/rs2/train.safetensors" ${c%%|*}
+  before=$(cd "$T/rs2" && sha1sum * | sort)
+  out=$("$R" train --resume "$T/rs2" --quiet 2>&1); rc=$?
+  if [ "$rc" = 1 ] && grep -q -- "${c#*|}" <<<"$out" && [ "$before" = "$(cd "$T/rs2" && sha1sum * | sort)" ]; then pass=$((pass+1));
+  else echo "FAIL resume of a checkpoint with ${c%%|*}: rc=$rc $out"; fail=$((fail+1)); fi
+done
+# a policy's obs_clip read strictly: "abc" is not 0 (no clipping)
+cp "$T/rs/policy.safetensors" "$T/clipabc.safetensors"; set_meta "$T/clipabc.safetensors" obs_clip abc
+expect obs-clip-text 1 "bad obs_clip 'abc'" -- bash -c "echo 1,0,0,0,0,0,0,0,0,0,0 | '$R' act '$T/clipabc.safetensors'"
+# ---- where outputs go: a regular file or a new name, nothing else (issue 27) ----
+mkdir -p "$T/dev" "$T/outside"; mkfifo "$T/dev/fifo"; echo victim > "$T/outside/victim.txt"
+ln -s ../outside/victim.txt "$T/dev/link"
+outs="$T/dev/fifo $T/dev/link $T/dev"
+mknod "$T/dev/null" c 1 3 2>/dev/null && outs="$outs $T/dev/null" # as root only
+for o in $outs; do
+  before=$(ls -l "$o" | cut -c1)
+  out=$(timeout 30 "$R" soup "$T/rs" "$T/rs" --lambda 0.5 --out "$o" 2>&1); rc=$?
+  if [ "$rc" = 1 ] && grep -qE "cannot write '.*': it is a (FIFO|symbolic link|folder|character device) \(rsoup writes only regular files" <<<"$out" &&
+     [ "$(ls -l "$o" | cut -c1)" = "$before" ]; then pass=$((pass+1));
+  else echo "FAIL soup --out $o: rc=$rc $out ($(ls -l "$o"))"; fail=$((fail+1)); fi
+done
+# a run's logs are never written through a link out of the folder, nor into a FIFO
+for f in log.jsonl progress.csv; do
+  rm -rf "$T/lk"; mkdir "$T/lk"; ln -s ../outside/victim.txt "$T/lk/$f"
+  expect "train-link-$f" 1 "lk/$f': it is a symbolic link" -- "$R" train --env hopper --steps 128 --n-steps 64 --out "$T/lk" --quiet
+done
+rm -rf "$T/rs2"; cp -r "$T/rs" "$T/rs2"; rm "$T/rs2/log.jsonl"; ln -s ../outside/victim.txt "$T/rs2/log.jsonl"
+expect train-resume-link 1 "rs2/log.jsonl': it is a symbolic link" -- "$R" train --resume "$T/rs2" --quiet
+rm -rf "$T/lk"; mkdir "$T/lk"; mkfifo "$T/lk/progress.csv"
+expect train-fifo-log 1 "progress.csv': it is a FIFO" -- timeout 60 "$R" train --env hopper --steps 128 --n-steps 64 --out "$T/lk" --quiet
+[ "$(cat "$T/outside/victim.txt")" = victim ] && pass=$((pass+1)) || { echo "FAIL the file outside was written: $(head -c 200 "$T/outside/victim.txt")"; fail=$((fail+1)); }
+# ---- inputs: models and observations that are not files, empty specs (issue 27) ----
+expect eval-model-fifo 1 "model file: '.*fifo' is not a regular file" -- timeout 30 "$R" eval "$T/rs" --episodes 1 --model "$T/dev/fifo"
+expect eval-reward-empty 2 "--reward needs a reward spec" -- "$R" eval "$T/rs" --episodes 1 --reward ''
+expect eval-reward-eq 0 " risky " -- "$R" eval "$T/rs" --episodes 1 --threads 1 --reward=risky
+expect act-obs-folder 1 "is a folder, not a file of observations" -- "$R" act "$T/rs/policy.safetensors" --obs "$T/dev"
+# a model the simulation cannot run: every return is NaN; eval says so, as train does
+SRC=${RSOUP_SRC:-.}
+H="$SRC/envs/assets/hopper.xml"
+sed 's|timestep="0.002"|timestep="0"|' "$H" > "$T/ts0.xml"
+sed 's|integrator="RK4"/>|integrator="RK4" gravity="0 0 nan"/>|' "$H" > "$T/gnan.xml"
+sed 's|integrator="RK4"/>|integrator="RK4" gravity="0 0 1e30"/>|' "$H" > "$T/g30.xml"
+sed '0,/<body name="torso" pos="[^"]*"/s//<body name="torso" pos="0 0 nan"/' "$H" > "$T/posnan.xml"
+for m in ts0 gnan g30 posnan; do
+  cmp -s "$H" "$T/$m.xml" && { echo "FAIL model variant $m not made"; fail=$((fail+1)); continue; }
+  expect "eval-model-$m" 1 "the simulation of .*$m.xml diverged" -- "$R" eval "$T/rs" --episodes 2 --threads 1 --model "$T/$m.xml"
+done
+# ---- fronts: overflowing scores, empty specs, one front given twice (issue 27) ----
+printf 'x,y\n1,2\n2,1\n' > "$T/p.csv"; cp "$T/p.csv" "$T/p2.csv"
+expect pareto-margin-huge 1 "--margin 1e\+308 .* hypervolume is inf" -- "$R" pareto "$T/p.csv" --margin 1e308
+expect pareto-ref-far 1 "hypervolume is inf" -- "$R" pareto "$T/p.csv" --ref -1e300,-1e300
+expect pareto-same-file 2 "are the same file: each front counts as one seed" -- "$R" pareto "$T/p.csv" "$T/p.csv"
+expect pareto-same-bytes 2 "are copies of one file" -- "$R" pareto "$T/p.csv" "$T/p2.csv"
+printf 'kind,label,lambda:0,lambda:1,episodes,obj:a,std:a,term:forward,termstd:forward,length\nsoup,0,1,0,1,1,0,1,0,5\nsoup,1,0,1,1,2,0,2,0,5\n' > "$T/t.csv"
+expect select-reward-empty 2 "--reward '' names no term" -- "$R" select "$T/t.csv" --reward ''
 echo "cli_basic: $pass passed, $fail failed"
 [ "$fail" = 0 ]

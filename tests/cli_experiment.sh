@@ -196,7 +196,7 @@ sed 's/"seeds": \[1, 2\]/"seeds": [4, 4]/' "$T/seeds.json" > "$T/seedsdup.json"
 expect seeds-dup-config 1 "seeds\[1\]: seed 4 is listed twice" -- "$R" experiment "$T/seedsdup.json" --out "$S" --dry-run
 # duplicate reward names would train two experts into one folder
 cfg '{"env": "hopper", "rewards": {"risky": "risky", "risky": "cautious"}, "pretrain": {"steps": 10}, "finetune": {"steps": 10}}' dupname.json
-expect dup-reward-name 1 "rewards.risky: named twice" -- "$R" experiment "$T/dupname.json" --out "$T/x" --dry-run
+expect dup-reward-name 1 "rewards.risky: (named|given) twice" -- "$R" experiment "$T/dupname.json" --out "$T/x" --dry-run
 # a front with 16 dependencies (2 experts, the init and 13 MORL runs): the old fixed table overflowed
 mus=$(seq -s, 0 12 | sed 's/[0-9]*/0.5/g')
 sed "s/\"mu\": \[0.5\]/\"mu\": [$mus]/" "$T/seeds.json" > "$T/many.json"

@@ -138,6 +138,34 @@ else
   echo "cli_outputs: gnuplot not found: skipping the plot_front.sh checks"
 fi
 
+# ---- lmc and view read a front as pareto does (issue 27) ----
+# a NaN, inf or 1e400 return in a soup row: every comparison false said
+# "linearly connected"; pareto's check refuses it, alone or among fronts
+for v in nan inf 1e400; do
+  awk -F, -v v=$v 'BEGIN { OFS = "," } $1 == "soup" && $2 == "0.5" { $6 = v } { print }' fr.csv > fr_$v.csv
+  cmp -s fr.csv fr_$v.csv && { bad "front with $v not made"; continue; }
+  expect "lmc-front-$v" 1 "fr_$v.csv': soup row '0.5': objective 'risky' is (nan|inf)" -- "$R" lmc --front fr_$v.csv
+  expect "lmc-fronts-$v" 1 "fr_$v.csv': soup row '0.5'" -- "$R" lmc --front fr.csv fr_$v.csv
+  expect "pareto-front-$v" 1 "fr_$v.csv': soup row '0.5': objective 'risky' is (nan|inf)" -- "$R" pareto fr_$v.csv
+done
+expect lmc-same-front 2 "are the same file: each front counts as one seed" -- "$R" lmc --front fr.csv fr.csv
+cp fr.csv fr_copy.csv
+expect lmc-front-copy 2 "are copies of one file" -- "$R" lmc --front fr.csv fr_copy.csv
+# view: a front of other experts, or holding a NaN, is not drawn as this soup's
+# (checked before any window: no display needed)
+if ! "$R" view --help 2>&1 | grep -q "built without the viewer"; then
+  "$R" front a c --grid 3 --episodes 1 --threads 1 --quiet --out frac.csv >/dev/null 2>&1
+  expect view-front-other 1 "warning: --front frac.csv was made from 'a/policy.safetensors;c/policy.safetensors', not from the experts given: it is not drawn" -- \
+    env -u DISPLAY -u WAYLAND_DISPLAY "$R" view a b --front frac.csv --screenshot v.png --frames 1
+  expect view-front-nan 1 "warning: --front 'fr_nan.csv': soup row '0.5'.*: it is not drawn" -- \
+    env -u DISPLAY -u WAYLAND_DISPLAY "$R" view a b --front fr_nan.csv --screenshot v.png --frames 1
+  out=$(env -u DISPLAY -u WAYLAND_DISPLAY "$R" view a b --front fr.csv --screenshot v.png --frames 1 2>&1)
+  ! grep -q "warning: --front" <<<"$out" && ok || bad "view warned about its own front: $out"
+  mkfifo model.fifo
+  expect view-model-fifo 1 "model file: 'model.fifo' is not a regular file" -- \
+    timeout 60 env -u DISPLAY -u WAYLAND_DISPLAY "$R" view a b --model model.fifo --screenshot v.png --frames 1
+fi
+
 # ---- exit codes: 2 when the command line is wrong, 1 when the run fails ----
 code() { # code WANT cmd...: the exit status only
   local want=$1; shift

@@ -2,7 +2,8 @@
  * makes fsync, rename or fopen fail with a chosen errno, so that a test can
  * check what rsoup does when the disk gives way under a save.
  *
- *   FAULT_OP     fsync | rename | fopen   (unset: the shim does nothing)
+ *   FAULT_OP     fsync | rename | fopen   (unset: the shim does nothing;
+ *                fopen: an fopen or open for writing)
  *   FAULT_ERRNO  EIO | ENOSPC | EACCES    (default EIO)
  *   FAULT_PATH   fail only for paths containing this text (default: any)
  *   FAULT_SKIP   let this many matching calls succeed first (default 0)
@@ -12,6 +13,8 @@
 #define _GNU_SOURCE
 #include <dlfcn.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -58,4 +61,20 @@ FILE *fopen(const char *path, const char *mode) {
     if (!real) real = (FILE * (*)(const char *, const char *)) dlsym(RTLD_NEXT, "fopen");
     if (strpbrk(mode, "wa") && wanted("fopen", path)) return NULL;
     return real(path, mode);
+}
+
+/* rsoup opens its logs and temporary files with open(2) (O_NOFOLLOW,
+ * O_EXCL): those opens for writing fail as fopen's do */
+int open(const char *path, int flags, ...) {
+    static int (*real)(const char *, int, ...);
+    if (!real) real = (int (*)(const char *, int, ...))dlsym(RTLD_NEXT, "open");
+    mode_t mode = 0;
+    if (flags & O_CREAT) {
+        va_list ap;
+        va_start(ap, flags);
+        mode = (mode_t)va_arg(ap, int);
+        va_end(ap);
+    }
+    if ((flags & (O_WRONLY | O_RDWR)) && wanted("fopen", path)) return -1;
+    return real(path, flags, mode);
 }

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "rs_config.h"
 #include "rs_eval.h"
 #include "rs_ppo.h"
 #include "rs_test.h"
@@ -662,8 +663,48 @@ static void test_kl_anchor(void) {
     for (int j = 0; j < A; j++) CHECK_CLOSE(dls[j], 2.0, 1e-6, 0, "dlog_std at the init (added to 2)");
 }
 
+/* JSON read strictly (issue 27): a key given twice is refused at any depth,
+ * naming its path; numbers read back from files are whole and in range;
+ * obs_clip's one range is the config check's and the policy reader's */
+static void test_strict_json_and_numbers(void) {
+    rs_ppo_config c;
+    rs_ppo_config_default(&c);
+    cJSON *o = cJSON_Parse("{\"lr\": 1e-4, \"n_envs\": 4, \"lr\": 3e-4}");
+    CHECK(rs_ppo_config_from_json(&c, o, "cfg.") == -1 &&
+              strstr(rs_last_error(), "cfg.lr: given twice"),
+          "a repeated key in a config table: %s", rs_last_error());
+    cJSON_Delete(o);
+    o = rs_json_parse("{\"a\": 1, \"b\": [{\"x\": 1}, {\"y\": {\"z\": 1, \"z\": 2}}]}", "f.json");
+    CHECK(!o && strstr(rs_last_error(), "f.json: b[1].y.z: given twice"), "nested: %s",
+          rs_last_error());
+    cJSON_Delete(o);
+    o = rs_json_parse("{\"seeds\": [1, 2],\n \"seeds\": [3]}", "e.json");
+    CHECK(!o && strstr(rs_last_error(), "e.json: seeds: given twice"), "top level: %s",
+          rs_last_error());
+    cJSON_Delete(o);
+    o = rs_json_parse("{\"a\": 1}\n{\"b\": 2}", "t.json");
+    CHECK(!o && strstr(rs_last_error(), "t.json: line 2: text after the JSON value"),
+          "trailing text: %s", rs_last_error());
+    cJSON_Delete(o);
+    o = rs_json_parse("{\"a\": 1, \"b\": {\"a\": 1}, \"c\": [{\"a\": 1}, {\"a\": 2}]}", "ok.json");
+    CHECK(o != NULL, "one key in several objects is no repeat: %s", rs_last_error());
+    cJSON_Delete(o);
+    double v = -1;
+    CHECK(rs_parse_number("10", 0, RS_OBS_CLIP_MAX, &v) == 0 && v == 10, "10");
+    const char *bad[] = {"abc", "", " 10", "10 ", "10x", "nan", "inf", "-1", "1e7", "1e400"};
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++)
+        CHECK(rs_parse_number(bad[i], 0, RS_OBS_CLIP_MAX, &v) == -1, "'%s' was read", bad[i]);
+    rs_ppo_config_default(&c);
+    c.obs_clip = -1;
+    CHECK(rs_ppo_config_check(&c) == -1 && strstr(rs_last_error(), "obs_clip"), "obs_clip -1");
+    c.obs_clip = RS_OBS_CLIP_MAX * 2;
+    CHECK(rs_ppo_config_check(&c) == -1, "obs_clip above the readers' range");
+    c.obs_clip = 0;
+    CHECK(rs_ppo_config_check(&c) == 0, "obs_clip 0 (off): %s", rs_last_error());
+}
+
 RS_TEST_MAIN(T(test_gae_brute_force), T(test_kl_anchor), T(test_loss_gradient), T(test_config_errors),
-             T(test_env_hparams), T(test_fanin_init), T(test_minibatches_equals_minibatch),
+             T(test_strict_json_and_numbers), T(test_env_hparams), T(test_fanin_init), T(test_minibatches_equals_minibatch),
              T(test_action_head_closed_form), T(test_action_head_file),
              T(test_rollout_env_actions), T(test_checkpoint_damage_and_policy),
              T(test_short_run_learns))

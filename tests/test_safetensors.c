@@ -565,13 +565,14 @@ static void test_atomic_save(void) {
     free(after);
     rmdir(tmp);
 
-    /* the rename fails (the target is a non-empty directory): the written
-     * temporary is removed */
+    /* the target is a folder: refused by the output rule before anything
+     * is written (a failing rename is cli_faults' fault shim's), no
+     * temporary left */
     char dpath[512], inner[600];
     snprintf(dpath, sizeof dpath, "%s/is_a_dir.safetensors", dir);
     snprintf(inner, sizeof inner, "%s/keep", dpath);
     CHECK(mkdir(dpath, 0755) == 0 && mkdir(inner, 0755) == 0, "mkdir");
-    CHECK(rs_st_save(st, dpath) == -1 && has(rs_last_error(), "rename"), "rename over a dir: %s",
+    CHECK(rs_st_save(st, dpath) == -1 && has(rs_last_error(), "is a folder"), "save over a dir: %s",
           rs_last_error());
     CHECK(count_tmp_files(dir) == 0, "temporary left after a failed rename");
     rs_st_free(st);
@@ -614,6 +615,67 @@ static void test_write_atomic(void) {
     rmdir(dir);
 }
 
+/* the one rule for where an output may go: a regular file or a new name;
+ * a link (whatever it points to), a FIFO or a folder is refused by the
+ * atomic write and by rs_fopen_output, and what it points to is untouched */
+static void test_output_rule(void) {
+    const char *dir = tmp_path("output_rule");
+    CHECK(mkdir(dir, 0755) == 0, "mkdir");
+    char victim[512], link[512], fifo[512], sub[512], tmp[600], fresh[512];
+    snprintf(victim, sizeof victim, "%s/victim", dir);
+    snprintf(link, sizeof link, "%s/link", dir);
+    snprintf(fifo, sizeof fifo, "%s/fifo", dir);
+    snprintf(sub, sizeof sub, "%s/sub", dir);
+    snprintf(fresh, sizeof fresh, "%s/fresh", dir);
+    FILE *v = fopen(victim, "w");
+    CHECK(v && fputs("victim\n", v) != EOF && fclose(v) == 0, "victim");
+    CHECK(symlink("victim", link) == 0 && mkfifo(fifo, 0644) == 0 && mkdir(sub, 0755) == 0,
+          "nodes");
+    const struct {
+        const char *path, *kind;
+    } bad[] = {{link, "a symbolic link"}, {fifo, "a FIFO"}, {sub, "a folder"}};
+    for (int i = 0; i < 3; i++) {
+        CHECK(rs_output_ok(bad[i].path) == -1 && has(rs_last_error(), bad[i].kind), "%s: %s",
+              bad[i].kind, rs_last_error());
+        CHECK(rs_write_atomic(bad[i].path, write_hello, NULL) == -1 &&
+                  has(rs_last_error(), bad[i].kind),
+              "atomic write to %s: %s", bad[i].kind, rs_last_error());
+        for (int append = 0; append < 2; append++) {
+            FILE *f = rs_fopen_output(bad[i].path, append ? "a" : "w");
+            CHECK(!f && has(rs_last_error(), bad[i].kind), "rs_fopen_output(%s) of %s: %s",
+                  append ? "a" : "w", bad[i].kind, rs_last_error());
+            if (f) fclose(f);
+        }
+    }
+    struct stat sb;
+    CHECK(lstat(link, &sb) == 0 && S_ISLNK(sb.st_mode) && lstat(fifo, &sb) == 0 &&
+              S_ISFIFO(sb.st_mode),
+          "a refused node was replaced");
+    size_t n;
+    unsigned char *b = read_bytes(victim, &n);
+    CHECK(b && n == 7 && !memcmp(b, "victim\n", 7), "the link's target changed");
+    free(b);
+    /* a temporary name planted as a link is removed, never written through */
+    snprintf(tmp, sizeof tmp, "%s.tmp.%ld", fresh, (long)getpid());
+    CHECK(symlink("victim", tmp) == 0, "planted link");
+    CHECK(rs_write_atomic(fresh, write_hello, NULL) == 0, "write beside a planted link: %s",
+          rs_last_error());
+    b = read_bytes(victim, &n);
+    CHECK(b && n == 7 && !memcmp(b, "victim\n", 7), "written through the planted link");
+    free(b);
+    CHECK(lstat(tmp, &sb) != 0, "the planted link is still there");
+    /* a regular file or a new name is fine, and "a" appends */
+    FILE *f = rs_fopen_output(fresh, "a");
+    CHECK(f && fputs("more\n", f) != EOF && fclose(f) == 0, "append: %s", rs_last_error());
+    b = read_bytes(fresh, &n);
+    CHECK(b && n == 11 && !memcmp(b, "hello\nmore\n", 11), "append result");
+    free(b);
+    f = rs_fopen_output(fresh, "w");
+    CHECK(f && fclose(f) == 0 && stat(fresh, &sb) == 0 && sb.st_size == 0, "w truncates");
+    CHECK(count_tmp_files(dir) == 0, "a temporary file was left");
+    unlink(victim), unlink(link), unlink(fifo), unlink(fresh), rmdir(sub), rmdir(dir);
+}
+
 RS_TEST_MAIN(T(test_writer_bytes_by_hand), T(test_round_trip), T(test_hand_built_file),
              T(test_truncated), T(test_malformed), T(test_add_and_expect), T(test_atomic_save),
-             T(test_write_atomic), T(test_cleanup))
+             T(test_write_atomic), T(test_output_rule), T(test_cleanup))
