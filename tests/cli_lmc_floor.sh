@@ -36,7 +36,8 @@ for c in "near 30 4" "far 10 4" "exact 40 4"; do
   grep -q "floor (twin $T/$1.csv, reward a): barrier $2 .*the pair's barrier $w it" <<<"$out" && ok || bad "$1: want '$w': $out"
 done
 # several fronts: one twin each, in order; the count and the twins' mean barrier
-out=$("$R" lmc --front "$T/pair.csv" "$T/pair.csv" "$T/pair.csv" --twin "$T/near.csv;$T/far.csv;$T/exact.csv" 2>&1)
+for i in 2 3; do { echo "# seed: $i"; cat "$T/pair.csv"; } > "$T/pair$i.csv"; done  # one front per seed
+out=$("$R" lmc --front "$T/pair.csv" "$T/pair2.csv" "$T/pair3.csv" --twin "$T/near.csv;$T/far.csv;$T/exact.csv" 2>&1)
 grep -q "same-reward floor: twin barrier 26.67 .* exceeds it in 1 of 3 fronts" <<<"$out" && ok || bad "three fronts: $out"
 js=$("$R" lmc --front "$T/pair.csv" --twin "$T/far.csv" --json 2>/dev/null)
 python3 -c '
