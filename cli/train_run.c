@@ -427,6 +427,10 @@ static long global_step(const rs_train *r) { return r->ops->global_step(r->train
  * A save that fails (or is killed) between the two leaves the policy ahead;
  * the resume then trains those updates again, bit for bit, and rewrites the
  * same policy. The other order left a run "complete" with a stale policy. */
+/* the longest a run goes without a checkpoint (besides every save_every
+ * iterations), in seconds of wall time */
+#define RS_SAVE_SECONDS 600.0
+
 static int save_all(const rs_train *r, const char *dir, int resumed) {
     char path[1100];
     snprintf(path, sizeof path, "%s/policy.safetensors", dir);
@@ -801,7 +805,7 @@ int rs_train_run(rs_train *r, const rs_train_args *a) {
     rs_progress_start(&prog, what, ops->planned_steps(r->trainer));
     prog.quiet = a->quiet;
     if (!a->quiet) ops->banner(r->trainer, dir, stderr);
-    double t0 = rs_now();
+    double t0 = rs_now(), last_save = t0;
     long done_here = 0;
     int rc = 0;
     while (more(r) && !g_stop) {
@@ -843,10 +847,19 @@ int rs_train_run(rs_train *r, const rs_train_args *a) {
         status_text(status, sizeof status, r);
         rs_progress_update(&prog, (double)k->step, status);
         done_here++;
-        if (a->io && in.save_every > 0 && k->iter % in.save_every == 0 && save_all(r, dir, a->resume != NULL) != 0) {
-            fprintf(stderr, "\nrsoup train: saving: %s\n", rs_last_error());
-            rc = 1;
-            break;
+        /* every save_every iterations, and also after a run's first one and
+         * whenever RS_SAVE_SECONDS have passed: a kill early in a long run,
+         * or between sparse checkpoints, loses little. Saving changes no bit
+         * of the training, so when it happens does not matter to a resume. */
+        int due = in.save_every > 0 && (k->iter % in.save_every == 0 || k->iter == 1 ||
+                                         rs_now() - last_save >= RS_SAVE_SECONDS);
+        if (a->io && due) {
+            if (save_all(r, dir, a->resume != NULL) != 0) {
+                fprintf(stderr, "\nrsoup train: saving: %s\n", rs_last_error());
+                rc = 1;
+                break;
+            }
+            last_save = rs_now();
         }
         if (a->max_iters > 0 && done_here >= a->max_iters) break;
     }
