@@ -172,8 +172,19 @@ static int best_row(const rs_front *f, unsigned mask, const double *w, int by_te
     return best;
 }
 
+/* what --refine found: the search's best (the best of many noisy
+ * evaluations, so biased upwards), and the same λ and the grid's best
+ * scored again on fresh episodes that no choice looked at */
+typedef struct {
+    int n_evals;
+    long fresh_episodes;
+    uint64_t fresh_seed;
+    double fresh_u, fresh_grid_u;
+} refined_info;
+
 static int refine(const rs_opt *opts, int no, const rs_front *f, rs_front_row r, const double *w,
-                  int by_terms, double *lam_out, double *u_inout, int *n_evals) {
+                  int by_terms, double *lam_out, double *u_inout, refined_info *info,
+                  const char *out_path) {
     if (f->plain || r.kind != RS_KIND_SOUP) {
         fprintf(stderr, "rsoup select: --refine needs a soup row of a front from 'rsoup front'\n");
         return -2;
@@ -276,7 +287,40 @@ static int refine(const rs_opt *opts, int no, const rs_front *f, rs_front_row r,
             r.label, h, iters, N == 2 ? "evaluations" : "rounds", episodes);
     if (pool && rf.scratch && refine_search(&rf, N, h, (int)iters, lam_out, u_inout) == 0) rc = 0;
     else fprintf(stderr, "rsoup select: --refine: %s\n", rs_last_error());
-    *n_evals = rf.evals;
+    info->n_evals = rf.evals;
+    long fresh = 0;
+    if (rc == 0 && rs_opt_long(opts, no, "rescore", 1, 100000, &fresh)) rc = -2;
+    if (rc == 0) {
+        /* the winner was the best of rf.evals noisy scores: score it again,
+         * and the grid's best beside it, on episodes of a stream no search
+         * step used (common random numbers between the two) */
+        info->fresh_episodes = fresh;
+        info->fresh_seed = (uint64_t)seed + 0x5EEDF00Dull;
+        rf.job.episodes = (int)fresh;
+        rf.job.seed = info->fresh_seed;
+        if (utility_at(&rf, lam_out, &info->fresh_u) || utility_at(&rf, r.lambda, &info->fresh_grid_u)) {
+            fprintf(stderr, "rsoup select: --refine: rescoring: %s\n", rs_last_error());
+            rc = -1;
+        }
+    }
+    if (rc == 0 && out_path) {
+        /* the refined soup itself, as `rsoup soup` writes one */
+        rs_st *soup = NULL;
+        const char *paths[16];
+        char pb[16][1100], buf2[4096];
+        snprintf(buf2, sizeof buf2, "%s", el);
+        int k = 0;
+        char *sv = NULL;
+        for (char *t = strtok_r(buf2, ";", &sv); t && k < 16; t = strtok_r(NULL, ";", &sv), k++)
+            paths[k] = rs_run_file(t, 0, pb[k], sizeof pb[k]);
+        int nm = 0;
+        if (rs_soup_mix(ex, n, lam_out, &soup, &nm) < 0 || rs_soup_set_parents(soup, paths, n) < 0 ||
+            rs_st_save(soup, out_path) < 0) {
+            fprintf(stderr, "rsoup select: --out %s: %s\n", out_path, rs_last_error());
+            rc = -1;
+        }
+        rs_st_free(soup);
+    }
     rs_front_free(rf.scratch);
     rs_pool_free(pool);
 out:
@@ -308,6 +352,8 @@ int cmd_select(int argc, char **argv) {
         {"episodes", "K", "--refine: episodes per evaluation (default: the front's)", NULL, NULL, 0},
         {"seed", "S", "--refine: evaluation seed (use the front's)", "1000", NULL, 0},
         {"threads", "T", "--refine: threads (0: all cores)", "0", NULL, 0},
+        {"rescore", "K", "--refine: fresh episodes the winner (and the grid's best) is scored on", "20", NULL, 0},
+        {"out", "FILE", "--refine: write the refined soup (a policy file, as rsoup soup)", NULL, NULL, 0},
         {"json", NULL, "print one JSON object on stdout", NULL, NULL, 0},
     };
     const int no = (int)(sizeof opts / sizeof opts[0]);
@@ -399,10 +445,18 @@ int cmd_select(int argc, char **argv) {
 
     rs_front_row r = rs_front_row_at(f, best);
     /* --refine */
-    int refined = 0, n_evals = 0;
+    int refined = 0;
+    refined_info ri = {0};
     double ref_lam[16], ref_u = u;
+    const char *out_path = rs_opt_str(opts, no, "out");
+    if (out_path && !rs_opt_flag(opts, no, "refine")) {
+        fprintf(stderr, "rsoup select: --out writes the refined soup: it goes with --refine "
+                        "(for a grid row, rsoup soup A B --lambda ... --out FILE)\n");
+        status = 2;
+        goto done;
+    }
     if (rs_opt_flag(opts, no, "refine")) {
-        int frc = refine(opts, no, f, r, w, by_terms, ref_lam, &ref_u, &n_evals);
+        int frc = refine(opts, no, f, r, w, by_terms, ref_lam, &ref_u, &ri, out_path);
         if (frc != 0) {
             if (frc == -2) status = 2; /* a usage error */
             goto done;
@@ -442,9 +496,17 @@ int cmd_select(int argc, char **argv) {
         if (refined) {
             cJSON *x = cJSON_AddObjectToObject(root, "refined");
             cJSON_AddItemToObject(x, "lambda", rs_cli_json_nums(ref_lam, f->n_experts));
+            /* utility and gain_over_grid: the search's (biased upwards) */
             cJSON_AddNumberToObject(x, "utility", ref_u);
             cJSON_AddNumberToObject(x, "gain_over_grid", ref_u - u);
-            cJSON_AddNumberToObject(x, "evaluations", n_evals);
+            cJSON_AddNumberToObject(x, "evaluations", ri.n_evals);
+            cJSON *fr = cJSON_AddObjectToObject(x, "fresh");
+            cJSON_AddNumberToObject(fr, "episodes", ri.fresh_episodes);
+            cJSON_AddNumberToObject(fr, "seed", (double)ri.fresh_seed);
+            cJSON_AddNumberToObject(fr, "utility", ri.fresh_u);
+            cJSON_AddNumberToObject(fr, "grid_best_utility", ri.fresh_grid_u);
+            cJSON_AddNumberToObject(fr, "gain_over_grid", ri.fresh_u - ri.fresh_grid_u);
+            if (out_path) cJSON_AddStringToObject(x, "out", out_path);
         }
         if (best_e >= 0) {
             cJSON *e = cJSON_AddObjectToObject(root, "best_expert");
@@ -489,9 +551,13 @@ int cmd_select(int argc, char **argv) {
             printf("for comparison: the best expert row (%s) has utility %.10g\n", f->label[best_e],
                    ue);
         if (refined) {
-            printf("refined (%d evaluations around the grid's best): lambda (", n_evals);
+            printf("refined (%d evaluations around the grid's best): lambda (", ri.n_evals);
             for (int i = 0; i < f->n_experts; i++) printf("%s%.6g", i ? ", " : "", ref_lam[i]);
-            printf("), utility %.10g (%+.4g over the grid)\n", ref_u, ref_u - u);
+            printf("), utility %.10g in the search (%+.4g over the grid; the best of %d noisy "
+                   "scores, so biased upwards)\n", ref_u, ref_u - u, ri.n_evals);
+            printf("  on %ld fresh episodes: utility %.10g, the grid's best %.10g (%+.4g)\n",
+                   ri.fresh_episodes, ri.fresh_u, ri.fresh_grid_u, ri.fresh_u - ri.fresh_grid_u);
+            if (out_path) printf("  wrote the refined soup to %s\n", out_path);
         }
     }
     status = 0;
