@@ -108,7 +108,7 @@ expect dry-run 0 "expert_risky +up to date" -- "$R" experiment "$T/tiny2.json" -
 # ---- select --refine on the tiny experiment's front ----
 js=$("$R" select "$E/front.csv" --weights 0.5,0.5 --refine --experts "$E/expert_risky;$E/expert_cautious" --threads 1 --json 2>/dev/null)
 lam=$(tr -d ' \n\t' <<<"$js" | sed -n 's/.*"refined":{"lambda":\[\([^]]*\)\].*/\1/p')
-uref=$(tr -d ' \n\t' <<<"$js" | sed -n 's/.*"refined":{[^}]*"utility":\([^,}]*\).*/\1/p')
+uref=$(python3 -c 'import json, sys; print(repr(json.loads(sys.argv[1])["refined"]["utility"]))' "$js" 2>/dev/null)
 if [ -n "$lam" ] && [ -n "$uref" ]; then ok; else bad "select --refine gave no refined point: $js"; fi
 # the refined utility is reproduced independently: rsoup soup at that λ, then rsoup eval
 l2=${lam#*,}
