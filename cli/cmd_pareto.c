@@ -260,8 +260,30 @@ static void block_free(block *b) {
     free(b->mask);
 }
 
-/* several fronts (one per seed): each scored against one shared reference
- * point, then mean [95% bootstrap interval] of every score over them */
+/* Two files scored on one reference point must score the same objectives.
+ * Fronts from `rsoup front` must also agree on experts and terms; a plain
+ * CSV (a peer's points, a hand-made front) only on the objectives, by name
+ * and order. 0, or -1 (error set). */
+static int same_objectives(const rs_front *a, const rs_front *b) {
+    if (!a->plain && !b->plain) return rs_front_same_schema(a, b);
+    int same = a->n_obj == b->n_obj;
+    for (int k = 0; same && k < a->n_obj; k++) same = !strcmp(a->obj_names[k], b->obj_names[k]);
+    if (!same) {
+        char sa[512] = "", sb[512] = "";
+        for (int k = 0; k < a->n_obj; k++)
+            snprintf(sa + strlen(sa), sizeof sa - strlen(sa), "%s%s", k ? "," : "", a->obj_names[k]);
+        for (int k = 0; k < b->n_obj; k++)
+            snprintf(sb + strlen(sb), sizeof sb - strlen(sb), "%s%s", k ? "," : "", b->obj_names[k]);
+        rs_set_error("they score different objectives: (%s) and (%s); a plain CSV's header must "
+                     "name the front's rewards in its order", sa, sb);
+        return -1;
+    }
+    return 0;
+}
+
+/* several fronts (one per seed, or fronts of different methods, plain CSVs
+ * among them): each scored against one shared reference point, then mean
+ * [95% bootstrap interval] of every score over them */
 static int pareto_many(const char *const *paths, int nf, unsigned mask, const char *ref_text,
                        double margin, long k, int json) {
     rs_front **f = rs_calloc((size_t)nf, sizeof *f);
@@ -272,7 +294,7 @@ static int pareto_many(const char *const *paths, int nf, unsigned mask, const ch
     if (!f || !mb || !bb) goto fail;
     for (int i = 0; i < nf; i++) {
         if (!(f[i] = rs_cli_front_load("pareto", paths[i], NULL))) goto done;
-        if (i && rs_front_same_schema(f[0], f[i]) != 0) {
+        if (i && same_objectives(f[0], f[i]) != 0) {
             fprintf(stderr, "rsoup pareto: '%s' and '%s' are not fronts of the same objectives: %s\n",
                     paths[0], paths[i], rs_last_error());
             goto done;
