@@ -303,16 +303,18 @@ static void policy_loss_grad(const float *mu, const float *log_std, const float 
 }
 
 double rs_ppo_kl_anchor(const float *mu, const float *log_std, const float *mu0,
-                        const float *log_std0, int M, int A, float beta, float *dmu,
-                        float *dlogstd) {
+                        const float *log_std0, int M, int A, float beta, int means_only,
+                        float *dmu, float *dlogstd) {
     double kl = 0;
     const float invM = 1.0f / (float)M;
     for (int j = 0; j < A; j++) {
         /* per dimension: the state-independent part, and d/dlog s of the
          * mean, which is the same for every state: -1 + s^2/s0^2 */
         double inv_var0 = exp(-2.0 * log_std0[j]), var = exp(2.0 * log_std[j]);
-        kl += M * (log_std0[j] - log_std[j] + 0.5 * var * inv_var0 - 0.5);
-        dlogstd[j] += (float)(beta * (var * inv_var0 - 1.0));
+        if (!means_only) {
+            kl += M * (log_std0[j] - log_std[j] + 0.5 * var * inv_var0 - 0.5);
+            dlogstd[j] += (float)(beta * (var * inv_var0 - 1.0));
+        }
         for (int i = 0; i < M; i++) {
             double d = (double)mu[(size_t)i * A + j] - mu0[(size_t)i * A + j];
             kl += 0.5 * d * d * inv_var0;
@@ -514,7 +516,7 @@ static void minibatch_task(void *arg, int b, int e, int worker) {
             p->mb_loss->kl_init =
                 p->anchor ? rs_ppo_kl_anchor(rs_mlp_ws_out(p->ws_pi), pol->log_std, p->mb_mu0,
                                              p->anchor_log_std, M, A, (float)p->cfg.kl_init,
-                                             p->dmu, p->g_std)
+                                             p->cfg.kl_init_means, p->dmu, p->g_std)
                           : 0;
             memset(p->g_pi, 0, sizeof(float) * pol->pi->n_params);
             rs_mlp_backward(pol->pi, p->ws_pi, p->mb_obs, p->dmu, M, p->g_pi, NULL);
@@ -956,7 +958,7 @@ static void ppo_log_numbers(const void *t, void *obj) {
     cJSON_AddNumberToObject(o, "grad_norm", s->grad_norm);
     if (isfinite(s->explained_var)) cJSON_AddNumberToObject(o, "explained_var", s->explained_var);
     const rs_ppo_config *c = &((const rs_ppo *)t)->cfg;
-    if (c->kl_init > 0) cJSON_AddNumberToObject(o, "kl_init", s->kl_init);
+    if (c->kl_init > 0) cJSON_AddNumberToObject(o, c->kl_init_means ? "kl_init_means" : "kl_init", s->kl_init);
     if (c->critic_warmup > 0 && !s->actor_moved) cJSON_AddBoolToObject(o, "critic_warmup", 1);
 }
 

@@ -60,6 +60,7 @@ typedef struct rs_ppo_config {
                            * and the user's keys; "none": it does not */
     double kl_init;       /* beta of beta * KL(pi(.|s) || pi_init(.|s)) on the
                            * rollout states (0: off; needs init) */
+    int kl_init_means;    /* the anchor's KL on the means alone (the log-std free) */
     int critic_warmup;    /* the first K updates fit only the value net (needs init) */
     int lr_warmup;        /* the actor's lr ramps from 0 over W updates after
                            * the critic warm-up (0: off) */
@@ -170,11 +171,14 @@ void rs_ppo_loss_grad(const float *mu, const float *log_std, const float *v_new,
  * diagonal Gaussians p = N(mu, exp(log_std)^2) (the policy) and q = N(mu0,
  * exp(log_std0)^2) (the init), in closed form per dimension:
  *   log s0 - log s + (s^2 + (mu - mu0)^2) / (2 s0^2) - 1/2.
+ * means_only: the KL as if the policy's s were the init's s0, i.e.
+ * (mu - mu0)^2 / (2 s0^2): the means are anchored, the exploration noise
+ * is free to shrink (dlogstd untouched).
  * Adds the gradient of beta * that mean to dmu (M x A) and dlogstd (A) and
  * returns the mean. Zero, with zero gradient, when p = q. */
 double rs_ppo_kl_anchor(const float *mu, const float *log_std, const float *mu0,
-                        const float *log_std0, int M, int A, float beta, float *dmu,
-                        float *dlogstd);
+                        const float *log_std0, int M, int A, float beta, int means_only,
+                        float *dmu, float *dlogstd);
 /* 1 when the run was given a value net by its init (0: fresh critic) */
 int rs_ppo_init_had_critic(const rs_ppo *p);
 

@@ -49,6 +49,7 @@ static const rs_cfg_field g_fields[] = {
     F(freeze_obs_norm, RS_CFG_INT, "1 freeze, 0 update, -1 auto (frozen with init)"),
     F(finetune, RS_CFG_STR, "auto (with init: rsoup's fine-tuning set, below) or none"),
     F(kl_init, RS_CFG_DBL, "beta: penalty beta*KL(pi || pi_init) on rollout states (needs init)"),
+    F(kl_init_means, RS_CFG_BOOL, "kl_init on the means alone (the log-std left free to shrink)"),
     F(critic_warmup, RS_CFG_INT, "first K updates fit only the value net (needs init)"),
     F(lr_warmup, RS_CFG_INT, "actor lr ramps from 0 over W updates after the critic warm-up"),
     F(init_rscale, RS_CFG_BOOL, "carry the init's return-scaling statistics (train.safetensors)"),
@@ -200,8 +201,9 @@ int rs_ppo_config_set(rs_ppo_config *c, const char *key, const char *value) {
  * complete. */
 static int legacy_complete(const cJSON *o) {
     /* keys that came with or after hparams: a legacy config lacks them all */
-    static const char *const later[] = {"hparams",       "weight_init", "finetune",    "kl_init",
-                                        "critic_warmup", "lr_warmup",   "init_rscale", NULL};
+    static const char *const later[] = {"hparams",     "weight_init",   "finetune",  "kl_init",
+                                        "kl_init_means", "critic_warmup", "lr_warmup", "init_rscale",
+                                        NULL};
     if (cJSON_GetObjectItemCaseSensitive(o, "hparams")) return 0;
     for (int i = 0; i < N_FIELDS; i++) {
         int is_later = 0;
@@ -317,6 +319,8 @@ int rs_ppo_config_check_ranks(const rs_ppo_config *c, int R) {
         "finetune must be auto or none (got '%s')", c->finetune);
     REQ(isfinite(c->kl_init) && c->kl_init >= 0 && c->kl_init <= 1e6,
         "kl_init must be in [0, 1e6] (got %g)", c->kl_init);
+    REQ(!c->kl_init_means || c->kl_init > 0,
+        "kl_init_means says how kl_init anchors: give kl_init > 0 with it");
     REQ(c->critic_warmup >= 0, "critic_warmup must be >= 0 (got %d)", c->critic_warmup);
     REQ(c->lr_warmup >= 0, "lr_warmup must be >= 0 (got %d)", c->lr_warmup);
     REQ(c->kl_init == 0 || c->init[0],

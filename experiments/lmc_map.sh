@@ -14,7 +14,7 @@ R=${RSOUP:-build/rsoup}
 JOBS=${JOBS:-2}
 ENVS=("$@")
 ((${#ENVS[@]})) || ENVS=(hopper walker2d halfcheetah)
-read -r -a PROTOS <<<"${PROTOCOLS:-today lr1e-4 tkl kl0.3 kl3 warm}"
+read -r -a PROTOS <<<"${PROTOCOLS:-today lr1e-4 tkl kl0.3 kl3 klm0.3 warm}"
 for e in "${ENVS[@]}"; do
   for p in "${PROTOS[@]}"; do
     cfg=experiments/lmc_map/${e}_$p.json

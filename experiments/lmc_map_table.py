@@ -20,7 +20,7 @@ import sys
 
 ROOT = sys.argv[1] if len(sys.argv) > 1 else "experiments/results/lmc_map"
 ENVS = ["hopper", "walker2d", "halfcheetah"]
-PROTOS = ["today", "lr1e-4", "tkl", "kl0.3", "kl3", "warm", "best"]
+PROTOS = ["today", "lr1e-4", "tkl", "kl0.3", "kl3", "klm0.3", "warm", "best"]
 
 
 def iv(o, fmt="%.4g", scale=1.0):

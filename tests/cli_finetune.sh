@@ -30,7 +30,7 @@ TINY=("${TINYV[@]}" --quiet)
 "$R" train "${TINY[@]}" --steps 1024 --seed 5 --out "$T/pre" >/dev/null 2>&1 || bad "pretrain failed"
 
 # ---- help and bad input: a clear error naming the key, nothing trained ----
-for k in finetune kl_init critic_warmup lr_warmup init_rscale; do
+for k in finetune kl_init kl_init_means critic_warmup lr_warmup init_rscale; do
   "$R" train --help | grep -q "^  $k " && ok || bad "--help does not list $k"
 done
 expect kl-without-init 2 "kl_init .*needs --init" -- "$R" train "${TINY[@]}" --steps 512 --kl-init 0.1 --out "$T/x1"
@@ -41,8 +41,9 @@ expect warmup-too-long 2 "critic_warmup \(4 updates\) must be shorter than the r
   "$R" train "${TINY[@]}" --steps 512 --init "$T/pre" --critic-warmup 4 --out "$T/x5"
 expect kl-updated-norm 2 "kl_init needs the init's frozen observation normaliser" -- \
   "$R" train "${TINY[@]}" --steps 512 --init "$T/pre" --kl-init 0.1 --update-obs-norm --out "$T/x6"
+expect kl-means-alone 2 "kl_init_means says how kl_init anchors" -- "$R" train "${TINY[@]}" --steps 512 --init "$T/pre" --kl-init-means true --out "$T/x8"
 expect finetune-bad 2 "finetune must be auto or none" -- "$R" train "${TINY[@]}" --steps 512 --finetune maybe --out "$T/x7"
-for d in x1 x2 x3 x4 x5 x6 x7; do [ ! -e "$T/$d/policy.safetensors" ] && ok || bad "$d: a refused run wrote a policy"; done
+for d in x1 x2 x3 x4 x5 x6 x7 x8; do [ ! -e "$T/$d/policy.safetensors" ] && ok || bad "$d: a refused run wrote a policy"; done
 
 # ---- the critic warm-up: the actor and its log-std stay the init's, bit for bit ----
 "$R" train "${TINY[@]}" --steps 1024 --seed 6 --reward risky --init "$T/pre" --critic-warmup 3 \
@@ -68,6 +69,8 @@ cmp -s "$T/full/policy.safetensors" "$T/half/policy.safetensors" && cmp -s "$T/f
 diff -q <(untimed "$T/full/log.jsonl") <(untimed "$T/half/log.jsonl") >/dev/null \
   && ok || bad "anchored run: the resumed log.jsonl differs"
 grep -q '"kl_init":' "$T/full/log.jsonl" && ok || bad "log.jsonl has no kl_init"
+"$R" train "${TINY[@]}" --steps 1024 --seed 7 --reward risky --init "$T/pre" --kl-init 0.3 --kl-init-means true \
+  --out "$T/means" >/dev/null 2>&1 && grep -q '"kl_init_means":' "$T/means/log.jsonl" && ok || bad "a means-only anchored run failed or logs no kl_init_means"
 # the anchor is the init: it travels in the checkpoint, equal to the init's actor
 [ "$(tensors "$T/pre/policy.safetensors" pi. | sed 's/^pi\./anchor./')" = \
   "$(tensors "$T/full/train.safetensors" anchor.)" ] \

@@ -624,7 +624,7 @@ static void test_kl_anchor(void) {
     /* the value against quadrature, dimension by dimension */
     float dmu[M * A] = {0}, dls[A] = {0};
     const float beta = 0.7f;
-    double kl = rs_ppo_kl_anchor(mu, ls, mu0, ls0, M, A, beta, dmu, dls);
+    double kl = rs_ppo_kl_anchor(mu, ls, mu0, ls0, M, A, beta, 0, dmu, dls);
     double want = 0;
     for (int i = 0; i < M; i++)
         for (int j = 0; j < A; j++)
@@ -657,10 +657,30 @@ static void test_kl_anchor(void) {
      * what the buffers held */
     for (int k = 0; k < M * A; k++) dmu[k] = 1.0f;
     for (int j = 0; j < A; j++) dls[j] = 2.0f;
-    double z = rs_ppo_kl_anchor(mu0, ls0, mu0, ls0, M, A, beta, dmu, dls);
+    double z = rs_ppo_kl_anchor(mu0, ls0, mu0, ls0, M, A, beta, 0, dmu, dls);
     CHECK(fabs(z) < 1e-12, "KL at the init: %g", z);
     for (int k = 0; k < M * A; k++) CHECK_CLOSE(dmu[k], 1.0, 1e-7, 0, "dmu at the init (added to 1)");
     for (int j = 0; j < A; j++) CHECK_CLOSE(dls[j], 2.0, 1e-6, 0, "dlog_std at the init (added to 2)");
+    /* means only: the KL between N(mu, s0) and N(mu0, s0), by quadrature;
+     * its gradient by differences; the log-std untouched */
+    for (int k = 0; k < M * A; k++) dmu[k] = 0;
+    for (int j = 0; j < A; j++) dls[j] = 0;
+    double km = rs_ppo_kl_anchor(mu, ls, mu0, ls0, M, A, beta, 1, dmu, dls);
+    want = 0;
+    for (int i = 0; i < M; i++)
+        for (int j = 0; j < A; j++)
+            want += kl_quadrature(mu[i * A + j], exp(ls0[j]), mu0[i * A + j], exp(ls0[j])) / M;
+    CHECK_CLOSE(km, want, 1e-7, 1e-6, "means-only KL against quadrature");
+    for (int j = 0; j < A; j++) CHECK(dls[j] == 0, "means-only KL moved dlog_std[%d]: %g", j, dls[j]);
+    for (int k = 0; k < M * A; k++) {
+        double d = (double)mu[k] - mu0[k], want_g = beta * d / exp(2.0 * ls0[k % A]) / M;
+        double h2 = 1e-6, kp = 0, kq = 0;
+        /* central difference of the closed form (mu - mu0)^2 / (2 s0^2) / M */
+        kp = ((d + h2) * (d + h2)) / (2 * exp(2.0 * ls0[k % A])) / M;
+        kq = ((d - h2) * (d - h2)) / (2 * exp(2.0 * ls0[k % A])) / M;
+        CHECK_CLOSE(dmu[k], beta * (kp - kq) / (2 * h2), 1e-6, 1e-4, "means-only d beta KL / dmu");
+        CHECK_CLOSE(dmu[k], want_g, 1e-6, 1e-4, "means-only gradient, closed form");
+    }
 }
 
 /* JSON read strictly (issue 27): a key given twice is refused at any depth,
