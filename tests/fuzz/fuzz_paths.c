@@ -125,6 +125,7 @@ static void fuzz_out(const char *out) {
 /* ---- plot text ---- */
 
 static int g_to = -1, g_from = -1, g_gp_off;
+static char *g_prev; /* the text before, reported when gnuplot dies */
 static char g_scratch[PATH_MAX];
 
 /* one line from the helper up to its NUL; NULL when it is gone */
@@ -212,8 +213,12 @@ static void fuzz_plot_text(const char *text) {
     if (!got || strcmp(got, want)) {
         fprintf(stderr, "fuzz_paths: gnuplot printed\n%s\ninstead of\n%s\n",
                 got ? got : "(nothing: it died)", want);
+        /* a gnuplot that died may have been killed by the text before */
+        if (!got) fprintf(stderr, "fuzz_paths: the text before was\n%s\n", g_prev ? g_prev : "");
         abort();
     }
+    free(g_prev);
+    g_prev = strdup(text);
     /* and ran nothing: its folder stays empty */
     DIR *d = opendir(g_scratch);
     if (!d) abort();
