@@ -2,15 +2,107 @@
  * protocol over one or more seeds, from pretraining to plots and a report,
  * resumable stage by stage. See experiment.h for the job graph. */
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cli.h"
 #include "experiment.h"
 #include "rs_pool.h"
 #include "rs_mpi.h"
+
+/* what marks a folder as an experiment's (written by its runner) */
+#define EXP_MARKER ".experiment"
+
+static int has(const char *dir, const char *name) {
+    char p[PATH_MAX + 32];
+    snprintf(p, sizeof p, "%s/%s", dir, name);
+    struct stat sb;
+    return lstat(p, &sb) == 0;
+}
+
+/* why dir is taken by another experiment or job (NULL: it is not) */
+static const char *taken(const char *dir) {
+    if (has(dir, EXP_MARKER) || has(dir, "pretrain/.started")) return "an experiment's folder";
+    if (has(dir, ".started") || has(dir, ".done")) return "a job's folder (it holds its stamps)";
+    if (rs_exp_path_busy(dir)) return "a folder that a running rsoup process writes";
+    return NULL;
+}
+
+/* An experiment never writes inside another experiment's folder or a job's
+ * folder, nor inside one a running rsoup process writes: its jobs would
+ * train into the other's (a second runner on o/seed_1 while o runs), both
+ * would "succeed", and the folders would hold a mix. Nor may one of its own
+ * replicate or job folders be another experiment's. 0, or 1 (printed). */
+static int check_place(const char *out, const rs_job_graph *g) {
+    char p[RS_EXP_PATH];
+    snprintf(p, sizeof p, "%s", out);
+    struct stat sb;
+    int self = stat(p, &sb) == 0;
+    /* the nearest folder that exists: out, or its first existing ancestor */
+    while (stat(p, &sb) != 0) {
+        char *slash = strrchr(p, '/');
+        if (!slash)
+            snprintf(p, sizeof p, ".");
+        else if (slash == p)
+            p[1] = 0;
+        else
+            *slash = 0;
+    }
+    char *real = realpath(p, NULL);
+    if (!real) {
+        fprintf(stderr, "rsoup experiment: cannot resolve %s: %s\n", p, strerror(errno));
+        return 1;
+    }
+    int bad = 0;
+    if (self && (has(real, ".started") || has(real, ".done"))) {
+        fprintf(stderr,
+                "rsoup experiment: %s is a job's folder of another experiment (it holds its "
+                "stamps): choose another --out\n",
+                out);
+        bad = 1;
+    }
+    /* every folder above out, to the root, and the nearest existing one
+     * when out is new (out itself is ours to rerun) */
+    for (int first = 1; !bad; first = 0) {
+        const char *why = first && self ? NULL : taken(real);
+        if (why) {
+            fprintf(stderr,
+                    "rsoup experiment: --out %s is inside %s, %s: an experiment may not "
+                    "write there; choose another --out\n",
+                    out, real, why);
+            bad = 1;
+        }
+        char *slash = strrchr(real, '/');
+        if (!slash || !strcmp(real, "/")) break;
+        if (slash == real)
+            slash[1] = 0;
+        else
+            *slash = 0;
+    }
+    free(real);
+    for (int r = 0; !bad && r < g->n_reps; r++) {
+        if (!strcmp(g->reps[r].dir, out)) continue;
+        if (has(g->reps[r].dir, EXP_MARKER) || rs_exp_path_busy(g->reps[r].dir)) {
+            fprintf(stderr, "rsoup experiment: %s is %s: choose another --out\n", g->reps[r].dir,
+                    has(g->reps[r].dir, EXP_MARKER) ? "another experiment's folder"
+                                                    : "in use by another rsoup process");
+            bad = 1;
+        }
+    }
+    for (int i = 0; !bad && i < g->n; i++)
+        if (g->jobs[i].is_train && has(g->jobs[i].dir, EXP_MARKER)) {
+            fprintf(stderr,
+                    "rsoup experiment: %s is another experiment's folder: choose another "
+                    "--out\n",
+                    g->jobs[i].dir);
+            bad = 1;
+        }
+    return bad;
+}
 
 /* --json: what the run did, from the job states and metrics.json */
 static void print_summary(const rs_exp_config *c, const rs_job_graph *g, const char *out, int rc,
@@ -149,6 +241,11 @@ int cmd_experiment(int argc, char **argv) {
         rs_exp_stop_workers();
         return 1;
     }
+    if (check_place(out, &g) != 0) {
+        rs_exp_graph_free(&g);
+        rs_exp_stop_workers();
+        return 1;
+    }
     int total_threads = threads ? (int)threads : (c.threads ? c.threads : rs_ncores());
     int per_job = total_threads / (int)jobs > 0 ? total_threads / (int)jobs : 1;
     const int json = rs_opt_flag(opts, no, "json");
@@ -200,6 +297,17 @@ int cmd_experiment(int argc, char **argv) {
         rs_exp_stop_workers();
         rs_exp_graph_free(&g);
         return 1;
+    }
+    /* the mark that keeps other experiments out of this folder */
+    {
+        char mp[RS_EXP_PATH + 32];
+        snprintf(mp, sizeof mp, "%s/" EXP_MARKER, out);
+        if (rs_cli_write_file(mp, c.name, 1) != 0) {
+            fprintf(stderr, "rsoup experiment: cannot write %s: %s\n", mp, strerror(errno));
+            rs_exp_stop_workers();
+            rs_exp_graph_free(&g);
+            return 1;
+        }
     }
     for (int r = 0; c.n_seeds && r < g.n_reps; r++)
         if (rs_cli_mkdir_p(g.reps[r].dir) != 0) {

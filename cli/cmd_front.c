@@ -1,10 +1,13 @@
 /* cmd_front.c — `rsoup front` (evaluate soups on a λ grid) and `rsoup lmc`
  * (linear mode connectivity along the path between two experts). */
+#include <errno.h>
 #include <limits.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "cli_soup.h"
@@ -137,6 +140,139 @@ static int front_provenance(rs_front *f, const char *const *paths, int np, const
     rc |= rs_front_set_meta(f, "seed", rs_opt_str(opts, no, "seed"));
     if (rc) fprintf(stderr, "rsoup front: %s\n", rs_last_error());
     return rc ? -1 : 0;
+}
+
+/* The output, open for appending and locked (flock, held until it is
+ * closed): one writer per front, so that two `front --resume` on one file
+ * cannot both write the missing rows. A new file is made with its provenance
+ * and header in one step (never an empty or headerless file); one left
+ * without a header (by an older rsoup, or cut short) is a start that never
+ * finished and starts over. An existing front is completed only with
+ * --resume, and only when its provenance names the same experts in the same
+ * order, mixing, episodes and seed (rows of other experts would mix in
+ * silently) and its columns are the same. *fp_front gets the front to add
+ * to: made's (new or restarted) or the file's rows (made freed). NULL
+ * (printed) on failure. */
+static FILE *open_front(const char *out, rs_front *made, int resume, rs_front **fp_front) {
+    FILE *fp = NULL;
+    int fresh = 0;
+    for (int attempt = 0;; attempt++) {
+        struct stat sb, sl;
+        if (stat(out, &sb) == 0 && !S_ISREG(sb.st_mode)) {
+            /* a FIFO would block the open below, a device would be written */
+            fprintf(stderr, "rsoup front: %s is not a regular file; choose another --out\n", out);
+            return NULL;
+        }
+        if (stat(out, &sb) != 0) {
+            int c = rs_front_create(out, made);
+            if (c < 0) {
+                fprintf(stderr, "rsoup front: cannot write %s: %s\n", out, rs_last_error());
+                return NULL;
+            }
+            fresh = c == 0;
+        }
+        fp = fopen(out, "a");
+        if (!fp) {
+            fprintf(stderr, "rsoup front: cannot write %s: %s\n", out, strerror(errno));
+            return NULL;
+        }
+        if (flock(fileno(fp), LOCK_EX | LOCK_NB) != 0) {
+            int e = errno;
+            fclose(fp);
+            if (e == EWOULDBLOCK)
+                fprintf(stderr,
+                        "rsoup front: %s is in use by another rsoup process (a front writing "
+                        "it): wait for it to finish, or stop it\n",
+                        out);
+            else
+                fprintf(stderr, "rsoup front: cannot lock %s: %s\n", out, strerror(e));
+            return NULL;
+        }
+        /* the lock is on what the path names now, not on a file replaced
+         * between the open and the lock */
+        if (fstat(fileno(fp), &sl) == 0 && stat(out, &sb) == 0 && sl.st_dev == sb.st_dev &&
+            sl.st_ino == sb.st_ino)
+            break;
+        fclose(fp);
+        fp = NULL;
+        if (attempt == 3) {
+            fprintf(stderr, "rsoup front: %s keeps being replaced by another process\n", out);
+            return NULL;
+        }
+    }
+    int head = rs_front_has_header(out);
+    if (head < 0) {
+        fprintf(stderr, "rsoup front: %s\n", rs_last_error());
+        fclose(fp);
+        return NULL;
+    }
+    if (!head) {
+        /* nothing but provenance lines, or less: no row can be lost */
+        if (!fresh)
+            fprintf(stderr,
+                    "rsoup front: %s holds no header (a start that was cut short): "
+                    "starting it over\n",
+                    out);
+        if (ftruncate(fileno(fp), 0) != 0 || rs_front_write_head(fp, made) != 0) {
+            fprintf(stderr, "rsoup front: cannot write %s: %s\n", out, strerror(errno));
+            fclose(fp);
+            return NULL;
+        }
+        *fp_front = made;
+        return fp;
+    }
+    if (!fresh && !resume) {
+        fprintf(stderr,
+                "rsoup front: %s exists; complete it with --resume or choose another --out\n", out);
+        fclose(fp);
+        return NULL;
+    }
+    /* under the lock: the rows already there, whether this run made the
+     * file a moment ago or an earlier one did */
+    int tail = 0;
+    rs_front *old = rs_front_load(out, &tail);
+    if (!old) {
+        fprintf(stderr, "rsoup front: --resume: %s\n", rs_last_error());
+        fclose(fp);
+        return NULL;
+    }
+    if (rs_front_same_schema(old, made) != 0) {
+        fprintf(stderr, "rsoup front: --resume: %s was made with other experts or rewards: %s\n",
+                out, rs_last_error());
+        goto refuse;
+    }
+    static const char *same[] = {"experts", "mixing", "episodes", "seed"};
+    for (int i = 0; i < 4; i++) {
+        const char *was = rs_front_meta(old, same[i]), *now = rs_front_meta(made, same[i]);
+        if (!was) {
+            fprintf(stderr,
+                    "rsoup front: --resume: %s does not record its %s (no '# %s:' line): "
+                    "its rows may come from other ones; choose another --out\n",
+                    out, same[i], same[i]);
+            goto refuse;
+        }
+        if (now && strcmp(was, now)) {
+            fprintf(stderr,
+                    "rsoup front: --resume: %s was made with %s '%s', not '%s'; rerun "
+                    "with the same settings or choose another --out\n",
+                    out, same[i], was, now);
+            goto refuse;
+        }
+    }
+    if (tail) {
+        if (rs_front_drop_tail(out) < 0) {
+            fprintf(stderr, "rsoup front: %s\n", rs_last_error());
+            goto refuse;
+        }
+        fprintf(stderr, "rsoup front: dropped a partial last row of %s\n", out);
+    }
+    rs_front_free(made);
+    *fp_front = old;
+    return fp;
+refuse:
+    rs_front_free(old);
+    fclose(fp);
+    return NULL;
 }
 
 int cmd_front(int argc, char **argv) {
@@ -285,57 +421,8 @@ int cmd_front(int argc, char **argv) {
         if (slash) *slash = 0;
         rs_cli_sweep_tmp(slash ? (d[0] ? d : "/") : ".", base);
     }
-    struct stat sb;
-    int exists = stat(out, &sb) == 0;
-    if (exists && !rs_opt_flag(opts, no, "resume")) {
-        fprintf(stderr, "rsoup front: %s exists; complete it with --resume or choose another --out\n", out);
-        goto done;
-    }
-    rs_front *old = NULL;
-    if (exists) {
-        int tail = 0;
-        old = rs_front_load(out, &tail);
-        if (!old) {
-            fprintf(stderr, "rsoup front: --resume: %s\n", rs_last_error());
-            goto done;
-        }
-        if (rs_front_same_schema(old, f) != 0) {
-            fprintf(stderr, "rsoup front: --resume: %s was made with other experts or rewards: %s\n",
-                    out, rs_last_error());
-            rs_front_free(old);
-            goto done;
-        }
-        /* rows made with other experts, mixing, episodes or seed would mix
-         * silently: the file's provenance must match this command */
-        static const char *same[] = {"experts", "mixing", "episodes", "seed"};
-        for (int i = 0; i < 4; i++) {
-            const char *was = rs_front_meta(old, same[i]), *now = rs_front_meta(f, same[i]);
-            if (was && now && strcmp(was, now)) {
-                fprintf(stderr, "rsoup front: --resume: %s was made with %s '%s', not '%s'; rerun "
-                                "with the same settings or choose another --out\n",
-                        out, same[i], was, now);
-                rs_front_free(old);
-                goto done;
-            }
-        }
-        if (tail) {
-            rs_front_drop_tail(out);
-            fprintf(stderr, "rsoup front: dropped a partial last row of %s\n", out);
-        }
-        rs_front_free(f);
-        f = old;
-        fp = fopen(out, "a");
-    } else {
-        fp = fopen(out, "w");
-        if (fp && (rs_front_write_meta(fp, f) != 0 || rs_front_write_header(fp, f) != 0)) {
-            fclose(fp);
-            fp = NULL;
-        }
-    }
-    if (!fp) {
-        fprintf(stderr, "rsoup front: cannot write %s\n", out);
-        goto done;
-    }
+    fp = open_front(out, f, rs_opt_flag(opts, no, "resume"), &f);
+    if (!fp) goto done;
     model = rs_model_load(spec, rs_opt_str(opts, no, "model"));
     pool = model ? rs_pool_new((int)threads) : NULL;
     if (!pool) {

@@ -82,6 +82,9 @@ typedef struct rs_exp_config {
 
 /* parse and validate; errors name the JSON path, e.g. "quick.json: morl.mu[2]: ..." */
 int rs_exp_config_parse(const char *text, const char *where, rs_exp_config *c);
+/* a config's "name": one path component of letters, digits, '_', '-', '.'
+ * and '+', not starting with '.' or '-'. 0, or -1 (error set) */
+int rs_exp_name_check(const char *name);
 /* "5" (seeds 1..5) or "1,4,9"; replaces the config's seeds. 0 or -1 (error set) */
 int rs_exp_seeds_parse(const char *text, rs_exp_config *c);
 
@@ -131,6 +134,10 @@ void rs_exp_job_command(const rs_job *j, char *buf, size_t n);
 int rs_exp_remove_run_dir(const char *dir);
 
 /* ---- running it (experiment_run.c) ---- */
+/* 1 when another process holds a lock on path (a running train on its
+ * folder, a front on its file, a runner on its experiment); 0 when it is
+ * free, absent, or neither a folder nor a regular file */
+int rs_exp_path_busy(const char *path);
 /* the rsoup executable the jobs run */
 void rs_exp_set_self(const char *path);
 /* run the graph: `parallel` local slots on rank 0, plus one slot on every

@@ -147,6 +147,36 @@ static int finetune_settings(const cJSON *ppo, const cJSON *ftp, rs_exp_config *
     return 0;
 }
 
+int rs_exp_name_check(const char *name) {
+    /* the name is a folder (runs/<name>) and reaches reports and plots: one
+     * path component of plain characters, so that it can neither climb out
+     * of runs/ ("..", "a/b") nor mean anything to a program handed it */
+    size_t n = strlen(name);
+    if (n == 0 || n > 63) {
+        rs_set_error("name: give 1 to 63 characters (it is the folder runs/<name>)");
+        return -1;
+    }
+    if (name[0] == '.' || name[0] == '-') {
+        rs_set_error("name: '%.63s' may not start with '%c' (it is the folder runs/<name>)", name,
+                     name[0]);
+        return -1;
+    }
+    for (const char *ch = name; *ch; ch++)
+        if (!(isalnum((unsigned char)*ch) || *ch == '_' || *ch == '-' || *ch == '.' ||
+              *ch == '+')) {
+            char what[16];
+            if (isgraph((unsigned char)*ch))
+                snprintf(what, sizeof what, "'%c'", *ch);
+            else
+                snprintf(what, sizeof what, "byte 0x%02x", (unsigned char)*ch);
+            rs_set_error("name: holds %s: names may hold letters, digits, '_', '-', '.' and '+' "
+                         "only (it is the folder runs/<name>)",
+                         what);
+            return -1;
+        }
+    return 0;
+}
+
 int rs_exp_config_parse(const char *text, const char *where, rs_exp_config *c) {
     memset(c, 0, sizeof *c);
     const char *end = NULL;
@@ -189,6 +219,12 @@ int rs_exp_config_parse(const char *text, const char *where, rs_exp_config *c) {
         get_str(root, "env", "", c->env, sizeof c->env, 1, where) ||
         get_str(root, "algo", "", c->algo, sizeof c->algo, 0, where))
         goto out;
+    if (rs_exp_name_check(c->name) != 0) {
+        char m[512];
+        snprintf(m, sizeof m, "%s", rs_last_error());
+        rs_set_error("%s: %s", where, m);
+        goto out;
+    }
     const rs_env_spec *s = rs_env_find(c->env);
     if (!s) {
         char m[512];

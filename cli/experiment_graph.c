@@ -404,9 +404,24 @@ void rs_exp_job_command(const rs_job *j, char *buf, size_t n) {
     }
 }
 
+/* a stamp's temporary file (rs_cli_write_file: NAME.tmp.PID) left by a
+ * runner killed while it wrote the stamp: the runner's own, never a user's */
+static int stale_stamp_tmp(const char *name) {
+    const char *t = !strncmp(name, ".started.tmp.", 13) ? name + 13
+                    : !strncmp(name, ".done.tmp.", 10)  ? name + 10
+                                                        : NULL;
+    if (!t || !*t) return 0;
+    for (; *t; t++)
+        if (*t < '0' || *t > '9') return 0;
+    return 1;
+}
+
+/* depth first, the folder itself and its .started stamp left to the end:
+ * a kill part-way leaves a folder that still says it is ours */
 static int rm_entry(const char *path, const struct stat *sb, int type, struct FTW *ftw) {
     (void)sb;
-    (void)ftw;
+    if (ftw->level == 0) return 0;
+    if (ftw->level == 1 && !strcmp(path + ftw->base, ".started")) return 0;
     return (type == FTW_DP ? rmdir(path) : unlink(path)) == 0 ? 0 : -1;
 }
 
@@ -420,19 +435,26 @@ int rs_exp_remove_run_dir(const char *dir) {
     char stamp[RS_EXP_PATH + 16];
     snprintf(stamp, sizeof stamp, "%s/.started", dir);
     int ours = rs_cli_exists(stamp);
-    if (!ours) { /* an empty folder is fine to reuse */
+    if (!ours) {
+        /* an empty folder is fine to reuse, and so is one holding only the
+         * temporary stamp of a runner killed between making the folder and
+         * stamping it (that would otherwise refuse every rerun) */
         DIR *d = opendir(dir);
         int entries = 0;
-        for (struct dirent *e; d && (e = readdir(d));)
-            entries += strcmp(e->d_name, ".") && strcmp(e->d_name, "..");
+        for (struct dirent *e; d && (e = readdir(d));) {
+            if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..")) continue;
+            if (stale_stamp_tmp(e->d_name) && unlinkat(dirfd(d), e->d_name, 0) == 0) continue;
+            entries++;
+        }
         if (d) closedir(d);
         if (entries == 0) return 0;
         rs_set_error("%s holds files that this experiment did not make (no .started stamp): "
                      "refusing to delete it; move it away or choose another --out", dir);
         return -1;
     }
-    /* depth first, never following links out of the folder */
-    if (nftw(dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS | FTW_MOUNT) != 0) {
+    /* never following links out of the folder */
+    if (nftw(dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS | FTW_MOUNT) != 0 || unlink(stamp) != 0 ||
+        rmdir(dir) != 0) {
         rs_set_error("cannot remove %s: %s", dir, strerror(errno));
         return -1;
     }

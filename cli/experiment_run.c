@@ -7,6 +7,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -36,6 +38,49 @@ static pid_t spawn_rsoup(char *const *argv, const char *logpath) {
     return pid;
 }
 
+int rs_exp_path_busy(const char *path) {
+    /* only folders and regular files: opening a FIFO or a device could block
+     * or act. A shared lock, tried and dropped at once, fails exactly while
+     * a writer holds its exclusive one; it never blocks and leaves nothing */
+    struct stat sb;
+    if (lstat(path, &sb) != 0 || !(S_ISDIR(sb.st_mode) || S_ISREG(sb.st_mode))) return 0;
+    int fd = open(path, O_RDONLY | O_NONBLOCK | O_NOFOLLOW | O_CLOEXEC);
+    if (fd < 0) return 0;
+    int busy = flock(fd, LOCK_SH | LOCK_NB) != 0 && errno == EWOULDBLOCK;
+    close(fd);
+    return busy;
+}
+
+static volatile sig_atomic_t g_interrupted = 0;
+
+/* a job of a runner that was killed gets SIGTERM and saves before it exits:
+ * its folder (or front file) stays locked for that while. Starting over or
+ * resuming in it then would fail ("in use") or, worse, remove files it is
+ * still writing, so wait for it, briefly. 0, or -1 (error set) */
+#define WAIT_FREE_S 60
+static int wait_until_free(const rs_job *j, const char *path) {
+    for (int i = 0; rs_exp_path_busy(path); i++) {
+        if (g_interrupted) {
+            rs_set_error("interrupted while %s was in use", path);
+            return -1;
+        }
+        if (i == 0)
+            fprintf(stderr,
+                    "experiment: [%s] waits for %s: another rsoup process (an earlier run's "
+                    "job, still stopping) is writing it\n",
+                    j->name, path);
+        if (i == WAIT_FREE_S * 10) {
+            rs_set_error("%s is still in use by another rsoup process after %d s (another "
+                         "experiment's job?): stop it, or choose another --out",
+                         path, WAIT_FREE_S);
+            return -1;
+        }
+        struct timespec ts = {0, 100000000};
+        nanosleep(&ts, NULL);
+    }
+    return 0;
+}
+
 /* decide how the job runs (fresh or resumed), write its "started" stamp and
  * fill argv (pointers into j->args and static buffers, NULL-terminated; room
  * for nargs + 8) and the stdout log path. 1: resuming, 0: fresh, -1: error */
@@ -48,6 +93,7 @@ static int prepare_job(rs_job *j, int threads, int quiet, char **argv, char *log
     argv[n++] = "--threads";
     argv[n++] = tbuf;
     if (quiet) argv[n++] = "--quiet";
+    if (wait_until_free(j, j->is_train ? j->dir : j->out) != 0) return -1;
     /* a started job with the same command resumes; anything else starts over */
     int resume = rs_exp_stamp_matches(j, "started");
     if (j->is_train) {
@@ -141,7 +187,6 @@ out:
 
 /* a worker's running child, so that a signal to the worker reaches it */
 static volatile pid_t g_worker_child = 0;
-static volatile sig_atomic_t g_interrupted = 0;
 static void on_signal(int s) {
     g_interrupted = s;
     if (g_worker_child > 0) kill(g_worker_child, SIGTERM);
@@ -271,6 +316,10 @@ int rs_exp_run(rs_job_graph *g, int parallel, int threads_per_job, int quiet) {
             fprintf(stderr, "experiment: [%s] up to date, skipped\n", j->name);
         }
     }
+    /* temporary stamps of a runner killed while it wrote them (the
+     * experiment folder itself is swept when it is locked) */
+    for (int r = 0; r < g->n_reps; r++)
+        rs_cli_sweep_tmp(g->reps[r].dir, NULL);
     catch_signals();
     rs_cli_mark_runner();
     const int R = rs_mpi_active() ? rs_mpi_size() : 1;

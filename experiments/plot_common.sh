@@ -78,10 +78,46 @@ plot_formats() {
   return 0
 }
 
-# render a gnuplot body (no terminal, no output) into OUT_BASE.{png,svg,pdf}
-plot_render() { # OUT_BASE W H BODY_FILE FORMAT...
-  local out=$1 w=$2 h=$3 body=$4 fmt term
-  shift 4
+# TEXT as a gnuplot string literal. Text that comes from files or folder
+# names (rewards, labels, seeds) must never become a gnuplot command: inside
+# single quotes gnuplot expands nothing (no `command`, no @macro, no
+# backslash escape, no ';'), so the literal is safe once it holds no single
+# quote (gnuplot's '' escape is unreliable: a second one in a string ends
+# it) and no line break (which ends the command). A ' becomes ’ and a control
+# character a space, byte by byte whatever the locale.
+plot_str() { # TEXT
+  local LC_ALL=C s=$1
+  s=${s//[$'\001'-$'\037'$'\177']/ }
+  s=${s//\'/$'\xe2\x80\x99'}
+  printf "'%s'" "$s"
+}
+
+# VAR = PATH as the tools below read a path: one that starts with '-' would
+# be an option (find -delete), one like x=y an awk assignment; ./ in front
+# keeps its meaning. (A variable, not $(...), which would drop a trailing
+# newline of the name.)
+plot_path() { # VAR PATH
+  case $2 in
+    -* | [A-Za-z_]*=*) printf -v "$1" './%s' "$2" ;;
+    *) printf -v "$1" '%s' "$2" ;;
+  esac
+}
+
+# VAR = the folder of PATH, as dirname says, keeping a trailing newline
+plot_dirname() { # VAR PATH
+  case $2 in
+    */*) local d=${2%/*}; printf -v "$1" '%s' "${d:-/}" ;;
+    *) printf -v "$1" '.' ;;
+  esac
+}
+
+# render a gnuplot body (no terminal, no output) into OUT_BASE.{png,svg,pdf}.
+# No path is ever part of a gnuplot command: gnuplot runs in WORK, where the
+# body names its data files by fixed relative names, writes a fixed file name
+# there, and the shell moves it to OUT_BASE.FORMAT
+plot_render() { # WORK OUT_BASE W H BODY_FILE FORMAT...
+  local work=$1 out=$2 w=$3 h=$4 body=$5 fmt term
+  shift 5
   for fmt in "$@"; do
     case $fmt in
       png) term="pngcairo size $w,$h font ',10'" ;;
@@ -89,10 +125,14 @@ plot_render() { # OUT_BASE W H BODY_FILE FORMAT...
       pdf) term="pdfcairo size $(awk -v w="$w" -v h="$h" 'BEGIN { printf "%.2fin,%.2fin", w / 100, h / 100 }') font ',8'" ;;
       *) continue ;;
     esac
+    rm -f "$work/render.out"
     { echo "set encoding utf8; set terminal $term; set termoption noenhanced"
-      echo "set output '$out.$fmt'"
+      echo "set output 'render.out'"
       cat "$body"
-      echo "unset output"; } | gnuplot
+      echo "unset output"; } | (cd "$work" && gnuplot) || true
+    if [ -s "$work/render.out" ]; then
+      mv -f -- "$work/render.out" "$out.$fmt" || echo "plot: cannot write $out.$fmt" >&2
+    fi
   done
   return 0
 }

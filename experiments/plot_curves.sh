@@ -23,12 +23,15 @@ command -v gnuplot >/dev/null || { warn "gnuplot is not installed (apt-get insta
 TMP=$(mktemp -d); trap 'rm -rf "$TMP"' EXIT
 # shellcheck source=plot_common.sh
 . "$HERE/plot_common.sh"
+# the folder's name reaches gnuplot nowhere (plot_render); find and awk get it as a path
+plot_path DIR "$DIR"
 
-mapfile -t ALL < <(find "$DIR" -name progress.csv -printf '%h\n' | sort -V)
+# NUL-separated: a folder's name may hold a newline
+mapfile -d '' -t ALL < <(find "$DIR" -name progress.csv -printf '%h\0' | sort -z -V)
 ((${#ALL[@]})) || { warn "no progress.csv under $DIR"; exit 1; }
 
 # ---- layout ----
-is_protocol_run() { [[ $(basename "$1") =~ ^(pretrain|expert_.+|morl_[0-9]+|control_.+)$ ]]; }
+is_protocol_run() { [[ ${1##*/} =~ ^(pretrain|expert_.+|morl_[0-9]+|control_.+)$ ]]; }
 PROTOCOL=0
 for r in "${ALL[@]}"; do
   if is_protocol_run "$r"; then PROTOCOL=1; break; fi
@@ -40,11 +43,11 @@ if ((PROTOCOL)); then
   REPDIRS=("$DIR")
   if [ ! -f "$DIR/front.csv" ] || [ -d "$DIR/seed_${SEEDS[0]:-}" ]; then
     if ((${#SEEDS[@]})); then for s in "${SEEDS[@]}"; do REPDIRS+=("$DIR/seed_$s"); done
-    else mapfile -t -O 1 REPDIRS < <(find "$DIR" -mindepth 1 -maxdepth 1 -type d -name 'seed_*' | sort -V); fi
+    else mapfile -d '' -t -O 1 REPDIRS < <(find "$DIR" -mindepth 1 -maxdepth 1 -type d -name 'seed_*' -print0 | sort -z -V); fi
   fi
   for r in "${ALL[@]}"; do
     is_protocol_run "$r" || continue
-    for d in "${REPDIRS[@]}"; do [ "$(dirname "$r")" = "$d" ] && RUNS+=("$r"); done
+    for d in "${REPDIRS[@]}"; do [ "${r%/*}" = "$d" ] && RUNS+=("$r"); done
   done
   # a run folder itself, or runs deeper down: drawn as they are
   ((${#RUNS[@]})) || PROTOCOL=0
@@ -74,7 +77,7 @@ declare -A MEMBERS=() GENV=()
 i=0
 for r in "${RUNS[@]}"; do
   i=$((i + 1))
-  name=$(basename "$r")
+  name=${r##*/}
   if ((PROTOCOL)); then g=$name; else g=$(sed 's/_s[0-9][0-9]*$//' <<<"$name"); fi
   env=$(plot_config_value "$r" env); env=${env:-runs}
   ((PROTOCOL)) || g="$env/$g"
@@ -175,12 +178,12 @@ if ((PROTOCOL)); then
   # legend labels: the pretraining's reward, MORL's μ (from the policies' metadata)
   for g in "${GROUPS_ORDER[@]}"; do
     l=$g; first=""
-    for r in "${RUNS[@]}"; do [ "$(basename "$r")" = "$g" ] && { first=$r; break; }; done
+    for r in "${RUNS[@]}"; do [ "${r##*/}" = "$g" ] && { first=$r; break; }; done
     if [ "$g" = pretrain ] && [ -n "$first" ]; then rw=$(plot_config_value "$first" reward); [ -n "$rw" ] && l="pretrain ($rw)"; fi
     if [[ $g == morl_* ]] && ((${#REWARDS[@]} == 2)); then
       for r in "${RUNS[@]}"; do
-        [ "$(basename "$r")" = "$g" ] || continue
-        mu=$(plot_mu_of "$r" "$(dirname "$r")/expert_${REWARDS[0]}" "$(dirname "$r")/expert_${REWARDS[1]}")
+        [ "${r##*/}" = "$g" ] || continue
+        mu=$(plot_mu_of "$r" "${r%/*}/expert_${REWARDS[0]}" "${r%/*}/expert_${REWARDS[1]}")
         [ -n "$mu" ] && { l="$g (μ = $mu)"; break; }
       done
     fi
@@ -218,19 +221,19 @@ COLS=$(( NP < 3 ? NP : (NP == 4 ? 2 : 3) )); ROWS=$(( (NP + COLS - 1) / COLS ))
   echo "set xlabel '$XL'; set ylabel '$yl'"
   echo "set offsets 0, 0, graph 0.05, graph 0.05"
   for ((p = 0; p < NP; p++)); do
-    echo "set title '${PANEL_TITLE[$p]}'"
+    echo "set title $(plot_str "${PANEL_TITLE[$p]}")"
     plot="plot"; slot=0; lines=""
     for j in ${PANEL_GROUPS[$p]}; do
       g=${GROUPS_ORDER[$((j - 1))]}; c=$(colour_of "$g" "$slot"); slot=$((slot + 1))
       n=${NSEEDS[$g]}; lab=${LABEL[$((j - 1))]}
       if ((n > 1)); then
-        plot="$plot '$TMP/g$j.mean' using (\$1/$XS):3:4 with filledcurves fs transparent solid 0.18 noborder lc rgb '$c' notitle,"
-        plot="$plot '$TMP/g$j.seeds' using (\$1/$XS):2 with lines lw 0.8 lc rgb '#80${c#\#}' notitle,"
-        lines="$lines '$TMP/g$j.mean' using (\$1/$XS):2 with lines lw 2.2 lc rgb '$c' title '$lab ($n seeds)',"
+        plot="$plot 'g$j.mean' using (\$1/$XS):3:4 with filledcurves fs transparent solid 0.18 noborder lc rgb '$c' notitle,"
+        plot="$plot 'g$j.seeds' using (\$1/$XS):2 with lines lw 0.8 lc rgb '#80${c#\#}' notitle,"
+        lines="$lines 'g$j.mean' using (\$1/$XS):2 with lines lw 2.2 lc rgb '$c' title $(plot_str "$lab ($n seeds)"),"
       else
-        lines="$lines '$TMP/g$j.mean' using (\$1/$XS):2 with lines lw 1.8 lc rgb '$c' title '$lab',"
+        lines="$lines 'g$j.mean' using (\$1/$XS):2 with lines lw 1.8 lc rgb '$c' title $(plot_str "$lab"),"
       fi
-      [ -s "$TMP/g$j.eval" ] && lines="$lines '$TMP/g$j.eval' using (\$1/$XS):2 with linespoints dt 2 lw 1.4 pt 7 ps 0.45 lc rgb '$c' title '$lab (eval)',"
+      [ -s "$TMP/g$j.eval" ] && lines="$lines 'g$j.eval' using (\$1/$XS):2 with linespoints dt 2 lw 1.4 pt 7 ps 0.45 lc rgb '$c' title $(plot_str "$lab (eval)"),"
     done
     plot="$plot$lines"
     echo "${plot%,}"
@@ -238,5 +241,5 @@ COLS=$(( NP < 3 ? NP : (NP == 4 ? 2 : 3) )); ROWS=$(( (NP + COLS - 1) / COLS ))
   echo "unset multiplot"
 } > "$TMP/curves.gp"
 read -r -a FORMATS <<<"$(plot_formats | tr '\n' ' ')"
-plot_render "$DIR/curves" $((500 * COLS)) $((430 * ROWS)) "$TMP/curves.gp" "${FORMATS[@]}"
+plot_render "$TMP" "$DIR/curves" $((500 * COLS)) $((430 * ROWS)) "$TMP/curves.gp" "${FORMATS[@]}"
 warn "wrote $DIR/curves.png ($NP panels, up to $NMAX seeds a run)"

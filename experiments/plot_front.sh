@@ -34,6 +34,8 @@ command -v gnuplot >/dev/null || { warn "gnuplot is not installed (apt-get insta
 TMP=$(mktemp -d); trap 'rm -rf "$TMP"' EXIT
 # shellcheck source=plot_common.sh
 . "$HERE/plot_common.sh"
+# the folder's name reaches gnuplot nowhere (plot_render); find and awk get it as a path
+plot_path arg "$arg"
 
 # ---- which fronts: REPS (one front per replicate), CTLS (their controls) ----
 REPS=(); CTLS=(); STATS=""; METRICS=""
@@ -41,12 +43,13 @@ TAKES="an experiment folder (rsoup experiment), a front CSV (rsoup front), or a 
 first_row() { grep -v '^#' "$1" 2>/dev/null | head -1 | tr -d '\r'; }
 if [ -f "$arg" ] && [[ $(first_row "$arg") =~ ^(update|iter),step, ]]; then
   # a training run's progress.csv: the run's learning curves
-  warn "$arg is a training log: learning curves of $(dirname "$arg") only"
-  exec bash "$HERE/plot_curves.sh" "$(dirname "$arg")"
+  plot_dirname DIR "$arg"
+  warn "$arg is a training log: learning curves of $DIR only"
+  exec bash "$HERE/plot_curves.sh" "$DIR"
 elif [ -f "$arg" ] && { [[ $arg != *.csv ]] || [[ $(first_row "$arg") != *,* ]]; }; then
   warn "$arg is not a CSV of points: give $TAKES"; exit 1
 elif [ -f "$arg" ]; then
-  LAYOUT="file"; DIR=$(dirname "$arg"); REPS=("$arg"); CTLS=("$DIR/control_front.csv")
+  LAYOUT="file"; plot_dirname DIR "$arg"; REPS=("$arg"); CTLS=("$DIR/control_front.csv")
   [ -f "$DIR/metrics.json" ] && METRICS=$DIR/metrics.json
 elif [ -d "$arg" ]; then
   DIR=${arg%/}
@@ -241,7 +244,7 @@ mu_of() { # LABEL
   local i rd e1 e2 mu
   [ "$D" = 2 ] && [ "$NEXP" = 2 ] || return 0
   for ((i = 1; i <= NREP; i++)); do
-    rd=$(dirname "${REPS[$((i-1))]}")
+    plot_dirname rd "${REPS[$((i-1))]}"
     [ -f "$TMP/s${i}_expert" ] && [ -d "$rd/$1" ] || continue
     e1=$(awk '$1 == 0 { gsub(/"/, "", $2); print $2; exit }' "$TMP/s${i}_expert")
     e2=$(awk '$1 == 1 { gsub(/"/, "", $2); print $2; exit }' "$TMP/s${i}_expert")
@@ -295,7 +298,7 @@ fi
 
 # ---- output formats ----
 read -r -a FORMATS <<<"$(plot_formats | tr '\n' ' ')"
-render() { plot_render "$DIR/$1" "$2" "$3" "$4" "${FORMATS[@]}"; }
+render() { plot_render "$TMP" "$DIR/$1" "$2" "$3" "$4" "${FORMATS[@]}"; }
 SEED_COLOURS=("#1f6fb4" "#9467bd" "#17becf" "#8c564b" "#e377c2" "#bcbd22" "#ff7f0e" "#7f7f7f")
 LIGHT_BLUE="#8fb4dc"; BLUE="#1f6fb4"; GREEN="#2ca02c"; LIGHT_GREEN="#a8d8a0"; RED="#d62728"
 LIGHT_RED="#f0a8a8"; BROWN="#a0764c"; LIGHT_BROWN="#dcc8b0"; GREY="#888888"
@@ -307,52 +310,52 @@ if_multi() { if ((MULTI)); then echo "$1"; fi; }
 if_n() { if ((N > 1)); then echo "$1"; fi; }
 pair_plot() { # X Y (1-based objective indices) -> one plot command
   local x=$1 y=$2 cx=$(( $1 + 2 )) cy=$(( $2 + 2 )) p="plot" mx my sx sy
-  echo "set xlabel '${LABELS[$((x-1))]} return'; set ylabel '${LABELS[$((y-1))]} return'"
+  echo "set xlabel $(plot_str "${LABELS[$((x-1))]} return"); set ylabel $(plot_str "${LABELS[$((y-1))]} return")"
   if [ "$D" = 2 ]; then
-    [ -f "$TMP/hv.poly" ] && p="$p '$TMP/hv.poly' using 1:2 with filledcurves closed fs transparent solid 0.13 noborder lc rgb '$BLUE' title 'dominated by the $(if_n 'mean ')soup path (HV $(cat "$TMP/hv.poly.hv"))',"
+    [ -f "$TMP/hv.poly" ] && p="$p 'hv.poly' using 1:2 with filledcurves closed fs transparent solid 0.13 noborder lc rgb '$BLUE' title 'dominated by the $(if_n 'mean ')soup path (HV $(cat "$TMP/hv.poly.hv"))',"
   fi
   if nonempty "$TMP/all_ctl"; then
-    if ((MULTI)); then p="$p '$TMP/all_ctl' using $cx:$cy with linespoints lw 1 pt 6 ps 0.5 lc rgb '$LIGHT_BROWN' title 'control soups (independent inits), each seed',"
-    else p="$p '$TMP/all_ctl' using $cx:$cy with linespoints pt 6 ps 0.8 lc rgb '$BROWN' title 'control soups (independent inits)',"; fi
+    if ((MULTI)); then p="$p 'all_ctl' using $cx:$cy with linespoints lw 1 pt 6 ps 0.5 lc rgb '$LIGHT_BROWN' title 'control soups (independent inits), each seed',"
+    else p="$p 'all_ctl' using $cx:$cy with linespoints pt 6 ps 0.8 lc rgb '$BROWN' title 'control soups (independent inits)',"; fi
   fi
   if [ -f "$TMP/mean.dat" ]; then
     mx=$(col "$x" 0); my=$(col "$y" 0); sx=$(col "$x" 3); sy=$(col "$y" 3)
-    p="$p '$TMP/mean.dat' using $(col "$x" 4):$(col "$y" 4) with lines dt 2 lw 1.5 lc rgb '$GREY' title 'experts: straight line$(if_multi ' (mean)')',"
+    p="$p 'mean.dat' using $(col "$x" 4):$(col "$y" 4) with lines dt 2 lw 1.5 lc rgb '$GREY' title 'experts: straight line$(if_multi ' (mean)')',"
   fi
   if ((MULTI)) && [ -f "$TMP/mean.dat" ] && nonempty "$TMP/all_soup"; then
-    p="$p '$TMP/all_soup' using $cx:$cy with lines lw 1 lc rgb '$LIGHT_BLUE' title 'rewarded soups, each seed',"
+    p="$p 'all_soup' using $cx:$cy with lines lw 1 lc rgb '$LIGHT_BLUE' title 'rewarded soups, each seed',"
   fi
   if ((MULTI)); then
-    nonempty "$TMP/all_expert" && p="$p '$TMP/all_expert' using $cx:$cy with points pt 9 ps 1.1 lc rgb '$LIGHT_GREEN' title 'experts, each seed',"
-    nonempty "$TMP/all_morl" && p="$p '$TMP/all_morl' using $cx:$cy with points pt 5 ps 0.8 lc rgb '$LIGHT_RED' title 'MORL, each seed',"
+    nonempty "$TMP/all_expert" && p="$p 'all_expert' using $cx:$cy with points pt 9 ps 1.1 lc rgb '$LIGHT_GREEN' title 'experts, each seed',"
+    nonempty "$TMP/all_morl" && p="$p 'all_morl' using $cx:$cy with points pt 5 ps 0.8 lc rgb '$LIGHT_RED' title 'MORL, each seed',"
   fi
   if [ "${PLOT_INIT:-1}" != 0 ] && nonempty "$TMP/all_init"; then
-    p="$p '$TMP/all_init' using $cx:$cy with points pt 13 ps 1.2 lc rgb '#aaaaaa' title 'shared init$(if_multi ', each seed')',"
+    p="$p 'all_init' using $cx:$cy with points pt 13 ps 1.2 lc rgb '#aaaaaa' title 'shared init$(if_multi ', each seed')',"
   fi
-  nonempty "$TMP/all_point" && p="$p '$TMP/all_point' using $cx:$cy with points pt 7 ps 0.8 lc rgb '$GREY' title 'points',"
+  nonempty "$TMP/all_point" && p="$p 'all_point' using $cx:$cy with points pt 7 ps 0.8 lc rgb '$GREY' title 'points',"
   if [ -f "$TMP/mean.dat" ]; then
-    ((N > 1)) && p="$p '$TMP/mean.dat' using $mx:$my:$sx:$sy with xyerrorbars pt 7 ps 0.6 lw 1.2 lc rgb '$BLUE' notitle,"
-    p="$p '$TMP/mean.dat' using $mx:$my with linespoints pt 7 ps 0.9 lw 2.5 lc rgb '$BLUE' title 'rewarded soups$(if_n ": mean over $SEEDS_TXT (± s.e.)")',"
+    ((N > 1)) && p="$p 'mean.dat' using $mx:$my:$sx:$sy with xyerrorbars pt 7 ps 0.6 lw 1.2 lc rgb '$BLUE' notitle,"
+    p="$p 'mean.dat' using $mx:$my with linespoints pt 7 ps 0.9 lw 2.5 lc rgb '$BLUE' title 'rewarded soups$(if_n ": mean over $SEEDS_TXT (± s.e.)")',"
     # λ labels on about six points of the path, the ends included
     awk -v c1="$mx" -v c2="$my" '$c1 != "NaN" && $c2 != "NaN" { r[++n] = $0 }
       END { s = n > 6 ? int((n - 2) / 5) + 1 : 1; for (i = 1; i <= n; i++) if ((i - 1) % s == 0 || i == n) print r[i] }' "$TMP/mean.dat" > "$TMP/mean.lab"
-    p="$p '$TMP/mean.lab' using $mx:$my:(sprintf('%.2g', \$1)) with labels offset 0.9,0.9 font ',8' tc rgb '$BLUE' notitle,"
+    p="$p 'mean.lab' using $mx:$my:(sprintf('%.2g', \$1)) with labels offset 0.9,0.9 font ',8' tc rgb '$BLUE' notitle,"
   elif ! ((MULTI)) && nonempty "$TMP/all_soup"; then
-    p="$p '$TMP/all_soup' using $cx:$cy with points pt 7 ps 0.9 lc rgb '$BLUE' title 'rewarded soups',"
+    p="$p 'all_soup' using $cx:$cy with points pt 7 ps 0.9 lc rgb '$BLUE' title 'rewarded soups',"
   elif nonempty "$TMP/all_soup"; then # 3+ experts, several seeds: one colour per seed
     local i
     for ((i = 1; i <= NREP; i++)); do
-      nonempty "$TMP/s${i}_soup" && p="$p '$TMP/s${i}_soup' using $cx:$cy with points pt 7 ps 0.7 lc rgb '${SEED_COLOURS[$(( (i - 1) % ${#SEED_COLOURS[@]} ))]}' title 'rewarded soups, $(basename "$(dirname "${REPS[$((i-1))]}")")',"
+      nonempty "$TMP/s${i}_soup" && p="$p 's${i}_soup' using $cx:$cy with points pt 7 ps 0.7 lc rgb '${SEED_COLOURS[$(( (i - 1) % ${#SEED_COLOURS[@]} ))]}' title $(plot_str "rewarded soups, $(basename "$(dirname "${REPS[$((i-1))]}")")"),"
     done
   fi
   if [ -f "$TMP/mean_expert" ]; then
-    p="$p '$TMP/mean_expert' using $cx:$cy with points pt 9 ps 2 lc rgb '$GREEN' title 'experts$(if_multi ' (mean)')',"
+    p="$p 'mean_expert' using $cx:$cy with points pt 9 ps 2 lc rgb '$GREEN' title 'experts$(if_multi ' (mean)')',"
   fi
   if [ -f "$TMP/mean_morl.lab" ]; then
-    p="$p '$TMP/mean_morl.lab' using $cx:$cy with points pt 5 ps 1.3 lc rgb '$RED' title 'MORL$(if_multi ' (mean)')',"
-    p="$p '$TMP/mean_morl.lab' using $cx:$cy:2 with labels offset 0,-1.2 font ',8' tc rgb '$RED' notitle,"
+    p="$p 'mean_morl.lab' using $cx:$cy with points pt 5 ps 1.3 lc rgb '$RED' title 'MORL$(if_multi ' (mean)')',"
+    p="$p 'mean_morl.lab' using $cx:$cy:2 with labels offset 0,-1.2 font ',8' tc rgb '$RED' notitle,"
   fi
-  [ -n "$REF" ] && [ "$D" = 2 ] && p="$p '$TMP/ref' using 1:2 with points pt 2 ps 1.8 lw 2 lc rgb '#000000' title '$REFSRC',"
+  [ -n "$REF" ] && [ "$D" = 2 ] && p="$p 'ref' using 1:2 with points pt 2 ps 1.8 lw 2 lc rgb '#000000' title '$REFSRC',"
   echo "${p%,}"
 }
 {
@@ -382,22 +385,22 @@ if [ -f "$TMP/mean.dat" ]; then
     if ((N > 1)); then echo "set multiplot layout 1,$D title 'Returns along λ: mean over $SEEDS_TXT, $CI'"
     else echo "set multiplot layout 1,$D title 'Returns along λ: single seed'"; fi
     for ((k = 1; k <= D; k++)); do
-      echo "set title '${LABELS[$((k-1))]}'; set xlabel 'λ (weight of the second expert)'; set ylabel '${LABELS[$((k-1))]} return'"
+      echo "set title $(plot_str "${LABELS[$((k-1))]}"); set xlabel 'λ (weight of the second expert)'; set ylabel $(plot_str "${LABELS[$((k-1))]} return")"
       m=$(col "$k" 0); lo=$(col "$k" 1); hi=$(col "$k" 2)
       p="plot"
       if ((N > 1)); then
         awk -v lo="$lo" -v hi="$hi" '$lo != "NaN" && $hi != "NaN"' "$TMP/mean.dat" > "$TMP/band$k"
-        [ -s "$TMP/band$k" ] && p="$p '$TMP/band$k' using 1:$lo:$hi with filledcurves fs transparent solid 0.18 noborder lc rgb '$BLUE' title '$CI',"
-        nonempty "$TMP/all_soup" && p="$p '$TMP/all_soup' using 1:$((k+2)) with lines lw 1 lc rgb '$LIGHT_BLUE' title 'each seed',"
+        [ -s "$TMP/band$k" ] && p="$p 'band$k' using 1:$lo:$hi with filledcurves fs transparent solid 0.18 noborder lc rgb '$BLUE' title '$CI',"
+        nonempty "$TMP/all_soup" && p="$p 'all_soup' using 1:$((k+2)) with lines lw 1 lc rgb '$LIGHT_BLUE' title 'each seed',"
       fi
-      p="$p '$TMP/mean.dat' using 1:$(col "$k" 4) with lines dt 2 lw 1.5 lc rgb '$GREY' title 'experts: straight line',"
+      p="$p 'mean.dat' using 1:$(col "$k" 4) with lines dt 2 lw 1.5 lc rgb '$GREY' title 'experts: straight line',"
       if awk -v c="$(col "$k" 5)" '$c != "NaN" { f = 1 } END { exit !f }' "$TMP/mean.dat"; then
-        p="$p '$TMP/mean.dat' using 1:$(col "$k" 5) with linespoints pt 6 ps 0.8 lw 1.5 lc rgb '$BROWN' title 'control soups$(if_n ' (mean)')',"
+        p="$p 'mean.dat' using 1:$(col "$k" 5) with linespoints pt 6 ps 0.8 lw 1.5 lc rgb '$BROWN' title 'control soups$(if_n ' (mean)')',"
       fi
       if ((N > 1)) || [ ! -s "$TMP/s1_soup.sorted" ]; then
-        p="$p '$TMP/mean.dat' using 1:$m with linespoints pt 7 ps 0.8 lw 2.5 lc rgb '$BLUE' title 'rewarded soups$(if_n ' (mean)')',"
+        p="$p 'mean.dat' using 1:$m with linespoints pt 7 ps 0.8 lw 2.5 lc rgb '$BLUE' title 'rewarded soups$(if_n ' (mean)')',"
       else
-        p="$p '$TMP/s1_soup.sorted' using 1:$((k+2)):$((k+2+D)) with yerrorlines pt 7 ps 0.8 lw 2 lc rgb '$BLUE' title 'rewarded soups (± std over episodes)',"
+        p="$p 's1_soup.sorted' using 1:$((k+2)):$((k+2+D)) with yerrorlines pt 7 ps 0.8 lw 2 lc rgb '$BLUE' title 'rewarded soups (± std over episodes)',"
       fi
       echo "${p%,}"
     done

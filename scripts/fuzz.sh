@@ -3,7 +3,7 @@
 # parser's target from the committed seed corpus (tests/fuzz/corpus/<name>).
 #   scripts/fuzz.sh                 1,000,000 executions per target (RUNS=N to change)
 #   scripts/fuzz.sh --short         a few seconds per target (what scripts/test.sh runs)
-#   scripts/fuzz.sh TARGET...       only these (safetensors reward front experiment config lambda act mjcf)
+#   scripts/fuzz.sh TARGET...       only these (safetensors reward front experiment paths config lambda act mjcf)
 # Inputs that crash are kept in build-fuzz/crashes/<target>/ and the script
 # exits non-zero; the corpus grown by a run stays in build-fuzz/corpus/.
 set -euo pipefail
@@ -11,7 +11,7 @@ cd "$(dirname "$0")/.."
 short=0
 if [ "${1:-}" = "--short" ]; then short=1; shift; fi
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(safetensors reward front experiment config lambda act mjcf)
+[ ${#targets[@]} -gt 0 ] || targets=(safetensors reward front experiment paths config lambda act mjcf)
 RUNS=${RUNS:-1000000}
 JOBS=$(nproc 2>/dev/null || echo 2)
 if ! command -v clang >/dev/null; then

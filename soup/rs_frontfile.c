@@ -3,6 +3,7 @@
 #include "rs_frontfile.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -365,6 +366,102 @@ static int write_front(FILE *fp, void *ctx) {
 
 int rs_front_save(const rs_front *f, const char *path) {
     return rs_write_atomic(path, write_front, (void *)f);
+}
+
+static int write_head(FILE *fp, void *ctx) {
+    const rs_front *f = ctx;
+    return rs_front_write_meta(fp, f) != 0 || rs_front_write_header(fp, f) != 0 ? -1 : 0;
+}
+
+int rs_front_write_head(FILE *fp, const rs_front *f) { return write_head(fp, (void *)f); }
+
+static void fsync_dir_of(const char *path) {
+    char *d = strdup(path);
+    if (!d) return;
+    char *slash = strrchr(d, '/');
+    const char *dir = !slash ? "." : slash == d ? "/" : (*slash = 0, d);
+    int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd >= 0) {
+        fsync(fd);
+        close(fd);
+    }
+    free(d);
+}
+
+int rs_front_create(const char *path, const rs_front *f) {
+    size_t tl = strlen(path) + 32;
+    char *tmp = malloc(tl);
+    if (!tmp) {
+        rs_set_error("'%s': out of memory", path);
+        return -1;
+    }
+    snprintf(tmp, tl, "%s.tmp.%ld", path, (long)getpid());
+    FILE *fp = fopen(tmp, "w");
+    if (!fp) {
+        rs_set_error("'%s': cannot create '%s': %s", path, tmp, strerror(errno));
+        free(tmp);
+        return -1;
+    }
+    const char *what = NULL;
+    int err = 0;
+    errno = 0;
+    if (write_head(fp, (void *)f) != 0)
+        what = "write", err = errno;
+    else if (fflush(fp) != 0)
+        what = "flush", err = errno;
+    else if (fsync(fileno(fp)) != 0)
+        what = "fsync", err = errno;
+    if (fclose(fp) != 0 && !what) what = "close", err = errno;
+    int rc = 0;
+    if (what) {
+        rs_set_error("'%s': %s of '%s' failed: %s", path, what, tmp,
+                     err ? strerror(err) : "unknown error");
+        rc = -1;
+    } else if (link(tmp, path) != 0) {
+        /* link, not rename: it never replaces a file another writer made meanwhile */
+        if (errno == EEXIST)
+            rc = 1;
+        else {
+            rs_set_error("'%s': cannot create it from '%s': %s", path, tmp, strerror(errno));
+            rc = -1;
+        }
+    }
+    unlink(tmp);
+    if (rc == 0) fsync_dir_of(path);
+    free(tmp);
+    return rc;
+}
+
+int rs_front_has_header(const char *path) {
+    FILE *fp = fopen(path, "r");
+    if (!fp) {
+        rs_set_error("'%s': cannot open: %s", path, strerror(errno));
+        return -1;
+    }
+    /* byte by byte, so that a NUL cannot hide a line's end */
+    int c, found = 0;
+    for (;;) {
+        do
+            c = getc(fp);
+        while (c == ' ' || c == '\t');
+        if (c == EOF) break;
+        if (c == '\r') {
+            int d = getc(fp);
+            if (d == '\n') continue; /* a blank line */
+            ungetc(d, fp);
+        }
+        if (c == '\n') continue;
+        int comment = c == '#';
+        while (c != '\n' && c != EOF)
+            c = getc(fp);
+        if (c == EOF) break; /* a last line without its end: cut short */
+        if (!comment) {
+            found = 1;
+            break;
+        }
+    }
+    fclose(fp);
+    return found;
 }
 
 /* ---- loading ---- */

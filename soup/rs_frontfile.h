@@ -133,6 +133,20 @@ int rs_front_write_row(FILE *fp, const rs_front *f, const rs_front_row *r);
  * fsync, rename, fsync of the folder). */
 int rs_front_save(const rs_front *f, const char *path);
 
+/* A front file made in one step, for `rsoup front`: path holding f's
+ * provenance lines and header and nothing else, or no path at all, whatever
+ * stops the write (a kill, a full disk). Written to path.tmp.PID, fsynced,
+ * then linked to path, which never replaces an existing file. 0, 1 when path
+ * already exists (nothing changed), -1 (error set). */
+int rs_front_create(const char *path, const rs_front *f);
+/* The provenance lines and header (what rs_front_create writes) onto fp. */
+int rs_front_write_head(FILE *fp, const rs_front *f);
+/* 1 when the file holds a complete header line (a line that is neither blank
+ * nor a '#' comment, ending in '\n'), 0 when it does not (empty, comments
+ * only, or a header cut short: a start that never finished), -1 (error set)
+ * when it cannot be read. */
+int rs_front_has_header(const char *path);
+
 /* Load a front CSV or a plain CSV. Every complete row is loaded; a partial
  * final row (see above) is dropped and *truncated_tail (if non-NULL) set to
  * 1, else 0. Errors (NULL, message naming the file and the 1-based line): an

@@ -214,6 +214,26 @@ Q="$T/q';touch $T/PWNED;'"; mkdir -p "$Q/pretrain"; echo x > "$Q/pretrain/.start
 "$R" experiment "$T/tiny_generic.json" --out "$Q" --quiet --threads 1 >/dev/null 2>&1
 [ ! -e "$T/PWNED" ] && ok || bad "--out ran a shell command"
 
+# a config "name" is one plain folder name: it is runs/<name>, and reaches reports and plots
+# (the names as JSON strings: \\n is a line break)
+for nm in '..' '../../x' 'a/b' "o'; system 'touch $T/PWNED'; print '" 'nl\\n!touch PWNED' '-rf' ''; do
+  sed "s|\"name\": \"seeds\"|\"name\": \"${nm//|/\\|}\"|" "$T/seeds.json" > "$T/badname.json"
+  expect "bad-name $nm" 1 "badname.json: name: " -- "$R" experiment "$T/badname.json" --out "$T/x" --dry-run
+done
+[ ! -e "$T/PWNED" ] && ok || bad "a config name ran a command"
+# an experiment never writes inside another experiment's folder, a job's folder, or a folder a
+# running rsoup process writes (a second runner on seed_1 of a running one trained into it)
+expect nested-in-experiment 1 "is inside .*/seeds, an experiment's folder" -- "$R" experiment "$T/tiny.json" --out "$S/seed_1" --dry-run
+expect nested-in-job 1 "is inside .*/seeds/seed_1/pretrain, a job's folder" -- "$R" experiment "$T/tiny.json" --out "$S/seed_1/pretrain/x" --dry-run
+expect nested-is-job 1 "is a job's folder of another experiment" -- "$R" experiment "$T/tiny.json" --out "$S/seed_1/pretrain" --dry-run
+mkdir -p "$T/held"; flock -o "$T/held" sleep 5 & hp=$!
+for _ in $(seq 100); do flock -n "$T/held" true || break; sleep 0.05; done
+expect nested-in-running 1 "is inside .*/held, a folder that a running rsoup process writes" -- "$R" experiment "$T/tiny.json" --out "$T/held/exp" --dry-run
+kill $hp 2>/dev/null; wait $hp 2>/dev/null
+mkdir -p "$T/outer/seed_1" && echo other > "$T/outer/seed_1/.experiment"
+expect holds-experiment 1 "outer/seed_1 is another experiment's folder" -- "$R" experiment "$T/seeds.json" --out "$T/outer" --dry-run
+expect not-nested 0 "pretrain +run" -- "$R" experiment "$T/seeds.json" --out "$T/outer2" --dry-run
+
 # SIGTERM to the runner reaches its jobs: they save a checkpoint (what a rerun resumes
 # from), the runner says "interrupted", blocks nothing and leaves no job running
 sed 's/"pretrain": {"reward": "default", "steps": 1024}/"pretrain": {"reward": "default", "steps": 400000}/' "$T/seeds.json" > "$T/longpre.json"
@@ -230,6 +250,23 @@ bash "$SRC/experiments/plot_front.sh" "$T/plot" 2>/dev/null
 [ -s "$T/plot/front.png" ] && [ "$(stat -c %s "$T/plot/front.png")" -gt 5000 ] && ok || bad "plot_front made no PNG"
 [ -s "$T/plot/lambda.svg" ] && ok || bad "plot_front made no lambda.svg"
 head -c 8 "$T/plot/front.png" | od -An -tx1 | grep -q "89 50 4e 47" && ok || bad "front.png is not a PNG"
+
+# no folder name or label becomes a gnuplot command: an experiment folder whose name holds
+# gnuplot syntax (a quote, a line break), and a front whose reward names do
+# (and one named like an option and an awk assignment, given relative: a path all the same)
+ASRC=$(cd "$SRC" && pwd)
+for q in "o'; system \"touch $T/PWNED1\"; print '" "nl"$'\n'"!touch $T/PWNED2"$'\n' "-x=1"; do
+  mkdir -p "$T/$q" && cp -r "$E/." "$T/$q/"
+  rm -f "$T/$q"/*.png
+  (cd "$T" && bash "$ASRC/experiments/plot_front.sh" "$q" 2>/dev/null)
+  [ -s "$T/$q/front.png" ] && [ -s "$T/$q/lambda.png" ] && [ -s "$T/$q/curves.png" ] && ok || bad "no plots in a folder named $(printf %q "$q")"
+done
+mkdir -p "$T/plotq"
+sed "1s|obj:risky|obj:r'; system \"touch $T/PWNED3\"; print '|g; 1s|std:risky|std:r'; system \"touch $T/PWNED3\"; print '|" \
+  "$SRC/tests/fixtures/front2.csv" > "$T/plotq/front.csv"
+bash "$SRC/experiments/plot_front.sh" "$T/plotq" 2>/dev/null
+[ -s "$T/plotq/front.png" ] && ok || bad "no plot of a front whose reward names hold quotes"
+for f in PWNED1 PWNED2 PWNED3; do [ ! -e "$T/$f" ] && ok || bad "a path or a label ran a gnuplot command ($f)"; done
 
 echo "cli_experiment: $pass passed, $fail failed"
 [ "$fail" = 0 ]

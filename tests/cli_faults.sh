@@ -65,6 +65,18 @@ cp "$T/f.csv" "$T/f.bak"
 expect_fail front-resume-open "cannot write .*f.csv" -- faulty fopen EACCES f.csv -- "$R" front "${FRONT[@]}" --out "$T/f.csv" --resume
 cmp -s "$T/f.csv" "$T/f.bak" && ok || bad "front-resume-open changed the front"
 
+# a front file without a header (a start cut short: a kill, or a full disk under an older
+# rsoup left a 0-byte or comments-only file) is a front not yet started: both a plain run and
+# --resume make it, the same as a new file
+for cut in empty comments; do
+  if [ $cut = empty ]; then : > "$T/h_$cut.csv"; else grep '^#' "$T/f.bak" > "$T/h_$cut.csv"; fi
+  cp "$T/h_$cut.csv" "$T/p_$cut.csv"
+  out=$("$R" front "${FRONT[@]}" --out "$T/h_$cut.csv" --resume 2>&1) && ok || bad "front --resume on a $cut file: $out"
+  diff -q <(grep -v '^#' "$T/f.bak") <(grep -v '^#' "$T/h_$cut.csv") >/dev/null && ok || bad "front --resume on a $cut file: rows differ"
+  out=$("$R" front "${FRONT[@]}" --out "$T/p_$cut.csv" 2>&1) && ok || bad "front on a $cut file: $out"
+  diff -q <(grep -v '^#' "$T/f.bak") <(grep -v '^#' "$T/p_$cut.csv") >/dev/null && ok || bad "front on a $cut file: rows differ"
+done
+
 # ---- experiment stamps ----
 cat > "$T/exp.json" <<'EOF'
 {"name": "faults", "env": "hopper", "rewards": {"risky": "risky", "cautious": "cautious"},
@@ -75,6 +87,12 @@ expect_fail exp-stamp "stamp .*could not be written" -- faulty rename EIO .done 
   "$R" experiment "$T/exp.json" --out "$T/e" --quiet --threads 1
 [ ! -e "$T/e/pretrain/.done" ] && ok || bad "exp-stamp: a done stamp was written"
 out=$("$R" experiment "$T/exp.json" --out "$T/e" --quiet --threads 1 2>&1) && [ -s "$T/e/front.csv" ] && ok || bad "experiment after the fault: $(tail -3 <<<"$out")"
+# an experiment whose front was left empty by a killed or starved start (its started stamp
+# matches): the rerun completes it
+cp "$T/e/front.csv" "$T/e.front.bak"
+: > "$T/e/front.csv"; rm "$T/e/front.csv.done"
+out=$("$R" experiment "$T/exp.json" --out "$T/e" --quiet --threads 1 2>&1) && ok || bad "experiment with an empty front: $(tail -3 <<<"$out")"
+diff -q <(grep -v '^#' "$T/e.front.bak") <(grep -v '^#' "$T/e/front.csv") >/dev/null && ok || bad "experiment with an empty front: rows differ"
 
 # ---- a full disk (a 1 MiB tmpfs) ----
 mkdir -p "$T/mnt"
@@ -89,8 +107,18 @@ if { [ "$(id -u)" = 0 ] && mount -t tmpfs -o size=1m tmpfs "$T/mnt" 2>/dev/null;
   expect_fail full-soup "No space left on device" -- "$R" soup "$T/a" "$T/a.bak" --lambda 0.5 --out "$MNT/s.safetensors"
   [ ! -e "$MNT/s.safetensors" ] && ok || bad "full-soup left an output"
   expect_fail full-front "No space left|cannot write" -- "$R" front "${FRONT[@]}" --out "$MNT/f.csv"
+  # nothing is left that a rerun would refuse: no file, or one without a header
+  { [ ! -e "$MNT/f.csv" ] || [ "$(grep -vc '^#' "$MNT/f.csv")" = 0 ]; } && ok || bad "full-front left rows: $(cat "$MNT/f.csv")"
+  cp "$MNT/f.csv" "$T/full-front.left" 2>/dev/null
   expect_fail full-exp "No space left|cannot (write|create)" -- "$R" experiment "$T/exp.json" --out "$MNT/e" --quiet --threads 1
   rm -f "$MNT/filler"
+  # once space is back, the front that the full disk stopped completes, resumed or rerun
+  out=$("$R" front "${FRONT[@]}" --out "$MNT/f.csv" --resume 2>&1) && ok || bad "front --resume once space is back: $out"
+  diff -q <(grep -v '^#' "$T/f.bak") <(grep -v '^#' "$MNT/f.csv") >/dev/null && ok || bad "front --resume once space is back: rows differ"
+  rm -f "$MNT/f.csv"
+  [ -e "$T/full-front.left" ] && cp "$T/full-front.left" "$MNT/f.csv"
+  out=$("$R" front "${FRONT[@]}" --out "$MNT/f.csv" 2>&1) && ok || bad "front rerun once space is back: $out"
+  rm -f "$MNT/f.csv"
   # the disk fills while a run trains without checkpoints: it stops at the
   # next log line, not at the final save
   "$R" train --env hopper --steps 4000000 --n-steps 256 --save-every 0 --threads 1 --quiet --out "$MNT/logrun" >"$T/logrun.out" 2>&1 &

@@ -104,35 +104,165 @@ for i in 1 2 3; do
   ls "$T" | grep -q "front\.$i\.csv\.tmp" && bad "front $i: temporary file left" || ok
 done
 
-# ---- experiment: kill -9 the runner; its jobs stop too, a rerun finishes ----
-cat > "$T/exp.json" <<'EOF'
-{"name": "kill", "env": "hopper",
+# one writer per front: a front another process holds is refused, not written twice
+f="$T/front.held.csv"
+grep -v '^[a-z]*,[^,]*,0\.[1-9]' "$T/front.ref.csv" > "$f"   # the experts and λ = 0, 1 only
+flock -o "$f" sleep 3 & hp=$!
+for _ in $(seq 100); do flock -n "$f" true || break; sleep 0.05; done  # held
+out=$("$R" front "${FRONT[@]}" --out "$f" --resume 2>&1); rc=$?
+[ "$rc" = 1 ] && grep -q "in use by another rsoup process" <<<"$out" && ok || bad "front --resume on a front in use: rc=$rc $out"
+kill $hp 2>/dev/null; wait $hp 2>/dev/null
+# two at once on one partial front: one completes it, the other is refused or finds it done;
+# every row is there once (the missing ones after the others: sorted to compare)
+for w in 1 2; do "$R" front "${FRONT[@]}" --out "$f" --resume >"$T/front.w$w" 2>&1 & done; wait
+diff -q <(grep -v '^#' "$T/front.ref.csv" | sort) <(grep -v '^#' "$f" | sort) >/dev/null && ok || bad "two front --resume on one file: $(grep -vc '^#' "$f") lines, $(cat "$T/front.w1" "$T/front.w2")"
+# a front that does not name its experts is not resumed: its rows may be other experts'
+grep -v '^# experts:' "$T/front.ref.csv" | head -8 > "$T/front.noexp.csv"; cp "$T/front.noexp.csv" "$T/front.noexp.bak"
+out=$("$R" front "$T/eb" "$T/ea" --grid 9 --episodes 2 --threads 1 --rewards "risky;cautious" --out "$T/front.noexp.csv" --resume 2>&1); rc=$?
+[ "$rc" = 1 ] && grep -q "does not record its experts" <<<"$out" && cmp -s "$T/front.noexp.csv" "$T/front.noexp.bak" && ok || bad "front --resume without '# experts:', experts swapped: rc=$rc $out"
+# and one that names others (the same experts, swapped) neither
+head -12 "$T/front.ref.csv" > "$T/front.swap.csv"
+out=$("$R" front "$T/eb" "$T/ea" --grid 9 --episodes 2 --threads 1 --rewards "risky;cautious" --out "$T/front.swap.csv" --resume 2>&1); rc=$?
+[ "$rc" = 1 ] && grep -q "was made with experts" <<<"$out" && ok || bad "front --resume with the experts swapped: rc=$rc $out"
+
+# ---- experiment: kill -9 the runner again and again; every rerun finishes the same ----
+# Two replicates, --jobs 2, tiny budgets: the runner is killed at >= 50 random
+# moments, in chains (kill, rerun, kill the rerun, ...: a kill of a rerun is
+# what once left a folder no rerun would take), each chain then rerun to the
+# end and compared with an uninterrupted run byte for byte. Half the reruns
+# start while the killed runner's jobs are still stopping (they must be
+# waited for, not refused); after the other half the jobs are checked to
+# stop, and the folders to hold only complete files. The plots are left out
+# (no gnuplot on the runner's PATH): they take most of a tiny run's time and
+# are not what is tested here.
+cat > "$T/exp.json" <<'EOF2'
+{"name": "kill", "env": "hopper", "seeds": [1, 2],
  "rewards": {"risky": "risky", "cautious": "cautious"},
- "pretrain": {"reward": "default", "steps": 3072},
- "finetune": {"steps": 1024},
- "ppo": {"n_steps": 256, "epochs": 1, "save_every": 1},
+ "pretrain": {"reward": "default", "steps": 256},
+ "finetune": {"steps": 256},
+ "ppo": {"n_steps": 64, "epochs": 1, "save_every": 1},
  "front": {"grid": 3, "episodes": 1},
- "morl": {"mu": [0.5], "steps": 1024}}
-EOF
-t0=$(now_ms); "$R" experiment "$T/exp.json" --out "$T/exp.ref" --quiet --threads 1 >/dev/null 2>&1 || bad "experiment reference failed"
+ "morl": {"mu": [0.5], "steps": 256},
+ "control": {"steps": 256}}
+EOF2
+mkdir -p "$T/nogp" && ln -s "$(command -v bash)" "$T/nogp/bash"
+EXP=(experiment "$T/exp.json" --quiet --threads 2 --jobs 2)
+runexp() { PATH="$T/nogp" "$R" "${EXP[@]}" --out "$1"; }
+# in the background: rsoup itself, so that $! is the runner (not a subshell)
+# the folders' names all have the length of the reference's, exp.00: a
+# fine-tune's checkpoint records its init's path, so the bytes of exp.NN's
+# equal the reference's with exp.00 read as exp.NN
+t0=$(now_ms); runexp "$T/exp.00" >/dev/null 2>&1 || bad "experiment reference failed"
 t1=$(now_ms); span=$(( t1 - t0 + 1 ))
-for i in 1 2; do
-  e="$T/exp.$i"
-  "$R" experiment "$T/exp.json" --out "$e" --quiet --threads 1 --jobs 2 >/dev/null 2>&1 &
-  ep=$!; at=$(delay "$span"); sleep "$at"; kill -KILL $ep 2>/dev/null; wait $ep 2>/dev/null
-  # the jobs get SIGTERM when their runner dies: they save and exit
-  for _ in $(seq 300); do pgrep -f "$e/" >/dev/null || break; sleep 0.05; done
-  pgrep -f "$e/" >/dev/null && bad "experiment $i: a job outlived its runner (killed at ${at}s)" || ok
-  for d in "$e"/*/; do [ -d "$d" ] && check_folder "experiment $i $(basename "$d")" "$d"; done
-  out=$("$R" experiment "$T/exp.json" --out "$e" --quiet --threads 1 2>&1) || bad "experiment $i: rerun failed: $(tail -3 <<<"$out")"
-  diff -q <(grep -v '^#' "$T/exp.ref/front.csv") <(grep -v '^#' "$e/front.csv") >/dev/null && ok || bad "experiment $i (killed at ${at}s): front differs from the uninterrupted run"
-  cmp -s "$T/exp.ref/pretrain/policy.safetensors" "$e/pretrain/policy.safetensors" && ok || bad "experiment $i: pretrain differs"
+# what an experiment made: every checkpoint, the fronts' rows, the λ table and the metrics
+# (less their clock), all equal to the reference's; no temporary file left
+same_experiment() { # NAME DIR
+  local out
+  out=$(python3 - "$T/exp.00" "$2" <<'PY'
+import os, re, sys
+ref, run = sys.argv[1], sys.argv[2]
+mine = ("/" + os.path.basename(run) + "/").encode()
+def content(path, csv):
+    b = open(path, "rb").read()
+    if csv:  # rows, not the provenance lines above them; metrics without their clock
+        b = b"".join(l for l in b.splitlines(True)
+                     if not l.startswith(b"#") and b"wall_time_s" not in l and b'"date":' not in l)
+    return b
+files = []
+for d, _, fs in os.walk(ref):
+    files += [os.path.relpath(os.path.join(d, f), ref) for f in fs if f.endswith(".safetensors")]
+files += [f"seed_{s}/{n}.csv" for s in (1, 2) for n in ("front", "control_front")]
+files += ["lambda_stats.csv", "metrics.json"]
+for f in sorted(files):
+    if not os.path.exists(os.path.join(run, f)):
+        print(f"{f} is missing"); sys.exit(1)
+    a = content(os.path.join(ref, f), not f.endswith(".safetensors"))
+    b = content(os.path.join(run, f), not f.endswith(".safetensors"))
+    if b != a and b != a.replace(b"/exp.00/", mine):
+        print(f"{f} differs from the uninterrupted run"); sys.exit(1)
+for d, _, fs in os.walk(run):
+    for f in fs:
+        if re.search(r"\.tmp\.[0-9]+$", f):
+            print(f"temporary file left: {os.path.join(d, f)}"); sys.exit(1)
+PY
+  ) && ok || bad "$1: $out"
+}
+# check_folder for every run folder under DIR at once (one python, not three per folder)
+check_tree() { # NAME DIR
+  local out p
+  out=$(python3 - "$2" <<'PY'
+import json, os, sys
+for d, _, fs in os.walk(sys.argv[1]):
+    try:
+        for f in ("config.json", "provenance.json"):
+            if f in fs: json.load(open(os.path.join(d, f)))
+        if "log.jsonl" in fs:
+            for line in open(os.path.join(d, "log.jsonl")): json.loads(line)
+        if "progress.csv" in fs:
+            widths = {len(l.split(",")) for l in open(os.path.join(d, "progress.csv"))}
+            if len(widths) > 1: raise ValueError("progress.csv has a ragged row")
+    except Exception as e:
+        print(f"{d}: {e}"); sys.exit(1)
+PY
+  ) || { bad "$1: $out"; return; }
+  while IFS= read -r p; do
+    "$R" act "$p" </dev/null >/dev/null 2>&1 || { bad "$1: $p does not load"; return; }
+  done < <(find "$2" -name policy.safetensors)
+  ok
+}
+landed=0 chains=0 kills=0
+while (( landed < 50 && chains < 40 )); do
+  chains=$((chains + 1)); e=$(printf '%s/exp.%02d' "$T" "$chains"); k=0
+  while (( k < 8 )); do
+    k=$((k + 1)); kills=$((kills + 1))
+    PATH="$T/nogp" "$R" "${EXP[@]}" --out "$e" >"$T/exp.out" 2>&1 &
+    ep=$!
+    # a rerun has less left to do: the later kills of a chain come sooner
+    if (( k == 1 )); then at=$(delay "$span"); else at=$(delay $(( span / 4 + 1 ))); fi
+    sleep "$at"; kill -KILL $ep 2>/dev/null; wait $ep; rc=$?
+    if [ "$rc" != 137 ]; then
+      # it finished before the kill came
+      [ "$rc" = 0 ] || bad "experiment chain $chains, run $k: exit $rc: $(tail -3 "$T/exp.out")"
+      break
+    fi
+    landed=$((landed + 1))
+    if (( kills % 2 == 0 )); then
+      # the jobs get SIGTERM when their runner dies: they save and exit
+      for _ in $(seq 300); do pgrep -f "$e/" >/dev/null || break; sleep 0.05; done
+      pgrep -f "$e/" >/dev/null && bad "experiment chain $chains: a job outlived its runner (killed at ${at}s)" || ok
+      check_tree "experiment chain $chains kill $k" "$e"
+    fi
+  done
+  out=$(runexp "$e" 2>&1) || { bad "experiment chain $chains: the rerun after $k kills failed: $(tail -3 <<<"$out")"; continue; }
+  same_experiment "experiment chain $chains ($k runs)" "$e"
 done
+(( landed >= 50 )) && ok || bad "only $landed of $kills kills of the experiment runner landed in $chains chains"
+echo "cli_kill: the experiment runner was killed at $landed moments in $chains chains"
+
+# a runner killed between making a job's folder and stamping it leaves the
+# stamp's temporary file alone in the folder: a rerun takes it over
+cp -a "$T/exp.00" "$T/exp.s1"
+rm -rf "$T/exp.s1/seed_2/control_risky"
+mkdir "$T/exp.s1/seed_2/control_risky" && echo "train" > "$T/exp.s1/seed_2/control_risky/.started.tmp.99999999"
+rm "$T/exp.s1/seed_2/control_front.csv.done"
+out=$(runexp "$T/exp.s1" 2>&1) && ok || bad "a folder holding only a temporary stamp: $(tail -3 <<<"$out")"
+same_experiment "stale temporary stamp" "$T/exp.s1"
+# a rerun while a job of the killed runner still holds its folder waits for it
+cp -a "$T/exp.00" "$T/exp.b1"
+rm "$T/exp.b1/seed_1/expert_risky/.done"
+flock -o "$T/exp.b1/seed_1/expert_risky" sleep 2 &
+fp=$!
+for _ in $(seq 100); do flock -n "$T/exp.b1/seed_1/expert_risky" true || break; sleep 0.05; done
+out=$(runexp "$T/exp.b1" 2>&1) && grep -q "waits for" <<<"$out" && ok || bad "a rerun beside a stopping job: $(tail -3 <<<"$out")"
+wait $fp
+same_experiment "rerun beside a stopping job" "$T/exp.b1"
+
 # a second runner on a folder in use is refused
-"$R" experiment "$T/exp.json" --out "$T/exp.busy" --quiet --threads 1 >/dev/null 2>&1 &
+PATH="$T/nogp" "$R" "${EXP[@]}" --out "$T/exp.busy" >/dev/null 2>&1 &
 ep=$!
-for _ in $(seq 200); do [ -d "$T/exp.busy/pretrain" ] && break; sleep 0.05; done
-out=$("$R" experiment "$T/exp.json" --out "$T/exp.busy" --quiet --threads 1 2>&1); rc=$?
+# its mark is written once it holds the folder
+for _ in $(seq 200); do [ -e "$T/exp.busy/.experiment" ] && break; sleep 0.05; done
+out=$(runexp "$T/exp.busy" 2>&1); rc=$?
 [ "$rc" = 1 ] && grep -q "in use by another rsoup process" <<<"$out" && ok || bad "second runner: rc=$rc $out"
 kill -TERM $ep; wait $ep
 
