@@ -13,6 +13,9 @@ scripts/setup.sh
 # python/rsoup.py against the binary (python3-torch: ~170 packages, ~1 min)
 test_pkgs=()
 command -v clang >/dev/null || test_pkgs+=(clang)
+# libFuzzer's runtime comes in its own package (clang only recommends it)
+compgen -G "/usr/lib/llvm-*/lib/clang/*/lib/linux/libclang_rt.fuzzer-x86_64.a" >/dev/null ||
+  test_pkgs+=(libclang-rt-dev)
 for p in python3-numpy python3-torch; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || test_pkgs+=("$p")
 done
