@@ -255,6 +255,30 @@ oom:
 #undef FINETUNE
 }
 
+/* The hash a stamp takes of a JSON object of training settings: without
+ * the keys that change no bit of a training (evaluations, checkpoint
+ * cadence, threads), so that setting them does not redo finished stages.
+ * The text itself when it has none of them (the stamps made before this
+ * rule are unchanged); *empty when nothing else is left. 0, or -1. */
+static int training_hash(const char *json, uint64_t *h, int *empty) {
+    static const char *const no_bits[] = {"eval_every", "eval_episodes", "save_every", "threads", NULL};
+    cJSON *o = cJSON_Parse(json);
+    if (!o) return -1;
+    int removed = 0;
+    for (int i = 0; no_bits[i]; i++)
+        if (cJSON_GetObjectItemCaseSensitive(o, no_bits[i])) {
+            cJSON_DeleteItemFromObjectCaseSensitive(o, no_bits[i]);
+            removed = 1;
+        }
+    *empty = o->child == NULL;
+    char *t = removed ? cJSON_PrintUnformatted(o) : NULL;
+    cJSON_Delete(o);
+    if (removed && !t) return -1;
+    *h = rs_fnv1a64(t ? t : json, strlen(t ? t : json));
+    free(t);
+    return 0;
+}
+
 /* the stamp piece of a replicate's init from pretrain.from: its .done stamp
  * must exist (that experiment's pretraining finished) */
 static int pretrain_from_piece(const rs_exp_config *c, const rs_job_graph *g, const rs_job *j,
@@ -303,14 +327,28 @@ int rs_exp_graph_build(const rs_exp_config *c, const char *out, rs_job_graph *g)
     for (int i = 0; i < g->n; i++) {
         rs_job *j = &g->jobs[i];
         if (j->is_train) memcpy(j->out, j->dir, sizeof j->dir);
-        int bad = desc_append(j, "");
-        for (int a = 0; a < j->nargs; a++) bad |= (a ? desc_append(j, " ") : 0) | desc_append(j, j->args[a]);
-        char piece[300];
-        /* the fine-tuning stages name their own file when they have one */
+        /* the fine-tuning stages name their own file when they have one; what
+         * the stamp hashes is its part that changes a training */
         const char *pj = j->is_finetune && c->ft_ppo_json[0] ? c->ft_ppo_json : c->ppo_json;
-        if (j->is_train && pj[0]) {
+        uint64_t ph = 0;
+        int empty = 0;
+        if (j->is_train && pj[0] && training_hash(pj, &ph, &empty) != 0) {
+            rs_set_error("experiment: out of memory building the stamps");
+            return -1;
+        }
+        int bad = desc_append(j, "");
+        for (int a = 0; a < j->nargs; a++) {
+            /* a file of settings that change no training is no input */
+            if (empty && !strcmp(j->args[a], "--config") && a + 1 < j->nargs) {
+                a++;
+                continue;
+            }
+            bad |= (a ? desc_append(j, " ") : 0) | desc_append(j, j->args[a]);
+        }
+        char piece[300];
+        if (j->is_train && pj[0] && !empty) {
             snprintf(piece, sizeof piece, " [%s@%016llx]", pj == c->ppo_json ? "ppo.json" : "ppo_finetune.json",
-                     (unsigned long long)rs_fnv1a64(pj, strlen(pj)));
+                     (unsigned long long)ph);
             bad |= desc_append(j, piece);
         }
         if (j->is_train && set) {

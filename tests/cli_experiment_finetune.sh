@@ -63,6 +63,15 @@ for k, name in enumerate(["risky", "cautious"]):
     assert abs(g[name]["gain"]["mean"] - want) < 1e-9 * max(1, abs(want)), (name, g[name], want)
 ' "$E/metrics.json" && ok || bad "metrics.json: expert_gain is not expert minus init"
 
+# ---- settings that change no training bit (evaluations, checkpoints, threads) redo nothing ----
+sed 's/"lr": 0.0003}/"lr": 0.0003, "eval_every": 1, "save_every": 3}/; s/"critic_warmup": 1}/"critic_warmup": 1, "eval_episodes": 2}/' "$T/ft.json" > "$T/ft_eval.json"
+grep -q '"eval_every": 1' "$T/ft_eval.json" && grep -q '"eval_episodes": 2' "$T/ft_eval.json" || bad "ft_eval.json was not made"
+out=$("$R" experiment "$T/ft_eval.json" --out "$E" --dry-run 2>&1)
+! grep -qE " +run " <<<"$out" && grep -q "pretrain *up to date" <<<"$out" && ok || bad "evaluation settings redo finished stages: $out"
+# ... while one that does (a budget) still does
+sed 's/"lr": 0.0003}/"lr": 0.0003, "gamma": 0.98}/' "$T/ft.json" > "$T/ft_gamma.json"
+"$R" experiment "$T/ft_gamma.json" --out "$E" --dry-run 2>&1 | grep -qE "^pretrain +run" && ok || bad "a changed gamma did not redo the pretraining"
+
 # ---- the twin, added to the finished experiment, trains nothing else ----
 sed 's/"finetune": {"steps": 1536,/"finetune": {"steps": 1536, "twin": true,/' "$T/ft.json" > "$T/ft_twin.json"
 out=$("$R" experiment "$T/ft_twin.json" --out "$E" --dry-run 2>&1)
