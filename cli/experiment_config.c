@@ -564,7 +564,8 @@ int rs_exp_seeds_parse(const char *text, rs_exp_config *c) {
                 return -1;
             }
         v[n++] = x;
-        if (!*end) break;
+        /* "5," is the list of one seed, as a shell loop writes it */
+        if (!*end || (*end == ',' && !end[1])) break;
         if (*end != ',') {
             rs_set_error("--seeds: expected a count or a list of seeds like 1,2,3, got '%s'", text);
             return -1;

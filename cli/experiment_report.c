@@ -36,6 +36,7 @@ typedef struct {
     int expert_not_better[D_MAX];
     int morl_dominating;    /* MORL points that dominate every soup */
     double best[D_MAX];     /* best return of any soup or expert on each reward */
+    double expert_on[D_MAX][D_MAX]; /* expert i's return on reward k */
     double gain[D_MAX], gain_rel[D_MAX]; /* expert i's return on reward i minus the init's,
                                           * absolute and as a fraction of |init's| */
     rs_front *tf;           /* the twin's front (finetune.twin), or NULL */
@@ -140,6 +141,7 @@ static void rep_metrics(const rs_exp_config *c, rep_result *x, const double *ref
         x->expert_own[k] = k < n_ex ? ex[(size_t)k * d + k] : NAN;
         x->init_own[k] = n_in ? in[k] : NAN;
         x->expert_not_better[k] = n_in && k < n_ex && !(x->expert_own[k] > x->init_own[k]);
+        for (int i = 0; i < d; i++) x->expert_on[i][k] = i < n_ex ? ex[(size_t)i * d + k] : NAN;
         x->gain[k] = x->expert_own[k] - x->init_own[k];
         x->gain_rel[k] = x->gain[k] / fabs(x->init_own[k]);
         x->best[k] = -INFINITY;
@@ -367,6 +369,25 @@ static void mean_of_zero_policy(const rs_exp_config *c, double *zero) {
     }
 }
 
+/* the reference point of DIR/metrics.json: 1 with d numbers in ref, 0 when
+ * there is no readable one (a first report) */
+static int prev_reference(const char *dir, int d, double *ref) {
+    char p[RS_EXP_PATH + 32];
+    snprintf(p, sizeof p, "%s/metrics.json", dir);
+    char *s = rs_cli_exists(p) ? rs_read_file(p, NULL) : NULL;
+    cJSON *o = s ? cJSON_Parse(s) : NULL;
+    free(s);
+    const cJSON *a = o ? cJSON_GetObjectItemCaseSensitive(o, "reference_point") : NULL;
+    int ok = cJSON_IsArray(a) && cJSON_GetArraySize(a) == d;
+    for (int k = 0; ok && k < d; k++) {
+        const cJSON *v = cJSON_GetArrayItem(a, k);
+        ok = cJSON_IsNumber(v);
+        if (ok) ref[k] = v->valuedouble;
+    }
+    cJSON_Delete(o);
+    return ok;
+}
+
 static FILE *g_headline;
 void rs_exp_report_headline_to(FILE *f) { g_headline = f; }
 
@@ -441,6 +462,25 @@ int rs_exp_report(const rs_exp_config *c, const char *config_path, const char *o
     }
     for (int r = 0; r < n; r++)
         if (x[r].ok) rep_metrics(c, &x[r], ref);
+    /* the last report of this folder: when its reference point differs, its
+     * hypervolumes are on another scale (a seed added, a point moved) */
+    double prev_ref[D_MAX];
+    int moved = 0;
+    {
+        double pr[D_MAX] = {0};
+        if (prev_reference(out, d, pr) == 1) {
+            for (int k = 0; k < d; k++) moved |= pr[k] != ref[k];
+            memcpy(prev_ref, pr, sizeof pr);
+        }
+    }
+    if (moved) {
+        fprintf(stderr, "experiment: note: the reference point moved since this folder's last report (");
+        for (int k = 0; k < d; k++) fprintf(stderr, "%s%.6g", k ? ", " : "", prev_ref[k]);
+        fprintf(stderr, " -> ");
+        for (int k = 0; k < d; k++) fprintf(stderr, "%s%.6g", k ? ", " : "", ref[k]);
+        fprintf(stderr, "): hypervolumes are not comparable with that report's%s\n",
+                c->has_ref ? "" : "; give reference_point in the config to fix it");
+    }
     double zero[D_MAX];
     mean_of_zero_policy(c, zero);
 
@@ -454,12 +494,15 @@ int rs_exp_report(const rs_exp_config *c, const char *config_path, const char *o
     int exp_bad[D_MAX] = {0}, morl_dom = 0, zero_best[D_MAX] = {0}, zero_beats_expert[D_MAX] = {0};
     int bar_count[D_MAX] = {0}, ctl_bar_count[D_MAX] = {0};
     int twin_n = 0, floor_count = 0, twin_bar = 0, gain_ok[D_MAX] = {0}, gain_n[D_MAX] = {0};
+    int beats[D_MAX][D_MAX] = {{0}}; /* expert i scores >= expert k on reward k */
     for (int r = 0; r < n; r++) {
         if (!x[r].ok) continue;
         if (x[r].have_twin) twin_n++, twin_bar += x[r].twin.is_barrier;
         if (x[r].have_twin && x[r].have_lmc) floor_count += x[r].beyond_floor;
         for (int k = 0; k < d; k++)
             if (isfinite(x[r].gain_rel[k])) gain_n[k]++, gain_ok[k] += x[r].gain_rel[k] >= 0.2;
+        for (int i = 0; i < d; i++)
+            for (int k = 0; k < d; k++) beats[i][k] += i != k && x[r].expert_on[i][k] >= x[r].expert_own[k];
         if (x[r].have_lmc) lmc_n++, h1_count += x[r].h1;
         if (x[r].have_ctl) ctl_n++, ctl_count += x[r].ctl_barrier;
         if (isfinite(x[r].ratio)) morl_n++, ge_morl += x[r].ratio >= 1;
@@ -491,6 +534,7 @@ int rs_exp_report(const rs_exp_config *c, const char *config_path, const char *o
     cJSON_AddNumberToObject(o, "replicates_finished", n_ok);
     cJSON_AddItemToObject(o, "reference_point", rs_cli_json_nums(ref, d));
     cJSON_AddStringToObject(o, "reference_point_source", ref_source);
+    if (moved) cJSON_AddItemToObject(o, "reference_point_previous", rs_cli_json_nums(prev_ref, d));
     cJSON_AddStringToObject(o, "interval", "95% percentile bootstrap over the finished replicates, 10000 resamples (fixed seed)");
     /* the headline numbers at the top: the mean over replicates */
     for (int i = 0; i < N_METRICS; i++) cJSON_AddItemToObject(o, METRICS[i].key, rs_cli_json_num(agg[i].value));
@@ -661,10 +705,15 @@ int rs_exp_report(const rs_exp_config *c, const char *config_path, const char *o
                    "**%d of %d** replicates%s.\n",
                 fmt_iv(b1, sizeof b1, &agg[8], "%.3f"), d, c->n_mu,
                 (double)d * c->finetune_steps / ((double)c->n_mu * c->morl_steps), ge_morl, morl_n,
-                agg[8].n < 2         ? ""
-                : agg[8].lo > 1      ? "; over replicates the soups' hypervolume is clearly higher (the interval lies above 1)"
-                : agg[8].hi < 1      ? "; over replicates MORL's hypervolume is clearly higher (the interval lies below 1)"
-                                     : "; over replicates there is no clear difference (the interval includes 1)");
+                agg[8].n < 2 ? ""
+                /* a percentile bootstrap over a handful of values only shows
+                 * how much they disagree: no "clearly" below 5 replicates */
+                : agg[8].n < 5 && agg[8].lo > 1 ? "; the interval lies above 1, but with fewer than 5 replicates it shows only how much they disagree"
+                : agg[8].n < 5 && agg[8].hi < 1 ? "; the interval lies below 1, but with fewer than 5 replicates it shows only how much they disagree"
+                : agg[8].n < 5 ? "; the interval includes 1"
+                : agg[8].lo > 1 ? "; over replicates the soups' hypervolume is higher (the interval lies above 1)"
+                : agg[8].hi < 1 ? "; over replicates MORL's hypervolume is higher (the interval lies below 1)"
+                                : "; over replicates there is no clear difference (the interval includes 1)");
     if (lmc_n)
         fprintf(f, "- **H1** (experts fine-tuned from a shared init are linearly connected: no "
                    "barrier along the soup path on any reward): holds in **%d of %d** replicates.\n",
@@ -699,6 +748,12 @@ int rs_exp_report(const rs_exp_config *c, const char *config_path, const char *o
     fprintf(f, "## Hypervolume\n\nReference point (");
     for (int k = 0; k < d; k++) fprintf(f, "%s%.6g", k ? ", " : "", ref[k]);
     fprintf(f, "), shared by every replicate: %s.\n\n", ref_source);
+    if (moved) {
+        fprintf(f, "> **The reference point moved** since this folder's last report (it was (");
+        for (int k = 0; k < d; k++) fprintf(f, "%s%.6g", k ? ", " : "", prev_ref[k]);
+        fprintf(f, ")): the hypervolumes below are not comparable with that report's, seed by "
+                   "seed.%s\n\n", c->has_ref ? "" : " A fixed `reference_point` in the config keeps it.");
+    }
     fprintf(f, "| front | trainings after the init | hypervolume | expected utility |\n|---|---|---|---|\n");
     for (int i = 0; i < 5; i++) {
         if (agg[i].n == 0) continue;
@@ -793,6 +848,13 @@ int rs_exp_report(const rs_exp_config *c, const char *config_path, const char *o
     if (morl_dom)
         FLAG("In %d of %d replicates a **MORL run dominates every soup** (better on every reward): "
              "there the soups are not on the front at all.\n", morl_dom, n_ok);
+    for (int i = 0; i < d; i++)
+        for (int k = 0; k < d; k++)
+            if (beats[i][k])
+                FLAG("The **%s** expert scores at least as well as the %s expert on `%s`, that "
+                     "expert's own reward, in %d of %d replicates: there the experts do not trade "
+                     "off as their rewards say.\n", c->reward_names[i], c->reward_names[k],
+                     c->reward_names[k], beats[i][k], n_ok);
 #undef FLAG
 
     fprintf(f, "\n## Per replicate\n\n| seed | status | soups HV | MORL HV | ratio |");

@@ -63,6 +63,36 @@ for k, name in enumerate(["risky", "cautious"]):
     assert abs(g[name]["gain"]["mean"] - want) < 1e-9 * max(1, abs(want)), (name, g[name], want)
 ' "$E/metrics.json" && ok || bad "metrics.json: expert_gain is not expert minus init"
 
+# ---- the report says when its reference point moved since the folder's last report ----
+out=$("$R" experiment "$T/ft.json" --out "$E" --quiet --threads 1 2>&1)
+! grep -q "reference point moved" <<<"$out" && ! grep -q "reference point moved" "$E/report.md" && ok || bad "an unchanged rerun says the reference point moved"
+python3 -c '
+import json, sys
+m = json.load(open(sys.argv[1])); m["reference_point"] = [r - 1 for r in m["reference_point"]]
+json.dump(m, open(sys.argv[1], "w"))' "$E/metrics.json"
+out=$("$R" experiment "$T/ft.json" --out "$E" --quiet --threads 1 2>&1)
+grep -q "note: the reference point moved since this folder's last report" <<<"$out" && \
+  grep -q "The reference point moved" "$E/report.md" && grep -q '"reference_point_previous"' "$E/metrics.json" \
+  && ok || bad "a moved reference point is not reported: $out"
+# an expert that beats the other on the other's own reward is flagged (the front edited so)
+cp "$E/front.csv" "$T/front.keep"
+python3 -c '
+import sys
+lines = open(sys.argv[1]).read().split("\n")
+h = next(i for i, l in enumerate(lines) if l and not l.startswith("#"))
+cols = lines[h].split(","); k, lab, r = cols.index("kind"), cols.index("label"), cols.index("obj:risky")
+for i in range(h + 1, len(lines)):
+    f = lines[i].split(",")
+    if len(f) > r and f[k] == "expert" and f[lab] == "expert_cautious":
+        f[r] = "1e6"; lines[i] = ",".join(f)
+open(sys.argv[1], "w").write("\n".join(lines))' "$E/front.csv"
+"$R" experiment "$T/ft.json" --out "$E" --quiet --threads 1 >/dev/null 2>&1
+grep -q "The \*\*cautious\*\* expert scores at least as well as the risky expert on \`risky\`" "$E/report.md" \
+  && ok || bad "an expert beating the other on its own reward is not flagged"
+cp "$T/front.keep" "$E/front.csv"
+# --seeds with a trailing comma is a list of one seed
+"$R" experiment "$T/ft.json" --seeds 5, --out "$T/s5" --dry-run 2>&1 | grep -q "^seed_5/pretrain" && ok || bad "--seeds 5, refused"
+
 # ---- settings that change no training bit (evaluations, checkpoints, threads) redo nothing ----
 sed 's/"lr": 0.0003}/"lr": 0.0003, "eval_every": 1, "save_every": 3}/; s/"critic_warmup": 1}/"critic_warmup": 1, "eval_episodes": 2}/' "$T/ft.json" > "$T/ft_eval.json"
 grep -q '"eval_every": 1' "$T/ft_eval.json" && grep -q '"eval_episodes": 2' "$T/ft_eval.json" || bad "ft_eval.json was not made"
