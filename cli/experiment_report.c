@@ -463,7 +463,9 @@ int rs_exp_report(const rs_exp_config *c, const char *config_path, const char *o
     for (int r = 0; r < n; r++)
         if (x[r].ok) rep_metrics(c, &x[r], ref);
     /* the last report of this folder: when its reference point differs, its
-     * hypervolumes are on another scale (a seed added, a point moved) */
+     * hypervolumes are on another scale (a seed added, a point moved). Said
+     * in report.md and on stderr; metrics.json stays what this data alone
+     * gives, so that a resumed experiment's equals an uninterrupted one's */
     double prev_ref[D_MAX];
     int moved = 0;
     {
@@ -534,7 +536,6 @@ int rs_exp_report(const rs_exp_config *c, const char *config_path, const char *o
     cJSON_AddNumberToObject(o, "replicates_finished", n_ok);
     cJSON_AddItemToObject(o, "reference_point", rs_cli_json_nums(ref, d));
     cJSON_AddStringToObject(o, "reference_point_source", ref_source);
-    if (moved) cJSON_AddItemToObject(o, "reference_point_previous", rs_cli_json_nums(prev_ref, d));
     cJSON_AddStringToObject(o, "interval", "95% percentile bootstrap over the finished replicates, 10000 resamples (fixed seed)");
     /* the headline numbers at the top: the mean over replicates */
     for (int i = 0; i < N_METRICS; i++) cJSON_AddItemToObject(o, METRICS[i].key, rs_cli_json_num(agg[i].value));
