@@ -19,7 +19,9 @@ import os
 import sys
 
 ROOT = sys.argv[1] if len(sys.argv) > 1 else "experiments/results/lmc_map"
-ENVS = ["hopper", "walker2d", "halfcheetah"]
+ENVS = ["hopper", "hopper1m", "walker2d", "halfcheetah"]
+# a cell folder that is not an env's own name: the env and what differs
+LABELS = {"hopper1m": "hopper, 1M-step init"}
 PROTOS = ["today", "lr1e-4", "tkl", "kl0.3", "kl3", "klm0.3", "warm", "best"]
 
 
@@ -72,7 +74,7 @@ def main():
         gains = " / ".join(iv(gain[r]["gain_relative"], "%+.0f", 100) for r in names if r in gain)
         g20 = " / ".join("%d" % gain[r]["replicates_gaining_20_percent"] for r in names if r in gain)
         rows.append("| %s | %s | %d of %d | %s | %s | %s | %s %% (≥ +20 %%: %s) | %s | %s, %s s |" % (
-            e, p, v["h1_holds"], v["h1_of"], bars,
+            LABELS.get(e, e), p, v["h1_holds"], v["h1_of"], bars,
             iv(tw["barrier"]) if tw else "—",
             "%d of %d" % (tw["pair_exceeds_floor"], tw["of"]) if tw else "—",
             gains, g20,
