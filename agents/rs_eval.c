@@ -12,7 +12,7 @@
 /* one episode of policy p from the start state (seed, ep): fills terms and
  * returns the length, or -1 (error set) */
 static int run_episode(const rs_policy *p, rs_env *env, uint64_t seed, int ep, int deterministic,
-                       float *buf, double *terms) {
+                       float *buf, double *terms, double *act_sq, long *act_sat) {
     const int O = p->obs_dim, A = p->act_dim, W = p->pi->sizes[p->pi->n_layers];
     const rs_env_spec *s = env->spec;
     float *obs = buf, *nobs = obs + O, *out = nobs + O, *act = out + W, *scratch = act + 2 * A;
@@ -22,15 +22,24 @@ static int run_episode(const rs_policy *p, rs_env *env, uint64_t seed, int ep, i
     rs_env_reset(env, obs);
     memset(terms, 0, sizeof(double) * s->n_terms);
     int len = 0, term = 0, trunc = 0;
+    const float sat = RS_EVAL_SAT * p->act_bound;
+    double sq = 0;
+    long nsat = 0;
     while (!term && !trunc) {
         rs_normalizer_apply(p->norm, obs, nobs, 1);
         rs_mlp_forward1(p->pi, nobs, out, scratch);
         rs_policy_head(p, out, deterministic ? NULL : &noise, act);
+        for (int j = 0; j < A; j++) {
+            sq += (double)act[j] * act[j];
+            nsat += fabsf(act[j]) >= sat;
+        }
         double t[RS_MAX_TERMS];
         if (rs_env_step(env, act, obs, t, NULL, &term, &trunc) != 0) return -1;
         for (int k = 0; k < s->n_terms; k++) terms[k] += t[k];
         len++;
     }
+    *act_sq = sq;
+    *act_sat = nsat;
     return len;
 }
 
@@ -77,7 +86,7 @@ static void many_worker(void *arg, int b, int e, int worker) {
         int pi = (int)(task / c->episodes), ep = (int)(task % c->episodes);
         rs_eval_result *r = &c->out[pi];
         int len = run_episode(c->pols[pi], env, c->seed, ep, c->deterministic, buf,
-                              r->terms + (size_t)ep * c->s->n_terms);
+                              r->terms + (size_t)ep * c->s->n_terms, &r->act_sq[ep], &r->act_sat[ep]);
         if (len < 0) {
             if (!atomic_exchange(&c->failed, 1))
                 snprintf(c->err, sizeof c->err, "policy %d, episode %d: %s", pi, ep, rs_last_error());
@@ -127,7 +136,10 @@ int rs_eval_many(rs_policy *const *pols, int n_pol, const rs_env_spec *s, const 
         out[i].n_terms = s->n_terms;
         out[i].terms = rs_calloc((size_t)episodes * s->n_terms, sizeof(double));
         out[i].length = rs_calloc((size_t)episodes, sizeof(int));
-        if (!out[i].terms || !out[i].length) ok = 0;
+        out[i].act_dim = s->act_dim;
+        out[i].act_sq = rs_calloc((size_t)episodes, sizeof(double));
+        out[i].act_sat = rs_calloc((size_t)episodes, sizeof(long));
+        if (!out[i].terms || !out[i].length || !out[i].act_sq || !out[i].act_sat) ok = 0;
     }
     many_ctx *c = rs_calloc(1, sizeof *c);
     if (!ok || !c) {
@@ -192,8 +204,12 @@ void rs_eval_result_free(rs_eval_result *r) {
     if (!r) return;
     free(r->terms);
     free(r->length);
+    free(r->act_sq);
+    free(r->act_sat);
     r->terms = NULL;
     r->length = NULL;
+    r->act_sq = NULL;
+    r->act_sat = NULL;
 }
 
 double rs_eval_episode_reward(const rs_eval_result *r, int i, const double *w) {
@@ -220,4 +236,16 @@ void rs_eval_term_stats(const rs_eval_result *r, int term, double *mean, double 
     double w[RS_MAX_TERMS] = {0};
     w[term] = 1.0;
     rs_eval_reward_stats(r, w, mean, std);
+}
+
+void rs_eval_action_stats(const rs_eval_result *r, double *sq_per_step, double *saturated) {
+    double sq = 0;
+    long sat = 0, steps = 0;
+    for (int i = 0; i < r->episodes; i++) {
+        sq += r->act_sq[i];
+        sat += r->act_sat[i];
+        steps += r->length[i];
+    }
+    *sq_per_step = steps ? sq / (double)steps : 0;
+    *saturated = steps && r->act_dim ? (double)sat / ((double)steps * r->act_dim) : 0;
 }

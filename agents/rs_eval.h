@@ -12,6 +12,9 @@ typedef struct rs_eval_result {
     int episodes, n_terms;
     double *terms;  /* episodes x n_terms: per-episode return of each term */
     int *length;    /* episodes */
+    int act_dim;
+    double *act_sq; /* episodes: Σ over steps of Σ_j a_j², the env's actions */
+    long *act_sat;  /* episodes: action components within 1 % of the bound */
     long steps;     /* env steps taken */
     double seconds;
 } rs_eval_result;
@@ -35,5 +38,11 @@ int rs_eval_many(rs_policy *const *pols, int n_pol, const rs_env_spec *s, const 
 double rs_eval_episode_reward(const rs_eval_result *r, int i, const double *w);
 void rs_eval_reward_stats(const rs_eval_result *r, const double *weights, double *mean, double *std);
 void rs_eval_term_stats(const rs_eval_result *r, int term, double *mean, double *std);
+/* over all episodes' steps: the mean Σ_j a_j² per step, and the fraction of
+ * action components with |a_j| >= RS_EVAL_SAT * bound (a clipped head's mean
+ * beyond the bound, a squashed head's tanh near ±1): where a control cost
+ * stops carrying signal */
+#define RS_EVAL_SAT 0.99f
+void rs_eval_action_stats(const rs_eval_result *r, double *sq_per_step, double *saturated);
 
 #endif

@@ -201,6 +201,10 @@ int cmd_eval(int argc, char **argv) {
             rs_eval_term_stats(&res, k, &m, &sd);
             rs_cli_json_stat(t, "name", s->terms[k], m, sd);
         }
+        double asq, asat;
+        rs_eval_action_stats(&res, &asq, &asat);
+        cJSON_AddNumberToObject(o, "action_sq_per_step", asq);
+        cJSON_AddNumberToObject(o, "action_saturated", asat);
         cJSON_AddNumberToObject(o, "env_steps_per_s", res.steps / (res.seconds > 0 ? res.seconds : 1e-9));
         if (per_episode) {
             cJSON *pe = cJSON_AddArrayToObject(o, "per_episode");
@@ -257,6 +261,10 @@ int cmd_eval(int argc, char **argv) {
                 printf("\n");
             }
         }
+        double asq, asat;
+        rs_eval_action_stats(&res, &asq, &asat);
+        printf("\n  actions: sum(a^2) %.3f per step, %.1f %% of components within 1 %% of the bound\n",
+               asq, 100 * asat);
         printf("\n  %.0f env steps/s\n", res.steps / (res.seconds > 0 ? res.seconds : 1e-9));
     }
     rs_eval_result_free(&res);

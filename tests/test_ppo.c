@@ -686,6 +686,57 @@ static void test_kl_anchor(void) {
 /* JSON read strictly (issue 27): a key given twice is refused at any depth,
  * naming its path; numbers read back from files are whole and in range;
  * obs_clip's one range is the config check's and the policy reader's */
+/* the evaluation's action statistics against closed forms: a policy whose
+ * output ignores the observation (weights 0) puts out constant actions, so
+ * the fraction at the bound and Σa² per step are known exactly; with random
+ * weights Σa² per episode must equal the env's own control term (−Σa²) */
+static void test_eval_action_stats(void) {
+    const rs_env_spec *s = rs_env_find("hopper");
+    int hidden[1] = {8};
+    for (int h = 0; h < 2; h++) {
+        rs_policy *p = rs_policy_new(RS_ALGO_PPO, s->obs_dim, s->act_dim, s->act_bound, hidden, 1,
+                                     RS_ACT_TANH);
+        CHECK(p != NULL, "%s", rs_last_error());
+        if (!p) return;
+        p->head = h ? RS_HEAD_TANH : RS_HEAD_CLIP;
+        snprintf(p->env, sizeof p->env, "hopper");
+        float *b = p->pi->b[p->pi->n_layers - 1];
+        b[0] = 20.0f; /* at the bound (tanh(20) is 1 in float) */
+        b[1] = 0.0f;
+        b[2] = h ? atanhf(-0.5f) : -0.5f * s->act_bound; /* half-way: a = -0.5 bound */
+        rs_eval_result r;
+        CHECK(rs_eval_policy(p, s, NULL, 3, 5, 1, NULL, &r) == 0, "%s", rs_last_error());
+        double sq, sat;
+        rs_eval_action_stats(&r, &sq, &sat);
+        const double bb = (double)s->act_bound * s->act_bound;
+        CHECK(fabs(sat - 1.0 / 3.0) < 1e-12, "%s head: saturated fraction %.6f, want 1/3",
+              rs_action_head_name(p->head), sat);
+        CHECK(fabs(sq - 1.25 * bb) < 1e-5 * bb, "%s head: sum(a^2) %.6f per step, want %.6f",
+              rs_action_head_name(p->head), sq, 1.25 * bb);
+        rs_eval_result_free(&r);
+        /* random weights: the env's ctrl term is -Σa² per step, summed */
+        rs_rng g;
+        rs_rng_seed(&g, 3, (uint64_t)h);
+        for (size_t i = 0; i < p->pi->n_params; i++) p->pi->params[i] = 0.5f * (float)rs_rng_normal(&g);
+        CHECK(rs_eval_policy(p, s, NULL, 3, 5, 1, NULL, &r) == 0, "%s", rs_last_error());
+        int ctrl = -1;
+        for (int k = 0; k < s->n_terms; k++)
+            if (!strcmp(s->terms[k], "ctrl")) ctrl = k;
+        CHECK(ctrl >= 0, "hopper has no ctrl term");
+        for (int i = 0; ctrl >= 0 && i < r.episodes; i++) {
+            double env_sq = -r.terms[(size_t)i * r.n_terms + ctrl];
+            CHECK(fabs(r.act_sq[i] - env_sq) <= 1e-6 * (1 + env_sq),
+                  "%s head, episode %d: sum(a^2) %.9g, the env's ctrl term says %.9g",
+                  rs_action_head_name(p->head), i, r.act_sq[i], env_sq);
+        }
+        rs_eval_action_stats(&r, &sq, &sat);
+        CHECK(sat > 0 && sat < 1, "%s head: random weights, saturated fraction %.3f (vacuous)",
+              rs_action_head_name(p->head), sat);
+        rs_eval_result_free(&r);
+        rs_policy_free(p);
+    }
+}
+
 static void test_strict_json_and_numbers(void) {
     rs_ppo_config c;
     rs_ppo_config_default(&c);
@@ -723,7 +774,7 @@ static void test_strict_json_and_numbers(void) {
     CHECK(rs_ppo_config_check(&c) == 0, "obs_clip 0 (off): %s", rs_last_error());
 }
 
-RS_TEST_MAIN(T(test_gae_brute_force), T(test_kl_anchor), T(test_loss_gradient), T(test_config_errors),
+RS_TEST_MAIN(T(test_gae_brute_force), T(test_kl_anchor), T(test_eval_action_stats), T(test_loss_gradient), T(test_config_errors),
              T(test_strict_json_and_numbers), T(test_env_hparams), T(test_fanin_init), T(test_minibatches_equals_minibatch),
              T(test_action_head_closed_form), T(test_action_head_file),
              T(test_rollout_env_actions), T(test_checkpoint_damage_and_policy),
