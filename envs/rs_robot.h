@@ -23,15 +23,12 @@ static inline float *rs_obs_put(float *obs, const mjtNum *src, int n, double cli
     return obs;
 }
 
-/* the robots whose x (and y) slide or free joint stands for their position:
- * record it before the step (before callbacks), its rate of change after */
+/* before callbacks of the robots whose x (and y) slide or free joint stands
+ * for their position: the table's forward (and y_velocity) are its rates */
 static inline void rs_record_x(rs_env *e) { e->before[0] = e->d->qpos[0]; }
 static inline void rs_record_xy(rs_env *e) {
     e->before[0] = e->d->qpos[0];
     e->before[1] = e->d->qpos[1];
-}
-static inline double rs_qpos_rate(const rs_env *e, int i) {
-    return (e->d->qpos[i] - e->before[i]) / e->dt;
 }
 
 static inline int rs_in_open(double v, double lo, double hi) { return lo < v && v < hi; }

@@ -2,14 +2,15 @@
  * rs_terms.h that name one); rs_env_step applies them after every step. */
 #include "rs_robot.h"
 
+/* the robot's before callback recorded qpos[0..1] (rs_record_x, rs_record_xy) */
 double rs_term_forward(const rs_env *e, const float *a) {
     (void)a;
-    return rs_qpos_rate(e, 0);
+    return (e->d->qpos[0] - e->before[0]) / e->dt;
 }
 
 double rs_term_y_velocity(const rs_env *e, const float *a) {
     (void)a;
-    return rs_qpos_rate(e, 1);
+    return (e->d->qpos[1] - e->before[1]) / e->dt;
 }
 
 double rs_term_healthy(const rs_env *e, const float *a) {
