@@ -6,7 +6,21 @@
  * current kinematics at both ends of the step (v4 used ones a substep old). */
 #include "rs_robot.h"
 
-enum { FORWARD, HEALTHY, CTRL, CONTACT, Y_VELOCITY, JUMP, ENERGY, N_TERMS };
+/* its terms and presets: rows of rs_terms.h's tables (T, W, O) or its own (P) */
+#define TERMS(T, W, O)                                                                             \
+    O(FORWARD, "x velocity of the centre of mass (m/s)") T(HEALTHY) T(CTRL) T(CONTACT)             \
+    O(Y_VELOCITY, "y velocity of the centre of mass (m/s)") T(JUMP) T(ENERGY)
+enum { RS_TERM_IDS(TERMS) };
+
+#define RS_VELOCITY "forward=1.25,healthy=5"
+#define RS_VELOCITY_DOC "velocity + healthy"
+#define PRESETS(T, W, P)                                                                           \
+    P(default, "forward=1.25,healthy=5,ctrl=0.1", "Gymnasium Humanoid-v4 reward")                  \
+    W(risky, "rewarded-soups paper: alpha = 0") W(cautious, "rewarded-soups paper: alpha = 1")     \
+    T(mo_velocity)                                                                                 \
+    P(mo_energy, "ctrl=1,healthy=5", "MO-Gymnasium objective 2: -sum(a^2) + healthy")              \
+    P(with_contact, "forward=1.25,healthy=5,ctrl=0.1,contact=5e-7",                                \
+      "v4 reward with its contact cost made real")
 
 static void observe(const rs_env *e, float *obs) {
     const mjModel *m = e->m;
@@ -50,21 +64,21 @@ static void refresh(rs_env *e) {
     com_xy(e, &e->before[2], &e->before[3]);
 }
 
-static int after(rs_env *e, const float *a, double *t) {
+static void after(rs_env *e, const float *a, double *t) {
+    (void)a;
     const mjModel *m = e->m;
     const mjData *d = e->d;
     refresh(e);
     double x = e->before[2], y = e->before[3];
     t[FORWARD] = (x - e->before[0]) / e->dt;
     t[Y_VELOCITY] = (y - e->before[1]) / e->dt;
-    t[HEALTHY] = 1.0;
-    t[CTRL] = -rs_sumsq(a, e->spec->act_dim);
     double c = 0.0;
     for (int i = 0; i < 6 * m->nbody; i++) c += d->cfrc_ext[i] * d->cfrc_ext[i];
     t[CONTACT] = -c;
-    t[JUMP] = d->qpos[2] - e->init_z;
-    t[ENERGY] = -e->energy_acc;
-    double z = d->qpos[2];
+}
+
+static int terminated(const rs_env *e) {
+    double z = e->d->qpos[2];
     return !(z > 1.0 && z < 2.0);
 }
 
@@ -78,20 +92,8 @@ const rs_env_spec rs_spec_humanoid = {
     .act_bound = 0.4,
     .noise_kind = RS_NOISE_UNIFORM,
     .noise_scale = 1e-2,
-    .n_terms = N_TERMS,
-    .terms = {"forward", "healthy", "ctrl", "contact", "y_velocity", "jump", "energy"},
-    .term_docs = {"x velocity of the centre of mass (m/s)", "1 per step while the episode runs",
-                  "-sum(a^2)", "-sum(external contact forces^2)", "y velocity of the centre of mass (m/s)",
-                  "torso height above its reset height (m)",
-                  "-sum |actuator force * joint velocity| * dt (J)"},
-    .n_presets = 6,
-    .presets = {{"default", "forward=1.25,healthy=5,ctrl=0.1", "Gymnasium Humanoid-v4 reward"},
-                {"risky", "forward=1.25,healthy=5", "rewarded-soups paper: alpha = 0"},
-                {"cautious", "forward=1.25,healthy=5,ctrl=1", "rewarded-soups paper: alpha = 1"},
-                {"mo_velocity", "forward=1.25,healthy=5", "MO-Gymnasium objective 1: velocity + healthy"},
-                {"mo_energy", "ctrl=1,healthy=5", "MO-Gymnasium objective 2: -sum(a^2) + healthy"},
-                {"with_contact", "forward=1.25,healthy=5,ctrl=0.1,contact=5e-7",
-                 "v4 reward with its contact cost made real"}},
+    RS_SPEC_TERMS(TERMS),
+    RS_SPEC_PRESETS(PRESETS),
     .joints = "root abdomen_z abdomen_y abdomen_x right_hip_x right_hip_z right_hip_y right_knee "
               "left_hip_x left_hip_z left_hip_y left_knee right_shoulder1 right_shoulder2 "
               "right_elbow left_shoulder1 left_shoulder2 left_elbow",
@@ -101,5 +103,6 @@ const rs_env_spec rs_spec_humanoid = {
     .observe = observe,
     .before = before,
     .after = after,
+    .terminated = terminated,
     .on_reset = refresh,
 };

@@ -277,7 +277,11 @@ int rs_env_step(rs_env *e, const float *action, float *obs, double *terms, doubl
     e->t++;
     double tmp[RS_MAX_TERMS];
     double *tv = terms ? terms : tmp;
-    int term = s->after(e, action, tv);
+    /* the terms rs_terms.h's table computes, then the robot's own */
+    for (int i = 0; i < s->n_terms; i++)
+        if (s->term_fn[i]) tv[i] = s->term_fn[i](e, action);
+    if (s->after) s->after(e, action, tv);
+    int term = s->terminated ? s->terminated(e) : 0;
     int warn1 = d->warning[mjWARN_BADQPOS].number + d->warning[mjWARN_BADQVEL].number +
                 d->warning[mjWARN_BADQACC].number;
     if (warn1 != warn0 || rs_env_state_bad(e)) term = 1; /* diverged: end the episode */

@@ -28,6 +28,9 @@ typedef struct rs_preset {
     const char *doc;
 } rs_preset;
 
+/* a term's formula when several robots share it (envs/rs_terms.h) */
+typedef double rs_term_fn(const rs_env *e, const float *a);
+
 typedef enum { RS_NOISE_UNIFORM = 0, RS_NOISE_UNIFORM_NORMAL = 1 } rs_noise_kind;
 
 typedef struct rs_env_spec {
@@ -41,6 +44,7 @@ typedef struct rs_env_spec {
     int n_terms;
     const char *terms[RS_MAX_TERMS];
     const char *term_docs[RS_MAX_TERMS];
+    rs_term_fn *term_fn[RS_MAX_TERMS]; /* rs_terms.h's formula, or NULL: after() computes it */
     int n_presets;
     rs_preset presets[RS_MAX_PRESETS]; /* presets[0] is "default" */
     const char *joints;                /* expected joint names, in qpos order */
@@ -50,7 +54,8 @@ typedef struct rs_env_spec {
     /* callbacks of the robot file */
     void (*observe)(const rs_env *e, float *obs);
     void (*before)(rs_env *e);                         /* record pre-step state */
-    int (*after)(rs_env *e, const float *a, double *terms); /* terms; returns terminated */
+    void (*after)(rs_env *e, const float *a, double *terms); /* own terms; optional */
+    int (*terminated)(const rs_env *e);                /* optional: NULL never falls */
     void (*on_reset)(rs_env *e);                       /* optional */
 } rs_env_spec;
 

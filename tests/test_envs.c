@@ -3,6 +3,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "rs_terms.h"
 #include "rs_test.h"
 #include "rs_vecenv.h"
 
@@ -220,6 +221,173 @@ static void test_rewards(void) {
           "format round trip: %s", buf);
 }
 
+/* the term table's rows, walked once */
+typedef struct {
+    const char *name;
+    rs_term_fn *fn;
+} table_term;
+#define TABLE_TERM(ID, name, doc, formula) {name, formula},
+static const table_term g_table[] = {RS_TERMS(TABLE_TERM)};
+#define N_TABLE ((int)(sizeof g_table / sizeof g_table[0]))
+#define TABLE_PRESET(name, spec, doc) #name,
+static const char *const g_table_presets[] = {RS_PRESETS(TABLE_PRESET)};
+
+static int preset_index(const rs_env_spec *s, const char *name) {
+    for (int i = 0; i < s->n_presets; i++)
+        if (strcmp(s->presets[i].name, name) == 0) return i;
+    return -1;
+}
+
+/* every term named in a preset's spec, read here without the reward parser */
+static int preset_terms_exist(const rs_env_spec *s, const char *spec, char *bad, size_t size) {
+    char buf[RS_REWARD_MAX_LEN + 1];
+    snprintf(buf, sizeof buf, "%s", spec);
+    for (char *save = NULL, *item = strtok_r(buf, ",", &save); item;
+         item = strtok_r(NULL, ",", &save)) {
+        char *eq = strchr(item, '=');
+        if (!eq) {
+            snprintf(bad, size, "'%s' has no '='", item);
+            return 0;
+        }
+        *eq = 0;
+        if (rs_env_term_index(s, item) < 0) {
+            snprintf(bad, size, "'%s' is not a term", item);
+            return 0;
+        }
+    }
+    return 1;
+}
+
+/* what the table says agrees with what each robot's spec holds */
+static void test_spec_tables(void) {
+    const char *every_term[] = {RS_TERMS_EVERY_ROBOT};
+    const char *every_preset[] = {RS_PRESETS_EVERY_ROBOT};
+    int used[N_TABLE];
+    memset(used, 0, sizeof used);
+    for (int k = 0; k < rs_env_count(); k++) {
+        const rs_env_spec *s = rs_env_spec_at(k);
+        const char *n = s->name;
+        CHECK(s->n_terms > 0 && s->n_terms <= RS_MAX_TERMS, "%s: %d terms", n, s->n_terms);
+        CHECK(s->n_presets > 0 && s->n_presets <= RS_MAX_PRESETS, "%s: %d presets", n,
+              s->n_presets);
+        for (int i = 0; i < s->n_terms; i++) {
+            const char *t = s->terms[i];
+            CHECK(t && *t && s->term_docs[i] && *s->term_docs[i], "%s: term %d unnamed", n, i);
+            if (!t) continue;
+            CHECK(rs_env_term_index(s, t) == i, "%s: term '%s' twice", n, t);
+            /* a table row keeps its formula, or the robot measures it (O) */
+            int row = -1;
+            for (int r = 0; r < N_TABLE; r++)
+                if (strcmp(g_table[r].name, t) == 0) row = r;
+            if (row >= 0) {
+                used[row] = 1;
+                CHECK(s->term_fn[i] == g_table[row].fn || !s->term_fn[i],
+                      "%s: '%s' has a formula other than the table's", n, t);
+            }
+            CHECK(s->term_fn[i] || s->after, "%s: nothing computes '%s'", n, t);
+            if (s->term_fn[i] == rs_term_jump)
+                CHECK(s->z_qpos >= 0, "%s: jump without a height coordinate", n);
+        }
+        for (int i = 0; i < s->n_presets; i++) {
+            const rs_preset *p = &s->presets[i];
+            CHECK(preset_index(s, p->name) == i, "%s: preset '%s' twice", n, p->name);
+            /* the parser reads a term first: a preset named like one is unreachable */
+            CHECK(rs_env_term_index(s, p->name) < 0, "%s: preset '%s' is a term's name", n,
+                  p->name);
+            char bad[300] = "";
+            CHECK(preset_terms_exist(s, p->spec, bad, sizeof bad), "%s: preset %s: %s", n,
+                  p->name, bad);
+            double w[RS_MAX_TERMS];
+            CHECK(rs_reward_parse(s, p->spec, w) == 0, "%s: preset %s: %s", n, p->name,
+                  rs_last_error());
+        }
+        CHECK(strcmp(s->presets[0].name, "default") == 0, "%s: presets[0] is %s", n,
+              s->presets[0].name);
+        for (size_t i = 0; i < sizeof every_term / sizeof *every_term; i++)
+            CHECK(rs_env_term_index(s, every_term[i]) >= 0, "%s lacks term %s", n, every_term[i]);
+        for (size_t i = 0; i < sizeof every_preset / sizeof *every_preset; i++)
+            CHECK(preset_index(s, every_preset[i]) >= 0, "%s lacks preset %s", n,
+                  every_preset[i]);
+        for (size_t i = 0; i < sizeof g_table_presets / sizeof *g_table_presets; i++)
+            CHECK(preset_index(s, g_table_presets[i]) >= 0, "%s lacks the table's preset %s", n,
+                  g_table_presets[i]);
+        /* the shared presets' recipe: mo_velocity is risky, cautious adds 1.0*ctrl */
+        double r[RS_MAX_TERMS], c[RS_MAX_TERMS], v[RS_MAX_TERMS];
+        if (rs_reward_parse(s, "risky", r) || rs_reward_parse(s, "cautious", c) ||
+            rs_reward_parse(s, "mo_velocity", v)) {
+            CHECK(0, "%s: %s", n, rs_last_error());
+            continue;
+        }
+        int ctrl = rs_env_term_index(s, "ctrl");
+        for (int i = 0; i < s->n_terms; i++) {
+            CHECK(v[i] == r[i], "%s: mo_velocity and risky differ on %s", n, s->terms[i]);
+            CHECK(c[i] == r[i] + (i == ctrl), "%s: cautious is not risky + ctrl on %s", n,
+                  s->terms[i]);
+        }
+        CHECK(r[rs_env_term_index(s, "forward")] > 0 && r[ctrl] == 0, "%s: risky", n);
+    }
+    for (int r = 0; r < N_TABLE; r++) CHECK(used[r], "no robot reports '%s'", g_table[r].name);
+}
+
+/* the table's formulas on every robot, against the state read here: qpos
+ * before and after, the action's squares, the power summed over substeps
+ * stepped on a copy of the data */
+static void test_shared_terms_by_hand(void) {
+    /* the height coordinate of each robot (Gymnasium's), -1: none */
+    const char *names[] = {"hopper", "walker2d", "halfcheetah", "ant", "humanoid", "swimmer"};
+    const int zq[] = {1, 1, 1, 2, 2, -1};
+    for (int k = 0; k < 6; k++) {
+        rs_env *e = rs_env_make(names[k], NULL, 11);
+        CHECK(e != NULL, "%s: %s", names[k], rs_last_error());
+        if (!e) continue;
+        const rs_env_spec *s = e->spec;
+        const mjModel *m = e->m;
+        mjData *copy = mj_makeData(m);
+        rs_env_reset(e, NULL);
+        double z0 = zq[k] >= 0 ? e->d->qpos[zq[k]] : 0;
+        int fw = rs_env_term_index(s, "forward"), yv = rs_env_term_index(s, "y_velocity");
+        int he = rs_env_term_index(s, "healthy"), ct = rs_env_term_index(s, "ctrl");
+        int ju = rs_env_term_index(s, "jump"), en = rs_env_term_index(s, "energy");
+        CHECK((ju >= 0) == (zq[k] >= 0), "%s: jump where there is no height, or none", s->name);
+        for (int t = 0; t < 3; t++) {
+            float a[17];
+            double ss = 0;
+            for (int i = 0; i < s->act_dim; i++) {
+                a[i] = (float)(0.3 * s->act_bound * ((i + t) % 3 - 1) + 0.01 * i);
+                ss += (double)a[i] * a[i];
+            }
+            double x0 = e->d->qpos[0], y0 = e->d->qpos[1], energy = 0;
+            mj_copyData(copy, m, e->d);
+            for (int i = 0; i < s->act_dim; i++) copy->ctrl[i] = a[i];
+            for (int f = 0; f < s->frame_skip; f++) {
+                mj_step(m, copy);
+                for (int i = 0; i < m->nu; i++)
+                    energy += fabs(copy->actuator_force[i] * copy->actuator_velocity[i]) *
+                              m->opt.timestep;
+            }
+            double terms[RS_MAX_TERMS], r;
+            int term, trunc;
+            CHECK(rs_env_step(e, a, NULL, terms, &r, &term, &trunc) == 0, "%s step", s->name);
+            const double dt = m->opt.timestep * s->frame_skip;
+            CHECK(terms[he] == 1.0, "%s: healthy %g", s->name, terms[he]);
+            CHECK_CLOSE(terms[ct], -ss, 1e-12, 1e-12, s->name);
+            CHECK_CLOSE(terms[en], -energy, 1e-12, 1e-9, s->name);
+            if (ju >= 0) CHECK_CLOSE(terms[ju], e->d->qpos[zq[k]] - z0, 1e-12, 0, s->name);
+            /* the humanoid measures its centre of mass (test_humanoid_com_by_hand) */
+            if (strcmp(s->name, "humanoid") != 0) {
+                CHECK_CLOSE(terms[fw], (e->d->qpos[0] - x0) / dt, 1e-12, 1e-12, s->name);
+                if (yv >= 0)
+                    CHECK_CLOSE(terms[yv], (e->d->qpos[1] - y0) / dt, 1e-12, 1e-12, s->name);
+            }
+            double dot = 0;
+            for (int i = 0; i < s->n_terms; i++) dot += e->weights[i] * terms[i];
+            CHECK_CLOSE(r, dot, 1e-12, 1e-12, s->name);
+        }
+        mj_deleteData(copy);
+        rs_env_free(e);
+    }
+}
+
 static void test_bad_input(void) {
     CHECK(rs_env_make("hoper", NULL, 1) == NULL, "unknown env accepted");
     CHECK(strstr(rs_last_error(), "hopper") && strstr(rs_last_error(), "humanoid"),
@@ -299,4 +467,5 @@ static void test_model_files(void) {
 
 RS_TEST_MAIN(T(test_sizes), T(test_hopper_reward_by_hand), T(test_humanoid_com_by_hand),
              T(test_termination), T(test_truncation), T(test_determinism_threads),
-             T(test_vecenv_accounting), T(test_rewards), T(test_bad_input), T(test_model_files))
+             T(test_vecenv_accounting), T(test_rewards), T(test_spec_tables),
+             T(test_shared_terms_by_hand), T(test_bad_input), T(test_model_files))
