@@ -33,33 +33,36 @@ static int first_in_use(const double *w, int n, int *alone) {
     return first;
 }
 
-void rs_mix_f32(float *dst, const float *const *src, const double *w, int n, size_t len) {
-    int alone, k = first_in_use(w, n, &alone);
-    if (alone) {
-        memcpy(dst, src[k], sizeof *dst * len);
-        return;
-    }
+/* x[j] of an F32 or F64 array, in double (exact either way) */
+static inline double load(const void *x, int f32, size_t j) {
+    return f32 ? (double)((const float *)x)[j] : ((const double *)x)[j];
+}
+
+/* the loop, written once; rs_mix calls it with f32 a constant, so the
+ * compiler makes one copy per dtype with no test of it inside */
+static inline void mix_loop(void *dst, const void *const *src, const int f32, const double *w,
+                            int n, int k, size_t len) {
     for (size_t j = 0; j < len; j++) {
-        double acc = w[k] * (double)src[k][j];
+        double acc = w[k] * load(src[k], f32, j);
         for (int i = k + 1; i < n; i++)
-            if (w[i] != 0.0) acc += w[i] * (double)src[i][j];
-        dst[j] = (float)acc;
+            if (w[i] != 0.0) acc += w[i] * load(src[i], f32, j);
+        if (f32)
+            ((float *)dst)[j] = (float)acc;
+        else
+            ((double *)dst)[j] = acc;
     }
 }
 
-/* the same lines on doubles (the rounding at the end is then none) */
-void rs_mix_f64(double *dst, const double *const *src, const double *w, int n, size_t len) {
+void rs_mix(void *dst, const void *const *src, rs_dtype dtype, const double *w, int n,
+            size_t len) {
+    const int f32 = dtype == RS_DT_F32;
     int alone, k = first_in_use(w, n, &alone);
-    if (alone) {
-        memcpy(dst, src[k], sizeof *dst * len);
-        return;
-    }
-    for (size_t j = 0; j < len; j++) {
-        double acc = w[k] * src[k][j];
-        for (int i = k + 1; i < n; i++)
-            if (w[i] != 0.0) acc += w[i] * src[i][j];
-        dst[j] = acc;
-    }
+    if (alone)
+        memcpy(dst, src[k], (f32 ? sizeof(float) : sizeof(double)) * len);
+    else if (f32)
+        mix_loop(dst, src, 1, w, n, k, len);
+    else
+        mix_loop(dst, src, 0, w, n, k, len);
 }
 
 /* ---- policies ---- */
@@ -85,19 +88,19 @@ rs_mixer *rs_mixer_new(rs_policy *const *experts, int n) {
     mx->n = n;
     mx->numel = p0->pi->n_params + (p0->log_std ? (size_t)p0->act_dim : 0) +
                 2 * (size_t)p0->obs_dim + 1;
-    mx->lambda = rs_calloc((size_t)n, sizeof *mx->lambda);
-    mx->w = rs_calloc((size_t)n, sizeof *mx->w);
-    mx->params = rs_calloc((size_t)n, sizeof *mx->params);
-    mx->log_std = rs_calloc((size_t)n, sizeof *mx->log_std);
-    mx->mean = rs_calloc((size_t)n, sizeof *mx->mean);
-    mx->var = rs_calloc((size_t)n, sizeof *mx->var);
-    mx->count = rs_calloc((size_t)n, sizeof *mx->count);
+    /* two allocations with named pointers into them: the doubles, the arrays */
+    mx->lambda = rs_calloc(2 * (size_t)n, sizeof *mx->lambda);
+    mx->params = rs_calloc(5 * (size_t)n, sizeof *mx->params);
     mx->live = rs_policy_clone(p0);
-    if (!mx->lambda || !mx->w || !mx->params || !mx->log_std || !mx->mean || !mx->var ||
-        !mx->count || !mx->live) {
+    if (!mx->lambda || !mx->params || !mx->live) {
         rs_mixer_free(mx);
         return NULL;
     }
+    mx->w = mx->lambda + n;
+    mx->log_std = mx->params + n;
+    mx->mean = mx->params + 2 * n;
+    mx->var = mx->params + 3 * n;
+    mx->count = mx->params + 4 * n;
     for (int i = 0; i < n; i++) {
         const rs_policy *p = experts[i];
         mx->params[i] = p->pi->params;
@@ -112,13 +115,8 @@ rs_mixer *rs_mixer_new(rs_policy *const *experts, int n) {
 
 void rs_mixer_free(rs_mixer *mx) {
     if (!mx) return;
-    free(mx->lambda);
-    free(mx->w);
-    free(mx->params);
-    free(mx->log_std);
-    free(mx->mean);
-    free(mx->var);
-    free(mx->count);
+    free(mx->lambda); /* and w */
+    free(mx->params); /* and the other arrays */
     rs_policy_free(mx->live);
     free(mx);
 }
@@ -129,11 +127,11 @@ int rs_mixer_set(rs_mixer *mx, const double *lambda) {
     rs_policy *p = mx->live;
     const int n = mx->n;
     const double *w = mx->w;
-    rs_mix_f32(p->pi->params, mx->params, w, n, p->pi->n_params);
-    if (p->log_std) rs_mix_f32(p->log_std, mx->log_std, w, n, (size_t)p->act_dim);
-    rs_mix_f64(p->norm->mean, mx->mean, w, n, (size_t)p->obs_dim);
-    rs_mix_f64(p->norm->var, mx->var, w, n, (size_t)p->obs_dim);
-    rs_mix_f64(&p->norm->count, mx->count, w, n, 1);
+    rs_mix(p->pi->params, mx->params, RS_DT_F32, w, n, p->pi->n_params);
+    if (p->log_std) rs_mix(p->log_std, mx->log_std, RS_DT_F32, w, n, (size_t)p->act_dim);
+    rs_mix(p->norm->mean, mx->mean, RS_DT_F64, w, n, (size_t)p->obs_dim);
+    rs_mix(p->norm->var, mx->var, RS_DT_F64, w, n, (size_t)p->obs_dim);
+    rs_mix(&p->norm->count, mx->count, RS_DT_F64, w, n, 1);
     memcpy(mx->lambda, lambda, sizeof *mx->lambda * (size_t)n);
     return 0;
 }

@@ -30,11 +30,12 @@
 int rs_mix_weights(const double *lambda, int n, double *w);
 
 /* dst[j] = Σ_i w_i src_i[j] for j < len, over the experts with w_i != 0
- * (src[i] of the others is not read and may be NULL), as above. dst is the
- * caller's and must not overlap a source. No allocation; w from
+ * (src[i] of the others is not read and may be NULL), as above: arrays of
+ * dtype RS_DT_F32 (float) or RS_DT_F64 (double), dst and the sources alike.
+ * dst is the caller's and must not overlap a source. No allocation; w from
  * rs_mix_weights (at least one w_i != 0). */
-void rs_mix_f32(float *dst, const float *const *src, const double *w, int n, size_t len);
-void rs_mix_f64(double *dst, const double *const *src, const double *w, int n, size_t len);
+void rs_mix(void *dst, const void *const *src, rs_dtype dtype, const double *w, int n,
+            size_t len);
 
 /* ---- policies ----
  * A mixer writes θ(λ) of n policies into one live policy, as often as λ
@@ -54,9 +55,8 @@ typedef struct rs_mixer {
     rs_policy *live;  /* θ(λ) */
     double *lambda;   /* [n] the λ of the live weights */
     double *w;        /* [n] scratch: rs_mix_weights */
-    /* [n] each expert's arrays */
-    const float **params, **log_std;
-    const double **mean, **var, **count;
+    /* [n] each expert's arrays: params, log_std (F32); mean, var, count (F64) */
+    const void **params, **log_std, **mean, **var, **count;
 } rs_mixer;
 
 /* Experts must have one shape (algo, sizes, layers, log_std): check files

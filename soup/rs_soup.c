@@ -218,11 +218,10 @@ int rs_soup_mix(rs_st *const *experts, int n, const double *lambda, rs_st **out,
     if (rs_soup_check(experts, n) < 0 || rs_soup_check_lambda(lambda, n) < 0) return -1;
 
     double *w = rs_calloc((size_t)n, sizeof *w);
-    const float **f32 = rs_calloc((size_t)n, sizeof *f32);
-    const double **f64 = rs_calloc((size_t)n, sizeof *f64);
+    const void **src = rs_calloc((size_t)n, sizeof *src);
     rs_st *st = rs_st_new();
     int rc = -1, mixed_norm = 0;
-    if (!w || !f32 || !f64 || !st) goto done;
+    if (!w || !src || !st) goto done;
     rs_mix_weights(lambda, n, w);
 
     const rs_st *e0 = experts[0];
@@ -235,8 +234,7 @@ int rs_soup_mix(rs_st *const *experts, int n, const double *lambda, rs_st **out,
         const rs_tensor *first = NULL;
         for (int i = 0; i < n; i++) {
             const rs_tensor *t = w[i] != 0.0 ? rs_st_get(experts[i], t0->name) : NULL;
-            f32[i] = t ? t->data : NULL;
-            f64[i] = t ? t->data : NULL;
+            src[i] = t ? t->data : NULL;
             if (!t) continue;
             if (!first)
                 first = t;
@@ -244,18 +242,13 @@ int rs_soup_mix(rs_st *const *experts, int n, const double *lambda, rs_st **out,
                      memcmp(t->data, first->data, t0->nbytes) != 0)
                 mixed_norm = 1;
         }
-        const rs_tensor *dst = rs_st_at(st, k);
-        if (t0->dtype == RS_DT_F32)
-            rs_mix_f32(dst->data, f32, w, n, (size_t)rs_tensor_numel(t0));
-        else
-            rs_mix_f64(dst->data, f64, w, n, (size_t)rs_tensor_numel(t0));
+        rs_mix(rs_st_at(st, k)->data, src, t0->dtype, w, n, (size_t)rs_tensor_numel(t0));
     }
     if (set_metadata(st, experts, n, w) < 0) goto done;
     rc = 0;
 done:
     free(w);
-    free(f32);
-    free(f64);
+    free(src);
     if (rc == 0) {
         *out = st;
         if (norm_mixed) *norm_mixed = mixed_norm;

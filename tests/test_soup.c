@@ -544,30 +544,27 @@ static void test_kernel_vs_naive(void) {
     xd[1][2] = INFINITY;
     for (int n = 1; n <= NMAX; n++) {
         const void *pf[NMAX], *pd[NMAX];
-        const float *sf[NMAX];
-        const double *sd[NMAX];
         for (int i = 0; i < n; i++)
-            pf[i] = sf[i] = xf[i], pd[i] = sd[i] = xd[i];
+            pf[i] = xf[i], pd[i] = xd[i];
         double lam[16][5], w[NMAX];
         int nc = lambda_cases(n, lam);
         for (int c = 0; c < nc; c++) {
             CHECK(rs_soup_check_lambda(lam[c], n) == 0, "n=%d case %d is not on the simplex", n,
                   c);
             /* an expert that is not used is not read */
-            const float *sf_c[NMAX];
-            const double *sd_c[NMAX];
+            const void *sf_c[NMAX], *sd_c[NMAX];
             int m = rs_mix_weights(lam[c], n, w), used = 0;
             for (int i = 0; i < n; i++) {
-                sf_c[i] = lam[c][i] != 0 ? sf[i] : NULL;
-                sd_c[i] = lam[c][i] != 0 ? sd[i] : NULL;
+                sf_c[i] = lam[c][i] != 0 ? pf[i] : NULL;
+                sd_c[i] = lam[c][i] != 0 ? pd[i] : NULL;
                 used += lam[c][i] != 0;
                 CHECK(memcmp(&w[i], &(double){naive_weight(lam[c], n, i)}, 8) == 0,
                       "n=%d case %d: weight %d is %.17g", n, c, i, w[i]);
             }
             CHECK(m == used, "n=%d case %d: %d experts in use, rs_mix_weights says %d", n, c,
                   used, m);
-            rs_mix_f32(df, sf_c, w, n, LEN);
-            rs_mix_f64(dd, sd_c, w, n, LEN);
+            rs_mix(df, sf_c, RS_DT_F32, w, n, LEN);
+            rs_mix(dd, sd_c, RS_DT_F64, w, n, LEN);
             int bf = naive_diff(lam[c], n, pf, 1, LEN, df);
             int bd = naive_diff(lam[c], n, pd, 0, LEN, dd);
             CHECK(bf == 0 && bd == 0, "n=%d case %d: %d float and %d double elements differ "
