@@ -578,7 +578,7 @@ static int soup_diff(rs_st *const *e, int n, const double *lam, const rs_st *out
     int bad = 0;
     for (int k = 0; k < rs_st_count(e[0]); k++) {
         const rs_tensor *t0 = rs_st_at(e[0], k), *t = rs_st_get(out, t0->name);
-        const void *x[5];
+        const void *x[5] = {0};
         for (int i = 0; i < n; i++)
             x[i] = rs_st_get(e[i], t0->name)->data;
         if (t0->dtype == RS_DT_F32 || t0->dtype == RS_DT_F64)
@@ -616,7 +616,7 @@ static void test_soup_mix_vs_naive(void) {
 
 /* a policy's numbers, each array against the naive mix of the experts' */
 static int policy_diff(rs_policy *const *ps, int n, const double *lam, const rs_policy *live) {
-    const void *x[5];
+    const void *x[5] = {0};
     int bad = 0;
     for (int i = 0; i < n; i++)
         x[i] = ps[i]->pi->params;
