@@ -1,8 +1,10 @@
 /* rs_fronteval.c — soups on a λ grid → front rows; LMC metrics. */
 #include "rs_fronteval.h"
 #include "rs_fisher.h"
+#include "rs_mix.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -53,32 +55,47 @@ static int eval_rows(rs_front_job *job, rs_policy *const *pols, int n, const dou
     return rc;
 }
 
+/* the soup θ(λ) as a policy of its own: linear soups from the mixer
+ * (rs_mix.h, the arithmetic of `rsoup soup`'s files), Fisher soups from
+ * their tensor sets */
+static rs_policy *soup_policy(const rs_front_job *job, rs_mixer *mx, const double *lam) {
+    if (!job->fishers) return rs_mixer_set(mx, lam) == 0 ? rs_policy_clone(mx->live) : NULL;
+    rs_st *mix = NULL;
+    if (rs_soup_mix_fisher(job->experts, job->fishers, job->n_experts, lam, &mix) != 0)
+        return NULL;
+    rs_policy *p = rs_policy_from_st(mix, "soup");
+    rs_st_free(mix);
+    return p;
+}
+
+/* the experts as policies and their mixer (linear soups); the experts go
+ * to ex[N], freed by the caller */
+static rs_mixer *expert_mixer(const rs_front_job *job, rs_policy **ex) {
+    const int N = job->n_experts;
+    if (rs_soup_check(job->experts, N) != 0) return NULL;
+    for (int i = 0; i < N; i++) {
+        char what[32];
+        snprintf(what, sizeof what, "expert %d", i);
+        if (!(ex[i] = rs_policy_from_st(job->experts[i], what))) return NULL;
+    }
+    return rs_mixer_new(ex, N);
+}
+
 int rs_front_eval_points(rs_front_job *job, const double *lambdas, int n_points,
                          const char *const *given, rs_front_kind kind, rs_front *f, FILE *fp) {
     const int N = job->n_experts;
     int chunk = job->chunk > 0 ? job->chunk : 4;
     rs_policy **pols = rs_calloc((size_t)chunk, sizeof *pols);
     char(*labels)[128] = rs_calloc((size_t)chunk, sizeof *labels);
-    if (!pols || !labels) {
-        free(pols);
-        free(labels);
-        return -1;
-    }
-    int rc = 0;
+    rs_policy **ex = rs_calloc((size_t)N, sizeof *ex);
+    rs_mixer *mx = NULL;
+    int rc = pols && labels && ex ? 0 : -1;
+    if (rc == 0 && !job->fishers && n_points > 0 && !(mx = expert_mixer(job, ex))) rc = -1;
     for (int start = 0; start < n_points && rc == 0; start += chunk) {
         int m = n_points - start < chunk ? n_points - start : chunk;
         for (int i = 0; i < m && rc == 0; i++) {
             const double *lam = lambdas + (size_t)(start + i) * N;
-            rs_st *mix = NULL;
-            int mrc = job->fishers ? rs_soup_mix_fisher(job->experts, job->fishers, N, lam, &mix)
-                                   : rs_soup_mix(job->experts, N, lam, &mix, NULL);
-            if (mrc != 0) {
-                rc = -1;
-                break;
-            }
-            pols[i] = rs_policy_from_st(mix, "soup");
-            rs_st_free(mix);
-            if (!pols[i]) {
+            if (!(pols[i] = soup_policy(job, mx, lam))) {
                 rc = -1;
                 break;
             }
@@ -100,6 +117,10 @@ int rs_front_eval_points(rs_front_job *job, const double *lambdas, int n_points,
             pols[i] = NULL;
         }
     }
+    rs_mixer_free(mx);
+    for (int i = 0; ex && i < N; i++)
+        rs_policy_free(ex[i]);
+    free(ex);
     free(pols);
     free(labels);
     return rc;

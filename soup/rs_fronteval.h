@@ -33,7 +33,10 @@ typedef struct rs_front_job {
 } rs_front_job;
 
 /* evaluate n_points rows of λ (n_points x n_experts); labels may be NULL
- * (then "%.4g" of the last λ for 2 experts, or the λ vector). */
+ * (then "%.4g" of the last λ for 2 experts, or the λ vector). Linear soups
+ * are made by an rs_mixer over the experts as policies (checked with
+ * rs_soup_check first), so each equals the file `rsoup soup` would write
+ * for its λ bit for bit; Fisher soups by rs_soup_mix_fisher. */
 int rs_front_eval_points(rs_front_job *job, const double *lambdas, int n_points,
                          const char *const *labels, rs_front_kind kind, rs_front *f, FILE *fp);
 /* evaluate whole policies (baselines, init) as rows of the given kind with

@@ -1,5 +1,5 @@
-/* rs_soup.c — linear interpolation of policy checkpoints, λ parsing, and the
- * parent descriptors a soup records. */
+/* rs_soup.c — linear interpolation of policy checkpoints (rs_mix.h's kernel
+ * on tensor sets), λ parsing, and the parent descriptors a soup records. */
 #include "rs_soup.h"
 
 #include <cjson/cJSON.h>
@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "rs_common.h"
+#include "rs_mix.h"
 #include "rs_policy.h"
 
 /* ---- small helpers ---- */
@@ -130,6 +131,20 @@ int rs_soup_check(rs_st *const *experts, int n) {
             }
         }
     }
+    /* integer tensors cannot be interpolated: they must agree */
+    for (int k = 0; k < rs_st_count(e0); k++) {
+        const rs_tensor *t0 = rs_st_at(e0, k);
+        if (is_float(t0->dtype)) continue;
+        for (int i = 1; i < n; i++) {
+            const rs_tensor *t = rs_st_get(experts[i], t0->name);
+            if (t->nbytes != t0->nbytes || memcmp(t->data, t0->data, t0->nbytes) != 0) {
+                rs_set_error("tensor '%s' (%s) differs between expert 0 and expert %d: "
+                             "integer tensors cannot be interpolated, they must be equal",
+                             t0->name, rs_dtype_name(t0->dtype), i);
+                return -1;
+            }
+        }
+    }
     return 0;
 }
 
@@ -156,27 +171,7 @@ int rs_soup_check_lambda(const double *lambda, int n) {
     return 0;
 }
 
-/* ---- mixing ---- */
-
-/* Σ w_i x_i over the experts in use; the first term starts the sum so that a
- * single expert with weight 1 keeps -0.0 (0.0 + -0.0 would be +0.0) */
-static void mix_f32(float *out, const rs_tensor *const *src, const double *w, int m, int64_t len) {
-    for (int64_t j = 0; j < len; j++) {
-        double acc = w[0] * (double)((const float *)src[0]->data)[j];
-        for (int i = 1; i < m; i++)
-            acc += w[i] * (double)((const float *)src[i]->data)[j];
-        out[j] = (float)acc;
-    }
-}
-
-static void mix_f64(double *out, const rs_tensor *const *src, const double *w, int m, int64_t len) {
-    for (int64_t j = 0; j < len; j++) {
-        double acc = w[0] * ((const double *)src[0]->data)[j];
-        for (int i = 1; i < m; i++)
-            acc += w[i] * ((const double *)src[i]->data)[j];
-        out[j] = acc;
-    }
-}
+/* ---- mixing (the arithmetic is rs_mix.h's) ---- */
 
 static int set_metadata(rs_st *out, rs_st *const *experts, int n, const double *w) {
     const rs_st *e0 = experts[0];
@@ -222,76 +217,37 @@ int rs_soup_mix(rs_st *const *experts, int n, const double *lambda, rs_st **out,
     }
     if (rs_soup_check(experts, n) < 0 || rs_soup_check_lambda(lambda, n) < 0) return -1;
 
-    /* the experts in use (λ_i != 0) and their normalised weights */
-    double sum = 0.0;
-    for (int i = 0; i < n; i++)
-        sum += lambda[i];
     double *w = rs_calloc((size_t)n, sizeof *w);
-    double *wall = rs_calloc((size_t)n, sizeof *wall);
-    int *use = rs_calloc((size_t)n, sizeof *use);
-    const rs_tensor **src = rs_calloc((size_t)n, sizeof *src);
+    const void **src = rs_calloc((size_t)n, sizeof *src);
     rs_st *st = rs_st_new();
-    void *buf = NULL;
-    int rc = -1, m = 0, copy_from = -1, mixed_norm = 0;
-    if (!w || !wall || !use || !src || !st) goto done;
-    for (int i = 0; i < n; i++) {
-        wall[i] = sum == 1.0 ? lambda[i] : lambda[i] / sum;
-        if (lambda[i] != 0.0) {
-            use[m] = i;
-            w[m] = wall[i];
-            m++;
-        }
-    }
-    if (m == 1 && w[0] == 1.0) copy_from = use[0];
+    int rc = -1, mixed_norm = 0;
+    if (!w || !src || !st) goto done;
+    rs_mix_weights(lambda, n, w);
 
     const rs_st *e0 = experts[0];
     for (int k = 0; k < rs_st_count(e0); k++) {
         const rs_tensor *t0 = rs_st_at(e0, k);
-        const rs_tensor *t = NULL;
-
-        /* integer tensors cannot be interpolated: they must agree */
-        if (!is_float(t0->dtype)) {
-            for (int i = 1; i < n; i++) {
-                const rs_tensor *ti = rs_st_get(experts[i], t0->name);
-                if (ti->nbytes != t0->nbytes || memcmp(ti->data, t0->data, t0->nbytes) != 0) {
-                    rs_set_error("tensor '%s' (%s) differs between expert 0 and expert %d: "
-                                 "integer tensors cannot be interpolated, they must be equal",
-                                 t0->name, rs_dtype_name(t0->dtype), i);
-                    goto done;
-                }
-            }
-            if (rs_st_add(st, t0->name, t0->dtype, t0->ndim, t0->shape, t0->data) < 0) goto done;
-            continue;
+        /* expert 0's bytes: the integer tensors' (equal, rs_soup_check),
+         * and the float ones' until the mix below overwrites them */
+        if (rs_st_add(st, t0->name, t0->dtype, t0->ndim, t0->shape, t0->data) < 0) goto done;
+        if (!is_float(t0->dtype)) continue;
+        const rs_tensor *first = NULL;
+        for (int i = 0; i < n; i++) {
+            const rs_tensor *t = w[i] != 0.0 ? rs_st_get(experts[i], t0->name) : NULL;
+            src[i] = t ? t->data : NULL;
+            if (!t) continue;
+            if (!first)
+                first = t;
+            else if (strncmp(t0->name, "obs_norm.", 9) == 0 &&
+                     memcmp(t->data, first->data, t0->nbytes) != 0)
+                mixed_norm = 1;
         }
-
-        for (int j = 0; j < m; j++)
-            src[j] = rs_st_get(experts[use[j]], t0->name);
-        if (strncmp(t0->name, "obs_norm.", 9) == 0)
-            for (int j = 1; j < m; j++)
-                if (memcmp(src[j]->data, src[0]->data, t0->nbytes) != 0) mixed_norm = 1;
-
-        if (copy_from >= 0) {
-            t = rs_st_get(experts[copy_from], t0->name);
-            if (rs_st_add(st, t0->name, t0->dtype, t0->ndim, t0->shape, t->data) < 0) goto done;
-            continue;
-        }
-        int64_t len = rs_tensor_numel(t0);
-        free(buf);
-        buf = rs_malloc(t0->nbytes);
-        if (!buf) goto done;
-        if (t0->dtype == RS_DT_F32)
-            mix_f32(buf, src, w, m, len);
-        else
-            mix_f64(buf, src, w, m, len);
-        if (rs_st_add(st, t0->name, t0->dtype, t0->ndim, t0->shape, buf) < 0) goto done;
+        rs_mix(rs_st_at(st, k)->data, src, t0->dtype, w, n, (size_t)rs_tensor_numel(t0));
     }
-    if (set_metadata(st, experts, n, wall) < 0) goto done;
+    if (set_metadata(st, experts, n, w) < 0) goto done;
     rc = 0;
 done:
-    free(buf);
     free(w);
-    free(wall);
-    free(use);
     free(src);
     if (rc == 0) {
         *out = st;

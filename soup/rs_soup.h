@@ -27,11 +27,14 @@
  * fields env, algo, arch, activation, obs_dim, act_dim (an absent key counts
  * as its own value, "(absent)") and on SAC's log_std_min / log_std_max as
  * numbers (absent: -5 and 2) and on PPO's action_head (absent: clip), and
- * hold the same set of tensor names with the same dtype and shape. The
- * error names the first mismatch, e.g.
+ * hold the same set of tensor names with the same dtype and shape, and their
+ * integer tensors (I32, I64, U8) are byte-equal (they cannot be
+ * interpolated). The error names the first mismatch, e.g.
  *   "expert 2: arch is '64,64', expert 0 has '256,256'"
  *   "expert 2: tensor 'pi.0.weight' has shape [64, 17], expert 0 has [64, 11]"
  *   "expert 1: tensor 'pi.log_std' is missing (expert 0 has it)"
+ *   "tensor 'steps' (I64) differs between expert 0 and expert 1: integer
+ *    tensors cannot be interpolated, they must be equal"
  * Returns 0, or -1 (error set). */
 int rs_soup_check(rs_st *const *experts, int n);
 
@@ -44,11 +47,12 @@ int rs_soup_check_lambda(const double *lambda, int n);
  *     sum, so that a λ within the tolerance is still an exact convex mix
  *     (when Σλ is exactly 1, as for lattice points, λ is used as given).
  *   - F32 and F64 tensors: Σ λ_i·x_i accumulated in double over the experts
- *     with λ_i != 0 (in expert order), rounded once to the tensor's dtype.
- *     An expert with λ_i = 1 and all others 0 is copied byte for byte, so
- *     λ = (1, 0, ...) reproduces expert 0 exactly (NaN payloads, -0.0 too).
- *   - integer tensors (I32, I64, U8) must be byte-equal across all experts,
- *     else an error naming the tensor and the two experts.
+ *     with λ_i != 0 (in expert order), rounded once to the tensor's dtype:
+ *     rs_mix.h's kernel, the one the viewer and front evaluation mix
+ *     policies with. An expert with λ_i = 1 and all others 0 is copied byte
+ *     for byte, so λ = (1, 0, ...) reproduces expert 0 exactly (NaN
+ *     payloads, -0.0 too).
+ *   - integer tensors are expert 0's (rs_soup_check: all experts agree).
  *   - tensors come out in expert 0's order.
  *   - metadata: expert 0's, in its order, except "lambda", "parents",
  *     "soup_method", "soup_rewards"; then

@@ -1,11 +1,15 @@
 /* test_soup.c — mixing policy checkpoints: endpoints are the experts bit for
  * bit, interior points equal a mix computed here in double, every mismatch is
  * refused with a message naming it, λ parsing, and FNV-1a hashes against
- * values worked out by hand. */
+ * values worked out by hand. The one mixing kernel (rs_mix.h) against a
+ * naive reference written here, on raw arrays, on tensor sets (rs_soup_mix)
+ * and on policy structs (rs_mixer): the contract is exact, so the
+ * tolerance is bit equality. */
 #include <string.h>
 #include <unistd.h>
 
 #include "rs_common.h"
+#include "rs_mix.h"
 #include "rs_policy.h"
 #include "rs_safetensors.h"
 #include "rs_soup.h"
@@ -395,6 +399,11 @@ static void test_integer_tensors(void) {
     e[1] = b;
     expect_mix_error(a, b, "tensor 'steps' (I64) differs between expert 0 and expert 1",
                      "int mismatch");
+    /* the rule is rs_soup_check's, so every mixer (files, fronts, viewer) has it */
+    rs_clear_error();
+    CHECK(rs_soup_check(e, 2) == -1 &&
+              has(rs_last_error(), "tensor 'steps' (I64) differs between expert 0 and expert 1"),
+          "rs_soup_check on unequal ints: %s", rs_last_error());
     rs_st_free(a);
     rs_st_free(b);
 }
@@ -424,6 +433,283 @@ static void test_lambda_checks(void) {
     rs_st_free(out);
     rs_st_free(a);
     rs_st_free(b);
+}
+
+/* ---- the naive reference: rs_mix.h's contract, the slow way ---- */
+
+/* w_i: λ_i / Σλ, or λ_i when Σλ is exactly 1 */
+static double naive_weight(const double *lam, int n, int i) {
+    double sum = 0;
+    for (int k = 0; k < n; k++)
+        sum += lam[k];
+    return sum == 1.0 ? lam[i] : lam[i] / sum;
+}
+
+/* element j of the mix of x[n] (floats when f32, else doubles) into out:
+ * one expert in use is copied; else double accumulation over the experts
+ * with λ_i != 0 in order, the first term starting the sum, one rounding */
+static void naive_elem(const double *lam, int n, const void *const *x, int f32, size_t j,
+                       void *out) {
+    int used = 0, only = -1;
+    for (int i = 0; i < n; i++)
+        if (lam[i] != 0) used++, only = i;
+    size_t sz = f32 ? sizeof(float) : sizeof(double);
+    if (used == 1) {
+        memcpy(out, (const char *)x[only] + j * sz, sz);
+        return;
+    }
+    double acc = 0;
+    int started = 0;
+    for (int i = 0; i < n; i++) {
+        if (lam[i] == 0) continue;
+        double xi = f32 ? (double)((const float *)x[i])[j] : ((const double *)x[i])[j];
+        double term = naive_weight(lam, n, i) * xi;
+        acc = started ? acc + term : term;
+        started = 1;
+    }
+    if (f32) {
+        float f = (float)acc;
+        memcpy(out, &f, sz);
+    } else {
+        memcpy(out, &acc, sz);
+    }
+}
+
+/* how many of len elements of got differ in their bytes from the reference */
+static int naive_diff(const double *lam, int n, const void *const *x, int f32, size_t len,
+                      const void *got) {
+    size_t sz = f32 ? sizeof(float) : sizeof(double);
+    int bad = 0;
+    for (size_t j = 0; j < len; j++) {
+        unsigned char want[8];
+        naive_elem(lam, n, x, f32, j, want);
+        bad += memcmp(want, (const char *)got + j * sz, sz) != 0;
+    }
+    return bad;
+}
+
+/* λ cases for n experts into lam[][5], returns the count: every vertex, the
+ * centre, and for n >= 2 uneven weights (i+1)/T, the same with λ_0 moved
+ * by 4e-7 (Σλ != 1 within the tolerance: renormalised), and (0.1, 0.9/(n-1),
+ * ...); for n >= 3 also expert 0 left out: (0, 0.3/(n-2), ..., 0.7) */
+static int lambda_cases(int n, double lam[][5]) {
+    int c = 0;
+    for (int k = 0; k < n; k++, c++)
+        for (int i = 0; i < n; i++)
+            lam[c][i] = i == k;
+    for (int i = 0; i < n; i++)
+        lam[c][i] = 1.0 / n;
+    c++;
+    if (n < 2) return c;
+    for (int i = 0; i < n; i++)
+        lam[c][i] = lam[c + 1][i] = (double)(i + 1) / (n * (n + 1) / 2);
+    lam[c + 1][0] += 4e-7;
+    c += 2;
+    for (int i = 0; i < n; i++)
+        lam[c][i] = i == 0 ? 0.1 : 0.9 / (n - 1);
+    c++;
+    if (n < 3) return c;
+    for (int i = 0; i < n; i++)
+        lam[c][i] = i == 0 ? 0.0 : (i == n - 1 ? 0.7 : 0.3 / (n - 2));
+    return c + 1;
+}
+
+static void test_kernel_vs_naive(void) {
+    enum { LEN = 37, NMAX = 5 };
+    rs_rng r;
+    rs_rng_seed(&r, 29, 0);
+    float xf[NMAX][LEN], df[LEN];
+    double xd[NMAX][LEN], dd[LEN];
+    for (int i = 0; i < NMAX; i++)
+        for (int j = 0; j < LEN; j++) {
+            xd[i][j] = rs_rng_normal(&r) * (j % 5 ? 1.0 : 1e6);
+            xf[i][j] = (float)xd[i][j];
+        }
+    /* the values the contract speaks of: -0.0 in every expert, NaN payloads
+     * in expert 0, an infinity in expert 1 (not read where λ_1 = 0) */
+    uint32_t neg0 = 0x80000000u, nan_bits = 0x7fc01234u;
+    uint64_t nan_bits64 = 0x7ff8000000001234ull;
+    for (int i = 0; i < NMAX; i++) {
+        memcpy(&xf[i][0], &neg0, 4);
+        xd[i][0] = -0.0;
+    }
+    memcpy(&xf[0][1], &nan_bits, 4);
+    memcpy(&xd[0][1], &nan_bits64, 8);
+    /* a signalling NaN is quieted by arithmetic: only a copy keeps it */
+    uint32_t snan = 0x7f800123u;
+    uint64_t snan64 = 0x7ff0000000000123ull;
+    memcpy(&xf[0][3], &snan, 4);
+    memcpy(&xd[0][3], &snan64, 8);
+    xf[1][2] = INFINITY;
+    xd[1][2] = INFINITY;
+    for (int n = 1; n <= NMAX; n++) {
+        const void *pf[NMAX], *pd[NMAX];
+        for (int i = 0; i < n; i++)
+            pf[i] = xf[i], pd[i] = xd[i];
+        double lam[16][5], w[NMAX];
+        int nc = lambda_cases(n, lam);
+        for (int c = 0; c < nc; c++) {
+            CHECK(rs_soup_check_lambda(lam[c], n) == 0, "n=%d case %d is not on the simplex", n,
+                  c);
+            /* an expert that is not used is not read */
+            const void *sf_c[NMAX], *sd_c[NMAX];
+            int m = rs_mix_weights(lam[c], n, w), used = 0;
+            for (int i = 0; i < n; i++) {
+                sf_c[i] = lam[c][i] != 0 ? pf[i] : NULL;
+                sd_c[i] = lam[c][i] != 0 ? pd[i] : NULL;
+                used += lam[c][i] != 0;
+                CHECK(memcmp(&w[i], &(double){naive_weight(lam[c], n, i)}, 8) == 0,
+                      "n=%d case %d: weight %d is %.17g", n, c, i, w[i]);
+            }
+            CHECK(m == used, "n=%d case %d: %d experts in use, rs_mix_weights says %d", n, c,
+                  used, m);
+            rs_mix(df, sf_c, RS_DT_F32, w, n, LEN);
+            rs_mix(dd, sd_c, RS_DT_F64, w, n, LEN);
+            int bf = naive_diff(lam[c], n, pf, 1, LEN, df);
+            int bd = naive_diff(lam[c], n, pd, 0, LEN, dd);
+            CHECK(bf == 0 && bd == 0, "n=%d case %d: %d float and %d double elements differ "
+                  "from the naive mix", n, c, bf, bd);
+        }
+    }
+}
+
+/* every tensor of a soup against the naive mix of its experts' tensors */
+static int soup_diff(rs_st *const *e, int n, const double *lam, const rs_st *out) {
+    int bad = 0;
+    for (int k = 0; k < rs_st_count(e[0]); k++) {
+        const rs_tensor *t0 = rs_st_at(e[0], k), *t = rs_st_get(out, t0->name);
+        const void *x[5] = {0};
+        for (int i = 0; i < n; i++)
+            x[i] = rs_st_get(e[i], t0->name)->data;
+        if (t0->dtype == RS_DT_F32 || t0->dtype == RS_DT_F64)
+            bad += naive_diff(lam, n, x, t0->dtype == RS_DT_F32, (size_t)rs_tensor_numel(t0),
+                              t->data);
+        else
+            bad += memcmp(t->data, t0->data, t0->nbytes) != 0;
+    }
+    return bad;
+}
+
+static void test_soup_mix_vs_naive(void) {
+    rs_st *e[4] = {make_expert(1, 10), make_expert(2, 20), make_expert(3, 10),
+                   make_expert(4, 40)};
+    int64_t s[1] = {3};
+    int32_t ints[3] = {7, -1, 9};
+    for (int i = 0; i < 4; i++)
+        rs_st_add(e[i], "counts", RS_DT_I32, 1, s, ints);
+    for (int n = 1; n <= 4; n++) {
+        double lam[16][5];
+        int nc = lambda_cases(n, lam);
+        for (int c = 0; c < nc; c++) {
+            rs_st *out = NULL;
+            CHECK(rs_soup_mix(e, n, lam[c], &out, NULL) == 0, "n=%d case %d: %s", n, c,
+                  rs_last_error());
+            if (!out) continue;
+            int bad = soup_diff(e, n, lam[c], out);
+            CHECK(bad == 0, "n=%d case %d: %d elements differ from the naive mix", n, c, bad);
+            rs_st_free(out);
+        }
+    }
+    for (int i = 0; i < 4; i++)
+        rs_st_free(e[i]);
+}
+
+/* a policy's numbers, each array against the naive mix of the experts' */
+static int policy_diff(rs_policy *const *ps, int n, const double *lam, const rs_policy *live) {
+    const void *x[5] = {0};
+    int bad = 0;
+    for (int i = 0; i < n; i++)
+        x[i] = ps[i]->pi->params;
+    bad += naive_diff(lam, n, x, 1, live->pi->n_params, live->pi->params);
+    if (live->log_std) {
+        for (int i = 0; i < n; i++)
+            x[i] = ps[i]->log_std;
+        bad += naive_diff(lam, n, x, 1, (size_t)live->act_dim, live->log_std);
+    }
+    for (int i = 0; i < n; i++)
+        x[i] = ps[i]->norm->mean;
+    bad += naive_diff(lam, n, x, 0, (size_t)live->obs_dim, live->norm->mean);
+    for (int i = 0; i < n; i++)
+        x[i] = ps[i]->norm->var;
+    bad += naive_diff(lam, n, x, 0, (size_t)live->obs_dim, live->norm->var);
+    for (int i = 0; i < n; i++)
+        x[i] = &ps[i]->norm->count;
+    bad += naive_diff(lam, n, x, 0, 1, &live->norm->count);
+    return bad;
+}
+
+/* the mixer on policy structs: the naive mix, rs_soup_mix's file read back
+ * bit for bit, and a refused λ changes nothing */
+static void test_mixer_vs_naive(void) {
+    rs_st *e[3] = {make_expert(1, 10), make_expert(2, 20), make_expert(3, 30)};
+    rs_policy *ps[3];
+    for (int i = 0; i < 3; i++)
+        ps[i] = rs_policy_from_st(e[i], "expert");
+    rs_mixer *mx = rs_mixer_new(ps, 3);
+    CHECK(mx != NULL, "rs_mixer_new: %s", rs_last_error());
+    if (!mx) return;
+    CHECK(mx->numel == ps[0]->pi->n_params + ACT + 2 * OBS + 1, "numel %zu", mx->numel);
+    double lam[16][5];
+    int nc = lambda_cases(3, lam);
+    for (int c = 0; c < nc; c++) {
+        CHECK(rs_mixer_set(mx, lam[c]) == 0, "case %d: %s", c, rs_last_error());
+        int bad = policy_diff(ps, 3, lam[c], mx->live);
+        CHECK(bad == 0, "case %d: %d numbers differ from the naive mix", c, bad);
+        CHECK(!memcmp(mx->lambda, lam[c], sizeof lam[c][0] * 3), "case %d: λ not recorded", c);
+        rs_st *soup = NULL;
+        rs_policy *want = rs_soup_mix(e, 3, lam[c], &soup, NULL) == 0
+                              ? rs_policy_from_st(soup, "soup")
+                              : NULL;
+        rs_st_free(soup);
+        CHECK(want != NULL, "case %d: the soup file: %s", c, rs_last_error());
+        if (!want) continue;
+        const rs_policy *p = mx->live;
+        CHECK(!memcmp(p->pi->params, want->pi->params, sizeof(float) * p->pi->n_params) &&
+                  !memcmp(p->log_std, want->log_std, sizeof(float) * ACT) &&
+                  !memcmp(p->norm->mean, want->norm->mean, sizeof(double) * OBS) &&
+                  !memcmp(p->norm->var, want->norm->var, sizeof(double) * OBS) &&
+                  !memcmp(&p->norm->count, &want->norm->count, sizeof(double)),
+              "case %d: the live policy is not rs_soup_mix's file bit for bit", c);
+        CHECK(p->head == want->head && p->act_bound == want->act_bound &&
+                  p->norm->clip == want->norm->clip && !strcmp(p->reward, want->reward) &&
+                  !strcmp(p->env, want->env),
+              "case %d: the live policy's other fields are not the soup's", c);
+        rs_policy_free(want);
+    }
+    float before = mx->live->pi->params[0];
+    const double bad_lam[3] = {0.5, 0.6, 0};
+    CHECK(rs_mixer_set(mx, bad_lam) != 0 && has(rs_last_error(), "sums to 1.1"),
+          "λ off the simplex: %s", rs_last_error());
+    CHECK(mx->live->pi->params[0] == before, "a refused λ leaves the weights alone");
+    rs_mixer_free(mx);
+
+    /* SAC (no log_std), and a policy of another shape is refused */
+    int h[2] = {8, 8}, h1[1] = {8};
+    rs_policy *sac[3];
+    rs_rng r;
+    rs_rng_seed(&r, 3, 0);
+    for (int i = 0; i < 2; i++) {
+        sac[i] = rs_policy_new(RS_ALGO_SAC, OBS, ACT, 1.0f, h, 2, RS_ACT_RELU);
+        for (size_t j = 0; j < sac[i]->pi->n_params; j++)
+            sac[i]->pi->params[j] = (float)rs_rng_normal(&r);
+        for (int j = 0; j < OBS; j++)
+            sac[i]->norm->mean[j] = rs_rng_normal(&r);
+    }
+    sac[2] = rs_policy_new(RS_ALGO_SAC, OBS, ACT, 1.0f, h1, 1, RS_ACT_RELU);
+    mx = rs_mixer_new(sac, 2);
+    const double l2[2] = {0.35, 0.65};
+    CHECK(mx && rs_mixer_set(mx, l2) == 0 && !mx->live->log_std &&
+              policy_diff(sac, 2, l2, mx->live) == 0,
+          "SAC mix differs from the naive mix: %s", rs_last_error());
+    rs_mixer_free(mx);
+    rs_policy *odd[2] = {sac[0], sac[2]};
+    CHECK(rs_mixer_new(odd, 2) == NULL && has(rs_last_error(), "expert 1"),
+          "another shape: %s", rs_last_error());
+    for (int i = 0; i < 3; i++) {
+        rs_policy_free(sac[i]);
+        rs_policy_free(ps[i]);
+        rs_st_free(e[i]);
+    }
 }
 
 static void expect_parse_error(const char *text, int n, const char *want) {
@@ -539,4 +825,5 @@ static void test_save_roundtrip(void) {
 RS_TEST_MAIN(T(test_endpoints_bit_exact), T(test_three_expert_mix), T(test_self_mix_identity),
              T(test_norm_flag), T(test_mismatches), T(test_integer_tensors), T(test_lambda_checks),
              T(test_parse_lambda), T(test_fnv_and_parents), T(test_save_roundtrip),
-             T(test_action_heads))
+             T(test_action_heads), T(test_kernel_vs_naive), T(test_soup_mix_vs_naive),
+             T(test_mixer_vs_naive))

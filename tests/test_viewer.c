@@ -32,7 +32,7 @@ int main(void) {
 
 #include "rs_test.h"
 
-#include "rs_livemix.h"
+#include "rs_mix.h"
 #include "rs_png.h"
 #include "rs_soup.h"
 #include "rs_viewer.h"
@@ -529,8 +529,8 @@ static void test_livemix_bits(void) {
     rs_st *sts[3];
     rs_policy *ps[3];
     load_sts(paths, 3, sts, ps);
-    rs_livemix *lm = rs_livemix_new(ps, 3);
-    CHECK(lm != NULL, "livemix_new: %s", rs_last_error());
+    rs_mixer *lm = rs_mixer_new(ps, 3);
+    CHECK(lm != NULL, "mixer_new: %s", rs_last_error());
     if (lm) {
         const double cases[][3] = {{1, 0, 0},
                                    {0, 1, 0},
@@ -543,25 +543,25 @@ static void test_livemix_bits(void) {
         for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
             char what[64];
             snprintf(what, sizeof what, "3 experts, case %zu", c);
-            CHECK(rs_livemix_set(lm, cases[c]) == 0, "%s: %s", what, rs_last_error());
+            CHECK(rs_mixer_set(lm, cases[c]) == 0, "%s: %s", what, rs_last_error());
             same_as_soup(lm->live, sts, 3, cases[c], what);
         }
         const double bad[3] = {0.5, 0.6, 0};
         float before = lm->live->pi->params[0];
-        CHECK(rs_livemix_set(lm, bad) != 0, "λ off the simplex is refused");
+        CHECK(rs_mixer_set(lm, bad) != 0, "λ off the simplex is refused");
         CHECK(lm->live->pi->params[0] == before, "a refused λ leaves the weights alone");
-        rs_livemix_free(lm);
+        rs_mixer_free(lm);
     }
     /* two experts on the slider's (1 - x, x) */
-    rs_livemix *l2 = rs_livemix_new(ps, 2);
+    rs_mixer *l2 = rs_mixer_new(ps, 2);
     for (int k = 0; k <= 20; k++) {
         double x = k * 0.05, lam[2] = {1.0 - x, x};
         char what[64];
         snprintf(what, sizeof what, "2 experts, x=%.2f", x);
-        CHECK(l2 && rs_livemix_set(l2, lam) == 0, "%s", what);
+        CHECK(l2 && rs_mixer_set(l2, lam) == 0, "%s", what);
         if (l2) same_as_soup(l2->live, sts, 2, lam, what);
     }
-    rs_livemix_free(l2);
+    rs_mixer_free(l2);
     for (int i = 0; i < 3; i++) {
         rs_st_free(sts[i]);
         rs_policy_free(ps[i]);
@@ -570,15 +570,15 @@ static void test_livemix_bits(void) {
 
 static void test_simplex_rule(void) {
     double l[3] = {0.2, 0.3, 0.5};
-    rs_simplex_set(l, 3, 2, 0.6); /* the others keep their 2:3 ratio in 0.4 */
+    rs_view_simplex_set(l, 3, 2, 0.6); /* the others keep their 2:3 ratio in 0.4 */
     CHECK_CLOSE(l[2], 0.6, 1e-15, 0, "set coordinate");
     CHECK_CLOSE(l[0], 0.16, 1e-15, 0, "others rescaled (0)");
     CHECK_CLOSE(l[1], 0.24, 1e-15, 0, "others rescaled (1)");
     double e[3] = {0, 0, 1};
-    rs_simplex_set(e, 3, 2, 0.4); /* the others were 0: split equally */
+    rs_view_simplex_set(e, 3, 2, 0.4); /* the others were 0: split equally */
     CHECK_CLOSE(e[0], 0.3, 1e-15, 0, "equal split");
     CHECK_CLOSE(e[1], 0.3, 1e-15, 0, "equal split");
-    rs_simplex_set(e, 3, 0, 1.7); /* clamped */
+    rs_view_simplex_set(e, 3, 0, 1.7); /* clamped */
     CHECK(e[0] == 1.0 && e[1] == 0 && e[2] == 0, "clamped to a vertex: %g %g %g", e[0], e[1], e[2]);
     CHECK(rs_soup_check_lambda(l, 3) == 0 && rs_soup_check_lambda(e, 3) == 0,
           "stays on the simplex");

@@ -81,15 +81,11 @@ static int load_experts(rs_viewer *v, rs_viewer_err *err) {
             goto done;
         }
     }
-    /* the same check (and message) as `rsoup soup`, before any window */
-    double lam[RS_VIEW_MAX_EXPERTS];
-    memcpy(lam, v->target, sizeof lam);
-    rs_st *soup = NULL;
-    if (rs_soup_mix(st, v->n, lam, &soup, NULL) != 0) {
+    /* the same checks (and messages) as `rsoup soup`, before any window */
+    if (rs_soup_check(st, v->n) != 0 || rs_soup_check_lambda(v->target, v->n) != 0) {
         *err = RS_VIEWER_ERR_MIX;
         goto done;
     }
-    rs_st_free(soup);
     for (int i = 0; i < v->n; i++) {
         char what[64];
         snprintf(what, sizeof what, "expert %d", i);
@@ -153,8 +149,8 @@ rs_viewer *rs_viewer_new(const rs_viewer_opts *o, rs_viewer_err *err) {
     v->env = rs_env_new(v->spec, v->m, NULL, o->seed, 0);
     if (!v->env) goto fail;
     *err = RS_VIEWER_ERR_OTHER;
-    v->mix = rs_livemix_new(v->experts, v->n);
-    if (!v->mix || rs_livemix_set(v->mix, v->target) != 0) goto fail;
+    v->mix = rs_mixer_new(v->experts, v->n);
+    if (!v->mix || rs_mixer_set(v->mix, v->target) != 0) goto fail;
     expert_labels(v);
 
     const rs_policy *p = v->mix->live;
@@ -207,7 +203,7 @@ double rs_view_proxy_return(const rs_viewer *v, int i) {
 void rs_viewer_apply_pending(rs_viewer *v) {
     if (!v->pending) return;
     /* a λ that fails the check (cannot happen from the panel) is dropped */
-    rs_livemix_set(v->mix, v->target);
+    rs_mixer_set(v->mix, v->target);
     v->pending = 0;
 }
 
@@ -298,7 +294,7 @@ void rs_view_nudge(rs_viewer *v, double delta) {
         lam[0] = 1.0 - x;
         lam[1] = x;
     } else if (v->n > 2) {
-        rs_simplex_set(lam, v->n, v->focus, lam[v->focus] + delta);
+        rs_view_simplex_set(lam, v->n, v->focus, lam[v->focus] + delta);
     }
     rs_viewer_set_lambda(v, lam);
 }
@@ -873,7 +869,7 @@ int rs_viewer_free(rs_viewer *v) {
     free(v->out);
     free(v->act);
     free(v->scratch);
-    rs_livemix_free(v->mix);
+    rs_mixer_free(v->mix);
     rs_env_free(v->env);
     if (v->m) mj_deleteModel(v->m);
     for (int i = 0; i < v->n; i++)
@@ -929,7 +925,7 @@ int rs_viewer_bench_run(rs_viewer *v, int frames, int mixes, rs_viewer_bench *ou
     for (int i = 0; i < mixes; i++) {
         sweep_lambda(v, (i % 101) / 100.0, lam);
         double a = rs_now();
-        rs_livemix_set(v->mix, lam);
+        rs_mixer_set(v->mix, lam);
         ts[i] = 1e6 * (rs_now() - a);
     }
     qsort(ts, (size_t)mixes, sizeof *ts, cmp_double);
@@ -963,7 +959,7 @@ int rs_viewer_bench_run(rs_viewer *v, int frames, int mixes, rs_viewer_bench *ou
         out->event_us_median = out->event_us_p99 = out->event_us_max = NAN;
     }
     free(ts);
-    out->n_params = (int)(v->mix->nf + v->mix->nd);
+    out->n_params = (int)v->mix->numel;
     out->width = v->fbw;
     out->height = v->fbh;
     memcpy(out->renderer, v->renderer, sizeof out->renderer);

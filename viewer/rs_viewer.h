@@ -147,7 +147,7 @@ typedef struct rs_viewer_bench {
     double fps; /* whole frames: events, sim, render, UI, figure, swap */
     double sim_steps_per_frame;
     double render_ms;                             /* mean time in the render part of a frame */
-    double mix_us_median, mix_us_p99, mix_us_max; /* rs_livemix_set alone */
+    double mix_us_median, mix_us_p99, mix_us_max; /* rs_mixer_set alone */
     double event_us_median, event_us_p99, event_us_max; /* slider event -> weights live */
     int n_params;                                       /* floats + doubles mixed per update */
     int width, height;                                  /* framebuffer */

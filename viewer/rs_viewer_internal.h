@@ -7,7 +7,7 @@
 #include <GLFW/glfw3.h>
 
 #include "rs_frontfile.h"
-#include "rs_livemix.h"
+#include "rs_mix.h"
 #include "rs_record.h"
 #include "rs_viewer.h"
 
@@ -31,7 +31,7 @@ struct rs_viewer {
     char label[RS_VIEW_MAX_EXPERTS][96];   /* "A: risky" */
     char reward[RS_VIEW_MAX_EXPERTS][256]; /* proxy reward text (training reward) */
     double rw[RS_VIEW_MAX_EXPERTS][RS_MAX_TERMS];
-    rs_livemix *mix;
+    rs_mixer *mix; /* the live soup: rs_mix.h's arithmetic, as `rsoup soup` */
     double target[RS_VIEW_MAX_EXPERTS]; /* the λ asked for (pending or live) */
     int pending;
     int focus; /* the expert whose weight ←/→ move */
@@ -136,6 +136,11 @@ void rs_view_ui_item(rs_viewer *v, mjuiItem *it); /* a panel item changed */
 void rs_view_key(rs_viewer *v, int key, int mods);
 void rs_view_text(rs_viewer *v); /* refresh the overlay strings */
 void rs_view_overlays(rs_viewer *v, mjrRect scene);
+/* The λ slider's rule for 3+ experts: put v (clamped to [0, 1]) on
+ * coordinate k of a point on the simplex and rescale the others so that the
+ * point stays on it: each other coordinate keeps its share of what is left
+ * (1 - v); if they were all 0, the rest is split equally among them. */
+void rs_view_simplex_set(double *lambda, int n, int k, double v);
 
 /* rs_viewer_plot.c */
 int rs_view_plot_init(rs_viewer *v);    /* front schema -> axes, figure defaults */

@@ -119,6 +119,25 @@ int rs_viewer_slider_point(rs_viewer *v, int k, double frac, double *x, double *
     return rs_viewer_item_point(v, name, frac, x, y);
 }
 
+void rs_view_simplex_set(double *lambda, int n, int k, double v) {
+    if (n < 1 || k < 0 || k >= n) return;
+    if (!(v >= 0.0)) v = 0.0; /* also NaN */
+    if (v > 1.0) v = 1.0;
+    if (n == 1) {
+        lambda[0] = 1.0;
+        return;
+    }
+    double rest = 0.0;
+    for (int i = 0; i < n; i++)
+        if (i != k) rest += lambda[i] > 0 ? lambda[i] : 0.0;
+    for (int i = 0; i < n; i++) {
+        if (i == k) continue;
+        double share = rest > 0 ? (lambda[i] > 0 ? lambda[i] : 0.0) / rest : 1.0 / (n - 1);
+        lambda[i] = share * (1.0 - v);
+    }
+    lambda[k] = v;
+}
+
 void rs_view_ui_item(rs_viewer *v, mjuiItem *it) {
     int n = v->n;
     /* the user's choice of shadows stands: FAST no longer adapts */
@@ -132,7 +151,7 @@ void rs_view_ui_item(rs_viewer *v, mjuiItem *it) {
             lam[1] = x;
         } else {
             int k = (int)((double *)it->pdata - v->ui_lam);
-            rs_simplex_set(lam, n, k, v->ui_lam[k]);
+            rs_view_simplex_set(lam, n, k, v->ui_lam[k]);
             v->focus = k;
         }
         rs_viewer_set_lambda(v, lam);
