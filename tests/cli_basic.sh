@@ -51,7 +51,7 @@ expect train-init-act 1 "arch 256,256 relu.*arch 256,256 tanh.*--hparams cleanrl
 out=$("$R" eval "$T/a" --episodes 3 --reward default --per-episode --threads 1)
 chk=$(awk '$1 == "R1" && $2 == "default" {mean = $3}
   /^  +episode +length/ {for (i = 1; i <= NF; i++) col[$i] = i; t = 1; next}
-  t && NF > 3 {n++; s += $3; d = $3 - ($(col["forward"]) + 0.1 * $(col["ctrl"])); if (d > 0.011 || d < -0.011) bad++}
+  t && NF > 3 && $1 ~ /^[0-9]+$/ {n++; s += $3; d = $3 - ($(col["forward"]) + 0.1 * $(col["ctrl"])); if (d > 0.011 || d < -0.011) bad++}
   END {d = s / n - mean; printf "%d %d %d", n, bad, (d < 0.011 && d > -0.011)}' <<<"$out")
 [ "$chk" = "3 0 1" ] && pass=$((pass+1)) || { echo "FAIL per-episode: rows, bad rows, mean ok = $chk"; echo "$out"; fail=$((fail+1)); }
 [ "$("$R" eval "$T/a" --episodes 3 --per-episode --json --threads 1 | grep -c '"length":')" = 3 ] && pass=$((pass+1)) || { echo "FAIL per-episode json"; fail=$((fail+1)); }
