@@ -1,5 +1,5 @@
 """cli_python.py — the checks of tests/cli_python.sh (which makes the runs):
-python/rsoup.py against the rsoup binary.
+python/rsoup against the rsoup binary.
     python3 tests/cli_python.py RSOUP_BIN RUNS_DIR SOURCE_DIR
 Deterministic actions must match `rsoup act` to float rounding (1e-5) on
 random observations, some far beyond obs_clip; the RNG must match rsoup's bit

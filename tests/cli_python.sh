@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# cli_python.sh — python/rsoup.py against the rsoup binary: a few tiny runs
+# cli_python.sh — python/rsoup against the rsoup binary: a few tiny runs
 # (a shared init, two PPO experts from it, their soup, a SAC run, a front),
 # then tests/cli_python.py compares the Python reader/writer with `rsoup act`,
 # `eval` and `soup` on them, and feeds it bad files (FIFOs, /dev/zero, a 3 GiB
