@@ -72,12 +72,12 @@ int rsoup_reward_weights(const char *env, const char *reward, double *weights) {
 /* ---- vector envs ---- */
 
 struct rsoup_vec {
-    rs_vecenv *ve;          /* the envs, their model and the pool; its buffers are unused */
+    rs_vecenv *ve; /* the envs, their model and the pool; its buffers are unused */
     int n, n_obj, n_terms, obs_dim, act_dim;
     uint64_t seed;
-    double *w;              /* [n_obj, n_terms]; objective 0 is also the envs' own */
+    double *w;                /* [n_obj, n_terms]; objective 0 is also the envs' own */
     unsigned char *resetting; /* [n]: the next step resets the env */
-    double *terms_own;      /* [n, n_terms]: where terms go when the caller binds none */
+    double *terms_own;        /* [n, n_terms]: where terms go when the caller binds none */
     /* bound by the caller */
     float *obs, *reward;
     uint8_t *terminated, *truncated;
@@ -141,8 +141,8 @@ int rsoup_vec_num_envs(const rsoup_vec *v) { return v ? v->n : 0; }
 int rsoup_vec_n_obj(const rsoup_vec *v) { return v ? v->n_obj : 0; }
 const char *rsoup_vec_env(const rsoup_vec *v) { return v ? v->ve->spec->name : NULL; }
 
-int rsoup_vec_bind(rsoup_vec *v, float *obs, float *reward, uint8_t *terminated,
-                   uint8_t *truncated, double *terms) {
+int rsoup_vec_bind(rsoup_vec *v, float *obs, float *reward, uint8_t *terminated, uint8_t *truncated,
+                   double *terms) {
     if (!v || !obs || !reward || !terminated || !truncated) {
         rs_set_error("rsoup_vec_bind: obs, reward, terminated and truncated are required");
         return -1;
@@ -161,7 +161,8 @@ int rsoup_vec_seed(rsoup_vec *v, uint64_t seed) {
         return -1;
     }
     v->seed = seed;
-    for (int i = 0; i < v->n; i++) rs_env_seed(v->ve->envs[i], seed, (uint64_t)i);
+    for (int i = 0; i < v->n; i++)
+        rs_env_seed(v->ve->envs[i], seed, (uint64_t)i);
     return 0;
 }
 
@@ -189,7 +190,8 @@ static void reset_one(rsoup_vec *v, int i) {
 
 int rsoup_vec_reset(rsoup_vec *v) {
     if (!bound(v, "rsoup_vec_reset")) return -1;
-    for (int i = 0; i < v->n; i++) reset_one(v, i);
+    for (int i = 0; i < v->n; i++)
+        reset_one(v, i);
     return 0;
 }
 
@@ -217,7 +219,8 @@ static void step_worker(void *ctx, int b, int e, int worker) {
             /* the sum rs_env_step forms for its own weights, in its order */
             const double *w = v->w + (size_t)j * nt;
             double rj = 0.0;
-            for (int k = 0; k < nt; k++) rj += w[k] * t[k];
+            for (int k = 0; k < nt; k++)
+                rj += w[k] * t[k];
             out[j] = (float)rj;
         }
         v->terminated[i] = (uint8_t)term;
@@ -298,11 +301,10 @@ rsoup_policy *rsoup_policy_load(const char *path) {
     return wrap_policy(rs_policy_load(rs_run_file(path, 0, buf, sizeof buf)));
 }
 
-rsoup_policy *rsoup_policy_from_tensors(int n, const char *const *names,
-                                        const char *const *dtypes, const int *ndims,
-                                        const int64_t *shapes, const void *const *data,
-                                        int n_meta, const char *const *keys,
-                                        const char *const *values) {
+rsoup_policy *rsoup_policy_from_tensors(int n, const char *const *names, const char *const *dtypes,
+                                        const int *ndims, const int64_t *shapes,
+                                        const void *const *data, int n_meta,
+                                        const char *const *keys, const char *const *values) {
     if (n < 0 || n_meta < 0 || (n && (!names || !dtypes || !ndims || !shapes || !data)) ||
         (n_meta && (!keys || !values))) {
         rs_set_error("rsoup_policy_from_tensors: bad arguments");
@@ -399,7 +401,7 @@ int rsoup_soup_save(const char *const *paths, int n, const double *lambda, const
     }
     int rc = -1;
     rs_st **experts = rs_calloc((size_t)n, sizeof *experts);
-    char (*res)[4096] = rs_malloc((size_t)n * sizeof *res);
+    char(*res)[4096] = rs_malloc((size_t)n * sizeof *res);
     const char **files = rs_calloc((size_t)n, sizeof *files);
     rs_st *soup = NULL;
     if (!experts || !res || !files) goto done;
@@ -421,7 +423,8 @@ int rsoup_soup_save(const char *const *paths, int n, const double *lambda, const
     rc = 0;
 done:
     if (experts)
-        for (int i = 0; i < n; i++) rs_st_free(experts[i]);
+        for (int i = 0; i < n; i++)
+            rs_st_free(experts[i]);
     rs_st_free(soup);
     free(experts);
     free(res);

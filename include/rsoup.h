@@ -120,14 +120,12 @@ RSOUP_EXPORT rsoup_policy *rsoup_policy_load(const char *path);
  * tensors' shapes concatenated), little-endian data[i]; n_meta string pairs. */
 RSOUP_EXPORT rsoup_policy *rsoup_policy_from_tensors(int n, const char *const *names,
                                                      const char *const *dtypes, const int *ndims,
-                                                     const int64_t *shapes,
-                                                     const void *const *data, int n_meta,
-                                                     const char *const *keys,
+                                                     const int64_t *shapes, const void *const *data,
+                                                     int n_meta, const char *const *keys,
                                                      const char *const *values);
 RSOUP_EXPORT void rsoup_policy_free(rsoup_policy *p);
 /* sizes; out_dim is the actor's output width (PPO act_dim, SAC 2 act_dim) */
-RSOUP_EXPORT int rsoup_policy_dims(const rsoup_policy *p, int *obs_dim, int *act_dim,
-                                   int *out_dim);
+RSOUP_EXPORT int rsoup_policy_dims(const rsoup_policy *p, int *obs_dim, int *act_dim, int *out_dim);
 RSOUP_EXPORT const char *rsoup_policy_env(const rsoup_policy *p); /* "" when not recorded */
 /* deterministic actions of `batch` raw observations obs[batch, obs_dim] into
  * actions[batch, act_dim]: exactly what `rsoup act` and `rsoup eval` compute */

@@ -20,7 +20,8 @@ static int has(const char *s, const char *sub) { return s && strstr(s, sub) != N
 static void action_of(int i, int k, int A, float *a) {
     rs_rng r;
     rs_rng_seed(&r, 1234, (uint64_t)i * 100003u + (uint64_t)k);
-    for (int j = 0; j < A; j++) a[j] = (float)rs_rng_uniform_range(&r, -1.0, 1.0);
+    for (int j = 0; j < A; j++)
+        a[j] = (float)rs_rng_uniform_range(&r, -1.0, 1.0);
 }
 
 static void test_registry(void) {
@@ -51,8 +52,7 @@ static void test_registry(void) {
               rs_reward_parse(h, "0.3*risky+0.7*cautious", want) == 0 &&
               !memcmp(w, want, sizeof(double) * h->n_terms),
           "reward weights as rs_reward_parse");
-    CHECK(rsoup_reward_weights("hopper", "forwrd=1", w) == -1 &&
-              has(rsoup_last_error(), "forwrd"),
+    CHECK(rsoup_reward_weights("hopper", "forwrd=1", w) == -1 && has(rsoup_last_error(), "forwrd"),
           "bad reward: %s", rsoup_last_error());
     const char *bad[] = {"default", "nope"};
     CHECK(rsoup_vec_new("hopper", 2, bad, 2, 1, 1) == NULL && has(rsoup_last_error(), "nope"),
@@ -84,7 +84,8 @@ static int against_vecenv(const char *env, const char *const *rewards, int n_obj
         rs_vecenv *ve = rs_vecenv_new(s, NULL, n, w, seed, NULL, 1);
         if (j == 0) memcpy(first, ve->obs, sizeof(float) * n * O);
         for (int k = 0; k < S; k++) {
-            for (int i = 0; i < n; i++) action_of(i, k, A, act + (size_t)i * A);
+            for (int i = 0; i < n; i++)
+                action_of(i, k, A, act + (size_t)i * A);
             rs_vecenv_step(ve, act);
             for (int i = 0; i < n; i++) {
                 size_t at = (size_t)k * n + i;
@@ -106,7 +107,8 @@ static int against_vecenv(const char *env, const char *const *rewards, int n_obj
 
     rsoup_vec *v = rsoup_vec_new(env, n, rewards, n_obj, seed, 2);
     CHECK(v != NULL, "rsoup_vec_new: %s", rsoup_last_error());
-    float *obs = calloc((size_t)n * O, sizeof(float)), *r = calloc((size_t)n * n_obj, sizeof(float));
+    float *obs = calloc((size_t)n * O, sizeof(float)),
+          *r = calloc((size_t)n * n_obj, sizeof(float));
     double *tm = calloc((size_t)n * T, sizeof(double));
     uint8_t *te = calloc(n, 1), *tr = calloc(n, 1);
     CHECK(rsoup_vec_step(v, act) == -1 && has(rsoup_last_error(), "bind"), "step before bind");
@@ -130,8 +132,10 @@ static int against_vecenv(const char *env, const char *const *rewards, int n_obj
                 size_t prev = (size_t)(k[i] - 1) * n + i;
                 int ok = !memcmp(o, reset + prev * O, sizeof(float) * O) && !te[i] && !tr[i] &&
                          rsoup_vec_episode_step(v, i) == 0;
-                for (int j = 0; j < n_obj; j++) ok &= r[(size_t)i * n_obj + j] == 0.0f;
-                for (int t = 0; t < T; t++) ok &= tm[(size_t)i * T + t] == 0.0;
+                for (int j = 0; j < n_obj; j++)
+                    ok &= r[(size_t)i * n_obj + j] == 0.0f;
+                for (int t = 0; t < T; t++)
+                    ok &= tm[(size_t)i * T + t] == 0.0;
                 mism += !ok;
                 continue;
             }
@@ -140,21 +144,22 @@ static int against_vecenv(const char *env, const char *const *rewards, int n_obj
                      !memcmp(r + (size_t)i * n_obj, rew + at * n_obj, sizeof(float) * n_obj) &&
                      te[i] == term[at] && tr[i] == trunc[at] &&
                      rsoup_vec_resetting(v, i) == (term[at] | trunc[at]);
-            if (!ok && !mism)
-                fprintf(stderr, "%s: env %d differs at its step %d\n", env, i, k[i]);
+            if (!ok && !mism) fprintf(stderr, "%s: env %d differs at its step %d\n", env, i, k[i]);
             mism += !ok;
             if (++k[i] == S) left--;
         }
     }
     CHECK(mism == 0, "%s: %d steps differ from rs_vecenv", env, mism);
     /* an episode that ended on the last step compared has its reset unchecked */
-    CHECK(resets <= episodes && resets >= episodes - n, "%s: %d reset steps for %d episodes",
-          env, resets, episodes);
+    CHECK(resets <= episodes && resets >= episodes - n, "%s: %d reset steps for %d episodes", env,
+          resets, episodes);
 
     /* a non-finite action moves nothing */
-    for (int i = 0; i < n; i++) action_of(i, 0, A, act + (size_t)i * A);
+    for (int i = 0; i < n; i++)
+        action_of(i, 0, A, act + (size_t)i * A);
     int victim = 0;
-    while (victim < n - 1 && rsoup_vec_resetting(v, victim)) victim++;
+    while (victim < n - 1 && rsoup_vec_resetting(v, victim))
+        victim++;
     act[(size_t)victim * A] = NAN;
     float *keep = malloc(sizeof(float) * n * O);
     memcpy(keep, obs, sizeof(float) * n * O);
@@ -220,13 +225,15 @@ static rs_policy *random_policy(const char *path, uint64_t seed, rs_action_head 
     rs_policy *p = rs_policy_new(RS_ALGO_PPO, 11, 3, 1.0f, hidden, 2, RS_ACT_TANH);
     rs_rng r;
     rs_rng_seed(&r, seed, 0);
-    for (size_t i = 0; i < p->pi->n_params; i++) p->pi->params[i] = (float)rs_rng_normal(&r) * 0.5f;
+    for (size_t i = 0; i < p->pi->n_params; i++)
+        p->pi->params[i] = (float)rs_rng_normal(&r) * 0.5f;
     for (int i = 0; i < 11; i++) {
         p->norm->mean[i] = rs_rng_normal(&r);
         p->norm->var[i] = 0.5 + rs_rng_uniform(&r);
     }
     p->norm->count = 100;
-    for (int j = 0; j < 3; j++) p->log_std[j] = -0.5f;
+    for (int j = 0; j < 3; j++)
+        p->log_std[j] = -0.5f;
     p->head = head;
     snprintf(p->env, sizeof p->env, "hopper");
     snprintf(p->reward, sizeof p->reward, "default");
@@ -249,7 +256,8 @@ static void test_policy(void) {
     float *obs = malloc(sizeof(float) * B * 11), act[B * 3], want[B * 3], out[B * 3];
     rs_rng r;
     rs_rng_seed(&r, 9, 0);
-    for (int i = 0; i < B * 11; i++) obs[i] = (float)(3.0 * rs_rng_normal(&r));
+    for (int i = 0; i < B * 11; i++)
+        obs[i] = (float)(3.0 * rs_rng_normal(&r));
     rs_mlp_ws *ws = rs_mlp_ws_new(a->pi, B);
     float *nb = malloc(sizeof(float) * B * 11);
     rs_policy_act_det(a, ws, obs, B, nb, want);
@@ -288,10 +296,12 @@ static void test_policy(void) {
         names[i] = t->name;
         dts[i] = rs_dtype_name(t->dtype);
         nd[i] = t->ndim;
-        for (int d = 0; d < t->ndim; d++) shapes[si++] = t->shape[d];
+        for (int d = 0; d < t->ndim; d++)
+            shapes[si++] = t->shape[d];
         data[i] = t->data;
     }
-    for (int i = 0; i < nm; i++) rs_st_meta_at(st, i, &keys[i], &vals[i]);
+    for (int i = 0; i < nm; i++)
+        rs_st_meta_at(st, i, &keys[i], &vals[i]);
     h = rsoup_policy_from_tensors(n, names, dts, nd, shapes, data, nm, keys, vals);
     CHECK(h && rsoup_policy_act(h, obs, B, act) == 0 && !memcmp(act, want, sizeof act),
           "from tensors: the same actions (%s)", rsoup_last_error());
