@@ -10,13 +10,14 @@ JOBS=$(nproc 2>/dev/null || echo 2)
 scripts/setup.sh
 # test-only dependencies (the demo needs none of them): clang for the fuzz
 # targets; numpy and torch for tests/cli_python.sh, which checks
-# python/rsoup.py against the binary (python3-torch: ~170 packages, ~1 min)
+# python/rsoup against the binary (python3-torch: ~170 packages, ~1 min);
+# python3-venv for the venvs of tests/py_gym.sh and py_install.sh (PyPI pins)
 test_pkgs=()
 command -v clang >/dev/null || test_pkgs+=(clang)
 # libFuzzer's runtime comes in its own package (clang only recommends it)
 compgen -G "/usr/lib/llvm-*/lib/clang/*/lib/linux/libclang_rt.fuzzer-x86_64.a" >/dev/null ||
   test_pkgs+=(libclang-rt-dev)
-for p in python3-numpy python3-torch; do
+for p in python3-numpy python3-torch python3-venv; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || test_pkgs+=("$p")
 done
 if ((${#test_pkgs[@]})); then

@@ -1,5 +1,5 @@
 """cli_python.py — the checks of tests/cli_python.sh (which makes the runs):
-python/rsoup.py against the rsoup binary.
+python/rsoup against the rsoup binary.
     python3 tests/cli_python.py RSOUP_BIN RUNS_DIR SOURCE_DIR
 Deterministic actions must match `rsoup act` to float rounding (1e-5) on
 random observations, some far beyond obs_clip; the RNG must match rsoup's bit
@@ -17,7 +17,7 @@ import numpy as np
 
 R, T, SRC = sys.argv[1:4]
 sys.dont_write_bytecode = True  # no __pycache__ in the source tree
-sys.path.insert(0, os.path.join(SRC, "python"))
+sys.path.insert(0, os.path.join(SRC, "python"))  # the package rsoup/
 import rsoup  # noqa: E402
 
 TOL = 1e-5
@@ -133,6 +133,26 @@ mix_ok = all(np.allclose(t, (0.7 * risky.tensors()[k].astype(np.float64) +
                          rtol=1e-6, atol=1e-7)
              for k, t in soup.tensors().items())
 check("soup = 0.7 risky + 0.3 cautious", mix_ok)
+
+# ---- librsoup's mixer: rsoup.mix writes what `rsoup soup` wrote, byte for byte
+mixed = os.path.join(T, "mix_py.safetensors")
+out, norm_mixed = rsoup.mix([os.path.join(T, "risky"), os.path.join(T, "cautious")], [0.7, 0.3],
+                            mixed)
+check("rsoup.mix = rsoup soup, same bytes", same_bytes(mixed, soup.path))
+raises("rsoup.mix: lambda off the simplex",
+       lambda: rsoup.mix([risky.path, cautious.path], [0.7, 0.4], mixed), "0.4")
+check("policy arrays are read-only (librsoup's copy is made from them)",
+      not risky.weights[0].flags.writeable)
+# without the library: files still read, acting says where it looked
+p = subprocess.run([sys.executable, "-c", "import sys; sys.path.insert(0, %r); import rsoup\n"
+                    "pol = rsoup.load_policy(%r); print(pol.act_dim)\n"
+                    "try:\n    pol.act(pol.obs_mean)\nexcept rsoup.LibraryMissing as e:\n"
+                    "    print('missing', e)" % (os.path.join(SRC, "python"), risky.path)],
+                   capture_output=True, text=True,
+                   env=dict(os.environ, RSOUP_LIB="/nonexistent/librsoup.so", LD_PRELOAD=""))
+check("no librsoup: load_policy works, act raises LibraryMissing naming the path",
+      p.stdout.startswith("3\nmissing") and "/nonexistent/librsoup.so" in p.stdout,
+      p.stdout + p.stderr[-300:])
 
 # ---- sampled actions
 obs = observations(risky, 4, 4, 1.0)
@@ -397,9 +417,15 @@ def in_child(name, call, want, limit_mb=0):
             "except rsoup.RsoupError as e:\n    print('RsoupError:', e)\n"
             "except BaseException as e:\n    print('%%s: %%s' %% (type(e).__name__, e))\n"
             % (limit_mb, limit_mb, limit_mb, os.path.join(SRC, "python"), call))
+    env = dict(os.environ, OPENBLAS_NUM_THREADS="1")
+    if limit_mb and env.pop("LD_PRELOAD", ""):
+        # a sanitizer's shadow memory does not fit a small address space:
+        # that child reads files without librsoup (these checks are the
+        # readers' own), and must not load the instrumented one unpreloaded
+        env["RSOUP_LIB"] = "/nonexistent/librsoup.so"
     try:
         p = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                           timeout=60, env=dict(os.environ, OPENBLAS_NUM_THREADS="1"))
+                           timeout=60, env=env)
     except subprocess.TimeoutExpired:
         check(name, False, "no answer in 60 s: it waits for ever")
         return

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# cli_python.sh — python/rsoup.py against the rsoup binary: a few tiny runs
+# cli_python.sh — python/rsoup against the rsoup binary: a few tiny runs
 # (a shared init, two PPO experts from it, their soup, a SAC run, a front),
 # then tests/cli_python.py compares the Python reader/writer with `rsoup act`,
 # `eval` and `soup` on them, and feeds it bad files (FIFOs, /dev/zero, a 3 GiB
@@ -21,6 +21,17 @@ if [ -z "$PY" ]; then
   echo "cli_python: SKIP: no python3 with numpy here (apt-get install python3-numpy; scripts/test.sh installs it)"
   exit 77
 fi
+# the library the package calls (act, forward, mix): the one built with this rsoup
+export RSOUP_LIB=${RSOUP_LIB:-$(dirname "$R")/librsoup.so}
+PRELOAD=""
+if [ ! -e "$RSOUP_LIB" ]; then
+  echo "cli_python: FAIL: $RSOUP_LIB is missing (built with RSOUP_LIBRARY=OFF?)"; exit 1
+fi
+# a sanitizer build's library needs its runtime loaded first into a plain python
+if ldd "$RSOUP_LIB" | grep -q libasan; then
+  PRELOAD=$(ldd "$RSOUP_LIB" | awk '/libasan/ {print $3}')
+  PRELOAD="$PRELOAD $(ldd "$RSOUP_LIB" | awk '/libubsan/ {print $3}')"
+fi
 T=$(mktemp -d "${TMPDIR:-/tmp}/rs_cli_python.XXXXXX")
 trap 'rm -rf "$T"' EXIT
 run() { # run NAME cmd...: the runs the checks read; a failure here is the test's failure
@@ -38,4 +49,9 @@ run sac "$R" train --algo sac --env hopper --steps 600 --learning-starts 300 --a
   --batch-size 32 --buffer-size 2000 --log-every 300 --threads 1 --quiet --out "$T/sac"
 run front "$R" front "$T/risky" "$T/cautious" --grid 3 --episodes 1 --threads 1 --quiet \
   --out "$T/front.csv"
+if [ -n "$PRELOAD" ]; then
+  # Python's own allocations are not this test's leaks
+  exec env LD_PRELOAD="$PRELOAD" ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0" \
+    "$PY" "$SRC/tests/cli_python.py" "$R" "$T" "$SRC"
+fi
 exec "$PY" "$SRC/tests/cli_python.py" "$R" "$T" "$SRC"

@@ -1,20 +1,32 @@
-"""rsoup.py — read and write rsoup's files from Python (numpy only).
+"""rsoup — rewarded soups on MuJoCo locomotion, from Python.
 
     import rsoup
     pi = rsoup.load_policy("runs/risky")          # a policy file or a run folder
-    a = pi.act(obs)                                # = `rsoup act`, float32
+    a = pi.act(obs)                                # = `rsoup act`, float32 (librsoup)
     a = pi.act(obs, deterministic=False, rng=rsoup.Rng(1000, 2**40))
     net = pi.to_torch()                            # torch.nn.Module: obs -> action
     rsoup.save_policy("mine.safetensors", algo="ppo", env="hopper",
                       weights=[W0, W1, W2], biases=[b0, b1, b2], activation="tanh")
+    rsoup.mix(["runs/risky", "runs/cautious"], [0.7, 0.3], "soup.safetensors")
     front = rsoup.load_front("runs/quick/seed_1/front.csv")
     run = rsoup.load_run("runs/risky")             # config, provenance, log, progress
+    envs = rsoup.make_vec("hopper", 16, reward="risky", seed=1)    # gymnasium VectorEnv
+    env = rsoup.make("hopper", objectives=["risky", "cautious"])   # MO-Gymnasium style
 
-The formats are described in docs/formats.md; this file follows the C code
-(agents/rs_policy.c, rs_normalizer.c, rs_mlp.c, rs_eval.c, common/rs_rng.c,
-soup/rs_frontfile.c) and tests/cli_python.sh checks it against the rsoup
+What runs in C (librsoup.so, include/rsoup.h, loaded with ctypes: see
+_lib.py): the envs, the policies' forward pass and action head, the soup
+mixer. `pip install .` in the checkout builds and installs the library with
+the package; in the source tree, build/librsoup.so of a CMake build is used.
+Without the library, reading and writing files (policies, fronts, run
+folders), sampling noise (Rng) and to_torch() still work; acting, mixing and
+the envs raise LibraryMissing (an ImportError): there is no numpy copy of
+the forward pass any more.
+
+The formats are described in docs/formats.md; the readers here follow the C
+code (agents/rs_safetensors.c, agents/rs_policy.c, common/rs_rng.c,
+soup/rs_frontfile.c) and tests/cli_python.sh checks them against the rsoup
 binary. Nothing here needs the `safetensors` package; torch is imported only
-by Policy.to_torch().
+by Policy.to_torch(), gymnasium only by the envs (rsoup.envs).
 """
 
 import json
@@ -25,10 +37,14 @@ import stat
 
 import numpy as np
 
+from . import _lib
+from ._lib import LibraryMissing
+
 __all__ = [
     "RsoupError", "Policy", "Rng", "load_policy", "make_policy", "save_policy",
     "read_safetensors", "write_safetensors", "load_front", "load_run",
-    "POLICY_FORMAT", "TRAIN_FORMAT", "NORM_EPS",
+    "POLICY_FORMAT", "TRAIN_FORMAT", "NORM_EPS", "LibraryMissing", "library_path", "mix",
+    "make", "make_vec", "envs",
 ]
 
 POLICY_FORMAT = "rsoup-policy-1"   # metadata `format` of a policy file
@@ -591,6 +607,11 @@ class Policy:
         self.metadata = dict(metadata or {})
         self.path = path
         self.check()
+        # librsoup's copy is made from these arrays once (Policy._c): they
+        # stay as they are; change a policy by making another (make_policy)
+        for a in self.weights + self.biases + [self.log_std, self.obs_mean, self.obs_var]:
+            if a is not None:
+                a.flags.writeable = False
 
     # -- what every rsoup loader checks
     def check(self):
@@ -615,7 +636,7 @@ class Policy:
             ",".join(map(str, self.hidden)) or "(linear)", self.activation,
             ", from " + self.path if self.path else "")
 
-    # -- the forward pass, as rsoup computes it
+    # -- the forward pass: librsoup's, the code `rsoup act` and `eval` run
     def _obs(self, obs):
         x = np.asarray(obs, dtype=np.float64)
         one = x.ndim == 1
@@ -625,27 +646,27 @@ class Policy:
                              "%d, got shape %s" % (self.obs_dim, np.shape(obs)))
         if not np.isfinite(x).all():
             raise RsoupError("observations must be finite (rsoup act refuses others)")
-        return x.astype(np.float32), one  # rsoup reads observations as float
+        return np.ascontiguousarray(x, dtype=np.float32), one  # rsoup reads observations as float
 
-    def normalize(self, obs):
-        """float32 (x - mean) / sqrt(var + 1e-8), clipped to +-obs_clip (0: no clip);
-        computed in double from the float observation, as rs_normalizer_apply"""
-        x, one = self._obs(obs)
-        y = (x.astype(np.float64) - self.obs_mean) / np.sqrt(self.obs_var + NORM_EPS)
-        if self.obs_clip > 0:
-            y = np.clip(y, -self.obs_clip, self.obs_clip)
-        y = y.astype(np.float32)
-        return y[0] if one else y
+    def _c(self):
+        """this policy inside librsoup, made from this object's arrays (read-only
+        for that reason) and remade when an attribute the C policy reads changes"""
+        key = (tuple(map(id, self.weights)), tuple(map(id, self.biases)), id(self.log_std),
+               id(self.obs_mean), id(self.obs_var), self.obs_count, self.act_bound,
+               self.obs_clip, self.action_head, self.log_std_min, self.log_std_max,
+               self.activation, self.algo)
+        h = self.__dict__.get("_handle")
+        if h is None or h.key != key:
+            h = _CPolicy(self.tensors(), self.file_metadata(), key)
+            self._handle = h
+        return h
 
     def forward(self, obs):
-        """the actor's raw output: mu (PPO, [act_dim]) or [mu, raw log-std] (SAC)"""
-        h = np.atleast_2d(self.normalize(obs))
-        last = len(self.weights) - 1
-        for l, (w, b) in enumerate(zip(self.weights, self.biases)):
-            h = (h @ w.T + b).astype(np.float32)
-            if l < last:
-                h = np.tanh(h) if self.activation == "tanh" else np.where(h < 0, np.float32(0), h)
-        return h[0] if np.asarray(obs).ndim == 1 else h
+        """the actor's raw output, normaliser included: mu (PPO, [act_dim]) or
+        [mu, raw log-std] (SAC); computed by librsoup"""
+        x, one = self._obs(obs)
+        out = self._c().run(x, "rsoup_policy_forward", self.weights[-1].shape[0])
+        return out[0] if one else out
 
     def mean_log_std(self, obs):
         """(mu, log sigma) of the Gaussian the actions are drawn from (for SAC,
@@ -663,26 +684,28 @@ class Policy:
         return mu, ls.astype(np.float32)
 
     def act(self, obs, deterministic=True, rng=None):
-        """Actions (float32, clipped to +-act_bound) for one observation
-        [obs_dim] or a batch [B, obs_dim] of raw observations.
+        """Actions (float32, within +-act_bound) for one observation [obs_dim]
+        or a batch [B, obs_dim] of raw observations.
 
-        deterministic=True gives exactly `rsoup act` (PPO: mu, or
-        act_bound * tanh(mu) with action_head tanh; SAC: act_bound * tanh(mu))
-        up to float rounding. deterministic=False samples as `rsoup eval
-        --stochastic`: PPO u = mu + exp(log_std) eps (through the same head),
-        SAC act_bound * tanh(mu + exp(log sigma) eps). The noise eps comes from
-        rng: an rsoup.Rng (rsoup's own stream, one normal per action component,
-        row by row), a numpy Generator, or None (a fresh numpy Generator)."""
+        deterministic=True is `rsoup act` itself: librsoup's forward pass and
+        action head (PPO: clip(mu), or act_bound * tanh(mu) with action_head
+        tanh; SAC: act_bound * tanh(mu)). deterministic=False samples as
+        `rsoup eval --stochastic`: PPO u = mu + exp(log_std) eps (through the
+        same head), SAC act_bound * tanh(mu + exp(log sigma) eps). The noise
+        eps comes from rng: an rsoup.Rng (rsoup's own stream, one normal per
+        action component, row by row), a numpy Generator, or None (a fresh
+        numpy Generator). Needs librsoup (see rsoup.library_path)."""
+        if deterministic:
+            x, one = self._obs(obs)
+            a = self._c().run(x, "rsoup_policy_act", self.act_dim)
+            return a[0] if one else a
         mu, ls = self.mean_log_std(obs)
         mu, ls = np.atleast_2d(mu), np.atleast_2d(ls)
         bound = np.float32(self.act_bound)
-        if deterministic:
-            z = mu
-        else:
-            if rng is None:
-                rng = np.random.default_rng()
-            eps = rng.normals(mu.shape) if isinstance(rng, Rng) else rng.standard_normal(mu.shape)
-            z = (mu + np.exp(ls) * eps.astype(np.float32)).astype(np.float32)
+        if rng is None:
+            rng = np.random.default_rng()
+        eps = rng.normals(mu.shape) if isinstance(rng, Rng) else rng.standard_normal(mu.shape)
+        z = (mu + np.exp(ls) * eps.astype(np.float32)).astype(np.float32)
         a = bound * np.tanh(z) if self.algo == "sac" or self.action_head == "tanh" else z
         a = np.clip(a, -bound, bound).astype(np.float32)
         return a[0] if np.asarray(obs).ndim == 1 else a
@@ -745,6 +768,70 @@ class Policy:
         """a torch.nn.Module whose forward(obs) is the deterministic action
         (normaliser included): see _torch_module below"""
         return _torch_module(self)
+
+
+class _CPolicy:
+    """an rsoup_policy of librsoup, made from a policy's tensors and metadata
+    (rsoup_policy_from_tensors: read as a file holding them would be)"""
+
+    _DT = {np.dtype("<f4"): "F32", np.dtype("<f8"): "F64", np.dtype("<i4"): "I32",
+           np.dtype("<i8"): "I64", np.dtype("u1"): "U8"}
+
+    def __init__(self, tensors, metadata, key=None):
+        import ctypes
+        so = _lib.lib()
+        self.key, self.h, self._so = key, None, so
+        arrs = [np.ascontiguousarray(a, dtype=np.dtype(a.dtype).newbyteorder("<"))
+                for a in tensors.values()]
+        names, keep1 = _lib.cstrings(list(tensors))
+        dts, keep2 = _lib.cstrings([self._DT[a.dtype] for a in arrs])
+        nd = np.array([a.ndim for a in arrs], dtype=np.intc)
+        shapes = np.array([d for a in arrs for d in a.shape] or [0], dtype=np.int64)
+        data = (ctypes.c_void_p * max(1, len(arrs)))(*[a.ctypes.data for a in arrs])
+        keys, keep3 = _lib.cstrings(list(metadata))
+        vals, keep4 = _lib.cstrings(list(metadata.values()))
+        h = so.rsoup_policy_from_tensors(len(arrs), names, dts, _lib.ptr(nd), _lib.ptr(shapes),
+                                         data, len(metadata), keys, vals)
+        if not h:
+            raise RsoupError(_lib.error())
+        self.h = h
+
+    def run(self, x, fn, width):
+        out = np.empty((x.shape[0], width), dtype=np.float32)
+        if getattr(self._so, fn)(self.h, _lib.ptr(x), x.shape[0], _lib.ptr(out)) != 0:
+            raise RsoupError(_lib.error())
+        return out
+
+    def __del__(self):
+        if self.h:
+            self._so.rsoup_policy_free(self.h)
+            self.h = None
+
+
+def library_path():
+    """where librsoup.so was loaded from; LibraryMissing (an ImportError)
+    saying where it was looked for when it is absent"""
+    return _lib.lib().path
+
+
+def mix(paths, lam, out):
+    """θ(λ) = Σ λ_i θ_i of policy files or run folders, written to `out` as
+    `rsoup soup --lambda` writes it (librsoup's mixer: the same tensors and
+    metadata, lambda and parents included). lam: one weight per policy, on
+    the simplex. Returns (out, norm_mixed): norm_mixed is True when the
+    experts' normaliser statistics differed and were interpolated too."""
+    import ctypes
+    so = _lib.lib()
+    paths = [os.fspath(p) for p in paths]
+    lam = np.ascontiguousarray(lam, dtype=np.float64).reshape(-1)
+    if len(lam) != len(paths):
+        raise RsoupError("mix: %d policies and %d lambda values" % (len(paths), len(lam)))
+    arr, keep = _lib.cstrings(paths)
+    nm = ctypes.c_int(0)
+    if so.rsoup_soup_save(arr, len(paths), _lib.ptr(lam), os.fspath(out).encode(),
+                          ctypes.byref(nm)) != 0:
+        raise RsoupError(_lib.error())
+    return out, bool(nm.value)
 
 
 def _double_or_none(s):
@@ -825,7 +912,7 @@ def load_policy(path):
             raise RsoupError("%s: bad %s '%s'" % (path, key, meta[key]))
         bounds.append(v)
     try:
-        return Policy(
+        pol = Policy(
             algo, W, b, meta["activation"],
             log_std=get("pi.log_std", np.float32, (act_dim,)) if algo == "ppo" else None,
             obs_mean=get("obs_norm.mean", np.float64, (obs_dim,)),
@@ -835,8 +922,11 @@ def load_policy(path):
             env=meta.get("env", ""),
             log_std_min=bounds[0], log_std_max=bounds[1],
             metadata=meta, path=path, action_head=head if algo == "ppo" else None)
+        if _lib.available():
+            pol._c()  # what rsoup's own loader refuses is refused here too
     except RsoupError as e:
         raise RsoupError("%s: %s" % (path, e)) from None
+    return pol
 
 
 def make_policy(algo, weights, biases, activation="tanh", env="", log_std=None, obs_mean=None,
@@ -1281,3 +1371,18 @@ def load_run(path):
     return {"path": path, "config": config, "provenance": read_json("provenance.json"),
             "log": log, "progress": progress, "policy": exists("policy.safetensors"),
             "train": exists("train.safetensors")}
+
+
+# ------------------------------------------------------------------- the envs
+
+def make_vec(env, num_envs=1, **kw):
+    """rsoup.envs.VectorEnv: a gymnasium VectorEnv of num_envs envs stepped by
+    librsoup's threads (see there for the arguments)"""
+    from . import envs
+    return envs.VectorEnv(env, num_envs, **kw)
+
+
+def make(env, **kw):
+    """rsoup.envs.Env: one env as a gymnasium Env (see there)"""
+    from . import envs
+    return envs.Env(env, **kw)
