@@ -1,4 +1,4 @@
-/* experiment_graph.c — an experiment config as a graph of rsoup jobs, one
+/* rs_experiment_graph.c — an experiment config as a graph of rsoup jobs, one
  * set per replicate, with stamps that say when a job is up to date. */
 #define _GNU_SOURCE
 #include <dirent.h>
@@ -11,8 +11,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "cli.h"
-#include "experiment.h"
+#include "rs_experiment.h"
+#include "rs_lab.h"
 #include "rs_ppo.h"
 #include "rs_soup.h"
 
@@ -288,7 +288,7 @@ static int pretrain_from_piece(const rs_exp_config *c, const rs_job_graph *g, co
         snprintf(p, sizeof p, "%s/seed_%ld/pretrain/.done", c->pretrain_from, g->reps[j->rep].seed);
     else
         snprintf(p, sizeof p, "%s/pretrain/.done", c->pretrain_from);
-    char *s = rs_cli_exists(p) ? rs_read_file(p, NULL) : NULL;
+    char *s = rs_lab_exists(p) ? rs_read_file(p, NULL) : NULL;
     if (!s) {
         rs_set_error("pretrain.from: %s is missing: that experiment's pretraining has not finished "
                      "(run it first)", p);
@@ -402,7 +402,7 @@ void rs_exp_stamp_path(const rs_job *j, const char *which, char *buf, size_t n) 
 int rs_exp_stamp_matches(const rs_job *j, const char *which) {
     char p[RS_EXP_PATH + 32];
     rs_exp_stamp_path(j, which, p, sizeof p);
-    char *s = rs_cli_exists(p) ? rs_read_file(p, NULL) : NULL;
+    char *s = rs_lab_exists(p) ? rs_read_file(p, NULL) : NULL;
     int ok = s && j->desc && !strcmp(s, j->desc);
     free(s);
     return ok;
@@ -442,7 +442,7 @@ void rs_exp_job_command(const rs_job *j, char *buf, size_t n) {
     }
 }
 
-/* a stamp's temporary file (rs_cli_write_file: NAME.tmp.PID) left by a
+/* a stamp's temporary file (rs_lab_write_file: NAME.tmp.PID) left by a
  * runner killed while it wrote the stamp: the runner's own, never a user's */
 static int stale_stamp_tmp(const char *name) {
     const char *t = !strncmp(name, ".started.tmp.", 13) ? name + 13
@@ -472,7 +472,7 @@ int rs_exp_remove_run_dir(const char *dir) {
     }
     char stamp[RS_EXP_PATH + 16];
     snprintf(stamp, sizeof stamp, "%s/.started", dir);
-    int ours = rs_cli_exists(stamp);
+    int ours = rs_lab_exists(stamp);
     if (!ours) {
         /* an empty folder is fine to reuse, and so is one holding only the
          * temporary stamp of a runner killed between making the folder and

@@ -1,4 +1,4 @@
-/* experiment_report.c — an experiment's results: per replicate the
+/* rs_experiment_report.c — an experiment's results: per replicate the
  * hypervolumes of every front against one shared reference point, the LMC
  * verdicts and the degenerate cases we can detect; across replicates means
  * and interquartile means with 95% bootstrap intervals and verdict counts;
@@ -9,12 +9,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cli.h"
-#include "cli_soup.h"
-#include "experiment.h"
+#include "rs_experiment.h"
 #include "rs_frontfile.h"
+#include "rs_lab.h"
 #include "rs_lmc.h"
 #include "rs_pareto.h"
+#include "rs_provenance.h"
+#include "rs_rollout.h"
 #include "rs_stats.h"
 
 #define D_MAX RS_EXP_MAX_REWARDS
@@ -345,21 +346,23 @@ static int run_plots(const char *out) {
     const char *cands[] = {"experiments/plot_front.sh", RSOUP_SOURCE_DIR "/experiments/plot_front.sh"};
     const char *script = NULL;
     for (int i = 0; i < 2 && !script; i++)
-        if (rs_cli_exists(cands[i])) script = cands[i];
+        if (rs_lab_exists(cands[i])) script = cands[i];
     if (!script) {
-        fprintf(stderr, "experiment: experiments/plot_front.sh not found: no plots\n");
+        rs_exp_say("experiment: experiments/plot_front.sh not found: no plots\n");
         return -1;
     }
     char *argv[] = {"bash", (char *)script, (char *)out, NULL};
-    return rs_cli_run_quiet(argv);
+    return rs_lab_run_quiet(argv, rs_exp_log());
 }
 
 static void mean_of_zero_policy(const rs_exp_config *c, double *zero) {
     const rs_env_spec *s = rs_env_find(c->env);
     rs_rollout_result rr;
     for (int k = 0; k < c->n_rewards; k++) zero[k] = NAN;
-    if (rs_cli_rollout(s, NULL, "default", "zero", c->episodes > 20 ? c->episodes : 20, 4, 1,
-                       (uint64_t)c->eval_seed, &rr) != 0)
+    double wd[RS_MAX_TERMS];
+    if (rs_reward_parse(s, "default", wd) != 0 ||
+        rs_rollout(s, NULL, wd, "zero", c->episodes > 20 ? c->episodes : 20, 4, 1,
+                   (uint64_t)c->eval_seed, &rr) != 0)
         return;
     for (int k = 0; k < c->n_rewards; k++) {
         double w[RS_MAX_TERMS];
@@ -374,7 +377,7 @@ static void mean_of_zero_policy(const rs_exp_config *c, double *zero) {
 static int prev_reference(const char *dir, int d, double *ref) {
     char p[RS_EXP_PATH + 32];
     snprintf(p, sizeof p, "%s/metrics.json", dir);
-    char *s = rs_cli_exists(p) ? rs_read_file(p, NULL) : NULL;
+    char *s = rs_lab_exists(p) ? rs_read_file(p, NULL) : NULL;
     cJSON *o = s ? cJSON_Parse(s) : NULL;
     free(s);
     const cJSON *a = o ? cJSON_GetObjectItemCaseSensitive(o, "reference_point") : NULL;
@@ -401,7 +404,7 @@ int rs_exp_report(const rs_exp_config *c, const char *config_path, const char *o
     for (int r = 0; r < n; r++) {
         rep_status(g, r, &x[r]);
         snprintf(p, sizeof p, "%s/front.csv", g->reps[r].dir);
-        if (x[r].ok && rs_cli_exists(p)) x[r].f = rs_front_load(p, NULL);
+        if (x[r].ok && rs_lab_exists(p)) x[r].f = rs_front_load(p, NULL);
         if (x[r].ok && !x[r].f) {
             x[r].ok = 0;
             snprintf(x[r].status, sizeof x[r].status, "front.csv unreadable: %.200s", rs_last_error());
@@ -411,13 +414,13 @@ int rs_exp_report(const rs_exp_config *c, const char *config_path, const char *o
             snprintf(x[r].status, sizeof x[r].status, "front.csv has %d rewards, not %d", x[r].f->n_obj, d);
         }
         snprintf(p, sizeof p, "%s/twin_front.csv", g->reps[r].dir);
-        if (x[r].ok && c->twin && rs_cli_exists(p)) x[r].tf = rs_front_load(p, NULL);
+        if (x[r].ok && c->twin && rs_lab_exists(p)) x[r].tf = rs_front_load(p, NULL);
         if (x[r].tf && x[r].tf->n_obj != d) {
             rs_front_free(x[r].tf);
             x[r].tf = NULL;
         }
         snprintf(p, sizeof p, "%s/control_front.csv", g->reps[r].dir);
-        if (x[r].ok && c->control && rs_cli_exists(p)) x[r].cf = rs_front_load(p, NULL);
+        if (x[r].ok && c->control && rs_lab_exists(p)) x[r].cf = rs_front_load(p, NULL);
         if (x[r].cf && x[r].cf->n_obj != d) {
             rs_front_free(x[r].cf);
             x[r].cf = NULL;
@@ -476,11 +479,11 @@ int rs_exp_report(const rs_exp_config *c, const char *config_path, const char *o
         }
     }
     if (moved) {
-        fprintf(stderr, "experiment: note: the reference point moved since this folder's last report (");
-        for (int k = 0; k < d; k++) fprintf(stderr, "%s%.6g", k ? ", " : "", prev_ref[k]);
-        fprintf(stderr, " -> ");
-        for (int k = 0; k < d; k++) fprintf(stderr, "%s%.6g", k ? ", " : "", ref[k]);
-        fprintf(stderr, "): hypervolumes are not comparable with that report's%s\n",
+        rs_exp_say("experiment: note: the reference point moved since this folder's last report (");
+        for (int k = 0; k < d; k++) rs_exp_say("%s%.6g", k ? ", " : "", prev_ref[k]);
+        rs_exp_say(" -> ");
+        for (int k = 0; k < d; k++) rs_exp_say("%s%.6g", k ? ", " : "", ref[k]);
+        rs_exp_say("): hypervolumes are not comparable with that report's%s\n",
                 c->has_ref ? "" : "; give reference_point in the config to fix it");
     }
     double zero[D_MAX];
@@ -528,21 +531,21 @@ int rs_exp_report(const rs_exp_config *c, const char *config_path, const char *o
     /* ---- metrics.json ---- */
     cJSON *o = cJSON_CreateObject();
     cJSON_AddStringToObject(o, "name", c->name);
-    cJSON_AddItemToObject(o, "provenance", rs_cli_provenance_json(threads, wall_s));
+    cJSON_AddItemToObject(o, "provenance", rs_provenance_json(threads, wall_s));
     cJSON_AddStringToObject(o, "config", config_path);
     cJSON *js = cJSON_AddArrayToObject(o, "seeds");
     for (int r = 0; r < n; r++) cJSON_AddItemToArray(js, cJSON_CreateNumber((double)g->reps[r].seed));
     cJSON_AddNumberToObject(o, "replicates", n);
     cJSON_AddNumberToObject(o, "replicates_finished", n_ok);
-    cJSON_AddItemToObject(o, "reference_point", rs_cli_json_nums(ref, d));
+    cJSON_AddItemToObject(o, "reference_point", rs_lab_json_nums(ref, d));
     cJSON_AddStringToObject(o, "reference_point_source", ref_source);
     cJSON_AddStringToObject(o, "interval", "95% percentile bootstrap over the finished replicates, 10000 resamples (fixed seed)");
     /* the headline numbers at the top: the mean over replicates */
-    for (int i = 0; i < N_METRICS; i++) cJSON_AddItemToObject(o, METRICS[i].key, rs_cli_json_num(agg[i].value));
+    for (int i = 0; i < N_METRICS; i++) cJSON_AddItemToObject(o, METRICS[i].key, rs_lab_json_num(agg[i].value));
     cJSON *ag = cJSON_AddObjectToObject(o, "aggregate");
     for (int i = 0; i < N_METRICS; i++) {
-        cJSON *m = rs_cli_json_interval_named(&agg[i], "mean");
-        cJSON *q = rs_cli_json_interval_named(&agg_iqm[i], "iqm");
+        cJSON *m = rs_lab_json_interval_named(&agg[i], "mean");
+        cJSON *q = rs_lab_json_interval_named(&agg_iqm[i], "iqm");
         cJSON_AddItemToObject(m, "iqm", cJSON_Duplicate(cJSON_GetObjectItem(q, "iqm"), 1));
         cJSON_AddItemToObject(m, "iqm_lo", cJSON_Duplicate(cJSON_GetObjectItem(q, "lo"), 1));
         cJSON_AddItemToObject(m, "iqm_hi", cJSON_Duplicate(cJSON_GetObjectItem(q, "hi"), 1));
@@ -562,17 +565,17 @@ int rs_exp_report(const rs_exp_config *c, const char *config_path, const char *o
         cJSON *e = cJSON_CreateObject();
         cJSON_AddStringToObject(e, "reward", c->reward_names[k]);
         rs_interval b = over_lmc(x, n, k, 0, 0), a = over_lmc(x, n, k, 0, 1);
-        cJSON_AddItemToObject(e, "barrier", rs_cli_json_interval_named(&b, "mean"));
-        cJSON_AddItemToObject(e, "area_above_line", rs_cli_json_interval_named(&a, "mean"));
+        cJSON_AddItemToObject(e, "barrier", rs_lab_json_interval_named(&b, "mean"));
+        cJSON_AddItemToObject(e, "area_above_line", rs_lab_json_interval_named(&a, "mean"));
         cJSON_AddNumberToObject(e, "replicates_with_barrier", bar_count[k]);
         if (ctl_n) {
             b = over_lmc(x, n, k, 1, 0);
             a = over_lmc(x, n, k, 1, 1);
-            cJSON_AddItemToObject(e, "control_barrier", rs_cli_json_interval_named(&b, "mean"));
-            cJSON_AddItemToObject(e, "control_area_above_line", rs_cli_json_interval_named(&a, "mean"));
+            cJSON_AddItemToObject(e, "control_barrier", rs_lab_json_interval_named(&b, "mean"));
+            cJSON_AddItemToObject(e, "control_area_above_line", rs_lab_json_interval_named(&a, "mean"));
             cJSON_AddNumberToObject(e, "control_replicates_with_barrier", ctl_bar_count[k]);
         }
-        cJSON_AddItemToObject(e, "motionless_return", rs_cli_json_num(zero[k]));
+        cJSON_AddItemToObject(e, "motionless_return", rs_lab_json_num(zero[k]));
         cJSON_AddItemToArray(jl, e);
     }
     cJSON *jg = cJSON_AddArrayToObject(o, "expert_gain");
@@ -580,8 +583,8 @@ int rs_exp_report(const rs_exp_config *c, const char *config_path, const char *o
         cJSON *e = cJSON_CreateObject();
         rs_interval ga = over_gain(x, n, k, 0), gr = over_gain(x, n, k, 1);
         cJSON_AddStringToObject(e, "reward", c->reward_names[k]);
-        cJSON_AddItemToObject(e, "gain", rs_cli_json_interval_named(&ga, "mean"));
-        cJSON_AddItemToObject(e, "gain_relative", rs_cli_json_interval_named(&gr, "mean"));
+        cJSON_AddItemToObject(e, "gain", rs_lab_json_interval_named(&ga, "mean"));
+        cJSON_AddItemToObject(e, "gain_relative", rs_lab_json_interval_named(&gr, "mean"));
         cJSON_AddNumberToObject(e, "replicates_gaining_20_percent", gain_ok[k]);
         cJSON_AddNumberToObject(e, "of", gain_n[k]);
         cJSON_AddItemToArray(jg, e);
@@ -590,7 +593,7 @@ int rs_exp_report(const rs_exp_config *c, const char *config_path, const char *o
         cJSON *e = cJSON_AddObjectToObject(o, "twin");
         rs_interval tb = over_twin(x, n);
         cJSON_AddStringToObject(e, "reward", c->reward_names[0]);
-        cJSON_AddItemToObject(e, "barrier", rs_cli_json_interval_named(&tb, "mean"));
+        cJSON_AddItemToObject(e, "barrier", rs_lab_json_interval_named(&tb, "mean"));
         cJSON_AddNumberToObject(e, "replicates_with_barrier", twin_bar);
         cJSON_AddNumberToObject(e, "pair_exceeds_floor", floor_count);
         cJSON_AddNumberToObject(e, "of", twin_n);
@@ -603,7 +606,7 @@ int rs_exp_report(const rs_exp_config *c, const char *config_path, const char *o
         cJSON_AddStringToObject(e, "status", x[r].status);
         if (x[r].ok) {
             for (int i = 0; i < N_METRICS; i++)
-                cJSON_AddItemToObject(e, METRICS[i].key, rs_cli_json_num(field(&x[r], METRICS[i].off)));
+                cJSON_AddItemToObject(e, METRICS[i].key, rs_lab_json_num(field(&x[r], METRICS[i].off)));
             if (x[r].have_lmc) {
                 cJSON_AddBoolToObject(e, "h1_holds", x[r].h1);
                 cJSON *l = cJSON_AddArrayToObject(e, "lmc");
@@ -612,20 +615,20 @@ int rs_exp_report(const rs_exp_config *c, const char *config_path, const char *o
                     cJSON *q = cJSON_CreateObject();
                     cJSON_AddStringToObject(q, "reward", c->reward_names[k]);
                     cJSON_AddNumberToObject(q, "barrier", m->barrier);
-                    cJSON_AddItemToObject(q, "barrier_lambda", rs_cli_json_num(m->barrier_lambda));
-                    cJSON_AddItemToObject(q, "barrier_in_se", rs_cli_json_num(m->z));
-                    cJSON_AddItemToObject(q, "tolerance", rs_cli_json_num(m->tolerance));
+                    cJSON_AddItemToObject(q, "barrier_lambda", rs_lab_json_num(m->barrier_lambda));
+                    cJSON_AddItemToObject(q, "barrier_in_se", rs_lab_json_num(m->z));
+                    cJSON_AddItemToObject(q, "tolerance", rs_lab_json_num(m->tolerance));
                     cJSON_AddBoolToObject(q, "is_barrier", m->is_barrier);
                     cJSON_AddNumberToObject(q, "area_above_line", m->area);
                     if (x[r].have_ctl) {
                         const rs_lmc *mc = &x[r].lmc_ctl[k];
                         cJSON_AddNumberToObject(q, "control_barrier", mc->barrier);
-                        cJSON_AddItemToObject(q, "control_barrier_in_se", rs_cli_json_num(mc->z));
+                        cJSON_AddItemToObject(q, "control_barrier_in_se", rs_lab_json_num(mc->z));
                         cJSON_AddBoolToObject(q, "control_is_barrier", mc->is_barrier);
                         cJSON_AddNumberToObject(q, "control_area_above_line", mc->area);
                     }
-                    cJSON_AddItemToObject(q, "expert_own_return", rs_cli_json_num(x[r].expert_own[k]));
-                    cJSON_AddItemToObject(q, "init_return", rs_cli_json_num(x[r].init_own[k]));
+                    cJSON_AddItemToObject(q, "expert_own_return", rs_lab_json_num(x[r].expert_own[k]));
+                    cJSON_AddItemToObject(q, "init_return", rs_lab_json_num(x[r].init_own[k]));
                     cJSON_AddItemToArray(l, q);
                 }
             }
@@ -633,20 +636,20 @@ int rs_exp_report(const rs_exp_config *c, const char *config_path, const char *o
             if (x[r].have_twin) {
                 cJSON *t = cJSON_AddObjectToObject(e, "twin");
                 cJSON_AddNumberToObject(t, "barrier", x[r].twin.barrier);
-                cJSON_AddItemToObject(t, "barrier_lambda", rs_cli_json_num(x[r].twin.barrier_lambda));
-                cJSON_AddItemToObject(t, "barrier_in_se", rs_cli_json_num(x[r].twin.z));
+                cJSON_AddItemToObject(t, "barrier_lambda", rs_lab_json_num(x[r].twin.barrier_lambda));
+                cJSON_AddItemToObject(t, "barrier_in_se", rs_lab_json_num(x[r].twin.z));
                 cJSON_AddBoolToObject(t, "is_barrier", x[r].twin.is_barrier);
                 cJSON_AddNumberToObject(t, "area_above_line", x[r].twin.area);
                 cJSON_AddBoolToObject(t, "pair_exceeds_floor", x[r].beyond_floor);
             }
             cJSON *gg = cJSON_AddArrayToObject(e, "expert_gain");
-            for (int k = 0; k < d; k++) cJSON_AddItemToArray(gg, rs_cli_json_num(x[r].gain[k]));
+            for (int k = 0; k < d; k++) cJSON_AddItemToArray(gg, rs_lab_json_num(x[r].gain[k]));
         }
         cJSON_AddItemToArray(jr, e);
     }
     char *s = cJSON_Print(o);
     snprintf(p, sizeof p, "%s/metrics.json", out);
-    if (!s || rs_cli_write_file(p, s, 1) != 0) fprintf(stderr, "experiment: cannot write %s\n", p);
+    if (!s || rs_lab_write_file(p, s, 1) != 0) rs_exp_say("experiment: cannot write %s\n", p);
     free(s);
     cJSON_Delete(o);
 
@@ -657,10 +660,10 @@ int rs_exp_report(const rs_exp_config *c, const char *config_path, const char *o
     FILE *f = fopen(p, "w");
     char b1[160], b2[160], prov[1024];
     if (!f) {
-        fprintf(stderr, "experiment: cannot write %s\n", p);
+        rs_exp_say("experiment: cannot write %s\n", p);
         goto done;
     }
-    rs_cli_provenance_line(prov, sizeof prov, threads);
+    rs_provenance_line(prov, sizeof prov, threads);
     fprintf(f, "# Rewarded soups: %s\n\n", c->name);
     fprintf(f, "Config `%s`, env **%s**, %d proxy rewards:", config_path, c->env, d);
     for (int i = 0; i < d; i++) fprintf(f, "%s `%s` = `%s`", i ? "," : "", c->reward_names[i], c->reward_specs[i]);
@@ -892,8 +895,9 @@ int rs_exp_report(const rs_exp_config *c, const char *config_path, const char *o
             c->control ? ", controls" : "");
     fclose(f);
 
-    /* the headline, on stdout unless told otherwise */
-    FILE *hl = g_headline ? g_headline : stdout;
+    /* the headline, where the caller asks (none by default) */
+    FILE *hl = g_headline;
+    if (!hl) goto done;
     fprintf(hl, "replicates: %d of %d finished (seeds", n_ok, n);
     for (int r = 0; r < n; r++)
         fprintf(hl, "%s %ld", r ? "," : "", g->reps[r].seed);

@@ -1,4 +1,4 @@
-/* experiment.h — the rewarded-soups protocol as a job graph, replicated over
+/* rs_experiment.h — the rewarded-soups protocol as a job graph, replicated over
  * seeds.
  *
  * An experiment config (JSON) describes: env, proxy rewards, pretraining,
@@ -28,9 +28,10 @@
  * stops only what depends on it; the report covers the replicates that
  * finished and names the others.
  *
- * Files: experiment_config.c (parsing), experiment_graph.c (jobs, stamps),
- * experiment_run.c (scheduling, processes, the MPI work queue),
- * experiment_report.c (metrics, aggregates, report), cmd_experiment.c. */
+ * Files (lab/): rs_experiment_config.c (parsing), rs_experiment_graph.c
+ * (jobs, stamps), rs_experiment_run.c (scheduling, processes, the MPI work
+ * queue), rs_experiment_report.c (metrics, aggregates, report); the command
+ * is cli/cmd_experiment.c. */
 #ifndef RS_EXPERIMENT_H
 #define RS_EXPERIMENT_H
 
@@ -88,7 +89,7 @@ int rs_exp_name_check(const char *name);
 /* "5" (seeds 1..5) or "1,4,9"; replaces the config's seeds. 0 or -1 (error set) */
 int rs_exp_seeds_parse(const char *text, rs_exp_config *c);
 
-/* ---- the job graph (experiment_graph.c) ---- */
+/* ---- the job graph (rs_experiment_graph.c) ---- */
 typedef enum { J_PENDING, J_RUNNING, J_DONE, J_FAILED, J_SKIPPED, J_BLOCKED } rs_job_state;
 
 typedef struct rs_job {
@@ -133,7 +134,15 @@ void rs_exp_job_command(const rs_job *j, char *buf, size_t n);
  * 0, or -1 (error set; nothing removed) */
 int rs_exp_remove_run_dir(const char *dir);
 
-/* ---- running it (experiment_run.c) ---- */
+/* ---- running it (rs_experiment_run.c) ---- */
+/* where the runner and the report say what they do (a job started, done,
+ * failed or skipped, a moved reference point, plots not made) and where the
+ * plot script's output goes: NULL (the default) says nothing; the CLI
+ * passes stderr */
+void rs_exp_log_to(FILE *f);
+FILE *rs_exp_log(void);
+/* printf to that log (nothing when there is none) */
+void rs_exp_say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* 1 when another process holds a lock on path (a running train on its
  * folder, a front on its file, a runner on its experiment); 0 when it is
  * free, absent, or neither a folder nor a regular file */
@@ -143,20 +152,21 @@ void rs_exp_set_self(const char *path);
 /* run the graph: `parallel` local slots on rank 0, plus one slot on every
  * other MPI rank. Returns 0 when every job finished, 1 when some failed
  * (their dependents are J_BLOCKED, the rest ran), -1 when interrupted (a
- * rerun resumes), -2 on an internal error (printed). */
+ * rerun resumes), -2 on an internal error (said in the log). */
 int rs_exp_run(rs_job_graph *g, int parallel, int threads_per_job, int quiet);
 /* ranks > 0: run the jobs rank 0 sends until it says stop */
 int rs_exp_worker_loop(void);
 void rs_exp_stop_workers(void);
 
-/* ---- metrics and report (experiment_report.c) ---- */
+/* ---- metrics and report (rs_experiment_report.c) ---- */
 /* metrics.json, the per-λ tables for the plots, plots, report.md; prints
  * the headline. wall_s: this invocation's time. 0, or -1 (error set) when no
  * replicate has a front. */
 int rs_exp_report(const rs_exp_config *c, const char *config_path, const char *out,
                   const rs_job_graph *g, double wall_s, int threads);
-/* where the headline goes (default stdout; `experiment --json` keeps stdout
- * for its JSON and sends it to stderr) */
+/* where the headline goes (default NULL: nowhere; the CLI sends it to
+ * stdout, or with `experiment --json`, which keeps stdout for its JSON, to
+ * stderr) */
 void rs_exp_report_headline_to(FILE *f);
 
 #endif
