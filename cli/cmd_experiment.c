@@ -265,8 +265,8 @@ int cmd_experiment(int argc, char **argv) {
         if (json) cJSON_AddStringToObject(root, "out", out);
         for (int i = 0; cmd && i < g.n; i++) {
             rs_job *j = &g.jobs[i];
-            const char *st = rs_exp_stamp_matches(j, "done") ? "up to date"
-                             : rs_exp_stamp_matches(j, "started") ? "resume" : "run";
+            const char *st = rs_exp_stamp_matches(&g, j, "done") ? "up to date"
+                             : rs_exp_stamp_matches(&g, j, "started") ? "resume" : "run";
             rs_exp_job_command(j, cmd, cap);
             /* the stamp's inputs beyond the command, as a shell comment */
             const char *extra = strstr(j->desc, " [");

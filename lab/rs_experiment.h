@@ -102,7 +102,13 @@ typedef struct rs_job {
     char **args;          /* the rsoup arguments (after the program name) */
     int nargs, cap_args;
     int *deps, ndeps, cap_deps;
-    char *desc;           /* the exact command and its inputs' hashes: the stamp */
+    char *desc;           /* the exact command and its inputs' hashes: the stamp,
+                           * with the experiment's folder named "<out>" */
+    char *desc_here;      /* the stamp with the folder named as --out gives it: a
+                           * front's .started (its file names its experts' paths:
+                           * it resumes only where they were) */
+    char *desc_head;      /* its command and settings' hashes (before the inputs') */
+    char *desc_tail;      /* its piece after them (pretrain.from's), or "" */
     rs_job_state state;
     pid_t pid;
     double t0;
@@ -117,6 +123,7 @@ typedef struct rs_exp_rep {
 typedef struct rs_job_graph {
     rs_job *jobs;
     int n, cap;
+    char out[RS_EXP_PATH]; /* the experiment's folder (--out) */
     int n_reps;
     rs_exp_rep reps[RS_EXP_MAX_SEEDS];
 } rs_job_graph;
@@ -124,9 +131,17 @@ typedef struct rs_job_graph {
 /* build every replicate's jobs; -1 (error set) on a path too long or no memory */
 int rs_exp_graph_build(const rs_exp_config *c, const char *out, rs_job_graph *g);
 void rs_exp_graph_free(rs_job_graph *g);
-/* stamps: a train job's DIR/.started and .done; a front's FILE.started/.done */
+/* stamps: a train job's DIR/.started and .done; a front's FILE.started/.done.
+ * A stamp names every path under the experiment's folder relative to it
+ * ("<out>/seed_1/pretrain"), so that a record moved or copied elsewhere (its
+ * stamps, its folder) still reads as up to date. Stamps written before this
+ * named the folder as --out gave it then; they match too, wherever that was
+ * (the folder's old name is read from the stamp's own --out). A front's
+ * .started stamp is the exception: a partial front file names its experts'
+ * paths, so it resumes only where it was started (that stamp names the
+ * folder as --out does) */
 void rs_exp_stamp_path(const rs_job *j, const char *which, char *buf, size_t n);
-int rs_exp_stamp_matches(const rs_job *j, const char *which);
+int rs_exp_stamp_matches(const rs_job_graph *g, const rs_job *j, const char *which);
 /* the job's command as one shell-safe line */
 void rs_exp_job_command(const rs_job *j, char *buf, size_t n);
 /* remove a training folder before it starts over: only a folder rsoup made

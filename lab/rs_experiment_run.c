@@ -98,7 +98,8 @@ static int wait_until_free(const rs_job *j, const char *path) {
 /* decide how the job runs (fresh or resumed), write its "started" stamp and
  * fill argv (pointers into j->args and static buffers, NULL-terminated; room
  * for nargs + 8) and the stdout log path. 1: resuming, 0: fresh, -1: error */
-static int prepare_job(rs_job *j, int threads, int quiet, char **argv, char *logp, size_t logn) {
+static int prepare_job(const rs_job_graph *g, rs_job *j, int threads, int quiet, char **argv,
+                       char *logp, size_t logn) {
     static char tbuf[16];
     int n = 0;
     argv[n++] = g_self;
@@ -109,7 +110,7 @@ static int prepare_job(rs_job *j, int threads, int quiet, char **argv, char *log
     if (quiet) argv[n++] = "--quiet";
     if (wait_until_free(j, j->is_train ? j->dir : j->out) != 0) return -1;
     /* a started job with the same command resumes; anything else starts over */
-    int resume = rs_exp_stamp_matches(j, "started");
+    int resume = rs_exp_stamp_matches(g, j, "started");
     if (j->is_train) {
         char ts[RS_EXP_PATH + 32];
         snprintf(ts, sizeof ts, "%s/train.safetensors", j->dir);
@@ -140,7 +141,7 @@ static int prepare_job(rs_job *j, int threads, int quiet, char **argv, char *log
     argv[n] = NULL;
     char sp[RS_EXP_PATH + 32];
     rs_exp_stamp_path(j, "started", sp, sizeof sp);
-    if (rs_lab_write_file(sp, j->desc, 0) != 0) {
+    if (rs_lab_write_file(sp, j->is_train ? j->desc : j->desc_here, 0) != 0) {
         rs_set_error("cannot write %s: %s", sp, strerror(errno));
         return -1;
     }
@@ -157,11 +158,11 @@ static int prepare_job(rs_job *j, int threads, int quiet, char **argv, char *log
 
 static int g_parallel = 1; /* local slots */
 
-static int start_job(rs_job *j, int threads, int quiet, int rank) {
+static int start_job(const rs_job_graph *g, rs_job *j, int threads, int quiet, int rank) {
     char **argv = calloc((size_t)j->nargs + 8, sizeof *argv);
     char logp[RS_EXP_PATH + 32];
     if (!argv) return -1;
-    int resume = prepare_job(j, threads, quiet, argv, logp, sizeof logp);
+    int resume = prepare_job(g, j, threads, quiet, argv, logp, sizeof logp);
     int rc = -1;
     if (resume < 0) goto out;
     if (rank == 0) {
@@ -324,7 +325,7 @@ int rs_exp_run(rs_job_graph *g, int parallel, int threads_per_job, int quiet) {
         rs_job *j = &g->jobs[i];
         char marker[RS_EXP_PATH + 32];
         snprintf(marker, sizeof marker, "%s/policy.safetensors", j->dir);
-        if (rs_exp_stamp_matches(j, "done") && rs_lab_exists(j->is_train ? marker : j->out)) {
+        if (rs_exp_stamp_matches(g, j, "done") && rs_lab_exists(j->is_train ? marker : j->out)) {
             j->state = J_SKIPPED;
             g_jobs_done++;
             rs_exp_say("experiment: [%s] up to date, skipped\n", j->name);
@@ -381,7 +382,7 @@ int rs_exp_run(rs_job_graph *g, int parallel, int threads_per_job, int quiet) {
                 if (!remote_busy[r]) rank = r;
             if (rank < 0 && local_running < parallel) rank = 0;
             if (rank < 0) break;
-            if (start_job(j, threads_per_job, quiet, rank) != 0) {
+            if (start_job(g, j, threads_per_job, quiet, rank) != 0) {
                 rs_exp_say("experiment: [%s] cannot start: %s\n", j->name, rs_last_error());
                 j->state = J_FAILED;
                 failed++;
