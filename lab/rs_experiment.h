@@ -175,8 +175,11 @@ void rs_exp_stop_workers(void);
 
 /* ---- metrics and report (rs_experiment_report.c) ---- */
 /* metrics.json, the per-λ tables for the plots, plots, report.md; prints
- * the headline. wall_s: this invocation's time. 0, or -1 (error set) when no
- * replicate has a front. */
+ * the headline. In stages (rs_experiment_report.c): load the replicates'
+ * fronts, the reference point, each replicate's metrics, the aggregates
+ * over replicates, then lambda_stats.csv, metrics.json, the plots,
+ * report.md and the headline. wall_s: this invocation's time. 0, or -1
+ * (error set) when no replicate has a front. */
 int rs_exp_report(const rs_exp_config *c, const char *config_path, const char *out,
                   const rs_job_graph *g, double wall_s, int threads);
 /* where the headline goes (default NULL: nowhere; the CLI sends it to

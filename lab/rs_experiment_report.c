@@ -394,10 +394,44 @@ static int prev_reference(const char *dir, int d, double *ref) {
 static FILE *g_headline;
 void rs_exp_report_headline_to(FILE *f) { g_headline = f; }
 
-int rs_exp_report(const rs_exp_config *c, const char *config_path, const char *out,
-                  const rs_job_graph *g, double wall_s, int threads) {
-    const int n = g->n_reps, d = c->n_rewards;
-    rep_result *x = calloc((size_t)n, sizeof *x);
+/* the counts of verdicts and caveats over the finished replicates */
+typedef struct {
+    int h1_count, lmc_n, ctl_count, ctl_n, ge_morl, morl_n;
+    int exp_bad[D_MAX], morl_dom, zero_best[D_MAX], zero_beats_expert[D_MAX];
+    int bar_count[D_MAX], ctl_bar_count[D_MAX];
+    int twin_n, floor_count, twin_bar, gain_ok[D_MAX], gain_n[D_MAX];
+    int beats[D_MAX][D_MAX]; /* expert i scores >= expert k on reward k */
+} verdict_counts;
+
+/* a report as it is made, stage by stage (rs_exp_report) */
+typedef struct {
+    const rs_exp_config *c;
+    const char *config_path, *out;
+    const rs_job_graph *g;
+    double wall_s;
+    int threads;
+    int n, d;                 /* replicates, rewards */
+    rep_result *x;            /* per replicate */
+    int n_ok;                 /* replicates that finished */
+    double ref[D_MAX];        /* the reference point, shared by every front */
+    const char *ref_source;
+    double prev_ref[D_MAX];   /* the folder's last report's, when it moved */
+    int moved;
+    double zero[D_MAX];       /* a motionless robot's return on each reward */
+    rs_interval agg[N_METRICS], agg_iqm[N_METRICS];
+    verdict_counts v;
+    char names_buf[D_MAX][64];
+    char *names[D_MAX];
+} report;
+
+/* load: each replicate's status from its jobs, and its fronts (front,
+ * twin, control); 0, or -1 (error set) when no replicate finished */
+static int report_load(report *R) {
+    const rs_exp_config *c = R->c;
+    const rs_job_graph *g = R->g;
+    const int n = R->n;
+    const int d = R->d;
+    rep_result *x = R->x = calloc((size_t)n, sizeof *x);
     if (!x) return -1;
     int n_ok = 0;
     char p[RS_EXP_PATH + 64];
@@ -427,14 +461,28 @@ int rs_exp_report(const rs_exp_config *c, const char *config_path, const char *o
         }
         n_ok += x[r].ok;
     }
+    R->n_ok = n_ok;
     if (n_ok == 0) {
         rs_set_error("no replicate finished: no front to report on");
         for (int r = 0; r < n; r++) rs_front_free(x[r].f);
         free(x);
+        R->x = NULL;
         return -1;
     }
+    return 0;
+}
+
+/* the reference point: the config's, else from every evaluated point of
+ * every finished replicate; and whether it moved since this folder's last
+ * report (said in report.md and in the log) */
+static void report_reference_point(report *R) {
+    const rs_exp_config *c = R->c;
+    const char *out = R->out;
+    const int n = R->n;
+    const int d = R->d;
+    rep_result *x = R->x;
     /* one reference point for every front of every replicate */
-    double ref[D_MAX];
+    double *ref = R->ref;
     const char *ref_source;
     if (c->has_ref) {
         memcpy(ref, c->ref, sizeof(double) * d);
@@ -463,13 +511,12 @@ int rs_exp_report(const rs_exp_config *c, const char *config_path, const char *o
         ref_source = n > 1 ? "componentwise minimum of every evaluated point of every replicate minus 5% of the range"
                            : "componentwise minimum of all evaluated points minus 5% of the range";
     }
-    for (int r = 0; r < n; r++)
-        if (x[r].ok) rep_metrics(c, &x[r], ref);
+    R->ref_source = ref_source;
     /* the last report of this folder: when its reference point differs, its
      * hypervolumes are on another scale (a seed added, a point moved). Said
      * in report.md and on stderr; metrics.json stays what this data alone
      * gives, so that a resumed experiment's equals an uninterrupted one's */
-    double prev_ref[D_MAX];
+    double *prev_ref = R->prev_ref;
     int moved = 0;
     {
         double pr[D_MAX] = {0};
@@ -486,49 +533,92 @@ int rs_exp_report(const rs_exp_config *c, const char *config_path, const char *o
         rs_exp_say("): hypervolumes are not comparable with that report's%s\n",
                 c->has_ref ? "" : "; give reference_point in the config to fix it");
     }
-    double zero[D_MAX];
-    mean_of_zero_policy(c, zero);
+    R->moved = moved;
+}
 
-    /* ---- aggregates ---- */
-    rs_interval agg[N_METRICS], agg_iqm[N_METRICS];
+/* metrics: each finished replicate's hypervolumes, LMC verdicts and
+ * caveats against the reference point; a motionless robot's returns */
+static void report_metrics(report *R) {
+    const rs_exp_config *c = R->c;
+    const int n = R->n;
+    rep_result *x = R->x;
+    const double *ref = R->ref;
+    for (int r = 0; r < n; r++)
+        if (x[r].ok) rep_metrics(c, &x[r], ref);
+    mean_of_zero_policy(c, R->zero);
+}
+
+/* aggregate: means and interquartile means over the finished replicates
+ * with their bootstrap intervals, and the counts of verdicts and caveats */
+static void report_aggregate(report *R) {
+    const rs_exp_config *c = R->c;
+    const int n = R->n;
+    const int d = R->d;
+    rep_result *x = R->x;
+    const double *zero = R->zero;
+    rs_interval *agg = R->agg, *agg_iqm = R->agg_iqm;
     for (int i = 0; i < N_METRICS; i++) {
         agg[i] = over(x, n, METRICS[i].off, RS_STAT_MEAN);
         agg_iqm[i] = over(x, n, METRICS[i].off, RS_STAT_IQM);
     }
-    int h1_count = 0, lmc_n = 0, ctl_count = 0, ctl_n = 0, ge_morl = 0, morl_n = 0;
-    int exp_bad[D_MAX] = {0}, morl_dom = 0, zero_best[D_MAX] = {0}, zero_beats_expert[D_MAX] = {0};
-    int bar_count[D_MAX] = {0}, ctl_bar_count[D_MAX] = {0};
-    int twin_n = 0, floor_count = 0, twin_bar = 0, gain_ok[D_MAX] = {0}, gain_n[D_MAX] = {0};
-    int beats[D_MAX][D_MAX] = {{0}}; /* expert i scores >= expert k on reward k */
+    verdict_counts v = {0};
     for (int r = 0; r < n; r++) {
         if (!x[r].ok) continue;
-        if (x[r].have_twin) twin_n++, twin_bar += x[r].twin.is_barrier;
-        if (x[r].have_twin && x[r].have_lmc) floor_count += x[r].beyond_floor;
+        if (x[r].have_twin) v.twin_n++, v.twin_bar += x[r].twin.is_barrier;
+        if (x[r].have_twin && x[r].have_lmc) v.floor_count += x[r].beyond_floor;
         for (int k = 0; k < d; k++)
-            if (isfinite(x[r].gain_rel[k])) gain_n[k]++, gain_ok[k] += x[r].gain_rel[k] >= 0.2;
+            if (isfinite(x[r].gain_rel[k])) v.gain_n[k]++, v.gain_ok[k] += x[r].gain_rel[k] >= 0.2;
         for (int i = 0; i < d; i++)
-            for (int k = 0; k < d; k++) beats[i][k] += i != k && x[r].expert_on[i][k] >= x[r].expert_own[k];
-        if (x[r].have_lmc) lmc_n++, h1_count += x[r].h1;
-        if (x[r].have_ctl) ctl_n++, ctl_count += x[r].ctl_barrier;
-        if (isfinite(x[r].ratio)) morl_n++, ge_morl += x[r].ratio >= 1;
-        morl_dom += x[r].morl_dominating > 0;
+            for (int k = 0; k < d; k++) v.beats[i][k] += i != k && x[r].expert_on[i][k] >= x[r].expert_own[k];
+        if (x[r].have_lmc) v.lmc_n++, v.h1_count += x[r].h1;
+        if (x[r].have_ctl) v.ctl_n++, v.ctl_count += x[r].ctl_barrier;
+        if (isfinite(x[r].ratio)) v.morl_n++, v.ge_morl += x[r].ratio >= 1;
+        v.morl_dom += x[r].morl_dominating > 0;
         for (int k = 0; k < d; k++) {
-            exp_bad[k] += x[r].expert_not_better[k];
-            zero_best[k] += zero[k] >= x[r].best[k];
-            zero_beats_expert[k] += zero[k] >= x[r].expert_own[k];
-            bar_count[k] += x[r].have_lmc && x[r].lmc[k].is_barrier;
-            ctl_bar_count[k] += x[r].have_ctl && x[r].lmc_ctl[k].is_barrier;
+            v.exp_bad[k] += x[r].expert_not_better[k];
+            v.zero_best[k] += zero[k] >= x[r].best[k];
+            v.zero_beats_expert[k] += zero[k] >= x[r].expert_own[k];
+            v.bar_count[k] += x[r].have_lmc && x[r].lmc[k].is_barrier;
+            v.ctl_bar_count[k] += x[r].have_ctl && x[r].lmc_ctl[k].is_barrier;
         }
     }
-    char names_buf[D_MAX][64];
-    char *names[D_MAX];
+    R->v = v;
     for (int k = 0; k < d; k++) {
-        snprintf(names_buf[k], sizeof names_buf[k], "%s", c->reward_names[k]);
-        names[k] = names_buf[k];
+        snprintf(R->names_buf[k], sizeof R->names_buf[k], "%s", c->reward_names[k]);
+        R->names[k] = R->names_buf[k];
     }
-    write_lambda_stats(out, x, n, d, names);
+}
 
-    /* ---- metrics.json ---- */
+/* metrics.json: everything, per replicate and aggregated */
+static void report_write_metrics_json(const report *R) {
+    const rs_exp_config *c = R->c;
+    const rs_job_graph *g = R->g;
+    const char *out = R->out;
+    const char *config_path = R->config_path;
+    const double wall_s = R->wall_s;
+    const int threads = R->threads;
+    const int n = R->n;
+    const int d = R->d;
+    const int n_ok = R->n_ok;
+    rep_result *x = R->x;
+    const double *ref = R->ref;
+    const char *ref_source = R->ref_source;
+    const double *zero = R->zero;
+    const rs_interval *agg = R->agg;
+    const rs_interval *agg_iqm = R->agg_iqm;
+    const int h1_count = R->v.h1_count;
+    const int lmc_n = R->v.lmc_n;
+    const int ctl_count = R->v.ctl_count;
+    const int ctl_n = R->v.ctl_n;
+    const int ge_morl = R->v.ge_morl;
+    const int morl_n = R->v.morl_n;
+    const int twin_n = R->v.twin_n;
+    const int floor_count = R->v.floor_count;
+    const int twin_bar = R->v.twin_bar;
+    const int *bar_count = R->v.bar_count;
+    const int *ctl_bar_count = R->v.ctl_bar_count;
+    const int *gain_ok = R->v.gain_ok;
+    const int *gain_n = R->v.gain_n;
     cJSON *o = cJSON_CreateObject();
     cJSON_AddStringToObject(o, "name", c->name);
     cJSON_AddItemToObject(o, "provenance", rs_provenance_json(threads, wall_s));
@@ -648,20 +738,58 @@ int rs_exp_report(const rs_exp_config *c, const char *config_path, const char *o
         cJSON_AddItemToArray(jr, e);
     }
     char *s = cJSON_Print(o);
+    char p[RS_EXP_PATH + 64];
     snprintf(p, sizeof p, "%s/metrics.json", out);
     if (!s || rs_lab_write_file(p, s, 1) != 0) rs_exp_say("experiment: cannot write %s\n", p);
     free(s);
     cJSON_Delete(o);
+}
 
-    run_plots(out);
-
-    /* ---- report.md ---- */
+/* report.md: the verdicts, the tables and the caveats in words; 0, or -1
+ * (said in the log) when it cannot be written */
+static int report_write_md(const report *R) {
+    const rs_exp_config *c = R->c;
+    const rs_job_graph *g = R->g;
+    const char *out = R->out;
+    const char *config_path = R->config_path;
+    const double wall_s = R->wall_s;
+    const int threads = R->threads;
+    const int n = R->n;
+    const int d = R->d;
+    const int n_ok = R->n_ok;
+    rep_result *x = R->x;
+    const double *ref = R->ref;
+    const char *ref_source = R->ref_source;
+    const double *prev_ref = R->prev_ref;
+    const int moved = R->moved;
+    const double *zero = R->zero;
+    const rs_interval *agg = R->agg;
+    const rs_interval *agg_iqm = R->agg_iqm;
+    const int h1_count = R->v.h1_count;
+    const int lmc_n = R->v.lmc_n;
+    const int ctl_count = R->v.ctl_count;
+    const int ctl_n = R->v.ctl_n;
+    const int ge_morl = R->v.ge_morl;
+    const int morl_n = R->v.morl_n;
+    const int morl_dom = R->v.morl_dom;
+    const int twin_n = R->v.twin_n;
+    const int floor_count = R->v.floor_count;
+    const int twin_bar = R->v.twin_bar;
+    const int *exp_bad = R->v.exp_bad;
+    const int *zero_best = R->v.zero_best;
+    const int *zero_beats_expert = R->v.zero_beats_expert;
+    const int *bar_count = R->v.bar_count;
+    const int *ctl_bar_count = R->v.ctl_bar_count;
+    const int *gain_ok = R->v.gain_ok;
+    const int *gain_n = R->v.gain_n;
+    const int(*beats)[D_MAX] = R->v.beats;
+    char p[RS_EXP_PATH + 64];
     snprintf(p, sizeof p, "%s/report.md", out);
     FILE *f = fopen(p, "w");
     char b1[160], b2[160], prov[1024];
     if (!f) {
         rs_exp_say("experiment: cannot write %s\n", p);
-        goto done;
+        return -1;
     }
     rs_provenance_line(prov, sizeof prov, threads);
     fprintf(f, "# Rewarded soups: %s\n\n", c->name);
@@ -894,17 +1022,31 @@ int rs_exp_report(const rs_exp_config *c, const char *config_path, const char *o
             c->control ? "`control_front.csv` (the control's soups), " : "",
             c->control ? ", controls" : "");
     fclose(f);
+    return 0;
+}
 
-    /* the headline, where the caller asks (none by default) */
+/* the headline, where the caller asks (rs_exp_report_headline_to) */
+static void report_headline(const report *R) {
+    const rs_job_graph *g = R->g;
+    const int n = R->n;
+    const int n_ok = R->n_ok;
+    const rs_interval *agg = R->agg;
+    const int h1_count = R->v.h1_count;
+    const int lmc_n = R->v.lmc_n;
+    const int ctl_count = R->v.ctl_count;
+    const int ctl_n = R->v.ctl_n;
+    const int ge_morl = R->v.ge_morl;
+    const int morl_n = R->v.morl_n;
     FILE *hl = g_headline;
-    if (!hl) goto done;
+    if (!hl) return;
+    char b1[160], b2[160], b3[160];
     fprintf(hl, "replicates: %d of %d finished (seeds", n_ok, n);
     for (int r = 0; r < n; r++)
         fprintf(hl, "%s %ld", r ? "," : "", g->reps[r].seed);
     fprintf(hl, ")\n");
     fprintf(hl, "hypervolume: rewarded soups %s, MORL %s, ratio %s\n",
             fmt_iv(b1, sizeof b1, &agg[0], "%.4g"), fmt_iv(b2, sizeof b2, &agg[1], "%.4g"),
-            fmt_iv(prov, sizeof prov, &agg[8], "%.3f"));
+            fmt_iv(b3, sizeof b3, &agg[8], "%.3f"));
     if (morl_n) fprintf(hl, "soups >= MORL hypervolume in %d of %d replicates\n", ge_morl, morl_n);
     if (lmc_n)
         fprintf(hl, "H1 (no LMC barrier, shared init) holds in %d of %d replicates\n", h1_count,
@@ -912,12 +1054,32 @@ int rs_exp_report(const rs_exp_config *c, const char *config_path, const char *o
     if (ctl_n)
         fprintf(hl, "control (independent inits): a barrier in %d of %d replicates\n", ctl_count,
                 ctl_n);
-done:
-    for (int r = 0; r < n; r++) {
-        rs_front_free(x[r].f);
-        rs_front_free(x[r].cf);
-        rs_front_free(x[r].tf);
+}
+
+int rs_exp_report(const rs_exp_config *c, const char *config_path, const char *out,
+                  const rs_job_graph *g, double wall_s, int threads) {
+    report *R = calloc(1, sizeof *R);
+    if (!R) return -1;
+    *R = (report){.c = c, .config_path = config_path, .out = out, .g = g, .wall_s = wall_s,
+                  .threads = threads, .n = g->n_reps, .d = c->n_rewards};
+    if (report_load(R) != 0) {
+        free(R);
+        return -1;
     }
-    free(x);
+    report_reference_point(R);
+    report_metrics(R);
+    report_aggregate(R);
+    write_lambda_stats(out, R->x, R->n, R->d, R->names);
+    report_write_metrics_json(R);
+    run_plots(out);
+    /* no report.md, no headline */
+    if (report_write_md(R) == 0) report_headline(R);
+    for (int r = 0; r < R->n; r++) {
+        rs_front_free(R->x[r].f);
+        rs_front_free(R->x[r].cf);
+        rs_front_free(R->x[r].tf);
+    }
+    free(R->x);
+    free(R);
     return 0;
 }
