@@ -87,4 +87,3 @@ cJSON *rs_lab_json_interval_named(const rs_interval *iv, const char *stat) {
     cJSON_AddNumberToObject(o, "n", iv->n);
     return o;
 }
-

@@ -6,7 +6,7 @@
 #include <cjson/cJSON.h>
 #include <stddef.h>
 
-const char *rs_provenance_commit(void);            /* "abc123def456", "-dirty" appended, or "unknown" */
+const char *rs_provenance_commit(void); /* "abc123def456", "-dirty" appended, or "unknown" */
 void rs_provenance_cpu_model(char *buf, size_t n); /* /proc/cpuinfo's model name */
 void rs_provenance_blas_info(char *buf, size_t n); /* the BLAS build and the kernel in use */
 /* "rsoup 0.1.0 (commit ...), CPU, BLAS, T threads" */
