@@ -985,13 +985,6 @@ static void sac_help(FILE *f) {
     }
     fprintf(f, "\nSAC hyperparameters (key, meaning, default; CleanRL defaults):\n");
     rs_sac_config_help(f);
-    fprintf(
-        f,
-        "\nSAC examples:\n"
-        "  rsoup train --algo sac --env halfcheetah --steps 1e6 --save-replay --out runs/hc_sac\n"
-        "  rsoup train --resume runs/hc_sac\n"
-        "  rsoup train --algo sac --env halfcheetah --reward risky --init runs/hc_sac "
-        "--steps 3e5 --out runs/hc_risky\n");
 }
 
 static rs_trainer_run_info sac_run_info(const void *cv) {

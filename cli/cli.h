@@ -7,6 +7,10 @@
 
 #include "rs_common.h"
 #include "rs_env.h"
+#include "rs_lab.h"
+#include "rs_lock.h"
+#include "rs_obs_text.h"
+#include "rs_provenance.h"
 
 /* ---- options ----
  * A subcommand declares its options in a table; rs_cli_parse fills values,
@@ -62,39 +66,12 @@ int rs_cli_reward(const rs_env_spec *s, const char *text, double *w);
 int rs_stderr_tty(void);
 
 /* ---- files ---- */
-int rs_cli_mkdir_p(const char *path);   /* mkdir -p; 0 or -1 (errno set) */
-int rs_cli_exists(const char *path);
-/* write text (plus a newline if asked) to path with rs_write_atomic */
-int rs_cli_write_file(const char *path, const char *text, int newline);
-/* lock a folder against a second rsoup writer (flock on the folder, dropped
- * when the process exits, kill -9 included): a descriptor kept open until
- * exit, or -1 with the error set ("... is in use by another rsoup process") */
-int rs_cli_lock_dir(const char *dir);
-/* remove the temporary files (NAME.tmp.PID, NAME starting with prefix when
- * prefix is not NULL) that writers no longer running left in dir; the count */
-int rs_cli_sweep_tmp(const char *dir, const char *prefix);
-/* the experiment runner marks its environment before starting jobs; a job
- * started so gets SIGTERM (save and stop) when its runner dies, even by
- * kill -9, instead of writing on as an orphan (lock.c) */
-void rs_cli_mark_runner(void);
-void rs_cli_follow_runner(void); /* call early in main, once */
 /* 1 when two ';'-separated lists name the same policies in the same order
  * ("a;b" and "./a/policy.safetensors;b/" do) */
 int rs_cli_same_paths(const char *a, const char *b);
-/* run argv[0] (looked up in PATH) with its stdout on our stderr and wait;
- * 0 when it exits 0 */
-int rs_cli_run_quiet(char *const *argv);
 /* the soup library names experts by index ("expert 2: ..."); print the
  * error with their paths: "rsoup CMD: cannot mix: expert 2 (path): ..." */
 void rs_cli_print_mix_error(const char *cmd, const char *const *paths, int n);
-
-/* ---- observations as text (rsoup act; obs_text.c) ---- */
-/* one line of f into buf without its '\n': 1, 0 at the end, -1 when the line
- * has cap characters or more or holds a NUL byte */
-int rs_cli_read_row(FILE *f, char *buf, size_t cap);
-/* "v1,v2,..." (commas and/or blanks) into dim floats: 1, 0 for a blank or
- * '#' line, -1 when it is not dim finite float numbers */
-int rs_cli_parse_obs(const char *line, int dim, float *out);
 
 /* ---- benches (loadavg.c) ---- */
 /* the 1-minute load average (NAN when unknown), with a one-line warning on
@@ -102,30 +79,6 @@ int rs_cli_parse_obs(const char *line, int dim, float *out);
 double rs_cli_load_check(const char *cmd);
 /* "load_1min" and "load_over_cores" into a bench's JSON */
 void rs_cli_json_load(cJSON *o, double load);
-
-/* ---- a random or zero policy on one env (rsoup rollout) ---- */
-typedef struct rs_rollout_result {
-    const rs_env_spec *spec;
-    int episodes;
-    double ret_mean, ret_std, len_mean;
-    double terms_mean[RS_MAX_TERMS]; /* mean episode return of each term */
-    double terms_std[RS_MAX_TERMS];  /* and its std over the episodes */
-    double steps_per_s;
-} rs_rollout_result;
-/* policy "random" (uniform in the action bounds) or "zero", on the embedded
- * model or model_path (a user's variant); 0 or -1 (error set) */
-int rs_cli_rollout(const rs_env_spec *s, const char *model_path, const char *reward,
-                   const char *policy, int episodes, int n_envs, int threads, uint64_t seed,
-                   rs_rollout_result *out);
-
-/* ---- provenance (provenance.c) ---- */
-const char *rs_cli_commit(void);                  /* "abc123def456", "-dirty" appended, or "unknown" */
-void rs_cli_cpu_model(char *buf, size_t n);       /* /proc/cpuinfo's model name */
-void rs_cli_blas_info(char *buf, size_t n);       /* the BLAS build and the kernel in use */
-/* "rsoup 0.1.0 (commit ...), CPU, BLAS, T threads" */
-void rs_cli_provenance_line(char *buf, size_t n, int threads);
-/* {rsoup_version, git_commit, cpu, blas, threads, wall_time_s (if >= 0), date} */
-cJSON *rs_cli_provenance_json(int threads, double wall_s);
 
 /* ---- subcommands ---- */
 int cmd_envs(int argc, char **argv);

@@ -6,6 +6,7 @@
 #include <cjson/cJSON.h>
 
 #include "rs_frontfile.h"
+#include "rs_lab.h"
 #include "rs_safetensors.h"
 
 int cmd_soup(int argc, char **argv);   /* rsoup soup A B [C ...] --lambda L --out FILE */
@@ -36,13 +37,4 @@ int rs_cli_fronts_distinct(const char *cmd, const char *const *paths, int n);
 int rs_cli_numbers(const char *text, double *out, int max, int *bad);
 /* "a, b, c" into buf */
 const char *rs_cli_join(char *buf, size_t cap, char *const *names, int n);
-/* a number, or null when it is not finite (JSON has no NaN) */
-cJSON *rs_cli_json_num(double v);
-cJSON *rs_cli_json_nums(const double *v, int n);
-/* {"mean": v, "lo": lo, "hi": hi, "n": n} of a bootstrap interval (the
- * statistic's name as the first key: "mean" or "iqm") */
-struct rs_interval;
-cJSON *rs_cli_json_interval_named(const struct rs_interval *iv, const char *stat);
-#define rs_cli_json_interval(iv) rs_cli_json_interval_named(iv, "mean")
-
 #endif

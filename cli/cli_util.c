@@ -183,40 +183,6 @@ int rs_cli_reward(const rs_env_spec *s, const char *text, double *w) {
 
 int rs_stderr_tty(void) { return isatty(2); }
 
-int rs_cli_mkdir_p(const char *path) {
-    char buf[1100];
-    snprintf(buf, sizeof buf, "%s", path);
-    for (char *s = buf + 1; *s; s++) {
-        if (*s != '/') continue;
-        *s = 0;
-        if (mkdir(buf, 0777) != 0 && errno != EEXIST) return -1;
-        *s = '/';
-    }
-    if (mkdir(buf, 0777) != 0 && errno != EEXIST) return -1;
-    return 0;
-}
-
-int rs_cli_exists(const char *path) {
-    struct stat sb;
-    return stat(path, &sb) == 0;
-}
-
-typedef struct {
-    const char *text;
-    int newline;
-} text_ctx;
-
-static int write_text(FILE *f, void *ctx) {
-    const text_ctx *c = ctx;
-    if (fputs(c->text, f) == EOF) return -1;
-    return c->newline && fputc('\n', f) == EOF ? -1 : 0;
-}
-
-int rs_cli_write_file(const char *path, const char *text, int newline) {
-    text_ctx c = {text, newline};
-    return rs_write_atomic(path, write_text, &c);
-}
-
 void rs_cli_print_mix_error(const char *cmd, const char *const *paths, int n) {
     const char *e = rs_last_error();
     fprintf(stderr, "rsoup %s: cannot mix: ", cmd);
@@ -231,22 +197,6 @@ void rs_cli_print_mix_error(const char *cmd, const char *const *paths, int n) {
         fputc(*e++, stderr);
     }
     fputc('\n', stderr);
-}
-
-int rs_cli_run_quiet(char *const *argv) {
-    /* a helper program (the plot script): its stdout goes to our stderr,
-     * so that stdout keeps only the command's own results */
-    pid_t pid = fork();
-    if (pid < 0) return -1;
-    if (pid == 0) {
-        dup2(2, 1);
-        execvp(argv[0], argv);
-        _exit(127);
-    }
-    int status;
-    while (waitpid(pid, &status, 0) < 0)
-        if (errno != EINTR) return -1;
-    return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : -1;
 }
 
 /* "a;b" and "a/policy.safetensors;b/" name the same files */

@@ -331,7 +331,7 @@ int cmd_act(int argc, char **argv) {
     long lineno = 0;
     rc = 0;
     int got;
-    while ((got = rs_cli_read_row(f, line, cap)) != 0) {
+    while ((got = rs_obs_read_row(f, line, cap)) != 0) {
         lineno++;
         if (got < 0) {
             fprintf(stderr, "rsoup act: line %ld is longer than %zu characters or holds a NUL byte: "
@@ -339,7 +339,7 @@ int cmd_act(int argc, char **argv) {
             rc = 1;
             break;
         }
-        int parsed = rs_cli_parse_obs(line, p->obs_dim, obs);
+        int parsed = rs_obs_parse(line, p->obs_dim, obs);
         if (parsed == 0) continue;
         if (parsed < 0) {
             fprintf(stderr, "rsoup act: line %ld: expected %d finite numbers (the %s observation)\n",

@@ -10,7 +10,7 @@
 #include <unistd.h>
 
 #include "cli.h"
-#include "experiment.h"
+#include "rs_experiment.h"
 #include "rs_pool.h"
 #include "rs_mpi.h"
 
@@ -231,6 +231,8 @@ int cmd_experiment(int argc, char **argv) {
     }
     self[L] = 0;
     rs_exp_set_self(self);
+    /* the runner and the report say what they do on stderr */
+    rs_exp_log_to(stderr);
     /* jobs are plain processes, never part of the MPI job */
     rs_mpi_scrub_env();
     if (rs_mpi_active() && rs_mpi_rank() > 0) return rs_exp_worker_loop();
@@ -263,8 +265,8 @@ int cmd_experiment(int argc, char **argv) {
         if (json) cJSON_AddStringToObject(root, "out", out);
         for (int i = 0; cmd && i < g.n; i++) {
             rs_job *j = &g.jobs[i];
-            const char *st = rs_exp_stamp_matches(j, "done") ? "up to date"
-                             : rs_exp_stamp_matches(j, "started") ? "resume" : "run";
+            const char *st = rs_exp_stamp_matches(&g, j, "done") ? "up to date"
+                             : rs_exp_stamp_matches(&g, j, "started") ? "resume" : "run";
             rs_exp_job_command(j, cmd, cap);
             /* the stamp's inputs beyond the command, as a shell comment */
             const char *extra = strstr(j->desc, " [");
@@ -284,7 +286,7 @@ int cmd_experiment(int argc, char **argv) {
         rs_exp_graph_free(&g);
         return 0;
     }
-    if (rs_cli_mkdir_p(out) != 0) {
+    if (rs_lab_mkdir_p(out) != 0) {
         fprintf(stderr, "rsoup experiment: cannot create %s: %s\n", out, strerror(errno));
         rs_exp_stop_workers();
         rs_exp_graph_free(&g);
@@ -292,7 +294,7 @@ int cmd_experiment(int argc, char **argv) {
     }
     /* one runner per experiment folder: a second one (a rerun while the
      * first still runs) would start the same jobs into the same folders */
-    if (rs_cli_lock_dir(out) < 0) {
+    if (rs_lock_dir(out) < 0) {
         fprintf(stderr, "rsoup experiment: %s\n", rs_last_error());
         rs_exp_stop_workers();
         rs_exp_graph_free(&g);
@@ -302,7 +304,7 @@ int cmd_experiment(int argc, char **argv) {
     {
         char mp[RS_EXP_PATH + 32];
         snprintf(mp, sizeof mp, "%s/" EXP_MARKER, out);
-        if (rs_cli_write_file(mp, c.name, 1) != 0) {
+        if (rs_lab_write_file(mp, c.name, 1) != 0) {
             fprintf(stderr, "rsoup experiment: cannot write %s: %s\n", mp, strerror(errno));
             rs_exp_stop_workers();
             rs_exp_graph_free(&g);
@@ -310,7 +312,7 @@ int cmd_experiment(int argc, char **argv) {
         }
     }
     for (int r = 0; c.n_seeds && r < g.n_reps; r++)
-        if (rs_cli_mkdir_p(g.reps[r].dir) != 0) {
+        if (rs_lab_mkdir_p(g.reps[r].dir) != 0) {
             fprintf(stderr, "rsoup experiment: cannot create %s: %s\n", g.reps[r].dir, strerror(errno));
             rs_exp_stop_workers();
             rs_exp_graph_free(&g);
@@ -321,7 +323,7 @@ int cmd_experiment(int argc, char **argv) {
         if (!cfg_files[i][1][0]) continue;
         char p[RS_EXP_PATH + 32];
         snprintf(p, sizeof p, "%s/%s", out, cfg_files[i][0]);
-        if (rs_cli_write_file(p, cfg_files[i][1], 0) != 0) {
+        if (rs_lab_write_file(p, cfg_files[i][1], 0) != 0) {
             fprintf(stderr, "rsoup experiment: cannot write %s: %s\n", p, strerror(errno));
             rs_exp_stop_workers();
             rs_exp_graph_free(&g);
@@ -347,7 +349,7 @@ int cmd_experiment(int argc, char **argv) {
         return 1;
     }
     /* a failed job leaves the other replicates' results: report on them */
-    if (json) rs_exp_report_headline_to(stderr);
+    rs_exp_report_headline_to(json ? stderr : stdout);
     int report = rs_exp_report(&c, pos[0], out, &g, rs_now() - t0, total_threads);
     if (report != 0) fprintf(stderr, "rsoup experiment: no report: %s\n", rs_last_error());
     else fprintf(stderr, "experiment %s: done in %.0f s; report: %s/report.md\n", c.name, rs_now() - t0, out);

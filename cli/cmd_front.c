@@ -11,7 +11,7 @@
 
 #include "cli.h"
 #include "cli_soup.h"
-#include "progress.h"
+#include "rs_progress.h"
 #include "rs_fronteval.h"
 #include "rs_fisher.h"
 #include "rs_lattice.h"
@@ -120,10 +120,10 @@ static int front_provenance(rs_front *f, const char *const *paths, int np, const
                             int no, long threads) {
     /* the experts' paths, ';'-joined: up to MAX_EXPERTS paths of RS_CLI_PATH_MAX */
     char buf[MAX_EXPERTS * (RS_CLI_PATH_MAX + 1) + 1], cpu[256], blas[256];
-    snprintf(buf, sizeof buf, "%s (commit %s)", RS_VERSION, rs_cli_commit());
+    snprintf(buf, sizeof buf, "%s (commit %s)", RS_VERSION, rs_provenance_commit());
     int rc = rs_front_set_meta(f, "rsoup", buf);
-    rs_cli_cpu_model(cpu, sizeof cpu);
-    rs_cli_blas_info(blas, sizeof blas);
+    rs_provenance_cpu_model(cpu, sizeof cpu);
+    rs_provenance_blas_info(blas, sizeof blas);
     snprintf(buf, sizeof buf, "%s; %s; %ld threads (0: all cores)", cpu, blas, threads);
     rc |= rs_front_set_meta(f, "machine", buf);
     buf[0] = 0;
@@ -419,7 +419,7 @@ int cmd_front(int argc, char **argv) {
         char *slash = strrchr(d, '/');
         const char *base = slash ? slash + 1 : out;
         if (slash) *slash = 0;
-        rs_cli_sweep_tmp(slash ? (d[0] ? d : "/") : ".", base);
+        rs_lock_sweep_tmp(slash ? (d[0] ? d : "/") : ".", base);
     }
     fp = open_front(out, f, rs_opt_flag(opts, no, "resume"), &f);
     if (!fp) goto done;
@@ -485,7 +485,7 @@ int cmd_front(int argc, char **argv) {
 
     long total_eps = (long)(n_exp + n_todo + n_bl + do_init) * episodes;
     rs_progress prog;
-    rs_progress_start(&prog, "front", (double)total_eps);
+    rs_progress_start(&prog, stderr, "front", (double)total_eps);
     prog.quiet = rs_opt_flag(opts, no, "quiet");
     if (!prog.quiet)
         fprintf(stderr,
@@ -531,7 +531,7 @@ int cmd_front(int argc, char **argv) {
             cJSON *x = cJSON_CreateObject();
             cJSON_AddStringToObject(x, "kind", rs_front_kind_name(f->kind[r]));
             cJSON_AddStringToObject(x, "label", f->label[r]);
-            cJSON_AddItemToObject(x, "lambda", rs_cli_json_nums(f->lambda + (size_t)r * np, np));
+            cJSON_AddItemToObject(x, "lambda", rs_lab_json_nums(f->lambda + (size_t)r * np, np));
             cJSON_AddNumberToObject(x, "episodes", f->episodes[r]);
             cJSON *rw_j = cJSON_AddArrayToObject(x, "rewards");
             for (int k = 0; k < obj.n; k++)
@@ -542,7 +542,7 @@ int cmd_front(int argc, char **argv) {
                 rs_cli_json_stat(tm_j, "name", f->term_names[t],
                                  f->term[(size_t)r * f->n_terms + t],
                                  f->termstd[(size_t)r * f->n_terms + t]);
-            cJSON_AddItemToObject(x, "length", rs_cli_json_num(f->length[r]));
+            cJSON_AddItemToObject(x, "length", rs_lab_json_num(f->length[r]));
             cJSON_AddItemToArray(rows, x);
         }
         rs_json_print(o);
@@ -597,19 +597,19 @@ static cJSON *lmc_json(const rs_front *f, const rs_lmc *m, const double *L, cons
         cJSON *path = cJSON_AddArrayToObject(o, "path");
         for (int j = 0; j < n; j++) {
             cJSON *pt = cJSON_CreateObject();
-            cJSON_AddItemToObject(pt, "lambda", rs_cli_json_num(L[j]));
-            cJSON_AddItemToObject(pt, "mean", rs_cli_json_num(R[j]));
+            cJSON_AddItemToObject(pt, "lambda", rs_lab_json_num(L[j]));
+            cJSON_AddItemToObject(pt, "mean", rs_lab_json_num(R[j]));
             cJSON_AddItemToArray(path, pt);
         }
     }
     cJSON_AddNumberToObject(o, "barrier", m->barrier);
-    cJSON_AddItemToObject(o, "barrier_lambda", rs_cli_json_num(m->barrier_lambda));
-    cJSON_AddItemToObject(o, "barrier_in_se", rs_cli_json_num(m->z));
-    cJSON_AddItemToObject(o, "scale", rs_cli_json_num(m->scale));
-    cJSON_AddItemToObject(o, "tolerance", rs_cli_json_num(m->tolerance));
+    cJSON_AddItemToObject(o, "barrier_lambda", rs_lab_json_num(m->barrier_lambda));
+    cJSON_AddItemToObject(o, "barrier_in_se", rs_lab_json_num(m->z));
+    cJSON_AddItemToObject(o, "scale", rs_lab_json_num(m->scale));
+    cJSON_AddItemToObject(o, "tolerance", rs_lab_json_num(m->tolerance));
     cJSON_AddNumberToObject(o, "area_above_line", m->area);
     cJSON_AddNumberToObject(o, "max_gain", m->max_gain);
-    cJSON_AddItemToObject(o, "max_gain_lambda", rs_cli_json_num(m->max_gain_lambda));
+    cJSON_AddItemToObject(o, "max_gain_lambda", rs_lab_json_num(m->max_gain_lambda));
     cJSON_AddBoolToObject(o, "connected", !m->is_barrier);
     return o;
 }
@@ -661,8 +661,8 @@ static int lmc_floor(rs_lmc *const *m, int nf, const rs_front *f, const char *tw
             cJSON *o = cJSON_AddObjectToObject(holder, "twin");
             cJSON_AddStringToObject(o, "file", tf[i]);
             cJSON_AddNumberToObject(o, "barrier", fl[i].barrier);
-            cJSON_AddItemToObject(o, "barrier_lambda", rs_cli_json_num(fl[i].barrier_lambda));
-            cJSON_AddItemToObject(o, "barrier_in_se", rs_cli_json_num(fl[i].z));
+            cJSON_AddItemToObject(o, "barrier_lambda", rs_lab_json_num(fl[i].barrier_lambda));
+            cJSON_AddItemToObject(o, "barrier_in_se", rs_lab_json_num(fl[i].z));
             cJSON_AddBoolToObject(o, "is_barrier", fl[i].is_barrier);
             cJSON_AddBoolToObject(o, "pair_exceeds_floor", ex);
         } else {
@@ -675,7 +675,7 @@ static int lmc_floor(rs_lmc *const *m, int nf, const rs_front *f, const char *tw
     rs_stat_bootstrap(v, nf, RS_STAT_MEAN, 0.95, RS_BOOT_RESAMPLES, RS_BOOT_SEED, &iv);
     if (root) {
         cJSON *o = cJSON_AddObjectToObject(root, "floor");
-        cJSON_AddItemToObject(o, "twin_barrier", rs_cli_json_interval(&iv));
+        cJSON_AddItemToObject(o, "twin_barrier", rs_lab_json_interval(&iv));
         cJSON_AddNumberToObject(o, "twins_with_barrier", twin_bar);
         cJSON_AddNumberToObject(o, "pair_exceeds_floor", above);
         cJSON_AddNumberToObject(o, "fronts", nf);
@@ -798,8 +798,8 @@ static int lmc_report(rs_front *f, const char *first, const char *const *more, i
             if (json) {
                 cJSON *o = cJSON_CreateObject();
                 cJSON_AddStringToObject(o, "reward", f->obj_names[k]);
-                cJSON_AddItemToObject(o, "barrier", rs_cli_json_interval(&bi));
-                cJSON_AddItemToObject(o, "area_above_line", rs_cli_json_interval(&ai));
+                cJSON_AddItemToObject(o, "barrier", rs_lab_json_interval(&bi));
+                cJSON_AddItemToObject(o, "area_above_line", rs_lab_json_interval(&ai));
                 cJSON_AddNumberToObject(o, "fronts_with_barrier", nb);
                 cJSON_AddItemToArray(ar, o);
             } else {
@@ -977,7 +977,7 @@ int cmd_lmc(int argc, char **argv) {
         double *lam = malloc(sizeof(double) * 2 * (size_t)grid);
         if (lam) rs_lattice_fill(2, (int)grid - 1, lam);
         rs_progress prog;
-        rs_progress_start(&prog, "lmc", (double)grid * episodes);
+        rs_progress_start(&prog, stderr, "lmc", (double)grid * episodes);
         prog.quiet = rs_opt_flag(opts, no, "quiet");
         rs_front_job job = {2, ex, spec, NULL, obj.n, (const double(*)[RS_MAX_TERMS])obj.w, (int)episodes,
                             (uint64_t)seed, pool, 2 * rs_pool_size(pool), on_progress, &prog, NULL, 0, 0};

@@ -112,26 +112,6 @@ const char *rs_cli_join(char *buf, size_t cap, char *const *names, int n) {
     return buf;
 }
 
-cJSON *rs_cli_json_num(double v) {
-    return isfinite(v) ? cJSON_CreateNumber(v) : cJSON_CreateNull();
-}
-
-cJSON *rs_cli_json_nums(const double *v, int n) {
-    cJSON *a = cJSON_CreateArray();
-    for (int i = 0; i < n; i++)
-        cJSON_AddItemToArray(a, rs_cli_json_num(v[i]));
-    return a;
-}
-
-cJSON *rs_cli_json_interval_named(const rs_interval *iv, const char *stat) {
-    cJSON *o = cJSON_CreateObject();
-    cJSON_AddItemToObject(o, stat, rs_cli_json_num(iv->value));
-    cJSON_AddItemToObject(o, "lo", rs_cli_json_num(iv->lo));
-    cJSON_AddItemToObject(o, "hi", rs_cli_json_num(iv->hi));
-    cJSON_AddNumberToObject(o, "n", iv->n);
-    return o;
-}
-
 /* A reference point far below the points (--margin 1e308, --ref -1e300,...)
  * overflows the hypervolume to inf: an error, not a score. 0, or -1 with
  * the message printed. */
@@ -216,8 +196,8 @@ static cJSON *block_json(cJSON *o, const rs_front *f, const block *b, int k) {
         cJSON_AddStringToObject(p, "label", f->label[r]);
         if (!f->plain)
             cJSON_AddItemToObject(
-                p, "lambda", rs_cli_json_nums(f->lambda + (size_t)r * f->n_experts, f->n_experts));
-        cJSON_AddItemToObject(p, "values", rs_cli_json_nums(b->pts + (size_t)i * d, d));
+                p, "lambda", rs_lab_json_nums(f->lambda + (size_t)r * f->n_experts, f->n_experts));
+        cJSON_AddItemToObject(p, "values", rs_lab_json_nums(b->pts + (size_t)i * d, d));
         cJSON_AddItemToArray(nd, p);
     }
     cJSON_AddNumberToObject(o, "hypervolume", b->hv);
@@ -369,17 +349,17 @@ static int pareto_many(const char *const *paths, int nf, unsigned mask, const ch
         rs_stat_bootstrap(v[j], nf, RS_STAT_MEAN, 0.95, RS_BOOT_RESAMPLES, RS_BOOT_SEED, &iv[j]);
     if (json) {
         cJSON *root = cJSON_CreateObject();
-        cJSON_AddItemToObject(root, "ref", rs_cli_json_nums(ref, d));
+        cJSON_AddItemToObject(root, "ref", rs_lab_json_nums(ref, d));
         cJSON_AddStringToObject(root, "ref_source", ref_source);
         cJSON *fa = cJSON_AddArrayToObject(root, "fronts");
         for (int i = 0; i < nf; i++) {
             cJSON *o = cJSON_CreateObject();
             cJSON_AddStringToObject(o, "file", paths[i]);
-            for (int j = 0; j < 5; j++) cJSON_AddItemToObject(o, keys[j], rs_cli_json_num(v[j][i]));
+            for (int j = 0; j < 5; j++) cJSON_AddItemToObject(o, keys[j], rs_lab_json_num(v[j][i]));
             cJSON_AddItemToArray(fa, o);
         }
         cJSON *ag = cJSON_AddObjectToObject(root, "aggregate");
-        for (int j = 0; j < 5; j++) cJSON_AddItemToObject(ag, keys[j], rs_cli_json_interval(&iv[j]));
+        for (int j = 0; j < 5; j++) cJSON_AddItemToObject(ag, keys[j], rs_lab_json_interval(&iv[j]));
         cJSON_AddStringToObject(ag, "interval", "95% percentile bootstrap of the mean over fronts, 10000 resamples");
         rs_json_print(root);
     } else {
@@ -562,7 +542,7 @@ int cmd_pareto(int argc, char **argv) {
             if (mask & RS_KIND_BIT(j))
                 cJSON_AddItemToArray(ka, cJSON_CreateString(rs_front_kind_name((rs_front_kind)j)));
         cJSON_AddBoolToObject(root, "truncated_tail", trunc);
-        cJSON_AddItemToObject(root, "ref", rs_cli_json_nums(ref, d));
+        cJSON_AddItemToObject(root, "ref", rs_lab_json_nums(ref, d));
         cJSON_AddStringToObject(root, "ref_source", ref_source);
         if (!ref_text) cJSON_AddNumberToObject(root, "ref_margin", margin);
         block_json(root, f, &main_b, (int)k);

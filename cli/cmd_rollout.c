@@ -5,74 +5,8 @@
 #include <string.h>
 
 #include "cli.h"
+#include "rs_rollout.h"
 #include "rs_vecenv.h"
-
-typedef rs_rollout_result rollout_result;
-
-int rs_cli_rollout(const rs_env_spec *s, const char *model_path, const char *reward,
-                   const char *policy, int episodes, int n_envs, int threads, uint64_t seed,
-                   rollout_result *out) {
-    double w[RS_MAX_TERMS];
-    if (rs_cli_reward(s, reward, w) != 0) return -1;
-    rs_vecenv *v = rs_vecenv_new(s, model_path, n_envs, w, seed, NULL, threads);
-    if (!v) return -1;
-    rs_rng rng;
-    rs_rng_seed(&rng, seed, 1u << 20);
-    float *act = calloc((size_t)v->n * v->act_dim, sizeof(float));
-    double *rets = calloc((size_t)episodes, sizeof(double));
-    double *terms = calloc((size_t)episodes * s->n_terms, sizeof(double));
-    if (!act || !rets || !terms) {
-        free(act);
-        free(rets);
-        free(terms);
-        rs_vecenv_free(v);
-        rs_set_error("out of memory for %d episodes", episodes);
-        return -1;
-    }
-    memset(out, 0, sizeof *out);
-    out->spec = s;
-    int done = 0, zero = !strcmp(policy, "zero");
-    long steps = 0;
-    double t0 = rs_now();
-    while (done < episodes) {
-        for (int k = 0; k < v->n * v->act_dim; k++)
-            act[k] = zero ? 0.f : (float)rs_rng_uniform_range(&rng, -s->act_bound, s->act_bound);
-        if (rs_vecenv_step(v, act) != 0) break;
-        steps += v->n;
-        for (int i = 0; i < v->n && done < episodes; i++) {
-            if (!(v->terminated[i] || v->truncated[i])) continue;
-            rets[done] = v->done_return[i];
-            out->len_mean += v->done_len[i];
-            for (int k = 0; k < s->n_terms; k++)
-                terms[(size_t)done * s->n_terms + k] = v->done_terms[(size_t)i * s->n_terms + k];
-            done++;
-        }
-    }
-    double dt = rs_now() - t0;
-    out->episodes = done;
-    for (int i = 0; i < done; i++) out->ret_mean += rets[i] / done;
-    for (int i = 0; i < done; i++) out->ret_std += (rets[i] - out->ret_mean) * (rets[i] - out->ret_mean) / done;
-    out->ret_std = sqrt(out->ret_std);
-    out->len_mean /= done ? done : 1;
-    for (int k = 0; k < s->n_terms; k++) {
-        double m = 0, q = 0;
-        for (int e = 0; e < done; e++)
-            m += terms[(size_t)e * s->n_terms + k];
-        m /= done ? done : 1;
-        for (int e = 0; e < done; e++) {
-            double d = terms[(size_t)e * s->n_terms + k] - m;
-            q += d * d;
-        }
-        out->terms_mean[k] = m;
-        out->terms_std[k] = sqrt(q / (done ? done : 1));
-    }
-    out->steps_per_s = steps / (dt > 0 ? dt : 1e-9);
-    free(act);
-    free(rets);
-    free(terms);
-    rs_vecenv_free(v);
-    return 0;
-}
 
 int cmd_rollout(int argc, char **argv) {
     static const rs_cmd_info info = {
@@ -139,9 +73,11 @@ int cmd_rollout(int argc, char **argv) {
     for (int i = 0; i < rs_env_count(); i++) {
         const rs_env_spec *s = rs_env_spec_at(i);
         if (!all && strcmp(s->name, env)) continue;
-        rollout_result r;
-        if (rs_cli_rollout(s, model, reward, policy, (int)episodes, (int)n_envs, (int)threads,
-                           (uint64_t)seed, &r) != 0) {
+        rs_rollout_result r;
+        double w[RS_MAX_TERMS];
+        if (rs_cli_reward(s, reward, w) != 0 ||
+            rs_rollout(s, model, w, policy, (int)episodes, (int)n_envs, (int)threads,
+                       (uint64_t)seed, &r) != 0) {
             cJSON_Delete(root);
             return rs_cli_fail(s->name);
         }

@@ -7,7 +7,7 @@
 
 #include "cli.h"
 #include "cli_soup.h"
-#include "progress.h"
+#include "rs_progress.h"
 #include "rs_fronteval.h"
 
 /* ---- --refine: evaluate soups around the best grid point ---- */
@@ -204,7 +204,7 @@ static int refine(const rs_opt *opts, int no, const rs_front *f, rs_front_row r,
         snprintf(buf, sizeof buf, "%s", rec);
         char *save = NULL;
         for (char *t = strtok_r(buf, ";", &save); t; t = strtok_r(NULL, ";", &save))
-            gone |= !rs_cli_exists(t);
+            gone |= !rs_lab_exists(t);
         if (!gone) {
             fprintf(stderr, "rsoup select: --experts '%s' are not the experts this front was made from "
                             "('%s'); leave --experts out to use those\n", el, rec);
@@ -472,7 +472,7 @@ int cmd_select(int argc, char **argv) {
             for (int j = 0; j < f->n_terms; j++)
                 if (w[j] != 0) cJSON_AddNumberToObject(o, f->term_names[j], w[j]);
         } else {
-            cJSON_AddItemToObject(root, "weights", rs_cli_json_nums(w, nw));
+            cJSON_AddItemToObject(root, "weights", rs_lab_json_nums(w, nw));
         }
         cJSON_AddNumberToObject(root, "n_candidates", n_cand);
         cJSON_AddNumberToObject(root, "utility", u);
@@ -481,9 +481,9 @@ int cmd_select(int argc, char **argv) {
         cJSON_AddStringToObject(b, "kind", rs_front_kind_name(r.kind));
         cJSON_AddStringToObject(b, "label", r.label);
         if (!f->plain) {
-            cJSON_AddItemToObject(b, "lambda", rs_cli_json_nums(r.lambda, f->n_experts));
+            cJSON_AddItemToObject(b, "lambda", rs_lab_json_nums(r.lambda, f->n_experts));
             cJSON_AddNumberToObject(b, "episodes", r.episodes);
-            cJSON_AddItemToObject(b, "length", rs_cli_json_num(r.length));
+            cJSON_AddItemToObject(b, "length", rs_lab_json_num(r.length));
         }
         cJSON *ob = cJSON_AddArrayToObject(b, "rewards");
         for (int j = 0; j < f->n_obj; j++)
@@ -495,7 +495,7 @@ int cmd_select(int argc, char **argv) {
         }
         if (refined) {
             cJSON *x = cJSON_AddObjectToObject(root, "refined");
-            cJSON_AddItemToObject(x, "lambda", rs_cli_json_nums(ref_lam, f->n_experts));
+            cJSON_AddItemToObject(x, "lambda", rs_lab_json_nums(ref_lam, f->n_experts));
             /* utility and gain_over_grid: the search's (biased upwards) */
             cJSON_AddNumberToObject(x, "utility", ref_u);
             cJSON_AddNumberToObject(x, "gain_over_grid", ref_u - u);

@@ -4,6 +4,7 @@
  * run itself is train_run.c's; this file has the usage, whose algorithm
  * sections come from each one's ops table. */
 #include <stdio.h>
+#include <string.h>
 
 #include "cli.h"
 #include "train_run.h"
@@ -48,10 +49,26 @@ static const char *g_usage =
     "\n"
     "hyperparameters (key, meaning, default; CleanRL/SB3 MuJoCo defaults):\n";
 
+/* command lines that show an algorithm at work, after its section of the
+ * help (the algorithm's table says what it is; how to call it is the CLI's) */
+static const struct {
+    const char *algo, *text;
+} g_examples[] = {
+    {"sac", "\nSAC examples:\n"
+            "  rsoup train --algo sac --env halfcheetah --steps 1e6 --save-replay --out "
+            "runs/hc_sac\n"
+            "  rsoup train --resume runs/hc_sac\n"
+            "  rsoup train --algo sac --env halfcheetah --reward risky --init runs/hc_sac "
+            "--steps 3e5 --out runs/hc_risky\n"},
+};
+
 static void help(void) {
     fputs(g_usage, stdout);
-    for (int i = 0; rs_trainer_at(i); i++)
+    for (int i = 0; rs_trainer_at(i); i++) {
         rs_trainer_at(i)->help(stdout);
+        for (size_t k = 0; k < sizeof g_examples / sizeof g_examples[0]; k++)
+            if (!strcmp(g_examples[k].algo, rs_trainer_at(i)->name)) fputs(g_examples[k].text, stdout);
+    }
     printf("\nexamples:\n"
            "  rsoup train --env hopper --steps 1e6 --out runs/hopper\n"
            "  rsoup train --env hopper --reward cautious --init runs/pre --steps 5e5 --out "

@@ -53,7 +53,7 @@ int main(int argc, char **argv) {
      * slower, most of it in sched_yield). Trainers that want BLAS threads
      * (SAC's --blas-threads) set their own. */
     openblas_set_num_threads(1);
-    rs_cli_follow_runner();
+    rs_lock_follow_runner();
     rs_mpi_init(&argc, &argv);
     int rc = dispatch(argc, argv);
     /* results go to stdout: a full disk or a closed pipe there is a failure,

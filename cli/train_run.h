@@ -14,6 +14,7 @@
 #include <stdio.h>
 
 #include "rs_trainer.h"
+#include "rs_trainrun.h"
 
 #define RS_TRAIN_MAX_FLAGS 64
 
@@ -32,27 +33,6 @@ typedef struct rs_train_args {
     char keybuf[RS_TRAIN_MAX_FLAGS][64];
 } rs_train_args;
 
-/* the last evaluation of a run (eval_every > 0): its iteration (0: none
- * yet), the means over its episodes on the run's reward, and its time */
-typedef struct rs_train_eval {
-    long iter;
-    int episodes;
-    uint64_t seed;
-    double ret, ret_std, length, terms[RS_MAX_TERMS];
-    double seconds;
-} rs_train_eval;
-
-/* a run: its algorithm, its config, its trainer, the last stats and evaluation */
-typedef struct rs_train {
-    const rs_trainer_ops *ops;
-    void *cfg;     /* ops->config_size bytes */
-    void *trainer; /* while the run runs */
-    rs_trainer_stats st;
-    rs_train_eval ev;
-    const rs_env_spec *spec;
-    double w[RS_MAX_TERMS]; /* the reward's weights */
-} rs_train;
-
 /* the algorithm a command line asks for: --algo, else the one that wrote
  * the --resume run's checkpoint, else --config's "algo", else the default */
 const rs_trainer_ops *rs_train_choose(int argc, char **argv);
@@ -65,7 +45,5 @@ int rs_train_config(rs_train *r, const rs_trainer_ops *ops, const rs_train_args 
 /* make the trainer, train, save, free it and the config: the exit code
  * (130: interrupted) */
 int rs_train_run(rs_train *r, const rs_train_args *a);
-/* free what rs_train_config allocated (rs_train_run does it itself) */
-void rs_train_free(rs_train *r);
 
 #endif

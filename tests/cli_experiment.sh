@@ -104,6 +104,60 @@ out=$("$R" experiment "$T/tiny2.json" --out "$E" --quiet --threads 1 2>&1)
 grep -q "\[expert_cautious\] started (resuming)" <<<"$out" && ok || bad "no resume: $out"
 # --dry-run lists the jobs without running them
 expect dry-run 0 "expert_risky +up to date" -- "$R" experiment "$T/tiny2.json" --out "$E" --dry-run
+# stamps name the experiment's folder relatively: a record moved elsewhere is up to date there
+grep -q -- "--out <out>/expert_risky --config <out>/ppo" "$E/expert_risky/.done" && ok || bad "stamp not relative: $(cat "$E/expert_risky/.done")"
+cp -a "$E" "$T/moved"
+out=$("$R" experiment "$T/tiny2.json" --out "$T/moved" --dry-run 2>&1)
+! grep -qE " (run|resume) " <<<"$out" && grep -q "^front  *up to date" <<<"$out" && ok || bad "a moved record is not up to date: $out"
+# stamps written before (the folder named as --out gave it, inputs hashed so)
+# still match, in place or moved: rewrite every stamp the old way, hashes too
+legacy() { # DIR OLD_OUT: the stamps of DIR as rsoup wrote them under --out OLD_OUT
+  python3 - "$1" "$2" <<'PY'
+import os, re, sys
+d, old = sys.argv[1], sys.argv[2]
+def fnv(b):
+    h = 0xcbf29ce484222325
+    for c in b: h = ((h ^ c) * 0x100000001b3) & 0xffffffffffffffff
+    return h
+done = {}
+def conv(text):
+    text = text.replace("<out>", old)
+    return re.sub(r"\[after ([^@\]]+)@[0-9a-f]{16}\]",
+                  lambda m: "[after %s@%016x]" % (m.group(1), fnv(done[m.group(1)].encode())), text)
+# a dependency's stamp is converted before its dependents': the pretraining,
+# the other trainings, then the fronts
+jobs = sorted(os.listdir(d), key=lambda n: (os.path.isfile(os.path.join(d, n)), n != "pretrain"))
+for n in jobs:
+    for w in ("done", "started"):
+        p = os.path.join(d, n, "." + w) if os.path.isdir(os.path.join(d, n)) else os.path.join(d, n)
+        if not os.path.isdir(os.path.join(d, n)) and not n.endswith("." + w): continue
+        if not os.path.isfile(p): continue
+        # the old runner wrote a job's .started as its .done
+        q = p[: -len("started")] + "done"
+        t = conv(open(q if w == "started" and os.path.isfile(q) else p).read())
+        open(p, "w").write(t)
+        if w == "done" and os.path.isdir(os.path.join(d, n)): done[n] = t
+PY
+}
+cp -a "$E" "$T/old_here" && legacy "$T/old_here" "$T/old_here"
+grep -q -- "--out $T/old_here/expert_risky " "$T/old_here/expert_risky/.done" && ok || bad "legacy stamps not written"
+out=$("$R" experiment "$T/tiny2.json" --out "$T/old_here" --dry-run 2>&1)
+! grep -qE " (run|resume) " <<<"$out" && ok || bad "old stamps in place are not up to date: $out"
+cp -a "$E" "$T/old_moved" && legacy "$T/old_moved" "runs/elsewhere"
+out=$("$R" experiment "$T/tiny2.json" --out "$T/old_moved" --dry-run 2>&1)
+! grep -qE " (run|resume) " <<<"$out" && ok || bad "old stamps made under another --out are not up to date: $out"
+# and an old stamp of another command does not match
+sed -i 's/--steps 1280 /--steps 1024 /' "$T/old_moved/expert_risky/.done" "$T/old_moved/expert_risky/.started"
+out=$("$R" experiment "$T/tiny2.json" --out "$T/old_moved" --dry-run 2>&1)
+grep -q "^expert_risky  *run " <<<"$out" && grep -q "^expert_cautious  *up to date" <<<"$out" &&
+  ok || bad "a changed old stamp matched: $out"
+# a front cut short resumes where it started, and starts over in a moved record (its
+# partial file names its experts where they were)
+rm "$T/old_here/front.csv.done" "$T/moved/front.csv.done"
+out=$("$R" experiment "$T/tiny2.json" --out "$T/old_here" --dry-run 2>&1)
+grep -q "^front  *resume " <<<"$out" && ok || bad "a partial front in place does not resume: $out"
+out=$("$R" experiment "$T/tiny2.json" --out "$T/moved" --dry-run 2>&1)
+grep -q "^front  *run " <<<"$out" && ok || bad "a partial front in a moved record resumes: $out"
 
 # ---- select --refine on the tiny experiment's front ----
 js=$("$R" select "$E/front.csv" --weights 0.5,0.5 --refine --experts "$E/expert_risky;$E/expert_cautious" --threads 1 --json 2>/dev/null)

@@ -1,8 +1,8 @@
 /* test_progress.c — the progress bar's line fitted to a terminal width
- * (cli/progress.c): what gives way first, and that no width is exceeded. */
+ * (lab/rs_progress.c): what gives way first, and that no width is exceeded. */
 #include <string.h>
 
-#include "progress.h"
+#include "rs_progress.h"
 #include "rs_test.h"
 
 static int cols(const char *s) {

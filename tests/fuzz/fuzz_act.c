@@ -1,6 +1,6 @@
 /* fuzz_act.c — rsoup act's input: lines of comma-separated observations,
  * read with the bounded line reader, for every observation size rsoup has. */
-#include "cli.h"
+#include "rs_obs_text.h"
 #include "fuzz_common.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
@@ -13,8 +13,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         char *line = malloc(cap + 1);
         if (!line) abort();
         int got;
-        while ((got = rs_cli_read_row(f, line, cap)) > 0)
-            if (rs_cli_parse_obs(line, dims[d], obs) > 0)
+        while ((got = rs_obs_read_row(f, line, cap)) > 0)
+            if (rs_obs_parse(line, dims[d], obs) > 0)
                 for (int k = 0; k < dims[d]; k++)
                     if (!(obs[k] == obs[k]) || obs[k] > 3.5e38f || obs[k] < -3.5e38f) abort();
         free(line);

@@ -1,6 +1,6 @@
 /* fuzz_experiment.c — experiment configs (JSON, with every key's checks),
  * --seeds lists, and the job graph a valid config expands into. */
-#include "experiment.h"
+#include "rs_experiment.h"
 #include "fuzz_common.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {

@@ -19,7 +19,7 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 
-#include "experiment.h"
+#include "rs_experiment.h"
 #include "fuzz_common.h"
 
 /* ---- names ---- */

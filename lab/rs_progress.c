@@ -1,5 +1,5 @@
-/* progress.c — the progress bar. */
-#include "progress.h"
+/* rs_progress.c — the progress bar. */
+#include "rs_progress.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,14 +9,15 @@
 
 #include "rs_common.h"
 
-void rs_progress_start(rs_progress *p, const char *what, double total) {
+void rs_progress_start(rs_progress *p, FILE *out, const char *what, double total) {
+    p->out = out;
     p->what = what;
     p->total = total > 0 ? total : 1;
     p->t0 = p->last_print = rs_now();
     const char *mode = getenv("RSOUP_PROGRESS");
-    p->tty = isatty(2) && !(mode && !strcmp(mode, "lines"));
+    p->tty = out && isatty(fileno(out)) && !(mode && !strcmp(mode, "lines"));
     p->log_every_s = 10.0;
-    p->quiet = 0;
+    p->quiet = !out;
     const char *label = getenv("RSOUP_PROGRESS_LABEL");
     if (label && *label)
         snprintf(p->label, sizeof p->label, "[%.80s] ", label);
@@ -121,9 +122,10 @@ int rs_progress_layout(char *out, size_t cap, int width, const char *what, doubl
     return append(out, cap, &olen, line, avail);
 }
 
-int rs_progress_term_width(void) {
+int rs_progress_term_width(FILE *f) {
     struct winsize ws;
-    if (!isatty(2) || ioctl(2, TIOCGWINSZ, &ws) != 0 || ws.ws_col == 0) return 0;
+    int fd = fileno(f);
+    if (!isatty(fd) || ioctl(fd, TIOCGWINSZ, &ws) != 0 || ws.ws_col == 0) return 0;
     return ws.ws_col;
 }
 
@@ -146,13 +148,14 @@ static void print_line(rs_progress *p, double done, const char *status, int fina
         /* fitted to the terminal: a line that wraps leaves its first rows
          * behind on every redraw */
         char line[1024];
-        rs_progress_layout(line, sizeof line, rs_progress_term_width(), what, frac, nums, status);
-        fprintf(stderr, "\r\033[K%s", line);
-        if (final) fputc('\n', stderr);
+        rs_progress_layout(line, sizeof line, rs_progress_term_width(p->out), what, frac, nums,
+                           status);
+        fprintf(p->out, "\r\033[K%s", line);
+        if (final) fputc('\n', p->out);
     } else {
-        fprintf(stderr, "%s: %s %s\n", what, nums, status ? status : "");
+        fprintf(p->out, "%s: %s %s\n", what, nums, status ? status : "");
     }
-    fflush(stderr);
+    fflush(p->out);
 }
 
 void rs_progress_update(rs_progress *p, double done, const char *status) {

@@ -1,4 +1,4 @@
-/* experiment_report.c — an experiment's results: per replicate the
+/* rs_experiment_report.c — an experiment's results: per replicate the
  * hypervolumes of every front against one shared reference point, the LMC
  * verdicts and the degenerate cases we can detect; across replicates means
  * and interquartile means with 95% bootstrap intervals and verdict counts;
@@ -9,12 +9,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cli.h"
-#include "cli_soup.h"
-#include "experiment.h"
+#include "rs_experiment.h"
 #include "rs_frontfile.h"
+#include "rs_lab.h"
 #include "rs_lmc.h"
 #include "rs_pareto.h"
+#include "rs_provenance.h"
+#include "rs_rollout.h"
 #include "rs_stats.h"
 
 #define D_MAX RS_EXP_MAX_REWARDS
@@ -345,21 +346,23 @@ static int run_plots(const char *out) {
     const char *cands[] = {"experiments/plot_front.sh", RSOUP_SOURCE_DIR "/experiments/plot_front.sh"};
     const char *script = NULL;
     for (int i = 0; i < 2 && !script; i++)
-        if (rs_cli_exists(cands[i])) script = cands[i];
+        if (rs_lab_exists(cands[i])) script = cands[i];
     if (!script) {
-        fprintf(stderr, "experiment: experiments/plot_front.sh not found: no plots\n");
+        rs_exp_say("experiment: experiments/plot_front.sh not found: no plots\n");
         return -1;
     }
     char *argv[] = {"bash", (char *)script, (char *)out, NULL};
-    return rs_cli_run_quiet(argv);
+    return rs_lab_run_quiet(argv, rs_exp_log());
 }
 
 static void mean_of_zero_policy(const rs_exp_config *c, double *zero) {
     const rs_env_spec *s = rs_env_find(c->env);
     rs_rollout_result rr;
     for (int k = 0; k < c->n_rewards; k++) zero[k] = NAN;
-    if (rs_cli_rollout(s, NULL, "default", "zero", c->episodes > 20 ? c->episodes : 20, 4, 1,
-                       (uint64_t)c->eval_seed, &rr) != 0)
+    double wd[RS_MAX_TERMS];
+    if (rs_reward_parse(s, "default", wd) != 0 ||
+        rs_rollout(s, NULL, wd, "zero", c->episodes > 20 ? c->episodes : 20, 4, 1,
+                   (uint64_t)c->eval_seed, &rr) != 0)
         return;
     for (int k = 0; k < c->n_rewards; k++) {
         double w[RS_MAX_TERMS];
@@ -374,7 +377,7 @@ static void mean_of_zero_policy(const rs_exp_config *c, double *zero) {
 static int prev_reference(const char *dir, int d, double *ref) {
     char p[RS_EXP_PATH + 32];
     snprintf(p, sizeof p, "%s/metrics.json", dir);
-    char *s = rs_cli_exists(p) ? rs_read_file(p, NULL) : NULL;
+    char *s = rs_lab_exists(p) ? rs_read_file(p, NULL) : NULL;
     cJSON *o = s ? cJSON_Parse(s) : NULL;
     free(s);
     const cJSON *a = o ? cJSON_GetObjectItemCaseSensitive(o, "reference_point") : NULL;
@@ -391,17 +394,51 @@ static int prev_reference(const char *dir, int d, double *ref) {
 static FILE *g_headline;
 void rs_exp_report_headline_to(FILE *f) { g_headline = f; }
 
-int rs_exp_report(const rs_exp_config *c, const char *config_path, const char *out,
-                  const rs_job_graph *g, double wall_s, int threads) {
-    const int n = g->n_reps, d = c->n_rewards;
-    rep_result *x = calloc((size_t)n, sizeof *x);
+/* the counts of verdicts and caveats over the finished replicates */
+typedef struct {
+    int h1_count, lmc_n, ctl_count, ctl_n, ge_morl, morl_n;
+    int exp_bad[D_MAX], morl_dom, zero_best[D_MAX], zero_beats_expert[D_MAX];
+    int bar_count[D_MAX], ctl_bar_count[D_MAX];
+    int twin_n, floor_count, twin_bar, gain_ok[D_MAX], gain_n[D_MAX];
+    int beats[D_MAX][D_MAX]; /* expert i scores >= expert k on reward k */
+} verdict_counts;
+
+/* a report as it is made, stage by stage (rs_exp_report) */
+typedef struct {
+    const rs_exp_config *c;
+    const char *config_path, *out;
+    const rs_job_graph *g;
+    double wall_s;
+    int threads;
+    int n, d;                 /* replicates, rewards */
+    rep_result *x;            /* per replicate */
+    int n_ok;                 /* replicates that finished */
+    double ref[D_MAX];        /* the reference point, shared by every front */
+    const char *ref_source;
+    double prev_ref[D_MAX];   /* the folder's last report's, when it moved */
+    int moved;
+    double zero[D_MAX];       /* a motionless robot's return on each reward */
+    rs_interval agg[N_METRICS], agg_iqm[N_METRICS];
+    verdict_counts v;
+    char names_buf[D_MAX][64];
+    char *names[D_MAX];
+} report;
+
+/* load: each replicate's status from its jobs, and its fronts (front,
+ * twin, control); 0, or -1 (error set) when no replicate finished */
+static int report_load(report *R) {
+    const rs_exp_config *c = R->c;
+    const rs_job_graph *g = R->g;
+    const int n = R->n;
+    const int d = R->d;
+    rep_result *x = R->x = calloc((size_t)n, sizeof *x);
     if (!x) return -1;
     int n_ok = 0;
     char p[RS_EXP_PATH + 64];
     for (int r = 0; r < n; r++) {
         rep_status(g, r, &x[r]);
         snprintf(p, sizeof p, "%s/front.csv", g->reps[r].dir);
-        if (x[r].ok && rs_cli_exists(p)) x[r].f = rs_front_load(p, NULL);
+        if (x[r].ok && rs_lab_exists(p)) x[r].f = rs_front_load(p, NULL);
         if (x[r].ok && !x[r].f) {
             x[r].ok = 0;
             snprintf(x[r].status, sizeof x[r].status, "front.csv unreadable: %.200s", rs_last_error());
@@ -411,27 +448,41 @@ int rs_exp_report(const rs_exp_config *c, const char *config_path, const char *o
             snprintf(x[r].status, sizeof x[r].status, "front.csv has %d rewards, not %d", x[r].f->n_obj, d);
         }
         snprintf(p, sizeof p, "%s/twin_front.csv", g->reps[r].dir);
-        if (x[r].ok && c->twin && rs_cli_exists(p)) x[r].tf = rs_front_load(p, NULL);
+        if (x[r].ok && c->twin && rs_lab_exists(p)) x[r].tf = rs_front_load(p, NULL);
         if (x[r].tf && x[r].tf->n_obj != d) {
             rs_front_free(x[r].tf);
             x[r].tf = NULL;
         }
         snprintf(p, sizeof p, "%s/control_front.csv", g->reps[r].dir);
-        if (x[r].ok && c->control && rs_cli_exists(p)) x[r].cf = rs_front_load(p, NULL);
+        if (x[r].ok && c->control && rs_lab_exists(p)) x[r].cf = rs_front_load(p, NULL);
         if (x[r].cf && x[r].cf->n_obj != d) {
             rs_front_free(x[r].cf);
             x[r].cf = NULL;
         }
         n_ok += x[r].ok;
     }
+    R->n_ok = n_ok;
     if (n_ok == 0) {
         rs_set_error("no replicate finished: no front to report on");
         for (int r = 0; r < n; r++) rs_front_free(x[r].f);
         free(x);
+        R->x = NULL;
         return -1;
     }
+    return 0;
+}
+
+/* the reference point: the config's, else from every evaluated point of
+ * every finished replicate; and whether it moved since this folder's last
+ * report (said in report.md and in the log) */
+static void report_reference_point(report *R) {
+    const rs_exp_config *c = R->c;
+    const char *out = R->out;
+    const int n = R->n;
+    const int d = R->d;
+    rep_result *x = R->x;
     /* one reference point for every front of every replicate */
-    double ref[D_MAX];
+    double *ref = R->ref;
     const char *ref_source;
     if (c->has_ref) {
         memcpy(ref, c->ref, sizeof(double) * d);
@@ -460,13 +511,12 @@ int rs_exp_report(const rs_exp_config *c, const char *config_path, const char *o
         ref_source = n > 1 ? "componentwise minimum of every evaluated point of every replicate minus 5% of the range"
                            : "componentwise minimum of all evaluated points minus 5% of the range";
     }
-    for (int r = 0; r < n; r++)
-        if (x[r].ok) rep_metrics(c, &x[r], ref);
+    R->ref_source = ref_source;
     /* the last report of this folder: when its reference point differs, its
      * hypervolumes are on another scale (a seed added, a point moved). Said
      * in report.md and on stderr; metrics.json stays what this data alone
      * gives, so that a resumed experiment's equals an uninterrupted one's */
-    double prev_ref[D_MAX];
+    double *prev_ref = R->prev_ref;
     int moved = 0;
     {
         double pr[D_MAX] = {0};
@@ -476,73 +526,116 @@ int rs_exp_report(const rs_exp_config *c, const char *config_path, const char *o
         }
     }
     if (moved) {
-        fprintf(stderr, "experiment: note: the reference point moved since this folder's last report (");
-        for (int k = 0; k < d; k++) fprintf(stderr, "%s%.6g", k ? ", " : "", prev_ref[k]);
-        fprintf(stderr, " -> ");
-        for (int k = 0; k < d; k++) fprintf(stderr, "%s%.6g", k ? ", " : "", ref[k]);
-        fprintf(stderr, "): hypervolumes are not comparable with that report's%s\n",
+        rs_exp_say("experiment: note: the reference point moved since this folder's last report (");
+        for (int k = 0; k < d; k++) rs_exp_say("%s%.6g", k ? ", " : "", prev_ref[k]);
+        rs_exp_say(" -> ");
+        for (int k = 0; k < d; k++) rs_exp_say("%s%.6g", k ? ", " : "", ref[k]);
+        rs_exp_say("): hypervolumes are not comparable with that report's%s\n",
                 c->has_ref ? "" : "; give reference_point in the config to fix it");
     }
-    double zero[D_MAX];
-    mean_of_zero_policy(c, zero);
+    R->moved = moved;
+}
 
-    /* ---- aggregates ---- */
-    rs_interval agg[N_METRICS], agg_iqm[N_METRICS];
+/* metrics: each finished replicate's hypervolumes, LMC verdicts and
+ * caveats against the reference point; a motionless robot's returns */
+static void report_metrics(report *R) {
+    const rs_exp_config *c = R->c;
+    const int n = R->n;
+    rep_result *x = R->x;
+    const double *ref = R->ref;
+    for (int r = 0; r < n; r++)
+        if (x[r].ok) rep_metrics(c, &x[r], ref);
+    mean_of_zero_policy(c, R->zero);
+}
+
+/* aggregate: means and interquartile means over the finished replicates
+ * with their bootstrap intervals, and the counts of verdicts and caveats */
+static void report_aggregate(report *R) {
+    const rs_exp_config *c = R->c;
+    const int n = R->n;
+    const int d = R->d;
+    rep_result *x = R->x;
+    const double *zero = R->zero;
+    rs_interval *agg = R->agg, *agg_iqm = R->agg_iqm;
     for (int i = 0; i < N_METRICS; i++) {
         agg[i] = over(x, n, METRICS[i].off, RS_STAT_MEAN);
         agg_iqm[i] = over(x, n, METRICS[i].off, RS_STAT_IQM);
     }
-    int h1_count = 0, lmc_n = 0, ctl_count = 0, ctl_n = 0, ge_morl = 0, morl_n = 0;
-    int exp_bad[D_MAX] = {0}, morl_dom = 0, zero_best[D_MAX] = {0}, zero_beats_expert[D_MAX] = {0};
-    int bar_count[D_MAX] = {0}, ctl_bar_count[D_MAX] = {0};
-    int twin_n = 0, floor_count = 0, twin_bar = 0, gain_ok[D_MAX] = {0}, gain_n[D_MAX] = {0};
-    int beats[D_MAX][D_MAX] = {{0}}; /* expert i scores >= expert k on reward k */
+    verdict_counts v = {0};
     for (int r = 0; r < n; r++) {
         if (!x[r].ok) continue;
-        if (x[r].have_twin) twin_n++, twin_bar += x[r].twin.is_barrier;
-        if (x[r].have_twin && x[r].have_lmc) floor_count += x[r].beyond_floor;
+        if (x[r].have_twin) v.twin_n++, v.twin_bar += x[r].twin.is_barrier;
+        if (x[r].have_twin && x[r].have_lmc) v.floor_count += x[r].beyond_floor;
         for (int k = 0; k < d; k++)
-            if (isfinite(x[r].gain_rel[k])) gain_n[k]++, gain_ok[k] += x[r].gain_rel[k] >= 0.2;
+            if (isfinite(x[r].gain_rel[k])) v.gain_n[k]++, v.gain_ok[k] += x[r].gain_rel[k] >= 0.2;
         for (int i = 0; i < d; i++)
-            for (int k = 0; k < d; k++) beats[i][k] += i != k && x[r].expert_on[i][k] >= x[r].expert_own[k];
-        if (x[r].have_lmc) lmc_n++, h1_count += x[r].h1;
-        if (x[r].have_ctl) ctl_n++, ctl_count += x[r].ctl_barrier;
-        if (isfinite(x[r].ratio)) morl_n++, ge_morl += x[r].ratio >= 1;
-        morl_dom += x[r].morl_dominating > 0;
+            for (int k = 0; k < d; k++) v.beats[i][k] += i != k && x[r].expert_on[i][k] >= x[r].expert_own[k];
+        if (x[r].have_lmc) v.lmc_n++, v.h1_count += x[r].h1;
+        if (x[r].have_ctl) v.ctl_n++, v.ctl_count += x[r].ctl_barrier;
+        if (isfinite(x[r].ratio)) v.morl_n++, v.ge_morl += x[r].ratio >= 1;
+        v.morl_dom += x[r].morl_dominating > 0;
         for (int k = 0; k < d; k++) {
-            exp_bad[k] += x[r].expert_not_better[k];
-            zero_best[k] += zero[k] >= x[r].best[k];
-            zero_beats_expert[k] += zero[k] >= x[r].expert_own[k];
-            bar_count[k] += x[r].have_lmc && x[r].lmc[k].is_barrier;
-            ctl_bar_count[k] += x[r].have_ctl && x[r].lmc_ctl[k].is_barrier;
+            v.exp_bad[k] += x[r].expert_not_better[k];
+            v.zero_best[k] += zero[k] >= x[r].best[k];
+            v.zero_beats_expert[k] += zero[k] >= x[r].expert_own[k];
+            v.bar_count[k] += x[r].have_lmc && x[r].lmc[k].is_barrier;
+            v.ctl_bar_count[k] += x[r].have_ctl && x[r].lmc_ctl[k].is_barrier;
         }
     }
-    char names_buf[D_MAX][64];
-    char *names[D_MAX];
+    R->v = v;
     for (int k = 0; k < d; k++) {
-        snprintf(names_buf[k], sizeof names_buf[k], "%s", c->reward_names[k]);
-        names[k] = names_buf[k];
+        snprintf(R->names_buf[k], sizeof R->names_buf[k], "%s", c->reward_names[k]);
+        R->names[k] = R->names_buf[k];
     }
-    write_lambda_stats(out, x, n, d, names);
+}
 
-    /* ---- metrics.json ---- */
+/* metrics.json: everything, per replicate and aggregated */
+static void report_write_metrics_json(const report *R) {
+    const rs_exp_config *c = R->c;
+    const rs_job_graph *g = R->g;
+    const char *out = R->out;
+    const char *config_path = R->config_path;
+    const double wall_s = R->wall_s;
+    const int threads = R->threads;
+    const int n = R->n;
+    const int d = R->d;
+    const int n_ok = R->n_ok;
+    rep_result *x = R->x;
+    const double *ref = R->ref;
+    const char *ref_source = R->ref_source;
+    const double *zero = R->zero;
+    const rs_interval *agg = R->agg;
+    const rs_interval *agg_iqm = R->agg_iqm;
+    const int h1_count = R->v.h1_count;
+    const int lmc_n = R->v.lmc_n;
+    const int ctl_count = R->v.ctl_count;
+    const int ctl_n = R->v.ctl_n;
+    const int ge_morl = R->v.ge_morl;
+    const int morl_n = R->v.morl_n;
+    const int twin_n = R->v.twin_n;
+    const int floor_count = R->v.floor_count;
+    const int twin_bar = R->v.twin_bar;
+    const int *bar_count = R->v.bar_count;
+    const int *ctl_bar_count = R->v.ctl_bar_count;
+    const int *gain_ok = R->v.gain_ok;
+    const int *gain_n = R->v.gain_n;
     cJSON *o = cJSON_CreateObject();
     cJSON_AddStringToObject(o, "name", c->name);
-    cJSON_AddItemToObject(o, "provenance", rs_cli_provenance_json(threads, wall_s));
+    cJSON_AddItemToObject(o, "provenance", rs_provenance_json(threads, wall_s));
     cJSON_AddStringToObject(o, "config", config_path);
     cJSON *js = cJSON_AddArrayToObject(o, "seeds");
     for (int r = 0; r < n; r++) cJSON_AddItemToArray(js, cJSON_CreateNumber((double)g->reps[r].seed));
     cJSON_AddNumberToObject(o, "replicates", n);
     cJSON_AddNumberToObject(o, "replicates_finished", n_ok);
-    cJSON_AddItemToObject(o, "reference_point", rs_cli_json_nums(ref, d));
+    cJSON_AddItemToObject(o, "reference_point", rs_lab_json_nums(ref, d));
     cJSON_AddStringToObject(o, "reference_point_source", ref_source);
     cJSON_AddStringToObject(o, "interval", "95% percentile bootstrap over the finished replicates, 10000 resamples (fixed seed)");
     /* the headline numbers at the top: the mean over replicates */
-    for (int i = 0; i < N_METRICS; i++) cJSON_AddItemToObject(o, METRICS[i].key, rs_cli_json_num(agg[i].value));
+    for (int i = 0; i < N_METRICS; i++) cJSON_AddItemToObject(o, METRICS[i].key, rs_lab_json_num(agg[i].value));
     cJSON *ag = cJSON_AddObjectToObject(o, "aggregate");
     for (int i = 0; i < N_METRICS; i++) {
-        cJSON *m = rs_cli_json_interval_named(&agg[i], "mean");
-        cJSON *q = rs_cli_json_interval_named(&agg_iqm[i], "iqm");
+        cJSON *m = rs_lab_json_interval_named(&agg[i], "mean");
+        cJSON *q = rs_lab_json_interval_named(&agg_iqm[i], "iqm");
         cJSON_AddItemToObject(m, "iqm", cJSON_Duplicate(cJSON_GetObjectItem(q, "iqm"), 1));
         cJSON_AddItemToObject(m, "iqm_lo", cJSON_Duplicate(cJSON_GetObjectItem(q, "lo"), 1));
         cJSON_AddItemToObject(m, "iqm_hi", cJSON_Duplicate(cJSON_GetObjectItem(q, "hi"), 1));
@@ -562,17 +655,17 @@ int rs_exp_report(const rs_exp_config *c, const char *config_path, const char *o
         cJSON *e = cJSON_CreateObject();
         cJSON_AddStringToObject(e, "reward", c->reward_names[k]);
         rs_interval b = over_lmc(x, n, k, 0, 0), a = over_lmc(x, n, k, 0, 1);
-        cJSON_AddItemToObject(e, "barrier", rs_cli_json_interval_named(&b, "mean"));
-        cJSON_AddItemToObject(e, "area_above_line", rs_cli_json_interval_named(&a, "mean"));
+        cJSON_AddItemToObject(e, "barrier", rs_lab_json_interval_named(&b, "mean"));
+        cJSON_AddItemToObject(e, "area_above_line", rs_lab_json_interval_named(&a, "mean"));
         cJSON_AddNumberToObject(e, "replicates_with_barrier", bar_count[k]);
         if (ctl_n) {
             b = over_lmc(x, n, k, 1, 0);
             a = over_lmc(x, n, k, 1, 1);
-            cJSON_AddItemToObject(e, "control_barrier", rs_cli_json_interval_named(&b, "mean"));
-            cJSON_AddItemToObject(e, "control_area_above_line", rs_cli_json_interval_named(&a, "mean"));
+            cJSON_AddItemToObject(e, "control_barrier", rs_lab_json_interval_named(&b, "mean"));
+            cJSON_AddItemToObject(e, "control_area_above_line", rs_lab_json_interval_named(&a, "mean"));
             cJSON_AddNumberToObject(e, "control_replicates_with_barrier", ctl_bar_count[k]);
         }
-        cJSON_AddItemToObject(e, "motionless_return", rs_cli_json_num(zero[k]));
+        cJSON_AddItemToObject(e, "motionless_return", rs_lab_json_num(zero[k]));
         cJSON_AddItemToArray(jl, e);
     }
     cJSON *jg = cJSON_AddArrayToObject(o, "expert_gain");
@@ -580,8 +673,8 @@ int rs_exp_report(const rs_exp_config *c, const char *config_path, const char *o
         cJSON *e = cJSON_CreateObject();
         rs_interval ga = over_gain(x, n, k, 0), gr = over_gain(x, n, k, 1);
         cJSON_AddStringToObject(e, "reward", c->reward_names[k]);
-        cJSON_AddItemToObject(e, "gain", rs_cli_json_interval_named(&ga, "mean"));
-        cJSON_AddItemToObject(e, "gain_relative", rs_cli_json_interval_named(&gr, "mean"));
+        cJSON_AddItemToObject(e, "gain", rs_lab_json_interval_named(&ga, "mean"));
+        cJSON_AddItemToObject(e, "gain_relative", rs_lab_json_interval_named(&gr, "mean"));
         cJSON_AddNumberToObject(e, "replicates_gaining_20_percent", gain_ok[k]);
         cJSON_AddNumberToObject(e, "of", gain_n[k]);
         cJSON_AddItemToArray(jg, e);
@@ -590,7 +683,7 @@ int rs_exp_report(const rs_exp_config *c, const char *config_path, const char *o
         cJSON *e = cJSON_AddObjectToObject(o, "twin");
         rs_interval tb = over_twin(x, n);
         cJSON_AddStringToObject(e, "reward", c->reward_names[0]);
-        cJSON_AddItemToObject(e, "barrier", rs_cli_json_interval_named(&tb, "mean"));
+        cJSON_AddItemToObject(e, "barrier", rs_lab_json_interval_named(&tb, "mean"));
         cJSON_AddNumberToObject(e, "replicates_with_barrier", twin_bar);
         cJSON_AddNumberToObject(e, "pair_exceeds_floor", floor_count);
         cJSON_AddNumberToObject(e, "of", twin_n);
@@ -603,7 +696,7 @@ int rs_exp_report(const rs_exp_config *c, const char *config_path, const char *o
         cJSON_AddStringToObject(e, "status", x[r].status);
         if (x[r].ok) {
             for (int i = 0; i < N_METRICS; i++)
-                cJSON_AddItemToObject(e, METRICS[i].key, rs_cli_json_num(field(&x[r], METRICS[i].off)));
+                cJSON_AddItemToObject(e, METRICS[i].key, rs_lab_json_num(field(&x[r], METRICS[i].off)));
             if (x[r].have_lmc) {
                 cJSON_AddBoolToObject(e, "h1_holds", x[r].h1);
                 cJSON *l = cJSON_AddArrayToObject(e, "lmc");
@@ -612,20 +705,20 @@ int rs_exp_report(const rs_exp_config *c, const char *config_path, const char *o
                     cJSON *q = cJSON_CreateObject();
                     cJSON_AddStringToObject(q, "reward", c->reward_names[k]);
                     cJSON_AddNumberToObject(q, "barrier", m->barrier);
-                    cJSON_AddItemToObject(q, "barrier_lambda", rs_cli_json_num(m->barrier_lambda));
-                    cJSON_AddItemToObject(q, "barrier_in_se", rs_cli_json_num(m->z));
-                    cJSON_AddItemToObject(q, "tolerance", rs_cli_json_num(m->tolerance));
+                    cJSON_AddItemToObject(q, "barrier_lambda", rs_lab_json_num(m->barrier_lambda));
+                    cJSON_AddItemToObject(q, "barrier_in_se", rs_lab_json_num(m->z));
+                    cJSON_AddItemToObject(q, "tolerance", rs_lab_json_num(m->tolerance));
                     cJSON_AddBoolToObject(q, "is_barrier", m->is_barrier);
                     cJSON_AddNumberToObject(q, "area_above_line", m->area);
                     if (x[r].have_ctl) {
                         const rs_lmc *mc = &x[r].lmc_ctl[k];
                         cJSON_AddNumberToObject(q, "control_barrier", mc->barrier);
-                        cJSON_AddItemToObject(q, "control_barrier_in_se", rs_cli_json_num(mc->z));
+                        cJSON_AddItemToObject(q, "control_barrier_in_se", rs_lab_json_num(mc->z));
                         cJSON_AddBoolToObject(q, "control_is_barrier", mc->is_barrier);
                         cJSON_AddNumberToObject(q, "control_area_above_line", mc->area);
                     }
-                    cJSON_AddItemToObject(q, "expert_own_return", rs_cli_json_num(x[r].expert_own[k]));
-                    cJSON_AddItemToObject(q, "init_return", rs_cli_json_num(x[r].init_own[k]));
+                    cJSON_AddItemToObject(q, "expert_own_return", rs_lab_json_num(x[r].expert_own[k]));
+                    cJSON_AddItemToObject(q, "init_return", rs_lab_json_num(x[r].init_own[k]));
                     cJSON_AddItemToArray(l, q);
                 }
             }
@@ -633,34 +726,72 @@ int rs_exp_report(const rs_exp_config *c, const char *config_path, const char *o
             if (x[r].have_twin) {
                 cJSON *t = cJSON_AddObjectToObject(e, "twin");
                 cJSON_AddNumberToObject(t, "barrier", x[r].twin.barrier);
-                cJSON_AddItemToObject(t, "barrier_lambda", rs_cli_json_num(x[r].twin.barrier_lambda));
-                cJSON_AddItemToObject(t, "barrier_in_se", rs_cli_json_num(x[r].twin.z));
+                cJSON_AddItemToObject(t, "barrier_lambda", rs_lab_json_num(x[r].twin.barrier_lambda));
+                cJSON_AddItemToObject(t, "barrier_in_se", rs_lab_json_num(x[r].twin.z));
                 cJSON_AddBoolToObject(t, "is_barrier", x[r].twin.is_barrier);
                 cJSON_AddNumberToObject(t, "area_above_line", x[r].twin.area);
                 cJSON_AddBoolToObject(t, "pair_exceeds_floor", x[r].beyond_floor);
             }
             cJSON *gg = cJSON_AddArrayToObject(e, "expert_gain");
-            for (int k = 0; k < d; k++) cJSON_AddItemToArray(gg, rs_cli_json_num(x[r].gain[k]));
+            for (int k = 0; k < d; k++) cJSON_AddItemToArray(gg, rs_lab_json_num(x[r].gain[k]));
         }
         cJSON_AddItemToArray(jr, e);
     }
     char *s = cJSON_Print(o);
+    char p[RS_EXP_PATH + 64];
     snprintf(p, sizeof p, "%s/metrics.json", out);
-    if (!s || rs_cli_write_file(p, s, 1) != 0) fprintf(stderr, "experiment: cannot write %s\n", p);
+    if (!s || rs_lab_write_file(p, s, 1) != 0) rs_exp_say("experiment: cannot write %s\n", p);
     free(s);
     cJSON_Delete(o);
+}
 
-    run_plots(out);
-
-    /* ---- report.md ---- */
+/* report.md: the verdicts, the tables and the caveats in words; 0, or -1
+ * (said in the log) when it cannot be written */
+static int report_write_md(const report *R) {
+    const rs_exp_config *c = R->c;
+    const rs_job_graph *g = R->g;
+    const char *out = R->out;
+    const char *config_path = R->config_path;
+    const double wall_s = R->wall_s;
+    const int threads = R->threads;
+    const int n = R->n;
+    const int d = R->d;
+    const int n_ok = R->n_ok;
+    rep_result *x = R->x;
+    const double *ref = R->ref;
+    const char *ref_source = R->ref_source;
+    const double *prev_ref = R->prev_ref;
+    const int moved = R->moved;
+    const double *zero = R->zero;
+    const rs_interval *agg = R->agg;
+    const rs_interval *agg_iqm = R->agg_iqm;
+    const int h1_count = R->v.h1_count;
+    const int lmc_n = R->v.lmc_n;
+    const int ctl_count = R->v.ctl_count;
+    const int ctl_n = R->v.ctl_n;
+    const int ge_morl = R->v.ge_morl;
+    const int morl_n = R->v.morl_n;
+    const int morl_dom = R->v.morl_dom;
+    const int twin_n = R->v.twin_n;
+    const int floor_count = R->v.floor_count;
+    const int twin_bar = R->v.twin_bar;
+    const int *exp_bad = R->v.exp_bad;
+    const int *zero_best = R->v.zero_best;
+    const int *zero_beats_expert = R->v.zero_beats_expert;
+    const int *bar_count = R->v.bar_count;
+    const int *ctl_bar_count = R->v.ctl_bar_count;
+    const int *gain_ok = R->v.gain_ok;
+    const int *gain_n = R->v.gain_n;
+    const int(*beats)[D_MAX] = R->v.beats;
+    char p[RS_EXP_PATH + 64];
     snprintf(p, sizeof p, "%s/report.md", out);
     FILE *f = fopen(p, "w");
     char b1[160], b2[160], prov[1024];
     if (!f) {
-        fprintf(stderr, "experiment: cannot write %s\n", p);
-        goto done;
+        rs_exp_say("experiment: cannot write %s\n", p);
+        return -1;
     }
-    rs_cli_provenance_line(prov, sizeof prov, threads);
+    rs_provenance_line(prov, sizeof prov, threads);
     fprintf(f, "# Rewarded soups: %s\n\n", c->name);
     fprintf(f, "Config `%s`, env **%s**, %d proxy rewards:", config_path, c->env, d);
     for (int i = 0; i < d; i++) fprintf(f, "%s `%s` = `%s`", i ? "," : "", c->reward_names[i], c->reward_specs[i]);
@@ -891,16 +1022,31 @@ int rs_exp_report(const rs_exp_config *c, const char *config_path, const char *o
             c->control ? "`control_front.csv` (the control's soups), " : "",
             c->control ? ", controls" : "");
     fclose(f);
+    return 0;
+}
 
-    /* the headline, on stdout unless told otherwise */
-    FILE *hl = g_headline ? g_headline : stdout;
+/* the headline, where the caller asks (rs_exp_report_headline_to) */
+static void report_headline(const report *R) {
+    const rs_job_graph *g = R->g;
+    const int n = R->n;
+    const int n_ok = R->n_ok;
+    const rs_interval *agg = R->agg;
+    const int h1_count = R->v.h1_count;
+    const int lmc_n = R->v.lmc_n;
+    const int ctl_count = R->v.ctl_count;
+    const int ctl_n = R->v.ctl_n;
+    const int ge_morl = R->v.ge_morl;
+    const int morl_n = R->v.morl_n;
+    FILE *hl = g_headline;
+    if (!hl) return;
+    char b1[160], b2[160], b3[160];
     fprintf(hl, "replicates: %d of %d finished (seeds", n_ok, n);
     for (int r = 0; r < n; r++)
         fprintf(hl, "%s %ld", r ? "," : "", g->reps[r].seed);
     fprintf(hl, ")\n");
     fprintf(hl, "hypervolume: rewarded soups %s, MORL %s, ratio %s\n",
             fmt_iv(b1, sizeof b1, &agg[0], "%.4g"), fmt_iv(b2, sizeof b2, &agg[1], "%.4g"),
-            fmt_iv(prov, sizeof prov, &agg[8], "%.3f"));
+            fmt_iv(b3, sizeof b3, &agg[8], "%.3f"));
     if (morl_n) fprintf(hl, "soups >= MORL hypervolume in %d of %d replicates\n", ge_morl, morl_n);
     if (lmc_n)
         fprintf(hl, "H1 (no LMC barrier, shared init) holds in %d of %d replicates\n", h1_count,
@@ -908,12 +1054,32 @@ int rs_exp_report(const rs_exp_config *c, const char *config_path, const char *o
     if (ctl_n)
         fprintf(hl, "control (independent inits): a barrier in %d of %d replicates\n", ctl_count,
                 ctl_n);
-done:
-    for (int r = 0; r < n; r++) {
-        rs_front_free(x[r].f);
-        rs_front_free(x[r].cf);
-        rs_front_free(x[r].tf);
+}
+
+int rs_exp_report(const rs_exp_config *c, const char *config_path, const char *out,
+                  const rs_job_graph *g, double wall_s, int threads) {
+    report *R = calloc(1, sizeof *R);
+    if (!R) return -1;
+    *R = (report){.c = c, .config_path = config_path, .out = out, .g = g, .wall_s = wall_s,
+                  .threads = threads, .n = g->n_reps, .d = c->n_rewards};
+    if (report_load(R) != 0) {
+        free(R);
+        return -1;
     }
-    free(x);
+    report_reference_point(R);
+    report_metrics(R);
+    report_aggregate(R);
+    write_lambda_stats(out, R->x, R->n, R->d, R->names);
+    report_write_metrics_json(R);
+    run_plots(out);
+    /* no report.md, no headline */
+    if (report_write_md(R) == 0) report_headline(R);
+    for (int r = 0; r < R->n; r++) {
+        rs_front_free(R->x[r].f);
+        rs_front_free(R->x[r].cf);
+        rs_front_free(R->x[r].tf);
+    }
+    free(R->x);
+    free(R);
     return 0;
 }

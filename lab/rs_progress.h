@@ -1,4 +1,4 @@
-/* progress.h — progress display for long work: a one-line bar with rate,
+/* rs_progress.h — progress display for long work: a one-line bar with rate,
  * ETA and a status text on a terminal, fitted to its width; periodic log
  * lines otherwise.
  *
@@ -10,8 +10,10 @@
 #define RS_PROGRESS_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 typedef struct rs_progress {
+    FILE *out; /* where it is drawn (the CLI: stderr); NULL: nowhere */
     const char *what;
     double total;
     double t0, last_print;
@@ -21,7 +23,9 @@ typedef struct rs_progress {
     char label[96]; /* "[job] " or "" */
 } rs_progress;
 
-void rs_progress_start(rs_progress *p, const char *what, double total);
+/* out: where to draw (a bar when it is a terminal, log lines otherwise);
+ * NULL draws nothing */
+void rs_progress_start(rs_progress *p, FILE *out, const char *what, double total);
 /* done: units completed so far; status: free text (may be NULL) */
 void rs_progress_update(rs_progress *p, double done, const char *status);
 void rs_progress_finish(rs_progress *p, double done, const char *status);
@@ -34,7 +38,7 @@ void rs_progress_finish(rs_progress *p, double done, const char *status);
  * no limit (a 24-cell bar). Writes at most cap bytes; returns the columns. */
 int rs_progress_layout(char *out, size_t cap, int width, const char *what, double frac,
                        const char *nums, const char *status);
-/* the terminal's width on stderr (TIOCGWINSZ), or 0 when it is not one */
-int rs_progress_term_width(void);
+/* the width of the terminal f is (TIOCGWINSZ), or 0 when it is not one */
+int rs_progress_term_width(FILE *f);
 
 #endif

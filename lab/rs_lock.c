@@ -1,4 +1,4 @@
-/* lock.c — one writer per folder, and jobs that do not outlive their runner.
+/* rs_lock.c — one writer per folder, and jobs that do not outlive their runner.
  *
  * A folder is locked with flock(2) on the folder itself: the kernel drops the
  * lock when the holder exits, however it exits (kill -9 included), so a
@@ -15,7 +15,8 @@
 #include <sys/prctl.h>
 #include <unistd.h>
 
-#include "cli.h"
+#include "rs_common.h"
+#include "rs_lock.h"
 
 /* NAME.tmp.PID: the temporary file of an atomic write by process PID */
 static long tmp_owner(const char *name, const char *prefix) {
@@ -30,7 +31,7 @@ static long tmp_owner(const char *name, const char *prefix) {
     return strtol(d, NULL, 10);
 }
 
-int rs_cli_sweep_tmp(const char *dir, const char *prefix) {
+int rs_lock_sweep_tmp(const char *dir, const char *prefix) {
     DIR *dp = opendir(dir);
     if (!dp) return 0;
     int n = 0;
@@ -46,7 +47,7 @@ int rs_cli_sweep_tmp(const char *dir, const char *prefix) {
     return n;
 }
 
-int rs_cli_lock_dir(const char *dir) {
+int rs_lock_dir(const char *dir) {
     int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (fd < 0) {
         rs_set_error("cannot open %s: %s", dir, strerror(errno));
@@ -63,19 +64,19 @@ int rs_cli_lock_dir(const char *dir) {
         return -1;
     }
     /* what a writer killed here left half-written */
-    rs_cli_sweep_tmp(dir, NULL);
+    rs_lock_sweep_tmp(dir, NULL);
     return fd; /* held until exit */
 }
 
 #define PARENT_ENV "RSOUP_RUNNER_PID"
 
-void rs_cli_mark_runner(void) {
+void rs_lock_mark_runner(void) {
     char pid[32];
     snprintf(pid, sizeof pid, "%ld", (long)getpid());
     setenv(PARENT_ENV, pid, 1);
 }
 
-void rs_cli_follow_runner(void) {
+void rs_lock_follow_runner(void) {
     const char *s = getenv(PARENT_ENV);
     if (!s) return;
     long want = strtol(s, NULL, 10);

@@ -1,4 +1,4 @@
-/* experiment_graph.c — an experiment config as a graph of rsoup jobs, one
+/* rs_experiment_graph.c — an experiment config as a graph of rsoup jobs, one
  * set per replicate, with stamps that say when a job is up to date. */
 #define _GNU_SOURCE
 #include <dirent.h>
@@ -11,8 +11,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "cli.h"
-#include "experiment.h"
+#include "rs_experiment.h"
+#include "rs_lab.h"
 #include "rs_ppo.h"
 #include "rs_soup.h"
 
@@ -63,13 +63,74 @@ static int dep(rs_job *j, int on) {
     return 0;
 }
 
-static int desc_append(rs_job *j, const char *text) {
-    size_t k = j->desc ? strlen(j->desc) : 0, n = strlen(text);
-    char *d = realloc(j->desc, k + n + 1);
-    if (!d) return -1;
-    memcpy(d + k, text, n + 1);
-    j->desc = d;
+/* append text to the string *d (NULL: empty); 0 or -1 */
+static int str_append(char **d, const char *text) {
+    size_t k = *d ? strlen(*d) : 0, n = strlen(text);
+    char *t = realloc(*d, k + n + 1);
+    if (!t) return -1;
+    memcpy(t + k, text, n + 1);
+    *d = t;
     return 0;
+}
+
+/* an argument as a stamp names it: each ';'-separated element that is out
+ * or lies under it starts with "<out>" instead, so that the stamp does not
+ * depend on where the experiment's folder is. 0 or -1 */
+#define OUT_TOKEN "<out>"
+static int append_relative(char **d, const char *a, const char *out) {
+    size_t no = strlen(out);
+    int bad = 0;
+    for (const char *e = a;;) {
+        const char *end = strchr(e, ';');
+        size_t n = end ? (size_t)(end - e) : strlen(e);
+        int under = no && n >= no && !strncmp(e, out, no) && (n == no || e[no] == '/');
+        char *piece = under ? strndup(e + no, n - no) : strndup(e, n);
+        bad |= !piece || (under && str_append(d, OUT_TOKEN)) || str_append(d, piece);
+        free(piece);
+        if (!end) break;
+        bad |= str_append(d, ";");
+        e = end + 1;
+    }
+    return bad ? -1 : 0;
+}
+
+/* the stamp of j with the experiment's folder named `out` (OUT_TOKEN: the
+ * stamp as written; a folder's old name: the stamp written there before
+ * stamps were relative). Its inputs' hashes are of their stamps named the
+ * same way. A string to free, or NULL (no memory) */
+static char *desc_named(const rs_job_graph *g, const rs_job *j, const char *out) {
+    char *d = NULL;
+    int bad = 0;
+    size_t nt = strlen(OUT_TOKEN);
+    for (const char *h = j->desc_head, *t; !bad && h && *h; h = t ? t + nt : h + strlen(h)) {
+        t = strstr(h, OUT_TOKEN);
+        char *piece = strndup(h, t ? (size_t)(t - h) : strlen(h));
+        bad |= !piece || str_append(&d, piece) || (t && str_append(&d, out));
+        free(piece);
+    }
+    if (!d && !bad) bad = str_append(&d, "");
+    for (int k = 0; !bad && k < j->ndeps; k++) {
+        const rs_job *dj = &g->jobs[j->deps[k]];
+        char *dd = desc_named(g, dj, out);
+        if (!dd) {
+            bad = 1;
+            break;
+        }
+        /* the dependency's own name, without the replicate's folder, so
+         * that a replicate's stamps read like a single experiment's */
+        const char *base = strrchr(dj->name, '/') ? strrchr(dj->name, '/') + 1 : dj->name;
+        char piece[300];
+        snprintf(piece, sizeof piece, " [after %s@%016llx]", base,
+                 (unsigned long long)rs_fnv1a64(dd, strlen(dd)));
+        free(dd);
+        bad |= str_append(&d, piece);
+    }
+    if (!bad && j->desc_tail) bad = str_append(&d, j->desc_tail);
+    if (bad) {
+        free(d);
+        return NULL;
+    }
+    return d;
 }
 
 /* the weighted sum of reward term vectors, as a term list */
@@ -288,7 +349,7 @@ static int pretrain_from_piece(const rs_exp_config *c, const rs_job_graph *g, co
         snprintf(p, sizeof p, "%s/seed_%ld/pretrain/.done", c->pretrain_from, g->reps[j->rep].seed);
     else
         snprintf(p, sizeof p, "%s/pretrain/.done", c->pretrain_from);
-    char *s = rs_cli_exists(p) ? rs_read_file(p, NULL) : NULL;
+    char *s = rs_lab_exists(p) ? rs_read_file(p, NULL) : NULL;
     if (!s) {
         rs_set_error("pretrain.from: %s is missing: that experiment's pretraining has not finished "
                      "(run it first)", p);
@@ -302,6 +363,7 @@ static int pretrain_from_piece(const rs_exp_config *c, const rs_job_graph *g, co
 int rs_exp_graph_build(const rs_exp_config *c, const char *out, rs_job_graph *g) {
     memset(g, 0, sizeof *g);
     if (fits("--out", strlen(out) + 64)) return -1;
+    snprintf(g->out, sizeof g->out, "%s", out);
     if (c->n_seeds == 0) {
         g->n_reps = 1;
         g->reps[0].seed = 0;
@@ -336,42 +398,38 @@ int rs_exp_graph_build(const rs_exp_config *c, const char *out, rs_job_graph *g)
             rs_set_error("experiment: out of memory building the stamps");
             return -1;
         }
-        int bad = desc_append(j, "");
+        int bad = str_append(&j->desc_head, "");
         for (int a = 0; a < j->nargs; a++) {
             /* a file of settings that change no training is no input */
             if (empty && !strcmp(j->args[a], "--config") && a + 1 < j->nargs) {
                 a++;
                 continue;
             }
-            bad |= (a ? desc_append(j, " ") : 0) | desc_append(j, j->args[a]);
+            bad |= (a ? str_append(&j->desc_head, " ") : 0) |
+                   append_relative(&j->desc_head, j->args[a], out);
         }
         char piece[300];
         if (j->is_train && pj[0] && !empty) {
             snprintf(piece, sizeof piece, " [%s@%016llx]", pj == c->ppo_json ? "ppo.json" : "ppo_finetune.json",
                      (unsigned long long)ph);
-            bad |= desc_append(j, piece);
+            bad |= str_append(&j->desc_head, piece);
         }
         if (j->is_train && set) {
             snprintf(piece, sizeof piece, " [%s's own hparams@%016llx]", c->env,
                      (unsigned long long)rs_fnv1a64(set, strlen(set)));
-            bad |= desc_append(j, piece);
-        }
-        for (int d = 0; d < j->ndeps; d++) {
-            const rs_job *dj = &g->jobs[j->deps[d]];
-            /* the dependency's own name, without the replicate's folder, so
-             * that a replicate's stamps read like a single experiment's */
-            const char *base = strrchr(dj->name, '/') ? strrchr(dj->name, '/') + 1 : dj->name;
-            snprintf(piece, sizeof piece, " [after %s@%016llx]", base,
-                     (unsigned long long)rs_fnv1a64(dj->desc, strlen(dj->desc)));
-            bad |= desc_append(j, piece);
+            bad |= str_append(&j->desc_head, piece);
         }
         /* another experiment's init stands in for the pretrain job: its
          * finished stamp, as a dependency's would be */
         int uses_init = j->is_finetune || (!j->is_train && strstr(j->name, "control_front") == NULL);
+        bad |= str_append(&j->desc_tail, "");
         if (c->pretrain_from[0] && uses_init) {
             if (pretrain_from_piece(c, g, j, piece, sizeof piece) != 0) return -1;
-            bad |= desc_append(j, piece);
+            bad |= str_append(&j->desc_tail, piece);
         }
+        /* then the stamp: the head, the inputs' hashes, the tail */
+        if (!bad) bad = !(j->desc = desc_named(g, j, OUT_TOKEN));
+        if (!bad) bad = !(j->desc_here = desc_named(g, j, out));
         if (bad) {
             rs_set_error("experiment: out of memory building the stamps");
             return -1;
@@ -387,6 +445,9 @@ void rs_exp_graph_free(rs_job_graph *g) {
         free(j->args);
         free(j->deps);
         free(j->desc);
+        free(j->desc_here);
+        free(j->desc_head);
+        free(j->desc_tail);
     }
     free(g->jobs);
     memset(g, 0, sizeof *g);
@@ -399,11 +460,41 @@ void rs_exp_stamp_path(const rs_job *j, const char *which, char *buf, size_t n) 
         snprintf(buf, n, "%s.%s", j->out, which);
 }
 
-int rs_exp_stamp_matches(const rs_job *j, const char *which) {
+/* A stamp written before stamps were relative names the folder as --out
+ * gave it then: its own "--out OLD/REL" (REL: where j's output lies in the
+ * experiment's folder) says what OLD was. 1 when s is j's stamp with the
+ * folder named so */
+static int matches_named(const rs_job_graph *g, const rs_job *j, const char *s) {
+    size_t no = strlen(g->out);
+    if (strncmp(j->out, g->out, no)) return 0;
+    const char *rel = j->out + no;
+    size_t nr = strlen(rel);
+    if (!nr) return 0;
+    for (const char *v = strstr(s, " --out "); v; v = strstr(v + 1, " --out ")) {
+        v += 7;
+        for (const char *q = strstr(v, rel); q; q = strstr(q + 1, rel)) {
+            if (q[nr] != ' ' && q[nr] != 0) continue;
+            char *old = strndup(v, (size_t)(q - v));
+            char *d = old && *old ? desc_named(g, j, old) : NULL;
+            int ok = d && !strcmp(s, d);
+            free(d);
+            free(old);
+            if (ok) return 1;
+            break; /* the first REL after --out is its end */
+        }
+    }
+    return 0;
+}
+
+int rs_exp_stamp_matches(const rs_job_graph *g, const rs_job *j, const char *which) {
     char p[RS_EXP_PATH + 32];
     rs_exp_stamp_path(j, which, p, sizeof p);
-    char *s = rs_cli_exists(p) ? rs_read_file(p, NULL) : NULL;
-    int ok = s && j->desc && !strcmp(s, j->desc);
+    char *s = rs_lab_exists(p) ? rs_read_file(p, NULL) : NULL;
+    int ok;
+    if (!j->is_train && !strcmp(which, "started"))
+        ok = s && j->desc_here && !strcmp(s, j->desc_here);
+    else
+        ok = s && j->desc && (!strcmp(s, j->desc) || matches_named(g, j, s));
     free(s);
     return ok;
 }
@@ -442,7 +533,7 @@ void rs_exp_job_command(const rs_job *j, char *buf, size_t n) {
     }
 }
 
-/* a stamp's temporary file (rs_cli_write_file: NAME.tmp.PID) left by a
+/* a stamp's temporary file (rs_lab_write_file: NAME.tmp.PID) left by a
  * runner killed while it wrote the stamp: the runner's own, never a user's */
 static int stale_stamp_tmp(const char *name) {
     const char *t = !strncmp(name, ".started.tmp.", 13) ? name + 13
@@ -472,7 +563,7 @@ int rs_exp_remove_run_dir(const char *dir) {
     }
     char stamp[RS_EXP_PATH + 16];
     snprintf(stamp, sizeof stamp, "%s/.started", dir);
-    int ours = rs_cli_exists(stamp);
+    int ours = rs_lab_exists(stamp);
     if (!ours) {
         /* an empty folder is fine to reuse, and so is one holding only the
          * temporary stamp of a runner killed between making the folder and

@@ -1,4 +1,4 @@
-/* experiment.h — the rewarded-soups protocol as a job graph, replicated over
+/* rs_experiment.h — the rewarded-soups protocol as a job graph, replicated over
  * seeds.
  *
  * An experiment config (JSON) describes: env, proxy rewards, pretraining,
@@ -28,9 +28,10 @@
  * stops only what depends on it; the report covers the replicates that
  * finished and names the others.
  *
- * Files: experiment_config.c (parsing), experiment_graph.c (jobs, stamps),
- * experiment_run.c (scheduling, processes, the MPI work queue),
- * experiment_report.c (metrics, aggregates, report), cmd_experiment.c. */
+ * Files (lab/): rs_experiment_config.c (parsing), rs_experiment_graph.c
+ * (jobs, stamps), rs_experiment_run.c (scheduling, processes, the MPI work
+ * queue), rs_experiment_report.c (metrics, aggregates, report); the command
+ * is cli/cmd_experiment.c. */
 #ifndef RS_EXPERIMENT_H
 #define RS_EXPERIMENT_H
 
@@ -88,7 +89,7 @@ int rs_exp_name_check(const char *name);
 /* "5" (seeds 1..5) or "1,4,9"; replaces the config's seeds. 0 or -1 (error set) */
 int rs_exp_seeds_parse(const char *text, rs_exp_config *c);
 
-/* ---- the job graph (experiment_graph.c) ---- */
+/* ---- the job graph (rs_experiment_graph.c) ---- */
 typedef enum { J_PENDING, J_RUNNING, J_DONE, J_FAILED, J_SKIPPED, J_BLOCKED } rs_job_state;
 
 typedef struct rs_job {
@@ -101,7 +102,13 @@ typedef struct rs_job {
     char **args;          /* the rsoup arguments (after the program name) */
     int nargs, cap_args;
     int *deps, ndeps, cap_deps;
-    char *desc;           /* the exact command and its inputs' hashes: the stamp */
+    char *desc;           /* the exact command and its inputs' hashes: the stamp,
+                           * with the experiment's folder named "<out>" */
+    char *desc_here;      /* the stamp with the folder named as --out gives it: a
+                           * front's .started (its file names its experts' paths:
+                           * it resumes only where they were) */
+    char *desc_head;      /* its command and settings' hashes (before the inputs') */
+    char *desc_tail;      /* its piece after them (pretrain.from's), or "" */
     rs_job_state state;
     pid_t pid;
     double t0;
@@ -116,6 +123,7 @@ typedef struct rs_exp_rep {
 typedef struct rs_job_graph {
     rs_job *jobs;
     int n, cap;
+    char out[RS_EXP_PATH]; /* the experiment's folder (--out) */
     int n_reps;
     rs_exp_rep reps[RS_EXP_MAX_SEEDS];
 } rs_job_graph;
@@ -123,9 +131,17 @@ typedef struct rs_job_graph {
 /* build every replicate's jobs; -1 (error set) on a path too long or no memory */
 int rs_exp_graph_build(const rs_exp_config *c, const char *out, rs_job_graph *g);
 void rs_exp_graph_free(rs_job_graph *g);
-/* stamps: a train job's DIR/.started and .done; a front's FILE.started/.done */
+/* stamps: a train job's DIR/.started and .done; a front's FILE.started/.done.
+ * A stamp names every path under the experiment's folder relative to it
+ * ("<out>/seed_1/pretrain"), so that a record moved or copied elsewhere (its
+ * stamps, its folder) still reads as up to date. Stamps written before this
+ * named the folder as --out gave it then; they match too, wherever that was
+ * (the folder's old name is read from the stamp's own --out). A front's
+ * .started stamp is the exception: a partial front file names its experts'
+ * paths, so it resumes only where it was started (that stamp names the
+ * folder as --out does) */
 void rs_exp_stamp_path(const rs_job *j, const char *which, char *buf, size_t n);
-int rs_exp_stamp_matches(const rs_job *j, const char *which);
+int rs_exp_stamp_matches(const rs_job_graph *g, const rs_job *j, const char *which);
 /* the job's command as one shell-safe line */
 void rs_exp_job_command(const rs_job *j, char *buf, size_t n);
 /* remove a training folder before it starts over: only a folder rsoup made
@@ -133,7 +149,15 @@ void rs_exp_job_command(const rs_job *j, char *buf, size_t n);
  * 0, or -1 (error set; nothing removed) */
 int rs_exp_remove_run_dir(const char *dir);
 
-/* ---- running it (experiment_run.c) ---- */
+/* ---- running it (rs_experiment_run.c) ---- */
+/* where the runner and the report say what they do (a job started, done,
+ * failed or skipped, a moved reference point, plots not made) and where the
+ * plot script's output goes: NULL (the default) says nothing; the CLI
+ * passes stderr */
+void rs_exp_log_to(FILE *f);
+FILE *rs_exp_log(void);
+/* printf to that log (nothing when there is none) */
+void rs_exp_say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* 1 when another process holds a lock on path (a running train on its
  * folder, a front on its file, a runner on its experiment); 0 when it is
  * free, absent, or neither a folder nor a regular file */
@@ -143,20 +167,24 @@ void rs_exp_set_self(const char *path);
 /* run the graph: `parallel` local slots on rank 0, plus one slot on every
  * other MPI rank. Returns 0 when every job finished, 1 when some failed
  * (their dependents are J_BLOCKED, the rest ran), -1 when interrupted (a
- * rerun resumes), -2 on an internal error (printed). */
+ * rerun resumes), -2 on an internal error (said in the log). */
 int rs_exp_run(rs_job_graph *g, int parallel, int threads_per_job, int quiet);
 /* ranks > 0: run the jobs rank 0 sends until it says stop */
 int rs_exp_worker_loop(void);
 void rs_exp_stop_workers(void);
 
-/* ---- metrics and report (experiment_report.c) ---- */
+/* ---- metrics and report (rs_experiment_report.c) ---- */
 /* metrics.json, the per-λ tables for the plots, plots, report.md; prints
- * the headline. wall_s: this invocation's time. 0, or -1 (error set) when no
- * replicate has a front. */
+ * the headline. In stages (rs_experiment_report.c): load the replicates'
+ * fronts, the reference point, each replicate's metrics, the aggregates
+ * over replicates, then lambda_stats.csv, metrics.json, the plots,
+ * report.md and the headline. wall_s: this invocation's time. 0, or -1
+ * (error set) when no replicate has a front. */
 int rs_exp_report(const rs_exp_config *c, const char *config_path, const char *out,
                   const rs_job_graph *g, double wall_s, int threads);
-/* where the headline goes (default stdout; `experiment --json` keeps stdout
- * for its JSON and sends it to stderr) */
+/* where the headline goes (default NULL: nowhere; the CLI sends it to
+ * stdout, or with `experiment --json`, which keeps stdout for its JSON, to
+ * stderr) */
 void rs_exp_report_headline_to(FILE *f);
 
 #endif

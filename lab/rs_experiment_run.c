@@ -1,9 +1,10 @@
-/* experiment_run.c — running an experiment's job graph: local child
+/* rs_experiment_run.c — running an experiment's job graph: local child
  * processes on rank 0, and one job at a time on every other MPI rank. */
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <spawn.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,13 +14,26 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "cli.h"
-#include "experiment.h"
+#include "rs_experiment.h"
+#include "rs_lab.h"
+#include "rs_lock.h"
 #include "rs_mpi.h"
 
 extern char **environ;
 
 static char g_self[RS_EXP_PATH];
+static FILE *g_log;
+
+void rs_exp_log_to(FILE *f) { g_log = f; }
+FILE *rs_exp_log(void) { return g_log; }
+
+void rs_exp_say(const char *fmt, ...) {
+    if (!g_log) return;
+    va_list ap;
+    va_start(ap, fmt);
+    vfprintf(g_log, fmt, ap);
+    va_end(ap);
+}
 
 void rs_exp_set_self(const char *path) { snprintf(g_self, sizeof g_self, "%s", path); }
 
@@ -65,7 +79,7 @@ static int wait_until_free(const rs_job *j, const char *path) {
             return -1;
         }
         if (i == 0)
-            fprintf(stderr,
+            rs_exp_say(
                     "experiment: [%s] waits for %s: another rsoup process (an earlier run's "
                     "job, still stopping) is writing it\n",
                     j->name, path);
@@ -84,7 +98,8 @@ static int wait_until_free(const rs_job *j, const char *path) {
 /* decide how the job runs (fresh or resumed), write its "started" stamp and
  * fill argv (pointers into j->args and static buffers, NULL-terminated; room
  * for nargs + 8) and the stdout log path. 1: resuming, 0: fresh, -1: error */
-static int prepare_job(rs_job *j, int threads, int quiet, char **argv, char *logp, size_t logn) {
+static int prepare_job(const rs_job_graph *g, rs_job *j, int threads, int quiet, char **argv,
+                       char *logp, size_t logn) {
     static char tbuf[16];
     int n = 0;
     argv[n++] = g_self;
@@ -95,11 +110,11 @@ static int prepare_job(rs_job *j, int threads, int quiet, char **argv, char *log
     if (quiet) argv[n++] = "--quiet";
     if (wait_until_free(j, j->is_train ? j->dir : j->out) != 0) return -1;
     /* a started job with the same command resumes; anything else starts over */
-    int resume = rs_exp_stamp_matches(j, "started");
+    int resume = rs_exp_stamp_matches(g, j, "started");
     if (j->is_train) {
         char ts[RS_EXP_PATH + 32];
         snprintf(ts, sizeof ts, "%s/train.safetensors", j->dir);
-        if (resume && rs_cli_exists(ts)) {
+        if (resume && rs_lab_exists(ts)) {
             n = 0;
             argv[n++] = g_self;
             argv[n++] = "train";
@@ -112,12 +127,12 @@ static int prepare_job(rs_job *j, int threads, int quiet, char **argv, char *log
             resume = 0;
             if (rs_exp_remove_run_dir(j->dir) != 0) return -1;
         }
-        if (rs_cli_mkdir_p(j->dir) != 0) {
+        if (rs_lab_mkdir_p(j->dir) != 0) {
             rs_set_error("cannot create %s: %s", j->dir, strerror(errno));
             return -1;
         }
     } else {
-        if (resume && rs_cli_exists(j->out)) argv[n++] = "--resume";
+        if (resume && rs_lab_exists(j->out)) argv[n++] = "--resume";
         else {
             resume = 0;
             unlink(j->out);
@@ -126,7 +141,7 @@ static int prepare_job(rs_job *j, int threads, int quiet, char **argv, char *log
     argv[n] = NULL;
     char sp[RS_EXP_PATH + 32];
     rs_exp_stamp_path(j, "started", sp, sizeof sp);
-    if (rs_cli_write_file(sp, j->desc, 0) != 0) {
+    if (rs_lab_write_file(sp, j->is_train ? j->desc : j->desc_here, 0) != 0) {
         rs_set_error("cannot write %s: %s", sp, strerror(errno));
         return -1;
     }
@@ -143,11 +158,11 @@ static int prepare_job(rs_job *j, int threads, int quiet, char **argv, char *log
 
 static int g_parallel = 1; /* local slots */
 
-static int start_job(rs_job *j, int threads, int quiet, int rank) {
+static int start_job(const rs_job_graph *g, rs_job *j, int threads, int quiet, int rank) {
     char **argv = calloc((size_t)j->nargs + 8, sizeof *argv);
     char logp[RS_EXP_PATH + 32];
     if (!argv) return -1;
-    int resume = prepare_job(j, threads, quiet, argv, logp, sizeof logp);
+    int resume = prepare_job(g, j, threads, quiet, argv, logp, sizeof logp);
     int rc = -1;
     if (resume < 0) goto out;
     if (rank == 0) {
@@ -177,8 +192,8 @@ static int start_job(rs_job *j, int threads, int quiet, int rank) {
     j->rank = rank;
     j->state = J_RUNNING;
     j->t0 = rs_now();
-    if (rank) fprintf(stderr, "experiment: [%s] started on rank %d%s\n", j->name, rank, resume ? " (resuming)" : "");
-    else fprintf(stderr, "experiment: [%s] started%s\n", j->name, resume ? " (resuming)" : "");
+    if (rank) rs_exp_say("experiment: [%s] started on rank %d%s\n", j->name, rank, resume ? " (resuming)" : "");
+    else rs_exp_say("experiment: [%s] started%s\n", j->name, resume ? " (resuming)" : "");
     rc = 0;
 out:
     free(argv);
@@ -203,7 +218,7 @@ static void catch_signals(void) {
 int rs_exp_worker_loop(void) {
     static char msg[MSG_MAX];
     catch_signals();
-    rs_cli_mark_runner();
+    rs_lock_mark_runner();
     for (;;) {
         int tag;
         rs_mpi_recv_text(msg, sizeof msg, &tag);
@@ -248,8 +263,8 @@ static void job_finished(rs_job *j, int status, int *failed) {
     if (WIFEXITED(status) && WEXITSTATUS(status) == 0) {
         char sp[RS_EXP_PATH + 32];
         rs_exp_stamp_path(j, "done", sp, sizeof sp);
-        if (rs_cli_write_file(sp, j->desc, 0) != 0) {
-            fprintf(stderr, "experiment: [%s] finished but its stamp %s could not be written: %s\n",
+        if (rs_lab_write_file(sp, j->desc, 0) != 0) {
+            rs_exp_say("experiment: [%s] finished but its stamp %s could not be written: %s\n",
                     j->name, sp, strerror(errno));
             j->state = J_FAILED;
             (*failed)++;
@@ -257,17 +272,17 @@ static void job_finished(rs_job *j, int status, int *failed) {
         }
         j->state = J_DONE;
         g_jobs_done++;
-        fprintf(stderr, "experiment: [%s] done in %.0f s (%d of %d jobs done, %.0f s so far)\n", j->name,
+        rs_exp_say("experiment: [%s] done in %.0f s (%d of %d jobs done, %.0f s so far)\n", j->name,
                 rs_now() - j->t0, g_jobs_done, g_jobs_total, rs_now() - g_t_start);
     } else if (g_interrupted) {
         /* stopped on request: it saved what it had and resumes next time */
         j->state = J_FAILED;
         (*failed)++;
-        fprintf(stderr, "experiment: [%s] interrupted; it resumes when the command is rerun\n", j->name);
+        rs_exp_say("experiment: [%s] interrupted; it resumes when the command is rerun\n", j->name);
     } else {
         j->state = J_FAILED;
         (*failed)++;
-        fprintf(stderr, "experiment: [%s] failed (%s %d); its output is in %s%s\n", j->name,
+        rs_exp_say("experiment: [%s] failed (%s %d); its output is in %s%s\n", j->name,
                 WIFEXITED(status) ? "exit" : "signal",
                 WIFEXITED(status) ? WEXITSTATUS(status) : WTERMSIG(status),
                 j->is_train ? j->dir : j->out, j->is_train ? "/stdout.txt" : ".stdout.txt");
@@ -286,7 +301,7 @@ static void block_dependents(rs_job_graph *g) {
                 if (ds == J_FAILED || ds == J_BLOCKED) {
                     j->state = J_BLOCKED;
                     changed = 1;
-                    fprintf(stderr, "experiment: [%s] not run: [%s] failed\n", j->name,
+                    rs_exp_say("experiment: [%s] not run: [%s] failed\n", j->name,
                             g->jobs[j->deps[d]].name);
                     break;
                 }
@@ -310,18 +325,18 @@ int rs_exp_run(rs_job_graph *g, int parallel, int threads_per_job, int quiet) {
         rs_job *j = &g->jobs[i];
         char marker[RS_EXP_PATH + 32];
         snprintf(marker, sizeof marker, "%s/policy.safetensors", j->dir);
-        if (rs_exp_stamp_matches(j, "done") && rs_cli_exists(j->is_train ? marker : j->out)) {
+        if (rs_exp_stamp_matches(g, j, "done") && rs_lab_exists(j->is_train ? marker : j->out)) {
             j->state = J_SKIPPED;
             g_jobs_done++;
-            fprintf(stderr, "experiment: [%s] up to date, skipped\n", j->name);
+            rs_exp_say("experiment: [%s] up to date, skipped\n", j->name);
         }
     }
     /* temporary stamps of a runner killed while it wrote them (the
      * experiment folder itself is swept when it is locked) */
     for (int r = 0; r < g->n_reps; r++)
-        rs_cli_sweep_tmp(g->reps[r].dir, NULL);
+        rs_lock_sweep_tmp(g->reps[r].dir, NULL);
     catch_signals();
-    rs_cli_mark_runner();
+    rs_lock_mark_runner();
     const int R = rs_mpi_active() ? rs_mpi_size() : 1;
     int *remote_busy = calloc((size_t)R + 1, sizeof(int));
     if (!remote_busy) return -2;
@@ -367,8 +382,8 @@ int rs_exp_run(rs_job_graph *g, int parallel, int threads_per_job, int quiet) {
                 if (!remote_busy[r]) rank = r;
             if (rank < 0 && local_running < parallel) rank = 0;
             if (rank < 0) break;
-            if (start_job(j, threads_per_job, quiet, rank) != 0) {
-                fprintf(stderr, "experiment: [%s] cannot start: %s\n", j->name, rs_last_error());
+            if (start_job(g, j, threads_per_job, quiet, rank) != 0) {
+                rs_exp_say("experiment: [%s] cannot start: %s\n", j->name, rs_last_error());
                 j->state = J_FAILED;
                 failed++;
                 continue;
@@ -386,7 +401,7 @@ int rs_exp_run(rs_job_graph *g, int parallel, int threads_per_job, int quiet) {
             if (left) {
                 block_dependents(g);
                 if (!failed) {
-                    fprintf(stderr, "experiment: internal error: jobs blocked\n");
+                    rs_exp_say("experiment: internal error: jobs blocked\n");
                     return -2;
                 }
             }
@@ -405,7 +420,7 @@ int rs_exp_run(rs_job_graph *g, int parallel, int threads_per_job, int quiet) {
             }
             got = 1;
         } else if (pid < 0 && errno != EINTR) {
-            fprintf(stderr, "experiment: waiting for jobs: %s\n", strerror(errno));
+            rs_exp_say("experiment: waiting for jobs: %s\n", strerror(errno));
             internal = 1;
             local_running = 0;
         }

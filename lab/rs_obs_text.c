@@ -1,13 +1,13 @@
-/* obs_text.c — observations as text (rsoup act's input): bounded lines of
+/* rs_obs_text.c — observations as text (rsoup act's input): bounded lines of
  * comma-separated numbers. Apart from the command, so that a fuzz target can
  * reach it. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "cli.h"
+#include "rs_obs_text.h"
 
-int rs_cli_read_row(FILE *f, char *buf, size_t cap) {
+int rs_obs_read_row(FILE *f, char *buf, size_t cap) {
     size_t n = 0;
     int c;
     while ((c = getc_unlocked(f)) != EOF && c != '\n') {
@@ -19,7 +19,7 @@ int rs_cli_read_row(FILE *f, char *buf, size_t cap) {
     return 1;
 }
 
-int rs_cli_parse_obs(const char *line, int dim, float *out) {
+int rs_obs_parse(const char *line, int dim, float *out) {
     const char *s = line;
     while (*s == ' ' || *s == '\t') s++;
     if (*s == '#' || *s == '\r' || *s == 0) return 0;

@@ -1,4 +1,4 @@
-/* experiment_config.c — strict parsing of experiment configs. */
+/* rs_experiment_config.c — strict parsing of experiment configs. */
 #include <cjson/cJSON.h>
 #include <ctype.h>
 #include <math.h>
@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "experiment.h"
+#include "rs_experiment.h"
 #include "rs_config.h"
 #include "rs_lmc.h"
 #include "rs_ppo.h"
