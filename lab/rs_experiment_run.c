@@ -405,6 +405,12 @@ int rs_exp_run(rs_job_graph *g, int parallel, int threads_per_job, int quiet) {
                     return -2;
                 }
             }
+            /* again at the end: a job of a killed runner that was still
+             * stopping when this run swept at its start (a front killed
+             * while it made its file) is gone by now, its temporary file
+             * not yet */
+            for (int r = 0; r < g->n_reps; r++)
+                rs_lock_sweep_tmp(g->reps[r].dir, NULL);
             return failed ? 1 : 0;
         }
         /* wait for a local child, or poll for a remote one */
