@@ -799,6 +799,15 @@ int rs_ppo_save_train(const rs_ppo *p, const char *path) {
  * normaliser and, when the init has one, the value net */
 static int ppo_init_state(void *t, const rs_st *st, const rs_policy *q) {
     rs_ppo *p = t;
+    /* the same weights mean other actions under the other head (a tanh
+     * policy's pre-squash means, clipped, hit the bound): never switch */
+    if (q->head != p->pol->head) {
+        rs_set_error("the init's action head is %s and this run's is %s: a fine-tune keeps its "
+                     "init's head (action_head %s)",
+                     rs_action_head_name(q->head), rs_action_head_name(p->pol->head),
+                     rs_action_head_name(q->head));
+        return -1;
+    }
     memcpy(p->pol->log_std, q->log_std, sizeof(float) * p->A);
     memcpy(p->pol->norm->mean, q->norm->mean, sizeof(double) * p->O);
     memcpy(p->pol->norm->var, q->norm->var, sizeof(double) * p->O);

@@ -45,6 +45,18 @@ expect kl-means-alone 2 "kl_init_means says how kl_init anchors" -- "$R" train "
 expect finetune-bad 2 "finetune must be auto or none" -- "$R" train "${TINY[@]}" --steps 512 --finetune maybe --out "$T/x7"
 for d in x1 x2 x3 x4 x5 x6 x7 x8; do [ ! -e "$T/$d/policy.safetensors" ] && ok || bad "$d: a refused run wrote a policy"; done
 
+# ---- the action head: a fine-tune keeps its init's (the same weights are other
+# actions under the other head), and says so rather than switch silently ----
+"$R" train "${TINY[@]}" --steps 512 --seed 5 --action-head tanh --out "$T/pre_tanh" >/dev/null 2>&1 || bad "tanh pretrain failed"
+expect head-mismatch 1 "the init's action head is tanh and this run's is clip" -- \
+  "$R" train "${TINY[@]}" --steps 512 --init "$T/pre_tanh" --out "$T/x9"
+[ ! -e "$T/x9/policy.safetensors" ] && ok || bad "x9: a refused run wrote a policy"
+expect head-mismatch-rev 1 "the init's action head is clip and this run's is tanh" -- \
+  "$R" train "${TINY[@]}" --steps 512 --init "$T/pre" --action-head tanh --out "$T/x10"
+"$R" train "${TINY[@]}" --steps 512 --init "$T/pre_tanh" --action-head tanh --out "$T/ft_tanh" >/dev/null 2>&1 \
+  && ok || bad "a tanh fine-tune of a tanh init failed"
+grep -a -q '"action_head":"tanh"' "$T/ft_tanh/policy.safetensors" && ok || bad "the tanh fine-tune's policy does not say tanh"
+
 # ---- the critic warm-up: the actor and its log-std stay the init's, bit for bit ----
 "$R" train "${TINY[@]}" --steps 1024 --seed 6 --reward risky --init "$T/pre" --critic-warmup 3 \
   --max-updates 3 --out "$T/warm" >/dev/null 2>&1 || bad "warm-up run failed"
