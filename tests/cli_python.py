@@ -192,8 +192,7 @@ check("sac sampling differs from the mean", not np.allclose(a, sac.act(obs)))
 
 # ---- PPO's tanh-squashed head: a run trained with it, as rsoup acts
 p = rsoup_run("train", "--env", "hopper", "--n-steps", 256, "--epochs", 2, "--threads", 1,
-              "--quiet", "--steps", 512, "--init", os.path.join(T, "pre"), "--action-head", "tanh",
-              "--out", os.path.join(T, "tanh"))
+              "--quiet", "--steps", 1024, "--action-head", "tanh", "--out", os.path.join(T, "tanh"))
 tanh = rsoup.load_policy(os.path.join(T, "tanh"))
 check("a file without action_head reads as clip", risky.action_head == "clip" and
       "action_head" not in risky.metadata and sac.action_head == "clip")
