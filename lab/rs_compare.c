@@ -53,7 +53,8 @@ static int blocks_load(const rs_compare_req *q, int i, blocks *b) {
     b->pts[B_BASE] = rs_front_obj_new(f, base, &b->n[B_BASE], b->rows[B_BASE]);
     if (!b->pts[B_SOUP] || !b->pts[B_BASE]) return -1;
     if (q->experts && !f->plain) {
-        b->pts[B_EXPERTS] = rs_front_obj_new(f, RS_KIND_BIT(RS_KIND_EXPERT), &b->n[B_EXPERTS], NULL);
+        b->pts[B_EXPERTS] =
+            rs_front_obj_new(f, RS_KIND_BIT(RS_KIND_EXPERT), &b->n[B_EXPERTS], NULL);
         b->pts[B_LINE] = rs_compare_expert_line(f, &b->n[B_LINE]);
         if (!b->pts[B_EXPERTS] || !b->pts[B_LINE]) return -1;
     }
@@ -74,8 +75,7 @@ static int blocks_load(const rs_compare_req *q, int i, blocks *b) {
 /* issue 28: a fixed reference point must be dominated by every scored point,
  * else that point silently adds nothing to the hypervolume */
 static int check_ref(const rs_compare_req *q, int i, const blocks *b, const double *ref, int d) {
-    static const char *what[N_BLOCKS] = {"", "", "expert", "experts' line point",
-                                         "control soup"};
+    static const char *what[N_BLOCKS] = {"", "", "expert", "experts' line point", "control soup"};
     for (int k = 0; k < N_BLOCKS; k++)
         for (int p = 0; p < b->n[k]; p++) {
             const double *x = b->pts[k] + (size_t)p * d;
@@ -86,12 +86,16 @@ static int check_ref(const rs_compare_req *q, int i, const blocks *b, const doub
                 snprintf(rf + strlen(rf), sizeof rf - strlen(rf), "%s%.10g", j ? ", " : "", ref[j]);
             }
             char whose[300], which[200];
-            if (q->names) snprintf(whose, sizeof whose, "'%s'", q->names[i]);
-            else snprintf(whose, sizeof whose, "front %d", i + 1);
+            if (q->names)
+                snprintf(whose, sizeof whose, "'%s'", q->names[i]);
+            else
+                snprintf(whose, sizeof whose, "front %d", i + 1);
             if (k <= B_BASE)
-                snprintf(which, sizeof which, "%s '%s'", rs_front_kind_name(q->fronts[i]->kind[b->rows[k][p]]),
+                snprintf(which, sizeof which, "%s '%s'",
+                         rs_front_kind_name(q->fronts[i]->kind[b->rows[k][p]]),
                          q->fronts[i]->label[b->rows[k][p]]);
-            else snprintf(which, sizeof which, "%s %d", what[k], p + 1);
+            else
+                snprintf(which, sizeof which, "%s %d", what[k], p + 1);
             rs_set_error("the reference point (%s) is not dominated by the point (%s) of %s (%s): "
                          "give a reference point below every point",
                          rf, pt, whose, which);
@@ -112,7 +116,8 @@ static void score(const rs_compare_req *q, const blocks *b, int d, const double 
     int *mask = rs_calloc((size_t)b->n[B_SOUP] + 1, sizeof *mask);
     if (mask) {
         m->n_nondom = rs_pareto_nondominated(b->pts[B_SOUP], b->n[B_SOUP], d, mask);
-        m->cardinality = m->n_nondom < 0 ? 0 : rs_pareto_distinct(b->pts[B_SOUP], b->n[B_SOUP], d, mask);
+        m->cardinality =
+            m->n_nondom < 0 ? 0 : rs_pareto_distinct(b->pts[B_SOUP], b->n[B_SOUP], d, mask);
     }
     free(mask);
     m->baseline_hv = b->n[B_BASE] ? rs_hv(b->pts[B_BASE], b->n[B_BASE], d, ref) : NAN;
@@ -146,7 +151,8 @@ int rs_compare_run(const rs_compare_req *q, rs_compare_result *out) {
     }
     const int n = q->n, d = q->fronts[0]->n_obj;
     for (int i = 0; i < n; i++)
-        if (q->fronts[i]->n_obj != d || (q->control && q->control[i] && q->control[i]->n_obj != d)) {
+        if (q->fronts[i]->n_obj != d ||
+            (q->control && q->control[i] && q->control[i]->n_obj != d)) {
             rs_set_error("compare: front %d has %d objectives, front 1 has %d", i + 1,
                          q->fronts[i]->n_obj, d);
             return -1;
@@ -161,7 +167,8 @@ int rs_compare_run(const rs_compare_req *q, rs_compare_result *out) {
     size_t n_all = 0;
     for (int i = 0; i < n; i++) {
         if (blocks_load(q, i, &b[i]) < 0) goto done;
-        for (int k = 0; k < N_BLOCKS; k++) n_all += (size_t)b[i].n[k];
+        for (int k = 0; k < N_BLOCKS; k++)
+            n_all += (size_t)b[i].n[k];
     }
     if (q->ref) {
         memcpy(out->ref, q->ref, sizeof(double) * d);
@@ -183,17 +190,19 @@ int rs_compare_run(const rs_compare_req *q, rs_compare_result *out) {
         if (rc < 0) goto done;
         out->ref_computed = 1;
     }
-    for (int i = 0; i < n; i++) score(q, &b[i], d, out->ref, &out->front[i]);
+    for (int i = 0; i < n; i++)
+        score(q, &b[i], d, out->ref, &out->front[i]);
     status = 0;
 done:
-    for (int i = 0; b && i < n; i++) blocks_free(&b[i]);
+    for (int i = 0; b && i < n; i++)
+        blocks_free(&b[i]);
     free(b);
     if (status) rs_compare_free(out);
     return status;
 }
 
-int rs_compare_aggregate(const rs_compare_result *r, rs_stat_kind kind, double level,
-                         int resamples, uint64_t seed, rs_compare_agg *out) {
+int rs_compare_aggregate(const rs_compare_result *r, rs_stat_kind kind, double level, int resamples,
+                         uint64_t seed, rs_compare_agg *out) {
     struct {
         size_t front_off;
         rs_interval *iv;

@@ -23,7 +23,7 @@
 typedef struct rs_compare_req {
     int n;                          /* fronts */
     const rs_front *const *fronts;  /* [n], same objectives */
-    const char *const *names;       /* [n] names for errors (paths), or NULL: "front i" */
+    const char *const *names;       /* [n] names for errors (paths, folders), or NULL: "front i" */
     const rs_front *const *control; /* [n] control fronts (entries may be NULL), or NULL */
     unsigned soup_kinds;            /* rows scored as the soups */
     unsigned baseline_kinds;        /* rows scored as the baseline; 0: none */
@@ -41,9 +41,9 @@ typedef struct rs_compare_front {
     double sparsity;           /* of the soups' non-dominated set */
     int n_nondom, cardinality; /* non-dominated soup rows; distinct such points */
     double baseline_hv, baseline_eum;
-    double ratio;              /* hv / baseline_hv, NaN unless baseline_hv > 0 */
+    double ratio; /* hv / baseline_hv, NaN unless baseline_hv > 0 */
     double experts_hv, line_hv, line_eum;
-    double control_hv;         /* the control front's soups */
+    double control_hv; /* the control front's soups */
 } rs_compare_front;
 
 /* each score's statistic over the fronts with its bootstrap interval (NaN
@@ -55,9 +55,9 @@ typedef struct rs_compare_agg {
 
 typedef struct rs_compare_result {
     int n, d;
-    double *ref;              /* [d] */
-    int ref_computed;         /* 1 if computed from the points, 0 if fixed */
-    rs_compare_front *front;  /* [n] */
+    double *ref;             /* [d] */
+    int ref_computed;        /* 1 if computed from the points, 0 if fixed */
+    rs_compare_front *front; /* [n] */
 } rs_compare_result;
 
 /* Score every front. 0 with *out filled (release with rs_compare_free), or
@@ -70,8 +70,8 @@ void rs_compare_free(rs_compare_result *r); /* NULL-safe; leaves r zeroed */
 /* The statistic of each score over the fronts with its percentile-bootstrap
  * interval at `level` (rs_stat_bootstrap: resamples, seed). 0, or -1 (error
  * set) on an allocation failure. */
-int rs_compare_aggregate(const rs_compare_result *r, rs_stat_kind kind, double level,
-                         int resamples, uint64_t seed, rs_compare_agg *out);
+int rs_compare_aggregate(const rs_compare_result *r, rs_stat_kind kind, double level, int resamples,
+                         uint64_t seed, rs_compare_agg *out);
 
 /* The experts' straight line of front f (n_soups x n_obj, owned; *n gets
  * the soup count), or NULL (error set) out of memory. */

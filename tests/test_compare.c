@@ -57,7 +57,8 @@ static double hv_grid(const double *p, int n, const double *ref) {
     int nx = 0, ny = 0;
     xs[nx++] = ref[0];
     ys[ny++] = ref[1];
-    for (int i = 0; i < n; i++) xs[nx++] = p[2 * i], ys[ny++] = p[2 * i + 1];
+    for (int i = 0; i < n; i++)
+        xs[nx++] = p[2 * i], ys[ny++] = p[2 * i + 1];
     qsort(xs, (size_t)nx, sizeof *xs, cmp);
     qsort(ys, (size_t)ny, sizeof *ys, cmp);
     double a = 0;
@@ -65,7 +66,8 @@ static double hv_grid(const double *p, int n, const double *ref) {
         for (int j = 0; j + 1 < ny; j++) {
             if (xs[i] < ref[0] || ys[j] < ref[1]) continue;
             int in = 0;
-            for (int k = 0; k < n && !in; k++) in = p[2 * k] >= xs[i + 1] && p[2 * k + 1] >= ys[j + 1];
+            for (int k = 0; k < n && !in; k++)
+                in = p[2 * k] >= xs[i + 1] && p[2 * k + 1] >= ys[j + 1];
             if (in) a += (xs[i + 1] - xs[i]) * (ys[j + 1] - ys[j]);
         }
     return a;
@@ -76,7 +78,8 @@ static double eum_2d(const double *p, int n, int k) {
     double s = 0;
     for (int i = 0; i <= k; i++) {
         double w = (double)i / k, best = -INFINITY;
-        for (int j = 0; j < n; j++) best = fmax(best, w * p[2 * j] + (1 - w) * p[2 * j + 1]);
+        for (int j = 0; j < n; j++)
+            best = fmax(best, w * p[2 * j] + (1 - w) * p[2 * j + 1]);
         s += best;
     }
     return s / (k + 1);
@@ -109,7 +112,8 @@ static void test_scores_against_brute_force(void) {
     for (int i = 0; i < 3; i++) {
         for (int k = 0; k < f[i]->n; k++)
             for (int j = 0; j < 2; j++)
-                lo[j] = fmin(lo[j], f[i]->obj[2 * k + j]), hi[j] = fmax(hi[j], f[i]->obj[2 * k + j]);
+                lo[j] = fmin(lo[j], f[i]->obj[2 * k + j]),
+                hi[j] = fmax(hi[j], f[i]->obj[2 * k + j]);
         int ne = rows_of(f[i], RS_KIND_EXPERT, ex);
         CHECK(ne == 2, "experts");
         for (int k = 0; k < f[i]->n; k++) {
@@ -120,7 +124,8 @@ static void test_scores_against_brute_force(void) {
             }
         }
     }
-    for (int j = 0; j < 2; j++) CHECK_CLOSE(r.ref[j], lo[j] - 0.05 * (hi[j] - lo[j]), 0, 1e-15, "ref");
+    for (int j = 0; j < 2; j++)
+        CHECK_CLOSE(r.ref[j], lo[j] - 0.05 * (hi[j] - lo[j]), 0, 1e-15, "ref");
     for (int i = 0; i < 3; i++) {
         const rs_compare_front *m = &r.front[i];
         int ns = rows_of(f[i], RS_KIND_SOUP, pts), nb = rows_of(f[i], RS_KIND_BASELINE, base);
@@ -129,7 +134,8 @@ static void test_scores_against_brute_force(void) {
         for (int k = 0; k < f[i]->n; k++)
             if (f[i]->kind[k] == RS_KIND_SOUP) {
                 for (int j = 0; j < 2; j++)
-                    line[2 * nl + j] = f[i]->lambda[2 * k] * ex[j] + f[i]->lambda[2 * k + 1] * ex[2 + j];
+                    line[2 * nl + j] =
+                        f[i]->lambda[2 * k] * ex[j] + f[i]->lambda[2 * k + 1] * ex[2 + j];
                 nl++;
             }
         CHECK(m->n_soup == ns && m->n_baseline == nb, "counts %d %d", m->n_soup, m->n_baseline);
@@ -144,7 +150,8 @@ static void test_scores_against_brute_force(void) {
             CHECK_CLOSE(m->baseline_eum, eum_2d(base, nb, 37), 1e-12, 1e-12, "baseline eum");
             CHECK_CLOSE(m->ratio, m->hv / bh, 1e-12, 1e-12, "ratio");
         } else {
-            CHECK(isnan(m->baseline_hv) && isnan(m->baseline_eum) && isnan(m->ratio), "no baseline: NaN");
+            CHECK(isnan(m->baseline_hv) && isnan(m->baseline_eum) && isnan(m->ratio),
+                  "no baseline: NaN");
         }
         CHECK(isnan(m->control_hv), "no control: NaN");
         CHECK(m->n_nondom >= 1 && m->n_nondom <= ns, "non-dominated %d", m->n_nondom);
@@ -166,10 +173,12 @@ static void test_scores_against_brute_force(void) {
         double *st = malloc(sizeof(double) * 2000), mean = 0;
         for (int b = 0; b < 2000; b++) {
             double s = 0;
-            for (int i = 0; i < m; i++) s += v[rs_rng_below(&g, (uint64_t)m)];
+            for (int i = 0; i < m; i++)
+                s += v[rs_rng_below(&g, (uint64_t)m)];
             st[b] = s / m;
         }
-        for (int i = 0; i < m; i++) mean += v[i] / m;
+        for (int i = 0; i < m; i++)
+            mean += v[i] / m;
         qsort(st, 2000, sizeof *st, cmp);
         /* type 7 quantiles: position q * (B - 1) */
         double pl = 0.025 * 1999, ph = 0.975 * 1999;
@@ -186,7 +195,8 @@ static void test_scores_against_brute_force(void) {
     CHECK(ag.ratio.n == 2, "ratio over the two fronts with baselines: %d", ag.ratio.n);
     rs_compare_free(&r);
     rs_compare_free(&r); /* freed twice: zeroed, so harmless */
-    for (int i = 0; i < 3; i++) rs_front_free(f[i]);
+    for (int i = 0; i < 3; i++)
+        rs_front_free(f[i]);
 }
 
 static void test_fixed_ref_must_be_dominated(void) {
@@ -218,7 +228,8 @@ static void test_fixed_ref_must_be_dominated(void) {
 
 static void test_bad_requests(void) {
     rs_front *f = make_front(5, 5, 0);
-    rs_compare_req q = {.n = 1, .fronts = (const rs_front *const *)&f, .soup_kinds = RS_KIND_BIT(RS_KIND_SOUP)};
+    rs_compare_req q = {
+        .n = 1, .fronts = (const rs_front *const *)&f, .soup_kinds = RS_KIND_BIT(RS_KIND_SOUP)};
     rs_compare_result r;
     CHECK(rs_compare_run(&q, &r) == -1, "eum_k 0 is refused (the caller chooses K)");
     q.n = 0;
