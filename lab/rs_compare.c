@@ -228,3 +228,20 @@ int rs_compare_aggregate(const rs_compare_result *r, rs_stat_kind kind, double l
     free(v);
     return status;
 }
+
+int rs_compare_lmc_aggregate(const rs_lmc *const *v, int n, rs_stat_kind kind, double level,
+                             int resamples, uint64_t seed, rs_compare_lmc_agg *out) {
+    double *x = rs_calloc((size_t)n * 2 + 1, sizeof *x), *a = x + n;
+    memset(out, 0, sizeof *out);
+    if (!x) return -1;
+    for (int i = 0; i < n; i++) {
+        if (!v[i]) continue;
+        x[out->n] = v[i]->barrier;
+        a[out->n++] = v[i]->area;
+        out->n_barrier += v[i]->is_barrier != 0;
+    }
+    int rc = rs_stat_bootstrap(x, out->n, kind, level, resamples, seed, &out->barrier);
+    if (rc == 0) rc = rs_stat_bootstrap(a, out->n, kind, level, resamples, seed, &out->area);
+    free(x);
+    return rc;
+}

@@ -18,6 +18,7 @@
 #include <stdint.h>
 
 #include "rs_frontfile.h"
+#include "rs_lmc.h"
 #include "rs_stats.h"
 
 typedef struct rs_compare_req {
@@ -72,6 +73,19 @@ void rs_compare_free(rs_compare_result *r); /* NULL-safe; leaves r zeroed */
  * set) on an allocation failure. */
 int rs_compare_aggregate(const rs_compare_result *r, rs_stat_kind kind, double level, int resamples,
                          uint64_t seed, rs_compare_agg *out);
+
+/* LMC verdicts of several fronts on one reward (`rsoup lmc --front A B ...`,
+ * the experiment report), summarised over the fronts that have one */
+typedef struct rs_compare_lmc_agg {
+    rs_interval barrier, area; /* the statistic over the fronts with its interval */
+    int n;                     /* fronts with a verdict */
+    int n_barrier;             /* of them, those whose verdict is a barrier */
+} rs_compare_lmc_agg;
+
+/* v[n]: each front's verdict on the reward, borrowed; NULL where a front
+ * has none (left out). 0, or -1 (error set) on an allocation failure. */
+int rs_compare_lmc_aggregate(const rs_lmc *const *v, int n, rs_stat_kind kind, double level,
+                             int resamples, uint64_t seed, rs_compare_lmc_agg *out);
 
 /* The experts' straight line of front f (n_soups x n_obj, owned; *n gets
  * the soup count), or NULL (error set) out of memory. */

@@ -171,19 +171,17 @@ static const rs_interval *agg_field(const rs_compare_agg *a, size_t off) {
     return (const rs_interval *)((const char *)a + off);
 }
 
-static rs_interval over_lmc(const rep_result *x, int n, int k, int ctl, int area) {
-    double *v = malloc(sizeof(double) * (size_t)(n + 1));
-    rs_interval iv = {NAN, NAN, NAN, 0};
-    if (!v) return iv;
-    int m = 0;
-    for (int r = 0; r < n; r++) {
-        if (!x[r].ok || !(ctl ? x[r].have_ctl : x[r].have_lmc)) continue;
-        const rs_lmc *l = ctl ? &x[r].lmc_ctl[k] : &x[r].lmc[k];
-        v[m++] = area ? l->area : l->barrier;
-    }
-    rs_stat_bootstrap(v, m, RS_STAT_MEAN, 0.95, RS_BOOT_RESAMPLES, RS_BOOT_SEED, &iv);
-    free(v);
-    return iv;
+/* the LMC verdicts on reward k (ctl: of the control path) over the
+ * finished replicates that have them */
+static rs_compare_lmc_agg over_lmc(const rep_result *x, int n, int k, int ctl) {
+    const rs_lmc *v[RS_EXP_MAX_SEEDS];
+    rs_compare_lmc_agg la;
+    for (int r = 0; r < n; r++)
+        v[r] = !x[r].ok || !(ctl ? x[r].have_ctl : x[r].have_lmc) ? NULL
+               : ctl                                               ? &x[r].lmc_ctl[k]
+                                                                   : &x[r].lmc[k];
+    rs_compare_lmc_aggregate(v, n, RS_STAT_MEAN, 0.95, RS_BOOT_RESAMPLES, RS_BOOT_SEED, &la);
+    return la;
 }
 
 /* "1.234e+06 [1.1e+06, 1.3e+06]", or just the value for one replicate */
@@ -600,15 +598,14 @@ static void report_write_metrics_json(const report *R) {
     for (int k = 0; d == 2 && k < d; k++) {
         cJSON *e = cJSON_CreateObject();
         cJSON_AddStringToObject(e, "reward", c->reward_names[k]);
-        rs_interval b = over_lmc(x, n, k, 0, 0), a = over_lmc(x, n, k, 0, 1);
-        cJSON_AddItemToObject(e, "barrier", rs_lab_json_interval_named(&b, "mean"));
-        cJSON_AddItemToObject(e, "area_above_line", rs_lab_json_interval_named(&a, "mean"));
+        rs_compare_lmc_agg la = over_lmc(x, n, k, 0);
+        cJSON_AddItemToObject(e, "barrier", rs_lab_json_interval_named(&la.barrier, "mean"));
+        cJSON_AddItemToObject(e, "area_above_line", rs_lab_json_interval_named(&la.area, "mean"));
         cJSON_AddNumberToObject(e, "replicates_with_barrier", bar_count[k]);
         if (ctl_n) {
-            b = over_lmc(x, n, k, 1, 0);
-            a = over_lmc(x, n, k, 1, 1);
-            cJSON_AddItemToObject(e, "control_barrier", rs_lab_json_interval_named(&b, "mean"));
-            cJSON_AddItemToObject(e, "control_area_above_line", rs_lab_json_interval_named(&a, "mean"));
+            la = over_lmc(x, n, k, 1);
+            cJSON_AddItemToObject(e, "control_barrier", rs_lab_json_interval_named(&la.barrier, "mean"));
+            cJSON_AddItemToObject(e, "control_area_above_line", rs_lab_json_interval_named(&la.area, "mean"));
             cJSON_AddNumberToObject(e, "control_replicates_with_barrier", ctl_bar_count[k]);
         }
         cJSON_AddItemToObject(e, "motionless_return", rs_lab_json_num(zero[k]));
@@ -869,7 +866,8 @@ static int report_write_md(const report *R) {
         fprintf(f, "| experts | reward | barrier | replicates with a barrier | area above the line |\n|---|---|---|---|---|\n");
         for (int ctl = 0; ctl < 1 + (ctl_n > 0); ctl++)
             for (int k = 0; k < d; k++) {
-                rs_interval bi = over_lmc(x, n, k, ctl, 0), ai = over_lmc(x, n, k, ctl, 1);
+                rs_compare_lmc_agg la = over_lmc(x, n, k, ctl);
+                const rs_interval bi = la.barrier, ai = la.area;
                 fprintf(f, "| %s | %s | %s | %d of %d | %s |\n", ctl ? "independent inits" : "shared init",
                         c->reward_names[k], fmt_iv(b1, sizeof b1, &bi, "%.4g"),
                         ctl ? ctl_bar_count[k] : bar_count[k], ctl ? ctl_n : lmc_n,

@@ -30,14 +30,14 @@ static rs_front *make_front(uint64_t seed, int n_soup, int n_base) {
     for (int i = 0; i < n_soup; i++) {
         double t = (double)i / (n_soup - 1), lam[2] = {t, 1 - t};
         double obj[2] = {10 * t + 2 * rs_rng_uniform(&g), 10 * (1 - t) + 2 * rs_rng_uniform(&g)};
-        char lab[16];
+        char lab[32];
         snprintf(lab, sizeof lab, "%.2f", t);
         rs_front_row r = {RS_KIND_SOUP, lab, lam, 1, obj, NULL, NULL, NULL, NAN};
         rs_front_add(f, &r);
     }
     for (int i = 0; i < n_base; i++) {
         double lam[2] = {NAN, NAN}, obj[2] = {12 * rs_rng_uniform(&g), 12 * rs_rng_uniform(&g)};
-        char lab[16];
+        char lab[32];
         snprintf(lab, sizeof lab, "morl_%d", i);
         rs_front_row r = {RS_KIND_BASELINE, lab, lam, 1, obj, NULL, NULL, NULL, NAN};
         rs_front_add(f, &r);
@@ -91,6 +91,30 @@ static int rows_of(const rs_front *f, rs_front_kind kind, double *out) {
     for (int i = 0; i < f->n; i++)
         if (f->kind[i] == kind) out[2 * m] = f->obj[2 * i], out[2 * m + 1] = f->obj[2 * i + 1], m++;
     return m;
+}
+
+/* the percentile bootstrap of the mean written out: B resamples drawn with
+ * rs_rng seeded (seed, 0), type 7 quantiles at 2.5 % and 97.5 % */
+static void naive_bootstrap(const double *v, int m, int B, uint64_t seed, double *mean, double *lo,
+                            double *hi) {
+    rs_rng g;
+    rs_rng_seed(&g, seed, 0);
+    double *st = malloc(sizeof(double) * (size_t)B);
+    *mean = 0;
+    for (int b = 0; b < B; b++) {
+        double s = 0;
+        for (int i = 0; i < m; i++)
+            s += v[rs_rng_below(&g, (uint64_t)m)];
+        st[b] = s / m;
+    }
+    for (int i = 0; i < m; i++)
+        *mean += v[i] / m;
+    qsort(st, (size_t)B, sizeof *st, cmp);
+    double pl = 0.025 * (B - 1), ph = 0.975 * (B - 1);
+    int il = (int)pl, ih = (int)ph;
+    *lo = st[il] + (pl - il) * (st[il + 1] - st[il]);
+    *hi = st[ih] + (ph - ih) * (st[ih + 1] - st[ih]);
+    free(st);
 }
 
 static void test_scores_against_brute_force(void) {
@@ -168,29 +192,13 @@ static void test_scores_against_brute_force(void) {
             double x = which ? r.front[i].baseline_hv : r.front[i].hv;
             if (!isnan(x)) v[m++] = x;
         }
-        rs_rng g;
-        rs_rng_seed(&g, 99, 0);
-        double *st = malloc(sizeof(double) * 2000), mean = 0;
-        for (int b = 0; b < 2000; b++) {
-            double s = 0;
-            for (int i = 0; i < m; i++)
-                s += v[rs_rng_below(&g, (uint64_t)m)];
-            st[b] = s / m;
-        }
-        for (int i = 0; i < m; i++)
-            mean += v[i] / m;
-        qsort(st, 2000, sizeof *st, cmp);
-        /* type 7 quantiles: position q * (B - 1) */
-        double pl = 0.025 * 1999, ph = 0.975 * 1999;
-        int il = (int)pl, ih = (int)ph;
-        double lo_ = st[il] + (pl - il) * (st[il + 1] - st[il]);
-        double hi_ = st[ih] + (ph - ih) * (st[ih + 1] - st[ih]);
+        double mean, lo_, hi_;
+        naive_bootstrap(v, m, 2000, 99, &mean, &lo_, &hi_);
         const rs_interval *iv = which ? &ag.baseline_hv : &ag.hv;
         CHECK(iv->n == m, "n %d want %d", iv->n, m);
         CHECK_CLOSE(iv->value, mean, 0, 1e-12, "mean");
         CHECK_CLOSE(iv->lo, lo_, 0, 1e-12, "lo");
         CHECK_CLOSE(iv->hi, hi_, 0, 1e-12, "hi");
-        free(st);
     }
     CHECK(ag.ratio.n == 2, "ratio over the two fronts with baselines: %d", ag.ratio.n);
     rs_compare_free(&r);
@@ -226,6 +234,28 @@ static void test_fixed_ref_must_be_dominated(void) {
     rs_front_free(f);
 }
 
+/* LMC verdicts over fronts: fronts without one (NULL) are left out */
+static void test_lmc_aggregate(void) {
+    rs_lmc l[4];
+    memset(l, 0, sizeof l);
+    double bar[4] = {3, 0, 7.5, 1}, area[4] = {-2, 4, 1, 0.5};
+    for (int i = 0; i < 4; i++)
+        l[i].barrier = bar[i], l[i].area = area[i], l[i].is_barrier = bar[i] > 2;
+    const rs_lmc *v[5] = {&l[0], NULL, &l[1], &l[2], &l[3]};
+    rs_compare_lmc_agg la;
+    CHECK(rs_compare_lmc_aggregate(v, 5, RS_STAT_MEAN, 0.95, 3000, 5, &la) == 0, "lmc aggregate");
+    CHECK(la.n == 4 && la.n_barrier == 2, "n %d, barriers %d", la.n, la.n_barrier);
+    double mean, lo, hi;
+    naive_bootstrap(bar, 4, 3000, 5, &mean, &lo, &hi);
+    CHECK_CLOSE(la.barrier.value, mean, 0, 1e-12, "barrier mean");
+    CHECK_CLOSE(la.barrier.lo, lo, 0, 1e-12, "barrier lo");
+    CHECK_CLOSE(la.barrier.hi, hi, 0, 1e-12, "barrier hi");
+    naive_bootstrap(area, 4, 3000, 5, &mean, &lo, &hi);
+    CHECK_CLOSE(la.area.value, mean, 0, 1e-12, "area mean");
+    CHECK_CLOSE(la.area.lo, lo, 0, 1e-12, "area lo");
+    CHECK_CLOSE(la.area.hi, hi, 0, 1e-12, "area hi");
+}
+
 static void test_bad_requests(void) {
     rs_front *f = make_front(5, 5, 0);
     rs_compare_req q = {
@@ -239,4 +269,4 @@ static void test_bad_requests(void) {
 }
 
 RS_TEST_MAIN(T(test_scores_against_brute_force), T(test_fixed_ref_must_be_dominated),
-             T(test_bad_requests))
+             T(test_lmc_aggregate), T(test_bad_requests))
