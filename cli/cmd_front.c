@@ -15,6 +15,7 @@
 #include "rs_fronteval.h"
 #include "rs_fisher.h"
 #include "rs_lattice.h"
+#include "rs_compare.h"
 #include "rs_lmc.h"
 #include "rs_stats.h"
 
@@ -780,7 +781,7 @@ static int lmc_report(rs_front *f, const char *first, const char *const *more, i
         }
     } else {
         /* aggregates over fronts: mean [95% bootstrap interval] */
-        double *v = malloc(sizeof(double) * (size_t)nf);
+        const rs_lmc **v = malloc(sizeof *v * (size_t)nf);
         if (!v) {
             fprintf(stderr, "rsoup lmc: out of memory\n");
             goto out;
@@ -789,12 +790,11 @@ static int lmc_report(rs_front *f, const char *first, const char *const *more, i
         cJSON *ar = json ? cJSON_AddArrayToObject(agg, "rewards") : NULL;
         if (!json) printf("\nover %d fronts (mean [95%% bootstrap interval]):\n", nf);
         for (int k = 0; k < f->n_obj; k++) {
-            rs_interval bi, ai;
-            int nb = 0;
-            for (int i = 0; i < nf; i++) v[i] = m[i][k].barrier, nb += m[i][k].is_barrier;
-            rs_stat_bootstrap(v, nf, RS_STAT_MEAN, 0.95, RS_BOOT_RESAMPLES, RS_BOOT_SEED, &bi);
-            for (int i = 0; i < nf; i++) v[i] = m[i][k].area;
-            rs_stat_bootstrap(v, nf, RS_STAT_MEAN, 0.95, RS_BOOT_RESAMPLES, RS_BOOT_SEED, &ai);
+            rs_compare_lmc_agg la;
+            for (int i = 0; i < nf; i++) v[i] = &m[i][k];
+            rs_compare_lmc_aggregate(v, nf, RS_STAT_MEAN, 0.95, RS_BOOT_RESAMPLES, RS_BOOT_SEED, &la);
+            const rs_interval bi = la.barrier, ai = la.area;
+            const int nb = la.n_barrier;
             if (json) {
                 cJSON *o = cJSON_CreateObject();
                 cJSON_AddStringToObject(o, "reward", f->obj_names[k]);

@@ -8,6 +8,7 @@
 
 #include "cli.h"
 #include "cli_soup.h"
+#include "rs_compare.h"
 #include "rs_lattice.h"
 #include "rs_pareto.h"
 #include "rs_stats.h"
@@ -263,15 +264,14 @@ static int same_objectives(const rs_front *a, const rs_front *b) {
 
 /* several fronts (one per seed, or fronts of different methods, plain CSVs
  * among them): each scored against one shared reference point, then mean
- * [95% bootstrap interval] of every score over them */
+ * [95% bootstrap interval] of every score over them (lab/rs_compare.h) */
 static int pareto_many(const char *const *paths, int nf, unsigned mask, const char *ref_text,
                        double margin, long k, int json) {
     rs_front **f = rs_calloc((size_t)nf, sizeof *f);
-    block *mb = rs_calloc((size_t)nf, sizeof *mb), *bb = rs_calloc((size_t)nf, sizeof *bb);
-    double *ref = NULL, *all = NULL;
+    double *given = NULL;
+    rs_compare_result res = {0};
     int status = 1, d = 0;
-    size_t nall = 0;
-    if (!f || !mb || !bb) goto fail;
+    if (!f) goto fail;
     for (int i = 0; i < nf; i++) {
         if (!(f[i] = rs_cli_front_load("pareto", paths[i], NULL))) goto done;
         if (i && same_objectives(f[0], f[i]) != 0) {
@@ -281,13 +281,7 @@ static int pareto_many(const char *const *paths, int nf, unsigned mask, const ch
         }
         unsigned m = f[i]->plain ? RS_KIND_BIT(RS_KIND_POINT) : mask;
         unsigned bm = (m & RS_KIND_BIT(RS_KIND_BASELINE)) || f[i]->plain ? 0 : RS_KIND_BIT(RS_KIND_BASELINE);
-        mb[i].rows = rs_calloc((size_t)f[i]->n + 1, sizeof(int));
-        bb[i].rows = rs_calloc((size_t)f[i]->n + 1, sizeof(int));
-        if (!mb[i].rows || !bb[i].rows) goto fail;
-        mb[i].pts = rs_front_obj_new(f[i], m, &mb[i].n, mb[i].rows);
-        bb[i].pts = rs_front_obj_new(f[i], bm, &bb[i].n, bb[i].rows);
-        if (!mb[i].pts || !bb[i].pts) goto fail;
-        if (mb[i].n < 1) {
+        if (rs_front_select(f[i], m, NULL) < 1) {
             fprintf(stderr, "rsoup pareto: '%s' has no rows of the kinds scored\n", paths[i]);
             goto done;
         }
@@ -295,105 +289,97 @@ static int pareto_many(const char *const *paths, int nf, unsigned mask, const ch
             fprintf(stderr, "rsoup pareto: %s\n", rs_last_error());
             goto done;
         }
-        nall += (size_t)(mb[i].n + bb[i].n);
     }
     d = f[0]->n_obj;
+    /* pareto's own EUM default (the experiment report's differs for d = 1:
+     * docs/decisions.md) */
     if (!k) k = d == 2 ? 100 : d >= 3 ? 20 : 1;
-    ref = rs_calloc((size_t)d, sizeof *ref);
-    if (!ref) goto fail;
     char ref_source[200];
     if (ref_text) {
         int bad = 0;
-        if (rs_cli_numbers(ref_text, ref, d, &bad) != d) {
+        if (!(given = rs_calloc((size_t)d, sizeof *given))) goto fail;
+        if (rs_cli_numbers(ref_text, given, d, &bad) != d) {
             fprintf(stderr, "rsoup pareto: --ref '%s': give %d finite numbers\n", ref_text, d);
             status = 2;
             goto done;
         }
         snprintf(ref_source, sizeof ref_source, "given");
     } else {
-        all = rs_calloc(nall * (size_t)d + 1, sizeof *all);
-        if (!all) goto fail;
-        size_t at = 0;
-        for (int i = 0; i < nf; i++) {
-            memcpy(all + at * d, mb[i].pts, (size_t)mb[i].n * d * sizeof *all);
-            at += (size_t)mb[i].n;
-            memcpy(all + at * d, bb[i].pts, (size_t)bb[i].n * d * sizeof *all);
-            at += (size_t)bb[i].n;
-        }
-        if (rs_pareto_default_ref(all, (int)nall, d, margin, ref) < 0) goto fail;
         snprintf(ref_source, sizeof ref_source,
                  "default: componentwise min of every front's points minus %g%% of the range", margin * 100);
     }
-    /* scores: 0 hv, 1 eum, 2 baseline hv, 3 baseline eum, 4 hv ratio */
-    double *v[5];
-    for (int j = 0; j < 5; j++)
-        if (!(v[j] = rs_calloc((size_t)nf, sizeof(double)))) goto fail;
+    rs_compare_req req = {
+        .n = nf,
+        .fronts = (const rs_front *const *)f,
+        .names = paths,
+        .soup_kinds = mask,
+        .baseline_kinds = (mask & RS_KIND_BIT(RS_KIND_BASELINE)) ? 0 : RS_KIND_BIT(RS_KIND_BASELINE),
+        .ref = given,
+        .margin = margin,
+        .eum_k = (int)k,
+    };
+    if (rs_compare_run(&req, &res) < 0) goto fail;
+    const double *ref = res.ref;
     for (int i = 0; i < nf; i++) {
-        if (score(f[i], &mb[i], ref, (int)k) < 0) goto fail;
-        if (bb[i].n && score(f[i], &bb[i], ref, (int)k) < 0) goto fail;
-        v[0][i] = mb[i].hv;
-        v[1][i] = mb[i].eum;
-        v[2][i] = bb[i].n ? bb[i].hv : NAN;
-        v[3][i] = bb[i].n ? bb[i].eum : NAN;
-        v[4][i] = bb[i].n && bb[i].hv > 0 ? mb[i].hv / bb[i].hv : NAN;
-        if (scores_finite(ref, d, mb[i].hv, mb[i].eum, ref_text, margin) ||
-            (bb[i].n && scores_finite(ref, d, bb[i].hv, bb[i].eum, ref_text, margin))) {
-            for (int j = 0; j < 5; j++) free(v[j]);
+        const rs_compare_front *m = &res.front[i];
+        if (scores_finite(ref, d, m->hv, m->eum, ref_text, margin) ||
+            (m->n_baseline && scores_finite(ref, d, m->baseline_hv, m->baseline_eum, ref_text, margin)))
             goto done;
-        }
     }
-    static const char *keys[5] = {"hypervolume", "eum", "baseline_hypervolume", "baseline_eum",
-                                  "hv_ratio_over_baseline"};
-    rs_interval iv[5];
-    for (int j = 0; j < 5; j++)
-        rs_stat_bootstrap(v[j], nf, RS_STAT_MEAN, 0.95, RS_BOOT_RESAMPLES, RS_BOOT_SEED, &iv[j]);
+    rs_compare_agg ag;
+    if (rs_compare_aggregate(&res, RS_STAT_MEAN, 0.95, RS_BOOT_RESAMPLES, RS_BOOT_SEED, &ag) < 0)
+        goto fail;
     if (json) {
         cJSON *root = cJSON_CreateObject();
         cJSON_AddItemToObject(root, "ref", rs_lab_json_nums(ref, d));
         cJSON_AddStringToObject(root, "ref_source", ref_source);
         cJSON *fa = cJSON_AddArrayToObject(root, "fronts");
         for (int i = 0; i < nf; i++) {
+            const rs_compare_front *m = &res.front[i];
             cJSON *o = cJSON_CreateObject();
             cJSON_AddStringToObject(o, "file", paths[i]);
-            for (int j = 0; j < 5; j++) cJSON_AddItemToObject(o, keys[j], rs_lab_json_num(v[j][i]));
+            cJSON_AddItemToObject(o, "hypervolume", rs_lab_json_num(m->hv));
+            cJSON_AddItemToObject(o, "eum", rs_lab_json_num(m->eum));
+            cJSON_AddItemToObject(o, "baseline_hypervolume", rs_lab_json_num(m->baseline_hv));
+            cJSON_AddItemToObject(o, "baseline_eum", rs_lab_json_num(m->baseline_eum));
+            cJSON_AddItemToObject(o, "hv_ratio_over_baseline", rs_lab_json_num(m->ratio));
             cJSON_AddItemToArray(fa, o);
         }
-        cJSON *ag = cJSON_AddObjectToObject(root, "aggregate");
-        for (int j = 0; j < 5; j++) cJSON_AddItemToObject(ag, keys[j], rs_lab_json_interval(&iv[j]));
-        cJSON_AddStringToObject(ag, "interval", "95% percentile bootstrap of the mean over fronts, 10000 resamples");
+        cJSON *ja = cJSON_AddObjectToObject(root, "aggregate");
+        cJSON_AddItemToObject(ja, "hypervolume", rs_lab_json_interval(&ag.hv));
+        cJSON_AddItemToObject(ja, "eum", rs_lab_json_interval(&ag.eum));
+        cJSON_AddItemToObject(ja, "baseline_hypervolume", rs_lab_json_interval(&ag.baseline_hv));
+        cJSON_AddItemToObject(ja, "baseline_eum", rs_lab_json_interval(&ag.baseline_eum));
+        cJSON_AddItemToObject(ja, "hv_ratio_over_baseline", rs_lab_json_interval(&ag.ratio));
+        cJSON_AddStringToObject(ja, "interval", "95% percentile bootstrap of the mean over fronts, 10000 resamples");
         rs_json_print(root);
     } else {
         printf("%d fronts, one reference point (", nf);
         for (int j = 0; j < d; j++) printf("%s%.10g", j ? ", " : "", ref[j]);
         printf("): %s\n", ref_source);
         for (int i = 0; i < nf; i++) {
-            printf("  %s: hypervolume %.6g, EUM %.6g", paths[i], v[0][i], v[1][i]);
-            if (bb[i].n) printf("; baseline hypervolume %.6g (ratio %.3f)", v[2][i], v[4][i]);
+            const rs_compare_front *m = &res.front[i];
+            printf("  %s: hypervolume %.6g, EUM %.6g", paths[i], m->hv, m->eum);
+            if (m->n_baseline) printf("; baseline hypervolume %.6g (ratio %.3f)", m->baseline_hv, m->ratio);
             printf("\n");
         }
         printf("over %d fronts (mean [95%% bootstrap interval]):\n", nf);
-        printf("  hypervolume %.6g [%.6g, %.6g], EUM %.6g [%.6g, %.6g]\n", iv[0].value, iv[0].lo,
-               iv[0].hi, iv[1].value, iv[1].lo, iv[1].hi);
-        if (iv[2].n)
+        printf("  hypervolume %.6g [%.6g, %.6g], EUM %.6g [%.6g, %.6g]\n", ag.hv.value, ag.hv.lo,
+               ag.hv.hi, ag.eum.value, ag.eum.lo, ag.eum.hi);
+        if (ag.baseline_hv.n)
             printf("  baseline hypervolume %.6g [%.6g, %.6g]; ratio %.3f [%.3f, %.3f] over %d fronts with baselines\n",
-                   iv[2].value, iv[2].lo, iv[2].hi, iv[4].value, iv[4].lo, iv[4].hi, iv[4].n);
+                   ag.baseline_hv.value, ag.baseline_hv.lo, ag.baseline_hv.hi, ag.ratio.value,
+                   ag.ratio.lo, ag.ratio.hi, ag.ratio.n);
     }
-    for (int j = 0; j < 5; j++) free(v[j]);
     status = 0;
     goto done;
 fail:
     fprintf(stderr, "rsoup pareto: %s\n", rs_last_error());
 done:
-    for (int i = 0; f && i < nf; i++) {
-        block_free(&mb[i]);
-        block_free(&bb[i]);
-        rs_front_free(f[i]);
-    }
+    for (int i = 0; f && i < nf; i++) rs_front_free(f[i]);
     free(f);
-    free(mb);
-    free(bb);
-    free(ref);
-    free(all);
+    free(given);
+    rs_compare_free(&res);
     return status;
 }
 

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "rs_compare.h"
 #include "rs_experiment.h"
 #include "rs_frontfile.h"
 #include "rs_lab.h"
@@ -25,10 +26,7 @@ typedef struct {
     int ok;                 /* its front exists and every job it needs finished */
     char status[256];       /* "ok" or what failed */
     rs_front *f, *cf;       /* front and control front (cf may be NULL) */
-    double hv_rs, hv_morl, hv_line, hv_experts, hv_control;
-    double eum_rs, eum_morl, eum_line;
-    double ratio;           /* hv_rs / hv_morl */
-    int n_rs, n_morl;
+    rs_compare_front m;     /* its fronts' scores on the shared reference point */
     rs_lmc lmc[D_MAX], lmc_ctl[D_MAX];
     int have_lmc, have_ctl;
     int h1;                 /* no barrier on any reward */
@@ -46,25 +44,6 @@ typedef struct {
     int beyond_floor;       /* the pair's barrier exceeds the floor on some reward */
 } rep_result;
 
-
-/* the experts' "line": the soups' λ grid applied to the experts' returns
- * (what soups would score if returns were linear in λ); owned, n = soups */
-static double *expert_line(const rs_front *f, int *n) {
-    const int d = f->n_obj;
-    int *rows = malloc(sizeof(int) * (size_t)(f->n + 1));
-    int ne = 0;
-    double *ex = rs_front_obj_new(f, RS_KIND_BIT(RS_KIND_EXPERT), &ne, NULL);
-    int nr = rows ? rs_front_select(f, RS_KIND_BIT(RS_KIND_SOUP), rows) : 0;
-    double *line = calloc((size_t)nr * d + 1, sizeof(double));
-    for (int r = 0; line && ex && r < nr; r++)
-        for (int k = 0; k < d; k++)
-            for (int e = 0; e < ne && e < f->n_experts; e++)
-                line[(size_t)r * d + k] += f->lambda[(size_t)rows[r] * f->n_experts + e] * ex[(size_t)e * d + k];
-    free(rows);
-    free(ex);
-    *n = nr;
-    return line;
-}
 
 /* the replicate's status from its jobs' states */
 static void rep_status(const rs_job_graph *g, int r, rep_result *x) {
@@ -87,41 +66,17 @@ static void rep_status(const rs_job_graph *g, int r, rep_result *x) {
     }
 }
 
-static void pts_append(double **all, int *n_all, const double *p, int n, int d) {
-    if (!n) return;
-    double *a = realloc(*all, sizeof(double) * (size_t)(*n_all + n) * d);
-    if (!a) return;
-    memcpy(a + (size_t)*n_all * d, p, sizeof(double) * (size_t)n * d);
-    *all = a;
-    *n_all += n;
-}
-
-static void rep_metrics(const rs_exp_config *c, rep_result *x, const double *ref) {
+/* what a replicate shows beyond its hypervolumes and EUMs (rs_compare, in
+ * report_reference_point): LMC verdicts, degenerate cases, best returns */
+static void rep_metrics(const rs_exp_config *c, rep_result *x) {
     const rs_front *f = x->f;
     const int d = f->n_obj;
-    int n_ex, n_ln;
-    double *rs = rs_front_obj_new(f, RS_KIND_BIT(RS_KIND_SOUP), &x->n_rs, NULL);
-    double *mo = rs_front_obj_new(f, RS_KIND_BIT(RS_KIND_BASELINE), &x->n_morl, NULL);
+    int n_ex, n_rs, n_morl;
+    double *rs = rs_front_obj_new(f, RS_KIND_BIT(RS_KIND_SOUP), &n_rs, NULL);
+    double *mo = rs_front_obj_new(f, RS_KIND_BIT(RS_KIND_BASELINE), &n_morl, NULL);
     double *ex = rs_front_obj_new(f, RS_KIND_BIT(RS_KIND_EXPERT), &n_ex, NULL);
-    double *line = expert_line(f, &n_ln);
     int n_in = 0;
     double *in = rs_front_obj_new(f, RS_KIND_BIT(RS_KIND_INIT), &n_in, NULL);
-    x->hv_rs = rs_hv(rs, x->n_rs, d, ref);
-    x->hv_morl = x->n_morl ? rs_hv(mo, x->n_morl, d, ref) : NAN;
-    x->hv_line = rs_hv(line, n_ln, d, ref);
-    x->hv_experts = rs_hv(ex, n_ex, d, ref);
-    x->hv_control = NAN;
-    if (x->cf) {
-        int n_ct = 0;
-        double *ct = rs_front_obj_new(x->cf, RS_KIND_BIT(RS_KIND_SOUP), &n_ct, NULL);
-        if (n_ct) x->hv_control = rs_hv(ct, n_ct, d, ref);
-        free(ct);
-    }
-    int K = d == 2 ? 100 : 20;
-    x->eum_rs = rs_eum_uniform(rs, x->n_rs, d, K);
-    x->eum_morl = x->n_morl ? rs_eum_uniform(mo, x->n_morl, d, K) : NAN;
-    x->eum_line = rs_eum_uniform(line, n_ln, d, K);
-    x->ratio = x->hv_morl > 0 ? x->hv_rs / x->hv_morl : NAN;
     if (f->n_experts == 2) {
         x->have_lmc = 1;
         x->h1 = 1;
@@ -146,12 +101,12 @@ static void rep_metrics(const rs_exp_config *c, rep_result *x, const double *ref
         x->gain[k] = x->expert_own[k] - x->init_own[k];
         x->gain_rel[k] = x->gain[k] / fabs(x->init_own[k]);
         x->best[k] = -INFINITY;
-        for (int i = 0; i < x->n_rs; i++) x->best[k] = fmax(x->best[k], rs[(size_t)i * d + k]);
+        for (int i = 0; i < n_rs; i++) x->best[k] = fmax(x->best[k], rs[(size_t)i * d + k]);
         for (int i = 0; i < n_ex; i++) x->best[k] = fmax(x->best[k], ex[(size_t)i * d + k]);
     }
-    for (int m = 0; m < x->n_morl; m++) {
-        int all = x->n_rs > 0;
-        for (int i = 0; i < x->n_rs && all; i++) all &= rs_pareto_dominates(mo + (size_t)m * d, rs + (size_t)i * d, d);
+    for (int m = 0; m < n_morl; m++) {
+        int all = n_rs > 0;
+        for (int i = 0; i < n_rs && all; i++) all &= rs_pareto_dominates(mo + (size_t)m * d, rs + (size_t)i * d, d);
         x->morl_dominating += all;
     }
     if (x->tf && x->tf->n_experts == 2 &&
@@ -162,7 +117,6 @@ static void rep_metrics(const rs_exp_config *c, rep_result *x, const double *ref
     free(rs);
     free(mo);
     free(ex);
-    free(line);
     free(in);
 }
 
@@ -192,54 +146,42 @@ static rs_interval over_twin(const rep_result *x, int n) {
 }
 
 /* ---- aggregates ---- */
+/* metrics.json's names for the comparison's scores, per replicate
+ * (rs_compare_front) and over replicates (rs_compare_agg) */
 typedef struct {
-    const char *key, *label;
-    size_t off; /* offset of the double in rep_result */
+    const char *key;
+    size_t front_off, agg_off;
 } metric_def;
 
-#define M(key, label, field) {key, label, offsetof(rep_result, field)}
+#define M(key, field) {key, offsetof(rs_compare_front, field), offsetof(rs_compare_agg, field)}
 static const metric_def METRICS[] = {
-    M("hv_rewarded_soups", "rewarded soups", hv_rs),
-    M("hv_morl", "MORL (one run per μ)", hv_morl),
-    M("hv_expert_line", "experts' straight line", hv_line),
-    M("hv_experts", "experts alone", hv_experts),
-    M("hv_control", "control soups (independent inits)", hv_control),
-    M("eum_rewarded_soups", "", eum_rs),
-    M("eum_morl", "", eum_morl),
-    M("eum_expert_line", "", eum_line),
-    M("hv_ratio_rs_over_morl", "", ratio),
+    M("hv_rewarded_soups", hv),         M("hv_morl", baseline_hv),
+    M("hv_expert_line", line_hv),       M("hv_experts", experts_hv),
+    M("hv_control", control_hv),        M("eum_rewarded_soups", eum),
+    M("eum_morl", baseline_eum),        M("eum_expert_line", line_eum),
+    M("hv_ratio_rs_over_morl", ratio),
 };
 #undef M
 #define N_METRICS ((int)(sizeof METRICS / sizeof METRICS[0]))
 
-static double field(const rep_result *x, size_t off) { return *(const double *)((const char *)x + off); }
-
-/* the interval of a value over the replicates that finished */
-static rs_interval over(const rep_result *x, int n, size_t off, rs_stat_kind kind) {
-    double *v = malloc(sizeof(double) * (size_t)(n + 1));
-    rs_interval iv = {NAN, NAN, NAN, 0};
-    if (!v) return iv;
-    int m = 0;
-    for (int r = 0; r < n; r++)
-        if (x[r].ok) v[m++] = field(&x[r], off);
-    rs_stat_bootstrap(v, m, kind, 0.95, RS_BOOT_RESAMPLES, RS_BOOT_SEED, &iv);
-    free(v);
-    return iv;
+static double front_field(const rs_compare_front *m, size_t off) {
+    return *(const double *)((const char *)m + off);
+}
+static const rs_interval *agg_field(const rs_compare_agg *a, size_t off) {
+    return (const rs_interval *)((const char *)a + off);
 }
 
-static rs_interval over_lmc(const rep_result *x, int n, int k, int ctl, int area) {
-    double *v = malloc(sizeof(double) * (size_t)(n + 1));
-    rs_interval iv = {NAN, NAN, NAN, 0};
-    if (!v) return iv;
-    int m = 0;
-    for (int r = 0; r < n; r++) {
-        if (!x[r].ok || !(ctl ? x[r].have_ctl : x[r].have_lmc)) continue;
-        const rs_lmc *l = ctl ? &x[r].lmc_ctl[k] : &x[r].lmc[k];
-        v[m++] = area ? l->area : l->barrier;
-    }
-    rs_stat_bootstrap(v, m, RS_STAT_MEAN, 0.95, RS_BOOT_RESAMPLES, RS_BOOT_SEED, &iv);
-    free(v);
-    return iv;
+/* the LMC verdicts on reward k (ctl: of the control path) over the
+ * finished replicates that have them */
+static rs_compare_lmc_agg over_lmc(const rep_result *x, int n, int k, int ctl) {
+    const rs_lmc *v[RS_EXP_MAX_SEEDS];
+    rs_compare_lmc_agg la;
+    for (int r = 0; r < n; r++)
+        v[r] = !x[r].ok || !(ctl ? x[r].have_ctl : x[r].have_lmc) ? NULL
+               : ctl                                               ? &x[r].lmc_ctl[k]
+                                                                   : &x[r].lmc[k];
+    rs_compare_lmc_aggregate(v, n, RS_STAT_MEAN, 0.95, RS_BOOT_RESAMPLES, RS_BOOT_SEED, &la);
+    return la;
 }
 
 /* "1.234e+06 [1.1e+06, 1.3e+06]", or just the value for one replicate */
@@ -418,7 +360,8 @@ typedef struct {
     double prev_ref[D_MAX];   /* the folder's last report's, when it moved */
     int moved;
     double zero[D_MAX];       /* a motionless robot's return on each reward */
-    rs_interval agg[N_METRICS], agg_iqm[N_METRICS];
+    rs_compare_result cmp;    /* the finished replicates' fronts, compared */
+    rs_compare_agg agg, agg_iqm; /* their mean and IQM over the replicates */
     verdict_counts v;
     char names_buf[D_MAX][64];
     char *names[D_MAX];
@@ -472,45 +415,47 @@ static int report_load(report *R) {
     return 0;
 }
 
-/* the reference point: the config's, else from every evaluated point of
- * every finished replicate; and whether it moved since this folder's last
- * report (said in report.md and in the log) */
-static void report_reference_point(report *R) {
+/* the reference point and every finished replicate's fronts scored on it
+ * (rs_compare): the config's point, else one from every evaluated point of
+ * every finished replicate (soups, MORL, experts, the experts' line, the
+ * control soups); and whether it moved since this folder's last report
+ * (said in report.md and in the log). 0, or -1 (error set) when the
+ * config's point is not below every point, or out of memory */
+static int report_reference_point(report *R) {
     const rs_exp_config *c = R->c;
     const char *out = R->out;
     const int n = R->n;
     const int d = R->d;
     rep_result *x = R->x;
+    /* replicates are at most RS_EXP_MAX_SEEDS (the config refuses more) */
+    const rs_front *fronts[RS_EXP_MAX_SEEDS], *control[RS_EXP_MAX_SEEDS];
+    const char *names[RS_EXP_MAX_SEEDS];
+    int m = 0;
+    for (int r = 0; r < n; r++)
+        if (x[r].ok) fronts[m] = x[r].f, control[m] = x[r].cf, names[m++] = R->g->reps[r].dir;
+    /* the report's EUM resolution: 20 for one reward, unlike `rsoup
+     * pareto`'s 1 (docs/decisions.md) */
+    rs_compare_req req = {.n = m,
+                          .fronts = fronts,
+                          .names = names,
+                          .control = control,
+                          .soup_kinds = RS_KIND_BIT(RS_KIND_SOUP),
+                          .baseline_kinds = RS_KIND_BIT(RS_KIND_BASELINE),
+                          .experts = 1,
+                          .ref = c->has_ref ? c->ref : NULL,
+                          .margin = 0.05,
+                          .eum_k = d == 2 ? 100 : 20};
+    int rc = rs_compare_run(&req, &R->cmp);
+    if (rc < 0) return -1;
+    for (int r = 0, i = 0; r < n; r++)
+        if (x[r].ok) x[r].m = R->cmp.front[i++];
     /* one reference point for every front of every replicate */
     double *ref = R->ref;
-    const char *ref_source;
-    if (c->has_ref) {
-        memcpy(ref, c->ref, sizeof(double) * d);
-        ref_source = "given in the config";
-    } else {
-        double *all = NULL;
-        int n_all = 0;
-        for (int r = 0; r < n; r++) {
-            if (!x[r].ok) continue;
-            int k;
-            double *q = rs_front_obj_new(x[r].f, RS_KIND_BIT(RS_KIND_SOUP) | RS_KIND_BIT(RS_KIND_BASELINE) |
-                                                     RS_KIND_BIT(RS_KIND_EXPERT), &k, NULL);
-            pts_append(&all, &n_all, q, k, d);
-            free(q);
-            q = expert_line(x[r].f, &k);
-            pts_append(&all, &n_all, q, k, d);
-            free(q);
-            if (x[r].cf) {
-                q = rs_front_obj_new(x[r].cf, RS_KIND_BIT(RS_KIND_SOUP), &k, NULL);
-                pts_append(&all, &n_all, q, k, d);
-                free(q);
-            }
-        }
-        rs_pareto_default_ref(all, n_all, d, 0.05, ref);
-        free(all);
-        ref_source = n > 1 ? "componentwise minimum of every evaluated point of every replicate minus 5% of the range"
-                           : "componentwise minimum of all evaluated points minus 5% of the range";
-    }
+    memcpy(ref, R->cmp.ref, sizeof(double) * d);
+    const char *ref_source =
+        c->has_ref ? "given in the config"
+        : n > 1    ? "componentwise minimum of every evaluated point of every replicate minus 5% of the range"
+                   : "componentwise minimum of all evaluated points minus 5% of the range";
     R->ref_source = ref_source;
     /* the last report of this folder: when its reference point differs, its
      * hypervolumes are on another scale (a seed added, a point moved). Said
@@ -534,6 +479,7 @@ static void report_reference_point(report *R) {
                 c->has_ref ? "" : "; give reference_point in the config to fix it");
     }
     R->moved = moved;
+    return 0;
 }
 
 /* metrics: each finished replicate's hypervolumes, LMC verdicts and
@@ -542,9 +488,8 @@ static void report_metrics(report *R) {
     const rs_exp_config *c = R->c;
     const int n = R->n;
     rep_result *x = R->x;
-    const double *ref = R->ref;
     for (int r = 0; r < n; r++)
-        if (x[r].ok) rep_metrics(c, &x[r], ref);
+        if (x[r].ok) rep_metrics(c, &x[r]);
     mean_of_zero_policy(c, R->zero);
 }
 
@@ -556,11 +501,9 @@ static void report_aggregate(report *R) {
     const int d = R->d;
     rep_result *x = R->x;
     const double *zero = R->zero;
-    rs_interval *agg = R->agg, *agg_iqm = R->agg_iqm;
-    for (int i = 0; i < N_METRICS; i++) {
-        agg[i] = over(x, n, METRICS[i].off, RS_STAT_MEAN);
-        agg_iqm[i] = over(x, n, METRICS[i].off, RS_STAT_IQM);
-    }
+    /* over the finished replicates: the fronts compared */
+    rs_compare_aggregate(&R->cmp, RS_STAT_MEAN, 0.95, RS_BOOT_RESAMPLES, RS_BOOT_SEED, &R->agg);
+    rs_compare_aggregate(&R->cmp, RS_STAT_IQM, 0.95, RS_BOOT_RESAMPLES, RS_BOOT_SEED, &R->agg_iqm);
     verdict_counts v = {0};
     for (int r = 0; r < n; r++) {
         if (!x[r].ok) continue;
@@ -572,7 +515,7 @@ static void report_aggregate(report *R) {
             for (int k = 0; k < d; k++) v.beats[i][k] += i != k && x[r].expert_on[i][k] >= x[r].expert_own[k];
         if (x[r].have_lmc) v.lmc_n++, v.h1_count += x[r].h1;
         if (x[r].have_ctl) v.ctl_n++, v.ctl_count += x[r].ctl_barrier;
-        if (isfinite(x[r].ratio)) v.morl_n++, v.ge_morl += x[r].ratio >= 1;
+        if (isfinite(x[r].m.ratio)) v.morl_n++, v.ge_morl += x[r].m.ratio >= 1;
         v.morl_dom += x[r].morl_dominating > 0;
         for (int k = 0; k < d; k++) {
             v.exp_bad[k] += x[r].expert_not_better[k];
@@ -604,8 +547,8 @@ static void report_write_metrics_json(const report *R) {
     const double *ref = R->ref;
     const char *ref_source = R->ref_source;
     const double *zero = R->zero;
-    const rs_interval *agg = R->agg;
-    const rs_interval *agg_iqm = R->agg_iqm;
+    const rs_compare_agg *agg = &R->agg;
+    const rs_compare_agg *agg_iqm = &R->agg_iqm;
     const int h1_count = R->v.h1_count;
     const int lmc_n = R->v.lmc_n;
     const int ctl_count = R->v.ctl_count;
@@ -631,11 +574,12 @@ static void report_write_metrics_json(const report *R) {
     cJSON_AddStringToObject(o, "reference_point_source", ref_source);
     cJSON_AddStringToObject(o, "interval", "95% percentile bootstrap over the finished replicates, 10000 resamples (fixed seed)");
     /* the headline numbers at the top: the mean over replicates */
-    for (int i = 0; i < N_METRICS; i++) cJSON_AddItemToObject(o, METRICS[i].key, rs_lab_json_num(agg[i].value));
+    for (int i = 0; i < N_METRICS; i++)
+        cJSON_AddItemToObject(o, METRICS[i].key, rs_lab_json_num(agg_field(agg, METRICS[i].agg_off)->value));
     cJSON *ag = cJSON_AddObjectToObject(o, "aggregate");
     for (int i = 0; i < N_METRICS; i++) {
-        cJSON *m = rs_lab_json_interval_named(&agg[i], "mean");
-        cJSON *q = rs_lab_json_interval_named(&agg_iqm[i], "iqm");
+        cJSON *m = rs_lab_json_interval_named(agg_field(agg, METRICS[i].agg_off), "mean");
+        cJSON *q = rs_lab_json_interval_named(agg_field(agg_iqm, METRICS[i].agg_off), "iqm");
         cJSON_AddItemToObject(m, "iqm", cJSON_Duplicate(cJSON_GetObjectItem(q, "iqm"), 1));
         cJSON_AddItemToObject(m, "iqm_lo", cJSON_Duplicate(cJSON_GetObjectItem(q, "lo"), 1));
         cJSON_AddItemToObject(m, "iqm_hi", cJSON_Duplicate(cJSON_GetObjectItem(q, "hi"), 1));
@@ -654,15 +598,14 @@ static void report_write_metrics_json(const report *R) {
     for (int k = 0; d == 2 && k < d; k++) {
         cJSON *e = cJSON_CreateObject();
         cJSON_AddStringToObject(e, "reward", c->reward_names[k]);
-        rs_interval b = over_lmc(x, n, k, 0, 0), a = over_lmc(x, n, k, 0, 1);
-        cJSON_AddItemToObject(e, "barrier", rs_lab_json_interval_named(&b, "mean"));
-        cJSON_AddItemToObject(e, "area_above_line", rs_lab_json_interval_named(&a, "mean"));
+        rs_compare_lmc_agg la = over_lmc(x, n, k, 0);
+        cJSON_AddItemToObject(e, "barrier", rs_lab_json_interval_named(&la.barrier, "mean"));
+        cJSON_AddItemToObject(e, "area_above_line", rs_lab_json_interval_named(&la.area, "mean"));
         cJSON_AddNumberToObject(e, "replicates_with_barrier", bar_count[k]);
         if (ctl_n) {
-            b = over_lmc(x, n, k, 1, 0);
-            a = over_lmc(x, n, k, 1, 1);
-            cJSON_AddItemToObject(e, "control_barrier", rs_lab_json_interval_named(&b, "mean"));
-            cJSON_AddItemToObject(e, "control_area_above_line", rs_lab_json_interval_named(&a, "mean"));
+            la = over_lmc(x, n, k, 1);
+            cJSON_AddItemToObject(e, "control_barrier", rs_lab_json_interval_named(&la.barrier, "mean"));
+            cJSON_AddItemToObject(e, "control_area_above_line", rs_lab_json_interval_named(&la.area, "mean"));
             cJSON_AddNumberToObject(e, "control_replicates_with_barrier", ctl_bar_count[k]);
         }
         cJSON_AddItemToObject(e, "motionless_return", rs_lab_json_num(zero[k]));
@@ -696,7 +639,7 @@ static void report_write_metrics_json(const report *R) {
         cJSON_AddStringToObject(e, "status", x[r].status);
         if (x[r].ok) {
             for (int i = 0; i < N_METRICS; i++)
-                cJSON_AddItemToObject(e, METRICS[i].key, rs_lab_json_num(field(&x[r], METRICS[i].off)));
+                cJSON_AddItemToObject(e, METRICS[i].key, rs_lab_json_num(front_field(&x[r].m, METRICS[i].front_off)));
             if (x[r].have_lmc) {
                 cJSON_AddBoolToObject(e, "h1_holds", x[r].h1);
                 cJSON *l = cJSON_AddArrayToObject(e, "lmc");
@@ -763,8 +706,8 @@ static int report_write_md(const report *R) {
     const double *prev_ref = R->prev_ref;
     const int moved = R->moved;
     const double *zero = R->zero;
-    const rs_interval *agg = R->agg;
-    const rs_interval *agg_iqm = R->agg_iqm;
+    const rs_compare_agg *agg = &R->agg;
+    const rs_compare_agg *agg_iqm = &R->agg_iqm;
     const int h1_count = R->v.h1_count;
     const int lmc_n = R->v.lmc_n;
     const int ctl_count = R->v.ctl_count;
@@ -835,16 +778,16 @@ static int report_write_md(const report *R) {
         fprintf(f, "- **Soups vs MORL**: the soups' hypervolume is %s of MORL's (ratio; 1 = equal), "
                    "with %d fine-tunings instead of %d (compute ratio N/M = %.2f); soups ≥ MORL in "
                    "**%d of %d** replicates%s.\n",
-                fmt_iv(b1, sizeof b1, &agg[8], "%.3f"), d, c->n_mu,
+                fmt_iv(b1, sizeof b1, &agg->ratio, "%.3f"), d, c->n_mu,
                 (double)d * c->finetune_steps / ((double)c->n_mu * c->morl_steps), ge_morl, morl_n,
-                agg[8].n < 2 ? ""
+                agg->ratio.n < 2 ? ""
                 /* a percentile bootstrap over a handful of values only shows
                  * how much they disagree: no "clearly" below 5 replicates */
-                : agg[8].n < 5 && agg[8].lo > 1 ? "; the interval lies above 1, but with fewer than 5 replicates it shows only how much they disagree"
-                : agg[8].n < 5 && agg[8].hi < 1 ? "; the interval lies below 1, but with fewer than 5 replicates it shows only how much they disagree"
-                : agg[8].n < 5 ? "; the interval includes 1"
-                : agg[8].lo > 1 ? "; over replicates the soups' hypervolume is higher (the interval lies above 1)"
-                : agg[8].hi < 1 ? "; over replicates MORL's hypervolume is higher (the interval lies below 1)"
+                : agg->ratio.n < 5 && agg->ratio.lo > 1 ? "; the interval lies above 1, but with fewer than 5 replicates it shows only how much they disagree"
+                : agg->ratio.n < 5 && agg->ratio.hi < 1 ? "; the interval lies below 1, but with fewer than 5 replicates it shows only how much they disagree"
+                : agg->ratio.n < 5 ? "; the interval includes 1"
+                : agg->ratio.lo > 1 ? "; over replicates the soups' hypervolume is higher (the interval lies above 1)"
+                : agg->ratio.hi < 1 ? "; over replicates MORL's hypervolume is higher (the interval lies below 1)"
                                 : "; over replicates there is no clear difference (the interval includes 1)");
     if (lmc_n)
         fprintf(f, "- **H1** (experts fine-tuned from a shared init are linearly connected: no "
@@ -887,20 +830,30 @@ static int report_write_md(const report *R) {
                    "seed.%s\n\n", c->has_ref ? "" : " A fixed `reference_point` in the config keeps it.");
     }
     fprintf(f, "| front | trainings after the init | hypervolume | expected utility |\n|---|---|---|---|\n");
-    for (int i = 0; i < 5; i++) {
-        if (agg[i].n == 0) continue;
+    const struct {
+        const char *label;
+        const rs_interval *hv, *eum; /* eum NULL: no EUM column */
+    } rows[] = {
+        {"rewarded soups", &agg->hv, &agg->eum},
+        {"MORL (one run per μ)", &agg->baseline_hv, &agg->baseline_eum},
+        {"experts' straight line", &agg->line_hv, &agg->line_eum},
+        {"experts alone", &agg->experts_hv, NULL},
+        {"control soups (independent inits)", &agg->control_hv, NULL},
+    };
+    for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+        if (rows[i].hv->n == 0) continue;
         char trn[96] = "—";
-        if (i == 0) snprintf(trn, sizeof trn, "%d × %ld steps", d, c->finetune_steps);
-        if (i == 1) snprintf(trn, sizeof trn, "%d × %ld steps", c->n_mu, c->morl_steps);
-        if (i == 4) snprintf(trn, sizeof trn, "%d × %ld steps, no shared init", d, c->control_steps);
-        const rs_interval *eu = i < 3 ? &agg[5 + i] : NULL;
-        fprintf(f, "| %s | %s | %s | %s |\n", METRICS[i].label, trn, fmt_iv(b1, sizeof b1, &agg[i], "%.4g"),
-                eu ? fmt_iv(b2, sizeof b2, eu, "%.5g") : "");
+        if (rows[i].hv == &agg->hv) snprintf(trn, sizeof trn, "%d × %ld steps", d, c->finetune_steps);
+        if (rows[i].hv == &agg->baseline_hv) snprintf(trn, sizeof trn, "%d × %ld steps", c->n_mu, c->morl_steps);
+        if (rows[i].hv == &agg->control_hv)
+            snprintf(trn, sizeof trn, "%d × %ld steps, no shared init", d, c->control_steps);
+        fprintf(f, "| %s | %s | %s | %s |\n", rows[i].label, trn, fmt_iv(b1, sizeof b1, rows[i].hv, "%.4g"),
+                rows[i].eum ? fmt_iv(b2, sizeof b2, rows[i].eum, "%.5g") : "");
     }
     if (n_ok >= 4)
         fprintf(f, "\nInterquartile means (robust to one odd seed): soups %s, MORL %s, ratio %s.\n",
-                fmt_iv(b1, sizeof b1, &agg_iqm[0], "%.4g"), fmt_iv(b2, sizeof b2, &agg_iqm[1], "%.4g"),
-                fmt_iv(prov, sizeof prov, &agg_iqm[8], "%.3f"));
+                fmt_iv(b1, sizeof b1, &agg_iqm->hv, "%.4g"), fmt_iv(b2, sizeof b2, &agg_iqm->baseline_hv, "%.4g"),
+                fmt_iv(prov, sizeof prov, &agg_iqm->ratio, "%.3f"));
     if (c->control)
         fprintf(f, "\nWhat each front is for: the **control** soups mix experts trained from "
                    "independent inits, to show what interpolation does without a shared init "
@@ -913,7 +866,8 @@ static int report_write_md(const report *R) {
         fprintf(f, "| experts | reward | barrier | replicates with a barrier | area above the line |\n|---|---|---|---|---|\n");
         for (int ctl = 0; ctl < 1 + (ctl_n > 0); ctl++)
             for (int k = 0; k < d; k++) {
-                rs_interval bi = over_lmc(x, n, k, ctl, 0), ai = over_lmc(x, n, k, ctl, 1);
+                rs_compare_lmc_agg la = over_lmc(x, n, k, ctl);
+                const rs_interval bi = la.barrier, ai = la.area;
                 fprintf(f, "| %s | %s | %s | %d of %d | %s |\n", ctl ? "independent inits" : "shared init",
                         c->reward_names[k], fmt_iv(b1, sizeof b1, &bi, "%.4g"),
                         ctl ? ctl_bar_count[k] : bar_count[k], ctl ? ctl_n : lmc_n,
@@ -1002,7 +956,7 @@ static int report_write_md(const report *R) {
             fprintf(f, " | | |%s%s |\n", d == 2 ? " | |" : "", twin_n ? " |" : "");
             continue;
         }
-        fprintf(f, " %.4g | %.4g | %.3f |", x[r].hv_rs, x[r].hv_morl, x[r].ratio);
+        fprintf(f, " %.4g | %.4g | %.3f |", x[r].m.hv, x[r].m.baseline_hv, x[r].m.ratio);
         for (int k = 0; d == 2 && k < d; k++)
             fprintf(f, " %.4g (%.1f)%s |", x[r].lmc[k].barrier, x[r].lmc[k].z, x[r].lmc[k].is_barrier ? " **barrier**" : "");
         if (twin_n && x[r].have_twin)
@@ -1030,7 +984,7 @@ static void report_headline(const report *R) {
     const rs_job_graph *g = R->g;
     const int n = R->n;
     const int n_ok = R->n_ok;
-    const rs_interval *agg = R->agg;
+    const rs_compare_agg *agg = &R->agg;
     const int h1_count = R->v.h1_count;
     const int lmc_n = R->v.lmc_n;
     const int ctl_count = R->v.ctl_count;
@@ -1045,8 +999,8 @@ static void report_headline(const report *R) {
         fprintf(hl, "%s %ld", r ? "," : "", g->reps[r].seed);
     fprintf(hl, ")\n");
     fprintf(hl, "hypervolume: rewarded soups %s, MORL %s, ratio %s\n",
-            fmt_iv(b1, sizeof b1, &agg[0], "%.4g"), fmt_iv(b2, sizeof b2, &agg[1], "%.4g"),
-            fmt_iv(b3, sizeof b3, &agg[8], "%.3f"));
+            fmt_iv(b1, sizeof b1, &agg->hv, "%.4g"), fmt_iv(b2, sizeof b2, &agg->baseline_hv, "%.4g"),
+            fmt_iv(b3, sizeof b3, &agg->ratio, "%.3f"));
     if (morl_n) fprintf(hl, "soups >= MORL hypervolume in %d of %d replicates\n", ge_morl, morl_n);
     if (lmc_n)
         fprintf(hl, "H1 (no LMC barrier, shared init) holds in %d of %d replicates\n", h1_count,
@@ -1066,7 +1020,16 @@ int rs_exp_report(const rs_exp_config *c, const char *config_path, const char *o
         free(R);
         return -1;
     }
-    report_reference_point(R);
+    if (report_reference_point(R) != 0) {
+        for (int r = 0; r < R->n; r++) {
+            rs_front_free(R->x[r].f);
+            rs_front_free(R->x[r].cf);
+            rs_front_free(R->x[r].tf);
+        }
+        free(R->x);
+        free(R);
+        return -1;
+    }
     report_metrics(R);
     report_aggregate(R);
     write_lambda_stats(out, R->x, R->n, R->d, R->names);
@@ -1080,6 +1043,7 @@ int rs_exp_report(const rs_exp_config *c, const char *config_path, const char *o
         rs_front_free(R->x[r].tf);
     }
     free(R->x);
+    rs_compare_free(&R->cmp);
     free(R);
     return 0;
 }
