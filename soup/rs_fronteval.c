@@ -1,4 +1,4 @@
-/* rs_fronteval.c — soups on a λ grid → front rows; LMC metrics. */
+/* rs_fronteval.c — soups on a λ grid → front rows (the LMC verdict on those rows is rs_lmc.c's). */
 #include "rs_fronteval.h"
 #include "rs_fisher.h"
 #include "rs_mix.h"

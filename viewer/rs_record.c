@@ -19,7 +19,7 @@ struct rs_recorder {
     int dead;
     FILE *pipe; /* ffmpeg's stdin; written through its fd */
     int fd;
-    char errfile[64]; /* ffmpeg's stderr, shown if it fails */
+    char errfile[512]; /* ffmpeg's stderr, shown if it fails (a mkstemp file) */
     rs_png *png;
     char stem[1024]; /* PNG frames: stem_000123.png */
     char name[1100]; /* scratch for one frame's file name */
@@ -74,22 +74,36 @@ rs_recorder *rs_recorder_new(const char *path, int w, int h, int fps, int force_
     int want_png = force_png || !rs_ffmpeg_on_path() || (L >= 4 && !strcmp(path + L - 4, ".png"));
     if (!want_png) {
         r->kind = RS_REC_FFMPEG;
-        char q[2200], cmd[3000];
+        char q[2200], eq[1100], cmd[4200];
         shell_quote(q, sizeof q, path);
-        snprintf(r->errfile, sizeof r->errfile, "/tmp/rsoup_ffmpeg_%d.log", (int)getpid());
+        /* a name nobody can guess or plant a link at: mkstemp makes the
+         * file (O_EXCL, mode 0600) before the shell redirects into it */
+        const char *td = getenv("TMPDIR");
+        if (!td || !*td) td = "/tmp";
+        int n = snprintf(r->errfile, sizeof r->errfile, "%s/rsoup_ffmpeg_XXXXXX", td);
+        int efd = n > 0 && (size_t)n < sizeof r->errfile ? mkstemp(r->errfile) : -1;
+        if (efd < 0) {
+            rs_set_error("record: cannot make a log file for ffmpeg in %s: %s", td,
+                         n > 0 && (size_t)n < sizeof r->errfile ? strerror(errno) : "path too long");
+            free(r);
+            return NULL;
+        }
+        close(efd);
+        shell_quote(eq, sizeof eq, r->errfile);
         /* frames arrive bottom-up: vflip; yuv420p needs even sizes */
         snprintf(
             cmd, sizeof cmd,
             "ffmpeg -nostdin -loglevel error -y -f rawvideo -pixel_format rgb24 "
             "-video_size %dx%d -framerate %d -i - -vf 'vflip,crop=trunc(iw/2)*2:trunc(ih/2)*2' "
             "-pix_fmt yuv420p %s 2>%s",
-            w, h, fps, q, r->errfile);
+            w, h, fps, q, eq);
         /* a dead ffmpeg must give EPIPE, not kill the viewer */
         signal(SIGPIPE, SIG_IGN);
         fflush(NULL);
         r->pipe = popen(cmd, "w");
         if (!r->pipe) {
             rs_set_error("record: cannot start ffmpeg: %s", strerror(errno));
+            unlink(r->errfile);
             free(r);
             return NULL;
         }
