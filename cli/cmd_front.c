@@ -1,19 +1,16 @@
 /* cmd_front.c — `rsoup front` (evaluate soups on a λ grid) and `rsoup lmc`
  * (linear mode connectivity along the path between two experts). */
-#include <errno.h>
 #include <limits.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/file.h>
 #include <sys/stat.h>
-#include <unistd.h>
 
 #include "cli.h"
 #include "cli_soup.h"
 #include "rs_progress.h"
 #include "rs_fronteval.h"
-#include "rs_fisher.h"
+#include "rs_frontplan.h"
 #include "rs_lattice.h"
 #include "rs_compare.h"
 #include "rs_lmc.h"
@@ -116,164 +113,47 @@ static int split_list(char *text, const char **out, int max) {
     return n;
 }
 
-/* what made this front, as "# key: value" lines of the file */
-static int front_provenance(rs_front *f, const char *const *paths, int np, const rs_opt *opts,
-                            int no, long threads) {
-    /* the experts' paths, ';'-joined: up to MAX_EXPERTS paths of RS_CLI_PATH_MAX */
-    char buf[MAX_EXPERTS * (RS_CLI_PATH_MAX + 1) + 1], cpu[256], blas[256];
-    snprintf(buf, sizeof buf, "%s (commit %s)", RS_VERSION, rs_provenance_commit());
-    int rc = rs_front_set_meta(f, "rsoup", buf);
-    rs_provenance_cpu_model(cpu, sizeof cpu);
-    rs_provenance_blas_info(blas, sizeof blas);
-    snprintf(buf, sizeof buf, "%s; %s; %ld threads (0: all cores)", cpu, blas, threads);
-    rc |= rs_front_set_meta(f, "machine", buf);
-    buf[0] = 0;
-    for (int i = 0; i < np; i++) {
-        size_t k = strlen(buf);
-        snprintf(buf + k, sizeof buf - k, "%s%s", i ? ";" : "", paths[i]);
-    }
-    rc |= rs_front_set_meta(f, "experts", buf);
-    const char *m = rs_opt_str(opts, no, "method");
-    if (!strcmp(m, "fisher")) snprintf(buf, sizeof buf, "fisher (%s steps)", rs_opt_str(opts, no, "fisher-steps"));
-    else snprintf(buf, sizeof buf, "%s", m);
-    rc |= rs_front_set_meta(f, "mixing", buf);
-    rc |= rs_front_set_meta(f, "episodes", rs_opt_str(opts, no, "episodes"));
-    rc |= rs_front_set_meta(f, "seed", rs_opt_str(opts, no, "seed"));
-    if (rc) fprintf(stderr, "rsoup front: %s\n", rs_last_error());
-    return rc ? -1 : 0;
-}
-
-/* The output, open for appending and locked (flock, held until it is
- * closed): one writer per front, so that two `front --resume` on one file
- * cannot both write the missing rows. A new file is made with its provenance
- * and header in one step (never an empty or headerless file); one left
- * without a header (by an older rsoup, or cut short) is a start that never
- * finished and starts over. An existing front is completed only with
- * --resume, and only when its provenance names the same experts in the same
- * order, mixing, episodes and seed (rows of other experts would mix in
- * silently) and its columns are the same. *fp_front gets the front to add
- * to: made's (new or restarted) or the file's rows (made freed). NULL
- * (printed) on failure. */
-static FILE *open_front(const char *out, rs_front *made, int resume, rs_front **fp_front) {
-    FILE *fp = NULL;
-    int fresh = 0;
-    for (int attempt = 0;; attempt++) {
-        struct stat sb, sl;
-        if (stat(out, &sb) == 0 && !S_ISREG(sb.st_mode)) {
-            /* a FIFO would block the open below, a device would be written */
-            fprintf(stderr, "rsoup front: %s is not a regular file; choose another --out\n", out);
-            return NULL;
+/* the front as one JSON object, or as a table and where it went */
+static void print_front(const rs_front *f, const obj_set *obj, const char *env, long episodes,
+                        const char *out, int json) {
+    const int np = f->n_experts;
+    if (json) {
+        cJSON *o = cJSON_CreateObject();
+        cJSON_AddStringToObject(o, "file", out);
+        cJSON_AddStringToObject(o, "env", env);
+        cJSON_AddNumberToObject(o, "episodes", (double)episodes);
+        cJSON *names = cJSON_AddArrayToObject(o, "objectives");
+        for (int k = 0; k < obj->n; k++) cJSON_AddItemToArray(names, cJSON_CreateString(obj->names[k]));
+        cJSON *rows = cJSON_AddArrayToObject(o, "rows");
+        for (int r = 0; r < f->n; r++) {
+            cJSON *x = cJSON_CreateObject();
+            cJSON_AddStringToObject(x, "kind", rs_front_kind_name(f->kind[r]));
+            cJSON_AddStringToObject(x, "label", f->label[r]);
+            cJSON_AddItemToObject(x, "lambda", rs_lab_json_nums(f->lambda + (size_t)r * np, np));
+            cJSON_AddNumberToObject(x, "episodes", f->episodes[r]);
+            cJSON *rw_j = cJSON_AddArrayToObject(x, "rewards");
+            for (int k = 0; k < obj->n; k++)
+                rs_cli_json_stat(rw_j, "reward", obj->names[k], f->obj[(size_t)r * obj->n + k],
+                                 f->std[(size_t)r * obj->n + k]);
+            cJSON *tm_j = cJSON_AddArrayToObject(x, "terms");
+            for (int t = 0; t < f->n_terms; t++)
+                rs_cli_json_stat(tm_j, "name", f->term_names[t], f->term[(size_t)r * f->n_terms + t],
+                                 f->termstd[(size_t)r * f->n_terms + t]);
+            cJSON_AddItemToObject(x, "length", rs_lab_json_num(f->length[r]));
+            cJSON_AddItemToArray(rows, x);
         }
-        if (stat(out, &sb) != 0) {
-            int c = rs_front_create(out, made);
-            if (c < 0) {
-                fprintf(stderr, "rsoup front: cannot write %s: %s\n", out, rs_last_error());
-                return NULL;
-            }
-            fresh = c == 0;
-        }
-        fp = fopen(out, "a");
-        if (!fp) {
-            fprintf(stderr, "rsoup front: cannot write %s: %s\n", out, strerror(errno));
-            return NULL;
-        }
-        if (flock(fileno(fp), LOCK_EX | LOCK_NB) != 0) {
-            int e = errno;
-            fclose(fp);
-            if (e == EWOULDBLOCK)
-                fprintf(stderr,
-                        "rsoup front: %s is in use by another rsoup process (a front writing "
-                        "it): wait for it to finish, or stop it\n",
-                        out);
-            else
-                fprintf(stderr, "rsoup front: cannot lock %s: %s\n", out, strerror(e));
-            return NULL;
-        }
-        /* the lock is on what the path names now, not on a file replaced
-         * between the open and the lock */
-        if (fstat(fileno(fp), &sl) == 0 && stat(out, &sb) == 0 && sl.st_dev == sb.st_dev &&
-            sl.st_ino == sb.st_ino)
-            break;
-        fclose(fp);
-        fp = NULL;
-        if (attempt == 3) {
-            fprintf(stderr, "rsoup front: %s keeps being replaced by another process\n", out);
-            return NULL;
-        }
+        rs_json_print(o);
+        return;
     }
-    int head = rs_front_has_header(out);
-    if (head < 0) {
-        fprintf(stderr, "rsoup front: %s\n", rs_last_error());
-        fclose(fp);
-        return NULL;
+    printf("%-9s %-24s", "kind", "label");
+    for (int k = 0; k < obj->n; k++) printf(" %14.14s", obj->names[k]);
+    printf(" %8s\n", "length");
+    for (int r = 0; r < f->n; r++) {
+        printf("%-9s %-24.24s", rs_front_kind_name(f->kind[r]), f->label[r]);
+        for (int k = 0; k < obj->n; k++) printf(" %14.2f", f->obj[(size_t)r * obj->n + k]);
+        printf(" %8.1f\n", f->length[r]);
     }
-    if (!head) {
-        /* nothing but provenance lines, or less: no row can be lost */
-        if (!fresh)
-            fprintf(stderr,
-                    "rsoup front: %s holds no header (a start that was cut short): "
-                    "starting it over\n",
-                    out);
-        if (ftruncate(fileno(fp), 0) != 0 || rs_front_write_head(fp, made) != 0) {
-            fprintf(stderr, "rsoup front: cannot write %s: %s\n", out, strerror(errno));
-            fclose(fp);
-            return NULL;
-        }
-        *fp_front = made;
-        return fp;
-    }
-    if (!fresh && !resume) {
-        fprintf(stderr,
-                "rsoup front: %s exists; complete it with --resume or choose another --out\n", out);
-        fclose(fp);
-        return NULL;
-    }
-    /* under the lock: the rows already there, whether this run made the
-     * file a moment ago or an earlier one did */
-    int tail = 0;
-    rs_front *old = rs_front_load(out, &tail);
-    if (!old) {
-        fprintf(stderr, "rsoup front: --resume: %s\n", rs_last_error());
-        fclose(fp);
-        return NULL;
-    }
-    if (rs_front_same_schema(old, made) != 0) {
-        fprintf(stderr, "rsoup front: --resume: %s was made with other experts or rewards: %s\n",
-                out, rs_last_error());
-        goto refuse;
-    }
-    static const char *same[] = {"experts", "mixing", "episodes", "seed"};
-    for (int i = 0; i < 4; i++) {
-        const char *was = rs_front_meta(old, same[i]), *now = rs_front_meta(made, same[i]);
-        if (!was) {
-            fprintf(stderr,
-                    "rsoup front: --resume: %s does not record its %s (no '# %s:' line): "
-                    "its rows may come from other ones; choose another --out\n",
-                    out, same[i], same[i]);
-            goto refuse;
-        }
-        if (now && strcmp(was, now)) {
-            fprintf(stderr,
-                    "rsoup front: --resume: %s was made with %s '%s', not '%s'; rerun "
-                    "with the same settings or choose another --out\n",
-                    out, same[i], was, now);
-            goto refuse;
-        }
-    }
-    if (tail) {
-        if (rs_front_drop_tail(out) < 0) {
-            fprintf(stderr, "rsoup front: %s\n", rs_last_error());
-            goto refuse;
-        }
-        fprintf(stderr, "rsoup front: dropped a partial last row of %s\n", out);
-    }
-    rs_front_free(made);
-    *fp_front = old;
-    return fp;
-refuse:
-    rs_front_free(old);
-    fclose(fp);
-    return NULL;
+    printf("\nwrote %s — score it with 'rsoup pareto %s'\n", out, out);
 }
 
 int cmd_front(int argc, char **argv) {
@@ -337,11 +217,6 @@ int cmd_front(int argc, char **argv) {
     for (int i = 0; i < np; i++) paths[i] = rs_run_file(pos[i], 0, pbuf[i], sizeof pbuf[i]);
     rs_st *ex[MAX_EXPERTS] = {0};
     const rs_env_spec *spec = NULL;
-    rs_front *f = NULL;
-    rs_pool *pool = NULL;
-    mjModel *model = NULL;
-    double *lam = NULL;
-    FILE *fp = NULL;
     rc = 1;
     if (load_experts("front", paths, np, ex, &spec) != 0) goto done;
     rs_cli_warn_inits("front", ex, paths, np);
@@ -352,118 +227,11 @@ int cmd_front(int argc, char **argv) {
         if (rw) rc = 2; /* --rewards is wrong; else an expert's file lacks its reward */
         goto done;
     }
-    /* λ points */
-    int n_pts = 0;
-    const char *lf = rs_opt_str(opts, no, "lambdas");
-    if (lf) {
-        char *text = rs_read_file(lf, NULL);
-        if (!text) {
-            fprintf(stderr, "rsoup front: --lambdas: %s\n", rs_last_error());
-            goto done;
-        }
-        int cap = 64;
-        lam = malloc(sizeof(double) * (size_t)cap * np);
-        if (!lam) {
-            fprintf(stderr, "rsoup front: out of memory\n");
-            free(text);
-            goto done;
-        }
-        char *save = NULL;
-        int line = 0;
-        for (char *t = strtok_r(text, "\n", &save); t; t = strtok_r(NULL, "\n", &save)) {
-            line++;
-            while (*t == ' ') t++;
-            if (!*t || *t == '#') continue;
-            if (n_pts == cap) {
-                double *more_lam = cap < (1 << 24) ? realloc(lam, sizeof(double) * (size_t)cap * 2 * np) : NULL;
-                if (!more_lam) {
-                    fprintf(stderr, "rsoup front: %s: too many λ rows (out of memory at %d)\n", lf, n_pts);
-                    free(text);
-                    goto done;
-                }
-                lam = more_lam;
-                cap *= 2;
-            }
-            if (rs_soup_parse_lambda(t, np, lam + (size_t)n_pts * np) != 0) {
-                fprintf(stderr, "rsoup front: %s line %d: %s\n", lf, line, rs_last_error());
-                free(text);
-                goto done;
-            }
-            n_pts++;
-        }
-        free(text);
-    } else {
-        n_pts = rs_lattice_count(np, (int)grid - 1);
-        if (n_pts < 0 || n_pts > 1000000) {
-            fprintf(stderr, "rsoup front: a grid of %ld points per edge for %d experts is too large\n",
-                    grid, np);
-            goto done;
-        }
-        lam = malloc(sizeof(double) * (size_t)n_pts * np);
-        if (!lam) {
-            fprintf(stderr, "rsoup front: out of memory for %d grid points\n", n_pts);
-            goto done;
-        }
-        rs_lattice_fill(np, (int)grid - 1, lam);
-    }
-    /* output file: new, or resumed */
-    const char *out = rs_opt_str(opts, no, "out");
-    const char *onames[MAX_OBJ], *tnames[RS_MAX_TERMS];
+    const char *onames[MAX_OBJ];
     for (int k = 0; k < obj.n; k++) onames[k] = obj.names[k];
-    for (int t = 0; t < spec->n_terms; t++) tnames[t] = spec->terms[t];
-    f = rs_front_new(np, obj.n, onames, spec->n_terms, tnames);
-    if (!f || front_provenance(f, paths, np, opts, no, threads) != 0) goto done;
-    {
-        /* the temporary file of a front killed while it saved */
-        char d[PATH_MAX];
-        snprintf(d, sizeof d, "%s", out);
-        char *slash = strrchr(d, '/');
-        const char *base = slash ? slash + 1 : out;
-        if (slash) *slash = 0;
-        rs_lock_sweep_tmp(slash ? (d[0] ? d : "/") : ".", base);
-    }
-    fp = open_front(out, f, rs_opt_flag(opts, no, "resume"), &f);
-    if (!fp) goto done;
-    model = rs_model_load(spec, rs_opt_str(opts, no, "model"));
-    pool = model ? rs_pool_new((int)threads) : NULL;
-    if (!pool) {
-        fprintf(stderr, "rsoup front: %s\n", rs_last_error());
-        goto done;
-    }
-    /* what is left to do */
-    double *todo_exp = malloc(sizeof(double) * (size_t)np * np);
-    if (!todo_exp) {
-        fprintf(stderr, "rsoup front: out of memory\n");
-        goto done;
-    }
-    int n_exp = 0;
-    static char exp_names[MAX_EXPERTS][256];
-    const char *exp_labels[MAX_EXPERTS];
-    for (int i = 0; i < np; i++) {
-        double *l = todo_exp + (size_t)n_exp * np;
-        for (int j = 0; j < np; j++) l[j] = i == j;
-        if (rs_front_find_lambda(f, l, RS_KIND_BIT(RS_KIND_EXPERT)) >= 0) continue;
-        /* name an expert by its run folder (or file) */
-        char tmp[1100];
-        snprintf(tmp, sizeof tmp, "%s", paths[i]);
-        char *slash = strrchr(tmp, '/');
-        if (slash && !strcmp(slash + 1, "policy.safetensors")) *slash = 0;
-        slash = strrchr(tmp, '/');
-        snprintf(exp_names[n_exp], sizeof exp_names[0], "%.255s", slash ? slash + 1 : tmp);
-        exp_labels[n_exp] = exp_names[n_exp];
-        n_exp++;
-    }
-    double *todo = malloc(sizeof(double) * ((size_t)n_pts + 1) * np);
-    if (!todo) {
-        fprintf(stderr, "rsoup front: out of memory\n");
-        free(todo_exp);
-        goto done;
-    }
-    int n_todo = 0;
-    for (int k = 0; k < n_pts; k++)
-        if (rs_front_find_lambda(f, lam + (size_t)k * np, RS_KIND_BIT(RS_KIND_SOUP)) < 0)
-            memcpy(todo + (size_t)n_todo++ * np, lam + (size_t)k * np, sizeof(double) * np);
+    /* the baselines and the init, as checkpoint files */
     char filebuf[RS_CLI_ARG_MAX + 1] = "", ibuf[1100];
+    static char bbuf[MAX_FILES][1100];
     const char *files[MAX_FILES];
     int n_files = 0;
     const char *bl = rs_opt_str(opts, no, "baseline");
@@ -471,101 +239,34 @@ int cmd_front(int argc, char **argv) {
         snprintf(filebuf, sizeof filebuf, "%s", bl);
         n_files = split_list(filebuf, files, MAX_FILES);
     }
-    const char *bl_todo[MAX_FILES];
-    int n_bl = 0;
-    static char bbuf[MAX_FILES][1100];
-    for (int i = 0; i < n_files; i++) {
-        const char *p = rs_run_file(files[i], 0, bbuf[i], sizeof bbuf[i]);
-        int seen = 0;
-        for (int r = 0; r < f->n; r++) seen |= f->kind[r] == RS_KIND_BASELINE && strstr(p, f->label[r]);
-        if (!seen) bl_todo[n_bl++] = p;
-    }
+    for (int i = 0; i < n_files; i++) files[i] = rs_run_file(files[i], 0, bbuf[i], sizeof bbuf[i]);
     const char *init = rs_opt_str(opts, no, "init");
-    int do_init = init && rs_front_select(f, RS_KIND_BIT(RS_KIND_INIT), NULL) == 0;
-    const char *init_p = init ? rs_run_file(init, 0, ibuf, sizeof ibuf) : NULL;
-
-    long total_eps = (long)(n_exp + n_todo + n_bl + do_init) * episodes;
-    rs_progress prog;
-    rs_progress_start(&prog, stderr, "front", (double)total_eps);
-    prog.quiet = rs_opt_flag(opts, no, "quiet");
-    if (!prog.quiet)
-        fprintf(stderr,
-                "rsoup front: %s, %d experts, %d rows to evaluate (%d experts, %d init, "
-                "%d baselines, %d soups; %d done), %ld episodes each, rewards:",
-                spec->name, np, n_exp + do_init + n_bl + n_todo, n_exp, do_init, n_bl, n_todo, f->n,
-                episodes);
-    for (int k = 0; k < obj.n && !prog.quiet; k++) fprintf(stderr, " %s", obj.names[k]);
-    if (!prog.quiet) fprintf(stderr, "\n");
-    rs_front_job job = {np, ex, spec, model, obj.n, (const double(*)[RS_MAX_TERMS])obj.w, (int)episodes,
-                        (uint64_t)seed, pool, 2 * rs_pool_size(pool), on_progress, &prog, NULL, 0, 0};
-    int erc = 0;
-    rs_st *fishers[MAX_EXPERTS] = {0};
-    if (!strcmp(method, "fisher")) {
-        for (int i = 0; i < np && !erc; i++) {
-            if (!prog.quiet) fprintf(stderr, "rsoup front: Fisher of expert %d (%ld steps)\n", i, fsteps);
-            erc = rs_fisher_diag(ex[i], spec, fsteps, 1000 + (uint64_t)i, &fishers[i]);
-        }
-        job.fishers = fishers;
-    }
-    if (n_exp) erc = rs_front_eval_points(&job, todo_exp, n_exp, exp_labels, RS_KIND_EXPERT, f, fp);
-    if (!erc && do_init) erc = rs_front_eval_files(&job, &init_p, 1, RS_KIND_INIT, f, fp);
-    if (!erc && n_bl) erc = rs_front_eval_files(&job, bl_todo, n_bl, RS_KIND_BASELINE, f, fp);
-    if (!erc && n_todo) erc = rs_front_eval_points(&job, todo, n_todo, NULL, RS_KIND_SOUP, f, fp);
-    free(todo);
-    free(todo_exp);
-    for (int i = 0; i < np; i++) rs_st_free(fishers[i]);
-    if (erc) {
-        fprintf(stderr, "\nrsoup front: %s (rows finished so far are in %s; --resume continues)\n",
-                rs_last_error(), out);
+    const char *out = rs_opt_str(opts, no, "out");
+    rs_frontplan_req q = {
+        .n_experts = np, .paths = paths, .experts = ex, .spec = spec, .n_obj = obj.n,
+        .obj_names = onames, .obj_w = (const double(*)[RS_MAX_TERMS])obj.w,
+        .lambdas_file = rs_opt_str(opts, no, "lambdas"), .grid = (int)grid,
+        .episodes = (int)episodes, .seed = (uint64_t)seed, .threads = threads,
+        .model = rs_opt_str(opts, no, "model"), .fisher = !strcmp(method, "fisher"),
+        .fisher_steps = fsteps, .episodes_arg = rs_opt_str(opts, no, "episodes"),
+        .seed_arg = rs_opt_str(opts, no, "seed"), .fisher_steps_arg = rs_opt_str(opts, no, "fisher-steps"),
+        .init = init ? rs_run_file(init, 0, ibuf, sizeof ibuf) : NULL, .n_baselines = n_files,
+        .baselines = files, .out = out, .resume = rs_opt_flag(opts, no, "resume"), .log = stderr,
+        .who = "rsoup front", .quiet = rs_opt_flag(opts, no, "quiet")};
+    rs_frontplan_res res;
+    if (rs_frontplan_run(&q, &res) != 0) {
+        if (res.eval_failed)
+            fprintf(stderr, "\nrsoup front: %s (rows finished so far are in %s; --resume continues)\n",
+                    rs_last_error(), out);
+        else
+            fprintf(stderr, "rsoup front: %s\n", rs_last_error());
         goto done;
     }
-    rs_progress_finish(&prog, (double)total_eps, "");
-    if (rs_opt_flag(opts, no, "json")) {
-        cJSON *o = cJSON_CreateObject();
-        cJSON_AddStringToObject(o, "file", out);
-        cJSON_AddStringToObject(o, "env", spec->name);
-        cJSON_AddNumberToObject(o, "episodes", (double)episodes);
-        cJSON *names = cJSON_AddArrayToObject(o, "objectives");
-        for (int k = 0; k < obj.n; k++) cJSON_AddItemToArray(names, cJSON_CreateString(obj.names[k]));
-        cJSON *rows = cJSON_AddArrayToObject(o, "rows");
-        for (int r = 0; r < f->n; r++) {
-            cJSON *x = cJSON_CreateObject();
-            cJSON_AddStringToObject(x, "kind", rs_front_kind_name(f->kind[r]));
-            cJSON_AddStringToObject(x, "label", f->label[r]);
-            cJSON_AddItemToObject(x, "lambda", rs_lab_json_nums(f->lambda + (size_t)r * np, np));
-            cJSON_AddNumberToObject(x, "episodes", f->episodes[r]);
-            cJSON *rw_j = cJSON_AddArrayToObject(x, "rewards");
-            for (int k = 0; k < obj.n; k++)
-                rs_cli_json_stat(rw_j, "reward", obj.names[k], f->obj[(size_t)r * obj.n + k],
-                                 f->std[(size_t)r * obj.n + k]);
-            cJSON *tm_j = cJSON_AddArrayToObject(x, "terms");
-            for (int t = 0; t < f->n_terms; t++)
-                rs_cli_json_stat(tm_j, "name", f->term_names[t],
-                                 f->term[(size_t)r * f->n_terms + t],
-                                 f->termstd[(size_t)r * f->n_terms + t]);
-            cJSON_AddItemToObject(x, "length", rs_lab_json_num(f->length[r]));
-            cJSON_AddItemToArray(rows, x);
-        }
-        rs_json_print(o);
-    } else {
-        printf("%-9s %-24s", "kind", "label");
-        for (int k = 0; k < obj.n; k++) printf(" %14.14s", obj.names[k]);
-        printf(" %8s\n", "length");
-        for (int r = 0; r < f->n; r++) {
-            printf("%-9s %-24.24s", rs_front_kind_name(f->kind[r]), f->label[r]);
-            for (int k = 0; k < obj.n; k++) printf(" %14.2f", f->obj[(size_t)r * obj.n + k]);
-            printf(" %8.1f\n", f->length[r]);
-        }
-        printf("\nwrote %s — score it with 'rsoup pareto %s'\n", out, out);
-    }
+    print_front(res.front, &obj, spec->name, episodes, out, rs_opt_flag(opts, no, "json"));
+    rs_frontplan_res_free(&res);
     rc = 0;
 done:
-    if (fp) fclose(fp);
     for (int i = 0; i < np; i++) rs_st_free(ex[i]);
-    rs_front_free(f);
-    rs_pool_free(pool);
-    if (model) mj_deleteModel(model);
-    free(lam);
     return rc;
 }
 
