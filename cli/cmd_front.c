@@ -537,6 +537,81 @@ out:
     return rc;
 }
 
+/* lmc --front FILE: the front, a 2-expert one from 'rsoup front', made from
+ * the experts given (if any); NULL (printed) if not */
+static rs_front *lmc_front_file(const char *ff, const char *const *claimed, int n_claimed) {
+    int tail;
+    rs_front *f = rs_cli_front_load("lmc", ff, &tail);
+    if (!f) return NULL;
+    if (f->plain || f->n_experts != 2) {
+        fprintf(stderr, "rsoup lmc: %s is not a 2-expert front from 'rsoup front'\n", ff);
+        rs_front_free(f);
+        return NULL;
+    }
+    if (n_claimed) {
+        const char *rec = rs_front_meta(f, "experts");
+        char given[2300];
+        snprintf(given, sizeof given, "%s;%s", claimed[0], n_claimed > 1 ? claimed[1] : "");
+        if (n_claimed != 2 || (rec && !rs_cli_same_paths(given, rec))) {
+            fprintf(stderr, "rsoup lmc: %s was made from '%s', not from the experts given; "
+                            "leave them out to read the front as it is\n",
+                    ff, rec ? rec : "?");
+            rs_front_free(f);
+            return NULL;
+        }
+    }
+    return f;
+}
+
+/* lmc A B: the path between the two experts, evaluated into *out; 0, or
+ * the exit status (printed) */
+static int lmc_evaluate(const char *const *pos, const rs_opt *opts, int no, long grid, long episodes,
+                        long seed, long threads, rs_front **out) {
+    char pbuf[2][1100];
+    const char *paths[2] = {rs_run_file(pos[0], 0, pbuf[0], sizeof pbuf[0]),
+                            rs_run_file(pos[1], 0, pbuf[1], sizeof pbuf[1])};
+    rs_st *ex[2] = {0};
+    const rs_env_spec *spec;
+    if (load_experts("lmc", paths, 2, ex, &spec) != 0) {
+        rs_st_free(ex[0]);
+        rs_st_free(ex[1]);
+        return 1;
+    }
+    obj_set obj;
+    const char *rw = rs_opt_str(opts, no, "rewards");
+    if ((rw ? parse_rewards(spec, rw, &obj) : rewards_from_experts(spec, ex, 2, &obj)) != 0) {
+        fprintf(stderr, "rsoup lmc: %s\n", rs_last_error());
+        rs_st_free(ex[0]);
+        rs_st_free(ex[1]);
+        return rw ? 2 : 1;
+    }
+    const char *onames[MAX_OBJ], *tnames[RS_MAX_TERMS];
+    for (int k = 0; k < obj.n; k++) onames[k] = obj.names[k];
+    for (int t = 0; t < spec->n_terms; t++) tnames[t] = spec->terms[t];
+    rs_front *f = rs_front_new(2, obj.n, onames, spec->n_terms, tnames);
+    rs_pool *pool = rs_pool_new((int)threads);
+    double *lam = malloc(sizeof(double) * 2 * (size_t)grid);
+    if (lam) rs_lattice_fill(2, (int)grid - 1, lam);
+    rs_progress prog;
+    rs_progress_start(&prog, stderr, "lmc", (double)grid * episodes);
+    prog.quiet = rs_opt_flag(opts, no, "quiet");
+    rs_front_job job = {2, ex, spec, NULL, obj.n, (const double(*)[RS_MAX_TERMS])obj.w, (int)episodes,
+                        (uint64_t)seed, pool, 2 * rs_pool_size(pool), on_progress, &prog, NULL, 0, 0};
+    int erc = f && pool && lam ? rs_front_eval_points(&job, lam, (int)grid, NULL, RS_KIND_SOUP, f, NULL) : -1;
+    if (!erc) rs_progress_finish(&prog, (double)grid * episodes, "");
+    free(lam);
+    rs_pool_free(pool);
+    rs_st_free(ex[0]);
+    rs_st_free(ex[1]);
+    if (erc) {
+        fprintf(stderr, "rsoup lmc: %s\n", rs_last_error());
+        rs_front_free(f);
+        return 1;
+    }
+    *out = f;
+    return 0;
+}
+
 int cmd_lmc(int argc, char **argv) {
     static const rs_cmd_info info = {
         "lmc", "rsoup lmc A B [--grid G] [--episodes K] [--rewards R1,R2] [--json]\n"
@@ -629,70 +704,11 @@ int cmd_lmc(int argc, char **argv) {
         rs_opt_long(opts, no, "threads", 0, 1024, &threads))
         return 2;
     rs_front *f = NULL;
-    rc = 1;
     if (ff) {
-        int tail;
-        f = rs_cli_front_load("lmc", ff, &tail);
+        f = lmc_front_file(ff, claimed, n_claimed);
         if (!f) return 1;
-        if (f->plain || f->n_experts != 2) {
-            fprintf(stderr, "rsoup lmc: %s is not a 2-expert front from 'rsoup front'\n", ff);
-            rs_front_free(f);
-            return 1;
-        }
-        if (n_claimed) {
-            const char *rec = rs_front_meta(f, "experts");
-            char given[2300];
-            snprintf(given, sizeof given, "%s;%s", claimed[0], n_claimed > 1 ? claimed[1] : "");
-            if (n_claimed != 2 || (rec && !rs_cli_same_paths(given, rec))) {
-                fprintf(stderr, "rsoup lmc: %s was made from '%s', not from the experts given; "
-                                "leave them out to read the front as it is\n",
-                        ff, rec ? rec : "?");
-                rs_front_free(f);
-                return 1;
-            }
-        }
-    } else {
-        char pbuf[2][1100];
-        const char *paths[2] = {rs_run_file(pos[0], 0, pbuf[0], sizeof pbuf[0]),
-                                rs_run_file(pos[1], 0, pbuf[1], sizeof pbuf[1])};
-        rs_st *ex[2] = {0};
-        const rs_env_spec *spec;
-        if (load_experts("lmc", paths, 2, ex, &spec) != 0) {
-            rs_st_free(ex[0]);
-            rs_st_free(ex[1]);
-            return 1;
-        }
-        obj_set obj;
-        const char *rw = rs_opt_str(opts, no, "rewards");
-        if ((rw ? parse_rewards(spec, rw, &obj) : rewards_from_experts(spec, ex, 2, &obj)) != 0) {
-            fprintf(stderr, "rsoup lmc: %s\n", rs_last_error());
-            rs_st_free(ex[0]);
-            rs_st_free(ex[1]);
-            return rw ? 2 : 1;
-        }
-        const char *onames[MAX_OBJ], *tnames[RS_MAX_TERMS];
-        for (int k = 0; k < obj.n; k++) onames[k] = obj.names[k];
-        for (int t = 0; t < spec->n_terms; t++) tnames[t] = spec->terms[t];
-        f = rs_front_new(2, obj.n, onames, spec->n_terms, tnames);
-        rs_pool *pool = rs_pool_new((int)threads);
-        double *lam = malloc(sizeof(double) * 2 * (size_t)grid);
-        if (lam) rs_lattice_fill(2, (int)grid - 1, lam);
-        rs_progress prog;
-        rs_progress_start(&prog, stderr, "lmc", (double)grid * episodes);
-        prog.quiet = rs_opt_flag(opts, no, "quiet");
-        rs_front_job job = {2, ex, spec, NULL, obj.n, (const double(*)[RS_MAX_TERMS])obj.w, (int)episodes,
-                            (uint64_t)seed, pool, 2 * rs_pool_size(pool), on_progress, &prog, NULL, 0, 0};
-        int erc = f && pool && lam ? rs_front_eval_points(&job, lam, (int)grid, NULL, RS_KIND_SOUP, f, NULL) : -1;
-        if (!erc) rs_progress_finish(&prog, (double)grid * episodes, "");
-        free(lam);
-        rs_pool_free(pool);
-        rs_st_free(ex[0]);
-        rs_st_free(ex[1]);
-        if (erc) {
-            fprintf(stderr, "rsoup lmc: %s\n", rs_last_error());
-            rs_front_free(f);
-            return 1;
-        }
+    } else if ((rc = lmc_evaluate(pos, opts, no, grid, episodes, seed, threads, &f)) != 0) {
+        return rc;
     }
     int json = rs_opt_flag(opts, no, "json");
     rc = lmc_report(f, ff ? ff : "the evaluated path", ffs, n_more, rel_tol, json, twins);
