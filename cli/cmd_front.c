@@ -390,6 +390,53 @@ static int lmc_floor(rs_lmc *const *m, int nf, const rs_front *f, const char *tw
     return 0;
 }
 
+/* several fronts: per reward, the mean barrier and area over fronts with
+ * their 95% bootstrap intervals and the fronts with a barrier; into root
+ * under --json, else printed. 0, or 1 (printed) on error. */
+static int lmc_aggregates(const rs_front *f, rs_lmc *const *m, int nf, int connected_fronts,
+                          double rel_tol, int json, cJSON *root) {
+    /* aggregates over fronts: mean [95% bootstrap interval] */
+    const rs_lmc **v = malloc(sizeof *v * (size_t)nf);
+    if (!v) {
+        fprintf(stderr, "rsoup lmc: out of memory\n");
+        return 1;
+    }
+    cJSON *agg = json ? cJSON_AddObjectToObject(root, "aggregate") : NULL;
+    cJSON *ar = json ? cJSON_AddArrayToObject(agg, "rewards") : NULL;
+    if (!json) printf("\nover %d fronts (mean [95%% bootstrap interval]):\n", nf);
+    for (int k = 0; k < f->n_obj; k++) {
+        rs_compare_lmc_agg la;
+        for (int i = 0; i < nf; i++) v[i] = &m[i][k];
+        rs_compare_lmc_aggregate(v, nf, RS_STAT_MEAN, 0.95, RS_BOOT_RESAMPLES, RS_BOOT_SEED, &la);
+        const rs_interval bi = la.barrier, ai = la.area;
+        const int nb = la.n_barrier;
+        if (json) {
+            cJSON *o = cJSON_CreateObject();
+            cJSON_AddStringToObject(o, "reward", f->obj_names[k]);
+            cJSON_AddItemToObject(o, "barrier", rs_lab_json_interval(&bi));
+            cJSON_AddItemToObject(o, "area_above_line", rs_lab_json_interval(&ai));
+            cJSON_AddNumberToObject(o, "fronts_with_barrier", nb);
+            cJSON_AddItemToArray(ar, o);
+        } else {
+            printf("  %-24s barrier %.4g [%.4g, %.4g], area above the line %+.4g [%+.4g, %+.4g]; "
+                   "a barrier in %d of %d\n",
+                   f->obj_names[k], bi.value, bi.lo, bi.hi, ai.value, ai.lo, ai.hi, nb, nf);
+        }
+    }
+    free(v);
+    if (json) {
+        cJSON_AddNumberToObject(agg, "fronts", nf);
+        cJSON_AddNumberToObject(agg, "connected_fronts", connected_fronts);
+        cJSON_AddNumberToObject(agg, "tolerance_rel", rel_tol);
+        cJSON_AddStringToObject(agg, "rule", RULE);
+        cJSON_AddStringToObject(agg, "interval", "95% percentile bootstrap of the mean over fronts, 10000 resamples");
+    } else {
+        printf("H1 holds in %d of %d fronts (%s, tolerance %.2g x the reward's scale)\n",
+               connected_fronts, nf, RULE, rel_tol);
+    }
+    return 0;
+}
+
 static int lmc_report(rs_front *f, const char *first, const char *const *more, int n_more,
                       double rel_tol, int json, const char *twins) {
     const int nf = 1 + n_more;
@@ -481,45 +528,7 @@ static int lmc_report(rs_front *f, const char *first, const char *const *more, i
             cJSON_AddStringToObject(root, "rule", RULE);
         }
     } else {
-        /* aggregates over fronts: mean [95% bootstrap interval] */
-        const rs_lmc **v = malloc(sizeof *v * (size_t)nf);
-        if (!v) {
-            fprintf(stderr, "rsoup lmc: out of memory\n");
-            goto out;
-        }
-        cJSON *agg = json ? cJSON_AddObjectToObject(root, "aggregate") : NULL;
-        cJSON *ar = json ? cJSON_AddArrayToObject(agg, "rewards") : NULL;
-        if (!json) printf("\nover %d fronts (mean [95%% bootstrap interval]):\n", nf);
-        for (int k = 0; k < f->n_obj; k++) {
-            rs_compare_lmc_agg la;
-            for (int i = 0; i < nf; i++) v[i] = &m[i][k];
-            rs_compare_lmc_aggregate(v, nf, RS_STAT_MEAN, 0.95, RS_BOOT_RESAMPLES, RS_BOOT_SEED, &la);
-            const rs_interval bi = la.barrier, ai = la.area;
-            const int nb = la.n_barrier;
-            if (json) {
-                cJSON *o = cJSON_CreateObject();
-                cJSON_AddStringToObject(o, "reward", f->obj_names[k]);
-                cJSON_AddItemToObject(o, "barrier", rs_lab_json_interval(&bi));
-                cJSON_AddItemToObject(o, "area_above_line", rs_lab_json_interval(&ai));
-                cJSON_AddNumberToObject(o, "fronts_with_barrier", nb);
-                cJSON_AddItemToArray(ar, o);
-            } else {
-                printf("  %-24s barrier %.4g [%.4g, %.4g], area above the line %+.4g [%+.4g, %+.4g]; "
-                       "a barrier in %d of %d\n",
-                       f->obj_names[k], bi.value, bi.lo, bi.hi, ai.value, ai.lo, ai.hi, nb, nf);
-            }
-        }
-        free(v);
-        if (json) {
-            cJSON_AddNumberToObject(agg, "fronts", nf);
-            cJSON_AddNumberToObject(agg, "connected_fronts", connected_fronts);
-            cJSON_AddNumberToObject(agg, "tolerance_rel", rel_tol);
-            cJSON_AddStringToObject(agg, "rule", RULE);
-            cJSON_AddStringToObject(agg, "interval", "95% percentile bootstrap of the mean over fronts, 10000 resamples");
-        } else {
-            printf("H1 holds in %d of %d fronts (%s, tolerance %.2g x the reward's scale)\n",
-                   connected_fronts, nf, RULE, rel_tol);
-        }
+        if (lmc_aggregates(f, m, nf, connected_fronts, rel_tol, json, root) != 0) goto out;
     }
     if (twins && lmc_floor(m, nf, f, twins, rel_tol, root) != 0) {
         cJSON_Delete(root);
