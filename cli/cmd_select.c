@@ -189,6 +189,42 @@ out:
     return rc;
 }
 
+/* the utility's weights into w: --reward's over the front's terms (spec),
+ * else --weights over its objectives (wtext; names: theirs, joined). 0, or
+ * the exit status (printed). */
+static int read_utility(const rs_front *f, const char *path, const char *wtext, const char *spec, double *w,
+                        char *names, size_t cap) {
+    const int nw = spec ? f->n_terms : f->n_obj;
+    if (spec) {
+        if (f->n_terms == 0) {
+            fprintf(stderr,
+                    "rsoup select: '%s' has no term:<t> columns, so --reward cannot be "
+                    "scored; use --weights over its objectives (%s)\n",
+                    path, rs_cli_join(names, cap, f->obj_names, f->n_obj));
+            return 1;
+        }
+        if (parse_term_spec(f, path, spec, w) < 0) {
+            return 2;
+        }
+    } else {
+        int bad = 0, got = rs_cli_numbers(wtext, w, nw, &bad);
+        if (got < 0) {
+            fprintf(stderr, "rsoup select: --weights '%s': '%s' is not a finite number\n", wtext,
+                    wtext + bad);
+            return 2;
+        }
+        if (got != nw) {
+            fprintf(stderr,
+                    "rsoup select: --weights '%s' has %d value%s but '%s' has %d "
+                    "objective%s (%s)\n",
+                    wtext, got, got == 1 ? "" : "s", path, nw, nw == 1 ? "" : "s", names);
+            return 2;
+        }
+    }
+
+    return 0;
+}
+
 /* what select chose, for printing */
 typedef struct {
     const rs_front *f;
@@ -363,36 +399,8 @@ int cmd_select(int argc, char **argv) {
         rs_cli_fail("select");
         goto done;
     }
-    if (by_terms) {
-        if (f->n_terms == 0) {
-            fprintf(stderr,
-                    "rsoup select: '%s' has no term:<t> columns, so --reward cannot be "
-                    "scored; use --weights over its objectives (%s)\n",
-                    path, rs_cli_join(names, sizeof names, f->obj_names, f->n_obj));
-            goto done;
-        }
-        if (parse_term_spec(f, path, spec, w) < 0) {
-            status = 2;
-            goto done;
-        }
-    } else {
-        int bad = 0, got = rs_cli_numbers(wtext, w, nw, &bad);
-        if (got < 0) {
-            fprintf(stderr, "rsoup select: --weights '%s': '%s' is not a finite number\n", wtext,
-                    wtext + bad);
-            status = 2;
-            goto done;
-        }
-        if (got != nw) {
-            fprintf(stderr,
-                    "rsoup select: --weights '%s' has %d value%s but '%s' has %d "
-                    "objective%s (%s)\n",
-                    wtext, got, got == 1 ? "" : "s", path, nw, nw == 1 ? "" : "s", names);
-            status = 2;
-            goto done;
-        }
-    }
-
+    if ((status = read_utility(f, path, wtext, spec, w, names, sizeof names)) != 0) goto done;
+    status = 1;
     double u;
     int n_cand, n_skip;
     int best = best_row(f, mask, w, by_terms, &u, &n_cand, &n_skip);
