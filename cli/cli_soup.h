@@ -37,4 +37,26 @@ int rs_cli_fronts_distinct(const char *cmd, const char *const *paths, int n);
 int rs_cli_numbers(const char *text, double *out, int max, int *bad);
 /* "a, b, c" into buf */
 const char *rs_cli_join(char *buf, size_t cap, char *const *names, int n);
+
+/* ---- what front and lmc start from (front_experts.c) ---- */
+
+/* proxy rewards: names (',' written as ';') and weights over the env's terms */
+#define RS_CLI_MAX_OBJ 8
+typedef struct rs_cli_objs {
+    int n;
+    char names[RS_CLI_MAX_OBJ][256];
+    double w[RS_CLI_MAX_OBJ][RS_MAX_TERMS];
+} rs_cli_objs;
+/* "risky,cautious" or "forward=1,ctrl=1;forward=1" ('; ' separates rewards
+ * that are term lists); 0 or -1 with the error set */
+int rs_cli_rewards_parse(const rs_env_spec *s, const char *text, rs_cli_objs *o);
+/* the experts' own training rewards, without repeats; 0 or -1 */
+int rs_cli_rewards_of_experts(const rs_env_spec *s, rs_st *const *ex, int n, rs_cli_objs *o);
+/* load the experts at paths into ex[n] (the caller frees them, also on
+ * failure), check that they mix and find their env; -1 with "rsoup CMD: ..."
+ * printed */
+int rs_cli_load_experts(const char *cmd, const char *const *paths, int n, rs_st **ex,
+                        const rs_env_spec **spec);
+/* rs_front_job's progress callback: ctx is an rs_progress */
+void rs_cli_eval_progress(void *ctx, long eps, long steps);
 #endif

@@ -1,113 +1,15 @@
-/* cmd_front.c — `rsoup front` (evaluate soups on a λ grid) and `rsoup lmc`
- * (linear mode connectivity along the path between two experts). */
-#include <errno.h>
-#include <limits.h>
-#include <math.h>
+/* cmd_front.c — `rsoup front`: evaluate soups on a λ grid into a front CSV.
+ * The flags become an rs_frontplan request (lab/rs_frontplan.h: planning,
+ * resume, evaluation); this file prints what it returns. */
 #include <stdlib.h>
 #include <string.h>
-#include <sys/file.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "cli.h"
 #include "cli_soup.h"
-#include "rs_progress.h"
-#include "rs_fronteval.h"
-#include "rs_fisher.h"
-#include "rs_lattice.h"
-#include "rs_compare.h"
-#include "rs_lmc.h"
-#include "rs_stats.h"
+#include "rs_frontplan.h"
 
 #define MAX_EXPERTS 16
-#define MAX_OBJ 8
 #define MAX_FILES 32
-
-typedef struct {
-    int n;
-    char names[MAX_OBJ][256];
-    double w[MAX_OBJ][RS_MAX_TERMS];
-} obj_set;
-
-/* "risky,cautious" or "forward=1,ctrl=1;forward=1" ('; ' separates rewards
- * that are term lists) */
-static int parse_rewards(const rs_env_spec *s, const char *text, obj_set *o) {
-    char buf[2048];
-    snprintf(buf, sizeof buf, "%s", text);
-    const char *sep = strchr(buf, ';') || strchr(buf, '=') ? ";" : ",";
-    o->n = 0;
-    char *save = NULL;
-    for (char *t = strtok_r(buf, sep, &save); t; t = strtok_r(NULL, sep, &save)) {
-        while (*t == ' ') t++;
-        if (!*t) continue;
-        if (o->n >= MAX_OBJ) {
-            rs_set_error("at most %d rewards", MAX_OBJ);
-            return -1;
-        }
-        if (rs_cli_reward(s, t, o->w[o->n]) != 0) return -1;
-        snprintf(o->names[o->n], sizeof o->names[0], "%s", t);
-        for (char *c = o->names[o->n]; *c; c++)
-            if (*c == ',') *c = ';';
-        o->n++;
-    }
-    if (o->n == 0) {
-        rs_set_error("no reward in '%s'", text);
-        return -1;
-    }
-    return 0;
-}
-
-/* the experts' own training rewards, without repeats */
-static int rewards_from_experts(const rs_env_spec *s, rs_st *const *ex, int n, obj_set *o) {
-    o->n = 0;
-    for (int i = 0; i < n; i++) {
-        const char *r = rs_st_meta(ex[i], "reward");
-        if (!r || !*r) {
-            rs_set_error("expert %d has no 'reward' metadata: give --rewards", i);
-            return -1;
-        }
-        char name[256];
-        snprintf(name, sizeof name, "%s", r);
-        for (char *c = name; *c; c++)
-            if (*c == ',') *c = ';';
-        int dup = 0;
-        for (int k = 0; k < o->n; k++) dup |= !strcmp(o->names[k], name);
-        if (dup) continue;
-        if (rs_reward_parse(s, r, o->w[o->n]) != 0) return -1;
-        snprintf(o->names[o->n++], sizeof o->names[0], "%s", name);
-    }
-    return 0;
-}
-
-static void on_progress(void *ctx, long eps, long steps) {
-    rs_progress *p = ctx;
-    char st[64];
-    snprintf(st, sizeof st, "%ld env steps", steps);
-    rs_progress_update(p, (double)eps, st);
-}
-
-/* load experts, check they mix, find their env */
-static int load_experts(const char *cmd, const char *const *paths, int n, rs_st **ex,
-                        const rs_env_spec **spec) {
-    for (int i = 0; i < n; i++) {
-        ex[i] = rs_policy_st_load(paths[i]);
-        if (!ex[i]) {
-            fprintf(stderr, "rsoup %s: expert %d: %s\n", cmd, i, rs_last_error());
-            return -1;
-        }
-    }
-    if (rs_soup_check(ex, n) != 0) {
-        fprintf(stderr, "rsoup %s: these experts do not mix: %s\n", cmd, rs_last_error());
-        return -1;
-    }
-    const char *env = rs_st_meta(ex[0], "env");
-    *spec = rs_env_find(env ? env : "");
-    if (!*spec) {
-        fprintf(stderr, "rsoup %s: %s\n", cmd, rs_last_error());
-        return -1;
-    }
-    return 0;
-}
 
 static int split_list(char *text, const char **out, int max) {
     int n = 0;
@@ -116,164 +18,47 @@ static int split_list(char *text, const char **out, int max) {
     return n;
 }
 
-/* what made this front, as "# key: value" lines of the file */
-static int front_provenance(rs_front *f, const char *const *paths, int np, const rs_opt *opts,
-                            int no, long threads) {
-    /* the experts' paths, ';'-joined: up to MAX_EXPERTS paths of RS_CLI_PATH_MAX */
-    char buf[MAX_EXPERTS * (RS_CLI_PATH_MAX + 1) + 1], cpu[256], blas[256];
-    snprintf(buf, sizeof buf, "%s (commit %s)", RS_VERSION, rs_provenance_commit());
-    int rc = rs_front_set_meta(f, "rsoup", buf);
-    rs_provenance_cpu_model(cpu, sizeof cpu);
-    rs_provenance_blas_info(blas, sizeof blas);
-    snprintf(buf, sizeof buf, "%s; %s; %ld threads (0: all cores)", cpu, blas, threads);
-    rc |= rs_front_set_meta(f, "machine", buf);
-    buf[0] = 0;
-    for (int i = 0; i < np; i++) {
-        size_t k = strlen(buf);
-        snprintf(buf + k, sizeof buf - k, "%s%s", i ? ";" : "", paths[i]);
-    }
-    rc |= rs_front_set_meta(f, "experts", buf);
-    const char *m = rs_opt_str(opts, no, "method");
-    if (!strcmp(m, "fisher")) snprintf(buf, sizeof buf, "fisher (%s steps)", rs_opt_str(opts, no, "fisher-steps"));
-    else snprintf(buf, sizeof buf, "%s", m);
-    rc |= rs_front_set_meta(f, "mixing", buf);
-    rc |= rs_front_set_meta(f, "episodes", rs_opt_str(opts, no, "episodes"));
-    rc |= rs_front_set_meta(f, "seed", rs_opt_str(opts, no, "seed"));
-    if (rc) fprintf(stderr, "rsoup front: %s\n", rs_last_error());
-    return rc ? -1 : 0;
-}
-
-/* The output, open for appending and locked (flock, held until it is
- * closed): one writer per front, so that two `front --resume` on one file
- * cannot both write the missing rows. A new file is made with its provenance
- * and header in one step (never an empty or headerless file); one left
- * without a header (by an older rsoup, or cut short) is a start that never
- * finished and starts over. An existing front is completed only with
- * --resume, and only when its provenance names the same experts in the same
- * order, mixing, episodes and seed (rows of other experts would mix in
- * silently) and its columns are the same. *fp_front gets the front to add
- * to: made's (new or restarted) or the file's rows (made freed). NULL
- * (printed) on failure. */
-static FILE *open_front(const char *out, rs_front *made, int resume, rs_front **fp_front) {
-    FILE *fp = NULL;
-    int fresh = 0;
-    for (int attempt = 0;; attempt++) {
-        struct stat sb, sl;
-        if (stat(out, &sb) == 0 && !S_ISREG(sb.st_mode)) {
-            /* a FIFO would block the open below, a device would be written */
-            fprintf(stderr, "rsoup front: %s is not a regular file; choose another --out\n", out);
-            return NULL;
+/* the front as one JSON object, or as a table and where it went */
+static void print_front(const rs_front *f, const rs_cli_objs *obj, const char *env, long episodes,
+                        const char *out, int json) {
+    const int np = f->n_experts;
+    if (json) {
+        cJSON *o = cJSON_CreateObject();
+        cJSON_AddStringToObject(o, "file", out);
+        cJSON_AddStringToObject(o, "env", env);
+        cJSON_AddNumberToObject(o, "episodes", (double)episodes);
+        cJSON *names = cJSON_AddArrayToObject(o, "objectives");
+        for (int k = 0; k < obj->n; k++) cJSON_AddItemToArray(names, cJSON_CreateString(obj->names[k]));
+        cJSON *rows = cJSON_AddArrayToObject(o, "rows");
+        for (int r = 0; r < f->n; r++) {
+            cJSON *x = cJSON_CreateObject();
+            cJSON_AddStringToObject(x, "kind", rs_front_kind_name(f->kind[r]));
+            cJSON_AddStringToObject(x, "label", f->label[r]);
+            cJSON_AddItemToObject(x, "lambda", rs_lab_json_nums(f->lambda + (size_t)r * np, np));
+            cJSON_AddNumberToObject(x, "episodes", f->episodes[r]);
+            cJSON *rw_j = cJSON_AddArrayToObject(x, "rewards");
+            for (int k = 0; k < obj->n; k++)
+                rs_cli_json_stat(rw_j, "reward", obj->names[k], f->obj[(size_t)r * obj->n + k],
+                                 f->std[(size_t)r * obj->n + k]);
+            cJSON *tm_j = cJSON_AddArrayToObject(x, "terms");
+            for (int t = 0; t < f->n_terms; t++)
+                rs_cli_json_stat(tm_j, "name", f->term_names[t], f->term[(size_t)r * f->n_terms + t],
+                                 f->termstd[(size_t)r * f->n_terms + t]);
+            cJSON_AddItemToObject(x, "length", rs_lab_json_num(f->length[r]));
+            cJSON_AddItemToArray(rows, x);
         }
-        if (stat(out, &sb) != 0) {
-            int c = rs_front_create(out, made);
-            if (c < 0) {
-                fprintf(stderr, "rsoup front: cannot write %s: %s\n", out, rs_last_error());
-                return NULL;
-            }
-            fresh = c == 0;
-        }
-        fp = fopen(out, "a");
-        if (!fp) {
-            fprintf(stderr, "rsoup front: cannot write %s: %s\n", out, strerror(errno));
-            return NULL;
-        }
-        if (flock(fileno(fp), LOCK_EX | LOCK_NB) != 0) {
-            int e = errno;
-            fclose(fp);
-            if (e == EWOULDBLOCK)
-                fprintf(stderr,
-                        "rsoup front: %s is in use by another rsoup process (a front writing "
-                        "it): wait for it to finish, or stop it\n",
-                        out);
-            else
-                fprintf(stderr, "rsoup front: cannot lock %s: %s\n", out, strerror(e));
-            return NULL;
-        }
-        /* the lock is on what the path names now, not on a file replaced
-         * between the open and the lock */
-        if (fstat(fileno(fp), &sl) == 0 && stat(out, &sb) == 0 && sl.st_dev == sb.st_dev &&
-            sl.st_ino == sb.st_ino)
-            break;
-        fclose(fp);
-        fp = NULL;
-        if (attempt == 3) {
-            fprintf(stderr, "rsoup front: %s keeps being replaced by another process\n", out);
-            return NULL;
-        }
+        rs_json_print(o);
+        return;
     }
-    int head = rs_front_has_header(out);
-    if (head < 0) {
-        fprintf(stderr, "rsoup front: %s\n", rs_last_error());
-        fclose(fp);
-        return NULL;
+    printf("%-9s %-24s", "kind", "label");
+    for (int k = 0; k < obj->n; k++) printf(" %14.14s", obj->names[k]);
+    printf(" %8s\n", "length");
+    for (int r = 0; r < f->n; r++) {
+        printf("%-9s %-24.24s", rs_front_kind_name(f->kind[r]), f->label[r]);
+        for (int k = 0; k < obj->n; k++) printf(" %14.2f", f->obj[(size_t)r * obj->n + k]);
+        printf(" %8.1f\n", f->length[r]);
     }
-    if (!head) {
-        /* nothing but provenance lines, or less: no row can be lost */
-        if (!fresh)
-            fprintf(stderr,
-                    "rsoup front: %s holds no header (a start that was cut short): "
-                    "starting it over\n",
-                    out);
-        if (ftruncate(fileno(fp), 0) != 0 || rs_front_write_head(fp, made) != 0) {
-            fprintf(stderr, "rsoup front: cannot write %s: %s\n", out, strerror(errno));
-            fclose(fp);
-            return NULL;
-        }
-        *fp_front = made;
-        return fp;
-    }
-    if (!fresh && !resume) {
-        fprintf(stderr,
-                "rsoup front: %s exists; complete it with --resume or choose another --out\n", out);
-        fclose(fp);
-        return NULL;
-    }
-    /* under the lock: the rows already there, whether this run made the
-     * file a moment ago or an earlier one did */
-    int tail = 0;
-    rs_front *old = rs_front_load(out, &tail);
-    if (!old) {
-        fprintf(stderr, "rsoup front: --resume: %s\n", rs_last_error());
-        fclose(fp);
-        return NULL;
-    }
-    if (rs_front_same_schema(old, made) != 0) {
-        fprintf(stderr, "rsoup front: --resume: %s was made with other experts or rewards: %s\n",
-                out, rs_last_error());
-        goto refuse;
-    }
-    static const char *same[] = {"experts", "mixing", "episodes", "seed"};
-    for (int i = 0; i < 4; i++) {
-        const char *was = rs_front_meta(old, same[i]), *now = rs_front_meta(made, same[i]);
-        if (!was) {
-            fprintf(stderr,
-                    "rsoup front: --resume: %s does not record its %s (no '# %s:' line): "
-                    "its rows may come from other ones; choose another --out\n",
-                    out, same[i], same[i]);
-            goto refuse;
-        }
-        if (now && strcmp(was, now)) {
-            fprintf(stderr,
-                    "rsoup front: --resume: %s was made with %s '%s', not '%s'; rerun "
-                    "with the same settings or choose another --out\n",
-                    out, same[i], was, now);
-            goto refuse;
-        }
-    }
-    if (tail) {
-        if (rs_front_drop_tail(out) < 0) {
-            fprintf(stderr, "rsoup front: %s\n", rs_last_error());
-            goto refuse;
-        }
-        fprintf(stderr, "rsoup front: dropped a partial last row of %s\n", out);
-    }
-    rs_front_free(made);
-    *fp_front = old;
-    return fp;
-refuse:
-    rs_front_free(old);
-    fclose(fp);
-    return NULL;
+    printf("\nwrote %s — score it with 'rsoup pareto %s'\n", out, out);
 }
 
 int cmd_front(int argc, char **argv) {
@@ -337,133 +122,21 @@ int cmd_front(int argc, char **argv) {
     for (int i = 0; i < np; i++) paths[i] = rs_run_file(pos[i], 0, pbuf[i], sizeof pbuf[i]);
     rs_st *ex[MAX_EXPERTS] = {0};
     const rs_env_spec *spec = NULL;
-    rs_front *f = NULL;
-    rs_pool *pool = NULL;
-    mjModel *model = NULL;
-    double *lam = NULL;
-    FILE *fp = NULL;
     rc = 1;
-    if (load_experts("front", paths, np, ex, &spec) != 0) goto done;
+    if (rs_cli_load_experts("front", paths, np, ex, &spec) != 0) goto done;
     rs_cli_warn_inits("front", ex, paths, np);
-    obj_set obj;
+    rs_cli_objs obj;
     const char *rw = rs_opt_str(opts, no, "rewards");
-    if ((rw ? parse_rewards(spec, rw, &obj) : rewards_from_experts(spec, ex, np, &obj)) != 0) {
+    if ((rw ? rs_cli_rewards_parse(spec, rw, &obj) : rs_cli_rewards_of_experts(spec, ex, np, &obj)) != 0) {
         fprintf(stderr, "rsoup front: %s\n", rs_last_error());
         if (rw) rc = 2; /* --rewards is wrong; else an expert's file lacks its reward */
         goto done;
     }
-    /* λ points */
-    int n_pts = 0;
-    const char *lf = rs_opt_str(opts, no, "lambdas");
-    if (lf) {
-        char *text = rs_read_file(lf, NULL);
-        if (!text) {
-            fprintf(stderr, "rsoup front: --lambdas: %s\n", rs_last_error());
-            goto done;
-        }
-        int cap = 64;
-        lam = malloc(sizeof(double) * (size_t)cap * np);
-        if (!lam) {
-            fprintf(stderr, "rsoup front: out of memory\n");
-            free(text);
-            goto done;
-        }
-        char *save = NULL;
-        int line = 0;
-        for (char *t = strtok_r(text, "\n", &save); t; t = strtok_r(NULL, "\n", &save)) {
-            line++;
-            while (*t == ' ') t++;
-            if (!*t || *t == '#') continue;
-            if (n_pts == cap) {
-                double *more_lam = cap < (1 << 24) ? realloc(lam, sizeof(double) * (size_t)cap * 2 * np) : NULL;
-                if (!more_lam) {
-                    fprintf(stderr, "rsoup front: %s: too many λ rows (out of memory at %d)\n", lf, n_pts);
-                    free(text);
-                    goto done;
-                }
-                lam = more_lam;
-                cap *= 2;
-            }
-            if (rs_soup_parse_lambda(t, np, lam + (size_t)n_pts * np) != 0) {
-                fprintf(stderr, "rsoup front: %s line %d: %s\n", lf, line, rs_last_error());
-                free(text);
-                goto done;
-            }
-            n_pts++;
-        }
-        free(text);
-    } else {
-        n_pts = rs_lattice_count(np, (int)grid - 1);
-        if (n_pts < 0 || n_pts > 1000000) {
-            fprintf(stderr, "rsoup front: a grid of %ld points per edge for %d experts is too large\n",
-                    grid, np);
-            goto done;
-        }
-        lam = malloc(sizeof(double) * (size_t)n_pts * np);
-        if (!lam) {
-            fprintf(stderr, "rsoup front: out of memory for %d grid points\n", n_pts);
-            goto done;
-        }
-        rs_lattice_fill(np, (int)grid - 1, lam);
-    }
-    /* output file: new, or resumed */
-    const char *out = rs_opt_str(opts, no, "out");
-    const char *onames[MAX_OBJ], *tnames[RS_MAX_TERMS];
+    const char *onames[RS_CLI_MAX_OBJ];
     for (int k = 0; k < obj.n; k++) onames[k] = obj.names[k];
-    for (int t = 0; t < spec->n_terms; t++) tnames[t] = spec->terms[t];
-    f = rs_front_new(np, obj.n, onames, spec->n_terms, tnames);
-    if (!f || front_provenance(f, paths, np, opts, no, threads) != 0) goto done;
-    {
-        /* the temporary file of a front killed while it saved */
-        char d[PATH_MAX];
-        snprintf(d, sizeof d, "%s", out);
-        char *slash = strrchr(d, '/');
-        const char *base = slash ? slash + 1 : out;
-        if (slash) *slash = 0;
-        rs_lock_sweep_tmp(slash ? (d[0] ? d : "/") : ".", base);
-    }
-    fp = open_front(out, f, rs_opt_flag(opts, no, "resume"), &f);
-    if (!fp) goto done;
-    model = rs_model_load(spec, rs_opt_str(opts, no, "model"));
-    pool = model ? rs_pool_new((int)threads) : NULL;
-    if (!pool) {
-        fprintf(stderr, "rsoup front: %s\n", rs_last_error());
-        goto done;
-    }
-    /* what is left to do */
-    double *todo_exp = malloc(sizeof(double) * (size_t)np * np);
-    if (!todo_exp) {
-        fprintf(stderr, "rsoup front: out of memory\n");
-        goto done;
-    }
-    int n_exp = 0;
-    static char exp_names[MAX_EXPERTS][256];
-    const char *exp_labels[MAX_EXPERTS];
-    for (int i = 0; i < np; i++) {
-        double *l = todo_exp + (size_t)n_exp * np;
-        for (int j = 0; j < np; j++) l[j] = i == j;
-        if (rs_front_find_lambda(f, l, RS_KIND_BIT(RS_KIND_EXPERT)) >= 0) continue;
-        /* name an expert by its run folder (or file) */
-        char tmp[1100];
-        snprintf(tmp, sizeof tmp, "%s", paths[i]);
-        char *slash = strrchr(tmp, '/');
-        if (slash && !strcmp(slash + 1, "policy.safetensors")) *slash = 0;
-        slash = strrchr(tmp, '/');
-        snprintf(exp_names[n_exp], sizeof exp_names[0], "%.255s", slash ? slash + 1 : tmp);
-        exp_labels[n_exp] = exp_names[n_exp];
-        n_exp++;
-    }
-    double *todo = malloc(sizeof(double) * ((size_t)n_pts + 1) * np);
-    if (!todo) {
-        fprintf(stderr, "rsoup front: out of memory\n");
-        free(todo_exp);
-        goto done;
-    }
-    int n_todo = 0;
-    for (int k = 0; k < n_pts; k++)
-        if (rs_front_find_lambda(f, lam + (size_t)k * np, RS_KIND_BIT(RS_KIND_SOUP)) < 0)
-            memcpy(todo + (size_t)n_todo++ * np, lam + (size_t)k * np, sizeof(double) * np);
+    /* the baselines and the init, as checkpoint files */
     char filebuf[RS_CLI_ARG_MAX + 1] = "", ibuf[1100];
+    static char bbuf[MAX_FILES][1100];
     const char *files[MAX_FILES];
     int n_files = 0;
     const char *bl = rs_opt_str(opts, no, "baseline");
@@ -471,530 +144,33 @@ int cmd_front(int argc, char **argv) {
         snprintf(filebuf, sizeof filebuf, "%s", bl);
         n_files = split_list(filebuf, files, MAX_FILES);
     }
-    const char *bl_todo[MAX_FILES];
-    int n_bl = 0;
-    static char bbuf[MAX_FILES][1100];
-    for (int i = 0; i < n_files; i++) {
-        const char *p = rs_run_file(files[i], 0, bbuf[i], sizeof bbuf[i]);
-        int seen = 0;
-        for (int r = 0; r < f->n; r++) seen |= f->kind[r] == RS_KIND_BASELINE && strstr(p, f->label[r]);
-        if (!seen) bl_todo[n_bl++] = p;
-    }
+    for (int i = 0; i < n_files; i++) files[i] = rs_run_file(files[i], 0, bbuf[i], sizeof bbuf[i]);
     const char *init = rs_opt_str(opts, no, "init");
-    int do_init = init && rs_front_select(f, RS_KIND_BIT(RS_KIND_INIT), NULL) == 0;
-    const char *init_p = init ? rs_run_file(init, 0, ibuf, sizeof ibuf) : NULL;
-
-    long total_eps = (long)(n_exp + n_todo + n_bl + do_init) * episodes;
-    rs_progress prog;
-    rs_progress_start(&prog, stderr, "front", (double)total_eps);
-    prog.quiet = rs_opt_flag(opts, no, "quiet");
-    if (!prog.quiet)
-        fprintf(stderr,
-                "rsoup front: %s, %d experts, %d rows to evaluate (%d experts, %d init, "
-                "%d baselines, %d soups; %d done), %ld episodes each, rewards:",
-                spec->name, np, n_exp + do_init + n_bl + n_todo, n_exp, do_init, n_bl, n_todo, f->n,
-                episodes);
-    for (int k = 0; k < obj.n && !prog.quiet; k++) fprintf(stderr, " %s", obj.names[k]);
-    if (!prog.quiet) fprintf(stderr, "\n");
-    rs_front_job job = {np, ex, spec, model, obj.n, (const double(*)[RS_MAX_TERMS])obj.w, (int)episodes,
-                        (uint64_t)seed, pool, 2 * rs_pool_size(pool), on_progress, &prog, NULL, 0, 0};
-    int erc = 0;
-    rs_st *fishers[MAX_EXPERTS] = {0};
-    if (!strcmp(method, "fisher")) {
-        for (int i = 0; i < np && !erc; i++) {
-            if (!prog.quiet) fprintf(stderr, "rsoup front: Fisher of expert %d (%ld steps)\n", i, fsteps);
-            erc = rs_fisher_diag(ex[i], spec, fsteps, 1000 + (uint64_t)i, &fishers[i]);
-        }
-        job.fishers = fishers;
-    }
-    if (n_exp) erc = rs_front_eval_points(&job, todo_exp, n_exp, exp_labels, RS_KIND_EXPERT, f, fp);
-    if (!erc && do_init) erc = rs_front_eval_files(&job, &init_p, 1, RS_KIND_INIT, f, fp);
-    if (!erc && n_bl) erc = rs_front_eval_files(&job, bl_todo, n_bl, RS_KIND_BASELINE, f, fp);
-    if (!erc && n_todo) erc = rs_front_eval_points(&job, todo, n_todo, NULL, RS_KIND_SOUP, f, fp);
-    free(todo);
-    free(todo_exp);
-    for (int i = 0; i < np; i++) rs_st_free(fishers[i]);
-    if (erc) {
-        fprintf(stderr, "\nrsoup front: %s (rows finished so far are in %s; --resume continues)\n",
-                rs_last_error(), out);
+    const char *out = rs_opt_str(opts, no, "out");
+    rs_frontplan_req q = {
+        .n_experts = np, .paths = paths, .experts = ex, .spec = spec, .n_obj = obj.n,
+        .obj_names = onames, .obj_w = (const double(*)[RS_MAX_TERMS])obj.w,
+        .lambdas_file = rs_opt_str(opts, no, "lambdas"), .grid = (int)grid,
+        .episodes = (int)episodes, .seed = (uint64_t)seed, .threads = threads,
+        .model = rs_opt_str(opts, no, "model"), .fisher = !strcmp(method, "fisher"),
+        .fisher_steps = fsteps, .episodes_arg = rs_opt_str(opts, no, "episodes"),
+        .seed_arg = rs_opt_str(opts, no, "seed"), .fisher_steps_arg = rs_opt_str(opts, no, "fisher-steps"),
+        .init = init ? rs_run_file(init, 0, ibuf, sizeof ibuf) : NULL, .n_baselines = n_files,
+        .baselines = files, .out = out, .resume = rs_opt_flag(opts, no, "resume"), .log = stderr,
+        .who = "rsoup front", .quiet = rs_opt_flag(opts, no, "quiet")};
+    rs_frontplan_res res;
+    if (rs_frontplan_run(&q, &res) != 0) {
+        if (res.eval_failed)
+            fprintf(stderr, "\nrsoup front: %s (rows finished so far are in %s; --resume continues)\n",
+                    rs_last_error(), out);
+        else
+            fprintf(stderr, "rsoup front: %s\n", rs_last_error());
         goto done;
     }
-    rs_progress_finish(&prog, (double)total_eps, "");
-    if (rs_opt_flag(opts, no, "json")) {
-        cJSON *o = cJSON_CreateObject();
-        cJSON_AddStringToObject(o, "file", out);
-        cJSON_AddStringToObject(o, "env", spec->name);
-        cJSON_AddNumberToObject(o, "episodes", (double)episodes);
-        cJSON *names = cJSON_AddArrayToObject(o, "objectives");
-        for (int k = 0; k < obj.n; k++) cJSON_AddItemToArray(names, cJSON_CreateString(obj.names[k]));
-        cJSON *rows = cJSON_AddArrayToObject(o, "rows");
-        for (int r = 0; r < f->n; r++) {
-            cJSON *x = cJSON_CreateObject();
-            cJSON_AddStringToObject(x, "kind", rs_front_kind_name(f->kind[r]));
-            cJSON_AddStringToObject(x, "label", f->label[r]);
-            cJSON_AddItemToObject(x, "lambda", rs_lab_json_nums(f->lambda + (size_t)r * np, np));
-            cJSON_AddNumberToObject(x, "episodes", f->episodes[r]);
-            cJSON *rw_j = cJSON_AddArrayToObject(x, "rewards");
-            for (int k = 0; k < obj.n; k++)
-                rs_cli_json_stat(rw_j, "reward", obj.names[k], f->obj[(size_t)r * obj.n + k],
-                                 f->std[(size_t)r * obj.n + k]);
-            cJSON *tm_j = cJSON_AddArrayToObject(x, "terms");
-            for (int t = 0; t < f->n_terms; t++)
-                rs_cli_json_stat(tm_j, "name", f->term_names[t],
-                                 f->term[(size_t)r * f->n_terms + t],
-                                 f->termstd[(size_t)r * f->n_terms + t]);
-            cJSON_AddItemToObject(x, "length", rs_lab_json_num(f->length[r]));
-            cJSON_AddItemToArray(rows, x);
-        }
-        rs_json_print(o);
-    } else {
-        printf("%-9s %-24s", "kind", "label");
-        for (int k = 0; k < obj.n; k++) printf(" %14.14s", obj.names[k]);
-        printf(" %8s\n", "length");
-        for (int r = 0; r < f->n; r++) {
-            printf("%-9s %-24.24s", rs_front_kind_name(f->kind[r]), f->label[r]);
-            for (int k = 0; k < obj.n; k++) printf(" %14.2f", f->obj[(size_t)r * obj.n + k]);
-            printf(" %8.1f\n", f->length[r]);
-        }
-        printf("\nwrote %s — score it with 'rsoup pareto %s'\n", out, out);
-    }
+    print_front(res.front, &obj, spec->name, episodes, out, rs_opt_flag(opts, no, "json"));
+    rs_frontplan_res_free(&res);
     rc = 0;
 done:
-    if (fp) fclose(fp);
     for (int i = 0; i < np; i++) rs_st_free(ex[i]);
-    rs_front_free(f);
-    rs_pool_free(pool);
-    if (model) mj_deleteModel(model);
-    free(lam);
-    return rc;
-}
-
-/* ---- rsoup lmc ---- */
-
-/* one front's path metrics for every reward; NULL on error (printed) */
-static rs_lmc *lmc_of_all(const rs_front *f, const char *path, double rel_tol, double *L, double *R,
-                          int *n_path) {
-    /* pareto's check: a NaN or inf return (or its std) makes every
-     * comparison false, and the verdict "linearly connected" */
-    if (rs_cli_front_finite(path, f, RS_KIND_BIT(RS_KIND_SOUP), 1) != 0) {
-        fprintf(stderr, "rsoup lmc: %s\n", rs_last_error());
-        return NULL;
-    }
-    rs_lmc *m = calloc((size_t)f->n_obj, sizeof *m);
-    for (int k = 0; m && k < f->n_obj; k++)
-        if (rs_lmc_of_front(f, k, rel_tol, &m[k], L, R, n_path) != 0) {
-            fprintf(stderr, "rsoup lmc: %s: %s\n", path, rs_last_error());
-            free(m);
-            return NULL;
-        }
-    return m;
-}
-
-static cJSON *lmc_json(const rs_front *f, const rs_lmc *m, const double *L, const double *R, int n) {
-    cJSON *o = cJSON_CreateObject();
-    cJSON_AddStringToObject(o, "reward", f->obj_names[0]);
-    if (L) {
-        /* the path: one object per soup, in λ order */
-        cJSON *path = cJSON_AddArrayToObject(o, "path");
-        for (int j = 0; j < n; j++) {
-            cJSON *pt = cJSON_CreateObject();
-            cJSON_AddItemToObject(pt, "lambda", rs_lab_json_num(L[j]));
-            cJSON_AddItemToObject(pt, "mean", rs_lab_json_num(R[j]));
-            cJSON_AddItemToArray(path, pt);
-        }
-    }
-    cJSON_AddNumberToObject(o, "barrier", m->barrier);
-    cJSON_AddItemToObject(o, "barrier_lambda", rs_lab_json_num(m->barrier_lambda));
-    cJSON_AddItemToObject(o, "barrier_in_se", rs_lab_json_num(m->z));
-    cJSON_AddItemToObject(o, "scale", rs_lab_json_num(m->scale));
-    cJSON_AddItemToObject(o, "tolerance", rs_lab_json_num(m->tolerance));
-    cJSON_AddNumberToObject(o, "area_above_line", m->area);
-    cJSON_AddNumberToObject(o, "max_gain", m->max_gain);
-    cJSON_AddItemToObject(o, "max_gain_lambda", rs_lab_json_num(m->max_gain_lambda));
-    cJSON_AddBoolToObject(o, "connected", !m->is_barrier);
-    return o;
-}
-
-static const char *RULE = "a barrier is a dip of more than 2 standard errors and more than the tolerance";
-
-/* the report of one front (a table per reward) or of several (one line per
- * front and reward, then the aggregates over fronts) */
-/* --twin: the same-reward floor of each front (its twin front, in order):
- * the twin path's barrier on its first reward, and whether the pair's
- * barrier on some reward exceeds it (rs_lmc_exceeds_floor). Printed after
- * the pair's report, or added to its JSON. 0, or 1 (printed) on error. */
-static int lmc_floor(rs_lmc *const *m, int nf, const rs_front *f, const char *twins, double rel_tol,
-                     cJSON *root) {
-    char buf[8192];
-    if (strlen(twins) >= sizeof buf) {
-        fprintf(stderr, "rsoup lmc: --twin: too long\n");
-        return 1;
-    }
-    strcpy(buf, twins);
-    const char *tf[MAX_FILES];
-    int nt = 0;
-    for (char *s = buf, *t; nt < MAX_FILES && (t = strsep(&s, ";")) != NULL;) tf[nt++] = t;
-    if (nt != nf) return 1; /* checked by cmd_lmc */
-    rs_lmc fl[MAX_FILES];
-    double v[MAX_FILES];
-    int above = 0, twin_bar = 0;
-    for (int i = 0; i < nf; i++) {
-        rs_front *t = rs_cli_front_load("lmc", tf[i], NULL);
-        if (!t) return 1;
-        int bad = t->plain || t->n_experts != 2;
-        if (bad) fprintf(stderr, "rsoup lmc: --twin %s is not a 2-expert front from 'rsoup front'\n", tf[i]);
-        else if (rs_lmc_of_front(t, 0, rel_tol, &fl[i], NULL, NULL, NULL) != 0) {
-            fprintf(stderr, "rsoup lmc: --twin %s: %s\n", tf[i], rs_last_error());
-            bad = 1;
-        }
-        if (!bad && strcmp(t->obj_names[0], f->obj_names[0]))
-            fprintf(stderr, "rsoup lmc: note: the twin front %s scores '%s' first, the pair's front "
-                            "'%s'\n", tf[i], t->obj_names[0], f->obj_names[0]);
-        rs_front_free(t);
-        if (bad) return 1;
-        int ex = 0;
-        for (int k = 0; k < f->n_obj; k++) ex |= rs_lmc_exceeds_floor(&m[i][k], &fl[i]);
-        above += ex;
-        twin_bar += fl[i].is_barrier;
-        v[i] = fl[i].barrier;
-        if (root) {
-            cJSON *holder = nf > 1 ? cJSON_GetArrayItem(cJSON_GetObjectItem(root, "fronts"), i) : root;
-            cJSON *o = cJSON_AddObjectToObject(holder, "twin");
-            cJSON_AddStringToObject(o, "file", tf[i]);
-            cJSON_AddNumberToObject(o, "barrier", fl[i].barrier);
-            cJSON_AddItemToObject(o, "barrier_lambda", rs_lab_json_num(fl[i].barrier_lambda));
-            cJSON_AddItemToObject(o, "barrier_in_se", rs_lab_json_num(fl[i].z));
-            cJSON_AddBoolToObject(o, "is_barrier", fl[i].is_barrier);
-            cJSON_AddBoolToObject(o, "pair_exceeds_floor", ex);
-        } else {
-            printf("%sfloor (twin %s, reward %s): barrier %.4g (%.1f s.e.)%s; the pair's barrier %s it\n",
-                   i ? "" : "\n", tf[i], f->obj_names[0], fl[i].barrier, fl[i].z,
-                   fl[i].is_barrier ? ", itself a barrier" : "", ex ? "EXCEEDS" : "does not exceed");
-        }
-    }
-    rs_interval iv;
-    rs_stat_bootstrap(v, nf, RS_STAT_MEAN, 0.95, RS_BOOT_RESAMPLES, RS_BOOT_SEED, &iv);
-    if (root) {
-        cJSON *o = cJSON_AddObjectToObject(root, "floor");
-        cJSON_AddItemToObject(o, "twin_barrier", rs_lab_json_interval(&iv));
-        cJSON_AddNumberToObject(o, "twins_with_barrier", twin_bar);
-        cJSON_AddNumberToObject(o, "pair_exceeds_floor", above);
-        cJSON_AddNumberToObject(o, "fronts", nf);
-        cJSON_AddStringToObject(o, "rule", "the pair's barrier on some reward exceeds the twin's by more than 2 standard errors of the difference");
-    } else if (nf > 1) {
-        printf("same-reward floor: twin barrier %.4g [%.4g, %.4g]; the pair's barrier exceeds it in %d of %d "
-               "fronts (by more than 2 standard errors of the difference)\n",
-               iv.value, iv.lo, iv.hi, above, nf);
-    }
-    return 0;
-}
-
-static int lmc_report(rs_front *f, const char *first, const char *const *more, int n_more,
-                      double rel_tol, int json, const char *twins) {
-    const int nf = 1 + n_more;
-    rs_front **fr = calloc((size_t)nf, sizeof *fr);
-    rs_lmc **m = calloc((size_t)nf, sizeof *m);
-    double *L = malloc(sizeof(double) * (size_t)(f->n + 1)), *R = malloc(sizeof(double) * (size_t)(f->n + 1));
-    int rc = 1, n = 0;
-    if (!fr || !m || !L || !R) {
-        fprintf(stderr, "rsoup lmc: out of memory\n");
-        goto out;
-    }
-    fr[0] = f;
-    for (int i = 1; i < nf; i++) {
-        fr[i] = rs_cli_front_load("lmc", more[i - 1], NULL);
-        if (!fr[i]) goto out;
-        if (rs_front_same_schema(f, fr[i]) != 0) {
-            fprintf(stderr, "rsoup lmc: %s: %s\n", more[i - 1], rs_last_error());
-            goto out;
-        }
-    }
-    for (int i = 0; i < nf; i++) {
-        double *l = realloc(L, sizeof(double) * (size_t)(fr[i]->n + 1));
-        double *r = realloc(R, sizeof(double) * (size_t)(fr[i]->n + 1));
-        if (l) L = l;
-        if (r) R = r;
-        if (!l || !r) goto out;
-        m[i] = lmc_of_all(fr[i], i ? more[i - 1] : first, rel_tol, L, R, &n);
-        if (!m[i]) goto out;
-    }
-    cJSON *root = json ? cJSON_CreateObject() : NULL;
-    int connected_fronts = 0;
-    cJSON *jf = json && nf > 1 ? cJSON_AddArrayToObject(root, "fronts") : NULL;
-    for (int i = 0; i < nf; i++) {
-        int conn = 1;
-        cJSON *arr = NULL;
-        if (json) {
-            cJSON *holder = root;
-            if (nf > 1) {
-                holder = cJSON_CreateObject();
-                cJSON_AddStringToObject(holder, "file", i ? more[i - 1] : "");
-                cJSON_AddItemToArray(jf, holder);
-            }
-            arr = cJSON_AddArrayToObject(holder, "rewards");
-        }
-        if (nf > 1 && !json) printf("front %s\n", i ? more[i - 1] : "(--front)");
-        for (int k = 0; k < f->n_obj; k++) {
-            const rs_lmc *x = &m[i][k];
-            conn &= !x->is_barrier;
-            if (json) {
-                /* the path itself only for a single front (re-read it) */
-                int np = 0;
-                rs_lmc tmp;
-                if (nf == 1) rs_lmc_of_front(fr[i], k, rel_tol, &tmp, L, R, &np);
-                cJSON *o = lmc_json(fr[i], x, nf == 1 ? L : NULL, R, np);
-                cJSON_ReplaceItemInObject(o, "reward", cJSON_CreateString(f->obj_names[k]));
-                cJSON_AddItemToArray(arr, o);
-            } else if (nf == 1) {
-                int np = 0;
-                rs_lmc tmp;
-                rs_lmc_of_front(fr[i], k, rel_tol, &tmp, L, R, &np);
-                printf("reward %s\n  %8s %12s %12s %10s\n", f->obj_names[k], "lambda", "return", "line", "gap");
-                for (int j = 0; j < np; j++) {
-                    double line = (1 - L[j]) * R[0] + L[j] * R[np - 1];
-                    printf("  %8.3f %12.2f %12.2f %+10.2f\n", L[j], R[j], line, R[j] - line);
-                }
-                printf("  barrier %.2f", x->barrier);
-                if (x->barrier > 0) printf(" at λ=%.3g (%.1f standard errors)", x->barrier_lambda, x->z);
-                printf(", tolerance %.2f (%.2g x scale %.4g), area above the line %+.2f, largest gain %+.2f -> %s\n\n",
-                       x->tolerance, rel_tol, x->scale, x->area, x->max_gain,
-                       x->is_barrier ? "BARRIER" : "linearly connected");
-            } else {
-                printf("  %-24s barrier %10.2f at λ=%-5.3g (%6.1f s.e., tolerance %.4g)  area %+10.2f  %s\n",
-                       f->obj_names[k], x->barrier, x->barrier_lambda, x->z, x->tolerance, x->area,
-                       x->is_barrier ? "BARRIER" : "connected");
-            }
-        }
-        connected_fronts += conn;
-        if (json && nf > 1) cJSON_AddBoolToObject(cJSON_GetArrayItem(jf, i), "connected", conn);
-        if (json && nf == 1) cJSON_AddBoolToObject(root, "connected", conn);
-    }
-    if (nf == 1) {
-        if (!json)
-            printf("%s (%s, tolerance %.2g x the reward's scale)\n",
-                   connected_fronts ? "H1 holds here: no reward shows a barrier"
-                                    : "H1 fails here: at least one reward shows a barrier",
-                   RULE, rel_tol);
-        else {
-            cJSON_AddNumberToObject(root, "tolerance_rel", rel_tol);
-            cJSON_AddStringToObject(root, "rule", RULE);
-        }
-    } else {
-        /* aggregates over fronts: mean [95% bootstrap interval] */
-        const rs_lmc **v = malloc(sizeof *v * (size_t)nf);
-        if (!v) {
-            fprintf(stderr, "rsoup lmc: out of memory\n");
-            goto out;
-        }
-        cJSON *agg = json ? cJSON_AddObjectToObject(root, "aggregate") : NULL;
-        cJSON *ar = json ? cJSON_AddArrayToObject(agg, "rewards") : NULL;
-        if (!json) printf("\nover %d fronts (mean [95%% bootstrap interval]):\n", nf);
-        for (int k = 0; k < f->n_obj; k++) {
-            rs_compare_lmc_agg la;
-            for (int i = 0; i < nf; i++) v[i] = &m[i][k];
-            rs_compare_lmc_aggregate(v, nf, RS_STAT_MEAN, 0.95, RS_BOOT_RESAMPLES, RS_BOOT_SEED, &la);
-            const rs_interval bi = la.barrier, ai = la.area;
-            const int nb = la.n_barrier;
-            if (json) {
-                cJSON *o = cJSON_CreateObject();
-                cJSON_AddStringToObject(o, "reward", f->obj_names[k]);
-                cJSON_AddItemToObject(o, "barrier", rs_lab_json_interval(&bi));
-                cJSON_AddItemToObject(o, "area_above_line", rs_lab_json_interval(&ai));
-                cJSON_AddNumberToObject(o, "fronts_with_barrier", nb);
-                cJSON_AddItemToArray(ar, o);
-            } else {
-                printf("  %-24s barrier %.4g [%.4g, %.4g], area above the line %+.4g [%+.4g, %+.4g]; "
-                       "a barrier in %d of %d\n",
-                       f->obj_names[k], bi.value, bi.lo, bi.hi, ai.value, ai.lo, ai.hi, nb, nf);
-            }
-        }
-        free(v);
-        if (json) {
-            cJSON_AddNumberToObject(agg, "fronts", nf);
-            cJSON_AddNumberToObject(agg, "connected_fronts", connected_fronts);
-            cJSON_AddNumberToObject(agg, "tolerance_rel", rel_tol);
-            cJSON_AddStringToObject(agg, "rule", RULE);
-            cJSON_AddStringToObject(agg, "interval", "95% percentile bootstrap of the mean over fronts, 10000 resamples");
-        } else {
-            printf("H1 holds in %d of %d fronts (%s, tolerance %.2g x the reward's scale)\n",
-                   connected_fronts, nf, RULE, rel_tol);
-        }
-    }
-    if (twins && lmc_floor(m, nf, f, twins, rel_tol, root) != 0) {
-        cJSON_Delete(root);
-        goto out;
-    }
-    if (json) rs_json_print(root);
-    rc = 0;
-out:
-    for (int i = 0; m && i < nf; i++) free(m[i]);
-    for (int i = 1; fr && i < nf; i++) rs_front_free(fr[i]);
-    free(fr);
-    free(m);
-    free(L);
-    free(R);
-    return rc;
-}
-
-int cmd_lmc(int argc, char **argv) {
-    static const rs_cmd_info info = {
-        "lmc", "rsoup lmc A B [--grid G] [--episodes K] [--rewards R1,R2] [--json]\n"
-        "       rsoup lmc --front FILE [FILE ...] [--twin 'T1;T2;...'] [--tolerance T] [--json]",
-        "Linear mode connectivity between two experts: evaluate the soups along the\n"
-        "path θ(λ) = (1-λ) θ_A + λ θ_B (or read them from a front FILE made by\n"
-        "'rsoup front A B'), and for each reward compare the return at each λ with\n"
-        "the straight line between the endpoints. Reports the barrier (the largest\n"
-        "drop below the line, 0 if none), where it is, its size in standard errors\n"
-        "of the mean, and the signed area between the path and the line (> 0: the\n"
-        "soups beat the line). A dip counts as a barrier only when it exceeds 2\n"
-        "standard errors AND the tolerance T times the reward's scale (the gap\n"
-        "between the experts' returns, at least a tenth of their size): tiny but\n"
-        "significant dips are not barriers. Hypothesis H1 of rewarded soups:\n"
-        "experts fine-tuned from a shared init show no barrier; independently\n"
-        "trained ones do. Several fronts (one per seed of an experiment) give each\n"
-        "front's verdict and, per reward, the mean barrier and area with a 95%\n"
-        "bootstrap interval and the count of fronts with a barrier. --twin gives\n"
-        "each front's same-reward floor: a front of two experts fine-tuned from the\n"
-        "same init on the same reward with different seeds (an experiment's\n"
-        "twin_front.csv). Its barrier is what fine-tuning alone does to the path;\n"
-        "the report says whether the pair's barrier exceeds it by more than 2\n"
-        "standard errors of the difference.",
-        "example: rsoup lmc runs/risky runs/cautious --grid 11 --episodes 10"};
-    rs_opt opts[] = {
-        {"grid", "G", "points on the path", "11", NULL, 0},
-        {"episodes", "K", "episodes per point", "10", NULL, 0},
-        {"rewards", "R1,R2", "rewards (default: the experts' training rewards)", NULL, NULL, 0},
-        {"front", "FILE", "use this front CSV instead of evaluating (more fronts may follow)", NULL, NULL, 0},
-        {"tolerance", "T", "a dip below T x the reward's scale is no barrier", "0.1", NULL, 0},
-        {"twin", "T1;T2", "each --front's same-reward twin front, in order", NULL, NULL, 0},
-        {"seed", "S", "evaluation seed", "1000", NULL, 0},
-        {"threads", "T", "threads (0: all cores)", "0", NULL, 0},
-        {"quiet", NULL, "no progress output", NULL, NULL, 0},
-        {"json", NULL, "print one JSON object on stdout", NULL, NULL, 0},
-    };
-    const int no = (int)(sizeof opts / sizeof opts[0]);
-    const char *pos[MAX_FILES];
-    int np = 0;
-    int rc = rs_cli_parse(&info, opts, no, argc, argv, pos, &np, MAX_FILES);
-    if (rc) return rc < 0 ? 2 : 0;
-    const char *ff = rs_opt_str(opts, no, "front");
-    if (np != 2 && !ff) {
-        fprintf(stderr, "rsoup lmc: give two experts A B, or --front FILE [FILE ...] (see --help)\n");
-        return 2;
-    }
-    double rel_tol;
-    if (rs_opt_double(opts, no, "tolerance", &rel_tol)) return 2;
-    if (!(rel_tol >= 0 && rel_tol <= 10)) {
-        fprintf(stderr, "rsoup lmc: --tolerance must be in [0, 10]\n");
-        return 2;
-    }
-    /* with --front, positional CSVs are more fronts; policies (run folders,
-     * .safetensors) are the experts the fronts must have been made from */
-    const char *more[MAX_FILES], *claimed[2];
-    int n_more = 0, n_claimed = 0;
-    for (int i = 0; ff && i < np; i++) {
-        struct stat sb;
-        size_t L = strlen(pos[i]);
-        int policy = (stat(pos[i], &sb) == 0 && S_ISDIR(sb.st_mode)) ||
-                     (L >= 12 && !strcmp(pos[i] + L - 12, ".safetensors"));
-        if (policy && n_claimed < 2) claimed[n_claimed++] = pos[i];
-        else if (policy) {
-            fprintf(stderr, "rsoup lmc: give at most two experts\n");
-            return 2;
-        } else more[n_more++] = pos[i];
-    }
-    const char *const *ffs = more;
-    const char *twins = rs_opt_str(opts, no, "twin");
-    int nt = 1;
-    for (const char *q = twins; q && *q; q++) nt += *q == ';';
-    if (twins && (!ff || nt != 1 + n_more)) {
-        if (!ff) fprintf(stderr, "rsoup lmc: --twin goes with --front (the fronts it is the floor of)\n");
-        else fprintf(stderr, "rsoup lmc: --twin: %d twin front%s for %d front%s (give one per front, in "
-                             "the same order, separated by ';')\n", nt, nt == 1 ? "" : "s", 1 + n_more,
-                     n_more ? "s" : "");
-        return 2;
-    }
-    if (ff && n_more) {
-        /* one front twice would count as two seeds */
-        const char *all[MAX_FILES + 1];
-        all[0] = ff;
-        for (int i = 0; i < n_more; i++) all[i + 1] = more[i];
-        if (rs_cli_fronts_distinct("lmc", all, n_more + 1) != 0) return 2;
-    }
-    long grid, episodes, seed, threads;
-    if (rs_opt_long(opts, no, "grid", 3, 1001, &grid) ||
-        rs_opt_long(opts, no, "episodes", 1, 100000, &episodes) ||
-        rs_opt_long(opts, no, "seed", 0, 1L << 62, &seed) ||
-        rs_opt_long(opts, no, "threads", 0, 1024, &threads))
-        return 2;
-    rs_front *f = NULL;
-    rc = 1;
-    if (ff) {
-        int tail;
-        f = rs_cli_front_load("lmc", ff, &tail);
-        if (!f) return 1;
-        if (f->plain || f->n_experts != 2) {
-            fprintf(stderr, "rsoup lmc: %s is not a 2-expert front from 'rsoup front'\n", ff);
-            rs_front_free(f);
-            return 1;
-        }
-        if (n_claimed) {
-            const char *rec = rs_front_meta(f, "experts");
-            char given[2300];
-            snprintf(given, sizeof given, "%s;%s", claimed[0], n_claimed > 1 ? claimed[1] : "");
-            if (n_claimed != 2 || (rec && !rs_cli_same_paths(given, rec))) {
-                fprintf(stderr, "rsoup lmc: %s was made from '%s', not from the experts given; "
-                                "leave them out to read the front as it is\n",
-                        ff, rec ? rec : "?");
-                rs_front_free(f);
-                return 1;
-            }
-        }
-    } else {
-        char pbuf[2][1100];
-        const char *paths[2] = {rs_run_file(pos[0], 0, pbuf[0], sizeof pbuf[0]),
-                                rs_run_file(pos[1], 0, pbuf[1], sizeof pbuf[1])};
-        rs_st *ex[2] = {0};
-        const rs_env_spec *spec;
-        if (load_experts("lmc", paths, 2, ex, &spec) != 0) {
-            rs_st_free(ex[0]);
-            rs_st_free(ex[1]);
-            return 1;
-        }
-        obj_set obj;
-        const char *rw = rs_opt_str(opts, no, "rewards");
-        if ((rw ? parse_rewards(spec, rw, &obj) : rewards_from_experts(spec, ex, 2, &obj)) != 0) {
-            fprintf(stderr, "rsoup lmc: %s\n", rs_last_error());
-            rs_st_free(ex[0]);
-            rs_st_free(ex[1]);
-            return rw ? 2 : 1;
-        }
-        const char *onames[MAX_OBJ], *tnames[RS_MAX_TERMS];
-        for (int k = 0; k < obj.n; k++) onames[k] = obj.names[k];
-        for (int t = 0; t < spec->n_terms; t++) tnames[t] = spec->terms[t];
-        f = rs_front_new(2, obj.n, onames, spec->n_terms, tnames);
-        rs_pool *pool = rs_pool_new((int)threads);
-        double *lam = malloc(sizeof(double) * 2 * (size_t)grid);
-        if (lam) rs_lattice_fill(2, (int)grid - 1, lam);
-        rs_progress prog;
-        rs_progress_start(&prog, stderr, "lmc", (double)grid * episodes);
-        prog.quiet = rs_opt_flag(opts, no, "quiet");
-        rs_front_job job = {2, ex, spec, NULL, obj.n, (const double(*)[RS_MAX_TERMS])obj.w, (int)episodes,
-                            (uint64_t)seed, pool, 2 * rs_pool_size(pool), on_progress, &prog, NULL, 0, 0};
-        int erc = f && pool && lam ? rs_front_eval_points(&job, lam, (int)grid, NULL, RS_KIND_SOUP, f, NULL) : -1;
-        if (!erc) rs_progress_finish(&prog, (double)grid * episodes, "");
-        free(lam);
-        rs_pool_free(pool);
-        rs_st_free(ex[0]);
-        rs_st_free(ex[1]);
-        if (erc) {
-            fprintf(stderr, "rsoup lmc: %s\n", rs_last_error());
-            rs_front_free(f);
-            return 1;
-        }
-    }
-    int json = rs_opt_flag(opts, no, "json");
-    rc = lmc_report(f, ff ? ff : "the evaluated path", ffs, n_more, rel_tol, json, twins);
-    rs_front_free(f);
     return rc;
 }
