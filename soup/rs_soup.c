@@ -98,6 +98,19 @@ int rs_soup_check(rs_st *const *experts, int n) {
                          i, rs_action_head_name(ha), rs_action_head_name(hb));
             return -1;
         }
+        /* rewarded soups mix experts of ONE shared init: two experts that
+         * name different inits (by content hash, wherever the file was) sit
+         * in different basins. A policy without an init (a pretraining, or
+         * a scratch run such as the control's) may mix with anything: the
+         * init itself, for one. */
+        const char *ia = rs_st_meta(e, "init"), *ib = rs_st_meta(e0, "init");
+        const char *ha_ = ia ? strrchr(ia, '@') : NULL, *hb_ = ib ? strrchr(ib, '@') : NULL;
+        if (ha_ && hb_ && strcmp(ha_, hb_) != 0) {
+            rs_set_error("expert %d was fine-tuned from %s, expert 0 from %s: a soup mixes experts "
+                         "of one shared init",
+                         i, ia, ib);
+            return -1;
+        }
         for (int k = 0; k < rs_st_count(e0); k++) {
             const rs_tensor *t0 = rs_st_at(e0, k);
             const rs_tensor *t = rs_st_get(e, t0->name);

@@ -26,7 +26,9 @@
  * (rs_policy_check_format: a training checkpoint is refused), they agree on the metadata
  * fields env, algo, arch, activation, obs_dim, act_dim (an absent key counts
  * as its own value, "(absent)") and on SAC's log_std_min / log_std_max as
- * numbers (absent: -5 and 2) and on PPO's action_head (absent: clip), and
+ * numbers (absent: -5 and 2) and on PPO's action_head (absent: clip), were
+ * fine-tuned from one init where both name one (metadata "init", compared by
+ * its content hash after '@'; a policy without an init mixes with any), and
  * hold the same set of tensor names with the same dtype and shape, and their
  * integer tensors (I32, I64, U8) are byte-equal (they cannot be
  * interpolated). The error names the first mismatch, e.g.

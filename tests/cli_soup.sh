@@ -74,6 +74,16 @@ expect soup-norm-warning 0 "warning: .*normaliser statistics" -- "$R" soup "$T/a
 expect soup-missing 1 "cannot open safetensors file '$T/nope.st'" -- "$R" soup "$T/a.st" "$T/nope.st" --lambda 0.5 --out "$T/fail.st"
 expect soup-corrupt 1 "$T/bad.st" -- "$R" soup "$T/a.st" "$T/bad.st" --lambda 0.5 --out "$T/fail.st"
 expect soup-env 1 "expert 1 \($T/c.st\): env is 'walker', expert 0 \($T/a.st\) has 'hopper'" -- "$R" soup "$T/a.st" "$T/c.st" --lambda 0.5 --out "$T/fail.st"
+# experts of two different inits (by the init's content hash) do not mix;
+# one init under two paths does, and so does a policy without an init (the
+# init itself: an expert mixed back towards it)
+ckpt "$T/i1.st" hopper $Z8 2 0000803f00000040 ',"init":"p/train.safetensors@00000000000000aa"'
+ckpt "$T/i2.st" hopper $Z8 2 0000404000008040 ',"init":"q/train.safetensors@00000000000000bb"'
+ckpt "$T/i3.st" hopper $Z8 2 0000404000008040 ',"init":"moved/train.safetensors@00000000000000aa"'
+expect soup-two-inits 1 "expert 1 \\([^)]*i2.st\\) was fine-tuned from q/train.safetensors@00000000000000bb, expert 0 \\([^)]*i1.st\\) from p/train.safetensors@00000000000000aa: a soup mixes experts of one shared init" -- \
+  "$R" soup "$T/i1.st" "$T/i2.st" --lambda 0.5 --out "$T/fail.st"
+expect soup-one-init-moved 0 "mixed 2 experts" -- "$R" soup "$T/i1.st" "$T/i3.st" --lambda 0.5 --out "$T/si.st"
+expect soup-with-its-init 0 "mixed 2 experts" -- "$R" soup "$T/i1.st" "$T/b.st" --lambda 0.5 --out "$T/si.st"
 expect soup-shape 1 "tensor 'pi.0.weight' has shape \[3\], expert 0 \($T/a.st\) has \[2\]" -- "$R" soup "$T/a.st" "$T/d.st" --lambda 0.5 --out "$T/fail.st"
 expect soup-lambda-range 2 "lambda '1.5'.*\[0, 1\]" -- "$R" soup "$T/a.st" "$T/b.st" --lambda 1.5 --out "$T/fail.st"
 expect soup-lambda-sum 2 "lambda '0.2,0.3': weights sum to 0.5" -- "$R" soup "$T/a.st" "$T/b.st" --lambda 0.2,0.3 --out "$T/fail.st"
