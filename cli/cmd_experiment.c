@@ -105,6 +105,11 @@ static int check_place(const char *out, const rs_job_graph *g) {
 }
 
 /* --json: what the run did, from the job states and metrics.json */
+/* a runner killed with kill -9 left jobs that are still saving */
+static void say_waiting(const char *dir) {
+    fprintf(stderr, "experiment: waiting for the jobs of a stopped run of %s to save and exit\n", dir);
+}
+
 static void print_summary(const rs_exp_config *c, const rs_job_graph *g, const char *out, int rc,
                           int report_ok, double wall_s) {
     int count[J_BLOCKED + 1] = {0};
@@ -294,7 +299,7 @@ int cmd_experiment(int argc, char **argv) {
     }
     /* one runner per experiment folder: a second one (a rerun while the
      * first still runs) would start the same jobs into the same folders */
-    if (rs_lock_dir(out) < 0) {
+    if (rs_lock_dir(out) < 0 || rs_lock_jobs(out, say_waiting) < 0) {
         fprintf(stderr, "rsoup experiment: %s\n", rs_last_error());
         rs_exp_stop_workers();
         rs_exp_graph_free(&g);

@@ -2,11 +2,13 @@
  *
  * A folder is locked with flock(2) on the folder itself: the kernel drops the
  * lock when the holder exits, however it exits (kill -9 included), so a
- * stale lock cannot exist and no lock file is left behind. The descriptor is
- * close-on-exec and kept for the life of the process. */
+ * stale lock cannot exist. The descriptor is close-on-exec and kept for the
+ * life of the process. An experiment folder has a second lock, in the file
+ * .jobs.lock, that its runner's jobs inherit (rs_lock_jobs). */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -53,7 +55,13 @@ int rs_lock_dir(const char *dir) {
         rs_set_error("cannot open %s: %s", dir, strerror(errno));
         return -1;
     }
-    if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
+    /* a process that holds the lock may be gone already while a child it was
+     * starting still has the descriptor, until that child's exec closes it:
+     * a moment, so look again for a second before calling the folder busy */
+    int r = -1;
+    for (int i = 0; i < 20 && (r = flock(fd, LOCK_EX | LOCK_NB)) != 0 && errno == EWOULDBLOCK; i++)
+        usleep(50000);
+    if (r != 0) {
         int e = errno;
         close(fd);
         if (e == EWOULDBLOCK)
@@ -66,6 +74,34 @@ int rs_lock_dir(const char *dir) {
     /* what a writer killed here left half-written */
     rs_lock_sweep_tmp(dir, NULL);
     return fd; /* held until exit */
+}
+
+int rs_lock_jobs(const char *dir, void (*on_wait)(const char *dir)) {
+    char path[PATH_MAX];
+    if (snprintf(path, sizeof path, "%s/.jobs.lock", dir) >= (int)sizeof path) {
+        rs_set_error("path too long: %s", dir);
+        return -1;
+    }
+    /* not close-on-exec: every job started from here holds it */
+    int fd = open(path, O_RDWR | O_CREAT | O_NOFOLLOW, 0644);
+    if (fd < 0) {
+        rs_set_error("cannot open %s: %s", path, strerror(errno));
+        return -1;
+    }
+    int r = flock(fd, LOCK_EX | LOCK_NB);
+    if (r != 0 && errno == EWOULDBLOCK) {
+        if (on_wait) on_wait(dir);
+        while ((r = flock(fd, LOCK_EX)) != 0 && errno == EINTR) {
+        }
+    }
+    if (r != 0) {
+        rs_set_error("cannot lock %s: %s", path, strerror(errno));
+        close(fd);
+        return -1;
+    }
+    /* the jobs that left temporary files are gone now */
+    rs_lock_sweep_tmp(dir, NULL);
+    return fd;
 }
 
 #define PARENT_ENV "RSOUP_RUNNER_PID"

@@ -258,6 +258,19 @@ for _ in $(seq 100); do flock -n "$T/exp.b1/seed_1/expert_risky" true || break; 
 out=$(runexp "$T/exp.b1" 2>&1) && grep -q "waits for" <<<"$out" && ok || bad "a rerun beside a stopping job: $(tail -3 <<<"$out")"
 wait $fp
 same_experiment "rerun beside a stopping job" "$T/exp.b1"
+# and for a job of the killed runner that has not locked anything yet (one
+# that the kill caught while it made its front's header): the jobs share a
+# lock with their runner, and a rerun waits until the last of them is gone,
+# then sweeps what it left half written
+cp -a "$T/exp.00" "$T/exp.b2"
+rm "$T/exp.b2/seed_2/front.csv.done" "$T/exp.b2/seed_2/front.csv"
+flock -o "$T/exp.b2/.jobs.lock" sleep 2 &
+fp=$!
+echo "# half a header" > "$T/exp.b2/seed_2/front.csv.tmp.$fp"
+for _ in $(seq 100); do flock -n "$T/exp.b2/.jobs.lock" true || break; sleep 0.05; done
+out=$(runexp "$T/exp.b2" 2>&1) && grep -q "waiting for the jobs of a stopped run" <<<"$out" && ok || bad "a rerun beside a job that holds no folder yet: $(tail -3 <<<"$out")"
+wait $fp
+same_experiment "rerun beside a job that holds no folder yet" "$T/exp.b2"
 
 # a second runner on a folder in use is refused
 PATH="$T/nogp" "$R" "${EXP[@]}" --out "$T/exp.busy" >/dev/null 2>&1 &
