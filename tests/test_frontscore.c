@@ -1,0 +1,170 @@
+/* test_frontscore.c — one front's scores (lab/rs_frontscore.h) against
+ * computations written here: the non-dominated rows by pairwise
+ * comparison, the 2-D hypervolume by a grid over every coordinate, EUM by
+ * its definition on the 2-D lattice, the default reference point by its
+ * formula over both blocks; the baseline rows scored apart on the same
+ * point; the errors name the file and what it lacks. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "rs_common.h"
+#include "rs_frontscore.h"
+#include "rs_test.h"
+
+static const char *NAMES[2] = {"risky", "cautious"};
+
+static void add(rs_front *f, rs_front_kind kind, const char *label, double x, double y) {
+    double lam[2] = {0.5, 0.5}, obj[2] = {x, y};
+    rs_front_row r = {kind, label, lam, 1, obj, NULL, NULL, NULL, NAN};
+    rs_front_add(f, &r);
+}
+
+/* soups, experts and baselines from a seeded generator, with one soup
+ * repeated (two rows, one point) and one dominated by construction */
+static rs_front *make_front(uint64_t seed) {
+    rs_front *f = rs_front_new(2, 2, NAMES, 0, NULL);
+    rs_rng g;
+    rs_rng_seed(&g, seed, 3);
+    add(f, RS_KIND_EXPERT, "e0", 10 + rs_rng_uniform(&g), rs_rng_uniform(&g));
+    add(f, RS_KIND_EXPERT, "e1", rs_rng_uniform(&g), 10 + rs_rng_uniform(&g));
+    for (int i = 0; i < 9; i++) {
+        double t = i / 8.0;
+        add(f, RS_KIND_SOUP, "s", 10 * t + 2 * rs_rng_uniform(&g), 10 * (1 - t) + 2 * rs_rng_uniform(&g));
+    }
+    add(f, RS_KIND_SOUP, "copy", f->obj[2 * 4], f->obj[2 * 4 + 1]);
+    add(f, RS_KIND_SOUP, "low", -3, -4);
+    add(f, RS_KIND_BASELINE, "m0", 3 + rs_rng_uniform(&g), 4 + rs_rng_uniform(&g));
+    add(f, RS_KIND_BASELINE, "m1", 14, -6); /* below every soup in one objective */
+    return f;
+}
+
+static int cmp(const void *a, const void *b) {
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+static double hv_grid(const double *p, int n, const double *ref) {
+    double xs[64], ys[64];
+    int nx = 0, ny = 0;
+    xs[nx++] = ref[0];
+    ys[ny++] = ref[1];
+    for (int i = 0; i < n; i++) xs[nx++] = p[2 * i], ys[ny++] = p[2 * i + 1];
+    qsort(xs, (size_t)nx, sizeof *xs, cmp);
+    qsort(ys, (size_t)ny, sizeof *ys, cmp);
+    double a = 0;
+    for (int i = 0; i + 1 < nx; i++)
+        for (int j = 0; j + 1 < ny; j++) {
+            if (xs[i] < ref[0] || ys[j] < ref[1]) continue;
+            int in = 0;
+            for (int k = 0; k < n && !in; k++) in = p[2 * k] >= xs[i + 1] && p[2 * k + 1] >= ys[j + 1];
+            if (in) a += (xs[i + 1] - xs[i]) * (ys[j + 1] - ys[j]);
+        }
+    return a;
+}
+
+static double eum_2d(const double *p, int n, int k) {
+    double s = 0;
+    for (int i = 0; i <= k; i++) {
+        double w = (double)i / k, best = -INFINITY;
+        for (int j = 0; j < n; j++) best = fmax(best, w * p[2 * j] + (1 - w) * p[2 * j + 1]);
+        s += best;
+    }
+    return s / (k + 1);
+}
+
+/* the points of the kinds in mask, and how many of them no other point
+ * dominates (weakly better everywhere, strictly somewhere) */
+static int points_of(const rs_front *f, unsigned mask, double *p, int *nondom) {
+    int m = 0;
+    for (int i = 0; i < f->n; i++)
+        if (mask & RS_KIND_BIT(f->kind[i])) p[2 * m] = f->obj[2 * i], p[2 * m + 1] = f->obj[2 * i + 1], m++;
+    *nondom = 0;
+    for (int i = 0; i < m; i++) {
+        int dom = 0;
+        for (int j = 0; j < m && !dom; j++)
+            dom = p[2 * j] >= p[2 * i] && p[2 * j + 1] >= p[2 * i + 1] &&
+                  (p[2 * j] > p[2 * i] || p[2 * j + 1] > p[2 * i + 1]);
+        *nondom += !dom;
+    }
+    return m;
+}
+
+static void test_scores_by_hand(void) {
+    rs_front *f = make_front(11);
+    const unsigned kinds = RS_KIND_BIT(RS_KIND_SOUP) | RS_KIND_BIT(RS_KIND_EXPERT);
+    double p[64], b[64];
+    int nd, bnd;
+    int n = points_of(f, kinds, p, &nd), nb = points_of(f, RS_KIND_BIT(RS_KIND_BASELINE), b, &bnd);
+    /* the default reference point, over both blocks */
+    double ref[2];
+    for (int j = 0; j < 2; j++) {
+        double lo = INFINITY, hi = -INFINITY;
+        for (int i = 0; i < n; i++) lo = fmin(lo, p[2 * i + j]), hi = fmax(hi, p[2 * i + j]);
+        for (int i = 0; i < nb; i++) lo = fmin(lo, b[2 * i + j]), hi = fmax(hi, b[2 * i + j]);
+        ref[j] = lo - 0.1 * (hi - lo);
+    }
+    rs_frontscore s;
+    CHECK(rs_frontscore_open(&s, f, "f.csv", kinds) == 0, "open: %s", rs_last_error());
+    CHECK(s.main.n == n && s.baseline.n == nb, "rows %d %d, want %d %d", s.main.n, s.baseline.n, n, nb);
+    CHECK(rs_frontscore_score(&s, NULL, 0.1, 50) == 0, "score: %s", rs_last_error());
+    CHECK(s.ref_computed, "the reference point was computed");
+    for (int j = 0; j < 2; j++) CHECK_CLOSE(s.ref[j], ref[j], 1e-12, 1e-12, "default ref");
+    CHECK_CLOSE(s.main.hv, hv_grid(p, n, ref), 1e-9, 1e-12, "soups' hypervolume");
+    CHECK_CLOSE(s.main.eum, eum_2d(p, n, 50), 1e-9, 1e-12, "soups' EUM");
+    CHECK(s.main.n_nondom == nd, "non-dominated rows %d, want %d", s.main.n_nondom, nd);
+    CHECK(s.main.cardinality == nd - 1, "the copied soup counts once: %d", s.main.cardinality);
+    CHECK_CLOSE(s.baseline.hv, hv_grid(b, nb, ref), 1e-9, 1e-12, "baseline's hypervolume");
+    CHECK(s.baseline.n_nondom == bnd, "baseline non-dominated %d, want %d", s.baseline.n_nondom, bnd);
+    /* the minimum of an objective sits on a margin-0 reference point */
+    rs_frontscore_free(&s);
+    CHECK(rs_frontscore_open(&s, f, "f.csv", kinds) == 0, "reopen");
+    double given[2] = {0, 0};
+    CHECK(rs_frontscore_score(&s, given, 0.1, 50) == 0 && !s.ref_computed, "given ref");
+    int below = 0;
+    for (int i = 0; i < n; i++) below += !(p[2 * i] > 0 && p[2 * i + 1] > 0);
+    CHECK(s.main.below_ref == below && below > 0, "below the ref %d, want %d", s.main.below_ref, below);
+    CHECK_CLOSE(s.main.hv, hv_grid(p, n, given), 1e-9, 1e-12, "hypervolume on a given ref");
+    rs_frontscore_free(&s);
+    /* baselines among the kinds: one block, none apart */
+    CHECK(rs_frontscore_open(&s, f, "f.csv", kinds | RS_KIND_BIT(RS_KIND_BASELINE)) == 0 &&
+              s.main.n == n + nb && s.baseline.n == 0 && s.baseline_kinds == 0,
+          "baselines scored with the soups: %d rows", s.main.n);
+    rs_frontscore_free(&s);
+    rs_front_free(f);
+}
+
+static void test_errors_name_the_file(void) {
+    rs_front *f = make_front(5);
+    rs_frontscore s;
+    CHECK(rs_frontscore_open(&s, f, "f.csv", RS_KIND_BIT(RS_KIND_INIT)) != 0 &&
+              strstr(rs_last_error(), "'f.csv' has no rows of kind init (it has: 11 soup, 2 expert, 2 baseline)"),
+          "no rows: %s", rs_last_error());
+    rs_frontscore_free(&s);
+    f->obj[2 * 3 + 1] = NAN;
+    CHECK(rs_frontscore_open(&s, f, "f.csv", RS_KIND_BIT(RS_KIND_SOUP)) != 0 &&
+              strstr(rs_last_error(), "'f.csv': soup row 's': objective 'cautious' is nan"),
+          "non-finite: %s", rs_last_error());
+    rs_frontscore_free(&s);
+    rs_front_free(f);
+    /* a plain CSV scores its points whatever the kinds, and compares with
+     * a front by objective names alone */
+    rs_front *a = make_front(5), *pl = rs_front_new(0, 2, NAMES, 0, NULL);
+    pl->plain = 1;
+    add(pl, RS_KIND_POINT, "1", 1, 2);
+    CHECK(rs_frontscore_open(&s, pl, "p.csv", RS_KIND_BIT(RS_KIND_SOUP)) == 0 && s.main.n == 1,
+          "plain points: %s", rs_last_error());
+    rs_frontscore_free(&s);
+    CHECK(rs_front_same_objectives(a, pl) == 0, "same objectives: %s", rs_last_error());
+    const char *other[2] = {"cautious", "risky"};
+    rs_front *q = rs_front_new(0, 2, other, 0, NULL);
+    q->plain = 1;
+    CHECK(rs_front_same_objectives(a, q) != 0 &&
+              strstr(rs_last_error(), "(risky,cautious) and (cautious,risky)"),
+          "another order: %s", rs_last_error());
+    rs_front_free(a);
+    rs_front_free(pl);
+    rs_front_free(q);
+}
+
+RS_TEST_MAIN(T(test_scores_by_hand), T(test_errors_name_the_file))
