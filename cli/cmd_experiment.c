@@ -1,115 +1,24 @@
 /* cmd_experiment.c — `rsoup experiment CONFIG`: the whole rewarded-soups
  * protocol over one or more seeds, from pretraining to plots and a report,
- * resumable stage by stage. See experiment.h for the job graph. */
-#include <errno.h>
-#include <limits.h>
+ * resumable stage by stage. See rs_experiment.h for the job graph and
+ * rs_experiment_folder.h for the folder's checks and preparation. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cli.h"
 #include "rs_experiment.h"
-#include "rs_pool.h"
+#include "rs_experiment_folder.h"
 #include "rs_mpi.h"
+#include "rs_pool.h"
 
-/* what marks a folder as an experiment's (written by its runner) */
-#define EXP_MARKER ".experiment"
-
-static int has(const char *dir, const char *name) {
-    char p[PATH_MAX + 32];
-    snprintf(p, sizeof p, "%s/%s", dir, name);
-    struct stat sb;
-    return lstat(p, &sb) == 0;
-}
-
-/* why dir is taken by another experiment or job (NULL: it is not) */
-static const char *taken(const char *dir) {
-    if (has(dir, EXP_MARKER) || has(dir, "pretrain/.started")) return "an experiment's folder";
-    if (has(dir, ".started") || has(dir, ".done")) return "a job's folder (it holds its stamps)";
-    if (rs_exp_path_busy(dir)) return "a folder that a running rsoup process writes";
-    return NULL;
-}
-
-/* An experiment never writes inside another experiment's folder or a job's
- * folder, nor inside one a running rsoup process writes: its jobs would
- * train into the other's (a second runner on o/seed_1 while o runs), both
- * would "succeed", and the folders would hold a mix. Nor may one of its own
- * replicate or job folders be another experiment's. 0, or 1 (printed). */
-static int check_place(const char *out, const rs_job_graph *g) {
-    char p[RS_EXP_PATH];
-    snprintf(p, sizeof p, "%s", out);
-    struct stat sb;
-    int self = stat(p, &sb) == 0;
-    /* the nearest folder that exists: out, or its first existing ancestor */
-    while (stat(p, &sb) != 0) {
-        char *slash = strrchr(p, '/');
-        if (!slash)
-            snprintf(p, sizeof p, ".");
-        else if (slash == p)
-            p[1] = 0;
-        else
-            *slash = 0;
-    }
-    char *real = realpath(p, NULL);
-    if (!real) {
-        fprintf(stderr, "rsoup experiment: cannot resolve %s: %s\n", p, strerror(errno));
-        return 1;
-    }
-    int bad = 0;
-    if (self && (has(real, ".started") || has(real, ".done"))) {
-        fprintf(stderr,
-                "rsoup experiment: %s is a job's folder of another experiment (it holds its "
-                "stamps): choose another --out\n",
-                out);
-        bad = 1;
-    }
-    /* every folder above out, to the root, and the nearest existing one
-     * when out is new (out itself is ours to rerun) */
-    for (int first = 1; !bad; first = 0) {
-        const char *why = first && self ? NULL : taken(real);
-        if (why) {
-            fprintf(stderr,
-                    "rsoup experiment: --out %s is inside %s, %s: an experiment may not "
-                    "write there; choose another --out\n",
-                    out, real, why);
-            bad = 1;
-        }
-        char *slash = strrchr(real, '/');
-        if (!slash || !strcmp(real, "/")) break;
-        if (slash == real)
-            slash[1] = 0;
-        else
-            *slash = 0;
-    }
-    free(real);
-    for (int r = 0; !bad && r < g->n_reps; r++) {
-        if (!strcmp(g->reps[r].dir, out)) continue;
-        if (has(g->reps[r].dir, EXP_MARKER) || rs_exp_path_busy(g->reps[r].dir)) {
-            fprintf(stderr, "rsoup experiment: %s is %s: choose another --out\n", g->reps[r].dir,
-                    has(g->reps[r].dir, EXP_MARKER) ? "another experiment's folder"
-                                                    : "in use by another rsoup process");
-            bad = 1;
-        }
-    }
-    for (int i = 0; !bad && i < g->n; i++)
-        if (g->jobs[i].is_train && has(g->jobs[i].dir, EXP_MARKER)) {
-            fprintf(stderr,
-                    "rsoup experiment: %s is another experiment's folder: choose another "
-                    "--out\n",
-                    g->jobs[i].dir);
-            bad = 1;
-        }
-    return bad;
-}
-
-/* --json: what the run did, from the job states and metrics.json */
 /* a runner killed with kill -9 left jobs that are still saving */
 static void say_waiting(const char *dir) {
     fprintf(stderr, "experiment: waiting for the jobs of a stopped run of %s to save and exit\n", dir);
 }
 
+/* --json: what the run did, from the job states and metrics.json */
 static void print_summary(const rs_exp_config *c, const rs_job_graph *g, const char *out, int rc,
                           int report_ok, double wall_s) {
     int count[J_BLOCKED + 1] = {0};
@@ -157,6 +66,79 @@ static void print_summary(const rs_exp_config *c, const rs_job_graph *g, const c
         cJSON_AddNullToObject(o, "report");
     cJSON_AddNumberToObject(o, "wall_time_s", wall_s);
     rs_json_print(o);
+}
+
+/* --dry-run: every job, what a run would do with it and its command */
+static int dry_run(const rs_job_graph *g, const char *out, int json) {
+    size_t cap = 65536;
+    char *cmd = malloc(cap);
+    if (!cmd) {
+        fprintf(stderr, "rsoup experiment: out of memory\n");
+        return 1;
+    }
+    cJSON *root = json ? cJSON_CreateObject() : NULL;
+    cJSON *arr = json ? cJSON_AddArrayToObject(root, "jobs") : NULL;
+    if (json) cJSON_AddStringToObject(root, "out", out);
+    for (int i = 0; i < g->n; i++) {
+        const rs_job *j = &g->jobs[i];
+        const char *st = rs_exp_job_state(g, j);
+        rs_exp_job_command(j, cmd, cap);
+        /* the stamp's inputs beyond the command, as a shell comment */
+        const char *extra = strstr(j->desc, " [");
+        if (json) {
+            cJSON *x = cJSON_CreateObject();
+            cJSON_AddStringToObject(x, "name", j->name);
+            cJSON_AddStringToObject(x, "state", st);
+            cJSON_AddStringToObject(x, "command", cmd);
+            cJSON_AddItemToArray(arr, x);
+        } else
+            printf("%-28s %-11s %s%s%s\n", j->name, st, cmd, extra ? "  #" : "",
+                   extra ? extra : "");
+    }
+    if (json) rs_json_print(root);
+    free(cmd);
+    return 0;
+}
+
+/* the experiment's options */
+typedef struct {
+    const char *config_path;
+    char out[RS_EXP_PATH];
+    long jobs;
+    int total_threads, per_job, quiet, json;
+} exp_args;
+
+/* the jobs run, then the report: the exit status */
+static int run(const rs_exp_config *c, rs_job_graph *g, const exp_args *a) {
+    char reps[64] = "";
+    if (c->n_seeds) snprintf(reps, sizeof reps, " (%d replicate%s)", c->n_seeds, c->n_seeds > 1 ? "s" : "");
+    if (rs_mpi_active())
+        fprintf(stderr, "experiment %s: %d jobs%s over %d MPI ranks (+%ld local slot%s on rank 0), %d threads each -> %s\n",
+                c->name, g->n, reps, rs_mpi_size(), a->jobs, a->jobs > 1 ? "s" : "", a->per_job, a->out);
+    else
+        fprintf(stderr, "experiment %s: %d jobs%s, %ld at once, %d threads each -> %s\n", c->name, g->n,
+                reps, a->jobs, a->per_job, a->out);
+    double t0 = rs_now();
+    int rc = rs_exp_run(g, (int)a->jobs, a->per_job, a->quiet);
+    rs_exp_stop_workers();
+    if (rc < 0) {
+        if (rc == -1) fprintf(stderr, "rsoup experiment: stopped; rerun the same command to resume\n");
+        else fprintf(stderr, "rsoup experiment: stopped by the error above; finished jobs are kept\n");
+        if (a->json) print_summary(c, g, a->out, rc, 0, rs_now() - t0);
+        return 1;
+    }
+    /* a failed job leaves the other replicates' results: report on them */
+    rs_exp_report_headline_to(a->json ? stderr : stdout);
+    int report = rs_exp_report(c, a->config_path, a->out, g, rs_now() - t0, a->total_threads);
+    if (report != 0) fprintf(stderr, "rsoup experiment: no report: %s\n", rs_last_error());
+    else fprintf(stderr, "experiment %s: done in %.0f s; report: %s/report.md\n", c->name, rs_now() - t0, a->out);
+    if (a->json) print_summary(c, g, a->out, rc, report == 0, rs_now() - t0);
+    if (rc > 0) {
+        fprintf(stderr, "rsoup experiment: some jobs failed (see above; their logs name the cause); "
+                        "after fixing it, rerun the same command: finished jobs are kept\n");
+        return 1;
+    }
+    return report != 0;
 }
 
 int cmd_experiment(int argc, char **argv) {
@@ -208,8 +190,10 @@ int cmd_experiment(int argc, char **argv) {
         fprintf(stderr, "rsoup experiment: give one CONFIG.json (see --help)\n");
         return 2;
     }
-    long jobs, threads;
-    if (rs_opt_long(opts, no, "jobs", 1, 256, &jobs) ||
+    exp_args a = {.config_path = pos[0], .quiet = rs_opt_flag(opts, no, "quiet"),
+                  .json = rs_opt_flag(opts, no, "json")};
+    long threads;
+    if (rs_opt_long(opts, no, "jobs", 1, 256, &a.jobs) ||
         rs_opt_long(opts, no, "threads", 0, 1024, &threads))
         return 2;
     char *text = rs_read_file(pos[0], NULL);
@@ -222,9 +206,8 @@ int cmd_experiment(int argc, char **argv) {
         fprintf(stderr, "rsoup experiment: %s\n", rs_last_error());
         return 2;
     }
-    char out[RS_EXP_PATH];
     const char *o = rs_opt_str(opts, no, "out");
-    if ((size_t)snprintf(out, sizeof out, o ? "%s" : "runs/%s", o ? o : c.name) >= sizeof out - 64) {
+    if ((size_t)snprintf(a.out, sizeof a.out, o ? "%s" : "runs/%s", o ? o : c.name) >= sizeof a.out - 64) {
         fprintf(stderr, "rsoup experiment: --out is too long (at most %d bytes)\n", RS_EXP_PATH - 65);
         return 2;
     }
@@ -242,128 +225,21 @@ int cmd_experiment(int argc, char **argv) {
     rs_mpi_scrub_env();
     if (rs_mpi_active() && rs_mpi_rank() > 0) return rs_exp_worker_loop();
     rs_job_graph g;
-    if (rs_exp_graph_build(&c, out, &g) != 0) {
+    a.total_threads = threads ? (int)threads : (c.threads ? c.threads : rs_ncores());
+    a.per_job = a.total_threads / (int)a.jobs > 0 ? a.total_threads / (int)a.jobs : 1;
+    if (rs_exp_graph_build(&c, a.out, &g) != 0 || rs_exp_check_place(a.out, &g) != 0 ||
+        (!rs_opt_flag(opts, no, "dry-run") && rs_exp_prepare(&c, a.out, &g, say_waiting) != 0)) {
         fprintf(stderr, "rsoup experiment: %s\n", rs_last_error());
         rs_exp_graph_free(&g);
         rs_exp_stop_workers();
         return 1;
     }
-    if (check_place(out, &g) != 0) {
-        rs_exp_graph_free(&g);
-        rs_exp_stop_workers();
-        return 1;
-    }
-    int total_threads = threads ? (int)threads : (c.threads ? c.threads : rs_ncores());
-    int per_job = total_threads / (int)jobs > 0 ? total_threads / (int)jobs : 1;
-    const int json = rs_opt_flag(opts, no, "json");
     if (rs_opt_flag(opts, no, "dry-run")) {
-        size_t cap = 65536;
-        char *cmd = malloc(cap);
-        if (!cmd) {
-            fprintf(stderr, "rsoup experiment: out of memory\n");
-            rs_exp_stop_workers();
-            rs_exp_graph_free(&g);
-            return 1;
-        }
-        cJSON *root = json ? cJSON_CreateObject() : NULL;
-        cJSON *arr = json ? cJSON_AddArrayToObject(root, "jobs") : NULL;
-        if (json) cJSON_AddStringToObject(root, "out", out);
-        for (int i = 0; cmd && i < g.n; i++) {
-            rs_job *j = &g.jobs[i];
-            const char *st = rs_exp_stamp_matches(&g, j, "done") ? "up to date"
-                             : rs_exp_stamp_matches(&g, j, "started") ? "resume" : "run";
-            rs_exp_job_command(j, cmd, cap);
-            /* the stamp's inputs beyond the command, as a shell comment */
-            const char *extra = strstr(j->desc, " [");
-            if (json) {
-                cJSON *x = cJSON_CreateObject();
-                cJSON_AddStringToObject(x, "name", j->name);
-                cJSON_AddStringToObject(x, "state", st);
-                cJSON_AddStringToObject(x, "command", cmd);
-                cJSON_AddItemToArray(arr, x);
-            } else
-                printf("%-28s %-11s %s%s%s\n", j->name, st, cmd, extra ? "  #" : "",
-                       extra ? extra : "");
-        }
-        if (json) rs_json_print(root);
-        free(cmd);
+        rc = dry_run(&g, a.out, a.json);
         rs_exp_stop_workers();
-        rs_exp_graph_free(&g);
-        return 0;
+    } else {
+        rc = run(&c, &g, &a);
     }
-    if (rs_lab_mkdir_p(out) != 0) {
-        fprintf(stderr, "rsoup experiment: cannot create %s: %s\n", out, strerror(errno));
-        rs_exp_stop_workers();
-        rs_exp_graph_free(&g);
-        return 1;
-    }
-    /* one runner per experiment folder: a second one (a rerun while the
-     * first still runs) would start the same jobs into the same folders */
-    if (rs_lock_dir(out) < 0 || rs_lock_jobs(out, say_waiting) < 0) {
-        fprintf(stderr, "rsoup experiment: %s\n", rs_last_error());
-        rs_exp_stop_workers();
-        rs_exp_graph_free(&g);
-        return 1;
-    }
-    /* the mark that keeps other experiments out of this folder */
-    {
-        char mp[RS_EXP_PATH + 32];
-        snprintf(mp, sizeof mp, "%s/" EXP_MARKER, out);
-        if (rs_lab_write_file(mp, c.name, 1) != 0) {
-            fprintf(stderr, "rsoup experiment: cannot write %s: %s\n", mp, strerror(errno));
-            rs_exp_stop_workers();
-            rs_exp_graph_free(&g);
-            return 1;
-        }
-    }
-    for (int r = 0; c.n_seeds && r < g.n_reps; r++)
-        if (rs_lab_mkdir_p(g.reps[r].dir) != 0) {
-            fprintf(stderr, "rsoup experiment: cannot create %s: %s\n", g.reps[r].dir, strerror(errno));
-            rs_exp_stop_workers();
-            rs_exp_graph_free(&g);
-            return 1;
-        }
-    const char *cfg_files[2][2] = {{"ppo.json", c.ppo_json}, {"ppo_finetune.json", c.ft_ppo_json}};
-    for (int i = 0; i < 2; i++) {
-        if (!cfg_files[i][1][0]) continue;
-        char p[RS_EXP_PATH + 32];
-        snprintf(p, sizeof p, "%s/%s", out, cfg_files[i][0]);
-        if (rs_lab_write_file(p, cfg_files[i][1], 0) != 0) {
-            fprintf(stderr, "rsoup experiment: cannot write %s: %s\n", p, strerror(errno));
-            rs_exp_stop_workers();
-            rs_exp_graph_free(&g);
-            return 1;
-        }
-    }
-    char reps[64] = "";
-    if (c.n_seeds) snprintf(reps, sizeof reps, " (%d replicate%s)", c.n_seeds, c.n_seeds > 1 ? "s" : "");
-    if (rs_mpi_active())
-        fprintf(stderr, "experiment %s: %d jobs%s over %d MPI ranks (+%ld local slot%s on rank 0), %d threads each -> %s\n",
-                c.name, g.n, reps, rs_mpi_size(), jobs, jobs > 1 ? "s" : "", per_job, out);
-    else
-        fprintf(stderr, "experiment %s: %d jobs%s, %ld at once, %d threads each -> %s\n", c.name, g.n,
-                reps, jobs, per_job, out);
-    double t0 = rs_now();
-    rc = rs_exp_run(&g, (int)jobs, per_job, rs_opt_flag(opts, no, "quiet"));
-    rs_exp_stop_workers();
-    if (rc < 0) {
-        if (rc == -1) fprintf(stderr, "rsoup experiment: stopped; rerun the same command to resume\n");
-        else fprintf(stderr, "rsoup experiment: stopped by the error above; finished jobs are kept\n");
-        if (json) print_summary(&c, &g, out, rc, 0, rs_now() - t0);
-        rs_exp_graph_free(&g);
-        return 1;
-    }
-    /* a failed job leaves the other replicates' results: report on them */
-    rs_exp_report_headline_to(json ? stderr : stdout);
-    int report = rs_exp_report(&c, pos[0], out, &g, rs_now() - t0, total_threads);
-    if (report != 0) fprintf(stderr, "rsoup experiment: no report: %s\n", rs_last_error());
-    else fprintf(stderr, "experiment %s: done in %.0f s; report: %s/report.md\n", c.name, rs_now() - t0, out);
-    if (json) print_summary(&c, &g, out, rc, report == 0, rs_now() - t0);
     rs_exp_graph_free(&g);
-    if (rc > 0) {
-        fprintf(stderr, "rsoup experiment: some jobs failed (see above; their logs name the cause); "
-                        "after fixing it, rerun the same command: finished jobs are kept\n");
-        return 1;
-    }
-    return report != 0;
+    return rc;
 }
