@@ -356,87 +356,45 @@ static long global_step(const rs_train *r) { return r->ops->global_step(r->train
 
 /* ---- the loop ---- */
 
-int rs_train_run(rs_train *r, const rs_train_args *a) {
+/* the trainer made and its state loaded (a resume's checkpoint, or the
+ * init), the logs open: 0, 1 and a message, or -1: a complete run, nothing
+ * to do */
+static int start(rs_train *r, const rs_train_args *a, rs_trainrun_logs *L) {
     const rs_trainer_ops *ops = r->ops;
-    const rs_trainer_run_info in = ops->run_info(r->cfg);
-    const char *dir = a->dir;
-    if (!(r->trainer = ops->create(r->cfg))) {
-        rs_train_free(r);
-        return rs_cli_fail("train");
-    }
-    if (rs_trainrun_load(r, a->resume ? a->train_file : NULL) != 0) {
-        rs_train_free(r);
+    if (!(r->trainer = ops->create(r->cfg))) return rs_cli_fail("train");
+    if (rs_trainrun_load(r, a->resume ? a->train_file : NULL) != 0)
         return rs_cli_fail(a->resume ? NULL : "--init");
-    }
     if (a->resume && !more(r)) {
         /* nothing to train: say so, and leave every file as it is */
         if (a->io)
             fprintf(stderr, "rsoup train: %s is complete (step %ld); nothing to resume — give "
                             "--steps N to train further\n", a->dir, global_step(r));
-        rs_train_free(r);
-        return 0;
+        return -1;
     }
     /* config.json (new runs), log.jsonl and progress.csv: rank 0 writes
      * them, the other ranks write to /dev/null */
-    char path[1100];
-    int bad = 0;
-    FILE *log = NULL, *csv = NULL;
-    if (!a->resume && a->io) {
-        bad = rs_trainrun_write_config(r, dir) != 0;
-        if (bad) fprintf(stderr, "rsoup train: %s\n", rs_last_error());
-    }
-    double time_before = 0; /* a resumed run's clock continues from its checkpoint's */
-    if (a->resume && a->io && !bad) {
-        bad = rs_trainrun_resume_logs(r, dir, &time_before) != 0;
-        if (bad) fprintf(stderr, "rsoup train: %s\n", rs_last_error());
-    }
-    snprintf(path, sizeof path, "%s/progress.csv", dir);
-    int csv_new = !a->resume || !rs_lab_exists(path);
-    if (!bad) {
-        snprintf(path, sizeof path, "%s/log.jsonl", dir);
-        /* never through a link out of the folder, never into a FIFO */
-        const char *mode = a->resume ? "a" : "w";
-        log = a->io ? rs_fopen_output(path, mode) : fopen("/dev/null", mode);
-        bad = !log;
-        if (bad) fprintf(stderr, "rsoup train: %s\n", rs_last_error());
-    }
-    if (!bad) {
-        /* the same numbers as CSV, for gnuplot and spreadsheets */
-        snprintf(path, sizeof path, "%s/progress.csv", dir);
-        const char *mode = csv_new ? "w" : "a";
-        csv = a->io ? rs_fopen_output(path, mode) : fopen("/dev/null", mode);
-        bad = !csv;
-        if (bad) fprintf(stderr, "rsoup train: %s\n", rs_last_error());
-    }
+    int bad = rs_trainrun_logs_open(r, a->dir, a->resume != NULL, a->io, L) != 0;
+    if (bad) fprintf(stderr, "rsoup train: %s\n", rs_last_error());
     if (any_rank(bad)) {
-        if (log) fclose(log);
-        if (csv) fclose(csv);
-        rs_train_free(r);
+        rs_trainrun_logs_close(L);
         return 1;
     }
-    if (csv_new) {
-        char header[4096];
-        rs_trainrun_csv_header(header, sizeof header, r);
-        fprintf(csv, "%s\n", header);
-    }
-    signal(SIGINT, on_signal);
-    signal(SIGTERM, on_signal);
+    rs_trainrun_logs_header(L, r);
+    return 0;
+}
 
-    rs_progress prog;
-    char what[64];
-    snprintf(what, sizeof what, "%s %s", ops->progress_label, in.env);
-    long start_step = global_step(r);
-    rs_progress_start(&prog, stderr, what, ops->planned_steps(r->trainer));
-    prog.quiet = a->quiet;
-    if (!a->quiet) ops->banner(r->trainer, dir, stderr);
-    double t0 = rs_now(), last_save = t0;
+/* iterate until the run is done, stopped or --max-updates: evaluations,
+ * the logs, the progress line, the checkpoints when due. 0, or 1 (printed) */
+static int loop(rs_train *r, const rs_train_args *a, rs_trainrun_logs *L, rs_progress *prog,
+                double t0, long start_step) {
+    const rs_trainer_ops *ops = r->ops;
+    const rs_trainer_run_info in = ops->run_info(r->cfg);
+    double last_save = t0;
     long done_here = 0;
-    int rc = 0;
     while (more(r) && !g_stop) {
         if (ops->iterate(r->trainer, &r->st) != 0) {
             fprintf(stderr, "\nrsoup train: %s\n", rs_last_error());
-            rc = 1;
-            break;
+            return 1;
         }
         const rs_trainer_stats *k = &r->st;
         /* every eval_every-th iteration and the last: which ones depends on
@@ -447,70 +405,83 @@ int rs_train_run(rs_train *r, const rs_train_args *a) {
             rs_trainrun_evaluate(r, in.eval_episodes, in.seed) != 0) {
             fprintf(stderr, "\nrsoup train: evaluation after %s %ld: %s\n", ops->iter_name, k->iter,
                     rs_last_error());
-            rc = 1;
-            break;
+            return 1;
         }
         double el = rs_now() - t0;
         double sps = (double)(k->step - start_step) / (el > 0 ? el : 1e-9);
-        cJSON *o = rs_trainrun_log_line(r, time_before + el, sps);
-        char *line = cJSON_PrintUnformatted(o);
-        fprintf(log, "%s\n", line);
-        fflush(log);
-        free(line);
-        cJSON_Delete(o);
-        if (k->window || r->ev.iter == k->iter) rs_trainrun_csv_row(csv, r, time_before + el, sps);
-        /* a log that cannot be written (full disk) stops the run now, not
-         * at the final save hours later */
-        if (fflush(csv) != 0 || ferror(log) || ferror(csv)) {
-            fprintf(stderr, "\nrsoup train: cannot write %s/log.jsonl or progress.csv: %s\n", dir,
-                    strerror(errno));
-            rc = 1;
-            break;
+        if (rs_trainrun_logs_write(L, r, el, sps) != 0) {
+            fprintf(stderr, "\nrsoup train: %s\n", rs_last_error());
+            return 1;
         }
         char status[256];
         rs_trainrun_status(status, sizeof status, r);
-        rs_progress_update(&prog, (double)k->step, status);
+        rs_progress_update(prog, (double)k->step, status);
         done_here++;
         if (a->io && rs_trainrun_save_due(r, k->iter, rs_now() - last_save)) {
-            if (rs_trainrun_save(r, dir, a->resume != NULL) != 0) {
+            if (rs_trainrun_save(r, a->dir, a->resume != NULL) != 0) {
                 fprintf(stderr, "\nrsoup train: saving: %s\n", rs_last_error());
-                rc = 1;
-                break;
+                return 1;
             }
             last_save = rs_now();
         }
         if (a->max_iters > 0 && done_here >= a->max_iters) break;
     }
-    fclose(log);
-    fclose(csv);
+    return 0;
+}
+
+/* the last save, and what is said about it: how to continue an
+ * interrupted run. 0, or 1 (printed) */
+static int finish(rs_train *r, const rs_train_args *a, rs_progress *prog) {
+    const rs_trainer_ops *ops = r->ops;
+    const char *dir = a->dir;
     const long step = global_step(r);
-    if (rc == 0 && a->io) {
-        if (rs_trainrun_save(r, dir, a->resume != NULL) != 0) {
-            fprintf(stderr, "rsoup train: saving: %s\n", rs_last_error());
-            rc = 1;
-        } else {
-            rs_progress_finish(&prog, (double)step, "");
-            const char *hint, *missing = ops->resume_missing ? ops->resume_missing(r->cfg, &hint)
-                                                             : NULL;
-            if (g_stop && missing)
-                fprintf(stderr,
-                        "rsoup train: interrupted; saved %s at step %ld without %s — continue "
-                        "from its weights with --init %s in a new run\n",
-                        dir, step, missing, dir);
-            else if (g_stop)
-                fprintf(stderr,
-                        "rsoup train: interrupted; saved %s at step %ld — continue with "
-                        "'rsoup train --resume %s'\n",
-                        dir, step, dir);
-            else if (!a->quiet)
-                fprintf(stderr, "rsoup train: saved %s/policy.safetensors (step %ld)\n", dir, step);
-        }
+    if (rs_trainrun_save(r, dir, a->resume != NULL) != 0) {
+        fprintf(stderr, "rsoup train: saving: %s\n", rs_last_error());
+        return 1;
     }
+    rs_progress_finish(prog, (double)step, "");
+    const char *hint, *missing = ops->resume_missing ? ops->resume_missing(r->cfg, &hint) : NULL;
+    if (g_stop && missing)
+        fprintf(stderr,
+                "rsoup train: interrupted; saved %s at step %ld without %s — continue "
+                "from its weights with --init %s in a new run\n",
+                dir, step, missing, dir);
+    else if (g_stop)
+        fprintf(stderr,
+                "rsoup train: interrupted; saved %s at step %ld — continue with "
+                "'rsoup train --resume %s'\n",
+                dir, step, dir);
+    else if (!a->quiet)
+        fprintf(stderr, "rsoup train: saved %s/policy.safetensors (step %ld)\n", dir, step);
+    return 0;
+}
+
+int rs_train_run(rs_train *r, const rs_train_args *a) {
+    const rs_trainer_ops *ops = r->ops;
+    rs_trainrun_logs L;
+    int rc = start(r, a, &L);
+    if (rc) {
+        rs_train_free(r);
+        return rc < 0 ? 0 : rc;
+    }
+    signal(SIGINT, on_signal);
+    signal(SIGTERM, on_signal);
+    rs_progress prog;
+    char what[64];
+    snprintf(what, sizeof what, "%s %s", ops->progress_label, ops->run_info(r->cfg).env);
+    long start_step = global_step(r);
+    rs_progress_start(&prog, stderr, what, ops->planned_steps(r->trainer));
+    prog.quiet = a->quiet;
+    if (!a->quiet) ops->banner(r->trainer, a->dir, stderr);
+    double t0 = rs_now();
+    rc = loop(r, a, &L, &prog, t0, start_step);
+    rs_trainrun_logs_close(&L);
+    if (rc == 0 && a->io) rc = finish(r, a, &prog);
     if (a->json && rc == 0) {
         double el = rs_now() - t0;
-        cJSON *o = rs_trainrun_log_line(r, time_before + el,
-                                        (double)(step - start_step) / (el > 0 ? el : 1e-9));
-        cJSON_AddStringToObject(o, "dir", dir);
+        cJSON *o = rs_trainrun_log_line(r, L.time_before + el,
+                                        (double)(global_step(r) - start_step) / (el > 0 ? el : 1e-9));
+        cJSON_AddStringToObject(o, "dir", a->dir);
         rs_json_print(o);
     }
     rs_train_free(r);

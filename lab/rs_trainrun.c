@@ -420,3 +420,58 @@ int rs_trainrun_resume_logs(rs_train *r, const char *dir, double *time_before) {
         return -1;
     return 0;
 }
+
+/* ---- the logs while the run runs ---- */
+
+int rs_trainrun_logs_open(rs_train *r, const char *dir, int resume, int io, rs_trainrun_logs *L) {
+    memset(L, 0, sizeof *L);
+    L->dir = dir;
+    char path[1100];
+    if (!resume && io && rs_trainrun_write_config(r, dir) != 0) return -1;
+    if (resume && io && rs_trainrun_resume_logs(r, dir, &L->time_before) != 0) return -1;
+    snprintf(path, sizeof path, "%s/progress.csv", dir);
+    L->csv_new = !resume || !rs_lab_exists(path);
+    snprintf(path, sizeof path, "%s/log.jsonl", dir);
+    const char *mode = resume ? "a" : "w";
+    L->log = io ? rs_fopen_output(path, mode) : fopen("/dev/null", mode);
+    if (!L->log) return -1;
+    /* the same numbers as CSV, for gnuplot and spreadsheets */
+    snprintf(path, sizeof path, "%s/progress.csv", dir);
+    mode = L->csv_new ? "w" : "a";
+    L->csv = io ? rs_fopen_output(path, mode) : fopen("/dev/null", mode);
+    if (!L->csv) {
+        fclose(L->log);
+        L->log = NULL;
+        return -1;
+    }
+    return 0;
+}
+
+void rs_trainrun_logs_header(rs_trainrun_logs *L, const rs_train *r) {
+    if (!L->csv_new) return;
+    char header[4096];
+    rs_trainrun_csv_header(header, sizeof header, r);
+    fprintf(L->csv, "%s\n", header);
+}
+
+int rs_trainrun_logs_write(rs_trainrun_logs *L, const rs_train *r, double elapsed, double sps) {
+    const double t = L->time_before + elapsed;
+    cJSON *o = rs_trainrun_log_line(r, t, sps);
+    char *line = cJSON_PrintUnformatted(o);
+    fprintf(L->log, "%s\n", line);
+    fflush(L->log);
+    free(line);
+    cJSON_Delete(o);
+    if (r->st.window || r->ev.iter == r->st.iter) rs_trainrun_csv_row(L->csv, r, t, sps);
+    if (fflush(L->csv) != 0 || ferror(L->log) || ferror(L->csv)) {
+        rs_set_error("cannot write %s/log.jsonl or progress.csv: %s", L->dir, strerror(errno));
+        return -1;
+    }
+    return 0;
+}
+
+void rs_trainrun_logs_close(rs_trainrun_logs *L) {
+    if (L->log) fclose(L->log);
+    if (L->csv) fclose(L->csv);
+    L->log = L->csv = NULL;
+}

@@ -86,4 +86,28 @@ int rs_trainrun_resume_logs(rs_train *r, const char *dir, double *time_before);
 int rs_trainrun_trim_log(const char *path, long step, int csv);
 int rs_trainrun_csv_relayout(const char *path, const char *header);
 
+/* ---- the logs while the run runs ---- */
+/* log.jsonl and progress.csv, open for the run (on a process that does not
+ * write, MPI ranks > 0: /dev/null) */
+typedef struct rs_trainrun_logs {
+    const char *dir; /* borrowed */
+    FILE *log, *csv;
+    int csv_new;        /* progress.csv starts empty: it needs its header */
+    double time_before; /* a resumed run's clock continues from this (s) */
+} rs_trainrun_logs;
+
+/* A new run's config.json and provenance.json (when io), a resume's logs
+ * trimmed to the checkpoint (when io), then log.jsonl and progress.csv
+ * opened, appended to when resuming; never through a link out of the
+ * folder, never into a FIFO. On failure (error set) L holds nothing open. */
+int rs_trainrun_logs_open(rs_train *r, const char *dir, int resume, int io, rs_trainrun_logs *L);
+/* progress.csv's header, when it starts empty */
+void rs_trainrun_logs_header(rs_trainrun_logs *L, const rs_train *r);
+/* after an iteration: its log.jsonl line, its progress.csv row (when it
+ * has finished episodes or an evaluation), both flushed; elapsed is this
+ * process's time. A log that cannot be written (a full disk) is an error
+ * now, not at the final save hours later. */
+int rs_trainrun_logs_write(rs_trainrun_logs *L, const rs_train *r, double elapsed, double sps);
+void rs_trainrun_logs_close(rs_trainrun_logs *L); /* NULL-safe members */
+
 #endif

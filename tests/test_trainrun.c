@@ -1,9 +1,11 @@
 /* test_trainrun.c — the run folder's log surgery on resume
  * (lab/rs_trainrun.c): rows past the checkpoint and a partial last line are
  * dropped, an old progress.csv gets today's columns; each checked against
- * bytes written out by hand here. And the lab's reporting hooks: a progress
- * bar or an experiment log given no FILE says nothing, given one says it
- * there. */
+ * bytes written out by hand here. The logs a run writes as it runs: one
+ * log.jsonl line per iteration at its step, progress.csv's header and rows,
+ * and a write error (a full disk) reported, not dropped. And the lab's
+ * reporting hooks: a progress bar or an experiment log given no FILE says
+ * nothing, given one says it there. */
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -97,10 +99,67 @@ static void test_hooks(void) {
     free(buf);
 }
 
+/* a tiny PPO run's logs, written for two iterations and read back */
+static void test_run_logs(void) {
+    const rs_trainer_ops *ops = rs_trainer_find("ppo");
+    rs_train r = {.ops = ops};
+    r.cfg = calloc(1, ops->config_size);
+    ops->config_default(r.cfg);
+    cJSON *o = cJSON_Parse(ops->tiny_config);
+    CHECK(ops->config_from_json(r.cfg, o, "tiny.") == 0 && ops->config_set(r.cfg, "threads", "1") == 0,
+          "tiny config: %s", rs_last_error());
+    cJSON_Delete(o);
+    r.spec = rs_env_find(ops->run_info(r.cfg).env);
+    CHECK(r.spec && rs_reward_parse(r.spec, ops->run_info(r.cfg).reward, r.w) == 0, "env and reward");
+    r.trainer = ops->create(r.cfg);
+    CHECK(r.trainer != NULL, "create: %s", rs_last_error());
+    rs_trainrun_logs L;
+    CHECK(rs_trainrun_logs_open(&r, g_dir, 0, 1, &L) == 0 && L.csv_new, "open: %s", rs_last_error());
+    rs_trainrun_logs_header(&L, &r);
+    long steps[2];
+    for (int i = 0; i < 2; i++) {
+        CHECK(ops->iterate(r.trainer, &r.st) == 0, "iterate: %s", rs_last_error());
+        steps[i] = ops->global_step(r.trainer);
+        CHECK(rs_trainrun_logs_write(&L, &r, 1.5 * (i + 1), 100) == 0, "write: %s", rs_last_error());
+    }
+    rs_trainrun_logs_close(&L);
+    char p[256], header[4096];
+    snprintf(p, sizeof p, "%s/config.json", g_dir);
+    CHECK(access(p, F_OK) == 0, "a new run writes config.json");
+    snprintf(p, sizeof p, "%s/log.jsonl", g_dir);
+    char *log = get(p);
+    int lines = 0;
+    for (char *save = NULL, *l = log ? strtok_r(log, "\n", &save) : NULL; l;
+         l = strtok_r(NULL, "\n", &save), lines++) {
+        cJSON *x = cJSON_Parse(l);
+        const cJSON *st = cJSON_GetObjectItemCaseSensitive(x, "step");
+        CHECK(lines < 2 && cJSON_IsNumber(st) && (long)st->valuedouble == steps[lines],
+              "line %d: %s", lines, l);
+        cJSON_Delete(x);
+    }
+    CHECK(lines == 2, "%d log lines", lines);
+    free(log);
+    snprintf(p, sizeof p, "%s/progress.csv", g_dir);
+    char *csv = get(p);
+    rs_trainrun_csv_header(header, sizeof header, &r);
+    CHECK(csv && !strncmp(csv, header, strlen(header)) && csv[strlen(header)] == '\n',
+          "progress.csv starts with its header: %s", csv ? csv : "none");
+    free(csv);
+    /* a full disk: the write fails now, naming the logs */
+    CHECK(rs_trainrun_logs_open(&r, g_dir, 1, 0, &L) == 0 && !L.csv_new, "reopen as a resume");
+    fclose(L.csv);
+    L.csv = fopen("/dev/full", "w");
+    CHECK(L.csv && rs_trainrun_logs_write(&L, &r, 1, 1) != 0 &&
+              strstr(rs_last_error(), "log.jsonl or progress.csv: No space left on device"),
+          "a full disk: %s", rs_last_error());
+    rs_trainrun_logs_close(&L);
+    rs_train_free(&r);
+}
+
 static void cleanup(void) {
-    const char *names[] = {"log.jsonl", "progress.csv", "old.csv"};
+    const char *names[] = {"log.jsonl", "progress.csv", "old.csv", "config.json", "provenance.json"};
     char p[256];
-    for (int i = 0; i < 3; i++) {
+    for (int i = 0; i < 5; i++) {
         snprintf(p, sizeof p, "%s/%s", g_dir, names[i]);
         unlink(p);
     }
@@ -112,4 +171,5 @@ static void setup(void) {
     atexit(cleanup);
 }
 
-RS_TEST_MAIN(T(setup), T(test_trim_jsonl), T(test_trim_csv), T(test_relayout), T(test_hooks))
+RS_TEST_MAIN(T(setup), T(test_trim_jsonl), T(test_trim_csv), T(test_relayout), T(test_run_logs),
+             T(test_hooks))
