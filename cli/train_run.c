@@ -198,14 +198,6 @@ int rs_train_parse(rs_train_args *a, const rs_trainer_ops *ops, int argc, char *
 
 /* ---- the config ---- */
 
-static int cfg_set(rs_train *r, const char *key, const char *value) {
-    return r->ops->config_set(r->cfg, key, value);
-}
-
-static int cfg_from_json(rs_train *r, const cJSON *o, const char *where) {
-    return r->ops->config_from_json(r->cfg, o, where);
-}
-
 /* --resume: the saved config, then the flags, of which only those that keep
  * the continuation exact may change */
 static int resume_config(rs_train *r, const rs_train_args *a) {
@@ -223,7 +215,7 @@ static int resume_config(rs_train *r, const rs_train_args *a) {
         return 1;
     }
     for (int k = 0; k < a->n; k++) {
-        if (cfg_set(r, a->keys[k], a->vals[k]) != 0) return rs_cli_fail(NULL);
+        if (ops->config_set(r->cfg, a->keys[k], a->vals[k]) != 0) return rs_cli_fail(NULL);
         const char *const *may = ops->resume_may;
         while (*may && strcmp(*may, a->keys[k]))
             may++;
@@ -236,24 +228,9 @@ static int resume_config(rs_train *r, const rs_train_args *a) {
     return 0;
 }
 
-/* the user's --config object (may be NULL), then the flags: 0, -1 (error
- * set) on a bad config, 1 (message printed) on a bad flag */
-static int apply_user(rs_train *r, const rs_train_args *a, const cJSON *user) {
-    if (user) {
-        char where[600];
-        snprintf(where, sizeof where, "%s: ", a->config);
-        if (cfg_from_json(r, user, where) != 0) return -1;
-    }
-    for (int k = 0; k < a->n; k++)
-        if (cfg_set(r, a->keys[k], a->vals[k]) != 0) {
-            fprintf(stderr, "rsoup train: --%s: %s\n", a->keys[k], rs_last_error());
-            return 1;
-        }
-    return 0;
-}
-
 /* a new run: the defaults < the env's own set (where the algorithm has
- * one) < --config < flags */
+ * one) < --config < flags, then the fine-tuning set (lab/rs_trainrun.h),
+ * and what was applied said */
 static int new_config(rs_train *r, const rs_train_args *a) {
     cJSON *user = NULL;
     if (a->config) {
@@ -265,31 +242,20 @@ static int new_config(rs_train *r, const rs_train_args *a) {
         free(text);
         if (!user) return 1;
     }
-    int rc = apply_user(r, a, user);
-    /* the env (and hparams) may come from --config or a flag, so the user's
-     * settings are applied once to learn them and again over the env's set */
-    const char *source = NULL;
-    if (!rc && r->ops->config_env_defaults &&
-        (rc = r->ops->config_env_defaults(r->cfg, &source)) == 1) {
-        rc = apply_user(r, a, user);
-        if (!rc && !a->quiet)
-            fprintf(stderr,
-                    "rsoup train: %s uses its own hyperparameters (%s; see --help; "
-                    "--hparams cleanrl for the generic ones)\n",
-                    r->ops->run_info(r->cfg).env, source ? source : "");
-    }
-    /* then the fine-tuning set, when the run has an init: the user's keys
-     * win over it too */
-    if (!rc && r->ops->config_finetune_defaults &&
-        (rc = r->ops->config_finetune_defaults(r->cfg, &source)) == 1) {
-        rc = apply_user(r, a, user);
-        if (!rc && !a->quiet)
-            fprintf(stderr,
-                    "rsoup train: fine-tuning from an init uses rsoup's fine-tuning set (%s; "
-                    "see --help; --finetune none for the settings without it)\n",
-                    source ? source : "");
-    }
+    rs_trainrun_layers L;
+    int rc = rs_trainrun_config_new(r, user, a->config, a->keys, a->vals, a->n, &L);
     cJSON_Delete(user);
+    if (L.env_set && !a->quiet)
+        fprintf(stderr,
+                "rsoup train: %s uses its own hyperparameters (%s; see --help; "
+                "--hparams cleanrl for the generic ones)\n",
+                r->ops->run_info(r->cfg).env, L.env_source ? L.env_source : "");
+    if (L.finetune_set && !a->quiet)
+        fprintf(stderr,
+                "rsoup train: fine-tuning from an init uses rsoup's fine-tuning set (%s; "
+                "see --help; --finetune none for the settings without it)\n",
+                L.finetune_source ? L.finetune_source : "");
+    if (rc > 0) fprintf(stderr, "rsoup train: --%s: %s\n", a->keys[L.bad_flag], rs_last_error());
     if (rc < 0) return rs_cli_fail(NULL);
     if (rc > 0) return 2;
     int held = a->io && rs_lab_exists(a->train_file);
@@ -318,27 +284,8 @@ static int config(rs_train *r, const rs_trainer_ops *ops, const rs_train_args *a
     if (!r->spec) return rs_cli_fail(NULL) * usage;
     if (rs_cli_reward(r->spec, in.reward, r->w) != 0) return rs_cli_fail(NULL) * usage;
     if (ops->config_check(r->cfg) != 0) return rs_cli_fail("config") * usage;
-    int bad = a->io && !a->resume && rs_lab_mkdir_p(a->dir) != 0;
-    if (bad) fprintf(stderr, "rsoup train: cannot create %s: %s\n", a->dir, strerror(errno));
-    /* one writer per run folder (two would interleave their logs) */
-    else if (a->io && rs_lock_dir(a->dir) < 0) {
-        fprintf(stderr, "rsoup train: %s\n", rs_last_error());
-        bad = 1;
-    }
-    /* every file the run writes: a regular file or a new name, never a link
-     * (out of the folder, maybe), a FIFO or a device. Checked now, not at
-     * the first save hours later. */
-    static const char *const files[] = {"config.json",  "provenance.json",    "log.jsonl",
-                                        "progress.csv", "policy.safetensors", "train.safetensors",
-                                        NULL};
-    for (int i = 0; a->io && !bad && files[i]; i++) {
-        char path[1100];
-        snprintf(path, sizeof path, "%s/%s", a->dir, files[i]);
-        if (rs_output_ok(path) != 0) {
-            fprintf(stderr, "rsoup train: %s\n", rs_last_error());
-            bad = 1;
-        }
-    }
+    int bad = a->io && rs_trainrun_claim(a->dir, !a->resume) != 0;
+    if (bad) fprintf(stderr, "rsoup train: %s\n", rs_last_error());
     return any_rank(bad) ? 1 : 0;
 }
 

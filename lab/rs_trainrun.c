@@ -11,6 +11,7 @@
 
 #include "rs_config.h"
 #include "rs_lab.h"
+#include "rs_lock.h"
 #include "rs_provenance.h"
 #include "rs_trainrun.h"
 
@@ -71,6 +72,67 @@ int rs_trainrun_saved_config(rs_train *r, const char *path) {
     cJSON_Delete(o);
     rs_st_free(m);
     return rc;
+}
+
+/* the user's settings: the --config object (may be NULL), then the flags.
+ * 0, -1 on a bad object, 1 on a refused flag (out->bad_flag) */
+static int apply_user(rs_train *r, const cJSON *user, const char *config_path,
+                      const char *const *keys, const char *const *vals, int n,
+                      rs_trainrun_layers *out) {
+    if (user) {
+        char where[1100];
+        snprintf(where, sizeof where, "%s: ", config_path);
+        if (r->ops->config_from_json(r->cfg, user, where) != 0) return -1;
+    }
+    for (int k = 0; k < n; k++)
+        if (r->ops->config_set(r->cfg, keys[k], vals[k]) != 0) {
+            out->bad_flag = k;
+            return 1;
+        }
+    return 0;
+}
+
+int rs_trainrun_config_new(rs_train *r, const cJSON *user, const char *config_path,
+                           const char *const *keys, const char *const *vals, int n,
+                           rs_trainrun_layers *out) {
+    const rs_trainer_ops *ops = r->ops;
+    memset(out, 0, sizeof *out);
+    out->bad_flag = -1;
+    int rc = apply_user(r, user, config_path, keys, vals, n, out);
+    /* the env (and hparams) may come from --config or a flag, so the user's
+     * settings are applied once to learn them and again over the env's set */
+    const char *source = NULL;
+    if (!rc && ops->config_env_defaults && (rc = ops->config_env_defaults(r->cfg, &source)) == 1) {
+        rc = apply_user(r, user, config_path, keys, vals, n, out);
+        out->env_set = !rc;
+        out->env_source = source;
+    }
+    /* then the fine-tuning set, when the run has an init: the user's keys
+     * win over it too */
+    if (!rc && ops->config_finetune_defaults &&
+        (rc = ops->config_finetune_defaults(r->cfg, &source)) == 1) {
+        rc = apply_user(r, user, config_path, keys, vals, n, out);
+        out->finetune_set = !rc;
+        out->finetune_source = source;
+    }
+    return rc;
+}
+
+int rs_trainrun_claim(const char *dir, int create) {
+    if (create && rs_lab_mkdir_p(dir) != 0) {
+        rs_set_error("cannot create %s: %s", dir, strerror(errno));
+        return -1;
+    }
+    if (rs_lock_dir(dir) < 0) return -1;
+    static const char *const files[] = {"config.json",  "provenance.json",    "log.jsonl",
+                                        "progress.csv", "policy.safetensors", "train.safetensors",
+                                        NULL};
+    for (int i = 0; files[i]; i++) {
+        char path[1100];
+        snprintf(path, sizeof path, "%s/%s", dir, files[i]);
+        if (rs_output_ok(path) != 0) return -1;
+    }
+    return 0;
 }
 
 void rs_train_free(rs_train *r) {

@@ -40,6 +40,36 @@ typedef struct rs_train {
     double w[RS_MAX_TERMS]; /* the reward's weights */
 } rs_train;
 
+/* ---- a new run's config, and its folder ---- */
+/* what the layers of a new run's config did */
+typedef struct rs_trainrun_layers {
+    int env_set;                 /* the env's own hyperparameters were applied */
+    const char *env_source;      /* what they are (may be NULL) */
+    int finetune_set;            /* rsoup's fine-tuning set was applied (a run with an init) */
+    const char *finetune_source; /* what it is (may be NULL) */
+    int bad_flag;                /* the flag whose value was refused; -1: none */
+} rs_trainrun_layers;
+
+/* A new run's config in r->cfg (holding the algorithm's defaults): the
+ * user's settings (the --config object, which may be NULL, named
+ * config_path in errors, then the flags keys[k] = vals[k] in order) over
+ * the defaults; then, where the algorithm has them and they apply, the
+ * env's own set and the fine-tuning set, each followed by the user's
+ * settings again (the env and an init may come from the user, and the
+ * user's keys win over both sets). What applied goes to *out, up to the
+ * first failure. 0; 1 when a flag's value is refused (out->bad_flag names
+ * it, error set); -1 (error set) on a bad config object or a set that
+ * cannot apply. */
+int rs_trainrun_config_new(rs_train *r, const cJSON *user, const char *config_path,
+                           const char *const *keys, const char *const *vals, int n,
+                           rs_trainrun_layers *out);
+/* A run folder claimed before the run starts: made (create), locked for
+ * one writer (two would interleave their logs), and every file the run
+ * writes a regular file or a new name, never a link (out of the folder,
+ * maybe), a FIFO or a device: checked now, not at the first save hours
+ * later. 0, or -1 (error set, naming the folder or file). */
+int rs_trainrun_claim(const char *dir, int create);
+
 /* the config a checkpoint was saved with (its train_config metadata, read
  * from the header alone) into r->cfg, checked against the checkpoint */
 int rs_trainrun_saved_config(rs_train *r, const char *path);

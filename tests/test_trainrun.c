@@ -3,7 +3,9 @@
  * dropped, an old progress.csv gets today's columns; each checked against
  * bytes written out by hand here. The logs a run writes as it runs: one
  * log.jsonl line per iteration at its step, progress.csv's header and rows,
- * and a write error (a full disk) reported, not dropped. And the lab's
+ * and a write error (a full disk) reported, not dropped. A new run's config
+ * in its layers: the env's own set over the defaults, the user's --config
+ * and flags over the set. And the lab's
  * reporting hooks: a progress bar or an experiment log given no FILE says
  * nothing, given one says it there. */
 #include <stdlib.h>
@@ -11,6 +13,7 @@
 #include <unistd.h>
 
 #include "rs_experiment.h"
+#include "rs_ppo.h"
 #include "rs_progress.h"
 #include "rs_test.h"
 #include "rs_trainrun.h"
@@ -156,6 +159,46 @@ static void test_run_logs(void) {
     rs_train_free(&r);
 }
 
+static void test_config_layers(void) {
+    const rs_trainer_ops *ops = rs_trainer_find("ppo");
+    rs_train r = {.ops = ops};
+    r.cfg = calloc(1, ops->config_size);
+    const rs_ppo_config *c = r.cfg;
+    ops->config_default(r.cfg);
+    const int def_minibatches = c->minibatches;
+    cJSON *user = cJSON_Parse("{\"n_steps\": 128}");
+    const char *keys[2] = {"env", "epochs"}, *vals[2] = {"halfcheetah", "3"};
+    rs_trainrun_layers L;
+    CHECK(rs_trainrun_config_new(&r, user, "u.json", keys, vals, 2, &L) == 0, "layers: %s", rs_last_error());
+    CHECK(L.env_set && L.env_source && strstr(L.env_source, "HalfCheetah") && !L.finetune_set &&
+              L.bad_flag == -1,
+          "the env's set applied, no fine-tuning set");
+    /* the set's values where the user gave none; the user's over the set */
+    CHECK(fabs(c->lr - 2.0633e-05) < 1e-12 && c->minibatches == 8 && def_minibatches != 8,
+          "the set: lr %g, minibatches %d", c->lr, c->minibatches);
+    CHECK(c->epochs == 3 && c->n_steps == 128 && !strcmp(c->env, "halfcheetah"),
+          "the user's: epochs %d, n_steps %d, env %s", c->epochs, c->n_steps, c->env);
+    /* --hparams cleanrl: no set */
+    ops->config_default(r.cfg);
+    const char *k2[2] = {"env", "hparams"}, *v2[2] = {"halfcheetah", "cleanrl"};
+    CHECK(rs_trainrun_config_new(&r, NULL, NULL, k2, v2, 2, &L) == 0 && !L.env_set &&
+              c->minibatches == def_minibatches,
+          "cleanrl keeps the defaults");
+    /* a refused flag is named; a bad --config key is an error */
+    ops->config_default(r.cfg);
+    const char *v3[2] = {"halfcheetah", "many"};
+    CHECK(rs_trainrun_config_new(&r, NULL, NULL, keys, v3, 2, &L) == 1 && L.bad_flag == 1 && !L.env_set,
+          "bad flag %d", L.bad_flag);
+    cJSON_Delete(user);
+    user = cJSON_Parse("{\"no_such_key\": 1}");
+    ops->config_default(r.cfg);
+    CHECK(rs_trainrun_config_new(&r, user, "u.json", keys, vals, 2, &L) == -1 &&
+              strstr(rs_last_error(), "u.json"),
+          "bad config: %s", rs_last_error());
+    cJSON_Delete(user);
+    rs_train_free(&r);
+}
+
 static void cleanup(void) {
     const char *names[] = {"log.jsonl", "progress.csv", "old.csv", "config.json", "provenance.json"};
     char p[256];
@@ -172,4 +215,4 @@ static void setup(void) {
 }
 
 RS_TEST_MAIN(T(setup), T(test_trim_jsonl), T(test_trim_csv), T(test_relayout), T(test_run_logs),
-             T(test_hooks))
+             T(test_config_layers), T(test_hooks))
