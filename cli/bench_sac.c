@@ -88,10 +88,11 @@ static void print_text(const rs_env_spec *s, const rs_sac_config *c, const rs_be
         const rs_bench_gemm *g = &b->shapes[i];
         char name[64];
         printf("    %-22s %6d %9.1f %9.1f %6.1f%%\n", shape_name(name, sizeof name, g), g->calls,
-               g->s * 1e6, 2.0 * g->M * g->N * g->K / g->s / 1e9, 100 * g->calls * g->s / b->sgemm_s);
+               g->s * 1e6, 2.0 * g->M * g->N * g->K / g->s / 1e9,
+               100 * g->calls * g->s / b->sgemm_s);
     }
-    printf("    sgemm alone: %.2f ms per update = %.1f updates/s (%.1f GFLOP/s)\n", b->sgemm_s * 1e3,
-           1 / b->sgemm_s, flops / b->sgemm_s / 1e9);
+    printf("    sgemm alone: %.2f ms per update = %.1f updates/s (%.1f GFLOP/s)\n",
+           b->sgemm_s * 1e3, 1 / b->sgemm_s, flops / b->sgemm_s / 1e9);
     printf("  updates/s on a filled buffer (best of %ld x %ld updates):\n", repeat, updates);
     for (int m = 0; m < RS_BENCH_SAC_MODES; m++) {
         if (!b->ups[m]) continue;

@@ -68,15 +68,18 @@ int cmd_act(int argc, char **argv) {
     while ((got = rs_obs_read_row(f, line, cap)) != 0) {
         lineno++;
         if (got < 0) {
-            fprintf(stderr, "rsoup act: line %ld is longer than %zu characters or holds a NUL byte: "
-                            "not one %s observation\n", lineno, cap, p->env);
+            fprintf(stderr,
+                    "rsoup act: line %ld is longer than %zu characters or holds a NUL byte: "
+                    "not one %s observation\n",
+                    lineno, cap, p->env);
             rc = 1;
             break;
         }
         int parsed = rs_obs_parse(line, p->obs_dim, obs);
         if (parsed == 0) continue;
         if (parsed < 0) {
-            fprintf(stderr, "rsoup act: line %ld: expected %d finite numbers (the %s observation)\n",
+            fprintf(stderr,
+                    "rsoup act: line %ld: expected %d finite numbers (the %s observation)\n",
                     lineno, p->obs_dim, p->env);
             rc = 1;
             break;

@@ -27,8 +27,8 @@ static void print_env(const rs_env_spec *s, const rs_bench_env_result *b, cJSON 
         cJSON_AddNumberToObject(o, "thread_speedup", vt / v1);
         cJSON_AddItemToArray(arr, o);
     } else {
-        printf("%-12s %14.0f %14.0f %7.3f %13.0f %13.0f %7.2fx\n", s->name, raw, api, api / raw,
-               v1, vt, vt / v1);
+        printf("%-12s %14.0f %14.0f %7.3f %13.0f %13.0f %7.2fx\n", s->name, raw, api, api / raw, v1,
+               vt, vt / v1);
         fflush(stdout);
     }
 }
@@ -135,7 +135,8 @@ static void print_train(const rs_env_spec *s, const rs_ppo_config *c, const rs_b
     printf("%s, %d envs on %d threads, %ld steps\n", s->name, c->n_envs, b->threads, gs);
     printf("  %s\n", rs_blas_provenance());
     printf("  env only (random actions)  %10.0f steps/s\n", env_sps);
-    printf("  PPO training               %10.0f steps/s   ratio %.3f\n", train_sps, train_sps / env_sps);
+    printf("  PPO training               %10.0f steps/s   ratio %.3f\n", train_sps,
+           train_sps / env_sps);
     printf("  env floor of this run      %10.0f steps/s   ratio %.3f  (time inside the env step)\n",
            gs / b->env_s, b->env_s / dt);
     printf("  time in rollouts %.0f%% (env %.0f%%), in updates %.0f%%\n", 100 * b->rollout_s / dt,

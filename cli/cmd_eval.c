@@ -38,7 +38,7 @@ static int read_rewards(rewards *rw, char *given, const rs_evalrun *e, const cha
     for (int r = 0; r < rw->n; r++)
         if (rs_cli_reward(e->spec, rw->specs[r], rw->w[r]) != 0)
             return given[0] || !strcmp(rw->specs[r], "default") ? rs_cli_bad_arg("eval")
-                                                                 : rs_cli_fail(path);
+                                                                : rs_cli_fail(path);
     return 0;
 }
 
@@ -116,8 +116,8 @@ static void print_text(const rs_evalrun *e, const rewards *rw, const char *path,
                        int per_episode) {
     const rs_eval_result *res = &e->res;
     const rs_env_spec *s = e->spec;
-    printf("%s on %s: %d episodes (seed %ld), length %.1f ± %.1f\n", path, s->name,
-           res->episodes, seed, e->length_mean, e->length_std);
+    printf("%s on %s: %d episodes (seed %ld), length %.1f ± %.1f\n", path, s->name, res->episodes,
+           seed, e->length_mean, e->length_std);
     printf("\n  %-14s %12s %10s\n", "term", "return", "std");
     for (int k = 0; k < s->n_terms; k++) {
         double m, sd;
@@ -140,7 +140,8 @@ static void print_text(const rs_evalrun *e, const rewards *rw, const char *path,
 
 /* --reward may repeat: its values, ';'-joined, into rewards[cap]; the other
  * arguments into args. Returns their count; *empty: a value named nothing */
-static int gather_rewards(int argc, char **argv, char *rewards, size_t cap, char **args, int *empty) {
+static int gather_rewards(int argc, char **argv, char *rewards, size_t cap, char **args,
+                          int *empty) {
     int nargs = 0;
     for (int i = 0; i < argc && nargs < 256; i++) {
         if (!strcmp(argv[i], "--reward") && i + 1 < argc) {

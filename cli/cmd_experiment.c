@@ -111,31 +111,42 @@ typedef struct {
 /* the jobs run, then the report: the exit status */
 static int run(const rs_exp_config *c, rs_job_graph *g, const exp_args *a) {
     char reps[64] = "";
-    if (c->n_seeds) snprintf(reps, sizeof reps, " (%d replicate%s)", c->n_seeds, c->n_seeds > 1 ? "s" : "");
+    if (c->n_seeds)
+        snprintf(reps, sizeof reps, " (%d replicate%s)", c->n_seeds, c->n_seeds > 1 ? "s" : "");
     if (rs_mpi_active())
-        fprintf(stderr, "experiment %s: %d jobs%s over %d MPI ranks (+%ld local slot%s on rank 0), %d threads each -> %s\n",
-                c->name, g->n, reps, rs_mpi_size(), a->jobs, a->jobs > 1 ? "s" : "", a->per_job, a->out);
+        fprintf(stderr,
+                "experiment %s: %d jobs%s over %d MPI ranks (+%ld local slot%s on rank 0), %d "
+                "threads each -> %s\n",
+                c->name, g->n, reps, rs_mpi_size(), a->jobs, a->jobs > 1 ? "s" : "", a->per_job,
+                a->out);
     else
-        fprintf(stderr, "experiment %s: %d jobs%s, %ld at once, %d threads each -> %s\n", c->name, g->n,
-                reps, a->jobs, a->per_job, a->out);
+        fprintf(stderr, "experiment %s: %d jobs%s, %ld at once, %d threads each -> %s\n", c->name,
+                g->n, reps, a->jobs, a->per_job, a->out);
     double t0 = rs_now();
     int rc = rs_exp_run(g, (int)a->jobs, a->per_job, a->quiet);
     rs_exp_stop_workers();
     if (rc < 0) {
-        if (rc == -1) fprintf(stderr, "rsoup experiment: stopped; rerun the same command to resume\n");
-        else fprintf(stderr, "rsoup experiment: stopped by the error above; finished jobs are kept\n");
+        if (rc == -1)
+            fprintf(stderr, "rsoup experiment: stopped; rerun the same command to resume\n");
+        else
+            fprintf(stderr,
+                    "rsoup experiment: stopped by the error above; finished jobs are kept\n");
         if (a->json) print_summary(c, g, a->out, rc, 0, rs_now() - t0);
         return 1;
     }
     /* a failed job leaves the other replicates' results: report on them */
     rs_exp_report_headline_to(a->json ? stderr : stdout);
     int report = rs_exp_report(c, a->config_path, a->out, g, rs_now() - t0, a->total_threads);
-    if (report != 0) fprintf(stderr, "rsoup experiment: no report: %s\n", rs_last_error());
-    else fprintf(stderr, "experiment %s: done in %.0f s; report: %s/report.md\n", c->name, rs_now() - t0, a->out);
+    if (report != 0)
+        fprintf(stderr, "rsoup experiment: no report: %s\n", rs_last_error());
+    else
+        fprintf(stderr, "experiment %s: done in %.0f s; report: %s/report.md\n", c->name,
+                rs_now() - t0, a->out);
     if (a->json) print_summary(c, g, a->out, rc, report == 0, rs_now() - t0);
     if (rc > 0) {
-        fprintf(stderr, "rsoup experiment: some jobs failed (see above; their logs name the cause); "
-                        "after fixing it, rerun the same command: finished jobs are kept\n");
+        fprintf(stderr,
+                "rsoup experiment: some jobs failed (see above; their logs name the cause); "
+                "after fixing it, rerun the same command: finished jobs are kept\n");
         return 1;
     }
     return report != 0;
@@ -190,7 +201,8 @@ int cmd_experiment(int argc, char **argv) {
         fprintf(stderr, "rsoup experiment: give one CONFIG.json (see --help)\n");
         return 2;
     }
-    exp_args a = {.config_path = pos[0], .quiet = rs_opt_flag(opts, no, "quiet"),
+    exp_args a = {.config_path = pos[0],
+                  .quiet = rs_opt_flag(opts, no, "quiet"),
                   .json = rs_opt_flag(opts, no, "json")};
     long threads;
     if (rs_opt_long(opts, no, "jobs", 1, 256, &a.jobs) ||
@@ -207,7 +219,8 @@ int cmd_experiment(int argc, char **argv) {
         return 2;
     }
     const char *o = rs_opt_str(opts, no, "out");
-    if ((size_t)snprintf(a.out, sizeof a.out, o ? "%s" : "runs/%s", o ? o : c.name) >= sizeof a.out - 64) {
+    if ((size_t)snprintf(a.out, sizeof a.out, o ? "%s" : "runs/%s", o ? o : c.name) >=
+        sizeof a.out - 64) {
         fprintf(stderr, "rsoup experiment: --out is too long (at most %d bytes)\n", RS_EXP_PATH - 65);
         return 2;
     }

@@ -33,13 +33,15 @@ static int scores_finite(const double *ref, int d, double hv, double eum, const 
     for (int j = 0; j < d; j++) ok &= isfinite(ref[j]) != 0;
     if (ok) return 0;
     if (a->ref_text)
-        fprintf(stderr, "rsoup pareto: --ref %s: the hypervolume is %g, beyond double range: give "
-                        "a reference point nearer the points\n",
+        fprintf(stderr,
+                "rsoup pareto: --ref %s: the hypervolume is %g, beyond double range: give "
+                "a reference point nearer the points\n",
                 a->ref_text, hv);
     else
-        fprintf(stderr, "rsoup pareto: --margin %g puts the reference point so far below the "
-                        "points that the hypervolume is %g, beyond double range: give a smaller "
-                        "--margin or a --ref\n",
+        fprintf(stderr,
+                "rsoup pareto: --margin %g puts the reference point so far below the "
+                "points that the hypervolume is %g, beyond double range: give a smaller "
+                "--margin or a --ref\n",
                 a->margin, hv);
     return -1;
 }
@@ -51,7 +53,8 @@ static int load_many(const pareto_args *a, rs_front **f) {
     for (int i = 0; i < a->n; i++) {
         if (!(f[i] = rs_cli_front_load("pareto", a->paths[i], NULL))) return 1;
         if (i && rs_front_same_objectives(f[0], f[i]) != 0) {
-            fprintf(stderr, "rsoup pareto: '%s' and '%s' are not fronts of the same objectives: %s\n",
+            fprintf(stderr,
+                    "rsoup pareto: '%s' and '%s' are not fronts of the same objectives: %s\n",
                     a->paths[0], a->paths[i], rs_last_error());
             return 1;
         }
@@ -101,7 +104,8 @@ static int pareto_many(const pareto_args *a) {
         .fronts = (const rs_front *const *)f,
         .names = a->paths,
         .soup_kinds = a->mask,
-        .baseline_kinds = (a->mask & RS_KIND_BIT(RS_KIND_BASELINE)) ? 0 : RS_KIND_BIT(RS_KIND_BASELINE),
+        .baseline_kinds =
+            (a->mask & RS_KIND_BIT(RS_KIND_BASELINE)) ? 0 : RS_KIND_BIT(RS_KIND_BASELINE),
         .ref = given,
         .margin = a->margin,
         .eum_k = (int)default_k(a->k, d),
@@ -141,7 +145,8 @@ static int read_ref(const pareto_args *a, const rs_front *f, double *ref) {
     }
     if (got != d) {
         char names[1024];
-        fprintf(stderr, "rsoup pareto: --ref '%s' has %d value%s but '%s' has %d objective%s (%s)\n",
+        fprintf(stderr,
+                "rsoup pareto: --ref '%s' has %d value%s but '%s' has %d objective%s (%s)\n",
                 a->ref_text, got, got == 1 ? "" : "s", a->paths[0], d, d == 1 ? "" : "s",
                 rs_cli_join(names, sizeof names, f->obj_names, d));
         return 2;
@@ -226,7 +231,8 @@ int cmd_pareto(int argc, char **argv) {
         fprintf(stderr, "rsoup pareto: which front? (usage: %s)\n", info.usage);
         return 2;
     }
-    pareto_args a = {pos, npos, 0, rs_opt_str(opts, no, "ref"), 0, 0, rs_opt_flag(opts, no, "json")};
+    pareto_args a = {
+        pos, npos, 0, rs_opt_str(opts, no, "ref"), 0, 0, rs_opt_flag(opts, no, "json")};
     if (rs_front_kinds_parse(rs_opt_str(opts, no, "kinds"), &a.mask) < 0) {
         fprintf(stderr, "rsoup pareto: --%s\n", rs_last_error());
         return 2;

@@ -100,11 +100,25 @@ static int choose(const rs_opt *opts, int no, const rs_front *f, const char *pat
         }
         refined = 1;
     }
-    rs_cli_choice c = {.f = f, .path = path, .spec = spec, .names = names, .kt = kt,
-                       .out_path = out_path, .w = w, .ref_lam = ref_lam, .nw = nw,
-                       .by_terms = by_terms, .n_cand = b.n_candidates, .best = best,
-                       .best_e = e.row, .refined = refined, .u = b.utility, .ue = e.utility,
-                       .ref_u = ref_u, .r = r, .ri = ri};
+    rs_cli_choice c = {.f = f,
+                       .path = path,
+                       .spec = spec,
+                       .names = names,
+                       .kt = kt,
+                       .out_path = out_path,
+                       .w = w,
+                       .ref_lam = ref_lam,
+                       .nw = nw,
+                       .by_terms = by_terms,
+                       .n_cand = b.n_candidates,
+                       .best = best,
+                       .best_e = e.row,
+                       .refined = refined,
+                       .u = b.utility,
+                       .ue = e.utility,
+                       .ref_u = ref_u,
+                       .r = r,
+                       .ri = ri};
     rs_cli_select_print(&c, json);
     status = 0;
 done:

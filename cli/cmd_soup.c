@@ -6,8 +6,8 @@
 
 #include "cli.h"
 #include "cli_soup.h"
-#include "rs_soup.h"
 #include "rs_policy.h"
+#include "rs_soup.h"
 #include "rs_soupmake.h"
 
 #define MAX_EXPERTS RS_SOUPMAKE_MAX_EXPERTS
@@ -90,7 +90,8 @@ static int make(const soup_args *a) {
     }
     /* each expert's diagonal Fisher from its own rollouts, then the
      * Fisher-weighted mix of the learned tensors */
-    if (a->fisher && rs_soupmake_fisher(&m, a->lambda, a->fisher_steps, stderr, "rsoup soup") != 0) {
+    if (a->fisher &&
+        rs_soupmake_fisher(&m, a->lambda, a->fisher_steps, stderr, "rsoup soup") != 0) {
         rs_cli_fail("soup --method fisher");
         goto done;
     }

@@ -90,8 +90,8 @@ static void one_text(const rs_cli_pareto_one *o) {
         printf("%s: %d point%s; %d objective%s: %s\n", o->path, m->n, m->n == 1 ? "" : "s", d,
                d == 1 ? "" : "s", names);
     else
-        printf("%s: %d point%s (%s); %d objective%s: %s\n", o->path, m->n, m->n == 1 ? "" : "s",
-               ct, d, d == 1 ? "" : "s", names);
+        printf("%s: %d point%s (%s); %d objective%s: %s\n", o->path, m->n, m->n == 1 ? "" : "s", ct,
+               d, d == 1 ? "" : "s", names);
     print_block(f, m, "");
     printf("hypervolume: %.10g\n", m->hv);
     printf("  reference point: (");
@@ -110,8 +110,8 @@ static void one_text(const rs_cli_pareto_one *o) {
                "weights:\n",
                b->n);
         print_block(f, b, "  ");
-        printf("  hypervolume: %.10g\n  EUM: %.10g\n  sparsity: %.10g\n  cardinality: %d\n",
-               b->hv, b->eum, b->sparsity, b->cardinality);
+        printf("  hypervolume: %.10g\n  EUM: %.10g\n  sparsity: %.10g\n  cardinality: %d\n", b->hv,
+               b->eum, b->sparsity, b->cardinality);
     }
 }
 
@@ -153,7 +153,8 @@ static void many_json(const rs_cli_pareto_many *x) {
 static void many_text(const rs_cli_pareto_many *x) {
     const rs_compare_agg *ag = x->ag;
     printf("%d fronts, one reference point (", x->n);
-    for (int j = 0; j < x->d; j++) printf("%s%.10g", j ? ", " : "", x->res->ref[j]);
+    for (int j = 0; j < x->d; j++)
+        printf("%s%.10g", j ? ", " : "", x->res->ref[j]);
     printf("): %s\n", x->ref_source);
     for (int i = 0; i < x->n; i++) {
         const rs_compare_front *m = &x->res->front[i];

@@ -93,15 +93,18 @@ static void print_text(const rs_cli_choice *c) {
     }
     if (!c->f->plain) printf("  over %d episodes, mean length %.1f\n", c->r.episodes, c->r.length);
     if (c->best_e >= 0)
-        printf("for comparison: the best expert row (%s) has utility %.10g\n", c->f->label[c->best_e],
-               c->ue);
+        printf("for comparison: the best expert row (%s) has utility %.10g\n",
+               c->f->label[c->best_e], c->ue);
     if (c->refined) {
         printf("refined (%d evaluations around the grid's best): lambda (", c->ri.n_evals);
-        for (int i = 0; i < c->f->n_experts; i++) printf("%s%.6g", i ? ", " : "", c->ref_lam[i]);
+        for (int i = 0; i < c->f->n_experts; i++)
+            printf("%s%.6g", i ? ", " : "", c->ref_lam[i]);
         printf("), utility %.10g in the search (%+.4g over the grid; the best of %d noisy "
-               "scores, so biased upwards)\n", c->ref_u, c->ref_u - c->u, c->ri.n_evals);
+               "scores, so biased upwards)\n",
+               c->ref_u, c->ref_u - c->u, c->ri.n_evals);
         printf("  on %ld fresh episodes: utility %.10g, the grid's best %.10g (%+.4g)\n",
-               c->ri.fresh_episodes, c->ri.fresh_u, c->ri.fresh_grid_u, c->ri.fresh_u - c->ri.fresh_grid_u);
+               c->ri.fresh_episodes, c->ri.fresh_u, c->ri.fresh_grid_u,
+               c->ri.fresh_u - c->ri.fresh_grid_u);
         if (c->out_path) printf("  wrote the refined soup to %s\n", c->out_path);
     }
 }

@@ -17,8 +17,9 @@ int rs_cli_select_refine(const rs_opt *opts, int no, const rs_front *f, rs_front
     }
     const char *el = rs_opt_str(opts, no, "experts"), *rec = rs_front_meta(f, "experts");
     if (!el && !rec) {
-        fprintf(stderr, "rsoup select: --refine: this front does not record its experts (made before "
-                        "rsoup wrote provenance): give --experts 'A;B' (the front's experts, in order)\n");
+        fprintf(stderr,
+                "rsoup select: --refine: this front does not record its experts (made before "
+                "rsoup wrote provenance): give --experts 'A;B' (the front's experts, in order)\n");
         return -2;
     }
     if (el && rec && !rs_cli_same_paths(el, rec)) {
@@ -31,18 +32,24 @@ int rs_cli_select_refine(const rs_opt *opts, int no, const rs_front *f, rs_front
         for (char *t = strtok_r(buf, ";", &save); t; t = strtok_r(NULL, ";", &save))
             gone |= !rs_lab_exists(t);
         if (!gone) {
-            fprintf(stderr, "rsoup select: --experts '%s' are not the experts this front was made from "
-                            "('%s'); leave --experts out to use those\n", el, rec);
+            fprintf(stderr,
+                    "rsoup select: --experts '%s' are not the experts this front was made from "
+                    "('%s'); leave --experts out to use those\n",
+                    el, rec);
             return -2;
         }
-        fprintf(stderr, "rsoup select: note: the front's experts ('%s') are not on this machine; "
-                        "using --experts as given\n", rec);
+        fprintf(stderr,
+                "rsoup select: note: the front's experts ('%s') are not on this machine; "
+                "using --experts as given\n",
+                rec);
     }
     if (!el) el = rec;
     const char *mix = rs_front_meta(f, "mixing");
     if (mix && strncmp(mix, "linear", 6)) {
-        fprintf(stderr, "rsoup select: --refine mixes linearly, but this front's soups are %s: "
-                        "its λ would mean something else\n", mix);
+        fprintf(stderr,
+                "rsoup select: --refine mixes linearly, but this front's soups are %s: "
+                "its λ would mean something else\n",
+                mix);
         return -2;
     }
     rs_refine rf;
@@ -52,12 +59,14 @@ int rs_cli_select_refine(const rs_opt *opts, int no, const rs_front *f, rs_front
         fprintf(stderr, "rsoup select: %s\n", rs_last_error());
         goto out;
     }
-    if (rs_opt_long(opts, no, "iters", 2, 100, &iters) || rs_opt_long(opts, no, "seed", 0, 1L << 62, &seed) ||
+    if (rs_opt_long(opts, no, "iters", 2, 100, &iters) ||
+        rs_opt_long(opts, no, "seed", 0, 1L << 62, &seed) ||
         rs_opt_long(opts, no, "threads", 0, 1024, &threads) ||
-        (rs_opt_str(opts, no, "episodes") && rs_opt_long(opts, no, "episodes", 1, 100000, &episodes)))
+        (rs_opt_str(opts, no, "episodes") &&
+         rs_opt_long(opts, no, "episodes", 1, 100000, &episodes)))
         goto out;
-    if (rs_refine_search(&rf, r, (int)iters, (int)episodes, (uint64_t)seed, threads, lam_out, u_inout,
-                         stderr, "rsoup select") != 0) {
+    if (rs_refine_search(&rf, r, (int)iters, (int)episodes, (uint64_t)seed, threads, lam_out,
+                         u_inout, stderr, "rsoup select") != 0) {
         fprintf(stderr, "rsoup select: %s\n", rs_last_error());
         goto out;
     }

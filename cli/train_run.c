@@ -426,8 +426,8 @@ int rs_train_run(rs_train *r, const rs_train_args *a) {
     if (rc == 0 && a->io) rc = finish(r, a, &prog);
     if (a->json && rc == 0) {
         double el = rs_now() - t0;
-        cJSON *o = rs_trainrun_log_line(r, L.time_before + el,
-                                        (double)(global_step(r) - start_step) / (el > 0 ? el : 1e-9));
+        cJSON *o = rs_trainrun_log_line(
+            r, L.time_before + el, (double)(global_step(r) - start_step) / (el > 0 ? el : 1e-9));
         cJSON_AddStringToObject(o, "dir", a->dir);
         rs_json_print(o);
     }

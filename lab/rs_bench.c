@@ -69,8 +69,10 @@ static int bench_single(const rs_env_spec *s, const char *model_path, long steps
                 r++;
             }
             const float *a = acts + t * na;
-            for (int i = 0; i < na; i++) d->ctrl[i] = a[i];
-            for (int k = 0; k < s->frame_skip; k++) mj_step(m, d);
+            for (int i = 0; i < na; i++)
+                d->ctrl[i] = a[i];
+            for (int k = 0; k < s->frame_skip; k++)
+                mj_step(m, d);
         }
         double raw = thread_cpu() - t0;
         /* the env API on the same trajectory */
@@ -119,7 +121,8 @@ static int bench_batched(const rs_env_spec *s, const char *model_path, long step
     for (int rep = 0; rep < repeat; rep++) {
         rs_vecenv *vs[2] = {v1, vt};
         for (int w = 0; w < 2; w++) {
-            for (int i = 0; i < n_envs; i++) rs_env_seed(vs[w]->envs[i], 3, (uint64_t)i);
+            for (int i = 0; i < n_envs; i++)
+                rs_env_seed(vs[w]->envs[i], 3, (uint64_t)i);
             rs_vecenv_reset(vs[w]);
             double t0 = rs_now();
             for (long b = 0; b < batches; b++)
@@ -135,8 +138,8 @@ static int bench_batched(const rs_env_spec *s, const char *model_path, long step
     return 0;
 }
 
-int rs_bench_env(const rs_env_spec *s, const char *model_path, long steps, int threads,
-                 int n_envs, int repeat, rs_bench_env_result *out) {
+int rs_bench_env(const rs_env_spec *s, const char *model_path, long steps, int threads, int n_envs,
+                 int repeat, rs_bench_env_result *out) {
     /* one action stream: the batched run's actions follow the recorded one's */
     rs_rng rng;
     rs_rng_seed(&rng, 11, 0);

@@ -38,17 +38,17 @@ typedef struct rs_bench_env_result {
 } rs_bench_env_result;
 
 /* model_path: an MJCF variant of s's robot, or NULL (the embedded model) */
-int rs_bench_env(const rs_env_spec *s, const char *model_path, long steps, int threads,
-                 int n_envs, int repeat, rs_bench_env_result *out);
+int rs_bench_env(const rs_env_spec *s, const char *model_path, long steps, int threads, int n_envs,
+                 int repeat, rs_bench_env_result *out);
 
 /* ---- PPO training ---- */
 typedef struct rs_bench_ppo_result {
-    int threads;              /* the vecenv pool's */
-    double env_sps;           /* the env alone, random actions */
-    long steps;               /* trained */
-    double wall_s;            /* training's wall time */
+    int threads;                       /* the vecenv pool's */
+    double env_sps;                    /* the env alone, random actions */
+    long steps;                        /* trained */
+    double wall_s;                     /* training's wall time */
     double rollout_s, update_s, env_s; /* of it: in rollouts, updates, the env step */
-    double peak_rss_mb;       /* the process's */
+    double peak_rss_mb;                /* the process's */
 } rs_bench_ppo_result;
 
 /* c: the run (its env, threads, envs, steps), trained to its total_steps */
@@ -65,9 +65,9 @@ typedef struct rs_bench_gemm {
 } rs_bench_gemm;
 
 typedef struct rs_bench_sac_req {
-    long updates;  /* per timing */
-    int repeat;    /* timings per measurement (the best is kept) */
-    long fill;     /* replay buffer filled before the updates are timed */
+    long updates; /* per timing */
+    int repeat;   /* timings per measurement (the best is kept) */
+    long fill;    /* replay buffer filled before the updates are timed */
 } rs_bench_sac_req;
 
 typedef struct rs_bench_sac_result {
@@ -76,7 +76,7 @@ typedef struct rs_bench_sac_result {
     double peak1, peak2, peak;               /* sgemm 256^3 GFLOP/s: 1, 2 threads, best */
     int n_shapes;
     rs_bench_gemm shapes[RS_BENCH_SAC_MAX_SHAPES];
-    double sgemm_s, counted; /* seconds and FLOPs of one update's sgemm calls alone */
+    double sgemm_s, counted;        /* seconds and FLOPs of one update's sgemm calls alone */
     double ups[RS_BENCH_SAC_MODES]; /* best updates/s per mode; 0: not run */
     /* each round's fraction of the peak timed just before it: median, min, max */
     double med[RS_BENCH_SAC_MODES], lo[RS_BENCH_SAC_MODES], hi[RS_BENCH_SAC_MODES];

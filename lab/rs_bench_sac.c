@@ -84,7 +84,8 @@ static void time_shapes(rs_sac *p, const rs_sac_config *c, float *ga, float *gb,
     int nsh = 0;
     const long batch = c->batch_size;
     const rs_mlp *q = rs_sac_q(p, 0), *pi = rs_sac_policy(p)->pi;
-    const int A = rs_env_find(c->env)->act_dim, halves[2] = {(int)(batch / 2), (int)(batch - batch / 2)};
+    const int A = rs_env_find(c->env)->act_dim,
+              halves[2] = {(int)(batch / 2), (int)(batch - batch / 2)};
     for (int h = 0; h < 2; h++) {
         const int H = halves[h];
         if (H == 0) continue; /* a batch of 1: half 0 is empty */

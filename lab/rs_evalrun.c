@@ -82,9 +82,11 @@ int rs_evalrun_run(rs_evalrun *e, const rs_evalrun_req *req) {
     if (returns_finite(&e->res, e->spec, req->model) != 0) goto out;
     const rs_eval_result *r = &e->res;
     double lm = 0, ls = 0;
-    for (int i = 0; i < r->episodes; i++) lm += r->length[i];
+    for (int i = 0; i < r->episodes; i++)
+        lm += r->length[i];
     lm /= r->episodes;
-    for (int i = 0; i < r->episodes; i++) ls += (r->length[i] - lm) * (r->length[i] - lm);
+    for (int i = 0; i < r->episodes; i++)
+        ls += (r->length[i] - lm) * (r->length[i] - lm);
     e->length_mean = lm;
     e->length_std = sqrt(ls / r->episodes);
     rs_eval_action_stats(r, &e->action_sq, &e->action_sat);

@@ -19,9 +19,9 @@
 typedef struct rs_evalrun_req {
     const char *model; /* an MJCF variant of the robot, or NULL: the embedded one */
     int episodes;
-    uint64_t seed;      /* episode i uses stream i */
-    long threads;       /* 0: all cores */
-    int deterministic;  /* mean actions (else sampled) */
+    uint64_t seed;     /* episode i uses stream i */
+    long threads;      /* 0: all cores */
+    int deterministic; /* mean actions (else sampled) */
 } rs_evalrun_req;
 
 typedef struct rs_evalrun {
@@ -32,8 +32,8 @@ typedef struct rs_evalrun {
     char own[RS_EVALRUN_MAX_REWARDS][RS_EVALRUN_SPEC_MAX];
     /* after rs_evalrun_run */
     rs_eval_result res;
-    double length_mean, length_std;  /* over episodes (population std) */
-    double action_sq, action_sat;    /* rs_eval_action_stats */
+    double length_mean, length_std; /* over episodes (population std) */
+    double action_sq, action_sat;   /* rs_eval_action_stats */
     double steps_per_s;
     int ran;
 } rs_evalrun;

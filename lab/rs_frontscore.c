@@ -28,15 +28,19 @@ int rs_front_check_finite(const char *path, const rs_front *f, unsigned mask, in
 int rs_front_same_objectives(const rs_front *a, const rs_front *b) {
     if (!a->plain && !b->plain) return rs_front_same_schema(a, b);
     int same = a->n_obj == b->n_obj;
-    for (int k = 0; same && k < a->n_obj; k++) same = !strcmp(a->obj_names[k], b->obj_names[k]);
+    for (int k = 0; same && k < a->n_obj; k++)
+        same = !strcmp(a->obj_names[k], b->obj_names[k]);
     if (!same) {
         char sa[512] = "", sb[512] = "";
         for (int k = 0; k < a->n_obj; k++)
-            snprintf(sa + strlen(sa), sizeof sa - strlen(sa), "%s%s", k ? "," : "", a->obj_names[k]);
+            snprintf(sa + strlen(sa), sizeof sa - strlen(sa), "%s%s", k ? "," : "",
+                     a->obj_names[k]);
         for (int k = 0; k < b->n_obj; k++)
-            snprintf(sb + strlen(sb), sizeof sb - strlen(sb), "%s%s", k ? "," : "", b->obj_names[k]);
+            snprintf(sb + strlen(sb), sizeof sb - strlen(sb), "%s%s", k ? "," : "",
+                     b->obj_names[k]);
         rs_set_error("they score different objectives: (%s) and (%s); a plain CSV's header must "
-                     "name the front's rewards in its order", sa, sb);
+                     "name the front's rewards in its order",
+                     sa, sb);
         return -1;
     }
     return 0;
@@ -82,7 +86,8 @@ int rs_frontscore_open(rs_frontscore *s, const rs_front *f, const char *path, un
         rs_set_error("'%s' has no objectives (obj:<name> columns)", path);
         return -1;
     }
-    if (block_open(&s->main, f, s->kinds) != 0 || block_open(&s->baseline, f, s->baseline_kinds) != 0)
+    if (block_open(&s->main, f, s->kinds) != 0 ||
+        block_open(&s->baseline, f, s->baseline_kinds) != 0)
         return -1;
     if (s->main.n < 1) {
         char kt[128], ct[256];

@@ -17,20 +17,20 @@
 
 /* the rows of some kinds, scored together */
 typedef struct rs_frontscore_block {
-    int n;               /* rows */
-    int *rows;           /* [n] indices into the front */
-    double *pts;         /* n x n_obj: their objectives */
-    int *mask;           /* [n] 1 where the row is non-dominated (after scoring) */
-    int n_nondom;        /* non-dominated rows, repeated points counted each */
-    int cardinality;     /* distinct non-dominated points */
+    int n;           /* rows */
+    int *rows;       /* [n] indices into the front */
+    double *pts;     /* n x n_obj: their objectives */
+    int *mask;       /* [n] 1 where the row is non-dominated (after scoring) */
+    int n_nondom;    /* non-dominated rows, repeated points counted each */
+    int cardinality; /* distinct non-dominated points */
     double hv, eum, sparsity;
-    int below_ref;       /* points not strictly above the reference point everywhere */
+    int below_ref; /* points not strictly above the reference point everywhere */
 } rs_frontscore_block;
 
 typedef struct rs_frontscore {
-    const rs_front *front; /* borrowed */
-    int d;                 /* objectives */
-    unsigned kinds;        /* the kinds of the main block (a plain CSV: its points) */
+    const rs_front *front;   /* borrowed */
+    int d;                   /* objectives */
+    unsigned kinds;          /* the kinds of the main block (a plain CSV: its points) */
     unsigned baseline_kinds; /* baseline rows, unless the main block has them; 0 then */
     rs_frontscore_block main, baseline;
     double *ref; /* [d], set by rs_frontscore_score */

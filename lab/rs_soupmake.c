@@ -49,7 +49,8 @@ int rs_soupmake_fisher(rs_soupmake *m, const double *lambda, long steps, FILE *l
     if (rc == 0) rc = rs_soup_mix_fisher(m->experts, fishers, n, lambda, &fs);
     for (int i = 0; i < n; i++) {
         int dup = 0;
-        for (int k = 0; k < i; k++) dup |= fishers[k] == fishers[i];
+        for (int k = 0; k < i; k++)
+            dup |= fishers[k] == fishers[i];
         if (!dup) rs_st_free(fishers[i]);
     }
     if (rc != 0) return -1;
@@ -65,11 +66,13 @@ int rs_soupmake_check(const rs_soupmake *m) {
         const int64_t n = rs_tensor_numel(t);
         const int var = !strcmp(t->name, "obs_norm.var") || !strcmp(t->name, "obs_norm.count");
         for (int64_t i = 0; i < n; i++) {
-            double v = t->dtype == RS_DT_F32 ? ((const float *)t->data)[i]
-                       : t->dtype == RS_DT_F64 ? ((const double *)t->data)[i] : 0.0;
+            double v = t->dtype == RS_DT_F32   ? ((const float *)t->data)[i]
+                       : t->dtype == RS_DT_F64 ? ((const double *)t->data)[i]
+                                               : 0.0;
             if (!isfinite(v) || (var && v < 0)) {
                 rs_set_error("the mix has %g in %s[%lld]: an expert holds a non-finite or "
-                             "negative value there", v, t->name, (long long)i);
+                             "negative value there",
+                             v, t->name, (long long)i);
                 return -1;
             }
         }
@@ -87,8 +90,7 @@ int rs_soupmake_check(const rs_soupmake *m) {
 }
 
 int rs_soupmake_write(rs_soupmake *m, const char *out) {
-    if (rs_soup_set_parents(m->soup, m->paths, m->n) < 0 || rs_st_save(m->soup, out) < 0)
-        return -1;
+    if (rs_soup_set_parents(m->soup, m->paths, m->n) < 0 || rs_st_save(m->soup, out) < 0) return -1;
     m->n_tensors = rs_st_count(m->soup);
     m->n_mixed = m->n_int = m->n_norm = 0;
     for (int k = 0; k < m->n_tensors; k++) {

@@ -18,11 +18,12 @@
 
 typedef struct rs_soupmake {
     int n;
-    const char *const *paths;                   /* borrowed */
+    const char *const *paths; /* borrowed */
     rs_st *experts[RS_SOUPMAKE_MAX_EXPERTS];
-    rs_st *soup;                                /* the mix: the caller's rs_soup_mix, or fisher's */
+    rs_st *soup; /* the mix: the caller's rs_soup_mix, or fisher's */
     /* after rs_soupmake_write */
-    int n_tensors, n_mixed, n_int, n_norm; /* tensors: float (mixed), integer (copied), obs_norm.* */
+    int n_tensors, n_mixed, n_int,
+        n_norm; /* tensors: float (mixed), integer (copied), obs_norm.* */
     char hex[RS_SOUPMAKE_MAX_EXPERTS][17]; /* each expert file's FNV-1a */
 } rs_soupmake;
 

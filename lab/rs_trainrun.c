@@ -124,9 +124,9 @@ int rs_trainrun_claim(const char *dir, int create) {
         return -1;
     }
     if (rs_lock_dir(dir) < 0) return -1;
-    static const char *const files[] = {"config.json",  "provenance.json",    "log.jsonl",
-                                        "progress.csv", "policy.safetensors", "train.safetensors",
-                                        NULL};
+    static const char *const files[] = {
+        "config.json",        "provenance.json",   "log.jsonl", "progress.csv",
+        "policy.safetensors", "train.safetensors", NULL};
     for (int i = 0; files[i]; i++) {
         char path[1100];
         snprintf(path, sizeof path, "%s/%s", dir, files[i]);

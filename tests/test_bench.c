@@ -31,7 +31,8 @@ static void test_env_and_ppo(void) {
     CHECK(rs_bench_ppo(&c, &b) == 0, "ppo: %s", rs_last_error());
     CHECK(b.steps == 256 && b.threads == 1, "trained %ld steps on %d threads", b.steps, b.threads);
     CHECK(b.env_s > 0 && b.env_s <= b.rollout_s && b.rollout_s + b.update_s <= b.wall_s * 1.01,
-          "env %g <= rollout %g, + update %g <= wall %g", b.env_s, b.rollout_s, b.update_s, b.wall_s);
+          "env %g <= rollout %g, + update %g <= wall %g", b.env_s, b.rollout_s, b.update_s,
+          b.wall_s);
     CHECK(b.env_sps > 0 && b.peak_rss_mb > 0, "env %g steps/s, %g MB", b.env_sps, b.peak_rss_mb);
 }
 
@@ -48,11 +49,13 @@ static void test_sac(void) {
     CHECK(b.trained == 50, "trained %ld", b.trained);
     CHECK(b.pool_threads == 1 && b.ups[0] > 0 && b.ups[1] == 0 && b.ups[2] > 0,
           "modes %g %g %g on %d threads", b.ups[0], b.ups[1], b.ups[2], b.pool_threads);
-    CHECK(b.best != 1 && b.ups[b.best] >= b.ups[0] && b.ups[b.best] >= b.ups[2], "fastest %d", b.best);
+    CHECK(b.best != 1 && b.ups[b.best] >= b.ups[0] && b.ups[b.best] >= b.ups[2], "fastest %d",
+          b.best);
     for (int m = 0; m < 3; m += 2)
         CHECK(b.lo[m] <= b.med[m] && b.med[m] <= b.hi[m], "mode %d: %g <= %g <= %g", m, b.lo[m],
               b.med[m], b.hi[m]);
-    CHECK(b.peak == fmax(b.peak1, b.peak2) && b.peak > 0, "peak %g of %g %g", b.peak, b.peak1, b.peak2);
+    CHECK(b.peak == fmax(b.peak1, b.peak2) && b.peak > 0, "peak %g of %g %g", b.peak, b.peak1,
+          b.peak2);
     /* the first shape is the actor's first layer on the batch's first half
      * (16 rows of 11 observations to 16 units); every shape is called and timed */
     CHECK(b.n_shapes > 4 && b.shapes[0].M == 16 && b.shapes[0].N == 16 && b.shapes[0].K == 11 &&

@@ -46,8 +46,10 @@ static void test_statistics_by_hand(void) {
     const rs_eval_result *r = &e.res;
     CHECK(r->episodes == 5, "episodes %d", r->episodes);
     double m = 0, v = 0;
-    for (int i = 0; i < 5; i++) m += r->length[i] / 5.0;
-    for (int i = 0; i < 5; i++) v += (r->length[i] - m) * (r->length[i] - m) / 5.0;
+    for (int i = 0; i < 5; i++)
+        m += r->length[i] / 5.0;
+    for (int i = 0; i < 5; i++)
+        v += (r->length[i] - m) * (r->length[i] - m) / 5.0;
     CHECK_CLOSE(e.length_mean, m, 1e-12, 1e-12, "length mean");
     CHECK_CLOSE(e.length_std, sqrt(v), 1e-12, 1e-12, "length std");
     /* the same episodes as the evaluator's own, seed for seed */
@@ -64,7 +66,8 @@ static void test_statistics_by_hand(void) {
     rs_pool_free(pool);
     rs_evalrun_close(&e);
     /* a soup stands for its experts' rewards, once each */
-    CHECK(save_policy(pa, "hopper", "risky", "soup_rewards", "[\"risky\", \"cautious\", \"risky\", \"default\"]") == 0,
+    CHECK(save_policy(pa, "hopper", "risky", "soup_rewards",
+                      "[\"risky\", \"cautious\", \"risky\", \"default\"]") == 0,
           "save soup");
     CHECK(rs_evalrun_open(&e, pa) == 0 && e.n_own == 3 && !strcmp(e.own[0], "risky") &&
               !strcmp(e.own[1], "cautious") && !strcmp(e.own[2], "default"),

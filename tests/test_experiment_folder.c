@@ -42,7 +42,8 @@ static void test_place_and_prepare(void) {
     rs_exp_config c;
     rs_job_graph g;
     CHECK(graph(inside, &c, &g) == 0, "graph: %s", rs_last_error());
-    CHECK(rs_exp_check_place(inside, &g) != 0 && strstr(rs_last_error(), "an experiment's folder") &&
+    CHECK(rs_exp_check_place(inside, &g) != 0 &&
+              strstr(rs_last_error(), "an experiment's folder") &&
               strstr(rs_last_error(), "--out ") && strstr(rs_last_error(), "other"),
           "inside an experiment: %s", rs_last_error());
     rs_exp_graph_free(&g);
@@ -55,7 +56,8 @@ static void test_place_and_prepare(void) {
     CHECK(rs_exp_check_place(fresh, &g) == 0, "fresh: %s", rs_last_error());
     mkdir(fresh, 0755), mkdir(g.reps[1].dir, 0755);
     touch(g.reps[1].dir, RS_EXP_MARKER);
-    CHECK(rs_exp_check_place(fresh, &g) != 0 && strstr(rs_last_error(), "another experiment's folder"),
+    CHECK(rs_exp_check_place(fresh, &g) != 0 &&
+              strstr(rs_last_error(), "another experiment's folder"),
           "a replicate that is an experiment: %s", rs_last_error());
     snprintf(p, sizeof p, "%s/%s", g.reps[1].dir, RS_EXP_MARKER);
     unlink(p);
@@ -73,7 +75,8 @@ static void test_place_and_prepare(void) {
     CHECK(ppo && !strcmp(ppo, c.ppo_json), "ppo.json: %s", ppo ? ppo : "none");
     free(ppo);
     /* a dry run's view of a job never started */
-    CHECK(!strcmp(rs_exp_job_state(&g, &g.jobs[0]), "run"), "state %s", rs_exp_job_state(&g, &g.jobs[0]));
+    CHECK(!strcmp(rs_exp_job_state(&g, &g.jobs[0]), "run"), "state %s",
+          rs_exp_job_state(&g, &g.jobs[0]));
     rs_exp_graph_free(&g);
     char cmd[1200];
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);

@@ -30,7 +30,8 @@ static rs_front *make_front(uint64_t seed) {
     add(f, RS_KIND_EXPERT, "e1", rs_rng_uniform(&g), 10 + rs_rng_uniform(&g));
     for (int i = 0; i < 9; i++) {
         double t = i / 8.0;
-        add(f, RS_KIND_SOUP, "s", 10 * t + 2 * rs_rng_uniform(&g), 10 * (1 - t) + 2 * rs_rng_uniform(&g));
+        add(f, RS_KIND_SOUP, "s", 10 * t + 2 * rs_rng_uniform(&g),
+            10 * (1 - t) + 2 * rs_rng_uniform(&g));
     }
     add(f, RS_KIND_SOUP, "copy", f->obj[2 * 4], f->obj[2 * 4 + 1]);
     add(f, RS_KIND_SOUP, "low", -3, -4);
@@ -49,7 +50,8 @@ static double hv_grid(const double *p, int n, const double *ref) {
     int nx = 0, ny = 0;
     xs[nx++] = ref[0];
     ys[ny++] = ref[1];
-    for (int i = 0; i < n; i++) xs[nx++] = p[2 * i], ys[ny++] = p[2 * i + 1];
+    for (int i = 0; i < n; i++)
+        xs[nx++] = p[2 * i], ys[ny++] = p[2 * i + 1];
     qsort(xs, (size_t)nx, sizeof *xs, cmp);
     qsort(ys, (size_t)ny, sizeof *ys, cmp);
     double a = 0;
@@ -57,7 +59,8 @@ static double hv_grid(const double *p, int n, const double *ref) {
         for (int j = 0; j + 1 < ny; j++) {
             if (xs[i] < ref[0] || ys[j] < ref[1]) continue;
             int in = 0;
-            for (int k = 0; k < n && !in; k++) in = p[2 * k] >= xs[i + 1] && p[2 * k + 1] >= ys[j + 1];
+            for (int k = 0; k < n && !in; k++)
+                in = p[2 * k] >= xs[i + 1] && p[2 * k + 1] >= ys[j + 1];
             if (in) a += (xs[i + 1] - xs[i]) * (ys[j + 1] - ys[j]);
         }
     return a;
@@ -67,7 +70,8 @@ static double eum_2d(const double *p, int n, int k) {
     double s = 0;
     for (int i = 0; i <= k; i++) {
         double w = (double)i / k, best = -INFINITY;
-        for (int j = 0; j < n; j++) best = fmax(best, w * p[2 * j] + (1 - w) * p[2 * j + 1]);
+        for (int j = 0; j < n; j++)
+            best = fmax(best, w * p[2 * j] + (1 - w) * p[2 * j + 1]);
         s += best;
     }
     return s / (k + 1);
@@ -78,7 +82,8 @@ static double eum_2d(const double *p, int n, int k) {
 static int points_of(const rs_front *f, unsigned mask, double *p, int *nondom) {
     int m = 0;
     for (int i = 0; i < f->n; i++)
-        if (mask & RS_KIND_BIT(f->kind[i])) p[2 * m] = f->obj[2 * i], p[2 * m + 1] = f->obj[2 * i + 1], m++;
+        if (mask & RS_KIND_BIT(f->kind[i]))
+            p[2 * m] = f->obj[2 * i], p[2 * m + 1] = f->obj[2 * i + 1], m++;
     *nondom = 0;
     for (int i = 0; i < m; i++) {
         int dom = 0;
@@ -100,30 +105,37 @@ static void test_scores_by_hand(void) {
     double ref[2];
     for (int j = 0; j < 2; j++) {
         double lo = INFINITY, hi = -INFINITY;
-        for (int i = 0; i < n; i++) lo = fmin(lo, p[2 * i + j]), hi = fmax(hi, p[2 * i + j]);
-        for (int i = 0; i < nb; i++) lo = fmin(lo, b[2 * i + j]), hi = fmax(hi, b[2 * i + j]);
+        for (int i = 0; i < n; i++)
+            lo = fmin(lo, p[2 * i + j]), hi = fmax(hi, p[2 * i + j]);
+        for (int i = 0; i < nb; i++)
+            lo = fmin(lo, b[2 * i + j]), hi = fmax(hi, b[2 * i + j]);
         ref[j] = lo - 0.1 * (hi - lo);
     }
     rs_frontscore s;
     CHECK(rs_frontscore_open(&s, f, "f.csv", kinds) == 0, "open: %s", rs_last_error());
-    CHECK(s.main.n == n && s.baseline.n == nb, "rows %d %d, want %d %d", s.main.n, s.baseline.n, n, nb);
+    CHECK(s.main.n == n && s.baseline.n == nb, "rows %d %d, want %d %d", s.main.n, s.baseline.n, n,
+          nb);
     CHECK(rs_frontscore_score(&s, NULL, 0.1, 50) == 0, "score: %s", rs_last_error());
     CHECK(s.ref_computed, "the reference point was computed");
-    for (int j = 0; j < 2; j++) CHECK_CLOSE(s.ref[j], ref[j], 1e-12, 1e-12, "default ref");
+    for (int j = 0; j < 2; j++)
+        CHECK_CLOSE(s.ref[j], ref[j], 1e-12, 1e-12, "default ref");
     CHECK_CLOSE(s.main.hv, hv_grid(p, n, ref), 1e-9, 1e-12, "soups' hypervolume");
     CHECK_CLOSE(s.main.eum, eum_2d(p, n, 50), 1e-9, 1e-12, "soups' EUM");
     CHECK(s.main.n_nondom == nd, "non-dominated rows %d, want %d", s.main.n_nondom, nd);
     CHECK(s.main.cardinality == nd - 1, "the copied soup counts once: %d", s.main.cardinality);
     CHECK_CLOSE(s.baseline.hv, hv_grid(b, nb, ref), 1e-9, 1e-12, "baseline's hypervolume");
-    CHECK(s.baseline.n_nondom == bnd, "baseline non-dominated %d, want %d", s.baseline.n_nondom, bnd);
+    CHECK(s.baseline.n_nondom == bnd, "baseline non-dominated %d, want %d", s.baseline.n_nondom,
+          bnd);
     /* the minimum of an objective sits on a margin-0 reference point */
     rs_frontscore_free(&s);
     CHECK(rs_frontscore_open(&s, f, "f.csv", kinds) == 0, "reopen");
     double given[2] = {0, 0};
     CHECK(rs_frontscore_score(&s, given, 0.1, 50) == 0 && !s.ref_computed, "given ref");
     int below = 0;
-    for (int i = 0; i < n; i++) below += !(p[2 * i] > 0 && p[2 * i + 1] > 0);
-    CHECK(s.main.below_ref == below && below > 0, "below the ref %d, want %d", s.main.below_ref, below);
+    for (int i = 0; i < n; i++)
+        below += !(p[2 * i] > 0 && p[2 * i + 1] > 0);
+    CHECK(s.main.below_ref == below && below > 0, "below the ref %d, want %d", s.main.below_ref,
+          below);
     CHECK_CLOSE(s.main.hv, hv_grid(p, n, given), 1e-9, 1e-12, "hypervolume on a given ref");
     rs_frontscore_free(&s);
     /* baselines among the kinds: one block, none apart */
@@ -138,7 +150,8 @@ static void test_errors_name_the_file(void) {
     rs_front *f = make_front(5);
     rs_frontscore s;
     CHECK(rs_frontscore_open(&s, f, "f.csv", RS_KIND_BIT(RS_KIND_INIT)) != 0 &&
-              strstr(rs_last_error(), "'f.csv' has no rows of kind init (it has: 11 soup, 2 expert, 2 baseline)"),
+              strstr(rs_last_error(),
+                     "'f.csv' has no rows of kind init (it has: 11 soup, 2 expert, 2 baseline)"),
           "no rows: %s", rs_last_error());
     rs_frontscore_free(&s);
     f->obj[2 * 3 + 1] = NAN;

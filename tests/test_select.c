@@ -18,8 +18,10 @@ static rs_front *make_front(uint64_t seed) {
     rs_rng_seed(&g, seed, 1);
     for (int i = 0; i < 12; i++) {
         double lam[2] = {i / 11.0, 1 - i / 11.0}, obj[2], term[3];
-        for (int j = 0; j < 2; j++) obj[j] = 10 * rs_rng_uniform(&g) - 5;
-        for (int j = 0; j < 3; j++) term[j] = 10 * rs_rng_uniform(&g) - 5;
+        for (int j = 0; j < 2; j++)
+            obj[j] = 10 * rs_rng_uniform(&g) - 5;
+        for (int j = 0; j < 3; j++)
+            term[j] = 10 * rs_rng_uniform(&g) - 5;
         if (i == 7) obj[1] = NAN; /* a row no utility over objectives can rank */
         rs_front_kind k = i < 2 ? RS_KIND_EXPERT : i == 11 ? RS_KIND_BASELINE : RS_KIND_SOUP;
         rs_front_row r = {k, "r", lam, 1, obj, NULL, term, NULL, NAN};
@@ -36,7 +38,8 @@ static void test_best_row_by_brute_force(void) {
     for (int trial = 0; trial < 50; trial++) {
         const int by_terms = trial % 2, n = by_terms ? 3 : 2;
         double w[3];
-        for (int j = 0; j < n; j++) w[j] = 2 * rs_rng_uniform(&g) - 1;
+        for (int j = 0; j < n; j++)
+            w[j] = 2 * rs_rng_uniform(&g) - 1;
         int want = -1, cand = 0, skip = 0;
         double wu = 0;
         for (int i = 0; i < f->n; i++) {
@@ -44,7 +47,8 @@ static void test_best_row_by_brute_force(void) {
             cand++;
             const double *x = by_terms ? f->term + 3 * i : f->obj + 2 * i;
             double u = 0;
-            for (int j = 0; j < n; j++) u += w[j] * x[j];
+            for (int j = 0; j < n; j++)
+                u += w[j] * x[j];
             if (!isfinite(u)) {
                 skip++;
                 continue;
@@ -75,7 +79,8 @@ static void test_term_specs(void) {
           "a bare name weighs 1");
     static const char *const bad[][2] = {
         {"forward=x", "'forward=x': weight 'x' of term 'forward' is not a number"},
-        {"spin=1", "'spin=1': unknown term 'spin' (valid terms in 'f.csv': forward, healthy, ctrl)"},
+        {"spin=1",
+         "'spin=1': unknown term 'spin' (valid terms in 'f.csv': forward, healthy, ctrl)"},
         {"ctrl,ctrl=2", "'ctrl,ctrl=2': term 'ctrl' is given twice"},
         {",", "',' names no term (give term=weight pairs over: forward, healthy, ctrl)"},
     };

@@ -56,14 +56,18 @@ static void test_write_and_counts(void) {
     int fl = 0, in = 0, nm = 0;
     for (int k = 0; back && k < rs_st_count(back); k++) {
         const rs_tensor *t = rs_st_at(back, k);
-        if (t->dtype == RS_DT_F32 || t->dtype == RS_DT_F64) fl++; else in++;
+        if (t->dtype == RS_DT_F32 || t->dtype == RS_DT_F64)
+            fl++;
+        else
+            in++;
         nm += !strncmp(t->name, "obs_norm.", 9);
     }
     CHECK(m.n_tensors == fl + in && m.n_mixed == fl && m.n_int == in && m.n_norm == nm,
           "counts %d %d %d %d, read back %d %d %d", m.n_tensors, m.n_mixed, m.n_int, m.n_norm, fl,
           in, nm);
     const char *parents = back ? rs_st_meta(back, "parents") : NULL;
-    CHECK(parents && strstr(parents, pa) && strstr(parents, pb), "parents: %s", parents ? parents : "none");
+    CHECK(parents && strstr(parents, pa) && strstr(parents, pb), "parents: %s",
+          parents ? parents : "none");
     char h[17];
     rs_file_hash(pb, h);
     CHECK(!strcmp(m.hex[1], h), "hash of expert 1: %s, want %s", m.hex[1], h);
@@ -83,7 +87,8 @@ static void test_write_and_counts(void) {
     CHECK(rs_soupmake_load(&m, paths, 2) == 0, "load");
     CHECK(rs_soup_mix(m.experts, 2, one, &m.soup, &norm) == 0, "mix");
     CHECK(rs_soupmake_fisher(&m, one, 200, NULL, "test") == 0, "fisher: %s", rs_last_error());
-    const rs_tensor *got = rs_st_get(m.soup, "pi.0.weight"), *want = rs_st_get(m.experts[1], "pi.0.weight");
+    const rs_tensor *got = rs_st_get(m.soup, "pi.0.weight"),
+                    *want = rs_st_get(m.experts[1], "pi.0.weight");
     CHECK(got && want && !memcmp(got->data, want->data, (size_t)rs_tensor_numel(want) * 4),
           "the Fisher soup at λ = (0, 1) is expert 1");
     rs_soupmake_free(&m);

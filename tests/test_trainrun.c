@@ -109,21 +109,25 @@ static void test_run_logs(void) {
     r.cfg = calloc(1, ops->config_size);
     ops->config_default(r.cfg);
     cJSON *o = cJSON_Parse(ops->tiny_config);
-    CHECK(ops->config_from_json(r.cfg, o, "tiny.") == 0 && ops->config_set(r.cfg, "threads", "1") == 0,
+    CHECK(ops->config_from_json(r.cfg, o, "tiny.") == 0 &&
+              ops->config_set(r.cfg, "threads", "1") == 0,
           "tiny config: %s", rs_last_error());
     cJSON_Delete(o);
     r.spec = rs_env_find(ops->run_info(r.cfg).env);
-    CHECK(r.spec && rs_reward_parse(r.spec, ops->run_info(r.cfg).reward, r.w) == 0, "env and reward");
+    CHECK(r.spec && rs_reward_parse(r.spec, ops->run_info(r.cfg).reward, r.w) == 0,
+          "env and reward");
     r.trainer = ops->create(r.cfg);
     CHECK(r.trainer != NULL, "create: %s", rs_last_error());
     rs_trainrun_logs L;
-    CHECK(rs_trainrun_logs_open(&r, g_dir, 0, 1, &L) == 0 && L.csv_new, "open: %s", rs_last_error());
+    CHECK(rs_trainrun_logs_open(&r, g_dir, 0, 1, &L) == 0 && L.csv_new, "open: %s",
+          rs_last_error());
     rs_trainrun_logs_header(&L, &r);
     long steps[2];
     for (int i = 0; i < 2; i++) {
         CHECK(ops->iterate(r.trainer, &r.st) == 0, "iterate: %s", rs_last_error());
         steps[i] = ops->global_step(r.trainer);
-        CHECK(rs_trainrun_logs_write(&L, &r, 1.5 * (i + 1), 100) == 0, "write: %s", rs_last_error());
+        CHECK(rs_trainrun_logs_write(&L, &r, 1.5 * (i + 1), 100) == 0, "write: %s",
+              rs_last_error());
     }
     rs_trainrun_logs_close(&L);
     char p[256], header[4096];
@@ -169,7 +173,8 @@ static void test_config_layers(void) {
     cJSON *user = cJSON_Parse("{\"n_steps\": 128}");
     const char *keys[2] = {"env", "epochs"}, *vals[2] = {"halfcheetah", "3"};
     rs_trainrun_layers L;
-    CHECK(rs_trainrun_config_new(&r, user, "u.json", keys, vals, 2, &L) == 0, "layers: %s", rs_last_error());
+    CHECK(rs_trainrun_config_new(&r, user, "u.json", keys, vals, 2, &L) == 0, "layers: %s",
+          rs_last_error());
     CHECK(L.env_set && L.env_source && strstr(L.env_source, "HalfCheetah") && !L.finetune_set &&
               L.bad_flag == -1,
           "the env's set applied, no fine-tuning set");
@@ -187,7 +192,8 @@ static void test_config_layers(void) {
     /* a refused flag is named; a bad --config key is an error */
     ops->config_default(r.cfg);
     const char *v3[2] = {"halfcheetah", "many"};
-    CHECK(rs_trainrun_config_new(&r, NULL, NULL, keys, v3, 2, &L) == 1 && L.bad_flag == 1 && !L.env_set,
+    CHECK(rs_trainrun_config_new(&r, NULL, NULL, keys, v3, 2, &L) == 1 && L.bad_flag == 1 &&
+              !L.env_set,
           "bad flag %d", L.bad_flag);
     cJSON_Delete(user);
     user = cJSON_Parse("{\"no_such_key\": 1}");
@@ -200,7 +206,8 @@ static void test_config_layers(void) {
 }
 
 static void cleanup(void) {
-    const char *names[] = {"log.jsonl", "progress.csv", "old.csv", "config.json", "provenance.json"};
+    const char *names[] = {"log.jsonl", "progress.csv", "old.csv", "config.json",
+                           "provenance.json"};
     char p[256];
     for (int i = 0; i < 5; i++) {
         snprintf(p, sizeof p, "%s/%s", g_dir, names[i]);
