@@ -45,6 +45,10 @@ pol = rsoup.make_policy("ppo", [g.standard_normal((8, 11)), g.standard_normal((3
                         [np.zeros(8), np.zeros(3)], env="hopper")
 a = pol.act(obs)
 ok.append(("act", a.shape == (3, 3) and np.isfinite(a).all(), a))
+# the files go through the installed library too (python/rsoup/_files.py)
+rsoup.save_policy("p.safetensors", pol)
+back = rsoup.load_policy("p.safetensors")
+ok.append(("save_policy / load_policy", np.array_equal(back.act(obs), a), back))
 bad = [(n, d) for n, c, d in ok if not c]
 for n, d in bad:
     print("FAIL %s: %s" % (n, d))
