@@ -10,6 +10,7 @@
     rsoup.mix(["runs/risky", "runs/cautious"], [0.7, 0.3], "soup.safetensors")
     front = rsoup.load_front("runs/quick/seed_1/front.csv")
     run = rsoup.load_run("runs/risky")             # config, provenance, log, progress
+    rsoup.tensorboard_export("runs/risky", "tb/risky")  # its curves as TensorBoard events
     envs = rsoup.make_vec("hopper", 16, reward="risky", seed=1)    # gymnasium VectorEnv
     env = rsoup.make("hopper", objectives=["risky", "cautious"])   # MO-Gymnasium style
 
@@ -43,7 +44,7 @@ __all__ = [
     "RsoupError", "Policy", "Rng", "load_policy", "make_policy", "save_policy",
     "read_safetensors", "write_safetensors", "load_front", "load_run",
     "POLICY_FORMAT", "TRAIN_FORMAT", "NORM_EPS", "LibraryMissing", "library_path", "mix",
-    "make", "make_vec", "envs",
+    "make", "make_vec", "envs", "tensorboard_export",
 ]
 
 POLICY_FORMAT = "rsoup-policy-1"   # metadata `format` of a policy file
@@ -601,3 +602,11 @@ def make(env, **kw):
     """rsoup.envs.Env: one env as a gymnasium Env (see there)"""
     from . import envs
     return envs.Env(env, **kw)
+
+
+def tensorboard_export(run_dir, out_dir):
+    """A run folder's curves (progress.csv, log.jsonl) as a TensorBoard event
+    file in out_dir (made if missing); returns its path. Needs neither
+    tensorboard nor protobuf: see rsoup.tensorboard for the tags and steps."""
+    from . import tensorboard
+    return tensorboard.export(run_dir, out_dir)
