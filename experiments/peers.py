@@ -8,8 +8,9 @@
    for bit) and the ratio is what Python, ctypes and the Gymnasium wrapper
    add per step. Two clocks:
      - thread CPU time at threads=1 (the vector env then steps on the
-       calling thread): immune to other work on the machine, the figure to
-       quote;
+       calling thread): far less moved by other work on the machine than
+       wall time (time the thread waits for a core is not counted), the
+       figure to quote;
      - wall time at threads=T, the speed a user sees.
    `rsoup bench env` (the rsoup binary's own rs_vecenv, same N and T, its
    own actions) is printed beside them as the CLI's reference.
@@ -95,20 +96,20 @@ PEER_IDS = {"hopper": "Hopper-v5", "halfcheetah": "HalfCheetah-v5"}
 
 def _rsoup_vec(env, n, threads):
     e = rsoup.make_vec(env, n, seed=SEED, threads=threads)
-    return e, e.single_action_space
+    return e, e.single_action_space, lambda: e.reset(seed=SEED)
 
 
 def _envpool_vec(env, n, threads):
     import envpool
     e = envpool.make(PEER_IDS[env], env_type="gymnasium", num_envs=n, batch_size=n,
                      num_threads=threads, seed=SEED)
-    return e, e.action_space
+    return e, e.action_space, e.reset  # its seed is make's
 
 
 def _gym_vec(env, n, threads):
     import gymnasium as gym
     e = gym.make_vec(PEER_IDS[env], num_envs=n, vectorization_mode="sync")
-    return e, e.single_action_space
+    return e, e.single_action_space, lambda: e.reset(seed=SEED)
 
 
 PEERS = (("rsoup.make_vec", _rsoup_vec), ("EnvPool", _envpool_vec),
@@ -117,10 +118,10 @@ PEERS = (("rsoup.make_vec", _rsoup_vec), ("EnvPool", _envpool_vec),
 
 def peer_run(make, env, n, threads, batches):
     """one timing: (process CPU s, wall s) of `batches` vector steps"""
-    e, box = make(env, n, threads)
+    e, box, reset = make(env, n, threads)
     g = np.random.default_rng(11)
     acts = g.uniform(box.low, box.high, (batches, n) + box.shape).astype(box.dtype)
-    e.reset(seed=SEED)
+    reset()
     step = e.step
     c0, w0 = time.process_time(), time.perf_counter()
     for a in acts:
@@ -175,6 +176,7 @@ def main():
     ap.add_argument("--peers", action="store_true", help="EnvPool's and Gymnasium's rows too")
     ap.add_argument("--json", action="store_true")
     a = ap.parse_args()
+    a.rsoup_bin, a.peers_vec = os.path.abspath(a.rsoup_bin), os.path.abspath(a.peers_vec)
     info = rsoup.envs.env_info(a.env)
     g = np.random.default_rng(11)
     b = info["act_bound"]
@@ -183,6 +185,7 @@ def main():
     load0 = os.getloadavg()[0]
     res = {}
     with tempfile.TemporaryDirectory() as tmp:
+        os.chdir(tmp)  # MuJoCo's Python package logs its warnings to ./MUJOCO_LOG.TXT
         path = os.path.join(tmp, "actions.f32")
         acts.tofile(path)
         for threads, clock in ((1, 0), (a.threads, 1)):
@@ -202,11 +205,12 @@ def main():
                             "c_steps_per_s": steps / best["c"],
                             "py_steps_per_s": steps / best["py"],
                             "overhead": best["py"] / best["c"] - 1}
-    be = bench_env(a.rsoup_bin, a.env, a.envs, a.threads, steps)["envs"][0]
-    peers, missing = [], None
-    if a.peers:
-        missing = peers_missing()
-        peers = [] if missing else peer_table(a)
+        be = bench_env(a.rsoup_bin, a.env, a.envs, a.threads, steps)["envs"][0]
+        peers, missing = [], None
+        if a.peers:
+            missing = peers_missing()
+            peers = [] if missing else peer_table(a)
+        os.chdir(HERE)
     load1 = os.getloadavg()[0]
     cores = os.cpu_count()
     out = {"env": a.env, "envs": a.envs, "threads": a.threads, "steps_per_timing": steps,
