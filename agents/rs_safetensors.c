@@ -490,14 +490,15 @@ static void load_error(const char *path, const char *fmt, ...) {
     rs_set_error("safetensors '%s': %s", path, msg);
 }
 
-/* 2^53: above this a JSON number may not be the integer that was written */
+/* 2^53: from here on a JSON number may not be the integer that was written
+ * (9007199254740993 reads as 2^53 itself) */
 #define JSON_INT_MAX 9007199254740992.0
 
-/* 1 if j is a JSON number holding an integer in [-2^53, 2^53] */
+/* 1 if j is a JSON number holding an integer in (-2^53, 2^53) */
 static int json_is_int(const cJSON *j) {
     if (!cJSON_IsNumber(j)) return 0;
     double d = j->valuedouble;
-    return d == floor(d) && fabs(d) <= JSON_INT_MAX;
+    return d == floor(d) && fabs(d) < JSON_INT_MAX;
 }
 
 static int parse_entry(const char *path, const cJSON *e, st_entry *out) {

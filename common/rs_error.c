@@ -102,6 +102,15 @@ FILE *rs_fopen_regular(const char *path, const char *mode) { return open_for_rea
 char *rs_read_file(const char *path, size_t *len) {
     FILE *f = open_for_read(path, "rb", 1);
     if (!f) return NULL;
+    /* a regular file too large is refused before a byte is read (a pipe, or
+     * a file that grows, meets the same bound in the loop) */
+    struct stat sb;
+    if (fstat(fileno(f), &sb) == 0 && S_ISREG(sb.st_mode) && sb.st_size > RS_READ_MAX) {
+        fclose(f);
+        rs_set_error("'%s' is larger than %d MiB: not a file rsoup reads whole", path,
+                     RS_READ_MAX >> 20);
+        return NULL;
+    }
     char *buf = NULL;
     size_t cap = 0, n = 0;
     for (;;) {

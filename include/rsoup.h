@@ -5,7 +5,8 @@
  * buffers the CALLER owns; rewards as rsoup reads them (a preset, a term
  * list, a mix of presets: what `rsoup envs` lists), one reward or several
  * objectives at once; policy files: load, act (deterministic), mix N of them
- * with λ and save the soup.
+ * with λ and save the soup; and rsoup's files themselves: safetensors read
+ * and written, front CSVs read, the generator's streams.
  *
  * Rules (the same for every function):
  *  - a function that can fail returns int (0 ok, -1 error) or NULL; the
@@ -140,6 +141,96 @@ RSOUP_EXPORT int rsoup_policy_forward(rsoup_policy *p, const float *obs, int bat
  * experts' normaliser statistics differed and were mixed too. */
 RSOUP_EXPORT int rsoup_soup_save(const char *const *paths, int n, const double *lambda,
                                  const char *out, int *norm_mixed);
+
+/* ---- files: safetensors, fronts, the generator (API v1 additions) ----
+ * rsoup's own readers and writers, so that a binding reads and writes every
+ * file as the rsoup program does, refusing what it refuses with its
+ * messages (python/rsoup has no parser of its own). */
+
+/* A safetensors file in memory: tensors and string metadata, each in file
+ * (or insertion) order. rsoup_tensors_load checks what rsoup's reader checks:
+ * a regular file, a header length that fits the file, UTF-8 JSON, dtypes
+ * F32 F64 I32 I64 U8, at most RSOUP_MAX_DIMS dims, offsets that match the
+ * shapes and tile the data buffer exactly, no duplicate names. */
+typedef struct rsoup_tensors rsoup_tensors;
+#define RSOUP_MAX_DIMS 4
+
+RSOUP_EXPORT rsoup_tensors *rsoup_tensors_load(const char *path);
+RSOUP_EXPORT rsoup_tensors *rsoup_tensors_new(void); /* empty, to add to and save */
+RSOUP_EXPORT void rsoup_tensors_free(rsoup_tensors *t);
+RSOUP_EXPORT int rsoup_tensors_count(const rsoup_tensors *t);
+/* tensor i: what is not NULL is filled: its name, dtype ("F32", ...),
+ * ndim and shape[RSOUP_MAX_DIMS] (the first ndim used), its data (owned by
+ * t, host byte order, C order, valid until t is freed; writable) and size in
+ * bytes. -1 past the end. */
+RSOUP_EXPORT int rsoup_tensors_at(rsoup_tensors *t, int i, const char **name, const char **dtype,
+                                  int *ndim, int64_t *shape, void **data, size_t *nbytes);
+/* a copy of data (host byte order, C order) as tensor `name`; refused: an
+ * empty, repeated or reserved ("__metadata__") name, an unknown dtype, more
+ * than RSOUP_MAX_DIMS dims, a negative dim */
+RSOUP_EXPORT int rsoup_tensors_add(rsoup_tensors *t, const char *name, const char *dtype, int ndim,
+                                   const int64_t *shape, const void *data);
+RSOUP_EXPORT int rsoup_tensors_meta_count(const rsoup_tensors *t);
+/* metadata pair i into *key, *value (borrowed from t); -1 past the end */
+RSOUP_EXPORT int rsoup_tensors_meta_at(const rsoup_tensors *t, int i, const char **key,
+                                       const char **value);
+/* set key (replacing its value, keeping its place) */
+RSOUP_EXPORT int rsoup_tensors_set_meta(rsoup_tensors *t, const char *key, const char *value);
+/* write as rsoup writes every file: compact header, `__metadata__` first,
+ * padded to 8 bytes, to path.tmp.PID, fsynced and renamed over path; path
+ * must be a new name or a regular file (never a link, a folder, a FIFO or a
+ * device). On failure nothing is left behind and a file at path is as it
+ * was. */
+RSOUP_EXPORT int rsoup_tensors_save(const rsoup_tensors *t, const char *path);
+
+/* A front CSV (`rsoup front`'s, or a plain CSV of objectives) as `rsoup
+ * pareto` reads it: the loader's refusals and messages, a partial last row
+ * dropped. Row arrays are row-major and owned by f: lambda [rows, n_experts],
+ * obj and std [rows, n_obj], term and termstd [rows, n_terms], length
+ * [rows] (double), episodes [rows] (int); NULL when empty. A plain CSV has
+ * n_experts = n_terms = 0, kind "point", NaN std and length. */
+typedef struct rsoup_front rsoup_front;
+
+RSOUP_EXPORT rsoup_front *rsoup_front_load(const char *path);
+RSOUP_EXPORT void rsoup_front_free(rsoup_front *f);
+/* sizes; *plain 1 for a plain CSV, *truncated 1 when a partial last row
+ * was dropped */
+RSOUP_EXPORT int rsoup_front_info(const rsoup_front *f, int *rows, int *n_experts, int *n_obj,
+                                  int *n_terms, int *plain, int *truncated);
+/* the header's column names in file order (a plain CSV without a header:
+ * f1, f2, ...); NULL past the end */
+RSOUP_EXPORT const char *rsoup_front_column(const rsoup_front *f, int j);
+RSOUP_EXPORT const char *rsoup_front_obj_name(const rsoup_front *f, int k);
+RSOUP_EXPORT const char *rsoup_front_term_name(const rsoup_front *f, int k);
+/* the "# key: value" lines above the header, in file order */
+RSOUP_EXPORT int rsoup_front_meta_count(const rsoup_front *f);
+RSOUP_EXPORT int rsoup_front_meta_at(const rsoup_front *f, int i, const char **key,
+                                     const char **value);
+RSOUP_EXPORT const char *rsoup_front_kind(const rsoup_front *f, int row); /* "soup", ... */
+RSOUP_EXPORT const char *rsoup_front_label(const rsoup_front *f, int row);
+/* one of "lambda", "obj", "std", "term", "termstd", "length"; NULL (error
+ * set) for another name */
+RSOUP_EXPORT const double *rsoup_front_values(const rsoup_front *f, const char *what);
+RSOUP_EXPORT const int *rsoup_front_episodes(const rsoup_front *f);
+
+/* A number in a text file, read as rsoup's CSV readers read one: the whole
+ * of s is what strtod reads in the C locale (decimal, hex, inf, nan; no
+ * surrounding space). 0, or -1 (nothing stored) */
+RSOUP_EXPORT int rsoup_parse_number(const char *s, double *out);
+
+/* rsoup's generator (docs/formats.md): stream `stream` of seed `seed`, the
+ * draws the rsoup program makes from it, bit for bit. `rsoup eval
+ * --stochastic --seed S` draws episode i's action noise from stream i + 2^40
+ * of S. */
+typedef struct rsoup_rng rsoup_rng;
+
+RSOUP_EXPORT rsoup_rng *rsoup_rng_new(uint64_t seed, uint64_t stream);
+RSOUP_EXPORT void rsoup_rng_free(rsoup_rng *r);
+RSOUP_EXPORT uint64_t rsoup_rng_u64(rsoup_rng *r);
+RSOUP_EXPORT double rsoup_rng_uniform(rsoup_rng *r); /* [0, 1), 53 bits */
+/* n standard normals into out[n] (Box-Muller: pairs, the second kept for
+ * the next draw), as n calls of the C generator's normal */
+RSOUP_EXPORT int rsoup_rng_normals(rsoup_rng *r, double *out, size_t n);
 
 #ifdef __cplusplus
 }

@@ -144,6 +144,9 @@ void rs_front_free(rs_front *f) {
     free(f->term);
     free(f->termstd);
     free(f->length);
+    for (int j = 0; j < f->n_cols; j++)
+        free(f->col_names[j]);
+    free(f->col_names);
     free(f);
 }
 
@@ -509,8 +512,8 @@ static int count_fields(const char *s) {
     return n;
 }
 
-static int parse_num(const char *s, double *out) {
-    if (!*s) return -1;
+int rs_front_parse_num(const char *s, double *out) {
+    if (!s || !*s) return -1;
     char *end;
     double v = strtod(s, &end);
     if (end == s || *end) return -1;
@@ -679,7 +682,7 @@ static int parse_front_row(const char *path, int lineno, char **fields, int nf, 
             *label = s;
             continue;
         }
-        if (parse_num(s, &v) < 0) {
+        if (rs_front_parse_num(s, &v) < 0) {
             rs_set_error("'%s': line %d: column '%s': '%s' is not a number", path, lineno, hdr[c],
                          s);
             return -1;
@@ -747,7 +750,7 @@ static line_t *split_lines(char *buf, size_t len, int *nlines) {
 static int all_numbers(char **fields, int nf) {
     double v;
     for (int i = 0; i < nf; i++)
-        if (parse_num(fields[i], &v) < 0) return 0;
+        if (rs_front_parse_num(fields[i], &v) < 0) return 0;
     return 1;
 }
 
@@ -850,6 +853,14 @@ rs_front *rs_front_load(const char *path, int *truncated_tail) {
         rs_set_error("'%s': line %d: %s", path, lines[h].lineno, msg);
         goto done;
     }
+    /* the header as written, for readers that show or keep its order (a
+     * plain CSV's columns are its objectives, generated names included) */
+    f->col_names = rs_calloc((size_t)nf, sizeof *f->col_names);
+    if (!f->col_names) goto done;
+    for (; f->n_cols < nf; f->n_cols++) {
+        f->col_names[f->n_cols] = rs_strdup(plain ? f->obj_names[f->n_cols] : hdr[f->n_cols]);
+        if (!f->col_names[f->n_cols]) goto done;
+    }
     int ne = f->n_experts, no = f->n_obj, nt = f->n_terms;
     rowbuf = rs_calloc((size_t)(ne + 2 * no + 2 * nt + 1), sizeof *rowbuf);
     if (!rowbuf) goto done;
@@ -897,7 +908,7 @@ rs_front *rs_front_load(const char *path, int *truncated_tail) {
             r.kind = RS_KIND_POINT;
             int bad = -1;
             for (int j = 0; j < nf && bad < 0; j++)
-                if (parse_num(fields[j], &obj[j]) < 0) bad = j;
+                if (rs_front_parse_num(fields[j], &obj[j]) < 0) bad = j;
             if (bad >= 0) {
                 if (!L->has_nl) goto tail;
                 rs_set_error("'%s': line %d: column '%s': '%s' is not a number", path, L->lineno,

@@ -100,6 +100,10 @@ typedef struct rs_front {
      * complete row, and the 1-based line of a dropped tail (0 if none) */
     long good_bytes;
     int tail_line;
+    /* set by rs_front_load: the header's column names in file order (a
+     * plain CSV without a header: f1, f2, ...); 0 and NULL otherwise */
+    int n_cols;
+    char **col_names;
 } rs_front;
 
 /* An empty front with this schema. Names must be non-empty, unique within
@@ -153,6 +157,10 @@ int rs_front_has_header(const char *path);
  * unreadable or empty file, a bad header, a row in the middle of the file
  * with the wrong number of fields, a malformed number or an unknown kind. */
 rs_front *rs_front_load(const char *path, int *truncated_tail);
+
+/* A number as the loader reads one: the whole of s is what strtod reads
+ * (C locale: decimal, hex, inf, nan). 0, or -1 (nothing stored, no error). */
+int rs_front_parse_num(const char *s, double *out);
 
 /* Cut a partial final row off the file at path, so rows can be appended.
  * Returns 1 if a tail was cut, 0 if the file was complete, -1 (error set). */

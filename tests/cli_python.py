@@ -6,6 +6,7 @@ random observations, some far beyond obs_clip; the RNG must match rsoup's bit
 for bit (through tests/fixtures/rng_streams.txt, which tests/test_rng.c pins
 to the C code); files save_policy writes must load in `rsoup act`, `eval`, `soup`
 and `view`, and a read-save round trip must give the same bytes."""
+import glob
 import json
 import os
 import shutil
@@ -143,14 +144,16 @@ raises("rsoup.mix: lambda off the simplex",
        lambda: rsoup.mix([risky.path, cautious.path], [0.7, 0.4], mixed), "0.4")
 check("policy arrays are read-only (librsoup's copy is made from them)",
       not risky.weights[0].flags.writeable)
-# without the library: files still read, acting says where it looked
+# without the library: make_policy still works; reading a file says where it looked
 p = subprocess.run([sys.executable, "-c", "import sys; sys.path.insert(0, %r); import rsoup\n"
-                    "pol = rsoup.load_policy(%r); print(pol.act_dim)\n"
-                    "try:\n    pol.act(pol.obs_mean)\nexcept rsoup.LibraryMissing as e:\n"
+                    "import numpy as np\n"
+                    "pol = rsoup.make_policy('ppo', [np.zeros((3, 11))], [np.zeros(3)])\n"
+                    "print(pol.act_dim)\n"
+                    "try:\n    rsoup.load_policy(%r)\nexcept rsoup.LibraryMissing as e:\n"
                     "    print('missing', e)" % (os.path.join(SRC, "python"), risky.path)],
                    capture_output=True, text=True,
                    env=dict(os.environ, RSOUP_LIB="/nonexistent/librsoup.so", LD_PRELOAD=""))
-check("no librsoup: load_policy works, act raises LibraryMissing naming the path",
+check("no librsoup: make_policy works, load_policy raises LibraryMissing naming the path",
       p.stdout.startswith("3\nmissing") and "/nonexistent/librsoup.so" in p.stdout,
       p.stdout + p.stderr[-300:])
 
@@ -387,6 +390,109 @@ check("run provenance and files", "git_commit" in run["provenance"] and
       run["policy"].endswith("policy.safetensors") and run["train"] is not None)
 
 
+# ---- the files are librsoup's (rsoup_tensors_*, rsoup_front_*): what they give
+# equals the format read by hand
+t, m = rsoup.read_safetensors(risky.path)
+w = t["pi.0.weight"]
+check("read_safetensors: arrays are views of librsoup's memory, writable, native order",
+      not w.flags.owndata and w.flags.writeable and w.dtype == np.float32 and
+      np.array_equal(w, risky.weights[0]))
+del t
+import gc  # noqa: E402
+gc.collect()
+check("a view outlives its dict (it keeps the C object)", np.array_equal(w, risky.weights[0]))
+g = np.random.default_rng(3)
+arrays = {"f32": g.standard_normal((3, 4)).astype(np.float32),
+          "f64 big-endian": g.standard_normal(5).astype(">f8"),
+          "i32 strided": np.arange(20, dtype=np.int32).reshape(4, 5)[:, ::2],
+          "i64": np.array([-2 ** 62, 2 ** 62 + 1], dtype=np.int64),
+          "u8": np.frombuffer(b"rsoup", dtype=np.uint8),
+          "scalar": np.array(2.5, dtype=np.float32),
+          "empty": np.zeros((0, 3)),
+          "4 dims": np.ones((1, 2, 1, 2), dtype=np.float32)}
+meta = {"k": "v", "unicode": "\u03bb \u00fcn\u00ef \"q\"\n"}
+rt = os.path.join(T, "rt.safetensors")
+rsoup.write_safetensors(rt, arrays, meta)
+t, m = rsoup.read_safetensors(rt)
+check("write / read round trip: names in order, dtypes, shapes, values, metadata",
+      list(t) == list(arrays) and m == meta and
+      all(t[k].dtype == arrays[k].dtype.newbyteorder("=") and t[k].shape == arrays[k].shape and
+          np.array_equal(t[k], arrays[k]) for k in arrays), (list(t), m))
+with open(rt, "rb") as fh:
+    raw = fh.read()
+n = int.from_bytes(raw[:8], "little")
+head = json.loads(raw[8:8 + n])
+pos, tiled = 0, True
+for k, a in arrays.items():
+    e = head[k]
+    le = np.ascontiguousarray(a, dtype=a.dtype.newbyteorder("<")).tobytes()
+    tiled &= e["data_offsets"] == [pos, pos + len(le)] and e["shape"] == list(a.shape) and \
+        raw[8 + n + pos: 8 + n + pos + len(le)] == le
+    pos += len(le)
+check("the bytes, read by hand: metadata first, header padded to 8, data little-endian and tiled",
+      list(head)[0] == "__metadata__" and head["__metadata__"] == meta and n % 8 == 0 and
+      tiled and len(raw) == 8 + n + pos and head["f64 big-endian"]["dtype"] == "F64")
+for name, tens, md, text in (
+        ("a NUL in a name", {"a\0b": arrays["f32"]}, {}, "NUL"),
+        ("a bool array", {"b": np.zeros(3, dtype=bool)}, {}, "dtype bool"),
+        ("5 dims", {"d": np.zeros((1, 1, 1, 1, 2), np.float32)}, {}, "ndim 5"),
+        ("the reserved name", {"__metadata__": arrays["f32"]}, {}, "not allowed"),
+        ("a metadata number", {"a": arrays["f32"]}, {"n": 1}, "strings")):
+    out = os.path.join(T, "refused.safetensors")
+    raises("write_safetensors refuses %s" % name,
+           lambda: rsoup.write_safetensors(out, tens, md), text)
+    check("write_safetensors: %s leaves nothing" % name, not os.path.lexists(out))
+
+
+def front_by_hand(path):
+    """a committed front read with the csv module and float(): provenance,
+    header, rows (the files are whole, so nothing needs rsoup's rules)"""
+    meta, rows, header = {}, [], None
+    with open(path) as fh:
+        for line in fh.read().splitlines():
+            if line.startswith("# ") and header is None and ": " in line:
+                k, v = line[2:].split(": ", 1)
+                meta[k] = v
+            elif line and not line.startswith("#"):
+                if header is None:
+                    header = line.split(",")
+                else:
+                    rows.append(line.split(","))
+    return meta, header, rows
+
+
+fronts = sorted(glob.glob(os.path.join(SRC, "experiments", "results", "quick", "seed_*",
+                                       "*front.csv")))
+check("the committed quick fronts are there", len(fronts) >= 6, fronts)
+for path in fronts:
+    meta, header, rows = front_by_hand(path)
+    fr = rsoup.load_front(path)
+    col = {c: [r[j] for r in rows] for j, c in enumerate(header)}
+    same = fr["meta"] == meta and fr["columns"] == header and fr["rows"] == len(rows) and \
+        fr["kind"] == col["kind"] and fr["label"] == col["label"] and not fr["truncated"]
+    for c in header:
+        key, _, name = c.partition(":")
+        want = np.array([float(x) for x in col[c]]) if key not in ("kind", "label") else None
+        if key in ("obj", "std", "term", "termstd"):
+            same &= np.array_equal(fr[key][name], want, equal_nan=True)
+        elif key == "lambda":
+            same &= np.array_equal(fr["lambda"][:, int(name)], want, equal_nan=True)
+        elif key in ("episodes", "length"):
+            same &= np.array_equal(fr[key], want, equal_nan=True)
+    check("load_front = the file read by hand: %s" % os.path.relpath(path, SRC), same)
+run_dir = os.path.join(SRC, "experiments", "results", "quick", "seed_1", "expert_risky")
+rq = rsoup.load_run(run_dir)
+with open(os.path.join(run_dir, "progress.csv")) as fh:
+    lines = fh.read().splitlines()
+cols = lines[0].split(",")
+by_hand = np.array([[float(x) if x else np.nan for x in l.split(",")] for l in lines[1:]])
+with open(os.path.join(run_dir, "config.json")) as fh:
+    cfg = json.load(fh)
+check("load_run = the committed run read by hand", rq["config"] == cfg and
+      rq["progress"]["columns"] == cols and len(by_hand) > 1 and
+      all(np.array_equal(rq["progress"][c], by_hand[:, j], equal_nan=True)
+          for j, c in enumerate(cols)))
+
 # ---- bad inputs: RsoupError naming the file, never another exception, a hang
 # or an unbounded read; refused where rsoup refuses them (issue 27)
 
@@ -409,6 +515,11 @@ def in_child(name, call, want, limit_mb=0):
     killed after 60 s, so that a read that waits for ever fails the test
     instead of stalling it; with limit_mb its address space is that small, so
     that an unbounded read fails at once instead of filling the machine."""
+    env = dict(os.environ, OPENBLAS_NUM_THREADS="1")
+    if limit_mb and env.get("LD_PRELOAD"):
+        # a sanitizer's shadow memory does not fit a small address space:
+        # there the child runs unlimited (the release build checks the bound)
+        limit_mb = 0
     code = ("import os, sys, resource\n"
             "if %d: resource.setrlimit(resource.RLIMIT_AS, (%d << 20, %d << 20))\n"
             "sys.path.insert(0, %r)\nsys.dont_write_bytecode = True\nimport rsoup\n"
@@ -416,12 +527,6 @@ def in_child(name, call, want, limit_mb=0):
             "except rsoup.RsoupError as e:\n    print('RsoupError:', e)\n"
             "except BaseException as e:\n    print('%%s: %%s' %% (type(e).__name__, e))\n"
             % (limit_mb, limit_mb, limit_mb, os.path.join(SRC, "python"), call))
-    env = dict(os.environ, OPENBLAS_NUM_THREADS="1")
-    if limit_mb and env.pop("LD_PRELOAD", ""):
-        # a sanitizer's shadow memory does not fit a small address space:
-        # that child reads files without librsoup (these checks are the
-        # readers' own), and must not load the instrumented one unpreloaded
-        env["RSOUP_LIB"] = "/nonexistent/librsoup.so"
     try:
         p = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                            timeout=60, env=env)

@@ -5,7 +5,8 @@
 # python/requirements-test.txt, the build env by python/constraints-build.txt),
 # then, from outside the source tree and without RSOUP_LIB, the installed
 # package must load its own library, step an env and act as the in-tree
-# library does. A python3 without venv/ensurepip is a SKIP (exit 77).
+# library does, and carry the TensorBoard writer. A python3 without
+# venv/ensurepip is a SKIP (exit 77).
 set -u
 R=${RSOUP_BIN:-build/rsoup}
 SRC=${RSOUP_SRC:-$(cd "$(dirname "$0")/.." && pwd)}
@@ -45,6 +46,13 @@ pol = rsoup.make_policy("ppo", [g.standard_normal((8, 11)), g.standard_normal((3
                         [np.zeros(8), np.zeros(3)], env="hopper")
 a = pol.act(obs)
 ok.append(("act", a.shape == (3, 3) and np.isfinite(a).all(), a))
+# the files go through the installed library too (python/rsoup/_files.py)
+rsoup.save_policy("p.safetensors", pol)
+back = rsoup.load_policy("p.safetensors")
+ok.append(("save_policy / load_policy", np.array_equal(back.act(obs), a), back))
+import rsoup.tensorboard  # shipped with the package: CRC-32C's check value
+ok.append(("rsoup.tensorboard installed", rsoup.tensorboard.__file__.startswith(sys.prefix) and
+           rsoup.tensorboard.crc32c(b"123456789") == 0xE3069283, rsoup.tensorboard.__file__))
 bad = [(n, d) for n, c, d in ok if not c]
 for n, d in bad:
     print("FAIL %s: %s" % (n, d))

@@ -2,12 +2,16 @@
  * modules it wraps: the same seed gives the same observations, terms,
  * rewards and flags as rs_vecenv bit for bit, with Gymnasium's next-step
  * autoreset checked step by step; policies act as rs_policy_act_det; soups
- * are rs_soup_mix's. This program links both librsoup.so (public symbols
+ * are rs_soup_mix's; files are read and written as the format says
+ * (bytes spelled out here) and refused as rs_st_load and rs_front_load
+ * refuse them; the generator is rs_rng. This program links both librsoup.so (public symbols
  * only) and the internal archives, so each side is its own copy. */
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
+#include "rs_frontfile.h"
 #include "rs_policy.h"
 #include "rs_soup.h"
 #include "rs_test.h"
@@ -358,5 +362,311 @@ static void test_policy(void) {
     rmdir(dir);
 }
 
+/* ---- files ---- */
+
+static void put_file(const char *path, const void *data, size_t n) {
+    FILE *f = fopen(path, "wb");
+    if (f) {
+        fwrite(data, 1, n, f);
+        fclose(f);
+    }
+}
+
+/* a whole file into buf[cap]; its size, or -1 */
+static long get_file(const char *path, char *buf, size_t cap) {
+    FILE *f = fopen(path, "rb");
+    if (!f) return -1;
+    long n = (long)fread(buf, 1, cap, f);
+    fclose(f);
+    return n;
+}
+
+/* a safetensors file of a raw header (padded with spaces to 8 bytes) and data */
+static void put_st(const char *path, const char *header, const void *data, size_t n) {
+    char buf[4096];
+    size_t h = strlen(header), hp = (h + 7) & ~(size_t)7;
+    for (int i = 0; i < 8; i++)
+        buf[i] = (char)((uint64_t)hp >> (8 * i));
+    memcpy(buf + 8, header, h);
+    memset(buf + 8 + h, ' ', hp - h);
+    if (n) memcpy(buf + 8 + hp, data, n);
+    put_file(path, buf, 8 + hp + n);
+}
+
+static void test_tensors(void) {
+    char dir[] = "/tmp/rs_api_st_XXXXXX";
+    if (!mkdtemp(dir)) return;
+    char pa[96], pb[96], bad[96];
+    snprintf(pa, sizeof pa, "%s/a.safetensors", dir);
+    snprintf(pb, sizeof pb, "%s/b.safetensors", dir);
+    snprintf(bad, sizeof bad, "%s/bad.safetensors", dir);
+
+    /* written through the API: the bytes the format spells out */
+    float x[2] = {1.5f, -2.0f};
+    int32_t k[3] = {7, -8, 9};
+    int64_t sx[1] = {2}, sk[2] = {3, 1};
+    rsoup_tensors *t = rsoup_tensors_new();
+    CHECK(t && rsoup_tensors_set_meta(t, "format", "test") == 0 &&
+              rsoup_tensors_set_meta(t, "note", "caf\xc3\xa9 \"q\"") == 0 &&
+              rsoup_tensors_add(t, "x", "F32", 1, sx, x) == 0 &&
+              rsoup_tensors_add(t, "k", "I32", 2, sk, k) == 0 &&
+              rsoup_tensors_set_meta(t, "format", "test2") == 0,
+          "build: %s", rsoup_last_error());
+    CHECK(rsoup_tensors_add(t, "x", "F32", 1, sx, x) == -1 && has(rsoup_last_error(), "duplicate"),
+          "a repeated name: %s", rsoup_last_error());
+    CHECK(rsoup_tensors_add(t, "__metadata__", "F32", 1, sx, x) == -1, "the reserved name");
+    CHECK(rsoup_tensors_add(t, "h", "F16", 1, sx, x) == -1 && has(rsoup_last_error(), "F16") &&
+              has(rsoup_last_error(), "'h'"),
+          "an unknown dtype: %s", rsoup_last_error());
+    int64_t s5[5] = {1, 1, 1, 1, 2};
+    CHECK(rsoup_tensors_add(t, "y", "F32", 5, s5, x) == -1, "5 dims refused");
+    CHECK(rsoup_tensors_save(t, pa) == 0, "save: %s", rsoup_last_error());
+    const char head[] =
+        "{\"__metadata__\":{\"format\":\"test2\",\"note\":\"caf\xc3\xa9 \\\"q\\\"\"},"
+        "\"x\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]},"
+        "\"k\":{\"dtype\":\"I32\",\"shape\":[3,1],\"data_offsets\":[8,20]}}";
+    char want[512], got[512];
+    size_t hl = strlen(head), hp = (hl + 7) & ~(size_t)7;
+    for (int i = 0; i < 8; i++)
+        want[i] = (char)((uint64_t)hp >> (8 * i));
+    memcpy(want + 8, head, hl);
+    memset(want + 8 + hl, ' ', hp - hl);
+    memcpy(want + 8 + hp, x, 8); /* little-endian host */
+    memcpy(want + 8 + hp + 8, k, 12);
+    long n = get_file(pa, got, sizeof got);
+    CHECK(n == (long)(8 + hp + 20) && !memcmp(got, want, (size_t)n), "the bytes: %ld of %zu", n,
+          8 + hp + 20);
+    rsoup_tensors_free(t);
+
+    /* read back: names, dtypes, shapes, data, metadata in file order */
+    t = rsoup_tensors_load(pa);
+    const char *name, *dt, *key, *val;
+    int nd;
+    int64_t shape[RSOUP_MAX_DIMS];
+    void *data;
+    size_t nb;
+    CHECK(t && rsoup_tensors_count(t) == 2 && rsoup_tensors_meta_count(t) == 2, "load: %s",
+          rsoup_last_error());
+    CHECK(rsoup_tensors_at(t, 1, &name, &dt, &nd, shape, &data, &nb) == 0 && !strcmp(name, "k") &&
+              !strcmp(dt, "I32") && nd == 2 && shape[0] == 3 && shape[1] == 1 && nb == 12 &&
+              !memcmp(data, k, 12),
+          "tensor k");
+    CHECK(rsoup_tensors_at(t, 0, &name, &dt, &nd, shape, &data, &nb) == 0 && !strcmp(name, "x") &&
+              !strcmp(dt, "F32") && nd == 1 && shape[0] == 2 && !memcmp(data, x, 8),
+          "tensor x");
+    CHECK(rsoup_tensors_at(t, 2, &name, NULL, NULL, NULL, NULL, NULL) == -1, "past the end");
+    CHECK(rsoup_tensors_meta_at(t, 1, &key, &val) == 0 && !strcmp(key, "note") &&
+              !strcmp(val, "caf\xc3\xa9 \"q\""),
+          "metadata 1");
+    CHECK(rsoup_tensors_meta_at(t, 0, &key, &val) == 0 && !strcmp(val, "test2"), "metadata 0");
+    CHECK(rsoup_tensors_meta_at(t, 2, &key, &val) == -1, "metadata past the end");
+    /* saved again unchanged: the same bytes */
+    CHECK(rsoup_tensors_save(t, pb) == 0 && get_file(pb, want, sizeof want) == n &&
+              !memcmp(want, got, (size_t)n),
+          "a read-save round trip gives the same bytes");
+    rsoup_tensors_free(t);
+
+    /* outputs rsoup never writes to: the link and its target stay */
+    char link[96], dirout[96];
+    snprintf(link, sizeof link, "%s/link.safetensors", dir);
+    snprintf(dirout, sizeof dirout, "%s/folder", dir);
+    CHECK(symlink(pa, link) == 0 && mkdir(dirout, 0755) == 0, "setup");
+    t = rsoup_tensors_load(pa);
+    CHECK(rsoup_tensors_save(t, link) == -1 && has(rsoup_last_error(), link) &&
+              has(rsoup_last_error(), "symbolic link"),
+          "a symlink refused: %s", rsoup_last_error());
+    CHECK(get_file(pa, want, sizeof want) == n && !memcmp(want, got, (size_t)n),
+          "the link's target untouched");
+    CHECK(rsoup_tensors_save(t, dirout) == -1 && has(rsoup_last_error(), "folder"),
+          "a folder refused: %s", rsoup_last_error());
+    rsoup_tensors_free(t);
+
+    /* files rsoup's reader refuses, each with the file's name and the cause */
+    static const struct {
+        const char *why, *header, *msg;
+        size_t data;
+    } refuse[] = {
+        {"bad JSON", "{\"x\":{\"dtype\":\"F32\",", "not valid JSON", 8},
+        {"NaN in a shape", "{\"x\":{\"dtype\":\"F32\",\"shape\":[NaN],\"data_offsets\":[0,8]}}",
+         "not valid JSON", 8},
+        {"a dtype of the wrong size",
+         "{\"x\":{\"dtype\":\"F64\",\"shape\":[2],\"data_offsets\":[0,8]}}", "do not match", 8},
+        {"an unknown dtype", "{\"x\":{\"dtype\":\"F16\",\"shape\":[4],\"data_offsets\":[0,8]}}",
+         "F16", 8},
+        {"5 dims", "{\"x\":{\"dtype\":\"U8\",\"shape\":[1,1,1,1,8],\"data_offsets\":[0,8]}}",
+         "at most 4", 8},
+        {"a hole", "{\"x\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[4,8]}}", "hole", 8},
+        {"overlapping tensors",
+         "{\"x\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]},"
+         "\"y\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[4,8]}}",
+         "overlap", 8},
+        {"a repeated name",
+         "{\"x\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4]},"
+         "\"x\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[4,8]}}",
+         "duplicate", 8},
+        {"truncated data", "{\"x\":{\"dtype\":\"F32\",\"shape\":[4],\"data_offsets\":[0,16]}}",
+         "truncated", 8},
+        {"metadata not strings", "{\"__metadata__\":{\"a\":1}}", "not a string", 0},
+        {"not an object", "[1,2]", "not a JSON object", 0},
+    };
+    char zeros[16] = {0};
+    for (size_t i = 0; i < sizeof refuse / sizeof refuse[0]; i++) {
+        put_st(bad, refuse[i].header, zeros, refuse[i].data);
+        t = rsoup_tensors_load(bad);
+        CHECK(!t && has(rsoup_last_error(), bad) && has(rsoup_last_error(), refuse[i].msg),
+              "%s: %s", refuse[i].why, rsoup_last_error());
+        rsoup_tensors_free(t);
+    }
+    /* the length field itself: too short, larger than the file, absurd */
+    put_file(bad, "\x08\0\0", 3);
+    CHECK(!rsoup_tensors_load(bad) && has(rsoup_last_error(), "too short"), "truncated: %s",
+          rsoup_last_error());
+    put_file(bad, "\x40\0\0\0\0\0\0\0{}      ", 16);
+    CHECK(!rsoup_tensors_load(bad) && has(rsoup_last_error(), "larger than the 8 bytes left"),
+          "a header length past the end: %s", rsoup_last_error());
+    put_file(bad, "\xff\xff\xff\xff\0\0\0\0{}      ", 16);
+    CHECK(!rsoup_tensors_load(bad) && has(rsoup_last_error(), "absurd"),
+          "an absurd header length: %s", rsoup_last_error());
+    CHECK(!rsoup_tensors_load(dir) && has(rsoup_last_error(), "not a regular file"), "a folder: %s",
+          rsoup_last_error());
+    CHECK(!rsoup_tensors_load("/nonexistent/x.safetensors") &&
+              has(rsoup_last_error(), "/nonexistent/x.safetensors"),
+          "a missing file: %s", rsoup_last_error());
+
+    unlink(pa), unlink(pb), unlink(bad), unlink(link), rmdir(dirout);
+    rmdir(dir);
+}
+
+static void test_front(void) {
+    char dir[] = "/tmp/rs_api_front_XXXXXX";
+    if (!mkdtemp(dir)) return;
+    char p[96];
+    snprintf(p, sizeof p, "%s/front.csv", dir);
+    /* columns in an order of their own, provenance, and a row cut mid-write */
+    const char *text = "# rsoup: 0.1.0\n"
+                       "# mixing: linear\n"
+                       "#Not: a key\n"
+                       "label,kind,obj:a,std:a,lambda:1,lambda:0,episodes,term:t,termstd:t,length\n"
+                       "half,soup,1.5,0.25,0.5,0.5,3,-2,0x10,900\n"
+                       "\n"
+                       "# a comment between rows\n"
+                       "e0,expert,2,0,0,1,4,nan,1e-3,1000\n"
+                       "cut,soup,1,0";
+    put_file(p, text, strlen(text));
+    rsoup_front *f = rsoup_front_load(p);
+    int rows, ne, no, nt, plain, trunc;
+    CHECK(f && rsoup_front_info(f, &rows, &ne, &no, &nt, &plain, &trunc) == 0 && rows == 2 &&
+              ne == 2 && no == 1 && nt == 1 && !plain && trunc,
+          "sizes: %s", rsoup_last_error());
+    CHECK(!strcmp(rsoup_front_column(f, 0), "label") &&
+              !strcmp(rsoup_front_column(f, 4), "lambda:1") &&
+              !strcmp(rsoup_front_column(f, 9), "length") && !rsoup_front_column(f, 10),
+          "columns in the file's order");
+    CHECK(!strcmp(rsoup_front_obj_name(f, 0), "a") && !strcmp(rsoup_front_term_name(f, 0), "t") &&
+              !rsoup_front_obj_name(f, 1),
+          "names");
+    const char *k, *v;
+    CHECK(rsoup_front_meta_count(f) == 2 && rsoup_front_meta_at(f, 1, &k, &v) == 0 &&
+              !strcmp(k, "mixing") && !strcmp(v, "linear") &&
+              rsoup_front_meta_at(f, 2, &k, &v) == -1,
+          "provenance lines (a capitalised key is a comment)");
+    CHECK(!strcmp(rsoup_front_kind(f, 0), "soup") && !strcmp(rsoup_front_kind(f, 1), "expert") &&
+              !strcmp(rsoup_front_label(f, 1), "e0") && !rsoup_front_label(f, 2),
+          "kinds and labels");
+    const double *lam = rsoup_front_values(f, "lambda"), *obj = rsoup_front_values(f, "obj"),
+                 *sd = rsoup_front_values(f, "std"), *term = rsoup_front_values(f, "term"),
+                 *tsd = rsoup_front_values(f, "termstd"), *len = rsoup_front_values(f, "length");
+    const int *ep = rsoup_front_episodes(f);
+    CHECK(lam && lam[0] == 0.5 && lam[1] == 0.5 && lam[2] == 1 && lam[3] == 0, "lambda by index");
+    CHECK(obj && obj[0] == 1.5 && obj[1] == 2 && sd[0] == 0.25 && term[0] == -2 && isnan(term[1]) &&
+              tsd[0] == 16 && tsd[1] == 1e-3 && len[1] == 1000 && ep[0] == 3 && ep[1] == 4,
+          "values (hex and nan as strtod reads them)");
+    CHECK(!rsoup_front_values(f, "objs") && has(rsoup_last_error(), "objs"), "an unknown set");
+    rsoup_front_free(f);
+
+    /* a plain CSV without a header: f1, f2; kind point */
+    put_file(p, "1,2\n3,4", 7);
+    f = rsoup_front_load(p);
+    CHECK(f && rsoup_front_info(f, &rows, &ne, &no, &nt, &plain, &trunc) == 0 && rows == 2 &&
+              no == 2 && plain && !trunc && !strcmp(rsoup_front_column(f, 1), "f2") &&
+              !strcmp(rsoup_front_kind(f, 0), "point") && rsoup_front_values(f, "obj")[3] == 4 &&
+              !rsoup_front_values(f, "lambda"),
+          "plain: %s", rsoup_last_error());
+    rsoup_front_free(f);
+
+    static const struct {
+        const char *why, *text, *msg;
+    } refuse[] = {
+        {"'0_5'", "a,b\n1,2\n0_5,3\n", "'0_5' is not a number"},
+        {"an unknown column", "kind,label,lambda:0,episodes,obj:a,std:a,size,length\n",
+         "unknown column 'size'"},
+        {"an unknown kind", "kind,label,episodes,obj:a,std:a,length\nsop,x,1,1,0,1\n",
+         "unknown kind 'sop'"},
+        {"episodes not a count", "kind,label,episodes,obj:a,std:a,length\nsoup,x,1.5,1,0,1\n",
+         "not a count"},
+        {"a short row inside", "a,b\n1\n2,3\n", "line 2 has 1 fields"},
+        {"a repeated name", "a,a\n1,2\n", "a"},
+        {"empty", "# only\n", "empty file"},
+    };
+    for (size_t i = 0; i < sizeof refuse / sizeof refuse[0]; i++) {
+        put_file(p, refuse[i].text, strlen(refuse[i].text));
+        f = rsoup_front_load(p);
+        CHECK(!f && has(rsoup_last_error(), p) && has(rsoup_last_error(), refuse[i].msg), "%s: %s",
+              refuse[i].why, rsoup_last_error());
+        rsoup_front_free(f);
+    }
+    put_file(p, "a,b\n1,\0\n", 8);
+    CHECK(!rsoup_front_load(p) && has(rsoup_last_error(), "NUL"), "NUL bytes: %s",
+          rsoup_last_error());
+    CHECK(!rsoup_front_load("/dev/zero") && has(rsoup_last_error(), "not a regular file"),
+          "a device: %s", rsoup_last_error());
+    /* a 3 GiB (sparse) file: refused by its size, before it is read */
+    FILE *big = fopen(p, "wb");
+    int sparse = big && ftruncate(fileno(big), (off_t)3 << 30) == 0;
+    if (big) fclose(big);
+    CHECK(sparse && !rsoup_front_load(p) && has(rsoup_last_error(), "larger than 256 MiB"),
+          "a 3 GiB file: %s", rsoup_last_error());
+    unlink(p);
+    rmdir(dir);
+
+    /* the number rule of the CSV readers */
+    double x = 0;
+    CHECK(rsoup_parse_number("0x10", &x) == 0 && x == 16, "hex");
+    CHECK(rsoup_parse_number("-1.5e3", &x) == 0 && x == -1500, "decimal");
+    CHECK(rsoup_parse_number("inf", &x) == 0 && isinf(x), "inf");
+    x = 7;
+    CHECK(rsoup_parse_number("", &x) == -1 && rsoup_parse_number("1 ", &x) == -1 &&
+              rsoup_parse_number("0_5", &x) == -1 && rsoup_parse_number("1,5", &x) == -1 &&
+              rsoup_parse_number(NULL, &x) == -1 && x == 7,
+          "not read whole: refused, nothing stored");
+}
+
+static void test_rng(void) {
+    /* the generator is rs_rng's, draw for draw, on streams beyond 2^32 too */
+    const uint64_t seeds[][2] = {{1, 0}, {1000, (uint64_t)1 << 40}, {UINT64_MAX, 7}};
+    for (int c = 0; c < 3; c++) {
+        rs_rng r;
+        rs_rng_seed(&r, seeds[c][0], seeds[c][1]);
+        rsoup_rng *g = rsoup_rng_new(seeds[c][0], seeds[c][1]);
+        int same = g != NULL;
+        for (int i = 0; same && i < 5; i++)
+            same = rsoup_rng_u64(g) == rs_rng_u64(&r);
+        same = same && rsoup_rng_uniform(g) == rs_rng_uniform(&r);
+        double out[7];
+        same = same && rsoup_rng_normals(g, out, 7) == 0;
+        for (int i = 0; same && i < 7; i++)
+            same = out[i] == rs_rng_normal(&r); /* the 7th leaves a spare in both */
+        same = same && rsoup_rng_normals(g, out, 1) == 0 && out[0] == rs_rng_normal(&r);
+        CHECK(same, "stream (%llu, %llu)", (unsigned long long)seeds[c][0],
+              (unsigned long long)seeds[c][1]);
+        rsoup_rng_free(g);
+    }
+    /* and the fixture's first draw of (1, 0) (tests/fixtures/rng_streams.txt) */
+    rsoup_rng *g = rsoup_rng_new(1, 0);
+    CHECK(rsoup_rng_u64(g) == 0x794c584b08c83783ull, "fixture u64 (1, 0)");
+    CHECK(rsoup_rng_normals(g, NULL, 1) == -1, "no buffer refused");
+    rsoup_rng_free(g);
+}
+
 RS_TEST_MAIN(T(test_registry), T(test_vec_hopper), T(test_vec_objectives), T(test_vec_truncation),
-             T(test_vec_seed), T(test_policy))
+             T(test_vec_seed), T(test_policy), T(test_tensors), T(test_front), T(test_rng))

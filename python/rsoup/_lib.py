@@ -54,6 +54,35 @@ _SIGNATURES = {
     "rsoup_policy_act": (_I, [_P, _P, _I, _P]),
     "rsoup_policy_forward": (_I, [_P, _P, _I, _P]),
     "rsoup_soup_save": (_I, [_P, _I, _P, _S, _P]),
+    # files (python/rsoup/_files.py)
+    "rsoup_tensors_load": (_P, [_S]),
+    "rsoup_tensors_new": (_P, []),
+    "rsoup_tensors_free": (None, [_P]),
+    "rsoup_tensors_count": (_I, [_P]),
+    "rsoup_tensors_at": (_I, [_P, _I, _P, _P, _P, _P, _P, _P]),
+    "rsoup_tensors_add": (_I, [_P, _S, _S, _I, _P, _P]),
+    "rsoup_tensors_meta_count": (_I, [_P]),
+    "rsoup_tensors_meta_at": (_I, [_P, _I, _P, _P]),
+    "rsoup_tensors_set_meta": (_I, [_P, _S, _S]),
+    "rsoup_tensors_save": (_I, [_P, _S]),
+    "rsoup_front_load": (_P, [_S]),
+    "rsoup_front_free": (None, [_P]),
+    "rsoup_front_info": (_I, [_P, _P, _P, _P, _P, _P, _P]),
+    "rsoup_front_column": (_S, [_P, _I]),
+    "rsoup_front_obj_name": (_S, [_P, _I]),
+    "rsoup_front_term_name": (_S, [_P, _I]),
+    "rsoup_front_meta_count": (_I, [_P]),
+    "rsoup_front_meta_at": (_I, [_P, _I, _P, _P]),
+    "rsoup_front_kind": (_S, [_P, _I]),
+    "rsoup_front_label": (_S, [_P, _I]),
+    "rsoup_front_values": (_P, [_P, _S]),
+    "rsoup_front_episodes": (_P, [_P]),
+    "rsoup_parse_number": (_I, [_S, _P]),
+    "rsoup_rng_new": (_P, [_U64, _U64]),
+    "rsoup_rng_free": (None, [_P]),
+    "rsoup_rng_u64": (_U64, [_P]),
+    "rsoup_rng_uniform": (_D, [_P]),
+    "rsoup_rng_normals": (_I, [_P, _P, ctypes.c_size_t]),
 }
 
 
@@ -91,6 +120,11 @@ def lib():
             so = ctypes.CDLL(path)
         except OSError as e:
             tried.append("%s (%s)" % (path, e))
+            continue
+        missing = [name for name in _SIGNATURES if not hasattr(so, name)]
+        if missing:  # a library from before these functions were added
+            tried.append("%s (lacks %s: older than this binding; rebuild it)"
+                         % (path, ", ".join(missing[:3])))
             continue
         for name, (res, args) in _SIGNATURES.items():
             f = getattr(so, name)

@@ -1,0 +1,158 @@
+"""py_sb3.py — Stable-Baselines3's PPO trains on an rsoup env (rsoup.make,
+a gymnasium Env stepped by librsoup), and what it trained on is rsoup's:
+
+  - every rollout SB3 stored (observations, rewards, episode starts) is
+    replayed with the actions SB3 sent (its stored actions, clipped to the
+    action space as SB3 clips them) in a fresh rsoup env of the same seed:
+    the same observations and rewards, bit for bit, and each reward is the
+    reward's weights applied to the step's terms;
+  - the training did something: the loss and KL that SB3 logged are finite
+    and change between updates, the policy's weights moved;
+  - the trained policy crosses back: its weights saved as an rsoup policy
+    file (rsoup.save_policy) act as SB3's predict(deterministic=True) does,
+    and `rsoup eval` runs it to a finite return.
+
+    python tests/py_sb3.py RSOUP_BIN SOURCE_DIR   (tests/py_interop.sh sb3 runs it)
+"""
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+import warnings
+
+import numpy as np
+
+R, SRC = sys.argv[1:3]
+sys.dont_write_bytecode = True
+sys.path.insert(0, os.path.join(SRC, "python"))
+import torch  # noqa: E402
+from stable_baselines3 import PPO  # noqa: E402
+from stable_baselines3.common.callbacks import BaseCallback  # noqa: E402
+
+import rsoup  # noqa: E402
+import rsoup.envs  # noqa: E402
+
+torch.set_num_threads(1)
+passed, failed = 0, 0
+
+
+def check(name, cond, detail=""):
+    global passed, failed
+    if cond:
+        passed += 1
+    else:
+        failed += 1
+        print("FAIL %s%s" % (name, ": " + str(detail) if detail != "" else ""))
+
+
+class Keep(BaseCallback):
+    """a copy of every rollout SB3 collected, and what its logger holds then
+    (the previous update's losses)"""
+
+    def __init__(self):
+        super().__init__()
+        self.rollouts, self.logged = [], []
+
+    def _on_step(self):
+        return True
+
+    def _on_rollout_end(self):
+        b = self.model.rollout_buffer
+        self.rollouts.append({k: getattr(b, k).copy() for k in
+                              ("observations", "actions", "rewards", "episode_starts")})
+        v = self.model.logger.name_to_value
+        if "train/loss" in v:
+            self.logged.append((v["train/loss"], v["train/approx_kl"]))
+
+
+SEED, ENV, REWARD = 3, "hopper", "risky"
+N_STEPS, ROLLOUTS = 512, 4
+t0 = time.time()
+env = rsoup.make(ENV, reward=REWARD, seed=SEED)
+with warnings.catch_warnings():
+    warnings.simplefilter("ignore")  # SB3's advice on an unbounded observation Box
+    model = PPO("MlpPolicy", env, n_steps=N_STEPS, batch_size=64, n_epochs=4, seed=SEED,
+                device="cpu", policy_kwargs={"net_arch": [32, 32]}, verbose=0)
+before = [p.detach().clone() for p in model.policy.parameters()]
+keep = Keep()
+model.learn(total_timesteps=N_STEPS * ROLLOUTS, callback=keep)
+train_s = time.time() - t0
+check("SB3 collected %d rollouts" % ROLLOUTS, len(keep.rollouts) == ROLLOUTS, len(keep.rollouts))
+
+# ---- replay: SB3's actions in a fresh rsoup env, same seed (SB3's first
+# reset is reset(seed=SEED), later ones reset() going on with the stream)
+box = env.action_space
+fresh = rsoup.make(ENV, reward=REWARD, seed=SEED, info_terms=True)
+w = rsoup.envs.reward_weights(ENV, REWARD)
+obs, _ = fresh.reset(seed=SEED)
+bad_obs = bad_rew = bad_start = bad_terms = steps = episodes = 0
+start = True
+first_bad = None
+for ro in keep.rollouts:
+    for t in range(N_STEPS):
+        o, a, r, s = (ro["observations"][t, 0], ro["actions"][t, 0], ro["rewards"][t, 0],
+                      ro["episode_starts"][t, 0])
+        if not np.array_equal(o, obs):
+            bad_obs += 1
+            first_bad = first_bad or ("obs", steps, o, obs)
+        bad_start += bool(s) != start
+        obs, rew, term, trunc, info = fresh.step(np.clip(a, box.low, box.high))
+        steps += 1
+        # SB3 adds gamma * V(last obs) to the reward of a truncated step
+        if not trunc and np.float32(rew) != r:
+            bad_rew += 1
+            first_bad = first_bad or ("reward", steps, r, rew)
+        bad_terms += not np.isclose(rew, info["terms"] @ w, rtol=1e-5, atol=1e-4)
+        start = term or trunc
+        if start:
+            episodes += 1
+            obs, _ = fresh.reset()
+check("SB3's stored observations = rsoup's for its actions, bit for bit", bad_obs == 0,
+      (bad_obs, steps, first_bad))
+check("SB3's stored rewards = rsoup's, bit for bit", bad_rew == 0, (bad_rew, first_bad))
+check("SB3's episode starts = rsoup's episode ends", bad_start == 0, bad_start)
+check("rewards = the reward's weights . terms", bad_terms == 0, bad_terms)
+check("episodes ended and restarted during training", episodes >= 5, episodes)
+
+# ---- the training did something
+loss = np.array(keep.logged)
+check("SB3 logged the losses of %d updates" % (ROLLOUTS - 1), loss.shape == (ROLLOUTS - 1, 2),
+      loss.shape)
+check("losses finite", np.isfinite(loss).all(), loss)
+check("loss changed between updates", len(np.unique(loss[:, 0])) == len(loss), loss[:, 0])
+moved = [not torch.equal(b, p.detach()) for b, p in zip(before, model.policy.parameters())]
+check("every parameter tensor moved", all(moved), moved)
+
+# ---- SB3's policy as an rsoup policy file: same actions, and rsoup eval runs it
+pol = model.policy
+lin = [m for m in pol.mlp_extractor.policy_net if isinstance(m, torch.nn.Linear)]
+lin.append(pol.action_net)
+with tempfile.TemporaryDirectory() as d:
+    f = os.path.join(d, "sb3_ppo.safetensors")
+    rsoup.save_policy(f, algo="ppo", env=ENV, activation="tanh", obs_clip=0,
+                      weights=[m.weight.detach().numpy() for m in lin],
+                      biases=[m.bias.detach().numpy() for m in lin],
+                      log_std=pol.log_std.detach().numpy(), metadata={"reward": REWARD})
+    ours = rsoup.load_policy(f)
+    batch = np.concatenate([ro["observations"][:, 0] for ro in keep.rollouts])
+    theirs, _ = model.predict(batch, deterministic=True)
+    mine = ours.act(batch)
+    err = float(np.abs(mine - theirs).max())
+    check("rsoup act = SB3 predict(deterministic) on %d observations" % len(batch), err <= 1e-5,
+          err)
+    p = subprocess.run([R, "eval", f, "--episodes", "2", "--seed", "1", "--threads", "1",
+                        "--reward", REWARD, "--json"], capture_output=True, text=True)
+    ret = None
+    if p.returncode == 0:
+        ret = [x["mean"] for x in json.loads(p.stdout)["rewards"] if x["reward"] == REWARD]
+        ret = ret[0] if ret else None
+    check("rsoup eval runs SB3's policy to a finite return", ret is not None and
+          np.isfinite(ret), p.stderr[-300:] or p.stdout[-300:])
+
+fresh.close()
+env.close()
+print("py_sb3: PPO %d steps in %.1f s; %d passed, %d failed" % (N_STEPS * ROLLOUTS, train_s,
+                                                                 passed, failed))
+sys.exit(1 if failed else 0)
