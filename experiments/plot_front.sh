@@ -10,6 +10,12 @@
 #               with its μ), the shared init, the control soups, the
 #               reference point and the hypervolume region of the mean path;
 #               with three or more rewards, pairwise projections instead
+#   three or more experts, from the experiment's lambda_stats.csv:
+#   lambda.png  each reward's return along every edge of the λ simplex (the
+#               soups of two experts): mean, 95% interval, the straight line
+#   simplex.png per reward, the mean return over the λ lattice as colours on
+#               the simplex (experts at the corners), the non-dominated soups
+#               ringed, the soups below the shared init's return crossed
 #   curves.png  learning curves of the run folders (plot_curves.sh)
 # Each plot is also written as .svg, and as .pdf where gnuplot has pdfcairo.
 #
