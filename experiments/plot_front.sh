@@ -275,10 +275,12 @@ MULTI=0; (( N > 1 || NREP > 1 )) && MULTI=1
 col() { echo $(( 3 + 6 * ($1 - 1) + $2 )); } # reward k (1-based), stat j: 0 mean 1 lo 2 hi 3 se 4 line 5 control
 # axis names: the fronts' (the reward specs), with the experiment's own names
 # (lambda_stats.csv) in front where those differ
-LABELS=("${NAMES[@]}")
+# (a spec's ',' is ';' in a front's column names, where ';' also separates
+# rewards: the axes show it as the spec was written)
+LABELS=("${NAMES[@]//;/,}")
 if { [ -f "$TMP/mean.dat" ] || [ -f "$TMP/simplex.dat" ]; } && [ -s "$TMP/stat_names" ]; then
   mapfile -t SN < "$TMP/stat_names"
-  for ((k = 0; k < D; k++)); do [ "${SN[$k]}" != "${NAMES[$k]}" ] && LABELS[$k]="${SN[$k]} (${NAMES[$k]})"; done
+  for ((k = 0; k < D; k++)); do [ "${SN[$k]}" != "${NAMES[$k]}" ] && LABELS[$k]="${SN[$k]} (${NAMES[$k]//;/,})"; done
 fi
 
 # ---- experts and MORL runs: mean over replicates by label ----

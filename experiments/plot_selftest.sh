@@ -63,6 +63,10 @@ has "$T/one/front.svg" "reference point (min − 5% of range)" one-front-ref
 mkdir -p "$T/bare" && cp "$FX/plots/seeds/seed_2/front.csv" "$T/bare/f.csv"
 run bare "$T/bare/f.csv"
 png "$T/bare/front.png" bare; [ -s "$T/bare/lambda.svg" ] && ok || bad "bare: no lambda.svg"
+# a spec with ',' is written with ';' in the front's columns: the axis shows the ','
+mkdir -p "$T/spec" && sed '/^kind,/s/:risky/:forward=1;ctrl=0.1/g' "$FX/plots/seeds/seed_2/front.csv" > "$T/spec/f.csv"
+run spec "$T/spec/f.csv"
+has "$T/spec/front.svg" "forward=1,ctrl=0.1 return" spec-comma
 mkdir -p "$T/fix" && cp "$FX/front2.csv" "$T/fix/front.csv"
 run fix "$T/fix"
 png "$T/fix/front.png" fix; has "$T/fix/front.svg" "morl_0" fix-morl-label
