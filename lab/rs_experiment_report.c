@@ -704,6 +704,72 @@ static void json_simplex(const report *R, cJSON *o) {
     }
 }
 
+/* metrics.json's per_replicate: each replicate's scores and verdicts */
+static void json_per_replicate(const report *R, cJSON *o) {
+    const rs_exp_config *c = R->c;
+    const rs_job_graph *g = R->g;
+    const int n = R->n;
+    const int d = R->d;
+    const rep_result *x = R->x;
+    cJSON *jr = cJSON_AddArrayToObject(o, "per_replicate");
+    for (int r = 0; r < n; r++) {
+        cJSON *e = cJSON_CreateObject();
+        cJSON_AddNumberToObject(e, "seed", (double)g->reps[r].seed);
+        cJSON_AddStringToObject(e, "dir", g->reps[r].dir);
+        cJSON_AddStringToObject(e, "status", x[r].status);
+        if (x[r].ok) {
+            for (int i = 0; i < N_METRICS; i++)
+                cJSON_AddItemToObject(e, METRICS[i].key, rs_lab_json_num(front_field(&x[r].m, METRICS[i].front_off)));
+            if (x[r].sx) {
+                cJSON_AddBoolToObject(e, "h1_holds", x[r].h1);
+                cJSON *l = cJSON_AddArrayToObject(e, "lmc_simplex");
+                for (int i = 0; i < x[r].sx->n_edges + x[r].sx->has_plane; i++)
+                    for (int k = 0; k < d; k++)
+                        cJSON_AddItemToArray(l, json_sx_one(R, x[r].f, x[r].sx, i < x[r].sx->n_edges ? i : -1, k));
+            } else if (!x[r].have_lmc && x[r].lmc_why[0]) {
+                cJSON_AddStringToObject(e, "h1_not_measured", x[r].lmc_why);
+            } else if (x[r].have_lmc) {
+                cJSON_AddBoolToObject(e, "h1_holds", x[r].h1);
+                cJSON *l = cJSON_AddArrayToObject(e, "lmc");
+                for (int k = 0; k < d; k++) {
+                    const rs_lmc *m = &x[r].lmc[k];
+                    cJSON *q = cJSON_CreateObject();
+                    cJSON_AddStringToObject(q, "reward", c->reward_names[k]);
+                    cJSON_AddNumberToObject(q, "barrier", m->barrier);
+                    cJSON_AddItemToObject(q, "barrier_lambda", rs_lab_json_num(m->barrier_lambda));
+                    cJSON_AddItemToObject(q, "barrier_in_se", rs_lab_json_num(m->z));
+                    cJSON_AddItemToObject(q, "tolerance", rs_lab_json_num(m->tolerance));
+                    cJSON_AddBoolToObject(q, "is_barrier", m->is_barrier);
+                    cJSON_AddNumberToObject(q, "area_above_line", m->area);
+                    if (x[r].have_ctl) {
+                        const rs_lmc *mc = &x[r].lmc_ctl[k];
+                        cJSON_AddNumberToObject(q, "control_barrier", mc->barrier);
+                        cJSON_AddItemToObject(q, "control_barrier_in_se", rs_lab_json_num(mc->z));
+                        cJSON_AddBoolToObject(q, "control_is_barrier", mc->is_barrier);
+                        cJSON_AddNumberToObject(q, "control_area_above_line", mc->area);
+                    }
+                    cJSON_AddItemToObject(q, "expert_own_return", rs_lab_json_num(x[r].expert_own[k]));
+                    cJSON_AddItemToObject(q, "init_return", rs_lab_json_num(x[r].init_own[k]));
+                    cJSON_AddItemToArray(l, q);
+                }
+            }
+            cJSON_AddNumberToObject(e, "morl_points_dominating_every_soup", x[r].morl_dominating);
+            if (x[r].have_twin) {
+                cJSON *t = cJSON_AddObjectToObject(e, "twin");
+                cJSON_AddNumberToObject(t, "barrier", x[r].twin.barrier);
+                cJSON_AddItemToObject(t, "barrier_lambda", rs_lab_json_num(x[r].twin.barrier_lambda));
+                cJSON_AddItemToObject(t, "barrier_in_se", rs_lab_json_num(x[r].twin.z));
+                cJSON_AddBoolToObject(t, "is_barrier", x[r].twin.is_barrier);
+                cJSON_AddNumberToObject(t, "area_above_line", x[r].twin.area);
+                cJSON_AddBoolToObject(t, "pair_exceeds_floor", x[r].beyond_floor);
+            }
+            cJSON *gg = cJSON_AddArrayToObject(e, "expert_gain");
+            for (int k = 0; k < d; k++) cJSON_AddItemToArray(gg, rs_lab_json_num(x[r].gain[k]));
+        }
+        cJSON_AddItemToArray(jr, e);
+    }
+}
+
 /* metrics.json: everything, per replicate and aggregated */
 static void report_write_metrics_json(const report *R) {
     const rs_exp_config *c = R->c;
@@ -804,63 +870,7 @@ static void report_write_metrics_json(const report *R) {
         cJSON_AddNumberToObject(e, "pair_exceeds_floor", floor_count);
         cJSON_AddNumberToObject(e, "of", twin_n);
     }
-    cJSON *jr = cJSON_AddArrayToObject(o, "per_replicate");
-    for (int r = 0; r < n; r++) {
-        cJSON *e = cJSON_CreateObject();
-        cJSON_AddNumberToObject(e, "seed", (double)g->reps[r].seed);
-        cJSON_AddStringToObject(e, "dir", g->reps[r].dir);
-        cJSON_AddStringToObject(e, "status", x[r].status);
-        if (x[r].ok) {
-            for (int i = 0; i < N_METRICS; i++)
-                cJSON_AddItemToObject(e, METRICS[i].key, rs_lab_json_num(front_field(&x[r].m, METRICS[i].front_off)));
-            if (x[r].sx) {
-                cJSON_AddBoolToObject(e, "h1_holds", x[r].h1);
-                cJSON *l = cJSON_AddArrayToObject(e, "lmc_simplex");
-                for (int i = 0; i < x[r].sx->n_edges + x[r].sx->has_plane; i++)
-                    for (int k = 0; k < d; k++)
-                        cJSON_AddItemToArray(l, json_sx_one(R, x[r].f, x[r].sx, i < x[r].sx->n_edges ? i : -1, k));
-            } else if (!x[r].have_lmc && x[r].lmc_why[0]) {
-                cJSON_AddStringToObject(e, "h1_not_measured", x[r].lmc_why);
-            } else if (x[r].have_lmc) {
-                cJSON_AddBoolToObject(e, "h1_holds", x[r].h1);
-                cJSON *l = cJSON_AddArrayToObject(e, "lmc");
-                for (int k = 0; k < d; k++) {
-                    const rs_lmc *m = &x[r].lmc[k];
-                    cJSON *q = cJSON_CreateObject();
-                    cJSON_AddStringToObject(q, "reward", c->reward_names[k]);
-                    cJSON_AddNumberToObject(q, "barrier", m->barrier);
-                    cJSON_AddItemToObject(q, "barrier_lambda", rs_lab_json_num(m->barrier_lambda));
-                    cJSON_AddItemToObject(q, "barrier_in_se", rs_lab_json_num(m->z));
-                    cJSON_AddItemToObject(q, "tolerance", rs_lab_json_num(m->tolerance));
-                    cJSON_AddBoolToObject(q, "is_barrier", m->is_barrier);
-                    cJSON_AddNumberToObject(q, "area_above_line", m->area);
-                    if (x[r].have_ctl) {
-                        const rs_lmc *mc = &x[r].lmc_ctl[k];
-                        cJSON_AddNumberToObject(q, "control_barrier", mc->barrier);
-                        cJSON_AddItemToObject(q, "control_barrier_in_se", rs_lab_json_num(mc->z));
-                        cJSON_AddBoolToObject(q, "control_is_barrier", mc->is_barrier);
-                        cJSON_AddNumberToObject(q, "control_area_above_line", mc->area);
-                    }
-                    cJSON_AddItemToObject(q, "expert_own_return", rs_lab_json_num(x[r].expert_own[k]));
-                    cJSON_AddItemToObject(q, "init_return", rs_lab_json_num(x[r].init_own[k]));
-                    cJSON_AddItemToArray(l, q);
-                }
-            }
-            cJSON_AddNumberToObject(e, "morl_points_dominating_every_soup", x[r].morl_dominating);
-            if (x[r].have_twin) {
-                cJSON *t = cJSON_AddObjectToObject(e, "twin");
-                cJSON_AddNumberToObject(t, "barrier", x[r].twin.barrier);
-                cJSON_AddItemToObject(t, "barrier_lambda", rs_lab_json_num(x[r].twin.barrier_lambda));
-                cJSON_AddItemToObject(t, "barrier_in_se", rs_lab_json_num(x[r].twin.z));
-                cJSON_AddBoolToObject(t, "is_barrier", x[r].twin.is_barrier);
-                cJSON_AddNumberToObject(t, "area_above_line", x[r].twin.area);
-                cJSON_AddBoolToObject(t, "pair_exceeds_floor", x[r].beyond_floor);
-            }
-            cJSON *gg = cJSON_AddArrayToObject(e, "expert_gain");
-            for (int k = 0; k < d; k++) cJSON_AddItemToArray(gg, rs_lab_json_num(x[r].gain[k]));
-        }
-        cJSON_AddItemToArray(jr, e);
-    }
+    json_per_replicate(R, o);
     char *s = cJSON_Print(o);
     char p[RS_EXP_PATH + 64];
     snprintf(p, sizeof p, "%s/metrics.json", out);
