@@ -111,18 +111,14 @@ static int lmc_evaluate(const char *const *pos, const rs_opt *opts, int no, long
                             rs_run_file(pos[1], 0, pbuf[1], sizeof pbuf[1])};
     rs_st *ex[2] = {0};
     const rs_env_spec *spec;
-    if (rs_cli_load_experts("lmc", paths, 2, ex, &spec) != 0) {
-        rs_st_free(ex[0]);
-        rs_st_free(ex[1]);
-        return 1;
-    }
     rs_cli_objs obj;
     const char *rw = rs_opt_str(opts, no, "rewards");
+    int rc = 1;
+    if (rs_cli_load_experts("lmc", paths, 2, ex, &spec) != 0) goto out;
     if ((rw ? rs_cli_rewards_parse(spec, rw, &obj) : rs_cli_rewards_of_experts(spec, ex, 2, &obj)) != 0) {
         fprintf(stderr, "rsoup lmc: %s\n", rs_last_error());
-        rs_st_free(ex[0]);
-        rs_st_free(ex[1]);
-        return rw ? 2 : 1;
+        rc = rw ? 2 : 1;
+        goto out;
     }
     const char *onames[RS_CLI_MAX_OBJ], *tnames[RS_MAX_TERMS];
     for (int k = 0; k < obj.n; k++) onames[k] = obj.names[k];
@@ -140,15 +136,17 @@ static int lmc_evaluate(const char *const *pos, const rs_opt *opts, int no, long
     if (!erc) rs_progress_finish(&prog, (double)grid * episodes, "");
     free(lam);
     rs_pool_free(pool);
-    rs_st_free(ex[0]);
-    rs_st_free(ex[1]);
     if (erc) {
         fprintf(stderr, "rsoup lmc: %s\n", rs_last_error());
         rs_front_free(f);
-        return 1;
+    } else {
+        *out = f;
+        rc = 0;
     }
-    *out = f;
-    return 0;
+out:
+    rs_st_free(ex[0]);
+    rs_st_free(ex[1]);
+    return rc;
 }
 
 /* with --front, positional CSVs are more fronts and policies (run folders,
