@@ -497,7 +497,7 @@ if [ -f "$TMP/simplex.dat" ]; then
     END { for (k = 1; k <= D; k++) print (n[k] ? sprintf("%.10g", s[k] / n[k]) : "NaN") }' "$TMP/all_init" 2>/dev/null || true)
   mapfile -t CORNER_NAMES < "$TMP/corner_names"
   awk 'NR <= K { x[NR] = $1; y[NR] = $2; cx += $1 / K; cy += $2 / K }
-    END { for (i = 1; i <= K; i++) print x[i] + 0.13 * (x[i] - cx), y[i] + 0.13 * (y[i] - cy) }' K="$NEXP" "$TMP/corners.dat" > "$TMP/corner_xy"
+    END { for (i = 1; i <= K; i++) print x[i] + 0.17 * (x[i] - cx), y[i] + 0.17 * (y[i] - cy) }' K="$NEXP" "$TMP/corners.dat" > "$TMP/corner_xy"
   RES=$(( $(wc -l < "$TMP/edge1.dat") - 1 )); ((RES >= 1)) || RES=1
   PS=$(awk -v r="$RES" 'BEGIN { p = 24 / r; printf "%.2f", (p < 1.2 ? 1.2 : (p > 5 ? 5 : p)) }')
   Y=$((3 + 6 * D)); ND=$((4 + 6 * D))
@@ -518,7 +518,7 @@ if [ -f "$TMP/simplex.dat" ]; then
       done
       p="plot 'corners.dat' using 1:2 with lines lw 1.5 lc rgb '#444444' notitle,"
       p="$p 'simplex.dat' using 1:$Y:$m with points pt 7 ps $PS lc palette notitle,"
-      p="$p 'simplex.dat' using 1:(\$$ND > 0 ? \$$Y : NaN) with points pt 6 ps $(awk -v p="$PS" 'BEGIN { printf "%.2f", p * 1.15 }') lw 2 lc rgb '#000000' title 'non-dominated (mean over seeds)',"
+      p="$p 'simplex.dat' using 1:(\$$ND > 0 ? \$$Y : NaN) with points pt 6 ps $(awk -v p="$PS" 'BEGIN { printf "%.2f", p * 1.15 }') lw 2 lc rgb '#000000' title 'non-dominated$( ((KN > 1)) && echo " (mean over seeds)" || true)',"
       [ "$init" != NaN ] && p="$p 'simplex.dat' using 1:(\$$m < $init ? \$$Y : NaN) with points pt 2 ps 0.7 lc rgb '#222222' title 'below the shared init',"
       echo "${p%,}"
     done
