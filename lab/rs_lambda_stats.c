@@ -33,12 +33,13 @@ static int same_lattice(const rs_front *const *fronts, int n, const char *what) 
         const rs_front *f = fronts[i];
         if (!f) continue;
         if (f->plain || f->n_experts != f0->n_experts) {
-            rs_set_error("%s %d has a λ lattice of %d experts, the first front one of %d", what, i + 1,
-                         f->plain ? 0 : f->n_experts, f0->n_experts);
+            rs_set_error("%s %d has a λ lattice of %d experts, the first front one of %d", what,
+                         i + 1, f->plain ? 0 : f->n_experts, f0->n_experts);
             return -1;
         }
         if (f->n_obj != f0->n_obj) {
-            rs_set_error("%s %d scores %d rewards, the first front %d", what, i + 1, f->n_obj, f0->n_obj);
+            rs_set_error("%s %d scores %d rewards, the first front %d", what, i + 1, f->n_obj,
+                         f0->n_obj);
             return -1;
         }
     }
@@ -95,9 +96,11 @@ static int point_stats(rs_lambda_stats *s, int p, const rs_front *const *fronts,
             if (crow >= 0) cs += cf->obj[(size_t)crow * d + k], mc++;
         }
         rs_interval iv;
-        if (rs_stat_bootstrap(v, m, RS_STAT_MEAN, 0.95, RS_BOOT_RESAMPLES, RS_BOOT_SEED, &iv) != 0) return -1;
+        if (rs_stat_bootstrap(v, m, RS_STAT_MEAN, 0.95, RS_BOOT_RESAMPLES, RS_BOOT_SEED, &iv) != 0)
+            return -1;
         double ss = 0;
-        for (int r = 0; r < m; r++) ss += (v[r] - iv.value) * (v[r] - iv.value);
+        for (int r = 0; r < m; r++)
+            ss += (v[r] - iv.value) * (v[r] - iv.value);
         const size_t i = (size_t)p * d + k;
         s->n[p] = m;
         s->mean[i] = iv.value, s->lo[i] = iv.lo, s->hi[i] = iv.hi;
@@ -116,7 +119,8 @@ static void lattice_summary(rs_lambda_stats *s) {
         vert[i] = -1;
         for (int p = 0; p < np && vert[i] < 0; p++) {
             int ok = 1;
-            for (int j = 0; j < K && ok; j++) ok = s->lambda[(size_t)p * K + j] == (j == i);
+            for (int j = 0; j < K && ok; j++)
+                ok = s->lambda[(size_t)p * K + j] == (j == i);
             if (ok) vert[i] = p;
         }
     }
@@ -124,15 +128,19 @@ static void lattice_summary(rs_lambda_stats *s) {
         for (int k = 0; k < d; k++) {
             double pl = 0;
             for (int i = 0; i < K; i++)
-                pl += vert && vert[i] >= 0 ? s->lambda[(size_t)p * K + i] * s->mean[(size_t)vert[i] * d + k] : NAN;
+                pl += vert && vert[i] >= 0
+                          ? s->lambda[(size_t)p * K + i] * s->mean[(size_t)vert[i] * d + k]
+                          : NAN;
             s->plane[(size_t)p * d + k] = pl;
         }
     free(vert);
     for (int p = 0; p < np; p++) {
         int ok = s->n[p] > 0;
-        for (int k = 0; k < d && ok; k++) ok = isfinite(s->mean[(size_t)p * d + k]);
+        for (int k = 0; k < d && ok; k++)
+            ok = isfinite(s->mean[(size_t)p * d + k]);
         for (int q = 0; q < np && ok; q++)
-            if (q != p && s->n[q] > 0 && rs_pareto_dominates(s->mean + (size_t)q * d, s->mean + (size_t)p * d, d))
+            if (q != p && s->n[q] > 0 &&
+                rs_pareto_dominates(s->mean + (size_t)q * d, s->mean + (size_t)p * d, d))
                 ok = 0;
         s->nondominated[p] = ok;
     }
@@ -140,7 +148,8 @@ static void lattice_summary(rs_lambda_stats *s) {
         s->best[k] = -1;
         for (int p = 0; p < np; p++) {
             double m = s->mean[(size_t)p * d + k];
-            if (s->n[p] > 0 && isfinite(m) && (s->best[k] < 0 || m > s->mean[(size_t)s->best[k] * d + k]))
+            if (s->n[p] > 0 && isfinite(m) &&
+                (s->best[k] < 0 || m > s->mean[(size_t)s->best[k] * d + k]))
                 s->best[k] = p;
         }
     }
@@ -184,13 +193,15 @@ rs_lambda_stats *rs_lambda_stats_new(const rs_front *const *fronts, const rs_fro
         goto fail;
     }
     s->n_reps = n;
-    for (int r = 0; controls && r < n; r++) s->n_ctl += controls[r] != NULL;
+    for (int r = 0; controls && r < n; r++)
+        s->n_ctl += controls[r] != NULL;
     corners(K, c);
     for (int p = 0; p < np; p++) {
         const double *l = f0->lambda + (size_t)rows[p] * K;
         memcpy(s->lambda + (size_t)p * K, l, sizeof(double) * (size_t)K);
         double x = 0, y = 0;
-        for (int i = 0; i < K; i++) x += l[i] * c[2 * i], y += l[i] * c[2 * i + 1];
+        for (int i = 0; i < K; i++)
+            x += l[i] * c[2 * i], y += l[i] * c[2 * i + 1];
         s->xy[2 * p] = x, s->xy[2 * p + 1] = y;
         if (point_stats(s, p, fronts, controls, n, v) != 0) goto fail;
     }
@@ -217,23 +228,29 @@ static int write_csv(FILE *fp, void *vctx) {
     const rs_lambda_stats *s = w->s;
     const int K = s->n_experts, d = s->n_obj;
     const char *const *nm = w->names;
-    fprintf(fp, "# per-λ returns of %d experts on the simplex lattice, over %d replicates: mean, 95%% "
-                "bootstrap interval of the mean, standard error; plane = the experts' mean returns mixed "
-                "by λ; control = control soups' mean (%d replicates); x, y = the point in the simplex "
-                "figure; nondominated = 1 where no other point's means are as high on every reward and "
-                "higher on one\n", K, s->n_reps, s->n_ctl);
-    for (int i = 0; i < K; i++) fprintf(fp, "%slambda:%s", i ? "," : "", nm[i]);
+    fprintf(
+        fp,
+        "# per-λ returns of %d experts on the simplex lattice, over %d replicates: mean, 95%% "
+        "bootstrap interval of the mean, standard error; plane = the experts' mean returns mixed "
+        "by λ; control = control soups' mean (%d replicates); x, y = the point in the simplex "
+        "figure; nondominated = 1 where no other point's means are as high on every reward and "
+        "higher on one\n",
+        K, s->n_reps, s->n_ctl);
+    for (int i = 0; i < K; i++)
+        fprintf(fp, "%slambda:%s", i ? "," : "", nm[i]);
     fprintf(fp, ",x,y,n");
     for (int k = 0; k < d; k++)
-        fprintf(fp, ",%s:mean,%s:lo,%s:hi,%s:se,%s:plane,%s:control", nm[k], nm[k], nm[k], nm[k], nm[k], nm[k]);
+        fprintf(fp, ",%s:mean,%s:lo,%s:hi,%s:se,%s:plane,%s:control", nm[k], nm[k], nm[k], nm[k],
+                nm[k], nm[k]);
     fprintf(fp, ",nondominated\n");
     for (int p = 0; p < s->n_pts; p++) {
-        for (int i = 0; i < K; i++) fprintf(fp, "%s%.10g", i ? "," : "", s->lambda[(size_t)p * K + i]);
+        for (int i = 0; i < K; i++)
+            fprintf(fp, "%s%.10g", i ? "," : "", s->lambda[(size_t)p * K + i]);
         fprintf(fp, ",%.10g,%.10g,%d", s->xy[2 * p], s->xy[2 * p + 1], s->n[p]);
         for (int k = 0; k < d; k++) {
             const size_t i = (size_t)p * d + k;
-            fprintf(fp, ",%.10g,%.10g,%.10g,%.10g,%.10g,%.10g", s->mean[i], s->lo[i], s->hi[i], s->se[i],
-                    s->plane[i], s->control[i]);
+            fprintf(fp, ",%.10g,%.10g,%.10g,%.10g,%.10g,%.10g", s->mean[i], s->lo[i], s->hi[i],
+                    s->se[i], s->plane[i], s->control[i]);
         }
         fprintf(fp, ",%d\n", s->nondominated[p]);
     }
@@ -244,8 +261,8 @@ int rs_lambda_stats_write(const rs_lambda_stats *s, const char *const *names, co
     /* names reach a CSV header: no separator, no line break */
     for (int k = 0; k < (s->n_experts > s->n_obj ? s->n_experts : s->n_obj); k++)
         if (!names[k] || !*names[k] || strpbrk(names[k], ",\n\r")) {
-            rs_set_error("%s: reward name %d ('%s') is empty or holds a comma or a line break", path, k + 1,
-                         names[k] ? names[k] : "");
+            rs_set_error("%s: reward name %d ('%s') is empty or holds a comma or a line break",
+                         path, k + 1, names[k] ? names[k] : "");
             return -1;
         }
     write_ctx w = {s, names};

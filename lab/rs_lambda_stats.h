@@ -24,13 +24,13 @@
 
 typedef struct rs_lambda_stats {
     int n_experts, n_obj, n_pts;
-    int n_reps, n_ctl;   /* fronts and control fronts they are over */
-    double *lambda;      /* [n_pts * n_experts] */
-    double *xy;          /* [n_pts * 2] */
-    int *n;              /* [n_pts] */
+    int n_reps, n_ctl;                             /* fronts and control fronts they are over */
+    double *lambda;                                /* [n_pts * n_experts] */
+    double *xy;                                    /* [n_pts * 2] */
+    int *n;                                        /* [n_pts] */
     double *mean, *lo, *hi, *se, *plane, *control; /* [n_pts * n_obj] */
-    int *nondominated;   /* [n_pts] */
-    int *best;           /* [n_obj] */
+    int *nondominated;                             /* [n_pts] */
+    int *best;                                     /* [n_obj] */
 } rs_lambda_stats;
 
 /* over n fronts of one experiment (controls[i] may be NULL, controls may

@@ -11,7 +11,8 @@
 #include "rs_stats.h"
 
 void rs_lmcreport_free(rs_lmcreport *r) {
-    for (int i = 0; r->sx && i < r->n; i++) rs_lmc_simplex_free(r->sx[i]);
+    for (int i = 0; r->sx && i < r->n; i++)
+        rs_lmc_simplex_free(r->sx[i]);
     free(r->sx);
     free(r->connected);
     free(r->floor);
@@ -54,7 +55,8 @@ static int run_floor(const rs_lmcreport_req *q, rs_lmcreport *r) {
             return -1;
         }
         const rs_lmc_simplex *s = r->sx[i];
-        for (int e = 0; e < s->n_edges * s->n_obj; e++) r->above[i] |= rs_lmc_exceeds_floor(&s->edge[e], &r->floor[i]);
+        for (int e = 0; e < s->n_edges * s->n_obj; e++)
+            r->above[i] |= rs_lmc_exceeds_floor(&s->edge[e], &r->floor[i]);
     }
     return 0;
 }
@@ -92,14 +94,16 @@ void rs_lmcreport_twin_notes(const rs_lmcreport_req *q, FILE *out) {
     for (int i = 0; q->twins && i < q->n; i++) {
         const rs_front *t = q->twins[i];
         if (!t->plain && t->n_obj > 0 && strcmp(t->obj_names[0], f->obj_names[0]))
-            fprintf(out, "rsoup lmc: note: the twin front %s scores '%s' first, the pair's front '%s'\n",
+            fprintf(out,
+                    "rsoup lmc: note: the twin front %s scores '%s' first, the pair's front '%s'\n",
                     q->twin_files[i], t->obj_names[0], f->obj_names[0]);
     }
 }
 
 /* ---- two experts: the path's table per reward ---- */
 
-static cJSON *path_json(const char *reward, const rs_lmc *m, const double *L, const double *R, int n) {
+static cJSON *path_json(const char *reward, const rs_lmc *m, const double *L, const double *R,
+                        int n) {
     cJSON *o = cJSON_CreateObject();
     cJSON_AddStringToObject(o, "reward", reward);
     if (L) {
@@ -125,22 +129,29 @@ static cJSON *path_json(const char *reward, const rs_lmc *m, const double *L, co
 }
 
 /* one front of two experts, alone: each reward's path, line and gap */
-static void print_path_tables(const rs_front *f, const rs_lmc_simplex *s, double rel_tol, FILE *out) {
-    double *L = malloc(sizeof(double) * (size_t)(f->n + 1)), *R = malloc(sizeof(double) * (size_t)(f->n + 1));
+static void print_path_tables(const rs_front *f, const rs_lmc_simplex *s, double rel_tol,
+                              FILE *out) {
+    double *L = malloc(sizeof(double) * (size_t)(f->n + 1)),
+           *R = malloc(sizeof(double) * (size_t)(f->n + 1));
     for (int k = 0; L && R && k < f->n_obj; k++) {
         const rs_lmc *x = &s->edge[k];
         int np = 0;
         rs_lmc tmp;
         rs_lmc_edge_of_front(f, 0, 1, k, rel_tol, &tmp, L, R, &np);
-        fprintf(out, "reward %s\n  %8s %12s %12s %10s\n", f->obj_names[k], "lambda", "return", "line", "gap");
+        fprintf(out, "reward %s\n  %8s %12s %12s %10s\n", f->obj_names[k], "lambda", "return",
+                "line", "gap");
         for (int j = 0; j < np; j++) {
             double line = (1 - L[j]) * R[0] + L[j] * R[np - 1];
             fprintf(out, "  %8.3f %12.2f %12.2f %+10.2f\n", L[j], R[j], line, R[j] - line);
         }
         fprintf(out, "  barrier %.2f", x->barrier);
-        if (x->barrier > 0) fprintf(out, " at λ=%.3g (%.1f standard errors)", x->barrier_lambda, x->z);
-        fprintf(out, ", tolerance %.2f (%.2g x scale %.4g), area above the line %+.2f, largest gain %+.2f -> %s\n\n",
-                x->tolerance, rel_tol, x->scale, x->area, x->max_gain, x->is_barrier ? "BARRIER" : "linearly connected");
+        if (x->barrier > 0)
+            fprintf(out, " at λ=%.3g (%.1f standard errors)", x->barrier_lambda, x->z);
+        fprintf(out,
+                ", tolerance %.2f (%.2g x scale %.4g), area above the line %+.2f, largest gain "
+                "%+.2f -> %s\n\n",
+                x->tolerance, rel_tol, x->scale, x->area, x->max_gain,
+                x->is_barrier ? "BARRIER" : "linearly connected");
     }
     free(L);
     free(R);
@@ -152,21 +163,25 @@ static void print_path_tables(const rs_front *f, const rs_lmc_simplex *s, double
 static void fmt_row_lambda(const rs_front *f, int row, char *buf, size_t n) {
     size_t u = (size_t)snprintf(buf, n, "(");
     for (int i = 0; row >= 0 && i < f->n_experts && u < n; i++)
-        u += (size_t)snprintf(buf + u, n - u, "%s%.3g", i ? ", " : "", f->lambda[(size_t)row * f->n_experts + i]);
+        u += (size_t)snprintf(buf + u, n - u, "%s%.3g", i ? ", " : "",
+                              f->lambda[(size_t)row * f->n_experts + i]);
     if (u < n) snprintf(buf + u, n - u, row >= 0 ? ")" : "none)");
 }
 
-static void print_verdict_line(const char *reward, const rs_lmc *x, const char *at, const char *area, FILE *out) {
-    fprintf(out, "  %-24s barrier %10.2f at λ=%-5s (%6.1f s.e., tolerance %.4g)  %s %+10.2f  %s\n", reward,
-            x->barrier, at, x->z, x->tolerance, area, x->area, x->is_barrier ? "BARRIER" : "connected");
+static void print_verdict_line(const char *reward, const rs_lmc *x, const char *at,
+                               const char *area, FILE *out) {
+    fprintf(out, "  %-24s barrier %10.2f at λ=%-5s (%6.1f s.e., tolerance %.4g)  %s %+10.2f  %s\n",
+            reward, x->barrier, at, x->z, x->tolerance, area, x->area,
+            x->is_barrier ? "BARRIER" : "connected");
 }
 
 /* every edge and the interior of front i, one line per reward */
-static void print_simplex(const rs_lmcreport *r, const rs_front *f, const rs_lmc_simplex *s, FILE *out) {
+static void print_simplex(const rs_lmcreport *r, const rs_front *f, const rs_lmc_simplex *s,
+                          FILE *out) {
     char at[256];
     for (int e = 0; e < s->n_edges; e++) {
-        fprintf(out, "edge %s-%s (λ: the weight of %s)\n", r->expert[s->edge_a[e]], r->expert[s->edge_b[e]],
-                r->expert[s->edge_b[e]]);
+        fprintf(out, "edge %s-%s (λ: the weight of %s)\n", r->expert[s->edge_a[e]],
+                r->expert[s->edge_b[e]], r->expert[s->edge_b[e]]);
         for (int k = 0; k < s->n_obj; k++) {
             const rs_lmc *x = &s->edge[(size_t)e * s->n_obj + k];
             snprintf(at, sizeof at, "%.3g", x->barrier_lambda);
@@ -177,7 +192,8 @@ static void print_simplex(const rs_lmcreport *r, const rs_front *f, const rs_lmc
         fprintf(out, "interior: no soup with three or more experts weighted\n");
         return;
     }
-    fprintf(out, "interior (%d soups against the experts' plane, their returns mixed by λ)\n", s->n_interior);
+    fprintf(out, "interior (%d soups against the experts' plane, their returns mixed by λ)\n",
+            s->n_interior);
     for (int k = 0; k < s->n_obj; k++) {
         fmt_row_lambda(f, s->plane_row[k], at, sizeof at);
         print_verdict_line(f->obj_names[k], &s->plane[k], at, "mean gap", out);
@@ -191,7 +207,9 @@ static rs_compare_lmc_agg over_fronts(const rs_lmcreport *r, int w, int k) {
     memset(&la, 0, sizeof la);
     if (!v) return la;
     for (int i = 0; i < r->n; i++)
-        v[i] = w >= 0 ? &r->sx[i]->edge[(size_t)w * r->n_obj + k] : r->sx[i]->has_plane ? &r->sx[i]->plane[k] : NULL;
+        v[i] = w >= 0                ? &r->sx[i]->edge[(size_t)w * r->n_obj + k]
+               : r->sx[i]->has_plane ? &r->sx[i]->plane[k]
+                                     : NULL;
     rs_compare_lmc_aggregate(v, r->n, RS_STAT_MEAN, 0.95, RS_BOOT_RESAMPLES, RS_BOOT_SEED, &la);
     free(v);
     return la;
@@ -200,8 +218,10 @@ static rs_compare_lmc_agg over_fronts(const rs_lmcreport *r, int w, int k) {
 /* "expert_a-expert_b" or "interior" */
 static const char *where_name(const rs_lmcreport *r, int w, char *buf, size_t n) {
     const rs_lmc_simplex *s = r->sx[0];
-    if (w < 0) snprintf(buf, n, "interior");
-    else snprintf(buf, n, "%s-%s", r->expert[s->edge_a[w]], r->expert[s->edge_b[w]]);
+    if (w < 0)
+        snprintf(buf, n, "interior");
+    else
+        snprintf(buf, n, "%s-%s", r->expert[s->edge_a[w]], r->expert[s->edge_b[w]]);
     return buf;
 }
 
@@ -216,18 +236,23 @@ static void print_aggregates(const rs_lmcreport_req *q, const rs_lmcreport *r, F
             rs_compare_lmc_agg la = over_fronts(r, e, k);
             const rs_interval bi = la.barrier, ai = la.area;
             if (K == 2)
-                fprintf(out, "  %-24s barrier %.4g [%.4g, %.4g], area above the line %+.4g [%+.4g, %+.4g]; "
-                             "a barrier in %d of %d\n",
-                        f->obj_names[k], bi.value, bi.lo, bi.hi, ai.value, ai.lo, ai.hi, la.n_barrier, r->n);
+                fprintf(
+                    out,
+                    "  %-24s barrier %.4g [%.4g, %.4g], area above the line %+.4g [%+.4g, %+.4g]; "
+                    "a barrier in %d of %d\n",
+                    f->obj_names[k], bi.value, bi.lo, bi.hi, ai.value, ai.lo, ai.hi, la.n_barrier,
+                    r->n);
             else
-                fprintf(out, "  %-24s %-24s barrier %.4g [%.4g, %.4g], %s %+.4g [%+.4g, %+.4g]; a barrier in "
-                             "%d of %d\n",
+                fprintf(out,
+                        "  %-24s %-24s barrier %.4g [%.4g, %.4g], %s %+.4g [%+.4g, %+.4g]; a "
+                        "barrier in "
+                        "%d of %d\n",
                         where_name(r, e, w, sizeof w), f->obj_names[k], bi.value, bi.lo, bi.hi,
-                        e < 0 ? "mean gap to the plane" : "area above the line", ai.value, ai.lo, ai.hi,
-                        la.n_barrier, la.n);
+                        e < 0 ? "mean gap to the plane" : "area above the line", ai.value, ai.lo,
+                        ai.hi, la.n_barrier, la.n);
         }
-    fprintf(out, "H1 holds in %d of %d fronts (%s, tolerance %.2g x the reward's scale)\n", r->connected_fronts,
-            r->n, RS_LMCREPORT_RULE, q->rel_tol);
+    fprintf(out, "H1 holds in %d of %d fronts (%s, tolerance %.2g x the reward's scale)\n",
+            r->connected_fronts, r->n, RS_LMCREPORT_RULE, q->rel_tol);
 }
 
 static void print_floor(const rs_lmcreport_req *q, const rs_lmcreport *r, FILE *out) {
@@ -238,15 +263,19 @@ static void print_floor(const rs_lmcreport_req *q, const rs_lmcreport *r, FILE *
         const rs_lmc *fl = &r->floor[i];
         above += r->above[i];
         if (v) v[i] = fl->barrier;
-        fprintf(out, "%sfloor (twin %s, reward %s): barrier %.4g (%.1f s.e.)%s; %s barrier %s it\n", i ? "" : "\n",
-                q->twin_files[i], f->obj_names[0], fl->barrier, fl->z, fl->is_barrier ? ", itself a barrier" : "",
-                r->n_experts == 2 ? "the pair's" : "some edge's", r->above[i] ? "EXCEEDS" : "does not exceed");
+        fprintf(out, "%sfloor (twin %s, reward %s): barrier %.4g (%.1f s.e.)%s; %s barrier %s it\n",
+                i ? "" : "\n", q->twin_files[i], f->obj_names[0], fl->barrier, fl->z,
+                fl->is_barrier ? ", itself a barrier" : "",
+                r->n_experts == 2 ? "the pair's" : "some edge's",
+                r->above[i] ? "EXCEEDS" : "does not exceed");
     }
     rs_interval iv;
     if (v && r->n > 1) {
         rs_stat_bootstrap(v, r->n, RS_STAT_MEAN, 0.95, RS_BOOT_RESAMPLES, RS_BOOT_SEED, &iv);
-        fprintf(out, "same-reward floor: twin barrier %.4g [%.4g, %.4g]; the pair's barrier exceeds it in %d of %d "
-                     "fronts (by more than 2 standard errors of the difference)\n",
+        fprintf(out,
+                "same-reward floor: twin barrier %.4g [%.4g, %.4g]; the pair's barrier exceeds it "
+                "in %d of %d "
+                "fronts (by more than 2 standard errors of the difference)\n",
                 iv.value, iv.lo, iv.hi, above, r->n);
     }
     free(v);
@@ -255,30 +284,39 @@ static void print_floor(const rs_lmcreport_req *q, const rs_lmcreport *r, FILE *
 void rs_lmcreport_print(const rs_lmcreport_req *q, const rs_lmcreport *r, FILE *out) {
     const int nf = r->n, K = r->n_experts;
     if (K >= 3 && nf == 1)
-        fprintf(out, "%d experts: %d edges%s\n", K, r->sx[0]->n_edges, r->sx[0]->has_plane ? " and the interior" : "");
+        fprintf(out, "%d experts: %d edges%s\n", K, r->sx[0]->n_edges,
+                r->sx[0]->has_plane ? " and the interior" : "");
     for (int i = 0; i < nf; i++) {
         const rs_front *f = q->fronts[i];
         if (nf > 1) fprintf(out, "front %s\n", i ? q->files[i] : "(--front)");
-        if (K >= 3) print_simplex(r, f, r->sx[i], out);
-        else if (nf == 1) print_path_tables(f, r->sx[i], q->rel_tol, out);
+        if (K >= 3)
+            print_simplex(r, f, r->sx[i], out);
+        else if (nf == 1)
+            print_path_tables(f, r->sx[i], q->rel_tol, out);
         else
             for (int k = 0; k < f->n_obj; k++) {
                 char at[64];
                 snprintf(at, sizeof at, "%-5.3g", r->sx[i]->edge[k].barrier_lambda);
-                fprintf(out, "  %-24s barrier %10.2f at λ=%s (%6.1f s.e., tolerance %.4g)  area %+10.2f  %s\n",
+                fprintf(out,
+                        "  %-24s barrier %10.2f at λ=%s (%6.1f s.e., tolerance %.4g)  area %+10.2f "
+                        " %s\n",
                         f->obj_names[k], r->sx[i]->edge[k].barrier, at, r->sx[i]->edge[k].z,
                         r->sx[i]->edge[k].tolerance, r->sx[i]->edge[k].area,
                         r->sx[i]->edge[k].is_barrier ? "BARRIER" : "connected");
             }
     }
     if (nf == 1)
-        fprintf(out, "%s (%s, tolerance %.2g x the reward's scale)\n",
-                r->connected_fronts ? (K == 2 ? "H1 holds here: no reward shows a barrier"
-                                              : "H1 holds here: no edge and no reward shows a barrier, nor the interior")
-                                    : (K == 2 ? "H1 fails here: at least one reward shows a barrier"
-                                              : "H1 fails here: at least one edge or the interior shows a barrier"),
-                RS_LMCREPORT_RULE, q->rel_tol);
-    else print_aggregates(q, r, out);
+        fprintf(
+            out, "%s (%s, tolerance %.2g x the reward's scale)\n",
+            r->connected_fronts
+                ? (K == 2
+                       ? "H1 holds here: no reward shows a barrier"
+                       : "H1 holds here: no edge and no reward shows a barrier, nor the interior")
+                : (K == 2 ? "H1 fails here: at least one reward shows a barrier"
+                          : "H1 fails here: at least one edge or the interior shows a barrier"),
+            RS_LMCREPORT_RULE, q->rel_tol);
+    else
+        print_aggregates(q, r, out);
     if (r->floor) print_floor(q, r, out);
 }
 
@@ -290,9 +328,12 @@ static cJSON *plane_json(const rs_front *f, const rs_lmc_simplex *s, int k) {
     cJSON *o = cJSON_CreateObject();
     cJSON_AddStringToObject(o, "reward", f->obj_names[k]);
     cJSON_AddNumberToObject(o, "barrier", m->barrier);
-    if (s->plane_row[k] < 0) cJSON_AddNullToObject(o, "barrier_lambda");
-    else cJSON_AddItemToObject(o, "barrier_lambda",
-                               rs_lab_json_nums(f->lambda + (size_t)s->plane_row[k] * f->n_experts, f->n_experts));
+    if (s->plane_row[k] < 0)
+        cJSON_AddNullToObject(o, "barrier_lambda");
+    else
+        cJSON_AddItemToObject(
+            o, "barrier_lambda",
+            rs_lab_json_nums(f->lambda + (size_t)s->plane_row[k] * f->n_experts, f->n_experts));
     cJSON_AddItemToObject(o, "barrier_in_se", rs_lab_json_num(m->z));
     cJSON_AddItemToObject(o, "scale", rs_lab_json_num(m->scale));
     cJSON_AddItemToObject(o, "tolerance", rs_lab_json_num(m->tolerance));
@@ -309,20 +350,23 @@ static void front_json(const rs_lmcreport_req *q, const rs_lmcreport *r, int i, 
     const rs_lmc_simplex *s = r->sx[i];
     if (r->n_experts == 2) {
         cJSON *arr = cJSON_AddArrayToObject(holder, "rewards");
-        double *L = malloc(sizeof(double) * (size_t)(f->n + 1)), *R = malloc(sizeof(double) * (size_t)(f->n + 1));
+        double *L = malloc(sizeof(double) * (size_t)(f->n + 1)),
+               *R = malloc(sizeof(double) * (size_t)(f->n + 1));
         for (int k = 0; k < f->n_obj; k++) {
             /* the path itself only for a single front */
             int np = 0;
             rs_lmc tmp;
             if (r->n == 1 && L && R) rs_lmc_edge_of_front(f, 0, 1, k, q->rel_tol, &tmp, L, R, &np);
-            cJSON_AddItemToArray(arr, path_json(f->obj_names[k], &s->edge[k], r->n == 1 ? L : NULL, R, np));
+            cJSON_AddItemToArray(
+                arr, path_json(f->obj_names[k], &s->edge[k], r->n == 1 ? L : NULL, R, np));
         }
         free(L);
         free(R);
         return;
     }
     cJSON *ex = cJSON_AddArrayToObject(holder, "experts");
-    for (int j = 0; j < r->n_experts; j++) cJSON_AddItemToArray(ex, cJSON_CreateString(r->expert[j]));
+    for (int j = 0; j < r->n_experts; j++)
+        cJSON_AddItemToArray(ex, cJSON_CreateString(r->expert[j]));
     cJSON *edges = cJSON_AddArrayToObject(holder, "edges");
     for (int e = 0; e < s->n_edges; e++) {
         cJSON *o = cJSON_CreateObject(), *pair = cJSON_AddArrayToObject(o, "experts");
@@ -330,13 +374,15 @@ static void front_json(const rs_lmcreport_req *q, const rs_lmcreport *r, int i, 
         cJSON_AddItemToArray(pair, cJSON_CreateString(r->expert[s->edge_b[e]]));
         cJSON *arr = cJSON_AddArrayToObject(o, "rewards");
         for (int k = 0; k < f->n_obj; k++)
-            cJSON_AddItemToArray(arr, path_json(f->obj_names[k], &s->edge[(size_t)e * s->n_obj + k], NULL, NULL, 0));
+            cJSON_AddItemToArray(
+                arr, path_json(f->obj_names[k], &s->edge[(size_t)e * s->n_obj + k], NULL, NULL, 0));
         cJSON_AddItemToArray(edges, o);
     }
     cJSON *in = cJSON_AddObjectToObject(holder, "interior");
     cJSON_AddNumberToObject(in, "soups", s->n_interior);
     cJSON *arr = cJSON_AddArrayToObject(in, "rewards");
-    for (int k = 0; s->has_plane && k < f->n_obj; k++) cJSON_AddItemToArray(arr, plane_json(f, s, k));
+    for (int k = 0; s->has_plane && k < f->n_obj; k++)
+        cJSON_AddItemToArray(arr, plane_json(f, s, k));
 }
 
 static void aggregates_json(const rs_lmcreport_req *q, const rs_lmcreport *r, cJSON *root) {
@@ -353,7 +399,8 @@ static void aggregates_json(const rs_lmcreport_req *q, const rs_lmcreport *r, cJ
             if (K > 2) cJSON_AddStringToObject(o, "where", where_name(r, e, w, sizeof w));
             cJSON_AddStringToObject(o, "reward", f->obj_names[k]);
             cJSON_AddItemToObject(o, "barrier", rs_lab_json_interval(&la.barrier));
-            cJSON_AddItemToObject(o, e < 0 ? "mean_gap_to_plane" : "area_above_line", rs_lab_json_interval(&la.area));
+            cJSON_AddItemToObject(o, e < 0 ? "mean_gap_to_plane" : "area_above_line",
+                                  rs_lab_json_interval(&la.area));
             cJSON_AddNumberToObject(o, "fronts_with_barrier", la.n_barrier);
             cJSON_AddItemToArray(ar, o);
         }
@@ -361,7 +408,8 @@ static void aggregates_json(const rs_lmcreport_req *q, const rs_lmcreport *r, cJ
     cJSON_AddNumberToObject(agg, "connected_fronts", r->connected_fronts);
     cJSON_AddNumberToObject(agg, "tolerance_rel", q->rel_tol);
     cJSON_AddStringToObject(agg, "rule", RS_LMCREPORT_RULE);
-    cJSON_AddStringToObject(agg, "interval", "95% percentile bootstrap of the mean over fronts, 10000 resamples");
+    cJSON_AddStringToObject(agg, "interval",
+                            "95% percentile bootstrap of the mean over fronts, 10000 resamples");
 }
 
 static void floor_json(const rs_lmcreport_req *q, const rs_lmcreport *r, cJSON *root) {
@@ -372,7 +420,8 @@ static void floor_json(const rs_lmcreport_req *q, const rs_lmcreport *r, cJSON *
         above += r->above[i];
         twin_bar += fl->is_barrier;
         if (v) v[i] = fl->barrier;
-        cJSON *holder = r->n > 1 ? cJSON_GetArrayItem(cJSON_GetObjectItem(root, "fronts"), i) : root;
+        cJSON *holder =
+            r->n > 1 ? cJSON_GetArrayItem(cJSON_GetObjectItem(root, "fronts"), i) : root;
         cJSON *o = cJSON_AddObjectToObject(holder, "twin");
         cJSON_AddStringToObject(o, "file", q->twin_files[i]);
         cJSON_AddNumberToObject(o, "barrier", fl->barrier);
@@ -389,11 +438,12 @@ static void floor_json(const rs_lmcreport_req *q, const rs_lmcreport *r, cJSON *
     cJSON_AddNumberToObject(o, "twins_with_barrier", twin_bar);
     cJSON_AddNumberToObject(o, "pair_exceeds_floor", above);
     cJSON_AddNumberToObject(o, "fronts", r->n);
-    cJSON_AddStringToObject(o, "rule", r->n_experts == 2
-                                           ? "the pair's barrier on some reward exceeds the twin's by more than 2 "
-                                             "standard errors of the difference"
-                                           : "the barrier of some edge on some reward exceeds the twin's by more "
-                                             "than 2 standard errors of the difference");
+    cJSON_AddStringToObject(
+        o, "rule",
+        r->n_experts == 2 ? "the pair's barrier on some reward exceeds the twin's by more than 2 "
+                            "standard errors of the difference"
+                          : "the barrier of some edge on some reward exceeds the twin's by more "
+                            "than 2 standard errors of the difference");
 }
 
 cJSON *rs_lmcreport_json(const rs_lmcreport_req *q, const rs_lmcreport *r) {

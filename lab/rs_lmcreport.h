@@ -26,16 +26,16 @@ typedef struct rs_lmcreport_req {
 
 typedef struct rs_lmcreport {
     int n, n_experts, n_obj;
-    rs_lmc_simplex **sx;   /* [n]: each front's verdicts */
-    int *connected;        /* [n]: no barrier anywhere on that front */
+    rs_lmc_simplex **sx; /* [n]: each front's verdicts */
+    int *connected;      /* [n]: no barrier anywhere on that front */
     int connected_fronts;
-    rs_lmc *floor;         /* [n] with twins: the twin's path on its first reward */
-    int *above;            /* [n] with twins: some edge's barrier exceeds the floor */
-    char (*expert)[128];   /* [n_experts]: the experts by their rows' labels in the first front,
-                            * else "expert i" */
+    rs_lmc *floor;       /* [n] with twins: the twin's path on its first reward */
+    int *above;          /* [n] with twins: some edge's barrier exceeds the floor */
+    char (*expert)[128]; /* [n_experts]: the experts by their rows' labels in the first front,
+                          * else "expert i" */
 } rs_lmcreport;
 
-#define RS_LMCREPORT_RULE \
+#define RS_LMCREPORT_RULE                                                                          \
     "a barrier is a dip of more than 2 standard errors and more than the tolerance"
 
 /* 0, or -1 (error set, naming the front: a path missing, a twin that is not

@@ -37,9 +37,12 @@ void rs_lmc_judge_scale(rs_lmc *m, double scale, double se, double rel_tol) {
     m->scale = scale;
     m->tolerance = rel_tol * m->scale;
     m->se = se;
-    if (!(m->barrier > 0)) m->z = 0;
-    else if (se > 0) m->z = m->barrier / se;
-    else m->z = se == 0 ? INFINITY : NAN;
+    if (!(m->barrier > 0))
+        m->z = 0;
+    else if (se > 0)
+        m->z = m->barrier / se;
+    else
+        m->z = se == 0 ? INFINITY : NAN;
     m->is_barrier = m->z > RS_LMC_Z && m->barrier > m->tolerance;
 }
 
@@ -56,7 +59,8 @@ static double row_se(const rs_front *f, int r, int obj) {
 /* 1 when every weight of row r but those of experts a and b is zero */
 static int on_edge(const rs_front *f, int r, int a, int b) {
     for (int i = 0; i < f->n_experts; i++)
-        if (i != a && i != b && !(fabs(f->lambda[(size_t)r * f->n_experts + i]) <= RS_FRONT_LAMBDA_TOL))
+        if (i != a && i != b &&
+            !(fabs(f->lambda[(size_t)r * f->n_experts + i]) <= RS_FRONT_LAMBDA_TOL))
             return 0;
     return 1;
 }
@@ -84,7 +88,7 @@ int rs_lmc_edge_of_front(const rs_front *f, int a, int b, int obj, double rel_to
     for (int i = 0; i < n; i++)
         if (on_edge(f, rows[i], a, b)) rows[m++] = rows[i];
     n = m;
-#define LB(r) f->lambda[(size_t)(r) * K + b]
+#define LB(r) f->lambda[(size_t)(r)*K + b]
     for (int i = 1; i < n; i++) /* insertion sort by λ_b */
         for (int j = i; j > 0 && LB(rows[j]) < LB(rows[j - 1]); j--) {
             int t = rows[j];
@@ -92,9 +96,13 @@ int rs_lmc_edge_of_front(const rs_front *f, int a, int b, int obj, double rel_to
             rows[j - 1] = t;
         }
     if (n < 3 || LB(rows[0]) != 0.0 || LB(rows[n - 1]) != 1.0) {
-        if (K == 2) rs_set_error("need soup rows from λ = 0 to λ = 1 (found %d)", n);
-        else rs_set_error("edge %d-%d: need soup rows from λ_%d = 0 to 1 with only experts %d and %d "
-                          "weighted (found %d)", a, b, b, a, b, n);
+        if (K == 2)
+            rs_set_error("need soup rows from λ = 0 to λ = 1 (found %d)", n);
+        else
+            rs_set_error(
+                "edge %d-%d: need soup rows from λ_%d = 0 to 1 with only experts %d and %d "
+                "weighted (found %d)",
+                a, b, b, a, b, n);
         goto out;
     }
     for (int i = 0; i < n; i++) {
@@ -138,8 +146,8 @@ static int vertex_row(const rs_front *f, int i) {
     return -1;
 }
 
-int rs_lmc_plane_of_front(const rs_front *f, int obj, double rel_tol, rs_lmc *out,
-                          int *barrier_row, int *gain_row, int *n_interior) {
+int rs_lmc_plane_of_front(const rs_front *f, int obj, double rel_tol, rs_lmc *out, int *barrier_row,
+                          int *gain_row, int *n_interior) {
     const int K = f->n_experts;
     if (f->plain || K < 3) {
         rs_set_error("the experts' plane needs a front of 3 or more experts (this one has %d)",

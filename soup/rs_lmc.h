@@ -73,8 +73,8 @@ int rs_lmc_edge_of_front(const rs_front *f, int a, int b, int obj, double rel_to
  * how many soups were compared (0: the front has no interior point, and the
  * barrier is 0). Returns 0, or -1 (error set): fewer than 3 experts, a
  * vertex missing. */
-int rs_lmc_plane_of_front(const rs_front *f, int obj, double rel_tol, rs_lmc *out,
-                          int *barrier_row, int *gain_row, int *n_interior);
+int rs_lmc_plane_of_front(const rs_front *f, int obj, double rel_tol, rs_lmc *out, int *barrier_row,
+                          int *gain_row, int *n_interior);
 
 /* Every edge of a K-expert front and its interior, on every objective: the
  * H1 verdict of K experts. Edge e joins experts edge_a[e] < edge_b[e], in
@@ -83,10 +83,10 @@ int rs_lmc_plane_of_front(const rs_front *f, int obj, double rel_tol, rs_lmc *ou
  * exists). h1: no barrier on any edge or the plane on any objective. */
 typedef struct rs_lmc_simplex {
     int n_experts, n_obj, n_edges, has_plane, n_interior;
-    int *edge_a, *edge_b;  /* [n_edges] */
-    rs_lmc *edge;          /* [n_edges * n_obj] */
-    rs_lmc *plane;         /* [n_obj] */
-    int *plane_row;        /* [n_obj]: the row of each plane barrier, -1 none */
+    int *edge_a, *edge_b; /* [n_edges] */
+    rs_lmc *edge;         /* [n_edges * n_obj] */
+    rs_lmc *plane;        /* [n_obj] */
+    int *plane_row;       /* [n_obj]: the row of each plane barrier, -1 none */
     int h1;
 } rs_lmc_simplex;
 

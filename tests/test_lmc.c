@@ -32,7 +32,8 @@ static rs_front *front3(double std0) {
     rs_front *f = rs_front_new(3, 2, obj, 1, terms);
     int n = 0, cs[64][3];
     for (int a = 0; a <= KK; a++)
-        for (int b = 0; a + b <= KK; b++) cs[n][0] = a, cs[n][1] = b, cs[n][2] = KK - a - b, n++;
+        for (int b = 0; a + b <= KK; b++)
+            cs[n][0] = a, cs[n][1] = b, cs[n][2] = KK - a - b, n++;
     for (int q = 0; q < n; q++) {
         const int *c = cs[(q * 11) % n]; /* 11 is prime to 28: a permutation */
         double lam[3], o[2] = {0, 0}, sd[2] = {std0, 1};
@@ -62,14 +63,16 @@ static void test_edges_of_three(void) {
     /* edge 0-1: 7 points, the dip of 400 at λ_1 = 0.5, 40 s.e.; scale |1000 - 3000| */
     CHECK(rs_lmc_edge_of_front(f, 0, 1, 0, 0.1, &m, L, R, &n) == 0, "%s", rs_last_error());
     CHECK(n == KK + 1, "edge 0-1 has %d points", n);
-    for (int i = 0; i < n; i++) CHECK_CLOSE(L[i], (double)i / KK, 1e-12, 0, "edge λ sorted");
+    for (int i = 0; i < n; i++)
+        CHECK_CLOSE(L[i], (double)i / KK, 1e-12, 0, "edge λ sorted");
     CHECK_CLOSE(m.barrier, 400, 1e-9, 0, "edge 0-1 barrier");
     CHECK_CLOSE(m.barrier_lambda, 0.5, 1e-12, 0, "edge 0-1 barrier's λ");
     CHECK_CLOSE(m.scale, 2000, 1e-9, 0, "edge 0-1 scale");
     CHECK_CLOSE(m.z, 40, 1e-9, 0, "edge 0-1 z");
     CHECK(m.is_barrier, "400 > 200 at 40 s.e. is a barrier");
     /* edge 0-2: straight, no barrier; the interior dips are not on it */
-    CHECK(rs_lmc_edge_of_front(f, 0, 2, 0, 0.1, &m, NULL, NULL, &n) == 0 && n == KK + 1, "edge 0-2");
+    CHECK(rs_lmc_edge_of_front(f, 0, 2, 0, 0.1, &m, NULL, NULL, &n) == 0 && n == KK + 1,
+          "edge 0-2");
     CHECK(m.barrier < 1e-9 && !m.is_barrier, "edge 0-2 barrier %g", m.barrier);
     /* edge 1-2: above the line by 150 at λ_2 = 4/6 */
     CHECK(rs_lmc_edge_of_front(f, 1, 2, 0, 0.1, &m, NULL, NULL, NULL) == 0, "edge 1-2");
@@ -77,9 +80,11 @@ static void test_edges_of_three(void) {
     CHECK_CLOSE(m.max_gain, 150, 1e-9, 0, "edge 1-2 gain");
     CHECK_CLOSE(m.max_gain_lambda, 4.0 / KK, 1e-12, 0, "edge 1-2 gain's λ");
     /* a flat objective has no barrier anywhere */
-    CHECK(rs_lmc_edge_of_front(f, 0, 1, 1, 0.1, &m, NULL, NULL, NULL) == 0 && m.barrier < 1e-9, "flat");
+    CHECK(rs_lmc_edge_of_front(f, 0, 1, 1, 0.1, &m, NULL, NULL, NULL) == 0 && m.barrier < 1e-9,
+          "flat");
     /* bad edges */
-    CHECK(rs_lmc_edge_of_front(f, 0, 3, 0, 0.1, &m, NULL, NULL, NULL) != 0, "edge to expert 3 of 3");
+    CHECK(rs_lmc_edge_of_front(f, 0, 3, 0, 0.1, &m, NULL, NULL, NULL) != 0,
+          "edge to expert 3 of 3");
     CHECK(rs_lmc_edge_of_front(f, 1, 1, 0, 0.1, &m, NULL, NULL, NULL) != 0, "edge 1-1");
     rs_front_free(f);
 }
@@ -92,7 +97,8 @@ static void test_plane_of_three(void) {
     /* interior points of the lattice: c_i >= 1 for all three, C(KK-1, 2) */
     CHECK(ni == (KK - 1) * (KK - 2) / 2, "interior points %d", ni);
     CHECK_CLOSE(m.barrier, 250, 1e-9, 0, "plane barrier: the centroid's dip");
-    CHECK(br >= 0 && fabs(f->lambda[br * 3] - 1.0 / 3) < 1e-12 && fabs(f->lambda[br * 3 + 1] - 1.0 / 3) < 1e-12,
+    CHECK(br >= 0 && fabs(f->lambda[br * 3] - 1.0 / 3) < 1e-12 &&
+              fabs(f->lambda[br * 3 + 1] - 1.0 / 3) < 1e-12,
           "barrier row %d is the centroid", br);
     CHECK(gr == -1 && m.max_gain == 0, "no gain above the plane (row %d, %g)", gr, m.max_gain);
     /* the mean gap over the interior: -(250 + 90) / 10 */
@@ -106,7 +112,8 @@ static void test_plane_of_three(void) {
     rs_front_free(f);
     /* inside the noise (s.e. 200): no barrier */
     f = front3(400);
-    CHECK(rs_lmc_plane_of_front(f, 0, 0.1, &m, NULL, NULL, NULL) == 0 && !m.is_barrier && fabs(m.z - 1.25) < 1e-9,
+    CHECK(rs_lmc_plane_of_front(f, 0, 0.1, &m, NULL, NULL, NULL) == 0 && !m.is_barrier &&
+              fabs(m.z - 1.25) < 1e-9,
           "noisy plane dip: z %g", m.z);
     rs_front_free(f);
 }
@@ -116,16 +123,19 @@ static void test_simplex(void) {
     rs_lmc_simplex *s = rs_lmc_simplex_new(f, 0.1);
     CHECK(s != NULL, "%s", rs_last_error());
     if (s) {
-        CHECK(s->n_edges == 3 && s->has_plane && s->n_interior == 10, "edges %d, interior %d", s->n_edges,
-              s->n_interior);
+        CHECK(s->n_edges == 3 && s->has_plane && s->n_interior == 10, "edges %d, interior %d",
+              s->n_edges, s->n_interior);
         const int ea[] = {0, 0, 1}, eb[] = {1, 2, 2};
-        for (int e = 0; e < 3; e++) CHECK(s->edge_a[e] == ea[e] && s->edge_b[e] == eb[e], "edge %d order", e);
-        CHECK(s->edge[0 * 2 + 0].is_barrier && !s->edge[1 * 2 + 0].is_barrier && !s->edge[2 * 2 + 0].is_barrier,
+        for (int e = 0; e < 3; e++)
+            CHECK(s->edge_a[e] == ea[e] && s->edge_b[e] == eb[e], "edge %d order", e);
+        CHECK(s->edge[0 * 2 + 0].is_barrier && !s->edge[1 * 2 + 0].is_barrier &&
+                  !s->edge[2 * 2 + 0].is_barrier,
               "edge verdicts");
         CHECK(s->plane[0].is_barrier && !s->plane[1].is_barrier, "plane verdicts");
         CHECK(!s->h1, "H1 holds with two barriers");
         int e = 9, k = 9;
-        CHECK(rs_lmc_simplex_first_barrier(s, &e, &k) == 1 && e == 0 && k == 0, "first barrier %d %d", e, k);
+        CHECK(rs_lmc_simplex_first_barrier(s, &e, &k) == 1 && e == 0 && k == 0,
+              "first barrier %d %d", e, k);
     }
     rs_lmc_simplex_free(s);
     rs_front_free(f);
@@ -149,9 +159,11 @@ static void test_simplex_refusals(void) {
     }
     rs_lmc m;
     CHECK(rs_lmc_edge_of_front(f, 0, 1, 0, 0.1, &m, NULL, NULL, NULL) == 0, "edge 0-1 present");
-    CHECK(rs_lmc_edge_of_front(f, 0, 2, 0, 0.1, &m, NULL, NULL, NULL) != 0 && strstr(rs_last_error(), "edge 0-2"),
+    CHECK(rs_lmc_edge_of_front(f, 0, 2, 0, 0.1, &m, NULL, NULL, NULL) != 0 &&
+              strstr(rs_last_error(), "edge 0-2"),
           "edge 0-2 absent: %s", rs_last_error());
-    CHECK(rs_lmc_plane_of_front(f, 0, 0.1, &m, NULL, NULL, NULL) != 0 && strstr(rs_last_error(), "expert 2"),
+    CHECK(rs_lmc_plane_of_front(f, 0, 0.1, &m, NULL, NULL, NULL) != 0 &&
+              strstr(rs_last_error(), "expert 2"),
           "vertex 2 absent: %s", rs_last_error());
     CHECK(rs_lmc_simplex_new(f, 0.1) == NULL, "simplex of a front without edge 0-2");
     rs_front_free(f);
@@ -178,10 +190,11 @@ static void test_two_experts_same_bits(void) {
     CHECK(rs_lmc_edge_of_front(f, 0, 1, 0, 0.1, &b, NULL, NULL, NULL) == 0, "%s", rs_last_error());
     CHECK(!memcmp(&a, &b, sizeof a), "edge 0-1 differs from the 2-expert path");
     rs_lmc_simplex *s = rs_lmc_simplex_new(f, 0.1);
-    CHECK(s && s->n_edges == 1 && !s->has_plane && !memcmp(&s->edge[0], &a, sizeof a), "simplex of two");
+    CHECK(s && s->n_edges == 1 && !s->has_plane && !memcmp(&s->edge[0], &a, sizeof a),
+          "simplex of two");
     rs_lmc_simplex_free(s);
     rs_front_free(f);
 }
 
-RS_TEST_MAIN(T(test_edges_of_three), T(test_plane_of_three), T(test_simplex), T(test_simplex_refusals),
-             T(test_two_experts_same_bits))
+RS_TEST_MAIN(T(test_edges_of_three), T(test_plane_of_three), T(test_simplex),
+             T(test_simplex_refusals), T(test_two_experts_same_bits))
