@@ -46,7 +46,7 @@ typedef struct {
     /* three or more experts: every edge and the interior (rs_lmc_simplex),
      * of the front and of the control front */
     rs_lmc_simplex *sx, *sx_ctl;
-    char lmc_why[200];      /* why there is no H1 verdict, when there is none */
+    char lmc_why[256];      /* why there is no H1 verdict, when there is none */
 } rep_result;
 
 static void rep_free(rep_result *x) {
