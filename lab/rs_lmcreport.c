@@ -192,8 +192,8 @@ static void print_simplex(const rs_lmcreport *r, const rs_front *f, const rs_lmc
         fprintf(out, "interior: no soup with three or more experts weighted\n");
         return;
     }
-    fprintf(out, "interior (%d soups against the experts' plane, their returns mixed by λ)\n",
-            s->n_interior);
+    fprintf(out, "interior (%d soup%s against the experts' plane, their returns mixed by λ)\n",
+            s->n_interior, s->n_interior == 1 ? "" : "s");
     for (int k = 0; k < s->n_obj; k++) {
         fmt_row_lambda(f, s->plane_row[k], at, sizeof at);
         print_verdict_line(f->obj_names[k], &s->plane[k], at, "mean gap", out);
