@@ -221,6 +221,11 @@ rs_lmc_simplex *rs_lmc_simplex_new(const rs_front *f, double rel_tol) {
         rs_set_error("not a front of 2 or more experts from 'rsoup front'");
         return NULL;
     }
+    if (K > RS_LMC_MAX_EXPERTS) {
+        rs_set_error("a front of %d experts: at most %d are judged (%d edges)", K, RS_LMC_MAX_EXPERTS,
+                     RS_LMC_MAX_EXPERTS * (RS_LMC_MAX_EXPERTS - 1) / 2);
+        return NULL;
+    }
     rs_lmc_simplex *s = calloc(1, sizeof *s);
     const int E = K * (K - 1) / 2;
     if (s) {

@@ -25,6 +25,7 @@
 
 #define RS_LMC_Z 2.0
 #define RS_LMC_REL_TOL 0.1 /* the default rel_tol */
+#define RS_LMC_MAX_EXPERTS 64 /* rs_lmc_simplex_new's bound: 2016 edges */
 
 typedef struct rs_lmc {
     double barrier, barrier_lambda, area, max_gain, max_gain_lambda;

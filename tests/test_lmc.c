@@ -167,6 +167,11 @@ static void test_simplex_refusals(void) {
           "vertex 2 absent: %s", rs_last_error());
     CHECK(rs_lmc_simplex_new(f, 0.1) == NULL, "simplex of a front without edge 0-2");
     rs_front_free(f);
+    /* more experts than the edges' bound: refused, not allocated */
+    f = rs_front_new(RS_LMC_MAX_EXPERTS + 1, 1, obj, 1, terms);
+    CHECK(f && rs_lmc_simplex_new(f, 0.1) == NULL && strstr(rs_last_error(), "65 experts"), "65 experts: %s",
+          rs_last_error());
+    rs_front_free(f);
     /* two experts have no plane */
     f = rs_front_new(2, 1, obj, 1, terms);
     CHECK(rs_lmc_plane_of_front(f, 0, 0.1, &m, NULL, NULL, NULL) != 0, "plane of two experts");
