@@ -15,7 +15,9 @@
 #               soups of two experts): mean, 95% interval, the straight line
 #   simplex.png per reward, the mean return over the λ lattice as colours on
 #               the simplex (experts at the corners), the non-dominated soups
-#               ringed, the soups below the shared init's return crossed
+#               ringed and numbered, the soups below the shared init's return
+#               crossed; below, each non-dominated soup's mean with its
+#               interval, against the shared init's return
 #   curves.png  learning curves of the run folders (plot_curves.sh)
 # Each plot is also written as .svg, and as .pdf where gnuplot has pdfcairo.
 #
@@ -501,12 +503,16 @@ if [ -f "$TMP/simplex.dat" ]; then
   RES=$(( $(wc -l < "$TMP/edge1.dat") - 1 )); ((RES >= 1)) || RES=1
   PS=$(awk -v r="$RES" 'BEGIN { p = 24 / r; printf "%.2f", (p < 1.2 ? 1.2 : (p > 5 ? 5 : p)) }')
   Y=$((3 + 6 * D)); ND=$((4 + 6 * D))
+  # nd.dat: the non-dominated points, numbered, then simplex.dat's columns
+  awk -v c="$ND" '$c > 0 { print ++n, $0 }' "$TMP/simplex.dat" > "$TMP/nd.dat"
+  NND=$(wc -l < "$TMP/nd.dat")
   {
+    echo "set palette defined (0 '#313695', 1 '#74add1', 2 '#ffffbf', 3 '#f46d43', 4 '#a50026')"
+    echo "set multiplot layout 2,$D title 'Mean return over the λ simplex: $KTXT (corners: the experts; rings: the non-dominated soups, numbered as below)'"
+    # the top row: a map per reward
     echo "set size ratio -1; unset border; unset xtics; unset ytics; unset grid"
     echo "set key outside bottom center horizontal Left reverse samplen 1 spacing 1.2"
     echo "set offsets 0.1, 0.1, 0.1, 0.1; set colorbox vertical"
-    echo "set palette defined (0 '#313695', 1 '#74add1', 2 '#ffffbf', 3 '#f46d43', 4 '#a50026')"
-    echo "set multiplot layout 1,$D title 'Mean return over the λ simplex: $KTXT (corners: the experts; rings: the non-dominated soups)'"
     for ((k = 1; k <= D; k++)); do
       m=$(col "$k" 0); init=${INIT[$((k-1))]:-NaN}
       t="${LABELS[$((k-1))]}"; [ "$init" != NaN ] && t="$t (shared init: $(awk -v v="$init" 'BEGIN { printf "%.4g", v }'))"
@@ -519,12 +525,25 @@ if [ -f "$TMP/simplex.dat" ]; then
       p="plot 'corners.dat' using 1:2 with lines lw 1.5 lc rgb '#444444' notitle,"
       p="$p 'simplex.dat' using 1:$Y:$m with points pt 7 ps $PS lc palette notitle,"
       p="$p 'simplex.dat' using 1:(\$$ND > 0 ? \$$Y : NaN) with points pt 6 ps $(awk -v p="$PS" 'BEGIN { printf "%.2f", p * 1.15 }') lw 2 lc rgb '#000000' title 'non-dominated$( ((KN > 1)) && echo " (mean over seeds)" || true)',"
+      p="$p 'nd.dat' using 2:$((Y + 1)):1 with labels offset 1.8,1.3 font ',8' notitle,"
       [ "$init" != NaN ] && p="$p 'simplex.dat' using 1:(\$$m < $init ? \$$Y : NaN) with points pt 2 ps 0.7 lc rgb '#222222' title 'below the shared init',"
+      echo "${p%,}"
+    done
+    # the bottom row: the non-dominated soups' returns on each reward
+    echo "unset label; set size noratio; set border; set grid; set ytics; set xtics 1; unset colorbox"
+    echo "set offsets 0, 0, graph 0.08, graph 0.08; set xrange [0.5:$NND + 0.5]"
+    echo "set xlabel 'non-dominated soup (its number on the map)'"
+    for ((k = 1; k <= D; k++)); do
+      m=$(( $(col "$k" 0) + 1 )); init=${INIT[$((k-1))]:-NaN}
+      echo "set title $(plot_str "${LABELS[$((k-1))]}"); set ylabel $(plot_str "${LABELS[$((k-1))]} return")"
+      if ((KN > 1)); then p="plot 'nd.dat' using 1:$m:$((m + 1)):$((m + 2)) with yerrorbars pt 7 ps 0.9 lw 1.5 lc rgb '$BLUE' title 'mean over seeds, $CI',"
+      else p="plot 'nd.dat' using 1:$m with points pt 7 ps 0.9 lc rgb '$BLUE' title 'return (single seed)',"; fi
+      [ "$init" != NaN ] && p="$p $init with lines dt 2 lw 1.2 lc rgb '#444444' title 'shared init',"
       echo "${p%,}"
     done
     echo "unset multiplot"
   } > "$TMP/simplex.gp"
-  render simplex $((520 * D)) 520 "$TMP/simplex.gp"
+  render simplex $((520 * D)) 900 "$TMP/simplex.gp"
 fi
 
 # ---- learning curves, when run folders are there ----

@@ -82,6 +82,8 @@ for f in front lambda simplex; do png "$T/sx/$f.png" sx; done
 has "$T/sx/lambda.svg" "Returns along each edge of the λ simplex: mean over 2 seeds" sx-lambda-title
 has "$T/sx/lambda.svg" "height-energy" sx-lambda-edge
 has "$T/sx/simplex.svg" "non-dominated (mean over seeds)" sx-simplex-nondominated
+has "$T/sx/simplex.svg" "numbered as below" sx-simplex-numbered
+has "$T/sx/simplex.svg" "non-dominated soup (its number on the map)" sx-simplex-intervals
 has "$T/sx/simplex.svg" "energy (mo_energy) (shared init: " sx-simplex-init
 has "$T/sx/simplex.svg" "below the shared init" sx-simplex-below-init
 has "$T/sx/front.svg" "velocity (mo_velocity) return" sx-front-names

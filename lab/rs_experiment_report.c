@@ -1182,14 +1182,14 @@ static void md_lambda_simplex(const report *R, FILE *f) {
                 fmt_iv(b1, sizeof b1, &iv, "%.4g"));
     }
     fprintf(f, "\nThe non-dominated soups (no other point's means are as high on every reward and higher "
-               "on one):\n\n| λ |");
+               "on one), numbered as in `simplex.png`:\n\n| # | λ |");
     for (int k = 0; k < d; k++) fprintf(f, " %s |", R->c->reward_names[k]);
-    fprintf(f, "\n|---|");
+    fprintf(f, "\n|---|---|");
     for (int k = 0; k < d; k++) fprintf(f, "---|");
     fprintf(f, "\n");
-    for (int p = 0; p < ls->n_pts; p++) {
+    for (int p = 0, num = 0; p < ls->n_pts; p++) {
         if (!ls->nondominated[p]) continue;
-        fprintf(f, "| %s |", fmt_lambda(ls->lambda + (size_t)p * K, K, lb, sizeof lb));
+        fprintf(f, "| %d | %s |", ++num, fmt_lambda(ls->lambda + (size_t)p * K, K, lb, sizeof lb));
         for (int k = 0; k < d; k++) {
             rs_interval iv = {ls->mean[(size_t)p * d + k], ls->lo[(size_t)p * d + k], ls->hi[(size_t)p * d + k], ls->n[p]};
             fprintf(f, " %s |", fmt_iv(b1, sizeof b1, &iv, "%.4g"));
