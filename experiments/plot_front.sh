@@ -10,6 +10,14 @@
 #               with its μ), the shared init, the control soups, the
 #               reference point and the hypervolume region of the mean path;
 #               with three or more rewards, pairwise projections instead
+#   three or more experts, from the experiment's lambda_stats.csv:
+#   lambda.png  each reward's return along every edge of the λ simplex (the
+#               soups of two experts): mean, 95% interval, the straight line
+#   simplex.png per reward, the mean return over the λ lattice as colours on
+#               the simplex (experts at the corners), the non-dominated soups
+#               ringed and numbered, the soups below the shared init's return
+#               crossed; below, each non-dominated soup's mean with its
+#               interval, against the shared init's return
 #   curves.png  learning curves of the run folders (plot_curves.sh)
 # Each plot is also written as .svg, and as .pdf where gnuplot has pdfcairo.
 #
@@ -213,16 +221,68 @@ if [ "$NEXP" = 2 ]; then
   fi
   [ -s "$TMP/mean.dat" ] || rm -f "$TMP/mean.dat"
 fi
+# ---- three or more experts: the experiment's lambda_stats.csv of the simplex ----
+# simplex.dat: x n, then per reward mean lo hi se plane control (mean.dat's
+# columns, so col() finds them), then y and nondominated; edge<e>.dat: the
+# points of edge e (only experts a and b weighted) as mean.dat, λ_b first;
+# edge_names, corners.dat (x y per expert, the first again to close the
+# polygon) and corner_names: the experts by their rewards' names
+simplex_from_stats() {
+  awk -F, -v K="$NEXP" -v D="$D" -v T="$TMP/" '
+    function num(s) { return (s ~ /^[-+]?([0-9]+[.]?[0-9]*|[.][0-9]+)([eE][-+]?[0-9]+)?$/) ? s + 0 : "NaN" }
+    { sub(/\r$/, "") }
+    /^[ \t]*#/ || /^[ \t]*$/ { next }
+    !hdr { hdr = 1; nl = nm = 0
+           for (i = 1; i <= NF; i++) { c[$i] = i
+             if ($i ~ /^lambda:/) { lc[++nl] = i; ln[nl] = substr($i, 8) }
+             if ($i ~ /:mean$/) rn[++nm] = substr($i, 1, length($i) - 5) }
+           if (nl != K || nm != D || !("x" in c) || !("y" in c) || !("nondominated" in c)) exit 1
+           split("mean lo hi se plane control", st, " ")
+           for (k = 1; k <= D; k++) for (j = 1; j <= 6; j++) if (!((rn[k] ":" st[j]) in c)) exit 1
+           for (k = 1; k <= D; k++) print rn[k] > (T "stat_names")
+           for (i = 1; i <= K; i++) print ln[i] > (T "corner_names")
+           next }
+    { stats = ""
+      for (k = 1; k <= D; k++) for (j = 1; j <= 6; j++) stats = stats " " num($(c[rn[k] ":" st[j]]))
+      n = num($(c["n"])); x = num($(c["x"])); y = num($(c["y"]))
+      print x, n stats, y, num($(c["nondominated"])) > (T "simplex.dat")
+      nz = 0; for (i = 1; i <= K; i++) if ($(lc[i]) + 0 != 0) { nz++; w[nz] = i }
+      if (nz == 1) { cx[w[1]] = x; cy[w[1]] = y }
+      # a vertex lies on every edge through it; a point of two experts on theirs
+      for (a = 1; a <= K; a++) for (b = a + 1; b <= K; b++) {
+        on = 1; for (i = 1; i <= K; i++) if (i != a && i != b && $(lc[i]) + 0 != 0) on = 0
+        if (on) print num($(lc[b])), n stats > (T "edge_" a "_" b ".raw") } }
+    END { if (!hdr) exit 1
+          for (i = 1; i <= K; i++) print cx[i], cy[i] > (T "corners.dat")
+          print cx[1], cy[1] > (T "corners.dat")
+          for (a = 1; a <= K; a++) for (b = a + 1; b <= K; b++) print a, b, ln[a] "-" ln[b] > (T "edges") }' "$STATS"
+}
+KN=0
+if [ "$NEXP" -ge 3 ] && [ -n "$STATS" ]; then
+  if simplex_from_stats && [ -s "$TMP/simplex.dat" ]; then
+    e=0
+    while read -r a b _; do
+      e=$((e + 1)); sort -g -k1,1 "$TMP/edge_${a}_$b.raw" > "$TMP/edge$e.dat" 2>/dev/null || rm -f "$TMP/edge$e.dat"
+    done < "$TMP/edges"
+    cut -d' ' -f3- "$TMP/edges" > "$TMP/edge_names"
+    KN=$(awk '$2 > n { n = $2 } END { print n + 0 }' "$TMP/simplex.dat")
+  else
+    warn "$STATS does not match the fronts ($NEXP experts, $D rewards): no simplex figure"
+    rm -f "$TMP/simplex.dat" "$TMP/stat_names"
+  fi
+fi
 N=1; [ -f "$TMP/mean.dat" ] && N=$(awk '$2 > n { n = $2 } END { print n + 0 }' "$TMP/mean.dat")
 (( N >= 1 )) || N=1
 MULTI=0; (( N > 1 || NREP > 1 )) && MULTI=1
 col() { echo $(( 3 + 6 * ($1 - 1) + $2 )); } # reward k (1-based), stat j: 0 mean 1 lo 2 hi 3 se 4 line 5 control
 # axis names: the fronts' (the reward specs), with the experiment's own names
 # (lambda_stats.csv) in front where those differ
-LABELS=("${NAMES[@]}")
-if [ -f "$TMP/mean.dat" ] && [ -s "$TMP/stat_names" ]; then
+# (a spec's ',' is ';' in a front's column names, where ';' also separates
+# rewards: the axes show it as the spec was written)
+LABELS=("${NAMES[@]//;/,}")
+if { [ -f "$TMP/mean.dat" ] || [ -f "$TMP/simplex.dat" ]; } && [ -s "$TMP/stat_names" ]; then
   mapfile -t SN < "$TMP/stat_names"
-  for ((k = 0; k < D; k++)); do [ "${SN[$k]}" != "${NAMES[$k]}" ] && LABELS[$k]="${SN[$k]} (${NAMES[$k]})"; done
+  for ((k = 0; k < D; k++)); do [ "${SN[$k]}" != "${NAMES[$k]}" ] && LABELS[$k]="${SN[$k]} (${NAMES[$k]//;/,})"; done
 fi
 
 # ---- experts and MORL runs: mean over replicates by label ----
@@ -409,8 +469,85 @@ if [ -f "$TMP/mean.dat" ]; then
   render lambda $((480 * D)) 470 "$TMP/lambda.gp"
 fi
 
+# ---- three or more experts: lambda.png along each edge, simplex.png over it ----
+if [ -f "$TMP/simplex.dat" ]; then
+  mapfile -t EDGE_NAMES < "$TMP/edge_names"
+  KTXT="single seed"; ((KN > 1)) && KTXT="mean over $KN seeds, 95% bootstrap CI"
+  EDGE_COLOURS=("#1f6fb4" "#d62728" "#2ca02c" "#9467bd" "#ff7f0e" "#8c564b" "#e377c2" "#17becf" "#bcbd22" "#7f7f7f")
+  {
+    echo "set grid; set key outside bottom center horizontal Left reverse maxcols 3 samplen 2.5; set offsets graph 0.02, graph 0.02, graph 0.05, graph 0.05; set autoscale xfix"
+    echo "set multiplot layout 1,$D title 'Returns along each edge of the λ simplex: $KTXT (dashed: the straight line between the two experts)'"
+    for ((k = 1; k <= D; k++)); do
+      echo "set title $(plot_str "${LABELS[$((k-1))]}"); set xlabel 'weight of the second expert of the edge'; set ylabel $(plot_str "${LABELS[$((k-1))]} return")"
+      p="plot"
+      for ((e = 1; e <= ${#EDGE_NAMES[@]}; e++)); do
+        [ -s "$TMP/edge$e.dat" ] || continue
+        c=${EDGE_COLOURS[$(( (e - 1) % ${#EDGE_COLOURS[@]} ))]}
+        ((KN > 1)) && p="$p 'edge$e.dat' using 1:$(col "$k" 1):$(col "$k" 2) with filledcurves fs transparent solid 0.12 noborder lc rgb '$c' notitle,"
+        p="$p 'edge$e.dat' using 1:$(col "$k" 4) with lines dt 2 lw 1.2 lc rgb '$c' notitle,"
+        p="$p 'edge$e.dat' using 1:$(col "$k" 0) with linespoints pt 7 ps 0.7 lw 2 lc rgb '$c' title $(plot_str "${EDGE_NAMES[$((e-1))]}"),"
+      done
+      echo "${p%,}"
+    done
+    echo "unset multiplot"
+  } > "$TMP/lambda.gp"
+  render lambda $((480 * D)) 470 "$TMP/lambda.gp"
+
+  # the init's mean return per reward (over the replicates' init rows), the
+  # corners' labels pushed out from the centre, a dot size for the lattice
+  mapfile -t INIT < <(awk -v D="$D" 'NF { for (k = 1; k <= D; k++) if ($(2 + k) != "NaN") { s[k] += $(2 + k); n[k]++ } }
+    END { for (k = 1; k <= D; k++) print (n[k] ? sprintf("%.10g", s[k] / n[k]) : "NaN") }' "$TMP/all_init" 2>/dev/null || true)
+  mapfile -t CORNER_NAMES < "$TMP/corner_names"
+  awk 'NR <= K { x[NR] = $1; y[NR] = $2; cx += $1 / K; cy += $2 / K }
+    END { for (i = 1; i <= K; i++) print x[i] + 0.17 * (x[i] - cx), y[i] + 0.17 * (y[i] - cy) }' K="$NEXP" "$TMP/corners.dat" > "$TMP/corner_xy"
+  RES=$(( $(wc -l < "$TMP/edge1.dat") - 1 )); ((RES >= 1)) || RES=1
+  PS=$(awk -v r="$RES" 'BEGIN { p = 24 / r; printf "%.2f", (p < 1.2 ? 1.2 : (p > 5 ? 5 : p)) }')
+  Y=$((3 + 6 * D)); ND=$((4 + 6 * D))
+  # nd.dat: the non-dominated points, numbered, then simplex.dat's columns
+  awk -v c="$ND" '$c > 0 { print ++n, $0 }' "$TMP/simplex.dat" > "$TMP/nd.dat"
+  NND=$(wc -l < "$TMP/nd.dat")
+  {
+    echo "set palette defined (0 '#313695', 1 '#74add1', 2 '#ffffbf', 3 '#f46d43', 4 '#a50026')"
+    echo "set multiplot layout 2,$D title 'Mean return over the λ simplex: $KTXT (corners: the experts; rings: the non-dominated soups, numbered as below)'"
+    # the top row: a map per reward
+    echo "set size ratio -1; unset border; unset xtics; unset ytics; unset grid"
+    echo "set key outside bottom center horizontal Left reverse samplen 1 spacing 1.2"
+    echo "set offsets 0.1, 0.1, 0.1, 0.1; set colorbox vertical"
+    for ((k = 1; k <= D; k++)); do
+      m=$(col "$k" 0); init=${INIT[$((k-1))]:-NaN}
+      t="${LABELS[$((k-1))]}"; [ "$init" != NaN ] && t="$t (shared init: $(awk -v v="$init" 'BEGIN { printf "%.4g", v }'))"
+      echo "set title $(plot_str "$t")"
+      echo "unset label"
+      for ((i = 1; i <= NEXP; i++)); do
+        read -r lx ly < <(sed -n "${i}p" "$TMP/corner_xy")
+        echo "set label $i $(plot_str "${CORNER_NAMES[$((i-1))]}") at $lx, $ly center front"
+      done
+      p="plot 'corners.dat' using 1:2 with lines lw 1.5 lc rgb '#444444' notitle,"
+      p="$p 'simplex.dat' using 1:$Y:$m with points pt 7 ps $PS lc palette notitle,"
+      p="$p 'simplex.dat' using 1:(\$$ND > 0 ? \$$Y : NaN) with points pt 6 ps $(awk -v p="$PS" 'BEGIN { printf "%.2f", p * 1.15 }') lw 2 lc rgb '#000000' title 'non-dominated$( ((KN > 1)) && echo " (mean over seeds)" || true)',"
+      p="$p 'nd.dat' using 2:$((Y + 1)):1 with labels offset 1.8,1.3 font ',8' notitle,"
+      [ "$init" != NaN ] && p="$p 'simplex.dat' using 1:(\$$m < $init ? \$$Y : NaN) with points pt 2 ps 0.7 lc rgb '#222222' title 'below the shared init',"
+      echo "${p%,}"
+    done
+    # the bottom row: the non-dominated soups' returns on each reward
+    echo "unset label; set size noratio; set border; set grid; set ytics; set xtics 1; unset colorbox"
+    echo "set offsets 0, 0, graph 0.08, graph 0.08; set xrange [0.5:$NND + 0.5]"
+    echo "set xlabel 'non-dominated soup (its number on the map)'"
+    for ((k = 1; k <= D; k++)); do
+      m=$(( $(col "$k" 0) + 1 )); init=${INIT[$((k-1))]:-NaN}
+      echo "set title $(plot_str "${LABELS[$((k-1))]}"); set ylabel $(plot_str "${LABELS[$((k-1))]} return")"
+      if ((KN > 1)); then p="plot 'nd.dat' using 1:$m:$((m + 1)):$((m + 2)) with yerrorbars pt 7 ps 0.9 lw 1.5 lc rgb '$BLUE' title 'mean over seeds, $CI',"
+      else p="plot 'nd.dat' using 1:$m with points pt 7 ps 0.9 lc rgb '$BLUE' title 'return (single seed)',"; fi
+      [ "$init" != NaN ] && p="$p $init with lines dt 2 lw 1.2 lc rgb '#444444' title 'shared init',"
+      echo "${p%,}"
+    done
+    echo "unset multiplot"
+  } > "$TMP/simplex.gp"
+  render simplex $((520 * D)) 900 "$TMP/simplex.gp"
+fi
+
 # ---- learning curves, when run folders are there ----
 if [ -n "$(find "$DIR" -mindepth 2 -maxdepth 3 -name progress.csv -print -quit)" ]; then
   bash "$HERE/plot_curves.sh" "$DIR" || warn "plot_curves.sh failed"
 fi
-echo "plot_front: wrote $DIR/front.png$([ -f "$DIR/lambda.png" ] && echo ", lambda.png") ($NREP front$( ((NREP > 1)) && echo s || true))" >&2
+echo "plot_front: wrote $DIR/front.png$([ -f "$DIR/lambda.png" ] && echo ", lambda.png")$([ -f "$DIR/simplex.png" ] && echo ", simplex.png") ($NREP front$( ((NREP > 1)) && echo s || true))" >&2

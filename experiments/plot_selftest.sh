@@ -3,7 +3,8 @@
 # tests/fixtures/ (no rsoup binary needed): the replicated layout (a seed
 # without front.csv, MORL μ labels from the policies' metadata), the
 # single-seed layout, a bare front CSV, a three-objective front, nan values,
-# a replicated folder without lambda_stats.csv or metrics.json, and a run's
+# a replicated folder without lambda_stats.csv or metrics.json, a three-reward
+# experiment (the λ figure along the edges, the simplex figure), and a run's
 # evaluations (a dashed curve). It reads the figures' text back from the
 # SVGs. Exit status 0 when every check passes.
 #   experiments/plot_selftest.sh [SRC]   (SRC: the source tree, default: beside this script)
@@ -62,6 +63,10 @@ has "$T/one/front.svg" "reference point (min − 5% of range)" one-front-ref
 mkdir -p "$T/bare" && cp "$FX/plots/seeds/seed_2/front.csv" "$T/bare/f.csv"
 run bare "$T/bare/f.csv"
 png "$T/bare/front.png" bare; [ -s "$T/bare/lambda.svg" ] && ok || bad "bare: no lambda.svg"
+# a spec with ',' is written with ';' in the front's columns: the axis shows the ','
+mkdir -p "$T/spec" && sed '/^kind,/s/:risky/:forward=1;ctrl=0.1/g' "$FX/plots/seeds/seed_2/front.csv" > "$T/spec/f.csv"
+run spec "$T/spec/f.csv"
+has "$T/spec/front.svg" "forward=1,ctrl=0.1 return" spec-comma
 mkdir -p "$T/fix" && cp "$FX/front2.csv" "$T/fix/front.csv"
 run fix "$T/fix"
 png "$T/fix/front.png" fix; has "$T/fix/front.svg" "morl_0" fix-morl-label
@@ -69,6 +74,26 @@ mkdir -p "$T/three" && cp "$FX/plots/front3.csv" "$T/three/front.csv"
 run three "$T/three/front.csv"
 has "$T/three/front.svg" "pairwise projections" three-projections
 [ -e "$T/three/lambda.png" ] && bad "three: lambda.png for three experts" || ok
+
+# ---- three rewards with the experiment's lambda_stats.csv: edges and the simplex ----
+cp -r "$FX/plots/simplex" "$T/sx"
+run sx "$T/sx"
+for f in front lambda simplex; do png "$T/sx/$f.png" sx; done
+has "$T/sx/lambda.svg" "Returns along each edge of the λ simplex: mean over 2 seeds" sx-lambda-title
+has "$T/sx/lambda.svg" "height-energy" sx-lambda-edge
+has "$T/sx/simplex.svg" "non-dominated (mean over seeds)" sx-simplex-nondominated
+has "$T/sx/simplex.svg" "numbered as below" sx-simplex-numbered
+has "$T/sx/simplex.svg" "non-dominated soup (its number on the map)" sx-simplex-intervals
+has "$T/sx/simplex.svg" "energy (mo_energy) (shared init: " sx-simplex-init
+has "$T/sx/simplex.svg" "below the shared init" sx-simplex-below-init
+has "$T/sx/front.svg" "velocity (mo_velocity) return" sx-front-names
+has "$T/sx.err" "lambda.png, simplex.png" sx-said
+# a lambda_stats.csv of other rewards: no simplex figure, said
+cp -r "$FX/plots/simplex" "$T/sx2"
+sed -i '2s/energy:mean/power:mean/' "$T/sx2/lambda_stats.csv"
+run sx2 "$T/sx2"
+has "$T/sx2.err" "no simplex figure" sx2-warning
+[ -e "$T/sx2/simplex.png" ] && bad "sx2: a simplex figure from mismatched statistics" || ok
 
 # ---- nan values; no lambda_stats.csv, no metrics.json ----
 cp -r "$FX/plots/seeds" "$T/nan"

@@ -12,6 +12,7 @@
 #include "rs_compare.h"
 #include "rs_experiment.h"
 #include "rs_frontfile.h"
+#include "rs_lambda_stats.h"
 #include "rs_lab.h"
 #include "rs_lmc.h"
 #include "rs_pareto.h"
@@ -42,7 +43,19 @@ typedef struct {
     rs_lmc twin;            /* its path on the first reward: the same-reward floor */
     int have_twin;
     int beyond_floor;       /* the pair's barrier exceeds the floor on some reward */
+    /* three or more experts: every edge and the interior (rs_lmc_simplex),
+     * of the front and of the control front */
+    rs_lmc_simplex *sx, *sx_ctl;
+    char lmc_why[256];      /* why there is no H1 verdict, when there is none */
 } rep_result;
+
+static void rep_free(rep_result *x) {
+    rs_front_free(x->f);
+    rs_front_free(x->cf);
+    rs_front_free(x->tf);
+    rs_lmc_simplex_free(x->sx);
+    rs_lmc_simplex_free(x->sx_ctl);
+}
 
 
 /* the replicate's status from its jobs' states */
@@ -82,7 +95,15 @@ static void rep_metrics(const rs_exp_config *c, rep_result *x) {
         x->h1 = 1;
         for (int k = 0; k < d; k++)
             if (rs_lmc_of_front(f, k, c->lmc_tol, &x->lmc[k], NULL, NULL, NULL) == 0) x->h1 &= !x->lmc[k].is_barrier;
-            else x->have_lmc = x->h1 = 0;
+            else if (x->have_lmc) {
+                x->have_lmc = x->h1 = 0;
+                snprintf(x->lmc_why, sizeof x->lmc_why, "no path on %s: %.150s", c->reward_names[k], rs_last_error());
+            }
+    } else if (f->n_experts >= 3) {
+        /* every edge (each pair of experts) and the interior */
+        x->sx = rs_lmc_simplex_new(f, c->lmc_tol);
+        if (x->sx) x->have_lmc = 1, x->h1 = x->sx->h1;
+        else snprintf(x->lmc_why, sizeof x->lmc_why, "%.190s", rs_last_error());
     }
     if (x->cf && x->cf->n_experts == 2) {
         x->have_ctl = 1;
@@ -90,6 +111,9 @@ static void rep_metrics(const rs_exp_config *c, rep_result *x) {
             if (rs_lmc_of_front(x->cf, k, c->lmc_tol, &x->lmc_ctl[k], NULL, NULL, NULL) == 0)
                 x->ctl_barrier |= x->lmc_ctl[k].is_barrier;
             else x->have_ctl = 0;
+    } else if (x->cf && x->cf->n_experts >= 3 && (x->sx_ctl = rs_lmc_simplex_new(x->cf, c->lmc_tol))) {
+        x->have_ctl = 1;
+        x->ctl_barrier = !x->sx_ctl->h1;
     }
     /* degenerate cases: an expert no better than the init on its own
      * reward; MORL points that dominate every soup */
@@ -112,7 +136,10 @@ static void rep_metrics(const rs_exp_config *c, rep_result *x) {
     if (x->tf && x->tf->n_experts == 2 &&
         rs_lmc_of_front(x->tf, 0, c->lmc_tol, &x->twin, NULL, NULL, NULL) == 0) {
         x->have_twin = 1;
-        for (int k = 0; x->have_lmc && k < d; k++) x->beyond_floor |= rs_lmc_exceeds_floor(&x->lmc[k], &x->twin);
+        for (int k = 0; x->have_lmc && !x->sx && k < d; k++) x->beyond_floor |= rs_lmc_exceeds_floor(&x->lmc[k], &x->twin);
+        /* three or more experts: some edge's barrier exceeds the floor */
+        for (int e = 0; x->sx && e < x->sx->n_edges * d; e++)
+            x->beyond_floor |= rs_lmc_exceeds_floor(&x->sx->edge[e], &x->twin);
     }
     free(rs);
     free(mo);
@@ -182,6 +209,34 @@ static rs_compare_lmc_agg over_lmc(const rep_result *x, int n, int k, int ctl) {
                                                                    : &x[r].lmc[k];
     rs_compare_lmc_aggregate(v, n, RS_STAT_MEAN, 0.95, RS_BOOT_RESAMPLES, RS_BOOT_SEED, &la);
     return la;
+}
+
+/* three or more experts: edge e's verdict on reward k (e = -1: the plane's) */
+static const rs_lmc *sx_at(const rs_lmc_simplex *s, int e, int k) {
+    return !s ? NULL : e < 0 ? (s->has_plane ? &s->plane[k] : NULL) : &s->edge[(size_t)e * s->n_obj + k];
+}
+
+/* a barrier on reward k on some edge or the plane */
+static int sx_barrier_on(const rs_lmc_simplex *s, int k) {
+    int any = s->has_plane && s->plane[k].is_barrier;
+    for (int e = 0; e < s->n_edges; e++) any |= s->edge[(size_t)e * s->n_obj + k].is_barrier;
+    return any;
+}
+
+/* as over_lmc, for edge e (-1: the plane) of the replicates' simplices */
+static rs_compare_lmc_agg over_sx(const rep_result *x, int n, int e, int k, int ctl) {
+    const rs_lmc *v[RS_EXP_MAX_SEEDS];
+    rs_compare_lmc_agg la;
+    for (int r = 0; r < n; r++) v[r] = x[r].ok ? sx_at(ctl ? x[r].sx_ctl : x[r].sx, e, k) : NULL;
+    rs_compare_lmc_aggregate(v, n, RS_STAT_MEAN, 0.95, RS_BOOT_RESAMPLES, RS_BOOT_SEED, &la);
+    return la;
+}
+
+/* the first replicate's simplex (the edges' order is every replicate's) */
+static const rs_lmc_simplex *first_sx(const rep_result *x, int n) {
+    for (int r = 0; r < n; r++)
+        if (x[r].ok && x[r].sx) return x[r].sx;
+    return NULL;
 }
 
 /* "1.234e+06 [1.1e+06, 1.3e+06]", or just the value for one replicate */
@@ -363,6 +418,7 @@ typedef struct {
     rs_compare_result cmp;    /* the finished replicates' fronts, compared */
     rs_compare_agg agg, agg_iqm; /* their mean and IQM over the replicates */
     verdict_counts v;
+    rs_lambda_stats *ls;      /* three or more experts: per λ over replicates */
     char names_buf[D_MAX][64];
     char *names[D_MAX];
 } report;
@@ -390,6 +446,13 @@ static int report_load(report *R) {
             x[r].ok = 0;
             snprintf(x[r].status, sizeof x[r].status, "front.csv has %d rewards, not %d", x[r].f->n_obj, d);
         }
+        /* one expert per reward: a λ lattice of another size is not this experiment's */
+        if (x[r].ok && x[r].f->n_experts != d) {
+            x[r].ok = 0;
+            snprintf(x[r].status, sizeof x[r].status,
+                     "front.csv mixes %d experts (its λ columns), the config has %d rewards (one expert each)",
+                     x[r].f->n_experts, d);
+        }
         snprintf(p, sizeof p, "%s/twin_front.csv", g->reps[r].dir);
         if (x[r].ok && c->twin && rs_lab_exists(p)) x[r].tf = rs_front_load(p, NULL);
         if (x[r].tf && x[r].tf->n_obj != d) {
@@ -398,7 +461,9 @@ static int report_load(report *R) {
         }
         snprintf(p, sizeof p, "%s/control_front.csv", g->reps[r].dir);
         if (x[r].ok && c->control && rs_lab_exists(p)) x[r].cf = rs_front_load(p, NULL);
-        if (x[r].cf && x[r].cf->n_obj != d) {
+        if (x[r].cf && (x[r].cf->n_obj != d || x[r].cf->n_experts != d)) {
+            rs_exp_say("experiment: %s: %d rewards and %d experts, not %d: left out\n", p, x[r].cf->n_obj,
+                       x[r].cf->n_experts, d);
             rs_front_free(x[r].cf);
             x[r].cf = NULL;
         }
@@ -407,7 +472,7 @@ static int report_load(report *R) {
     R->n_ok = n_ok;
     if (n_ok == 0) {
         rs_set_error("no replicate finished: no front to report on");
-        for (int r = 0; r < n; r++) rs_front_free(x[r].f);
+        for (int r = 0; r < n; r++) rep_free(&x[r]);
         free(x);
         R->x = NULL;
         return -1;
@@ -521,14 +586,187 @@ static void report_aggregate(report *R) {
             v.exp_bad[k] += x[r].expert_not_better[k];
             v.zero_best[k] += zero[k] >= x[r].best[k];
             v.zero_beats_expert[k] += zero[k] >= x[r].expert_own[k];
-            v.bar_count[k] += x[r].have_lmc && x[r].lmc[k].is_barrier;
-            v.ctl_bar_count[k] += x[r].have_ctl && x[r].lmc_ctl[k].is_barrier;
+            v.bar_count[k] += x[r].have_lmc && (x[r].sx ? sx_barrier_on(x[r].sx, k) : x[r].lmc[k].is_barrier);
+            v.ctl_bar_count[k] += x[r].have_ctl &&
+                                  (x[r].sx_ctl ? sx_barrier_on(x[r].sx_ctl, k) : x[r].lmc_ctl[k].is_barrier);
         }
     }
     R->v = v;
     for (int k = 0; k < d; k++) {
         snprintf(R->names_buf[k], sizeof R->names_buf[k], "%s", c->reward_names[k]);
         R->names[k] = R->names_buf[k];
+    }
+}
+
+/* lambda_stats.csv of three or more experts (rs_lambda_stats), kept in
+ * R->ls for report.md and metrics.json; said in the log when it cannot be
+ * made */
+static void report_lambda_stats(report *R) {
+    const rs_front *fr[RS_EXP_MAX_SEEDS], *cf[RS_EXP_MAX_SEEDS];
+    int m = 0;
+    for (int r = 0; r < R->n; r++)
+        if (R->x[r].ok) fr[m] = R->x[r].f, cf[m++] = R->x[r].cf;
+    char p[RS_EXP_PATH + 32];
+    snprintf(p, sizeof p, "%s/lambda_stats.csv", R->out);
+    R->ls = m ? rs_lambda_stats_new(fr, cf, m) : NULL;
+    if (!R->ls || rs_lambda_stats_write(R->ls, (const char *const *)R->names, p) != 0)
+        rs_exp_say("experiment: no %s: %s\n", p, rs_last_error());
+}
+
+/* "velocity-height": edge e's experts by their rewards' names */
+static const char *edge_name(const report *R, const rs_lmc_simplex *s, int e, char *buf, size_t n) {
+    if (e < 0) snprintf(buf, n, "interior");
+    else snprintf(buf, n, "%s-%s", R->c->reward_names[s->edge_a[e]], R->c->reward_names[s->edge_b[e]]);
+    return buf;
+}
+
+/* one verdict of a replicate's simplex (of front f), for metrics.json */
+static cJSON *json_sx_one(const report *R, const rs_front *f, const rs_lmc_simplex *s, int e, int k) {
+    const rs_lmc *m = sx_at(s, e, k);
+    cJSON *q = cJSON_CreateObject();
+    char b[160];
+    cJSON_AddStringToObject(q, "where", edge_name(R, s, e, b, sizeof b));
+    cJSON_AddStringToObject(q, "reward", R->c->reward_names[k]);
+    cJSON_AddNumberToObject(q, "barrier", m->barrier);
+    /* on an edge the weight of its second expert; inside, the soup's λ in full */
+    if (e >= 0) cJSON_AddItemToObject(q, "barrier_lambda", rs_lab_json_num(m->barrier_lambda));
+    else if (s->plane_row[k] < 0) cJSON_AddNullToObject(q, "barrier_lambda");
+    else cJSON_AddItemToObject(q, "barrier_lambda",
+                               rs_lab_json_nums(f->lambda + (size_t)s->plane_row[k] * f->n_experts, f->n_experts));
+    cJSON_AddItemToObject(q, "barrier_in_se", rs_lab_json_num(m->z));
+    cJSON_AddItemToObject(q, "tolerance", rs_lab_json_num(m->tolerance));
+    cJSON_AddBoolToObject(q, "is_barrier", m->is_barrier);
+    cJSON_AddNumberToObject(q, e < 0 ? "mean_gap_to_plane" : "area_above_line", m->area);
+    return q;
+}
+
+/* metrics.json, three or more experts: the verdicts of every edge and the
+ * interior over replicates (lmc_simplex), the best λ per reward and the
+ * non-dominated soups (lambda) */
+static void json_simplex(const report *R, cJSON *o) {
+    const rs_lmc_simplex *s0 = first_sx(R->x, R->n);
+    const int d = R->d;
+    char b[160];
+    if (s0) {
+        cJSON *js = cJSON_AddObjectToObject(o, "lmc_simplex");
+        cJSON_AddStringToObject(js, "rule", "each edge: the soups with only its two experts weighted against "
+                                            "their straight line; interior: every other soup against the "
+                                            "experts' plane (their returns mixed by λ)");
+        cJSON *a = cJSON_AddArrayToObject(js, "verdicts");
+        /* the edges, then the interior (e = -1) */
+        for (int i = 0; i < s0->n_edges + s0->has_plane; i++)
+            for (int k = 0, e = i < s0->n_edges ? i : -1; k < d; k++) {
+                cJSON *q = cJSON_CreateObject();
+                cJSON_AddStringToObject(q, "where", edge_name(R, s0, e, b, sizeof b));
+                cJSON_AddStringToObject(q, "reward", R->c->reward_names[k]);
+                rs_compare_lmc_agg la = over_sx(R->x, R->n, e, k, 0);
+                cJSON_AddItemToObject(q, "barrier", rs_lab_json_interval_named(&la.barrier, "mean"));
+                cJSON_AddItemToObject(q, e < 0 ? "mean_gap_to_plane" : "area_above_line",
+                                      rs_lab_json_interval_named(&la.area, "mean"));
+                cJSON_AddNumberToObject(q, "replicates_with_barrier", la.n_barrier);
+                cJSON_AddNumberToObject(q, "of", la.n);
+                if (R->v.ctl_n) {
+                    la = over_sx(R->x, R->n, e, k, 1);
+                    cJSON_AddItemToObject(q, "control_barrier", rs_lab_json_interval_named(&la.barrier, "mean"));
+                    cJSON_AddNumberToObject(q, "control_replicates_with_barrier", la.n_barrier);
+                }
+                cJSON_AddItemToArray(a, q);
+            }
+    }
+    const rs_lambda_stats *ls = R->ls;
+    if (!ls) return;
+    cJSON *jl = cJSON_AddObjectToObject(o, "lambda");
+    cJSON *jb = cJSON_AddArrayToObject(jl, "best");
+    for (int k = 0; k < d; k++) {
+        int p = ls->best[k];
+        cJSON *q = cJSON_CreateObject();
+        cJSON_AddStringToObject(q, "reward", R->c->reward_names[k]);
+        if (p >= 0) {
+            rs_interval iv = {ls->mean[(size_t)p * d + k], ls->lo[(size_t)p * d + k], ls->hi[(size_t)p * d + k], ls->n[p]};
+            cJSON_AddItemToObject(q, "lambda", rs_lab_json_nums(ls->lambda + (size_t)p * ls->n_experts, ls->n_experts));
+            cJSON_AddItemToObject(q, "return", rs_lab_json_interval_named(&iv, "mean"));
+        }
+        cJSON_AddItemToArray(jb, q);
+    }
+    cJSON *jn = cJSON_AddArrayToObject(jl, "nondominated");
+    for (int p = 0; p < ls->n_pts; p++) {
+        if (!ls->nondominated[p]) continue;
+        cJSON *q = cJSON_CreateObject();
+        cJSON_AddItemToObject(q, "lambda", rs_lab_json_nums(ls->lambda + (size_t)p * ls->n_experts, ls->n_experts));
+        cJSON *rv = cJSON_AddArrayToObject(q, "returns");
+        for (int k = 0; k < d; k++) {
+            rs_interval iv = {ls->mean[(size_t)p * d + k], ls->lo[(size_t)p * d + k], ls->hi[(size_t)p * d + k], ls->n[p]};
+            cJSON *e = rs_lab_json_interval_named(&iv, "mean");
+            cJSON_AddStringToObject(e, "reward", R->c->reward_names[k]);
+            cJSON_AddItemToArray(rv, e);
+        }
+        cJSON_AddItemToArray(jn, q);
+    }
+}
+
+/* metrics.json's per_replicate: each replicate's scores and verdicts */
+static void json_per_replicate(const report *R, cJSON *o) {
+    const rs_exp_config *c = R->c;
+    const rs_job_graph *g = R->g;
+    const int n = R->n;
+    const int d = R->d;
+    const rep_result *x = R->x;
+    cJSON *jr = cJSON_AddArrayToObject(o, "per_replicate");
+    for (int r = 0; r < n; r++) {
+        cJSON *e = cJSON_CreateObject();
+        cJSON_AddNumberToObject(e, "seed", (double)g->reps[r].seed);
+        cJSON_AddStringToObject(e, "dir", g->reps[r].dir);
+        cJSON_AddStringToObject(e, "status", x[r].status);
+        if (x[r].ok) {
+            for (int i = 0; i < N_METRICS; i++)
+                cJSON_AddItemToObject(e, METRICS[i].key, rs_lab_json_num(front_field(&x[r].m, METRICS[i].front_off)));
+            if (x[r].sx) {
+                cJSON_AddBoolToObject(e, "h1_holds", x[r].h1);
+                cJSON *l = cJSON_AddArrayToObject(e, "lmc_simplex");
+                for (int i = 0; i < x[r].sx->n_edges + x[r].sx->has_plane; i++)
+                    for (int k = 0; k < d; k++)
+                        cJSON_AddItemToArray(l, json_sx_one(R, x[r].f, x[r].sx, i < x[r].sx->n_edges ? i : -1, k));
+            } else if (!x[r].have_lmc && x[r].lmc_why[0]) {
+                cJSON_AddStringToObject(e, "h1_not_measured", x[r].lmc_why);
+            } else if (x[r].have_lmc) {
+                cJSON_AddBoolToObject(e, "h1_holds", x[r].h1);
+                cJSON *l = cJSON_AddArrayToObject(e, "lmc");
+                for (int k = 0; k < d; k++) {
+                    const rs_lmc *m = &x[r].lmc[k];
+                    cJSON *q = cJSON_CreateObject();
+                    cJSON_AddStringToObject(q, "reward", c->reward_names[k]);
+                    cJSON_AddNumberToObject(q, "barrier", m->barrier);
+                    cJSON_AddItemToObject(q, "barrier_lambda", rs_lab_json_num(m->barrier_lambda));
+                    cJSON_AddItemToObject(q, "barrier_in_se", rs_lab_json_num(m->z));
+                    cJSON_AddItemToObject(q, "tolerance", rs_lab_json_num(m->tolerance));
+                    cJSON_AddBoolToObject(q, "is_barrier", m->is_barrier);
+                    cJSON_AddNumberToObject(q, "area_above_line", m->area);
+                    if (x[r].have_ctl) {
+                        const rs_lmc *mc = &x[r].lmc_ctl[k];
+                        cJSON_AddNumberToObject(q, "control_barrier", mc->barrier);
+                        cJSON_AddItemToObject(q, "control_barrier_in_se", rs_lab_json_num(mc->z));
+                        cJSON_AddBoolToObject(q, "control_is_barrier", mc->is_barrier);
+                        cJSON_AddNumberToObject(q, "control_area_above_line", mc->area);
+                    }
+                    cJSON_AddItemToObject(q, "expert_own_return", rs_lab_json_num(x[r].expert_own[k]));
+                    cJSON_AddItemToObject(q, "init_return", rs_lab_json_num(x[r].init_own[k]));
+                    cJSON_AddItemToArray(l, q);
+                }
+            }
+            cJSON_AddNumberToObject(e, "morl_points_dominating_every_soup", x[r].morl_dominating);
+            if (x[r].have_twin) {
+                cJSON *t = cJSON_AddObjectToObject(e, "twin");
+                cJSON_AddNumberToObject(t, "barrier", x[r].twin.barrier);
+                cJSON_AddItemToObject(t, "barrier_lambda", rs_lab_json_num(x[r].twin.barrier_lambda));
+                cJSON_AddItemToObject(t, "barrier_in_se", rs_lab_json_num(x[r].twin.z));
+                cJSON_AddBoolToObject(t, "is_barrier", x[r].twin.is_barrier);
+                cJSON_AddNumberToObject(t, "area_above_line", x[r].twin.area);
+                cJSON_AddBoolToObject(t, "pair_exceeds_floor", x[r].beyond_floor);
+            }
+            cJSON *gg = cJSON_AddArrayToObject(e, "expert_gain");
+            for (int k = 0; k < d; k++) cJSON_AddItemToArray(gg, rs_lab_json_num(x[r].gain[k]));
+        }
+        cJSON_AddItemToArray(jr, e);
     }
 }
 
@@ -611,6 +849,7 @@ static void report_write_metrics_json(const report *R) {
         cJSON_AddItemToObject(e, "motionless_return", rs_lab_json_num(zero[k]));
         cJSON_AddItemToArray(jl, e);
     }
+    json_simplex(R, o);
     cJSON *jg = cJSON_AddArrayToObject(o, "expert_gain");
     for (int k = 0; k < d; k++) {
         cJSON *e = cJSON_CreateObject();
@@ -631,55 +870,7 @@ static void report_write_metrics_json(const report *R) {
         cJSON_AddNumberToObject(e, "pair_exceeds_floor", floor_count);
         cJSON_AddNumberToObject(e, "of", twin_n);
     }
-    cJSON *jr = cJSON_AddArrayToObject(o, "per_replicate");
-    for (int r = 0; r < n; r++) {
-        cJSON *e = cJSON_CreateObject();
-        cJSON_AddNumberToObject(e, "seed", (double)g->reps[r].seed);
-        cJSON_AddStringToObject(e, "dir", g->reps[r].dir);
-        cJSON_AddStringToObject(e, "status", x[r].status);
-        if (x[r].ok) {
-            for (int i = 0; i < N_METRICS; i++)
-                cJSON_AddItemToObject(e, METRICS[i].key, rs_lab_json_num(front_field(&x[r].m, METRICS[i].front_off)));
-            if (x[r].have_lmc) {
-                cJSON_AddBoolToObject(e, "h1_holds", x[r].h1);
-                cJSON *l = cJSON_AddArrayToObject(e, "lmc");
-                for (int k = 0; k < d; k++) {
-                    const rs_lmc *m = &x[r].lmc[k];
-                    cJSON *q = cJSON_CreateObject();
-                    cJSON_AddStringToObject(q, "reward", c->reward_names[k]);
-                    cJSON_AddNumberToObject(q, "barrier", m->barrier);
-                    cJSON_AddItemToObject(q, "barrier_lambda", rs_lab_json_num(m->barrier_lambda));
-                    cJSON_AddItemToObject(q, "barrier_in_se", rs_lab_json_num(m->z));
-                    cJSON_AddItemToObject(q, "tolerance", rs_lab_json_num(m->tolerance));
-                    cJSON_AddBoolToObject(q, "is_barrier", m->is_barrier);
-                    cJSON_AddNumberToObject(q, "area_above_line", m->area);
-                    if (x[r].have_ctl) {
-                        const rs_lmc *mc = &x[r].lmc_ctl[k];
-                        cJSON_AddNumberToObject(q, "control_barrier", mc->barrier);
-                        cJSON_AddItemToObject(q, "control_barrier_in_se", rs_lab_json_num(mc->z));
-                        cJSON_AddBoolToObject(q, "control_is_barrier", mc->is_barrier);
-                        cJSON_AddNumberToObject(q, "control_area_above_line", mc->area);
-                    }
-                    cJSON_AddItemToObject(q, "expert_own_return", rs_lab_json_num(x[r].expert_own[k]));
-                    cJSON_AddItemToObject(q, "init_return", rs_lab_json_num(x[r].init_own[k]));
-                    cJSON_AddItemToArray(l, q);
-                }
-            }
-            cJSON_AddNumberToObject(e, "morl_points_dominating_every_soup", x[r].morl_dominating);
-            if (x[r].have_twin) {
-                cJSON *t = cJSON_AddObjectToObject(e, "twin");
-                cJSON_AddNumberToObject(t, "barrier", x[r].twin.barrier);
-                cJSON_AddItemToObject(t, "barrier_lambda", rs_lab_json_num(x[r].twin.barrier_lambda));
-                cJSON_AddItemToObject(t, "barrier_in_se", rs_lab_json_num(x[r].twin.z));
-                cJSON_AddBoolToObject(t, "is_barrier", x[r].twin.is_barrier);
-                cJSON_AddNumberToObject(t, "area_above_line", x[r].twin.area);
-                cJSON_AddBoolToObject(t, "pair_exceeds_floor", x[r].beyond_floor);
-            }
-            cJSON *gg = cJSON_AddArrayToObject(e, "expert_gain");
-            for (int k = 0; k < d; k++) cJSON_AddItemToArray(gg, rs_lab_json_num(x[r].gain[k]));
-        }
-        cJSON_AddItemToArray(jr, e);
-    }
+    json_per_replicate(R, o);
     char *s = cJSON_Print(o);
     char p[RS_EXP_PATH + 64];
     snprintf(p, sizeof p, "%s/metrics.json", out);
@@ -688,53 +879,20 @@ static void report_write_metrics_json(const report *R) {
     cJSON_Delete(o);
 }
 
-/* report.md: the verdicts, the tables and the caveats in words; 0, or -1
- * (said in the log) when it cannot be written */
-static int report_write_md(const report *R) {
+/* report.md, stage by stage (report_write_md) */
+
+/* the title, the rewards, the replicates, the protocol, the replicates that did not finish */
+static void md_intro(const report *R, FILE *f) {
     const rs_exp_config *c = R->c;
     const rs_job_graph *g = R->g;
-    const char *out = R->out;
     const char *config_path = R->config_path;
     const double wall_s = R->wall_s;
-    const int threads = R->threads;
     const int n = R->n;
     const int d = R->d;
     const int n_ok = R->n_ok;
-    rep_result *x = R->x;
-    const double *ref = R->ref;
-    const char *ref_source = R->ref_source;
-    const double *prev_ref = R->prev_ref;
-    const int moved = R->moved;
-    const double *zero = R->zero;
-    const rs_compare_agg *agg = &R->agg;
-    const rs_compare_agg *agg_iqm = &R->agg_iqm;
-    const int h1_count = R->v.h1_count;
-    const int lmc_n = R->v.lmc_n;
-    const int ctl_count = R->v.ctl_count;
-    const int ctl_n = R->v.ctl_n;
-    const int ge_morl = R->v.ge_morl;
-    const int morl_n = R->v.morl_n;
-    const int morl_dom = R->v.morl_dom;
-    const int twin_n = R->v.twin_n;
-    const int floor_count = R->v.floor_count;
-    const int twin_bar = R->v.twin_bar;
-    const int *exp_bad = R->v.exp_bad;
-    const int *zero_best = R->v.zero_best;
-    const int *zero_beats_expert = R->v.zero_beats_expert;
-    const int *bar_count = R->v.bar_count;
-    const int *ctl_bar_count = R->v.ctl_bar_count;
-    const int *gain_ok = R->v.gain_ok;
-    const int *gain_n = R->v.gain_n;
-    const int(*beats)[D_MAX] = R->v.beats;
-    char p[RS_EXP_PATH + 64];
-    snprintf(p, sizeof p, "%s/report.md", out);
-    FILE *f = fopen(p, "w");
-    char b1[160], b2[160], prov[1024];
-    if (!f) {
-        rs_exp_say("experiment: cannot write %s\n", p);
-        return -1;
-    }
-    rs_provenance_line(prov, sizeof prov, threads);
+    const rep_result *x = R->x;
+    char prov[1024];
+    rs_provenance_line(prov, sizeof prov, R->threads);
     fprintf(f, "# Rewarded soups: %s\n\n", c->name);
     fprintf(f, "Config `%s`, env **%s**, %d proxy rewards:", config_path, c->env, d);
     for (int i = 0; i < d; i++) fprintf(f, "%s `%s` = `%s`", i ? "," : "", c->reward_names[i], c->reward_specs[i]);
@@ -772,7 +930,27 @@ static int report_write_md(const report *R) {
             fprintf(f, "> **Replicate seed %ld did not finish** (%s): it is left out of every "
                        "aggregate; rerun the same command to resume it.\n\n",
                     g->reps[r].seed, x[r].status);
+}
 
+/* the verdicts in words */
+static void md_verdicts(const report *R, FILE *f) {
+    const rs_exp_config *c = R->c;
+    const int n = R->n;
+    const int d = R->d;
+    const rep_result *x = R->x;
+    const rs_compare_agg *agg = &R->agg;
+    const int h1_count = R->v.h1_count;
+    const int lmc_n = R->v.lmc_n;
+    const int ctl_count = R->v.ctl_count;
+    const int ctl_n = R->v.ctl_n;
+    const int ge_morl = R->v.ge_morl;
+    const int morl_n = R->v.morl_n;
+    const int twin_n = R->v.twin_n;
+    const int floor_count = R->v.floor_count;
+    const int twin_bar = R->v.twin_bar;
+    const int *gain_ok = R->v.gain_ok;
+    const int *gain_n = R->v.gain_n;
+    char b1[160];
     fprintf(f, "## Verdicts\n\n");
     if (morl_n)
         fprintf(f, "- **Soups vs MORL**: the soups' hypervolume is %s of MORL's (ratio; 1 = equal), "
@@ -789,16 +967,29 @@ static int report_write_md(const report *R) {
                 : agg->ratio.lo > 1 ? "; over replicates the soups' hypervolume is higher (the interval lies above 1)"
                 : agg->ratio.hi < 1 ? "; over replicates MORL's hypervolume is higher (the interval lies below 1)"
                                 : "; over replicates there is no clear difference (the interval includes 1)");
-    if (lmc_n)
+    const int simplex = first_sx(x, n) != NULL;
+    if (lmc_n && !simplex)
         fprintf(f, "- **H1** (experts fine-tuned from a shared init are linearly connected: no "
                    "barrier along the soup path on any reward): holds in **%d of %d** replicates.\n",
                 h1_count, lmc_n);
+    else if (lmc_n)
+        fprintf(f, "- **H1** (experts fine-tuned from a shared init are linearly connected: no "
+                   "barrier along any edge of the λ simplex, the soups of each pair of experts, nor "
+                   "below the experts' plane inside it, the other soups against the experts' returns "
+                   "mixed by λ; on any reward): holds in **%d of %d** replicates.\n",
+                h1_count, lmc_n);
+    for (int r = 0; r < n && !lmc_n; r++)
+        if (x[r].ok && x[r].lmc_why[0]) {
+            fprintf(f, "- **H1**: not measured (seed %ld: %s).\n", R->g->reps[r].seed, x[r].lmc_why);
+            break;
+        }
     if (twin_n && lmc_n)
         fprintf(f, "- **H1 against the same-reward floor** (a second expert on `%s` from the same "
                    "init, another seed: how far two fine-tunings part when the rewards do not "
-                   "differ): the pair's barrier exceeds the twin's by more than 2 standard errors "
+                   "differ): %s barrier exceeds the twin's by more than 2 standard errors "
                    "in **%d of %d** replicates; the twin itself has a barrier in %d of %d.\n",
-                c->reward_names[0], floor_count, twin_n, twin_bar, twin_n);
+                c->reward_names[0], simplex ? "some edge's" : "the pair's", floor_count, twin_n, twin_bar,
+                twin_n);
     if (ctl_n)
         fprintf(f, "- **Control** (experts from independent inits): a barrier in **%d of %d** "
                    "replicates (H1 predicts one).\n", ctl_count, ctl_n);
@@ -816,10 +1007,34 @@ static int report_write_md(const report *R) {
     if (lmc_n)
         fprintf(f, "\nA dip counts as a barrier when it exceeds %.0f standard errors of the mean "
                    "return *and* %.2g × the reward's scale (the gap between the experts' returns, at "
-                   "least a tenth of their size).\n",
-                RS_LMC_Z, c->lmc_tol);
-    fprintf(f, "\n![front](front.png)\n\n![returns along λ](lambda.png)\n\n");
+                   "least a tenth of their size%s).\n",
+                RS_LMC_Z, c->lmc_tol,
+                simplex ? "; inside the simplex, the largest gap between the experts' returns" : "");
+}
 
+/* the figures */
+static void md_figures(const report *R, FILE *f) {
+    if (R->d == 2) {
+        fprintf(f, "\n![front](front.png)\n\n![returns along λ](lambda.png)\n\n");
+        return;
+    }
+    fprintf(f, "\n![front](front.png)\n\n![returns along each edge of the λ simplex](lambda.png)\n\n"
+               "![mean return over the λ simplex, per reward](simplex.png)\n\n");
+}
+
+/* the hypervolumes and expected utilities over replicates */
+static void md_hypervolume(const report *R, FILE *f) {
+    const rs_exp_config *c = R->c;
+    const int d = R->d;
+    const int n_ok = R->n_ok;
+    const double *ref = R->ref;
+    const char *ref_source = R->ref_source;
+    const double *prev_ref = R->prev_ref;
+    const int moved = R->moved;
+    const rs_compare_agg *agg = &R->agg;
+    const rs_compare_agg *agg_iqm = &R->agg_iqm;
+    char b1[160], b2[160];
+    char prov[1024];
     fprintf(f, "## Hypervolume\n\nReference point (");
     for (int k = 0; k < d; k++) fprintf(f, "%s%.6g", k ? ", " : "", ref[k]);
     fprintf(f, "), shared by every replicate: %s.\n\n", ref_source);
@@ -860,7 +1075,21 @@ static int report_write_md(const report *R) {
                    "(H1's counterfactual). Their hypervolume is not a quality claim: a control "
                    "that collapses to a trivial gait can still cover a large area when that gait "
                    "scores well on one reward.\n");
+}
 
+/* linear mode connectivity of two experts: the path per reward */
+static void md_lmc_pair(const report *R, FILE *f) {
+    const rs_exp_config *c = R->c;
+    const int n = R->n;
+    const int d = R->d;
+    const rep_result *x = R->x;
+    const int lmc_n = R->v.lmc_n;
+    const int ctl_n = R->v.ctl_n;
+    const int twin_n = R->v.twin_n;
+    const int twin_bar = R->v.twin_bar;
+    const int *bar_count = R->v.bar_count;
+    const int *ctl_bar_count = R->v.ctl_bar_count;
+    char b1[160], b2[160];
     if (d == 2 && lmc_n) {
         fprintf(f, "\n## Linear mode connectivity\n\n");
         fprintf(f, "| experts | reward | barrier | replicates with a barrier | area above the line |\n|---|---|---|---|---|\n");
@@ -888,7 +1117,96 @@ static int report_write_md(const report *R) {
                     c->reward_names[0]);
         }
     }
+}
 
+/* "(0.667, 0.333, 0)": a λ of K experts */
+static const char *fmt_lambda(const double *l, int K, char *buf, size_t n) {
+    size_t u = (size_t)snprintf(buf, n, "(");
+    for (int i = 0; i < K && u < n; i++) u += (size_t)snprintf(buf + u, n - u, "%s%.3g", i ? ", " : "", l[i]);
+    if (u < n) snprintf(buf + u, n - u, ")");
+    return buf;
+}
+
+/* linear mode connectivity of three or more experts: every edge and the
+ * interior, per reward, over replicates (and the control's, the twin) */
+static void md_lmc_simplex(const report *R, FILE *f) {
+    const rs_lmc_simplex *s0 = first_sx(R->x, R->n);
+    if (!s0 || !R->v.lmc_n) return;
+    char b1[160], b2[160], w[160];
+    fprintf(f, "\n## Linear mode connectivity on the simplex\n\nAn edge holds the soups of one pair of "
+               "experts (every other weight 0), judged against the straight line between the pair. "
+               "The interior holds the other %d soup%s, judged against the experts' plane (their "
+               "returns mixed by the soup's λ): the barrier is the largest drop below it, and the last "
+               "column the mean gap over those soups.\n\n", s0->n_interior, s0->n_interior == 1 ? "" : "s");
+    fprintf(f, "| experts | where | reward | barrier | replicates with a barrier | area above the line "
+               "(edge) or mean gap to the plane (interior) |\n|---|---|---|---|---|---|\n");
+    for (int ctl = 0; ctl < 1 + (R->v.ctl_n > 0); ctl++)
+        for (int i = 0; i < s0->n_edges + s0->has_plane; i++)
+            for (int k = 0, e = i < s0->n_edges ? i : -1; k < R->d; k++) {
+                rs_compare_lmc_agg la = over_sx(R->x, R->n, e, k, ctl);
+                if (!la.n) continue;
+                fprintf(f, "| %s | %s | %s | %s | %d of %d | %s |\n", ctl ? "independent inits" : "shared init",
+                        edge_name(R, s0, e, w, sizeof w), R->c->reward_names[k],
+                        fmt_iv(b1, sizeof b1, &la.barrier, "%.4g"), la.n_barrier, la.n,
+                        fmt_iv(b2, sizeof b2, &la.area, "%+.4g"));
+            }
+    if (R->v.twin_n) {
+        double va[RS_EXP_MAX_SEEDS];
+        int m = 0;
+        for (int r = 0; r < R->n; r++)
+            if (R->x[r].ok && R->x[r].have_twin) va[m++] = R->x[r].twin.area;
+        rs_interval ti = over_twin(R->x, R->n), ta = over_vals(va, m);
+        fprintf(f, "| same-reward twin (the floor) | %s-twin | %s | %s | %d of %d | %s |\n",
+                R->c->reward_names[0], R->c->reward_names[0], fmt_iv(b1, sizeof b1, &ti, "%.4g"),
+                R->v.twin_bar, R->v.twin_n, fmt_iv(b2, sizeof b2, &ta, "%+.4g"));
+    }
+}
+
+/* three or more experts: the λ that maximises each reward, and the soups
+ * no other soup beats on every reward (lambda_stats.csv, the simplex figure) */
+static void md_lambda_simplex(const report *R, FILE *f) {
+    const rs_lambda_stats *ls = R->ls;
+    if (!ls) return;
+    const int K = ls->n_experts, d = R->d;
+    char b1[160], lb[200];
+    fprintf(f, "\n## Soups over the λ simplex\n\nMean over %d replicate%s at each point of the λ "
+               "lattice (`lambda_stats.csv`, drawn in `simplex.png`); λ lists the weights of the experts "
+               "on ", ls->n_reps, ls->n_reps == 1 ? "" : "s");
+    for (int i = 0; i < K; i++) fprintf(f, "%s`%s`", i ? (i == K - 1 ? " and " : ", ") : "", R->c->reward_names[i]);
+    fprintf(f, ", in that order.\n\n| reward | the λ that maximises it | its mean return |\n|---|---|---|\n");
+    for (int k = 0; k < d; k++) {
+        int p = ls->best[k];
+        if (p < 0) continue;
+        rs_interval iv = {ls->mean[(size_t)p * d + k], ls->lo[(size_t)p * d + k], ls->hi[(size_t)p * d + k], ls->n[p]};
+        fprintf(f, "| %s | %s | %s |\n", R->c->reward_names[k], fmt_lambda(ls->lambda + (size_t)p * K, K, lb, sizeof lb),
+                fmt_iv(b1, sizeof b1, &iv, "%.4g"));
+    }
+    fprintf(f, "\nThe non-dominated soups (no other point's means are as high on every reward and higher "
+               "on one), numbered as in `simplex.png`:\n\n| # | λ |");
+    for (int k = 0; k < d; k++) fprintf(f, " %s |", R->c->reward_names[k]);
+    fprintf(f, "\n|---|---|");
+    for (int k = 0; k < d; k++) fprintf(f, "---|");
+    fprintf(f, "\n");
+    for (int p = 0, num = 0; p < ls->n_pts; p++) {
+        if (!ls->nondominated[p]) continue;
+        fprintf(f, "| %d | %s |", ++num, fmt_lambda(ls->lambda + (size_t)p * K, K, lb, sizeof lb));
+        for (int k = 0; k < d; k++) {
+            rs_interval iv = {ls->mean[(size_t)p * d + k], ls->lo[(size_t)p * d + k], ls->hi[(size_t)p * d + k], ls->n[p]};
+            fprintf(f, " %s |", fmt_iv(b1, sizeof b1, &iv, "%.4g"));
+        }
+        fprintf(f, "\n");
+    }
+}
+
+/* each expert against the init on its own reward */
+static void md_experts(const report *R, FILE *f) {
+    const rs_exp_config *c = R->c;
+    const int n = R->n;
+    const int d = R->d;
+    const rep_result *x = R->x;
+    const int *gain_ok = R->v.gain_ok;
+    const int *gain_n = R->v.gain_n;
+    char b1[160], b2[160];
     fprintf(f, "\n## Experts against their init\n\nEach expert's return on its own reward "
                "against the shared init's (the fine-tuning's gain; the paper's experts gained 79 %% "
                "and more).\n\n| reward | init | expert | gain | gain, %% of the init | replicates with "
@@ -908,7 +1226,19 @@ static int report_write_md(const report *R) {
                 fmt_iv(b3, sizeof b3, &ga, "%+.4g"), fmt_iv(b4, sizeof b4, &gp, "%+.0f"), gain_ok[k],
                 gain_n[k]);
     }
+}
 
+/* the degenerate cases found, in words */
+static void md_caveats(const report *R, FILE *f) {
+    const rs_exp_config *c = R->c;
+    const int d = R->d;
+    const int n_ok = R->n_ok;
+    const double *zero = R->zero;
+    const int morl_dom = R->v.morl_dom;
+    const int *exp_bad = R->v.exp_bad;
+    const int *zero_best = R->v.zero_best;
+    const int *zero_beats_expert = R->v.zero_beats_expert;
+    const int(*beats)[D_MAX] = R->v.beats;
     /* degenerate cases, in words */
     int any = 0;
 #define FLAG(...)                                                                                  \
@@ -942,7 +1272,29 @@ static int report_write_md(const report *R) {
                      "off as their rewards say.\n", c->reward_names[i], c->reward_names[k],
                      c->reward_names[k], beats[i][k], n_ok);
 #undef FLAG
+}
 
+/* a replicate's H1 cell: holds, fails (and where, with three or more
+ * experts), or why it was not measured */
+static void md_h1_cell(const report *R, const rep_result *x, char *buf, size_t n) {
+    int e, k;
+    char b[160];
+    if (!x->have_lmc) snprintf(buf, n, x->lmc_why[0] ? "— (not measured: %s)" : "—", x->lmc_why);
+    else if (x->h1) snprintf(buf, n, "holds");
+    else if (x->sx && rs_lmc_simplex_first_barrier(x->sx, &e, &k))
+        snprintf(buf, n, "fails (first barrier: %s%s on %s)", e < 0 ? "" : "edge ",
+                 edge_name(R, x->sx, e, b, sizeof b), R->c->reward_names[k]);
+    else snprintf(buf, n, "fails");
+}
+
+/* one line per replicate */
+static void md_per_replicate(const report *R, FILE *f) {
+    const rs_exp_config *c = R->c;
+    const rs_job_graph *g = R->g;
+    const int n = R->n;
+    const int d = R->d;
+    const rep_result *x = R->x;
+    const int twin_n = R->v.twin_n;
     fprintf(f, "\n## Per replicate\n\n| seed | status | soups HV | MORL HV | ratio |");
     for (int k = 0; d == 2 && k < d; k++) fprintf(f, " barrier %s (s.e.) |", c->reward_names[k]);
     if (twin_n) fprintf(f, " twin %s (s.e.) |", c->reward_names[0]);
@@ -963,18 +1315,49 @@ static int report_write_md(const report *R) {
             fprintf(f, " %.4g (%.1f)%s |", x[r].twin.barrier, x[r].twin.z, x[r].twin.is_barrier ? " **barrier**" : "");
         else if (twin_n)
             fprintf(f, " — |");
-        fprintf(f, " %s%s |\n", !x[r].have_lmc ? "—" : x[r].h1 ? "holds" : "fails",
+        char h1[300];
+        md_h1_cell(R, &x[r], h1, sizeof h1);
+        fprintf(f, " %s%s |\n", h1,
                 x[r].have_twin && x[r].have_lmc ? (x[r].beyond_floor ? ", above the floor" : ", within the floor") : "");
     }
+}
+
+/* the files of the folder */
+static void md_files(const report *R, FILE *f) {
+    const rs_exp_config *c = R->c;
     fprintf(f, "\n## Files\n\n`metrics.json` (everything above, per replicate and aggregated), "
                "`lambda_stats.csv` (per-λ means and intervals over replicates, what `lambda.png` "
-               "draws), %s`front.csv` per replicate (every point: λ, each reward's return mean/std, "
+               "draws%s), %s`front.csv` per replicate (every point: λ, each reward's return mean/std, "
                "every term), %s`*/log.jsonl` and `*/progress.csv` (training "
                "curves, plotted in `curves.png`), `*/policy.safetensors` (the experts, MORL runs "
                "and init%s).\n\n![learning curves](curves.png)\n",
+            R->d == 2 ? "" : " along each edge and `simplex.png` over the whole simplex",
             c->n_seeds ? "`seed_<s>/` (one replicate each), " : "",
             c->control ? "`control_front.csv` (the control's soups), " : "",
             c->control ? ", controls" : "");
+}
+
+/* report.md: the verdicts, the tables and the caveats in words; 0, or -1
+ * (said in the log) when it cannot be written */
+static int report_write_md(const report *R) {
+    char p[RS_EXP_PATH + 64];
+    snprintf(p, sizeof p, "%s/report.md", R->out);
+    FILE *f = fopen(p, "w");
+    if (!f) {
+        rs_exp_say("experiment: cannot write %s\n", p);
+        return -1;
+    }
+    md_intro(R, f);
+    md_verdicts(R, f);
+    md_figures(R, f);
+    md_hypervolume(R, f);
+    md_lmc_pair(R, f);
+    md_lmc_simplex(R, f);
+    md_lambda_simplex(R, f);
+    md_experts(R, f);
+    md_caveats(R, f);
+    md_per_replicate(R, f);
+    md_files(R, f);
     fclose(f);
     return 0;
 }
@@ -1021,28 +1404,22 @@ int rs_exp_report(const rs_exp_config *c, const char *config_path, const char *o
         return -1;
     }
     if (report_reference_point(R) != 0) {
-        for (int r = 0; r < R->n; r++) {
-            rs_front_free(R->x[r].f);
-            rs_front_free(R->x[r].cf);
-            rs_front_free(R->x[r].tf);
-        }
+        for (int r = 0; r < R->n; r++) rep_free(&R->x[r]);
         free(R->x);
         free(R);
         return -1;
     }
     report_metrics(R);
     report_aggregate(R);
-    write_lambda_stats(out, R->x, R->n, R->d, R->names);
+    if (R->d == 2) write_lambda_stats(out, R->x, R->n, R->d, R->names);
+    else report_lambda_stats(R);
     report_write_metrics_json(R);
     run_plots(out);
     /* no report.md, no headline */
     if (report_write_md(R) == 0) report_headline(R);
-    for (int r = 0; r < R->n; r++) {
-        rs_front_free(R->x[r].f);
-        rs_front_free(R->x[r].cf);
-        rs_front_free(R->x[r].tf);
-    }
+    for (int r = 0; r < R->n; r++) rep_free(&R->x[r]);
     free(R->x);
+    rs_lambda_stats_free(R->ls);
     rs_compare_free(&R->cmp);
     free(R);
     return 0;

@@ -187,9 +187,19 @@ static int setup(void) {
                               "soup,0,1,0,2,100,1,20,1,50\n"
                               "soup,0.5,0.5,0.5,2,80,1,60,1,50\n"
                               "soup,1,0,1,2,40,1,90,1,50\n");
-    rc |= write_text(g_front3, "kind,label,lambda:0,lambda:1,lambda:2,episodes,obj:default,"
-                               "std:default,length\n"
-                               "soup,x,1,0,0,2,100,1,50\n");
+    /* three experts: the lattice of resolution 2, its soups
+     * (0.5, 0, 0.5) and (0, 0, 1) dominated on (default, cautious) */
+    rc |= write_text(g_front3, "kind,label,lambda:0,lambda:1,lambda:2,episodes,obj:default,std:default,"
+                               "obj:cautious,std:cautious,obj:risky,std:risky,length\n"
+                               "expert,a,1,0,0,2,100,1,20,1,5,1,50\n"
+                               "expert,b,0,1,0,2,40,1,70,1,6,1,50\n"
+                               "expert,c,0,0,1,2,60,1,30,1,9,1,50\n"
+                               "soup,1;0;0,1,0,0,2,100,1,20,1,5,1,50\n"
+                               "soup,0.5;0.5;0,0.5,0.5,0,2,80,1,60,1,7,1,50\n"
+                               "soup,0.5;0;0.5,0.5,0,0.5,2,70,1,25,1,8,1,50\n"
+                               "soup,0;1;0,0,1,0,2,40,1,70,1,6,1,50\n"
+                               "soup,0;0.5;0.5,0,0.5,0.5,2,55,1,65,1,8,1,50\n"
+                               "soup,0;0;1,0,0,1,2,60,1,30,1,9,1,50\n");
     /* the hopper model with a 640x360 offscreen buffer */
     char src[600];
     snprintf(src, sizeof src, "%s/envs/assets/hopper.xml", RSOUP_SRC_DIR);
@@ -1076,6 +1086,73 @@ static void test_figure_axes_follow_front(void) {
     rs_viewer_free(v);
 }
 
+/* Three experts with their front (the lattice of resolution 2, the experts'
+ * rows): the figure draws the soups that no other soup beats on both axes,
+ * found here by brute force over the rows, and no marker of the live
+ * episode shares an expert's colour. */
+static void test_front_three_experts(void) {
+    const char *paths[3] = {g_a, g_b, g_c};
+    rs_viewer *v = open_viewer(paths, 3, NULL, g_front3);
+    CHECK(v != NULL && v->front != NULL, "viewer with a 3-expert front opens and keeps it: %s",
+          v ? rs_viewer_warnings(v) : "");
+    if (!v || !v->front) {
+        if (v) rs_viewer_free(v);
+        return;
+    }
+    v->t = 10;
+    for (int i = 0; i < RS_MAX_TERMS; i++) v->ret[i] = 3 + i;
+    rs_view_plot_update(v);
+    const rs_front *f = v->front;
+    /* the non-dominated soups on (default, cautious), brute force */
+    int want = 0;
+    for (int r = 0; r < f->n; r++) {
+        if (f->kind[r] != RS_KIND_SOUP) continue;
+        int dom = 0;
+        for (int q = 0; q < f->n; q++) {
+            if (q == r || f->kind[q] != RS_KIND_SOUP) continue;
+            double xq = f->obj[q * 3], yq = f->obj[q * 3 + 1], xr = f->obj[r * 3], yr = f->obj[r * 3 + 1];
+            dom |= xq >= xr && yq >= yr && (xq > xr || yq > yr);
+        }
+        if (dom) continue;
+        want++;
+        int found = 0;
+        for (int k = 0; k < v->fig->linepnt[0]; k++)
+            found |= v->fig->linedata[0][2 * k] == (float)f->obj[r * 3] &&
+                     v->fig->linedata[0][2 * k + 1] == (float)f->obj[r * 3 + 1];
+        CHECK(found, "non-dominated soup %d (%g, %g) drawn", r, f->obj[r * 3], f->obj[r * 3 + 1]);
+    }
+    CHECK(want == 4 && v->fig->linepnt[0] == want, "front line: %d points, want %d", v->fig->linepnt[0], want);
+    /* every expert's marker, and the estimate's colour apart from all of them */
+    const int est = 4 + 3;
+    CHECK(v->fig->linepnt[est] > 0 && strstr(v->fig->linename[est], "estimate"), "the estimate is drawn");
+    for (int i = 0; i < 3; i++) {
+        CHECK(v->fig->linepnt[1 + i] > 0, "expert %d's marker drawn", i);
+        const float *a = v->fig->linergb[1 + i], *b = v->fig->linergb[est];
+        double d = fabs(a[0] - b[0]) + fabs(a[1] - b[1]) + fabs(a[2] - b[2]);
+        CHECK(d > 0.5, "the estimate's colour is expert %c's (distance %g)", 'A' + i, d);
+    }
+    rs_viewer_free(v);
+    /* one soup best on both axes: still drawn, as a marker around it */
+    char one[400];
+    snprintf(one, sizeof one, "%s/front3_one.csv", g_dir);
+    write_text(one, "kind,label,lambda:0,lambda:1,lambda:2,episodes,obj:default,std:default,obj:cautious,"
+                    "std:cautious,length\n"
+                    "soup,a,1,0,0,2,50,1,20,1,50\nsoup,ab,0.5,0.5,0,2,90,1,80,1,50\n"
+                    "soup,b,0,1,0,2,40,1,70,1,50\nsoup,c,0,0,1,2,60,1,30,1,50\n");
+    v = open_viewer(paths, 3, NULL, one);
+    CHECK(v != NULL && v->front != NULL, "a front with one non-dominated soup is kept");
+    if (!v || !v->front) {
+        if (v) rs_viewer_free(v);
+        return;
+    }
+    rs_view_plot_update(v);
+    float cx = 0, cy = 0;
+    for (int k = 0; k < 4; k++) cx += v->fig->linedata[0][2 * k] / 4, cy += v->fig->linedata[0][2 * k + 1] / 4;
+    CHECK(v->fig->linepnt[0] == 5 && fabsf(cx - 90) < 1e-3f && fabsf(cy - 80) < 1e-3f,
+          "the lone soup: %d points around (%g, %g)", v->fig->linepnt[0], cx, cy);
+    rs_viewer_free(v);
+}
+
 static const rs_test_case k_cases[] = {
     T(test_png_checksums),
     T(test_png_roundtrip),
@@ -1090,6 +1167,7 @@ static const rs_test_case k_cases[] = {
     T(test_frame_loop_allocates_nothing),
     T(test_quality),
     T(test_figure_axes_follow_front),
+    T(test_front_three_experts),
 };
 
 static int on_path(const char *prog) {

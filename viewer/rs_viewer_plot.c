@@ -281,8 +281,10 @@ static void configure(rs_viewer *v) {
     memcpy(g->linergb[L_TRAIL(v)], cyan, sizeof cyan);
     snprintf(g->linename[L_TRAIL(v)], sizeof g->linename[0], "this episode so far");
     memcpy(g->linergb[L_TIP(v)], cyan, sizeof cyan);
-    static const float green[3] = {0.45f, 1.0f, 0.45f};
-    memcpy(g->linergb[L_EST(v)], green, sizeof green);
+    /* magenta: at least 0.8 (summed over r, g, b) from every expert's colour
+     * and every other line's, so it is never taken for expert C's green */
+    static const float magenta[3] = {1.0f, 0.0f, 0.75f};
+    memcpy(g->linergb[L_EST(v)], magenta, sizeof magenta);
     snprintf(g->linename[L_EST(v)], sizeof g->linename[0], "estimate (x%d steps)", RS_MAX_STEPS);
     for (int p = 0; p < RS_VIEW_PAST; p++)
         memcpy(g->linergb[L_PAST(v) + p], grey, sizeof grey);
@@ -370,6 +372,10 @@ void rs_view_plot_update(rs_viewer *v) {
             g->linedata[L_FRONT][2 * k + 1] = (float)objv(f, v->order[k], v->fy);
         }
         g->linepnt[L_FRONT] = v->n_order;
+        /* one non-dominated soup (three or more experts, one soup best on
+         * both axes) makes a line of one point, which draws nothing */
+        if (v->n_order == 1)
+            diamond(g, L_FRONT, objv(f, v->order[0], v->fx), objv(f, v->order[0], v->fy), rx, ry);
         for (int i = 0; i < v->n; i++)
             if (v->expert_row[i] >= 0)
                 diamond(g, L_EXPERT + i, objv(f, v->expert_row[i], v->fx),
