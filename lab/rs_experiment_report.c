@@ -531,7 +531,10 @@ static int report_reference_point(report *R) {
     {
         double pr[D_MAX] = {0};
         if (prev_reference(out, d, pr) == 1) {
-            for (int k = 0; k < d; k++) moved |= pr[k] != ref[k];
+            /* metrics.json keeps 15 significant digits: a point read back
+             * differs from the one computed in the last bits */
+            for (int k = 0; k < d; k++)
+                moved |= fabs(pr[k] - ref[k]) > 1e-12 * fmax(1.0, fmax(fabs(pr[k]), fabs(ref[k])));
             memcpy(prev_ref, pr, sizeof pr);
         }
     }
