@@ -96,7 +96,8 @@ def capql_run(a):
     B = [m.bias.detach().numpy().astype(np.float64) for m in lin]
     W_out = np.concatenate([pol.mean.weight.detach().numpy(),
                             pol.log_std_linear.weight.detach().numpy()])
-    B_out = np.concatenate([pol.mean.bias.detach().numpy(), pol.log_std_linear.bias.detach().numpy()])
+    B_out = np.concatenate([pol.mean.bias.detach().numpy(),
+                            pol.log_std_linear.bias.detach().numpy()])
     weights = equally_spaced_weights(len(obj), n=a.grid)
     # equally_spaced_weights does not promise an order: sort by the second
     # objective's weight, as rsoup's λ (the weight of the second expert)
@@ -148,6 +149,11 @@ def timed(cmd, env=None):
     if rc != 0:
         sys.exit("peers_front: %s failed (exit %d)" % (" ".join(cmd), rc))
     return wall, ru.ru_utime + ru.ru_stime
+
+
+def pm(m, h, f="%.1f"):
+    """mean ± half-width, or the mean alone for one seed"""
+    return (f + " ± " + f) % (m, h) if h == h else (f % m) + " (one seed)"
 
 
 def t_interval(xs):
@@ -274,7 +280,7 @@ def main():
         md.append("| %s | %d | %.6g | %.4g |" % (r["method"], r["seed"], r["hypervolume"],
                                                 r["eum"]))
     for w in hv:
-        md.append("| **%s mean ± 95%% t** | | %.6g ± %.3g | |" % (w, hv[w][0], hv[w][1]))
+        md.append("| **%s mean ± 95%% t** | | %s | |" % (w, pm(*hv[w], f="%.6g")))
     md += ["", "rsoup/CAPQL hypervolume (ratio of means): %.4g" % ratio, "",
            "Time (wall / CPU s, whole processes, %d thread(s)): rsoup experiment (all seeds, "
            "fronts included) %.1f / %.1f; CAPQL %s (each seed, its front's evaluation "

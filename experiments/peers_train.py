@@ -138,6 +138,11 @@ def evaluate(rsoup_bin, policy, a):
     return r["mean"], r["std"]
 
 
+def pm(m, h, f="%.1f"):
+    """mean ± half-width, or the mean alone for one seed"""
+    return (f + " ± " + f) % (m, h) if h == h else (f % m) + " (one seed)"
+
+
 def t_interval(xs):
     """mean and the half-width of its 95 % Student-t interval"""
     n = len(xs)
@@ -276,9 +281,8 @@ def main():
             r["return_std"]))
     for who in ("rsoup", "sb3"):
         m = summary[who]
-        md.append("| **%s mean ± 95%% t** | | %.1f ± %.1f | %.1f ± %.1f | | %.1f ± %.1f | |" % (
-            who, m["wall_s"][0], m["wall_s"][1], m["cpu_s"][0], m["cpu_s"][1], m["return"][0],
-            m["return"][1]))
+        md.append("| **%s mean ± 95%% t** | | %s | %s | | %s | |" % (
+            who, pm(*m["wall_s"]), pm(*m["cpu_s"]), pm(*m["return"])))
     md += ["", "rsoup/SB3 (ratio of means): wall %.3f, CPU %.3f, return %.3f" % (
         ratio["wall_s"], ratio["cpu_s"], ratio["return"]), "",
         "Settings side by side (rsoup: its run's config.json; SB3: the options given, "
