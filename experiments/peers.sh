@@ -26,11 +26,12 @@
 #   --parts P          env, train, front, comma-separated, or all     (env)
 #   --train-steps N    env steps per training run                     (1000000)
 #   --train-seeds S    seeds, e.g. 1,2,3                              (1,2,3)
-#   --front-steps N    training env steps per method and seed         (2000000)
+#   --front-steps N    training env steps per method and seed         (1000000)
 #   --front-seeds S                                                    (1)
 #   --front-grid G     front points (λ grid, CAPQL weights)           (11)
 #   --episodes K       evaluation episodes per policy / front point   (10)
-#   --ref x,y          front hypervolume reference point              (-100,-100)
+#   --ref x,y          front hypervolume reference point   (rsoup pareto's:
+#                      below every point of both methods' fronts, shared)
 #   --threads T        threads of each training (rsoup env threads,
 #                      torch threads), the same for both sides        (1)
 # Run it on an idle machine: under load the thread-CPU row of part 1 still
@@ -46,8 +47,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ARGV=("$0" "$@")
-PARTS=env TRAIN_STEPS=1000000 TRAIN_SEEDS=1,2,3 FRONT_STEPS=2000000 FRONT_SEEDS=1
-FRONT_GRID=11 EPISODES=10 REF=-100,-100 THREADS=1 OUT=""
+PARTS=env TRAIN_STEPS=1000000 TRAIN_SEEDS=1,2,3 FRONT_STEPS=1000000 FRONT_SEEDS=1
+FRONT_GRID=11 EPISODES=10 REF="" THREADS=1 OUT=""
 while [ $# -gt 0 ]; do
   case $1 in
     --parts) PARTS=$2; shift 2 ;;
@@ -192,7 +193,8 @@ front_part() {
   [ ! -e "$d" ] || { echo "peers: $d exists: give a new OUT" >&2; exit 1; }
   mkdir -p "$d"
   cmd=("$IPY" experiments/peers_front.py "$R" "$d" --steps "$FRONT_STEPS" --seeds "$FRONT_SEEDS"
-       --grid "$FRONT_GRID" --episodes "$EPISODES" "--ref=$REF" --threads "$THREADS")
+       --grid "$FRONT_GRID" --episodes "$EPISODES" --threads "$THREADS")
+  [ -z "$REF" ] || cmd+=("--ref=$REF")
   OMP_NUM_THREADS=$THREADS WANDB_MODE=disabled WANDB_SILENT=true PYGAME_HIDE_SUPPORT_PROMPT=1 \
     "${cmd[@]}"
   readme "$d" "rewarded soups against MORL-Baselines' CAPQL (front.md, front.csv, front.json)" \

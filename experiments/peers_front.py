@@ -24,10 +24,13 @@ objectives=[...]), MO-Gymnasium's vector-reward API).
     CAPQL's eval) and scored by `rsoup eval` with the same episodes and
     evaluation seed as rsoup's front.
 Neither side counts its front's evaluation episodes (the same number on both
-sides) as training steps. `rsoup pareto` scores all fronts on --ref.
+sides) as training steps. `rsoup pareto` scores all fronts (both methods,
+every seed) on one reference point: --ref, or by default the one it picks
+for them all together (componentwise minimum minus 5 % of the range: it
+must lie below every point, and a fixed one can fail that).
 
-    python experiments/peers_front.py RSOUP_BIN OUT [--steps 2000000] [--seeds 1]
-        [--grid 11] [--episodes 10] [--ref -100,-100] [--threads 1]
+    python experiments/peers_front.py RSOUP_BIN OUT [--steps 1000000] [--seeds 1]
+        [--grid 11] [--episodes 10] [--ref x,y] [--threads 1]
 
 OUT receives experiment.json and rsoup/ (the experiment), capql/seed_S/
 (policies at each weight, front.csv, run.json), pareto.json (rsoup pareto's
@@ -79,7 +82,7 @@ def capql_run(a):
     agent = CAPQL(env, log=False, seed=a.seed, device="cpu")
     c0, w0 = time.process_time(), time.perf_counter()
     # log=False: no evaluation inside train (it needs an eval env all the same)
-    agent.train(total_timesteps=a.steps, eval_env=env, ref_point=np.array(a.ref))
+    agent.train(total_timesteps=a.steps, eval_env=env, ref_point=np.zeros(len(obj)))
     learn_cpu, learn_wall = time.process_time() - c0, time.perf_counter() - w0
 
     # the policy at a fixed weight w is an MLP on the observation alone:
@@ -139,6 +142,13 @@ def capql_run(a):
         sys.exit("peers_front: the saved policies do not act as CAPQL's (max error %g)" % err)
 
 
+def run_steps(run):
+    """the env steps a run trained for (its progress.csv's last step: rsoup
+    trains whole rollouts, so a budget is rounded up to one)"""
+    rows = [l.split(",") for l in open(os.path.join(run, "progress.csv")) if l.strip()]
+    return int(rows[-1][rows[0].index("step")])
+
+
 def timed(cmd, env=None):
     """run cmd as a child: (wall s, CPU s of the child and its threads)"""
     w0 = time.perf_counter()
@@ -171,12 +181,13 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("rsoup_bin")
     ap.add_argument("out")
-    ap.add_argument("--steps", type=int, default=2000000,
+    ap.add_argument("--steps", type=int, default=1000000,
                     help="training env steps per method and seed (rsoup: pretrain + experts)")
     ap.add_argument("--seeds", default="1")
     ap.add_argument("--grid", type=int, default=11, help="front points (λ grid, CAPQL weights)")
     ap.add_argument("--episodes", type=int, default=10, help="evaluation episodes per point")
-    ap.add_argument("--ref", default="-100,-100", help="hypervolume reference point")
+    ap.add_argument("--ref", default="",
+                    help="hypervolume reference point (default: rsoup pareto's, shared)")
     ap.add_argument("--threads", type=int, default=1,
                     help="rsoup experiment's threads, CAPQL's torch threads")
     ap.add_argument("--capql-run", action="store_true", help=argparse.SUPPRESS)
@@ -184,7 +195,6 @@ def main():
     ap.add_argument("--eval-seed", type=int, default=1000, help=argparse.SUPPRESS)
     a = ap.parse_args()
     a.rsoup_bin, a.out = os.path.abspath(a.rsoup_bin), os.path.abspath(a.out)
-    a.ref = [float(x) for x in a.ref.split(",")]
     if a.capql_run:
         return capql_run(a)
     R = a.rsoup_bin
@@ -220,28 +230,32 @@ def main():
     load0 = os.getloadavg()[0]
     t_rsoup = timed([R, "experiment", cfg_path, "--out", exp, "--threads", str(a.threads),
                      "--quiet"], env)
+    # CAPQL gets the steps rsoup's replicate trained, rollouts rounded up
+    steps = {s: sum(run_steps(os.path.join(exp, "seed_%d" % s, j)) for j in
+                    ["pretrain"] + ["expert_" + k for k in OBJ]) for s in seeds}
     runs = {}
     for s in seeds:
         out = os.path.join(a.out, "capql", "seed_%d" % s)
         t = timed([sys.executable, os.path.abspath(__file__), R, out, "--capql-run", "--seed",
-                   str(s), "--steps", str(a.steps), "--threads", str(a.threads), "--grid",
-                   str(a.grid), "--episodes", str(a.episodes), "--eval-seed", str(eval_seed[s]),
-                   "--ref=" + ",".join(map(str, a.ref))], env)
+                   str(s), "--steps", str(steps[s]), "--threads", str(a.threads), "--grid",
+                   str(a.grid), "--episodes", str(a.episodes), "--eval-seed", str(eval_seed[s])],
+                  env)
         runs[s] = dict(json.load(open(os.path.join(out, "run.json"))), wall_s=t[0], cpu_s=t[1])
     load1 = os.getloadavg()[0]
 
     files = ([os.path.join(exp, "seed_%d" % s, "front.csv") for s in seeds] +
              [os.path.join(a.out, "capql", "seed_%d" % s, "front.csv") for s in seeds])
-    p = subprocess.run([R, "pareto"] + files + ["--ref", ",".join(map(str, a.ref)), "--json"],
+    p = subprocess.run([R, "pareto"] + files + (["--ref=" + a.ref] if a.ref else []) + ["--json"],
                        capture_output=True, text=True)
     if p.returncode != 0:
         sys.exit("peers_front: rsoup pareto failed: %s" % p.stderr.strip())
     open(os.path.join(a.out, "pareto.json"), "w").write(p.stdout)
-    fronts = json.loads(p.stdout)["fronts"]
+    par = json.loads(p.stdout)
+    fronts, ref = par["fronts"], par["ref"]
     rows = []
     for i, s in enumerate(seeds):
         for who, f in (("rsoup soups", fronts[i]), ("CAPQL", fronts[len(seeds) + i])):
-            rows.append({"method": who, "seed": s, "train_steps": a.steps,
+            rows.append({"method": who, "seed": s, "train_steps": steps[s],
                          "hypervolume": f["hypervolume"],
                          "eum": f["eum"]})
     hv = {w: t_interval([r["hypervolume"] for r in rows if r["method"] == w])
@@ -253,10 +267,11 @@ def main():
             f.write("%s,%d,%d,%.9g,%.9g\n" % (r["method"], r["seed"], r["train_steps"],
                                               r["hypervolume"], r["eum"]))
         for w in hv:
-            f.write("%s,mean,%d,%.9g,\n%s,ci95_halfwidth,,%.9g,\n" % (w, a.steps, hv[w][0], w,
+            f.write("%s,mean,,%.9g,\n%s,ci95_halfwidth,,%.9g,\n" % (w, hv[w][0], w,
                                                                     hv[w][1]))
         f.write("rsoup/CAPQL,ratio_of_means,,%.9g,\n" % ratio)
-    json.dump({"env": ENV, "objectives": OBJ, "steps": a.steps, "seeds": seeds, "ref": a.ref,
+    json.dump({"env": ENV, "objectives": OBJ, "steps": a.steps, "train_steps": steps,
+               "seeds": seeds, "ref": ref, "ref_source": par["ref_source"],
                "grid": a.grid, "episodes": a.episodes, "eval_seeds": eval_seed,
                "threads": a.threads, "cores": os.cpu_count(), "load_1min": [load0, load1],
                "rsoup_experiment": {"config": cfg, "wall_s": t_rsoup[0], "cpu_s": t_rsoup[1]},
@@ -266,21 +281,23 @@ def main():
                "hypervolume": {w: {"mean": v[0], "ci95_halfwidth": v[1]} for w, v in hv.items()},
                "ratio_rsoup_over_capql": ratio, "interval": "95% Student-t over seeds"},
               open(os.path.join(a.out, "front.json"), "w"), indent=1, default=str)
-    md = ["# rsoup's rewarded soups vs MORL-Baselines' CAPQL, %s (%s), %d training env steps "
-          "each" % (ENV, " vs ".join("%s=%s" % kv for kv in OBJ.items()), a.steps), "",
-          "rsoup: pretrain %d + 2 experts x %d, soups on a %d-point λ grid; CAPQL: %d steps, "
+    md = ["# rsoup's rewarded soups vs MORL-Baselines' CAPQL, %s (%s), a budget of %d "
+          "training env steps" % (ENV, " vs ".join("%s=%s" % kv for kv in OBJ.items()), a.steps), "",
+          "rsoup: pretrain %d + 2 experts x %d (asked; trained in whole rollouts: %s in all), "
+          "soups on a %d-point λ grid; CAPQL: as many steps as rsoup's replicate trained, "
           "%d equally spaced weights. Every point: %d deterministic episodes of `rsoup eval` / "
           "`rsoup front` (same evaluation seed per replicate). Hypervolume by `rsoup pareto` "
-          "on the reference point (%s). Load %.2f -> %.2f on %d cores%s." % (
-              pre, ft, a.grid, a.steps, a.grid, a.episodes, ",".join("%g" % x for x in a.ref),
+          "on one reference point for all (%s, %s). Load %.2f -> %.2f on %d cores%s." % (
+              pre, ft, ", ".join("%d (seed %d)" % (steps[s], s) for s in seeds), a.grid,
+              a.grid, a.episodes, ",".join("%g" % x for x in ref), par["ref_source"],
               load0, load1, os.cpu_count(),
               " (above the cores: not a record)" if max(load0, load1) > os.cpu_count() else ""),
-          "", "| method | seed | hypervolume | EUM |", "|---|---:|---:|---:|"]
+          "", "| method | seed | training steps | hypervolume | EUM |", "|---|---:|---:|---:|---:|"]
     for r in rows:
-        md.append("| %s | %d | %.6g | %.4g |" % (r["method"], r["seed"], r["hypervolume"],
-                                                r["eum"]))
+        md.append("| %s | %d | %d | %.6g | %.4g |" % (r["method"], r["seed"], r["train_steps"],
+                                                     r["hypervolume"], r["eum"]))
     for w in hv:
-        md.append("| **%s mean ± 95%% t** | | %s | |" % (w, pm(*hv[w], f="%.6g")))
+        md.append("| **%s mean ± 95%% t** | | | %s | |" % (w, pm(*hv[w], f="%.6g")))
     md += ["", "rsoup/CAPQL hypervolume (ratio of means): %.4g" % ratio, "",
            "Time (wall / CPU s, whole processes, %d thread(s)): rsoup experiment (all seeds, "
            "fronts included) %.1f / %.1f; CAPQL %s (each seed, its front's evaluation "

@@ -116,6 +116,13 @@ def sb3_run(a):
         sys.exit("peers_train: the saved policy does not act as SB3's (max error %g)" % err)
 
 
+def run_steps(run):
+    """the env steps a run trained for (its progress.csv's last step: rsoup,
+    like SB3, trains whole rollouts, so a budget is rounded up to one)"""
+    rows = [l.split(",") for l in open(os.path.join(run, "progress.csv")) if l.strip()]
+    return int(rows[-1][rows[0].index("step")])
+
+
 def timed(cmd, env=None):
     """run cmd as a child: (wall s, CPU s of the child and its threads)"""
     w0 = time.perf_counter()
@@ -223,7 +230,7 @@ def main():
         wall, cpu = timed([R, "train", "--env", a.env, "--steps", str(a.steps), "--seed", str(s),
                            "--threads", str(a.threads), "--out", run, "--quiet"], env)
         ret, sd = evaluate(R, run, a)
-        rows.append({"learner": "rsoup", "seed": s, "steps": a.steps, "wall_s": wall,
+        rows.append({"learner": "rsoup", "seed": s, "steps": run_steps(run), "wall_s": wall,
                      "cpu_s": cpu, "learn_wall_s": "", "return": ret, "return_std": sd})
         out = os.path.join(a.out, "sb3", "seed_%d" % s)
         wall, cpu = timed([sys.executable, os.path.abspath(__file__), R, out, "--sb3-run",
@@ -272,16 +279,16 @@ def main():
           "system, all threads); %d thread(s) each; load %.2f -> %.2f on %d cores%s." % (
               a.episodes, a.eval_seed, a.threads, load0, load1, os.cpu_count(),
               " (above the cores: not a record)" if max(load0, load1) > os.cpu_count() else ""),
-          "", "| learner | seed | wall s | CPU s | SB3 learn() wall s | return | return std |",
-          "|---|---:|---:|---:|---:|---:|---:|"]
+          "", "| learner | seed | steps | wall s | CPU s | SB3 learn() wall s | return | "
+          "return std |", "|---|---:|---:|---:|---:|---:|---:|---:|"]
     for r in rows:
-        md.append("| %s | %d | %.1f | %.1f | %s | %.1f | %.1f |" % (
-            r["learner"], r["seed"], r["wall_s"], r["cpu_s"],
+        md.append("| %s | %d | %d | %.1f | %.1f | %s | %.1f | %.1f |" % (
+            r["learner"], r["seed"], r["steps"], r["wall_s"], r["cpu_s"],
             "%.1f" % r["learn_wall_s"] if r["learn_wall_s"] != "" else "", r["return"],
             r["return_std"]))
     for who in ("rsoup", "sb3"):
         m = summary[who]
-        md.append("| **%s mean ± 95%% t** | | %s | %s | | %s | |" % (
+        md.append("| **%s mean ± 95%% t** | | | %s | %s | | %s | |" % (
             who, pm(*m["wall_s"]), pm(*m["cpu_s"]), pm(*m["return"])))
     md += ["", "rsoup/SB3 (ratio of means): wall %.3f, CPU %.3f, return %.3f" % (
         ratio["wall_s"], ratio["cpu_s"], ratio["return"]), "",
