@@ -201,8 +201,8 @@ front_part() {
     "$IPY" "${cmd[*]}"
 }
 
-has env && env_part
-{ has train || has front; } && interop_py
-has train && train_part
-has front && front_part
-exit 0
+# each part in an if body, not after &&: set -e holds inside the part
+if has env; then env_part; fi
+if has train || has front; then interop_py; fi
+if has train; then train_part; fi
+if has front; then front_part; fi
