@@ -26,8 +26,8 @@
    what a user of each gets per step.
 
 Every timing is the best of --rounds rounds in which all contenders run in
-turn, so a shared machine's noise hits them alike. Later rows: SB3's PPO
-against rsoup's PPO.
+turn, so a shared machine's noise hits them alike. Training against
+SB3's PPO and a front against CAPQL: peers_train.py, peers_front.py.
 
     python experiments/peers.py RSOUP_BIN PEERS_VEC [--env hopper] [--envs 16]
                                 [--threads 2] [--batches 2000] [--rounds 5]
