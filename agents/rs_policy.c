@@ -266,7 +266,7 @@ const char *rs_run_file(const char *path, int train_first, char *buf, size_t cap
 
 rs_st *rs_policy_st_load(const char *path) {
     rs_st *st = rs_st_load(path);
-    char what[1100];
+    char what[RS_PATH_BUF];
     snprintf(what, sizeof what, "'%s'", path);
     if (st && rs_policy_check_format(st, what) != 0) {
         rs_st_free(st);

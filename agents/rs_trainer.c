@@ -85,7 +85,7 @@ int rs_trainer_window_counters(rs_trainer_window *w, int64_t n, int64_t pos) {
 
 rs_policy *rs_trainer_open_init(const char *path, const rs_policy *run, const char *arch,
                                 rs_st **st, char *file, size_t cap) {
-    char buf[1100];
+    char buf[RS_PATH_BUF];
     snprintf(file, cap, "%s", rs_run_file(path, 1, buf, sizeof buf));
     *st = rs_st_load(file);
     if (!*st) return NULL;

@@ -31,10 +31,9 @@ typedef struct rs_cmd_info {
     const char *epilog;      /* examples, notes; may be NULL */
 } rs_cmd_info;
 
-/* the longest path (a positional argument, a FILE/DIR/CKPT option) and the
- * longest other option value the parser accepts: every buffer a path is
- * built in has room for a path this long plus a file name */
-#define RS_CLI_PATH_MAX 1024
+/* the longest path (a positional argument, a FILE/DIR/CKPT option) is
+ * RS_PATH_MAX (rs_common.h: every buffer a path is built in, RS_PATH_BUF,
+ * has room for one plus a file name); the longest other option value: */
 #define RS_CLI_ARG_MAX 4096
 /* 0: parsed; 1: --help printed (exit 0); -1: error printed (exit 2) */
 int rs_cli_parse(const rs_cmd_info *info, rs_opt *opts, int nopts, int argc, char **argv,

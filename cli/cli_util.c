@@ -71,7 +71,7 @@ int rs_cli_parse(const rs_cmd_info *info, rs_opt *opts, int nopts, int argc, cha
                 /* paths and lists are copied into fixed buffers: refuse what
                  * would not fit rather than cut it */
                 int is_path = !strcmp(o->metavar, "FILE") || !strcmp(o->metavar, "DIR");
-                size_t vl = strlen(o->value), cap = is_path ? RS_CLI_PATH_MAX : RS_CLI_ARG_MAX;
+                size_t vl = strlen(o->value), cap = is_path ? RS_PATH_MAX : RS_CLI_ARG_MAX;
                 if (vl > cap) {
                     fprintf(stderr, "rsoup %s: the value of --%s has %zu characters; at most %zu are taken\n",
                             info->name, o->name, vl, cap);
@@ -94,9 +94,9 @@ int rs_cli_parse(const rs_cmd_info *info, rs_opt *opts, int nopts, int argc, cha
                     info->name, a, info->name);
             return -1;
         }
-        if (strlen(a) > RS_CLI_PATH_MAX) {
+        if (strlen(a) > RS_PATH_MAX) {
             fprintf(stderr, "rsoup %s: an argument of %zu characters is too long (at most %d)\n",
-                    info->name, strlen(a), RS_CLI_PATH_MAX);
+                    info->name, strlen(a), RS_PATH_MAX);
             return -1;
         }
         pos[np++] = a;
@@ -201,7 +201,7 @@ void rs_cli_print_mix_error(const char *cmd, const char *const *paths, int n) {
 
 /* "a;b" and "a/policy.safetensors;b/" name the same files */
 static void canon(const char *t, char *out, size_t n) {
-    char p[1100];
+    char p[RS_PATH_BUF];
     snprintf(p, sizeof p, "%s", t);
     size_t L = strlen(p);
     while (L > 1 && p[L - 1] == '/') p[--L] = 0;
@@ -231,7 +231,7 @@ int rs_cli_same_paths(const char *a, const char *b) {
     char *sa = NULL, *sb = NULL;
     char *ta = strtok_r(ba, ";", &sa), *tb = strtok_r(bb, ";", &sb);
     for (; ta && tb; ta = strtok_r(NULL, ";", &sa), tb = strtok_r(NULL, ";", &sb)) {
-        char ca[1100], cb[1100];
+        char ca[RS_PATH_BUF], cb[RS_PATH_BUF];
         canon(ta, ca, sizeof ca);
         canon(tb, cb, sizeof cb);
         if (strcmp(ca, cb) && !same_bytes(ca, cb)) return 0;

@@ -32,7 +32,7 @@ int cmd_act(int argc, char **argv) {
         return 2;
     }
     const int json = rs_opt_flag(opts, no, "json");
-    char buf[1100];
+    char buf[RS_PATH_BUF];
     rs_policy *p = rs_policy_load(rs_run_file(pos[0], 0, buf, sizeof buf));
     if (!p) return rs_cli_fail(NULL);
     const char *in = rs_opt_str(opts, no, "obs");

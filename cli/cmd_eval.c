@@ -211,7 +211,7 @@ int cmd_eval(int argc, char **argv) {
         rs_opt_long(opts, no, "seed", 0, 1L << 62, &seed) ||
         rs_opt_long(opts, no, "threads", 0, 1024, &threads))
         return 2;
-    char buf[1100];
+    char buf[RS_PATH_BUF];
     const char *path = rs_run_file(pos[0], 0, buf, sizeof buf);
     rs_evalrun e;
     rewards rw;

@@ -117,7 +117,7 @@ int cmd_front(int argc, char **argv) {
         return 2;
     }
     if (rs_opt_long(opts, no, "fisher-steps", 100, 100000000, &fsteps)) return 2;
-    char pbuf[MAX_EXPERTS][1100];
+    char pbuf[MAX_EXPERTS][RS_PATH_BUF];
     const char *paths[MAX_EXPERTS];
     for (int i = 0; i < np; i++) paths[i] = rs_run_file(pos[i], 0, pbuf[i], sizeof pbuf[i]);
     rs_st *ex[MAX_EXPERTS] = {0};
@@ -135,8 +135,8 @@ int cmd_front(int argc, char **argv) {
     const char *onames[RS_CLI_MAX_OBJ];
     for (int k = 0; k < obj.n; k++) onames[k] = obj.names[k];
     /* the baselines and the init, as checkpoint files */
-    char filebuf[RS_CLI_ARG_MAX + 1] = "", ibuf[1100];
-    static char bbuf[MAX_FILES][1100];
+    char filebuf[RS_CLI_ARG_MAX + 1] = "", ibuf[RS_PATH_BUF];
+    static char bbuf[MAX_FILES][RS_PATH_BUF];
     const char *files[MAX_FILES];
     int n_files = 0;
     const char *bl = rs_opt_str(opts, no, "baseline");

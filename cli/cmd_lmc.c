@@ -74,7 +74,7 @@ static rs_front *lmc_front_file(const char *ff, const char *const *claimed, int 
     }
     if (n_claimed) {
         const char *rec = rs_front_meta(f, "experts");
-        char given[MAX_EXPERTS * 1100 + 8] = "";
+        char given[MAX_EXPERTS * RS_PATH_BUF + 8] = "";
         for (int i = 0; i < n_claimed; i++)
             snprintf(given + strlen(given), sizeof given - strlen(given), "%s%s", i ? ";" : "", claimed[i]);
         if (n_claimed != f->n_experts || (rec && !rs_cli_same_paths(given, rec))) {
@@ -106,7 +106,7 @@ static int lmc_more_fronts(rs_front **fr, const char *const *more, int n_more) {
  * the exit status (printed) */
 static int lmc_evaluate(const char *const *pos, const rs_opt *opts, int no, long grid, long episodes,
                         long seed, long threads, rs_front **out) {
-    char pbuf[2][1100];
+    char pbuf[2][RS_PATH_BUF];
     const char *paths[2] = {rs_run_file(pos[0], 0, pbuf[0], sizeof pbuf[0]),
                             rs_run_file(pos[1], 0, pbuf[1], sizeof pbuf[1])};
     rs_st *ex[2] = {0};

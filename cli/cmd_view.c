@@ -208,7 +208,7 @@ int cmd_view(int argc, char **argv) {
     o.frames = bench ? 0 : (int)frames;
     o.hidden = (o.screenshot || o.sweep || frames > 0) && !bench;
 
-    char pbuf[RS_VIEW_MAX_EXPERTS][1100];
+    char pbuf[RS_VIEW_MAX_EXPERTS][RS_PATH_BUF];
     const char *paths[RS_VIEW_MAX_EXPERTS];
     rs_policy *rand_ex[2] = {0};
     for (int i = 0; i < np; i++)

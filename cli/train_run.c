@@ -49,7 +49,7 @@ const rs_trainer_ops *rs_train_choose(int argc, char **argv) {
     }
     if (resume) {
         /* the header alone: a checkpoint may hold a large replay buffer */
-        char path[1100];
+        char path[RS_PATH_BUF];
         snprintf(path, sizeof path, "%s/train.safetensors", resume);
         rs_st *m = rs_st_load_meta(path);
         ops = m ? rs_trainer_for_format(rs_st_meta(m, "format_train")) : NULL;
@@ -132,7 +132,7 @@ int rs_train_parse(rs_train_args *a, const rs_trainer_ops *ops, int argc, char *
             /* paths are built in fixed buffers: refuse what would not fit */
             int is_path = !strcmp(key, "out") || !strcmp(key, "resume") || !strcmp(key, "config") ||
                           !strcmp(key, "init") || !strcmp(key, "model");
-            size_t cap = is_path ? RS_CLI_PATH_MAX : RS_CLI_ARG_MAX;
+            size_t cap = is_path ? RS_PATH_MAX : RS_CLI_ARG_MAX;
             if (strlen(v) > cap) {
                 fprintf(stderr, "rsoup train: the value of %s has %zu characters; at most %zu are taken\n",
                         arg, strlen(v), cap);

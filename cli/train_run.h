@@ -22,7 +22,7 @@
 typedef struct rs_train_args {
     const char *out, *resume, *config;
     const char *dir;       /* the run directory: resume, else out */
-    char train_file[1100]; /* dir/train.safetensors */
+    char train_file[RS_PATH_BUF]; /* dir/train.safetensors */
     long max_iters;        /* --max-updates (--max-iters) K: stop after K here; -1: no limit */
     int quiet, json;
     int io; /* 1 on the process that writes (MPI rank 0 of a data-parallel PPO run) */

@@ -12,6 +12,12 @@
 
 #define RS_VERSION "0.1.0"
 
+/* The longest path rsoup takes (the command line refuses a longer one:
+ * docs/reliability.md), and a buffer for one such path with a file name
+ * appended ("/policy.safetensors", a frame's "_000123.png") */
+#define RS_PATH_MAX 1024
+#define RS_PATH_BUF (RS_PATH_MAX + 76)
+
 #if defined(__GNUC__)
 #define RS_PRINTF(a, b) __attribute__((format(printf, a, b)))
 #else
@@ -19,6 +25,7 @@
 #endif
 
 /* ---- errors ---- */
+#define RS_ERROR_MAX 1024 /* the message's size, its NUL included: longer ones are cut */
 void rs_set_error(const char *fmt, ...) RS_PRINTF(1, 2);
 const char *rs_last_error(void);
 void rs_clear_error(void);

@@ -12,7 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-static _Thread_local char g_error[1024];
+static _Thread_local char g_error[RS_ERROR_MAX];
 
 void rs_set_error(const char *fmt, ...) {
     /* callers often wrap the previous message ("...: %s", rs_last_error()):

@@ -143,7 +143,7 @@ mjModel *rs_model_load(const rs_env_spec *s, const char *path) {
         /* a regular file, checked without blocking: a FIFO would hang the open */
         FILE *f = rs_fopen_regular(path, "rb");
         if (!f) {
-            char m[1100];
+            char m[RS_ERROR_MAX];
             snprintf(m, sizeof m, "%s", rs_last_error());
             rs_set_error("model file: %s", m);
             return NULL;

@@ -19,7 +19,6 @@
 #include "rs_soup.h"
 
 #define FP_MAX_EXPERTS 16
-#define FP_PATH_MAX 1024
 
 static void note(const rs_frontplan_req *q, const char *fmt, ...) RS_PRINTF(2, 3);
 static void note(const rs_frontplan_req *q, const char *fmt, ...) {
@@ -99,7 +98,7 @@ fail:
 /* what made this front, as "# key: value" lines of the file */
 static int front_provenance(rs_front *f, const rs_frontplan_req *q) {
     /* the experts' paths, ';'-joined */
-    char buf[FP_MAX_EXPERTS * (FP_PATH_MAX + 1) + 1], cpu[256], blas[256];
+    char buf[FP_MAX_EXPERTS * (RS_PATH_MAX + 1) + 1], cpu[256], blas[256];
     snprintf(buf, sizeof buf, "%s (commit %s)", RS_VERSION, rs_provenance_commit());
     int rc = rs_front_set_meta(f, "rsoup", buf);
     rs_provenance_cpu_model(cpu, sizeof cpu);
@@ -291,7 +290,7 @@ static int plan_todo(const rs_frontplan_req *q, const rs_front *f, const double 
         for (int j = 0; j < np; j++)
             l[j] = i == j;
         if (rs_front_find_lambda(f, l, RS_KIND_BIT(RS_KIND_EXPERT)) >= 0) continue;
-        char tmp[FP_PATH_MAX + 76];
+        char tmp[RS_PATH_BUF];
         snprintf(tmp, sizeof tmp, "%s", q->paths[i]);
         char *slash = strrchr(tmp, '/');
         if (slash && !strcmp(slash + 1, "policy.safetensors")) *slash = 0;

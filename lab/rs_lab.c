@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <math.h>
 #include <stdio.h>
+#include <string.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -11,7 +12,11 @@
 #include "rs_stats.h"
 
 int rs_lab_mkdir_p(const char *path) {
-    char buf[1100];
+    char buf[RS_PATH_BUF];
+    if (strlen(path) >= sizeof buf) { /* never make a cut name */
+        errno = ENAMETOOLONG;
+        return -1;
+    }
     snprintf(buf, sizeof buf, "%s", path);
     for (char *s = buf + 1; *s; s++) {
         if (*s != '/') continue;

@@ -84,7 +84,7 @@ int rs_refine_open(rs_refine *r, const rs_front *f, const char *experts, const d
     char *save = NULL;
     for (char *t = strtok_r(buf, ";", &save); t && r->n_loaded < RS_REFINE_MAX_EXPERTS;
          t = strtok_r(NULL, ";", &save)) {
-        char pb[1100];
+        char pb[RS_PATH_BUF];
         const char *p = rs_run_file(t, 0, pb, sizeof pb);
         if (!(r->experts[r->n_loaded++] = rs_policy_st_load(p))) return -1;
     }
@@ -167,7 +167,7 @@ int rs_refine_rescore(rs_refine *r, const double *lam, const double *grid_lam, i
 int rs_refine_save(const rs_refine *r, const char *experts, const double *lam, const char *out) {
     rs_st *soup = NULL;
     const char *paths[RS_REFINE_MAX_EXPERTS];
-    char pb[RS_REFINE_MAX_EXPERTS][1100], buf[4096];
+    char pb[RS_REFINE_MAX_EXPERTS][RS_PATH_BUF], buf[4096];
     snprintf(buf, sizeof buf, "%s", experts);
     int k = 0, nm = 0, rc = 0;
     char *sv = NULL;

@@ -59,7 +59,7 @@ int rs_trainrun_saved_config(rs_train *r, const char *path) {
     const char *fmt = rs_st_meta(m, "format_train"), *js = rs_st_meta(m, "train_config");
     int rc = -1;
     cJSON *o = NULL;
-    char where[1100];
+    char where[RS_PATH_BUF];
     snprintf(where, sizeof where, "%.1000s: train_config", path);
     if (!fmt || strcmp(fmt, r->ops->train_format))
         rs_set_error("%s is not a %s training checkpoint (format_train '%s')", path, r->ops->title,
@@ -80,7 +80,7 @@ static int apply_user(rs_train *r, const cJSON *user, const char *config_path,
                       const char *const *keys, const char *const *vals, int n,
                       rs_trainrun_layers *out) {
     if (user) {
-        char where[1100];
+        char where[RS_PATH_BUF];
         snprintf(where, sizeof where, "%s: ", config_path);
         if (r->ops->config_from_json(r->cfg, user, where) != 0) return -1;
     }
@@ -128,7 +128,7 @@ int rs_trainrun_claim(const char *dir, int create) {
         "config.json",        "provenance.json",   "log.jsonl", "progress.csv",
         "policy.safetensors", "train.safetensors", NULL};
     for (int i = 0; files[i]; i++) {
-        char path[1100];
+        char path[RS_PATH_BUF];
         snprintf(path, sizeof path, "%s/%s", dir, files[i]);
         if (rs_output_ok(path) != 0) return -1;
     }
@@ -142,7 +142,7 @@ void rs_train_free(rs_train *r) {
 }
 
 int rs_trainrun_write_config(const rs_train *r, const char *dir) {
-    char path[1100];
+    char path[RS_PATH_BUF];
     char *js = r->ops->config_to_json(r->cfg);
     snprintf(path, sizeof path, "%s/config.json", dir);
     int bad = rs_lab_write_file(path, js, 1) != 0;
@@ -180,7 +180,7 @@ int rs_trainrun_load(rs_train *r, const char *train_file) {
  * same policy. The other order left a run "complete" with a stale policy. */
 
 int rs_trainrun_save(const rs_train *r, const char *dir, int resumed) {
-    char path[1100];
+    char path[RS_PATH_BUF];
     snprintf(path, sizeof path, "%s/policy.safetensors", dir);
     if (rs_policy_save(r->ops->policy(r->trainer), path) != 0) return -1;
     snprintf(path, sizeof path, "%s/train.safetensors", dir);
@@ -469,7 +469,7 @@ void rs_trainrun_status(char *buf, size_t cap, const rs_train *r) {
 }
 
 int rs_trainrun_resume_logs(rs_train *r, const char *dir, double *time_before) {
-    char path[1100];
+    char path[RS_PATH_BUF];
     const long at = r->ops->global_step(r->trainer);
     *time_before = 0;
     snprintf(path, sizeof path, "%s/log.jsonl", dir);
@@ -488,7 +488,7 @@ int rs_trainrun_resume_logs(rs_train *r, const char *dir, double *time_before) {
 int rs_trainrun_logs_open(rs_train *r, const char *dir, int resume, int io, rs_trainrun_logs *L) {
     memset(L, 0, sizeof *L);
     L->dir = dir;
-    char path[1100];
+    char path[RS_PATH_BUF];
     if (!resume && io && rs_trainrun_write_config(r, dir) != 0) return -1;
     if (resume && io && rs_trainrun_resume_logs(r, dir, &L->time_before) != 0) return -1;
     snprintf(path, sizeof path, "%s/progress.csv", dir);

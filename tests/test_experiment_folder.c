@@ -3,12 +3,14 @@
  * and when a replicate's folder is another experiment's; a fresh one is
  * prepared with its marker, the replicates' folders and the trainings'
  * config files, each read back here. */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "rs_experiment_folder.h"
+#include "rs_lab.h"
 #include "rs_test.h"
 
 static const char *CONFIG =
@@ -83,4 +85,27 @@ static void test_place_and_prepare(void) {
     CHECK(system(cmd) == 0, "cleanup");
 }
 
-RS_TEST_MAIN(T(test_place_and_prepare))
+/* a folder name past RS_PATH_BUF is refused whole: no cut prefix of it is
+ * made (it once was, silently) */
+static void test_mkdir_long(void) {
+    char dir[] = "/tmp/rs_test_mkdir_XXXXXX";
+    CHECK(mkdtemp(dir) != NULL, "mkdtemp");
+    char p[RS_PATH_BUF + 64], first[64];
+    int n = snprintf(p, sizeof p, "%s", dir);
+    while (n < RS_PATH_BUF + 10) n += snprintf(p + n, sizeof p - (size_t)n, "/abcdefghi");
+    snprintf(first, sizeof first, "%s/abcdefghi", dir);
+    struct stat sb;
+    errno = 0;
+    CHECK(rs_lab_mkdir_p(p) != 0 && errno == ENAMETOOLONG, "a %zu-character path: errno %d",
+          strlen(p), errno);
+    CHECK(stat(first, &sb) != 0, "a prefix of the refused path was made");
+    /* one that fits is made with its parents */
+    p[RS_PATH_BUF - 40] = 0;
+    CHECK(rs_lab_mkdir_p(p) == 0 && stat(p, &sb) == 0 && S_ISDIR(sb.st_mode), "mkdir -p: %s",
+          strerror(errno));
+    char cmd[128];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    CHECK(system(cmd) == 0, "cleanup");
+}
+
+RS_TEST_MAIN(T(test_place_and_prepare), T(test_mkdir_long))

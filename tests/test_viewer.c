@@ -1153,7 +1153,28 @@ static void test_front_three_experts(void) {
     rs_viewer_free(v);
 }
 
+/* a recording's path of RS_PATH_MAX characters is kept whole (its frames'
+ * names were cut by one); a longer one is refused, not cut */
+static void test_record_long_path(void) {
+    char p[RS_PATH_MAX + 2];
+    memset(p, 'a', sizeof p - 1);
+    p[sizeof p - 1] = 0;
+    CHECK(rs_recorder_new(p, 4, 4, 30, 1) == NULL && strstr(rs_last_error(), "too long"),
+          "a %zu-character path: %s", strlen(p), rs_last_error());
+    p[RS_PATH_MAX] = 0;
+    memcpy(p + RS_PATH_MAX - 4, ".png", 4);
+    rs_recorder *r = rs_recorder_new(p, 4, 4, 30, 1);
+    CHECK(r != NULL, "a %d-character path: %s", RS_PATH_MAX, rs_last_error());
+    if (!r) return;
+    char want[RS_PATH_BUF];
+    snprintf(want, sizeof want, "%.*s_%%06d.png", RS_PATH_MAX - 4, p);
+    CHECK(!strcmp(rs_recorder_target(r), want), "target of %zu characters, want %zu",
+          strlen(rs_recorder_target(r)), strlen(want));
+    rs_recorder_close(r);
+}
+
 static const rs_test_case k_cases[] = {
+    T(test_record_long_path),
     T(test_png_checksums),
     T(test_png_roundtrip),
     T(test_livemix_bits),

@@ -21,9 +21,9 @@ struct rs_recorder {
     int fd;
     char errfile[512]; /* ffmpeg's stderr, shown if it fails (a mkstemp file) */
     rs_png *png;
-    char stem[1024]; /* PNG frames: stem_000123.png */
-    char name[1100]; /* scratch for one frame's file name */
-    char target[1100];
+    char stem[RS_PATH_MAX + 1]; /* PNG frames: stem_000123.png */
+    char name[RS_PATH_BUF]; /* scratch for one frame's file name */
+    char target[RS_PATH_BUF];
 };
 
 int rs_ffmpeg_on_path(void) {
@@ -64,6 +64,11 @@ rs_recorder *rs_recorder_new(const char *path, int w, int h, int fps, int force_
         rs_set_error("record: need a path, a frame size and a frame rate");
         return NULL;
     }
+    if (strlen(path) > RS_PATH_MAX) {
+        rs_set_error("record: a path of %zu characters is too long (at most %d)", strlen(path),
+                     RS_PATH_MAX);
+        return NULL;
+    }
     rs_recorder *r = rs_calloc(1, sizeof *r);
     if (!r) return NULL;
     r->w = w;
@@ -74,7 +79,8 @@ rs_recorder *rs_recorder_new(const char *path, int w, int h, int fps, int force_
     int want_png = force_png || !rs_ffmpeg_on_path() || (L >= 4 && !strcmp(path + L - 4, ".png"));
     if (!want_png) {
         r->kind = RS_REC_FFMPEG;
-        char q[2200], eq[1100], cmd[4200];
+        /* quoted, each ' of a name is 4 characters */
+        char q[4 * RS_PATH_MAX + 3], eq[4 * sizeof r->errfile + 3], cmd[sizeof q + sizeof eq + 256];
         shell_quote(q, sizeof q, path);
         /* a name nobody can guess or plant a link at: mkstemp makes the
          * file (O_EXCL, mode 0600) before the shell redirects into it */

@@ -304,7 +304,7 @@ void rs_view_nudge(rs_viewer *v, double delta) {
 int rs_view_record_toggle(rs_viewer *v) {
     if (v->rec) {
         long nf = rs_recorder_frames(v->rec);
-        char target[1100];
+        char target[RS_PATH_BUF];
         snprintf(target, sizeof target, "%s", rs_recorder_target(v->rec));
         int rc = rs_recorder_close(v->rec);
         v->rec = NULL;
