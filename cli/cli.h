@@ -65,9 +65,6 @@ int rs_cli_reward(const rs_env_spec *s, const char *text, double *w);
 int rs_stderr_tty(void);
 
 /* ---- files ---- */
-/* 1 when two ';'-separated lists name the same policies in the same order
- * ("a;b" and "./a/policy.safetensors;b/" do) */
-int rs_cli_same_paths(const char *a, const char *b);
 /* the soup library names experts by index ("expert 2: ..."); print the
  * error with their paths: "rsoup CMD: cannot mix: expert 2 (path): ..." */
 void rs_cli_print_mix_error(const char *cmd, const char *const *paths, int n);

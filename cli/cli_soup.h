@@ -23,10 +23,6 @@ int rs_cli_warn_inits(const char *cmd, rs_st *const *ex, const char *const *path
 /* Load a front or plain CSV; prints the error ("rsoup CMD: ...") and returns
  * NULL on failure, warns on stderr about a dropped partial last row. */
 rs_front *rs_cli_front_load(const char *cmd, const char *path, int *truncated_tail);
-/* The one finiteness check of a front's values, for pareto, lmc and view:
- * every objective (with with_std, its std too) of the rows whose kind is in
- * mask is finite. 0, or -1 and an error naming the file, row and objective. */
-int rs_cli_front_finite(const char *path, const rs_front *f, unsigned mask, int with_std);
 /* Fronts given together count one seed each: the same file twice, or two
  * copies of its bytes, would count one seed twice. 0, or -1 with
  * "rsoup CMD: ..." printed. */

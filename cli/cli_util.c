@@ -1,14 +1,11 @@
 /* cli_util.c — option parsing and output helpers for the subcommands. */
 #include "cli.h"
-#include "rs_policy.h"
 
 #include <ctype.h>
 #include <errno.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 static rs_opt *find_opt(rs_opt *opts, int nopts, const char *name, size_t len) {
@@ -198,44 +195,3 @@ void rs_cli_print_mix_error(const char *cmd, const char *const *paths, int n) {
     }
     fputc('\n', stderr);
 }
-
-/* "a;b" and "a/policy.safetensors;b/" name the same files */
-static void canon(const char *t, char *out, size_t n) {
-    char p[RS_PATH_BUF];
-    snprintf(p, sizeof p, "%s", t);
-    size_t L = strlen(p);
-    while (L > 1 && p[L - 1] == '/') p[--L] = 0;
-    if (L >= 19 && !strcmp(p + L - 19, "/policy.safetensors")) p[L - 19] = 0;
-    char *r = realpath(p, NULL);
-    snprintf(out, n, "%s", r ? r : p);
-    free(r);
-}
-
-/* two policies (run folders or files) whose policy files hold the same bytes:
- * a copied or archived expert is still that expert */
-static int same_bytes(const char *a, const char *b) {
-    char pa[1200], pb[1200];
-    const char *fa = rs_run_file(a, 0, pa, sizeof pa), *fb = rs_run_file(b, 0, pb, sizeof pb);
-    size_t na = 0, nb = 0;
-    char *x = rs_read_file(fa, &na), *y = x ? rs_read_file(fb, &nb) : NULL;
-    int same = x && y && na == nb && memcmp(x, y, na) == 0;
-    free(x);
-    free(y);
-    return same;
-}
-
-int rs_cli_same_paths(const char *a, const char *b) {
-    char ba[4096], bb[4096];
-    snprintf(ba, sizeof ba, "%s", a);
-    snprintf(bb, sizeof bb, "%s", b);
-    char *sa = NULL, *sb = NULL;
-    char *ta = strtok_r(ba, ";", &sa), *tb = strtok_r(bb, ";", &sb);
-    for (; ta && tb; ta = strtok_r(NULL, ";", &sa), tb = strtok_r(NULL, ";", &sb)) {
-        char ca[RS_PATH_BUF], cb[RS_PATH_BUF];
-        canon(ta, ca, sizeof ca);
-        canon(tb, cb, sizeof cb);
-        if (strcmp(ca, cb) && !same_bytes(ca, cb)) return 0;
-    }
-    return !ta && !tb;
-}
-

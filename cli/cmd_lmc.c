@@ -9,6 +9,7 @@
 #include "cli.h"
 #include "cli_soup.h"
 #include "rs_fronteval.h"
+#include "rs_frontscore.h"
 #include "rs_lattice.h"
 #include "rs_lmcreport.h"
 #include "rs_progress.h"
@@ -29,7 +30,7 @@ static int lmc_report(rs_front *const *fr, const char *const *files, int nf, dou
     for (int i = 0; i < nf; i++)
         /* pareto's check: a NaN or inf return (or its std) makes every
          * comparison false, and the verdict "linearly connected" */
-        if (rs_cli_front_finite(files[i], fr[i], RS_KIND_BIT(RS_KIND_SOUP), 1) != 0) {
+        if (rs_front_check_finite(files[i], fr[i], RS_KIND_BIT(RS_KIND_SOUP), 1) != 0) {
             fprintf(stderr, "rsoup lmc: %s\n", rs_last_error());
             return 1;
         }
@@ -74,10 +75,7 @@ static rs_front *lmc_front_file(const char *ff, const char *const *claimed, int 
     }
     if (n_claimed) {
         const char *rec = rs_front_meta(f, "experts");
-        char given[MAX_EXPERTS * RS_PATH_BUF + 8] = "";
-        for (int i = 0; i < n_claimed; i++)
-            snprintf(given + strlen(given), sizeof given - strlen(given), "%s%s", i ? ";" : "", claimed[i]);
-        if (n_claimed != f->n_experts || (rec && !rs_cli_same_paths(given, rec))) {
+        if (n_claimed != f->n_experts || !rs_front_made_from(f, claimed, n_claimed)) {
             fprintf(stderr, "rsoup lmc: %s was made from '%s', not from the experts given; "
                             "leave them out to read the front as it is\n",
                     ff, rec ? rec : "?");

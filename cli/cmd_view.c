@@ -21,6 +21,7 @@ int cmd_view(int argc, char **argv) {
 #else
 
 #include "cli_soup.h"
+#include "rs_frontscore.h"
 #include "rs_soup.h"
 #include "rs_viewer.h"
 
@@ -60,21 +61,15 @@ static int front_fits(const char *front, const char *const *paths, int n) {
     if (stat(front, &sb) != 0 || !S_ISREG(sb.st_mode)) return 1;
     rs_front *f = rs_front_load(front, NULL);
     if (!f) return 1;
-    const char *rec = rs_front_meta(f, "experts");
-    char given[4096] = "";
-    for (int i = 0; i < n; i++) {
-        size_t k = strlen(given);
-        snprintf(given + k, sizeof given - k, "%s%s", i ? ";" : "", paths[i]);
-    }
     int ok = 1;
-    if (rec && !rs_cli_same_paths(given, rec)) {
+    if (!rs_front_made_from(f, paths, n)) {
         fprintf(stderr, "rsoup view: warning: --front %s was made from '%s', not from the experts "
                         "given: it is not drawn\n",
-                front, rec);
+                front, rs_front_meta(f, "experts"));
         ok = 0;
     } else if (!f->plain &&
-               rs_cli_front_finite(front, f, RS_KIND_BIT(RS_KIND_SOUP) | RS_KIND_BIT(RS_KIND_EXPERT),
-                                   0) != 0) {
+               rs_front_check_finite(front, f, RS_KIND_BIT(RS_KIND_SOUP) | RS_KIND_BIT(RS_KIND_EXPERT),
+                                     0) != 0) {
         fprintf(stderr, "rsoup view: warning: --front %s: it is not drawn\n", rs_last_error());
         ok = 0;
     }

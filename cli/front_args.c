@@ -8,7 +8,6 @@
 
 #include "cli.h"
 #include "cli_soup.h"
-#include "rs_frontscore.h"
 
 rs_front *rs_cli_front_load(const char *cmd, const char *path, int *truncated_tail) {
     int trunc = 0;
@@ -24,10 +23,6 @@ rs_front *rs_cli_front_load(const char *cmd, const char *path, int *truncated_ta
                 cmd, path, f->tail_line);
     if (truncated_tail) *truncated_tail = trunc;
     return f;
-}
-
-int rs_cli_front_finite(const char *path, const rs_front *f, unsigned mask, int with_std) {
-    return rs_front_check_finite(path, f, mask, with_std);
 }
 
 /* two regular files with the same bytes (a pipe is never read here: that

@@ -1,7 +1,7 @@
-/* select_refine.c — `rsoup select --refine`: which experts the front was
- * made from (its provenance, or --experts when the recorded files are not
- * on this machine), its options, and lab/rs_refine.h's search, rescoring
- * and soup writing (select.h). */
+/* select_refine.c — `rsoup select --refine`: its options, and
+ * lab/rs_refine.h's choice of the experts (the front's provenance, or
+ * --experts when the recorded files are not on this machine), search,
+ * rescoring and soup writing (select.h). */
 #include <string.h>
 
 #include "cli.h"
@@ -15,41 +15,9 @@ int rs_cli_select_refine(const rs_opt *opts, int no, const rs_front *f, rs_front
         fprintf(stderr, "rsoup select: --refine needs a soup row of a front from 'rsoup front'\n");
         return -2;
     }
-    const char *el = rs_opt_str(opts, no, "experts"), *rec = rs_front_meta(f, "experts");
-    if (!el && !rec) {
-        fprintf(stderr,
-                "rsoup select: --refine: this front does not record its experts (made before "
-                "rsoup wrote provenance): give --experts 'A;B' (the front's experts, in order)\n");
-        return -2;
-    }
-    if (el && rec && !rs_cli_same_paths(el, rec)) {
-        /* a front moved to another machine (an archived record) names files
-         * that are gone: then the given experts stand in, said aloud */
-        int gone = 0;
-        char buf[4096];
-        snprintf(buf, sizeof buf, "%s", rec);
-        char *save = NULL;
-        for (char *t = strtok_r(buf, ";", &save); t; t = strtok_r(NULL, ";", &save))
-            gone |= !rs_lab_exists(t);
-        if (!gone) {
-            fprintf(stderr,
-                    "rsoup select: --experts '%s' are not the experts this front was made from "
-                    "('%s'); leave --experts out to use those\n",
-                    el, rec);
-            return -2;
-        }
-        fprintf(stderr,
-                "rsoup select: note: the front's experts ('%s') are not on this machine; "
-                "using --experts as given\n",
-                rec);
-    }
-    if (!el) el = rec;
-    const char *mix = rs_front_meta(f, "mixing");
-    if (mix && strncmp(mix, "linear", 6)) {
-        fprintf(stderr,
-                "rsoup select: --refine mixes linearly, but this front's soups are %s: "
-                "its λ would mean something else\n",
-                mix);
+    const char *el = rs_refine_experts(f, rs_opt_str(opts, no, "experts"), stderr, "rsoup select");
+    if (!el) {
+        fprintf(stderr, "rsoup select: %s\n", rs_last_error());
         return -2;
     }
     rs_refine rf;

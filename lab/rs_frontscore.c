@@ -1,12 +1,14 @@
 /* rs_frontscore.c — one front's Pareto metrics (rs_frontscore.h). */
 #include "rs_frontscore.h"
 
+#include <limits.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "rs_common.h"
 #include "rs_pareto.h"
+#include "rs_policy.h"
 
 int rs_front_check_finite(const char *path, const rs_front *f, unsigned mask, int with_std) {
     for (int i = 0; i < f->n; i++) {
@@ -23,6 +25,66 @@ int rs_front_check_finite(const char *path, const rs_front *f, unsigned mask, in
         }
     }
     return 0;
+}
+
+/* "a" and "./a/policy.safetensors" name the same file: out gets the
+ * resolved path of the file t names (t itself when it cannot be resolved) */
+static void canon(const char *t, char *out, size_t n) {
+    char p[RS_PATH_BUF];
+    if (strlen(t) >= sizeof p) { /* no path rsoup takes: compared as it is */
+        snprintf(out, n, "%s", t);
+        return;
+    }
+    snprintf(p, sizeof p, "%s", t);
+    size_t L = strlen(p);
+    while (L > 1 && p[L - 1] == '/') p[--L] = 0;
+    if (L >= 19 && !strcmp(p + L - 19, "/policy.safetensors")) p[L - 19] = 0;
+    char *r = realpath(p, NULL);
+    snprintf(out, n, "%s", r ? r : p);
+    free(r);
+}
+
+/* two policies (run folders or files) whose policy files hold the same bytes:
+ * a copied or archived expert is still that expert */
+static int same_bytes(const char *a, const char *b) {
+    char pa[PATH_MAX + 32], pb[PATH_MAX + 32];
+    const char *fa = rs_run_file(a, 0, pa, sizeof pa), *fb = rs_run_file(b, 0, pb, sizeof pb);
+    size_t na = 0, nb = 0;
+    char *x = rs_read_file(fa, &na), *y = x ? rs_read_file(fb, &nb) : NULL;
+    int same = x && y && na == nb && memcmp(x, y, na) == 0;
+    free(x);
+    free(y);
+    return same;
+}
+
+int rs_same_policies(const char *a, const char *b) {
+    char *ba = strdup(a), *bb = strdup(b), *sa = NULL, *sb = NULL;
+    int same = ba && bb;
+    char *ta = same ? strtok_r(ba, ";", &sa) : NULL, *tb = same ? strtok_r(bb, ";", &sb) : NULL;
+    for (; same && ta && tb; ta = strtok_r(NULL, ";", &sa), tb = strtok_r(NULL, ";", &sb)) {
+        char ca[PATH_MAX], cb[PATH_MAX];
+        canon(ta, ca, sizeof ca);
+        canon(tb, cb, sizeof cb);
+        same = !strcmp(ca, cb) || same_bytes(ca, cb);
+    }
+    same = same && !ta && !tb;
+    free(ba);
+    free(bb);
+    return same;
+}
+
+int rs_front_made_from(const rs_front *f, const char *const *paths, int n) {
+    const char *rec = rs_front_meta(f, "experts");
+    if (!rec) return 1;
+    size_t cap = 1;
+    for (int i = 0; i < n; i++) cap += strlen(paths[i]) + 1;
+    char *given = malloc(cap);
+    if (!given) return 0;
+    given[0] = 0;
+    for (int i = 0, k = 0; i < n; i++) k += snprintf(given + k, cap - (size_t)k, "%s%s", i ? ";" : "", paths[i]);
+    int same = rs_same_policies(given, rec);
+    free(given);
+    return same;
 }
 
 int rs_front_same_objectives(const rs_front *a, const rs_front *b) {

@@ -53,6 +53,17 @@ void rs_frontscore_free(rs_frontscore *s); /* NULL-safe; leaves s zeroed */
  * objective (with with_std, its std too) of the rows whose kind is in mask
  * is finite. 0, or -1 and an error naming the file, row and objective. */
 int rs_front_check_finite(const char *path, const rs_front *f, unsigned mask, int with_std);
+/* Two ';'-separated lists name the same policies in the same order: a run
+ * folder stands for its policy file, paths are compared resolved ("a;b"
+ * and "./a/policy.safetensors;b/" agree), and two files of the same bytes
+ * are one expert (a copied or archived expert is still that expert).
+ * 1 or 0. */
+int rs_same_policies(const char *a, const char *b);
+/* f was made from the experts paths[n], in order, as far as its provenance
+ * says (rs_same_policies with its "# experts:" line): 1, also when it
+ * records none; 0 when it names others. lmc, view and select --refine
+ * refuse or set aside a front of other experts with this. */
+int rs_front_made_from(const rs_front *f, const char *const *paths, int n);
 /* the kinds of mask as "soup,expert" into buf */
 void rs_front_kinds_text(char *buf, size_t cap, unsigned mask);
 /* the rows of f of the kinds of mask, counted by kind: "21 soup, 2 expert"

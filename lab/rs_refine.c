@@ -2,8 +2,10 @@
 #include "rs_refine.h"
 
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "rs_frontscore.h"
 #include "rs_lab.h"
 #include "rs_soup.h"
 
@@ -70,6 +72,42 @@ static int refine_search(rs_refine *r, int N, double h, int iters, double *best_
             }
     }
     return 0;
+}
+
+const char *rs_refine_experts(const rs_front *f, const char *given, FILE *log, const char *who) {
+    const char *rec = rs_front_meta(f, "experts");
+    if (!given && !rec) {
+        rs_set_error("--refine: this front does not record its experts (made before rsoup wrote "
+                     "provenance): give --experts 'A;B' (the front's experts, in order)");
+        return NULL;
+    }
+    if (given && rec && !rs_same_policies(given, rec)) {
+        /* a front moved to another machine (an archived record) names files
+         * that are gone: then the given experts stand in, said aloud */
+        int gone = 0;
+        char *buf = strdup(rec), *save = NULL;
+        for (char *t = buf ? strtok_r(buf, ";", &save) : NULL; t; t = strtok_r(NULL, ";", &save))
+            gone |= !rs_lab_exists(t);
+        free(buf);
+        if (!gone) {
+            rs_set_error("--experts '%s' are not the experts this front was made from ('%s'); "
+                         "leave --experts out to use those",
+                         given, rec);
+            return NULL;
+        }
+        if (log)
+            fprintf(log, "%s: note: the front's experts ('%s') are not on this machine; using "
+                         "--experts as given\n",
+                    who, rec);
+    }
+    const char *mix = rs_front_meta(f, "mixing");
+    if (mix && strncmp(mix, "linear", 6)) {
+        rs_set_error("--refine mixes linearly, but this front's soups are %s: its λ would mean "
+                     "something else",
+                     mix);
+        return NULL;
+    }
+    return given ? given : rec;
 }
 
 int rs_refine_open(rs_refine *r, const rs_front *f, const char *experts, const double *w,

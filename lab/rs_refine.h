@@ -31,6 +31,13 @@ typedef struct rs_refine {
     int evals;
 } rs_refine;
 
+/* The experts a refinement of f mixes (';'-separated): the ones its
+ * provenance records, or given (--experts; NULL: none) when it records none,
+ * or when the ones it records are not on this machine (an archived front:
+ * a note to log, "<who>: note: ..."). NULL (error set) when neither is
+ * known, when given names other experts than recorded ones that are here
+ * (rs_same_policies), or when f's soups are not linear mixes. */
+const char *rs_refine_experts(const rs_front *f, const char *given, FILE *log, const char *who);
 /* load the front's experts (';'-separated run folders or files; checked to
  * mix and to be as many as its λ columns) and read its objectives as
  * rewards of their env */

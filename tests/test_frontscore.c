@@ -3,10 +3,12 @@
  * comparison, the 2-D hypervolume by a grid over every coordinate, EUM by
  * its definition on the 2-D lattice, the default reference point by its
  * formula over both blocks; the baseline rows scored apart on the same
- * point; the errors name the file and what it lacks. */
+ * point; the errors name the file and what it lacks; which lists of
+ * policies name the same experts, and whether a front was made from them. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "rs_common.h"
 #include "rs_frontscore.h"
@@ -180,4 +182,56 @@ static void test_errors_name_the_file(void) {
     rs_front_free(q);
 }
 
-RS_TEST_MAIN(T(test_scores_by_hand), T(test_errors_name_the_file))
+/* a run folder with a policy file of the given bytes */
+static void run_dir(const char *root, const char *name, const char *bytes) {
+    char p[600];
+    snprintf(p, sizeof p, "%s/%s", root, name);
+    mkdir(p, 0755);
+    snprintf(p, sizeof p, "%s/%s/policy.safetensors", root, name);
+    FILE *f = fopen(p, "w");
+    if (f) fputs(bytes, f), fclose(f);
+}
+
+/* which lists name the same experts: spellings of one folder, order, count,
+ * copies, and lists longer than any fixed buffer (once cut at 4096
+ * characters: lists that differed only past it were the same) */
+static void test_same_policies(void) {
+    char d[] = "/tmp/rs_test_samepol_XXXXXX";
+    CHECK(mkdtemp(d) != NULL, "mkdtemp");
+    run_dir(d, "a", "expert a"), run_dir(d, "b", "expert b"), run_dir(d, "c", "expert a");
+    char ab[256], ab2[300], ba[256], a1[128], cb[256];
+    snprintf(ab, sizeof ab, "%s/a;%s/b", d, d);
+    snprintf(ab2, sizeof ab2, "%s/a/policy.safetensors;%s/./b/", d, d);
+    snprintf(ba, sizeof ba, "%s/b;%s/a", d, d);
+    snprintf(a1, sizeof a1, "%s/a", d);
+    snprintf(cb, sizeof cb, "%s/c;%s/b", d, d);
+    CHECK(rs_same_policies(ab, ab2) == 1, "one folder, two spellings");
+    CHECK(rs_same_policies(ab, ba) == 0, "order matters");
+    CHECK(rs_same_policies(ab, a1) == 0 && rs_same_policies(a1, ab) == 0, "count matters");
+    CHECK(rs_same_policies(cb, ab) == 1, "a copy of an expert is that expert");
+    static char x[6000], y[6000];
+    int n = 0;
+    for (int i = 0; i < 5; i++) n += snprintf(x + n, sizeof x - (size_t)n, "%s/%0999d;", d, i);
+    memcpy(y, x, sizeof y);
+    CHECK(rs_same_policies(x, y) == 1, "a long list and itself");
+    y[n - 3] = 'z'; /* the last path, past 4096 characters */
+    CHECK(n > 4096 && rs_same_policies(x, y) == 0, "lists differing at character %d", n - 3);
+    /* a front records its experts; one that records none is taken as made from any */
+    const char *paths[2] = {ab2, NULL};
+    char pa[128], pb[128];
+    snprintf(pa, sizeof pa, "%s/a/policy.safetensors", d);
+    snprintf(pb, sizeof pb, "%s/b/policy.safetensors", d);
+    rs_front *f = make_front(1);
+    CHECK(rs_front_made_from(f, paths, 1) == 1, "a front without provenance");
+    rs_front_set_meta(f, "experts", ab);
+    const char *fw[2] = {pa, pb}, *bw[2] = {pb, pa};
+    CHECK(rs_front_made_from(f, fw, 2) == 1 && rs_front_made_from(f, bw, 2) == 0 &&
+              rs_front_made_from(f, fw, 1) == 0,
+          "a front's experts against the ones given");
+    rs_front_free(f);
+    char cmd[128];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", d);
+    CHECK(system(cmd) == 0, "cleanup");
+}
+
+RS_TEST_MAIN(T(test_scores_by_hand), T(test_errors_name_the_file), T(test_same_policies))

@@ -1,11 +1,15 @@
 /* test_select.c — a front's best row for a utility (lab/rs_select.h)
  * against a loop written here over every row and every weight vector of a
  * seeded set; term specs parse to the weights they name, and the bad ones
- * are refused with the spec quoted. */
+ * are refused with the spec quoted; which experts select --refine mixes. */
 #include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "rs_common.h"
+#include "rs_refine.h"
 #include "rs_select.h"
 #include "rs_test.h"
 
@@ -91,4 +95,33 @@ static void test_term_specs(void) {
     rs_front_free(f);
 }
 
-RS_TEST_MAIN(T(test_best_row_by_brute_force), T(test_term_specs))
+/* select --refine's experts: the front's own, the given ones standing in
+ * (with a note) only for recorded files that are gone, refused otherwise */
+static void test_refine_experts(void) {
+    const char *names[1] = {"default"};
+    rs_front *f = rs_front_new(2, 1, names, 0, NULL);
+    char d[] = "/tmp/rs_test_refexp_XXXXXX", rec[128], gone[128];
+    CHECK(f && mkdtemp(d) != NULL, "setup");
+    CHECK(!rs_refine_experts(f, NULL, NULL, "t") && strstr(rs_last_error(), "give --experts"),
+          "no experts known: %s", rs_last_error());
+    CHECK(!strcmp(rs_refine_experts(f, "x;y", NULL, "t"), "x;y"), "given, none recorded");
+    snprintf(rec, sizeof rec, "%s;%s", d, d); /* recorded files that are here */
+    rs_front_set_meta(f, "experts", rec);
+    CHECK(rs_refine_experts(f, NULL, NULL, "t") == rs_front_meta(f, "experts"), "recorded");
+    CHECK(!rs_refine_experts(f, "x;y", NULL, "t") && strstr(rs_last_error(), "not the experts"),
+          "others than the recorded ones here: %s", rs_last_error());
+    snprintf(gone, sizeof gone, "%s/gone;%s", d, d);
+    rs_front_set_meta(f, "experts", gone);
+    FILE *log = tmpfile();
+    char note[512] = "";
+    CHECK(log && !strcmp(rs_refine_experts(f, "x;y", log, "t"), "x;y"), "gone: the given");
+    if (log) rewind(log), fgets(note, sizeof note, log), fclose(log);
+    CHECK(!strncmp(note, "t: note: the front's experts", 28) && strstr(note, gone), "note: %s", note);
+    rs_front_set_meta(f, "mixing", "fisher (5000 steps)");
+    CHECK(!rs_refine_experts(f, "x;y", NULL, "t") && strstr(rs_last_error(), "mixes linearly"),
+          "a Fisher front: %s", rs_last_error());
+    rs_front_free(f);
+    rmdir(d);
+}
+
+RS_TEST_MAIN(T(test_best_row_by_brute_force), T(test_term_specs), T(test_refine_experts))
