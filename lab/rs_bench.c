@@ -147,6 +147,27 @@ int rs_bench_env(const rs_env_spec *s, const char *model_path, long steps, int t
     return bench_batched(s, model_path, steps, threads, n_envs, repeat, &rng, out);
 }
 
+int rs_bench_experts(const rs_env_spec *s, int n, rs_policy **out) {
+    const int hidden[2] = {64, 64};
+    for (int i = 0; i < n; i++) out[i] = NULL;
+    for (int i = 0; i < n; i++) {
+        out[i] = rs_policy_new(RS_ALGO_PPO, s->obs_dim, s->act_dim, (float)s->act_bound, hidden, 2,
+                               RS_ACT_TANH);
+        if (!out[i]) {
+            for (int j = 0; j < i; j++) rs_policy_free(out[j]), out[j] = NULL;
+            return -1;
+        }
+        rs_rng rng;
+        rs_rng_seed(&rng, 7, (uint64_t)i);
+        rs_mlp_init_orthogonal(out[i]->pi, &rng, 1.41421356f, 0.01f);
+        snprintf(out[i]->env, sizeof out[i]->env, "%s", s->name);
+        const char *preset = s->presets[i < s->n_presets ? i : 0].name;
+        snprintf(out[i]->reward, sizeof out[i]->reward, "%s", preset);
+        rs_reward_parse(s, preset, out[i]->reward_w);
+    }
+    return 0;
+}
+
 double rs_bench_peak_rss_mb(void) {
     struct rusage ru;
     getrusage(RUSAGE_SELF, &ru);

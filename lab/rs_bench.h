@@ -29,6 +29,13 @@
 /* the process's peak resident memory so far, in MB */
 double rs_bench_peak_rss_mb(void);
 
+/* n experts for a bench given none (`rsoup view --bench`): PPO policies of
+ * s's robot, 64x64 tanh units, orthogonally initialised (seed 7, stream i:
+ * the same experts every run); expert i names s's i-th reward preset (its
+ * first past the presets) as its reward. 0, or -1 (error set, out[] NULL);
+ * the caller frees them. */
+int rs_bench_experts(const rs_env_spec *s, int n, rs_policy **out);
+
 /* ---- env ---- */
 typedef struct rs_bench_env_result {
     double raw_s, env_s;   /* best single-thread CPU seconds: raw mj_step, the env API */

@@ -5,6 +5,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "rs_common.h"
 #include "rs_pareto.h"
@@ -85,6 +86,24 @@ int rs_front_made_from(const rs_front *f, const char *const *paths, int n) {
     int same = rs_same_policies(given, rec);
     free(given);
     return same;
+}
+
+int rs_front_fits_experts(const char *path, const char *const *paths, int n) {
+    struct stat sb;
+    if (stat(path, &sb) != 0 || !S_ISREG(sb.st_mode)) return 1;
+    rs_front *f = rs_front_load(path, NULL);
+    if (!f) return 1;
+    int ok = 1;
+    if (!rs_front_made_from(f, paths, n)) {
+        rs_set_error("%s was made from '%s', not from the experts given", path,
+                     rs_front_meta(f, "experts"));
+        ok = 0;
+    } else if (!f->plain) {
+        ok = rs_front_check_finite(path, f, RS_KIND_BIT(RS_KIND_SOUP) | RS_KIND_BIT(RS_KIND_EXPERT),
+                                   0) == 0;
+    }
+    rs_front_free(f);
+    return ok;
 }
 
 int rs_front_same_objectives(const rs_front *a, const rs_front *b) {

@@ -64,6 +64,13 @@ int rs_same_policies(const char *a, const char *b);
  * records none; 0 when it names others. lmc, view and select --refine
  * refuse or set aside a front of other experts with this. */
 int rs_front_made_from(const rs_front *f, const char *const *paths, int n);
+/* The front file at path may stand for the soups of the experts paths[n]
+ * (the viewer's figure draws it as the soup being watched): 0, error set,
+ * when it records other experts or a soup or expert row holds a value that
+ * is not finite; 1 otherwise, also when it is no regular file or does not
+ * load (a pipe is read once, by its reader, who reports what cannot be
+ * read). */
+int rs_front_fits_experts(const char *path, const char *const *paths, int n);
 /* the kinds of mask as "soup,expert" into buf */
 void rs_front_kinds_text(char *buf, size_t cap, unsigned mask);
 /* the rows of f of the kinds of mask, counted by kind: "21 soup, 2 expert"

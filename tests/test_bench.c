@@ -2,12 +2,14 @@
  * runs: the counts they report are the work asked for (steps, batches,
  * trained steps, the update's sgemm shapes from the layer sizes), times
  * are positive and nest (env step within rollout within training), and the
- * SAC modes and round statistics are ordered as they claim. Timings
- * themselves are the machine's and are not checked. */
+ * SAC modes and round statistics are ordered as they claim; the viewer
+ * bench's random experts. Timings themselves are the machine's and are not
+ * checked. */
 #include <math.h>
 #include <string.h>
 
 #include "rs_bench.h"
+#include "rs_mlp.h"
 #include "rs_test.h"
 
 static void test_env_and_ppo(void) {
@@ -69,4 +71,40 @@ static void test_sac(void) {
     CHECK_CLOSE(b.counted, counted, 0, 1e-12, "counted FLOPs");
 }
 
-RS_TEST_MAIN(T(test_env_and_ppo), T(test_sac))
+/* the viewer bench's experts: the robot's sizes, its presets' rewards as
+ * the env parses them, the orthogonal init by its definition (W0, 64 x 11,
+ * has orthonormal columns times the gain sqrt 2), and the same experts on
+ * every call */
+static void test_experts(void) {
+    const rs_env_spec *s = rs_env_find("hopper");
+    rs_policy *ex[3], *again[3];
+    CHECK(s && rs_bench_experts(s, 3, ex) == 0 && rs_bench_experts(s, 3, again) == 0, "made: %s",
+          rs_last_error());
+    for (int i = 0; i < 3; i++) {
+        const rs_mlp *m = ex[i]->pi;
+        CHECK(ex[i]->obs_dim == 11 && ex[i]->act_dim == 3 && m->n_layers == 3 &&
+                  m->sizes[1] == 64 && m->sizes[2] == 64 && m->act == RS_ACT_TANH &&
+                  !strcmp(ex[i]->env, "hopper"),
+              "expert %d's shape", i);
+        double w[RS_MAX_TERMS];
+        rs_reward_parse(s, s->presets[i].name, w);
+        CHECK(!strcmp(ex[i]->reward, s->presets[i].name) &&
+                  !memcmp(w, ex[i]->reward_w, sizeof(double) * (size_t)s->n_terms),
+              "expert %d's reward '%s'", i, ex[i]->reward);
+        double worst = 0;
+        for (int a = 0; a < 11; a++)
+            for (int b = 0; b < 11; b++) {
+                double g = 0;
+                for (int r = 0; r < 64; r++) g += (double)m->W[0][r * 11 + a] * m->W[0][r * 11 + b];
+                worst = fmax(worst, fabs(g - (a == b ? 2.0 : 0.0)));
+            }
+        CHECK(worst < 1e-4, "expert %d: W0's columns are off orthonormal by %g", i, worst);
+        CHECK(!memcmp(m->params, again[i]->pi->params, sizeof(float) * m->n_params),
+              "expert %d differs between calls", i);
+    }
+    CHECK(memcmp(ex[0]->pi->params, ex[1]->pi->params, sizeof(float) * ex[0]->pi->n_params),
+          "two experts alike");
+    for (int i = 0; i < 3; i++) rs_policy_free(ex[i]), rs_policy_free(again[i]);
+}
+
+RS_TEST_MAIN(T(test_env_and_ppo), T(test_sac), T(test_experts))

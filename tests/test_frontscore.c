@@ -4,7 +4,8 @@
  * its definition on the 2-D lattice, the default reference point by its
  * formula over both blocks; the baseline rows scored apart on the same
  * point; the errors name the file and what it lacks; which lists of
- * policies name the same experts, and whether a front was made from them. */
+ * policies name the same experts, whether a front was made from them and
+ * may stand for their soups. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -234,4 +235,38 @@ static void test_same_policies(void) {
     CHECK(system(cmd) == 0, "cleanup");
 }
 
-RS_TEST_MAIN(T(test_scores_by_hand), T(test_errors_name_the_file), T(test_same_policies))
+/* a front file for the viewer's figure: refused when made from other
+ * experts or holding a NaN in a soup or expert row (a baseline's is not
+ * drawn as the soup); passed on when it cannot be read here */
+static void test_fits_experts(void) {
+    char d[] = "/tmp/rs_test_fits_XXXXXX", p[128], a[128], b[128];
+    CHECK(mkdtemp(d) != NULL, "mkdtemp");
+    run_dir(d, "a", "expert a"), run_dir(d, "b", "expert b");
+    snprintf(a, sizeof a, "%s/a/policy.safetensors", d);
+    snprintf(b, sizeof b, "%s/b/policy.safetensors", d);
+    const char *ab[2] = {a, b}, *ba[2] = {b, a};
+    snprintf(p, sizeof p, "%s/f.csv", d);
+    static const char *rows[3] = {"soup,x,0.5,0.5,2,100,1,50\n", "soup,x,0.5,0.5,2,nan,1,50\n",
+                                  "baseline,m,0,0,2,nan,1,50\n"};
+    for (int r = 0; r < 3; r++) {
+        FILE *f = fopen(p, "w");
+        if (!f) break;
+        fprintf(f, "# experts: %s;%s\nkind,label,lambda:0,lambda:1,episodes,obj:default,"
+                   "std:default,length\n%s", a, b, rows[r]);
+        fclose(f);
+        int nan_soup = r == 1;
+        CHECK(rs_front_fits_experts(p, ab, 2) == !nan_soup, "row %d: %s", r, rs_last_error());
+        if (nan_soup) CHECK(strstr(rs_last_error(), "is nan") != NULL, "%s", rs_last_error());
+        CHECK(rs_front_fits_experts(p, ba, 2) == 0 && strstr(rs_last_error(), "was made from"),
+              "other experts: %s", rs_last_error());
+    }
+    snprintf(p, sizeof p, "%s/none.csv", d);
+    CHECK(rs_front_fits_experts(p, ab, 2) == 1 && rs_front_fits_experts("/dev/null", ab, 2) == 1,
+          "a front its reader reports on");
+    char cmd[128];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", d);
+    CHECK(system(cmd) == 0, "cleanup");
+}
+
+RS_TEST_MAIN(T(test_scores_by_hand), T(test_errors_name_the_file), T(test_same_policies),
+             T(test_fits_experts))
