@@ -53,6 +53,4 @@ int rs_cli_rewards_of_experts(const rs_env_spec *s, rs_st *const *ex, int n, rs_
  * printed */
 int rs_cli_load_experts(const char *cmd, const char *const *paths, int n, rs_st **ex,
                         const rs_env_spec **spec);
-/* rs_front_job's progress callback: ctx is an rs_progress */
-void rs_cli_eval_progress(void *ctx, long eps, long steps);
 #endif

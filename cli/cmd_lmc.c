@@ -1,18 +1,16 @@
 /* cmd_lmc.c — `rsoup lmc`: linear mode connectivity along the path between
- * two experts, evaluated here, or read from fronts of K experts (every edge
- * of the simplex and its interior; with their twin fronts' same-reward
- * floor, and aggregates over several fronts: lab/rs_lmcreport.c). */
+ * two experts (evaluated by lab/rs_lmcreport.c), or read from fronts of K
+ * experts (every edge of the simplex and its interior; with their twin
+ * fronts' same-reward floor, and aggregates over several fronts: the same
+ * module's report). */
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
 #include "cli.h"
 #include "cli_soup.h"
-#include "rs_fronteval.h"
 #include "rs_frontscore.h"
-#include "rs_lattice.h"
 #include "rs_lmcreport.h"
-#include "rs_progress.h"
 
 #define MAX_FILES 32
 #define MAX_EXPERTS 16 /* experts a --front may be checked against */
@@ -118,29 +116,12 @@ static int lmc_evaluate(const char *const *pos, const rs_opt *opts, int no, long
         rc = rw ? 2 : 1;
         goto out;
     }
-    const char *onames[RS_CLI_MAX_OBJ], *tnames[RS_MAX_TERMS];
+    const char *onames[RS_CLI_MAX_OBJ];
     for (int k = 0; k < obj.n; k++) onames[k] = obj.names[k];
-    for (int t = 0; t < spec->n_terms; t++) tnames[t] = spec->terms[t];
-    rs_front *f = rs_front_new(2, obj.n, onames, spec->n_terms, tnames);
-    rs_pool *pool = rs_pool_new((int)threads);
-    double *lam = malloc(sizeof(double) * 2 * (size_t)grid);
-    if (lam) rs_lattice_fill(2, (int)grid - 1, lam);
-    rs_progress prog;
-    rs_progress_start(&prog, stderr, "lmc", (double)grid * episodes);
-    prog.quiet = rs_opt_flag(opts, no, "quiet");
-    rs_front_job job = {2, ex, spec, NULL, obj.n, (const double(*)[RS_MAX_TERMS])obj.w, (int)episodes,
-                        (uint64_t)seed, pool, 2 * rs_pool_size(pool), rs_cli_eval_progress, &prog, NULL, 0, 0};
-    int erc = f && pool && lam ? rs_front_eval_points(&job, lam, (int)grid, NULL, RS_KIND_SOUP, f, NULL) : -1;
-    if (!erc) rs_progress_finish(&prog, (double)grid * episodes, "");
-    free(lam);
-    rs_pool_free(pool);
-    if (erc) {
-        fprintf(stderr, "rsoup lmc: %s\n", rs_last_error());
-        rs_front_free(f);
-    } else {
-        *out = f;
-        rc = 0;
-    }
+    rs_lmcpath_req q = {ex, spec, obj.n, onames, (const double(*)[RS_MAX_TERMS])obj.w, (int)grid, (int)episodes,
+                        (uint64_t)seed, threads, stderr, rs_opt_flag(opts, no, "quiet")};
+    if ((*out = rs_lmcreport_path(&q)) != NULL) rc = 0;
+    else fprintf(stderr, "rsoup lmc: %s\n", rs_last_error());
 out:
     rs_st_free(ex[0]);
     rs_st_free(ex[1]);

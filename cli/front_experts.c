@@ -1,13 +1,12 @@
 /* front_experts.c — what `rsoup front` and `rsoup lmc` start from: the
  * experts, loaded and checked to mix, and the proxy rewards (given, or the
- * experts' own), plus the progress callback of their evaluations. */
+ * experts' own). */
 #include <stdio.h>
 #include <string.h>
 
 #include "cli.h"
 #include "cli_soup.h"
 #include "rs_policy.h"
-#include "rs_progress.h"
 #include "rs_soup.h"
 
 /* "risky,cautious" or "forward=1,ctrl=1;forward=1" ('; ' separates rewards
@@ -58,13 +57,6 @@ int rs_cli_rewards_of_experts(const rs_env_spec *s, rs_st *const *ex, int n, rs_
         snprintf(o->names[o->n++], sizeof o->names[0], "%s", name);
     }
     return 0;
-}
-
-void rs_cli_eval_progress(void *ctx, long eps, long steps) {
-    rs_progress *p = ctx;
-    char st[64];
-    snprintf(st, sizeof st, "%ld env steps", steps);
-    rs_progress_update(p, (double)eps, st);
 }
 
 /* load experts, check they mix, find their env */

@@ -10,7 +10,8 @@
 #include "cli_view.h"
 #include "rs_viewer.h"
 
-static void bench_json(const rs_policy *p, int n_experts, const char *arch, const rs_viewer_bench *b) {
+static void bench_json(const rs_policy *p, int n_experts, const char *arch,
+                       const rs_viewer_bench *b) {
     cJSON *j = cJSON_CreateObject();
     cJSON_AddStringToObject(j, "env", p->env);
     cJSON_AddNumberToObject(j, "experts", n_experts);
@@ -37,10 +38,12 @@ static void bench_json(const rs_policy *p, int n_experts, const char *arch, cons
     rs_json_print(j);
 }
 
-static void bench_text(const rs_policy *p, int n_experts, const char *arch, const rs_viewer_bench *b) {
+static void bench_text(const rs_policy *p, int n_experts, const char *arch,
+                       const rs_viewer_bench *b) {
     printf("rsoup view --bench: %s, %d experts (%s), %dx%d window, panel + overlays + figure\n",
            p->env, n_experts, arch, b->width, b->height);
-    printf("  renderer               %s (%s)\n", b->renderer, b->software ? "software" : "hardware");
+    printf("  renderer               %s (%s)\n", b->renderer,
+           b->software ? "software" : "hardware");
     printf("  quality                %s: shadows %s, reflections %s, scene at %.0f%% of the "
            "window's width and height\n",
            rs_view_quality_name(b->quality), b->shadows ? "on" : "off",
@@ -68,7 +71,8 @@ void rs_cli_view_bench_print(const rs_viewer *v, const rs_viewer_bench *b, int j
     const rs_policy *p = rs_viewer_live_policy(v);
     char arch[128];
     int hidden[RS_MLP_MAX_LAYERS];
-    for (int l = 0; l + 1 < p->pi->n_layers; l++) hidden[l] = p->pi->sizes[l + 1];
+    for (int l = 0; l + 1 < p->pi->n_layers; l++)
+        hidden[l] = p->pi->sizes[l + 1];
     rs_arch_format(hidden, p->pi->n_layers - 1, arch, sizeof arch);
     if (json)
         bench_json(p, rs_viewer_n_experts(v), arch, b);

@@ -149,12 +149,14 @@ int rs_bench_env(const rs_env_spec *s, const char *model_path, long steps, int t
 
 int rs_bench_experts(const rs_env_spec *s, int n, rs_policy **out) {
     const int hidden[2] = {64, 64};
-    for (int i = 0; i < n; i++) out[i] = NULL;
+    for (int i = 0; i < n; i++)
+        out[i] = NULL;
     for (int i = 0; i < n; i++) {
         out[i] = rs_policy_new(RS_ALGO_PPO, s->obs_dim, s->act_dim, (float)s->act_bound, hidden, 2,
                                RS_ACT_TANH);
         if (!out[i]) {
-            for (int j = 0; j < i; j++) rs_policy_free(out[j]), out[j] = NULL;
+            for (int j = 0; j < i; j++)
+                rs_policy_free(out[j]), out[j] = NULL;
             return -1;
         }
         rs_rng rng;

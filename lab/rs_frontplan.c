@@ -254,13 +254,6 @@ static void sweep_tmp(const char *out) {
     rs_lock_sweep_tmp(slash ? (d[0] ? d : "/") : ".", base);
 }
 
-static void on_progress(void *ctx, long eps, long steps) {
-    rs_progress *p = ctx;
-    char st[64];
-    snprintf(st, sizeof st, "%ld env steps", steps);
-    rs_progress_update(p, (double)eps, st);
-}
-
 /* the rows f still lacks: the experts (λ one-hot, named by their run folder
  * or file), the soups of lam, the baselines (by label) and the init */
 typedef struct todo_rows {
@@ -331,9 +324,18 @@ static int eval_todo(const rs_frontplan_req *q, const todo_rows *t, mjModel *mod
             fprintf(q->log, " %s", q->obj_names[k]);
         fprintf(q->log, "\n");
     }
-    rs_front_job job = {np,          q->experts,  q->spec, model, q->n_obj,
-                        q->obj_w,    q->episodes, q->seed, pool,  2 * rs_pool_size(pool),
-                        on_progress, &prog,       NULL,    0,     0};
+    rs_front_job job = {.n_experts = np,
+                        .experts = q->experts,
+                        .spec = q->spec,
+                        .model = model,
+                        .n_obj = q->n_obj,
+                        .obj_w = q->obj_w,
+                        .episodes = q->episodes,
+                        .seed = q->seed,
+                        .pool = pool,
+                        .chunk = 2 * rs_pool_size(pool),
+                        .progress = rs_progress_episodes,
+                        .progress_ctx = &prog};
     int erc = 0;
     rs_st *fishers[FP_MAX_EXPERTS] = {0};
     if (q->fisher) {

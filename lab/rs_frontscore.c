@@ -38,7 +38,8 @@ static void canon(const char *t, char *out, size_t n) {
     }
     snprintf(p, sizeof p, "%s", t);
     size_t L = strlen(p);
-    while (L > 1 && p[L - 1] == '/') p[--L] = 0;
+    while (L > 1 && p[L - 1] == '/')
+        p[--L] = 0;
     if (L >= 19 && !strcmp(p + L - 19, "/policy.safetensors")) p[L - 19] = 0;
     char *r = realpath(p, NULL);
     snprintf(out, n, "%s", r ? r : p);
@@ -78,11 +79,13 @@ int rs_front_made_from(const rs_front *f, const char *const *paths, int n) {
     const char *rec = rs_front_meta(f, "experts");
     if (!rec) return 1;
     size_t cap = 1;
-    for (int i = 0; i < n; i++) cap += strlen(paths[i]) + 1;
+    for (int i = 0; i < n; i++)
+        cap += strlen(paths[i]) + 1;
     char *given = malloc(cap);
     if (!given) return 0;
     given[0] = 0;
-    for (int i = 0, k = 0; i < n; i++) k += snprintf(given + k, cap - (size_t)k, "%s%s", i ? ";" : "", paths[i]);
+    for (int i = 0, k = 0; i < n; i++)
+        k += snprintf(given + k, cap - (size_t)k, "%s%s", i ? ";" : "", paths[i]);
     int same = rs_same_policies(given, rec);
     free(given);
     return same;

@@ -8,7 +8,47 @@
 
 #include "rs_common.h"
 #include "rs_compare.h"
+#include "rs_fronteval.h"
+#include "rs_lattice.h"
+#include "rs_pool.h"
+#include "rs_progress.h"
 #include "rs_stats.h"
+
+rs_front *rs_lmcreport_path(const rs_lmcpath_req *q) {
+    const char *tnames[RS_MAX_TERMS];
+    for (int t = 0; t < q->spec->n_terms; t++)
+        tnames[t] = q->spec->terms[t];
+    rs_front *f = rs_front_new(2, q->n_obj, q->obj_names, q->spec->n_terms, tnames);
+    rs_pool *pool = rs_pool_new((int)q->threads);
+    double *lam = malloc(sizeof(double) * 2 * (size_t)q->grid);
+    if (lam) rs_lattice_fill(2, q->grid - 1, lam);
+    const double total = (double)q->grid * q->episodes;
+    rs_progress prog;
+    rs_progress_start(&prog, q->log, "lmc", total);
+    prog.quiet = q->quiet;
+    rs_front_job job = {.n_experts = 2,
+                        .experts = q->experts,
+                        .spec = q->spec,
+                        .n_obj = q->n_obj,
+                        .obj_w = q->obj_w,
+                        .episodes = q->episodes,
+                        .seed = q->seed,
+                        .pool = pool,
+                        .chunk = 2 * rs_pool_size(pool),
+                        .progress = rs_progress_episodes,
+                        .progress_ctx = &prog};
+    int erc = f && pool && lam
+                  ? rs_front_eval_points(&job, lam, q->grid, NULL, RS_KIND_SOUP, f, NULL)
+                  : -1;
+    if (!erc) rs_progress_finish(&prog, total, "");
+    free(lam);
+    rs_pool_free(pool);
+    if (erc) {
+        rs_front_free(f);
+        return NULL;
+    }
+    return f;
+}
 
 void rs_lmcreport_free(rs_lmcreport *r) {
     for (int i = 0; r->sx && i < r->n; i++)

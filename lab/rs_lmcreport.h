@@ -14,6 +14,24 @@
 
 #include "rs_lab.h"
 #include "rs_lmc.h"
+#include "rs_policy.h"
+
+/* `rsoup lmc A B`: the soups θ(λ) = (1-λ) θ_A + λ θ_B at grid points from
+ * λ = 0 to 1, evaluated as a front of soup rows to report on */
+typedef struct rs_lmcpath_req {
+    rs_st *const *experts; /* [2], checked to mix */
+    const rs_env_spec *spec;
+    int n_obj; /* the rewards: names and weights over spec's terms */
+    const char *const *obj_names;
+    const double (*obj_w)[RS_MAX_TERMS];
+    int grid, episodes;
+    uint64_t seed;
+    long threads; /* 0: all cores */
+    FILE *log;    /* the progress ("lmc: ..."); NULL: none */
+    int quiet;    /* no progress */
+} rs_lmcpath_req;
+/* the front (rs_front_free), or NULL with the error set */
+rs_front *rs_lmcreport_path(const rs_lmcpath_req *q);
 
 typedef struct rs_lmcreport_req {
     const rs_front *const *fronts; /* [n], n >= 1, of one schema (rs_front_same_schema) */

@@ -171,3 +171,10 @@ void rs_progress_finish(rs_progress *p, double done, const char *status) {
     if (p->quiet) return;
     print_line(p, done, status, 1);
 }
+
+void rs_progress_episodes(void *ctx, long episodes, long steps) {
+    rs_progress *p = ctx;
+    char st[64];
+    snprintf(st, sizeof st, "%ld env steps", steps);
+    rs_progress_update(p, (double)episodes, st);
+}

@@ -29,6 +29,9 @@ void rs_progress_start(rs_progress *p, FILE *out, const char *what, double total
 /* done: units completed so far; status: free text (may be NULL) */
 void rs_progress_update(rs_progress *p, double done, const char *status);
 void rs_progress_finish(rs_progress *p, double done, const char *status);
+/* rs_front_job's progress callback (ctx: an rs_progress): the episodes
+ * done, with "N env steps" as the status */
+void rs_progress_episodes(void *ctx, long episodes, long steps);
 
 /* The bar's line for a terminal `width` columns wide, in at most width - 1
  * columns (the last one would wrap on some terminals): "WHAT [=====>   ]

@@ -96,8 +96,9 @@ const char *rs_refine_experts(const rs_front *f, const char *given, FILE *log, c
             return NULL;
         }
         if (log)
-            fprintf(log, "%s: note: the front's experts ('%s') are not on this machine; using "
-                         "--experts as given\n",
+            fprintf(log,
+                    "%s: note: the front's experts ('%s') are not on this machine; using "
+                    "--experts as given\n",
                     who, rec);
     }
     const char *mix = rs_front_meta(f, "mixing");

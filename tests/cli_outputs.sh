@@ -2,7 +2,8 @@
 # cli_outputs.sh — what the commands say on a tiny pipeline (a shared init,
 # two experts fine-tuned from it, one from scratch): the one JSON shape for
 # per-reward and per-term numbers, soups evaluated on their experts' rewards,
-# warnings for experts of different inits, the front's banner against its rows.
+# warnings for experts of different inits, the front's banner against its rows,
+# lmc's path between two experts against front's soups.
 set -u
 R=${RSOUP_BIN:-build/rsoup}
 case $R in /*) ;; *) R=$PWD/$R ;; esac
@@ -137,6 +138,13 @@ if command -v gnuplot >/dev/null; then
 else
   echo "cli_outputs: gnuplot not found: skipping the plot_front.sh checks"
 fi
+
+# ---- lmc A B evaluates the path as rsoup front evaluates its soups: the
+# report equals the one over front's file of the same grid, episodes, seed ----
+"$R" front a b --grid 3 --episodes 2 --seed 5 --threads 1 --quiet --out path3.csv >/dev/null 2>&1
+p1=$("$R" lmc a b --grid 3 --episodes 2 --seed 5 --threads 1 --quiet 2>&1)
+p2=$("$R" lmc --front path3.csv 2>&1)
+[ -n "$p1" ] && [ "$p1" = "$p2" ] && ok || bad "lmc a b and lmc --front of its front differ: $p1 /// $p2"
 
 # ---- lmc and view read a front as pareto does (issue 27) ----
 # a NaN, inf or 1e400 return in a soup row: every comparison false said

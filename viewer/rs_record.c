@@ -22,7 +22,7 @@ struct rs_recorder {
     char errfile[512]; /* ffmpeg's stderr, shown if it fails (a mkstemp file) */
     rs_png *png;
     char stem[RS_PATH_MAX + 1]; /* PNG frames: stem_000123.png */
-    char name[RS_PATH_BUF]; /* scratch for one frame's file name */
+    char name[RS_PATH_BUF];     /* scratch for one frame's file name */
     char target[RS_PATH_BUF];
 };
 
