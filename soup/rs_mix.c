@@ -2,13 +2,50 @@
  * allocation-free mixer of policies built on it. */
 #include "rs_mix.h"
 
+#include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "rs_common.h"
-#include "rs_soup.h"
 
 /* ---- the kernel ---- */
+
+/* "(0.7, 0.3)" — for messages; truncated with "..." if long */
+static const char *fmt_values(char *buf, size_t cap, const double *v, int n) {
+    size_t k = 0;
+    k += (size_t)snprintf(buf, cap, "(");
+    for (int i = 0; i < n && k + 32 < cap; i++)
+        k += (size_t)snprintf(buf + k, cap - k, "%s%.10g", i ? ", " : "", v[i]);
+    if (k + 32 >= cap)
+        snprintf(buf + k, cap - k, ", ...)");
+    else
+        snprintf(buf + k, cap - k, ")");
+    return buf;
+}
+
+int rs_mix_check_lambda(const double *lambda, int n) {
+    char buf[512];
+    if (n < 1 || !lambda) {
+        rs_set_error("lambda: need at least one weight (got %d)", n);
+        return -1;
+    }
+    double sum = 0.0;
+    for (int i = 0; i < n; i++) {
+        if (!isfinite(lambda[i]) || lambda[i] < 0) {
+            rs_set_error("lambda %s: weight %d is %s", fmt_values(buf, sizeof buf, lambda, n), i,
+                         isfinite(lambda[i]) ? "negative" : "not finite");
+            return -1;
+        }
+        sum += lambda[i];
+    }
+    if (!(fabs(sum - 1.0) <= RS_MIX_LAMBDA_TOL)) {
+        rs_set_error("lambda %s sums to %.10g, not 1 (tolerance %g)",
+                     fmt_values(buf, sizeof buf, lambda, n), sum, RS_MIX_LAMBDA_TOL);
+        return -1;
+    }
+    return 0;
+}
 
 int rs_mix_weights(const double *lambda, int n, double *w) {
     double sum = 0.0;
@@ -122,7 +159,7 @@ void rs_mixer_free(rs_mixer *mx) {
 }
 
 int rs_mixer_set(rs_mixer *mx, const double *lambda) {
-    if (rs_soup_check_lambda(lambda, mx->n) < 0) return -1;
+    if (rs_mix_check_lambda(lambda, mx->n) < 0) return -1;
     rs_mix_weights(lambda, mx->n, mx->w);
     rs_policy *p = mx->live;
     const int n = mx->n;

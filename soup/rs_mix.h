@@ -1,4 +1,6 @@
-/* rs_mix.h — the one linear mix θ(λ) = Σ λ_i θ_i, on parameter arrays.
+/* rs_mix.h — the one linear mix θ(λ) = Σ λ_i θ_i, on parameter arrays,
+ * and the rule for which λ may be mixed (rs_mix_check_lambda). rs_soup.h's
+ * soup files are built on it; it knows nothing of files.
  *
  * Every linear soup in rsoup is made by these functions: `rsoup soup`,
  * `select` and the Fisher mixer's starting point on tensor sets
@@ -7,7 +9,7 @@
  * front's soups and the file `rsoup soup` writes are equal bit for bit:
  *   - weights w_i = λ_i / Σλ (Σλ added in expert order), or λ_i as given
  *     when Σλ is exactly 1 (lattice points): a λ within the tolerance of
- *     rs_soup_check_lambda is still an exact convex mix;
+ *     rs_mix_check_lambda is still an exact convex mix;
  *   - experts with λ_i = 0 are skipped (their w_i is 0): a NaN or an
  *     infinity in an expert that is not used does not reach the mix;
  *   - each element is accumulated in double, starting from the first expert
@@ -24,8 +26,15 @@
 
 #include "rs_policy.h"
 
+/* tolerance on |Σλ - 1| */
+#define RS_MIX_LAMBDA_TOL 1e-6
+
+/* Check λ[n]: every λ_i finite and >= 0, |Σλ - 1| <= RS_MIX_LAMBDA_TOL.
+ * The error quotes the values. Returns 0, or -1 (error set). */
+int rs_mix_check_lambda(const double *lambda, int n);
+
 /* The weights for λ[n] into the caller's w[n], as above; λ is not checked
- * (rs_soup_check_lambda does). Returns how many experts are in use
+ * (rs_mix_check_lambda does). Returns how many experts are in use
  * (λ_i != 0). */
 int rs_mix_weights(const double *lambda, int n, double *w);
 
@@ -66,8 +75,8 @@ typedef struct rs_mixer {
 rs_mixer *rs_mixer_new(rs_policy *const *experts, int n);
 void rs_mixer_free(rs_mixer *mx);
 
-/* Mix with λ[n] (checked as rs_soup_check_lambda: finite, >= 0,
- * |Σλ - 1| <= RS_SOUP_LAMBDA_TOL) into mx->live. 0, or -1 (error set, live
+/* Mix with λ[n] (checked as rs_mix_check_lambda: finite, >= 0,
+ * |Σλ - 1| <= RS_MIX_LAMBDA_TOL) into mx->live. 0, or -1 (error set, live
  * weights unchanged). No allocation. */
 int rs_mixer_set(rs_mixer *mx, const double *lambda);
 

@@ -24,19 +24,6 @@ static const char *fmt_shape(char *buf, size_t cap, const rs_tensor *t) {
     return buf;
 }
 
-/* "(0.7, 0.3)" — for messages; truncated with "..." if long */
-static const char *fmt_values(char *buf, size_t cap, const double *v, int n) {
-    size_t k = 0;
-    k += (size_t)snprintf(buf, cap, "(");
-    for (int i = 0; i < n && k + 32 < cap; i++)
-        k += (size_t)snprintf(buf + k, cap - k, "%s%.10g", i ? ", " : "", v[i]);
-    if (k + 32 >= cap)
-        snprintf(buf + k, cap - k, ", ...)");
-    else
-        snprintf(buf + k, cap - k, ")");
-    return buf;
-}
-
 static int is_float(rs_dtype dt) { return dt == RS_DT_F32 || dt == RS_DT_F64; }
 
 /* ---- compatibility ---- */
@@ -161,29 +148,6 @@ int rs_soup_check(rs_st *const *experts, int n) {
     return 0;
 }
 
-int rs_soup_check_lambda(const double *lambda, int n) {
-    char buf[512];
-    if (n < 1 || !lambda) {
-        rs_set_error("lambda: need at least one weight (got %d)", n);
-        return -1;
-    }
-    double sum = 0.0;
-    for (int i = 0; i < n; i++) {
-        if (!isfinite(lambda[i]) || lambda[i] < 0) {
-            rs_set_error("lambda %s: weight %d is %s", fmt_values(buf, sizeof buf, lambda, n), i,
-                         isfinite(lambda[i]) ? "negative" : "not finite");
-            return -1;
-        }
-        sum += lambda[i];
-    }
-    if (!(fabs(sum - 1.0) <= RS_SOUP_LAMBDA_TOL)) {
-        rs_set_error("lambda %s sums to %.10g, not 1 (tolerance %g)",
-                     fmt_values(buf, sizeof buf, lambda, n), sum, RS_SOUP_LAMBDA_TOL);
-        return -1;
-    }
-    return 0;
-}
-
 /* ---- mixing (the arithmetic is rs_mix.h's) ---- */
 
 static int set_metadata(rs_st *out, rs_st *const *experts, int n, const double *w) {
@@ -228,7 +192,7 @@ int rs_soup_mix(rs_st *const *experts, int n, const double *lambda, rs_st **out,
         rs_set_error("rs_soup_mix: NULL out");
         return -1;
     }
-    if (rs_soup_check(experts, n) < 0 || rs_soup_check_lambda(lambda, n) < 0) return -1;
+    if (rs_soup_check(experts, n) < 0 || rs_mix_check_lambda(lambda, n) < 0) return -1;
 
     double *w = rs_calloc((size_t)n, sizeof *w);
     const void **src = rs_calloc((size_t)n, sizeof *src);
@@ -379,7 +343,7 @@ int rs_soup_parse_lambda(const char *text, int n_experts, double *lambda) {
         }
         sum += v[i];
     }
-    if (!(fabs(sum - 1.0) <= RS_SOUP_LAMBDA_TOL)) {
+    if (!(fabs(sum - 1.0) <= RS_MIX_LAMBDA_TOL)) {
         rs_set_error("lambda '%s': weights sum to %.10g, not 1", text, sum);
         goto done;
     }

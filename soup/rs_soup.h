@@ -19,9 +19,6 @@
 
 #include "rs_safetensors.h"
 
-/* tolerance on |Σλ - 1| */
-#define RS_SOUP_LAMBDA_TOL 1e-6
-
 /* Check that n >= 1 experts can be mixed: each is a policy checkpoint
  * (rs_policy_check_format: a training checkpoint is refused), they agree on the metadata
  * fields env, algo, arch, activation, obs_dim, act_dim (an absent key counts
@@ -40,13 +37,9 @@
  * Returns 0, or -1 (error set). */
 int rs_soup_check(rs_st *const *experts, int n);
 
-/* Check λ[n]: every λ_i finite and >= 0, |Σλ - 1| <= RS_SOUP_LAMBDA_TOL.
- * The error quotes the values. Returns 0, or -1 (error set). */
-int rs_soup_check_lambda(const double *lambda, int n);
-
 /* Mix n experts with weights λ into a new set *out (owned; rs_st_free).
- *   - rs_soup_check and rs_soup_check_lambda first; λ is then divided by its
- *     sum, so that a λ within the tolerance is still an exact convex mix
+ *   - rs_soup_check and rs_mix_check_lambda (rs_mix.h) first; λ is then
+ *     divided by its sum, so that a λ within the tolerance is still an exact convex mix
  *     (when Σλ is exactly 1, as for lattice points, λ is used as given).
  *   - F32 and F64 tensors: Σ λ_i·x_i accumulated in double over the experts
  *     with λ_i != 0 (in expert order), rounded once to the tensor's dtype:
@@ -82,7 +75,7 @@ int rs_soup_set_parents(rs_st *out, const char *const *paths, int n);
  *   n comma-separated numbers -> taken as they are ("0.2,0.3,0.5")
  * Errors (the message quotes the text): a number that does not parse or is
  * not finite, an empty field, the wrong count, a negative weight, v > 1, a
- * sum that is not 1 within RS_SOUP_LAMBDA_TOL. Returns 0, or -1. */
+ * sum that is not 1 within RS_MIX_LAMBDA_TOL. Returns 0, or -1. */
 int rs_soup_parse_lambda(const char *text, int n_experts, double *lambda);
 
 #endif

@@ -549,7 +549,7 @@ static void test_kernel_vs_naive(void) {
         double lam[16][5], w[NMAX];
         int nc = lambda_cases(n, lam);
         for (int c = 0; c < nc; c++) {
-            CHECK(rs_soup_check_lambda(lam[c], n) == 0, "n=%d case %d is not on the simplex", n,
+            CHECK(rs_mix_check_lambda(lam[c], n) == 0, "n=%d case %d is not on the simplex", n,
                   c);
             /* an expert that is not used is not read */
             const void *sf_c[NMAX], *sd_c[NMAX];

@@ -590,7 +590,7 @@ static void test_simplex_rule(void) {
     CHECK_CLOSE(e[1], 0.3, 1e-15, 0, "equal split");
     rs_view_simplex_set(e, 3, 0, 1.7); /* clamped */
     CHECK(e[0] == 1.0 && e[1] == 0 && e[2] == 0, "clamped to a vertex: %g %g %g", e[0], e[1], e[2]);
-    CHECK(rs_soup_check_lambda(l, 3) == 0 && rs_soup_check_lambda(e, 3) == 0,
+    CHECK(rs_mix_check_lambda(l, 3) == 0 && rs_mix_check_lambda(e, 3) == 0,
           "stays on the simplex");
 }
 

@@ -82,7 +82,7 @@ static int load_experts(rs_viewer *v, rs_viewer_err *err) {
         }
     }
     /* the same checks (and messages) as `rsoup soup`, before any window */
-    if (rs_soup_check(st, v->n) != 0 || rs_soup_check_lambda(v->target, v->n) != 0) {
+    if (rs_soup_check(st, v->n) != 0 || rs_mix_check_lambda(v->target, v->n) != 0) {
         *err = RS_VIEWER_ERR_MIX;
         goto done;
     }
@@ -274,7 +274,7 @@ static void sweep_lambda(const rs_viewer *v, double s, double *lam) {
 }
 
 int rs_viewer_set_lambda(rs_viewer *v, const double *lambda) {
-    if (rs_soup_check_lambda(lambda, v->n) != 0) return -1;
+    if (rs_mix_check_lambda(lambda, v->n) != 0) return -1;
     memcpy(v->target, lambda, sizeof(double) * (size_t)v->n);
     for (int i = 0; i < v->n; i++)
         v->ui_lam[i] = lambda[i];
