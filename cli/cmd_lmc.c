@@ -118,8 +118,9 @@ static int lmc_evaluate(const char *const *pos, const rs_opt *opts, int no, long
     }
     const char *onames[RS_CLI_MAX_OBJ];
     for (int k = 0; k < obj.n; k++) onames[k] = obj.names[k];
-    rs_lmcpath_req q = {ex, spec, obj.n, onames, (const double(*)[RS_MAX_TERMS])obj.w, (int)grid, (int)episodes,
-                        (uint64_t)seed, threads, stderr, rs_opt_flag(opts, no, "quiet")};
+    rs_lmcpath_req q = {ex, spec, obj.n, onames, (const double(*)[RS_MAX_TERMS])obj.w,
+                        (int)grid, (int)episodes, (uint64_t)seed, threads, stderr,
+                        rs_opt_flag(opts, no, "quiet")};
     if ((*out = rs_lmcreport_path(&q)) != NULL) rc = 0;
     else fprintf(stderr, "rsoup lmc: %s\n", rs_last_error());
 out:

@@ -96,7 +96,8 @@ static int view_settings(const rs_opt *opts, int no, view_req *q) {
  * and whether --front may be drawn; 0, or the exit status (printed) */
 static int view_experts(const rs_opt *opts, int no, const char *const *pos, int np, view_req *q) {
     rs_viewer_opts *o = &q->o;
-    for (int i = 0; i < np; i++) q->paths[i] = rs_run_file(pos[i], 0, q->pbuf[i], sizeof q->pbuf[i]);
+    for (int i = 0; i < np; i++)
+        q->paths[i] = rs_run_file(pos[i], 0, q->pbuf[i], sizeof q->pbuf[i]);
     if (np > 0) {
         o->paths = q->paths;
         o->n = np;
@@ -224,7 +225,8 @@ int cmd_view(int argc, char **argv) {
                 "rsoup view: give the expert checkpoints to mix (see 'rsoup view --help')\n");
         return 2;
     }
-    if ((rc = view_settings(opts, no, &q)) != 0 || (rc = view_experts(opts, no, pos, np, &q)) != 0) {
+    if ((rc = view_settings(opts, no, &q)) != 0 ||
+        (rc = view_experts(opts, no, pos, np, &q)) != 0) {
         rs_policy_free(q.rand_ex[0]);
         rs_policy_free(q.rand_ex[1]);
         return rc;

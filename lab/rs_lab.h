@@ -13,7 +13,9 @@
 #include "rs_common.h"
 
 /* ---- files ---- */
-int rs_lab_mkdir_p(const char *path); /* mkdir -p; 0 or -1 (errno set: ENAMETOOLONG past RS_PATH_BUF) */
+/* mkdir -p; 0 or -1 (errno set; ENAMETOOLONG for a path of RS_PATH_BUF
+ * characters or more, refused whole rather than cut) */
+int rs_lab_mkdir_p(const char *path);
 int rs_lab_exists(const char *path);
 /* write text (plus a newline if asked) to path with rs_write_atomic */
 int rs_lab_write_file(const char *path, const char *text, int newline);

@@ -144,7 +144,8 @@ fi
 "$R" front a b --grid 3 --episodes 2 --seed 5 --threads 1 --quiet --out path3.csv >/dev/null 2>&1
 p1=$("$R" lmc a b --grid 3 --episodes 2 --seed 5 --threads 1 --quiet 2>&1)
 p2=$("$R" lmc --front path3.csv 2>&1)
-[ -n "$p1" ] && [ "$p1" = "$p2" ] && ok || bad "lmc a b and lmc --front of its front differ: $p1 /// $p2"
+[ -n "$p1" ] && [ "$p1" = "$p2" ] && ok ||
+  bad "lmc a b and lmc --front of its front differ: $p1 /// $p2"
 
 # ---- lmc and view read a front as pareto does (issue 27) ----
 # a NaN, inf or 1e400 return in a soup row: every comparison false said

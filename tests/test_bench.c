@@ -95,7 +95,8 @@ static void test_experts(void) {
         for (int a = 0; a < 11; a++)
             for (int b = 0; b < 11; b++) {
                 double g = 0;
-                for (int r = 0; r < 64; r++) g += (double)m->W[0][r * 11 + a] * m->W[0][r * 11 + b];
+                for (int r = 0; r < 64; r++)
+                    g += (double)m->W[0][r * 11 + a] * m->W[0][r * 11 + b];
                 worst = fmax(worst, fabs(g - (a == b ? 2.0 : 0.0)));
             }
         CHECK(worst < 1e-4, "expert %d: W0's columns are off orthonormal by %g", i, worst);
@@ -104,7 +105,8 @@ static void test_experts(void) {
     }
     CHECK(memcmp(ex[0]->pi->params, ex[1]->pi->params, sizeof(float) * ex[0]->pi->n_params),
           "two experts alike");
-    for (int i = 0; i < 3; i++) rs_policy_free(ex[i]), rs_policy_free(again[i]);
+    for (int i = 0; i < 3; i++)
+        rs_policy_free(ex[i]), rs_policy_free(again[i]);
 }
 
 RS_TEST_MAIN(T(test_env_and_ppo), T(test_sac), T(test_experts))

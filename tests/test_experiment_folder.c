@@ -92,7 +92,8 @@ static void test_mkdir_long(void) {
     CHECK(mkdtemp(dir) != NULL, "mkdtemp");
     char p[RS_PATH_BUF + 64], first[64];
     int n = snprintf(p, sizeof p, "%s", dir);
-    while (n < RS_PATH_BUF + 10) n += snprintf(p + n, sizeof p - (size_t)n, "/abcdefghi");
+    while (n < RS_PATH_BUF + 10)
+        n += snprintf(p + n, sizeof p - (size_t)n, "/abcdefghi");
     snprintf(first, sizeof first, "%s/abcdefghi", dir);
     struct stat sb;
     errno = 0;

@@ -212,7 +212,8 @@ static void test_same_policies(void) {
     CHECK(rs_same_policies(cb, ab) == 1, "a copy of an expert is that expert");
     static char x[6000], y[6000];
     int n = 0;
-    for (int i = 0; i < 5; i++) n += snprintf(x + n, sizeof x - (size_t)n, "%s/%0999d;", d, i);
+    for (int i = 0; i < 5; i++)
+        n += snprintf(x + n, sizeof x - (size_t)n, "%s/%0999d;", d, i);
     memcpy(y, x, sizeof y);
     CHECK(rs_same_policies(x, y) == 1, "a long list and itself");
     y[n - 3] = 'z'; /* the last path, past 4096 characters */
@@ -251,8 +252,10 @@ static void test_fits_experts(void) {
     for (int r = 0; r < 3; r++) {
         FILE *f = fopen(p, "w");
         if (!f) break;
-        fprintf(f, "# experts: %s;%s\nkind,label,lambda:0,lambda:1,episodes,obj:default,"
-                   "std:default,length\n%s", a, b, rows[r]);
+        fprintf(f,
+                "# experts: %s;%s\nkind,label,lambda:0,lambda:1,episodes,obj:default,"
+                "std:default,length\n%s",
+                a, b, rows[r]);
         fclose(f);
         int nan_soup = r == 1;
         CHECK(rs_front_fits_experts(p, ab, 2) == !nan_soup, "row %d: %s", r, rs_last_error());

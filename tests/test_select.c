@@ -116,7 +116,8 @@ static void test_refine_experts(void) {
     char note[512] = "";
     CHECK(log && !strcmp(rs_refine_experts(f, "x;y", log, "t"), "x;y"), "gone: the given");
     if (log) rewind(log), fgets(note, sizeof note, log), fclose(log);
-    CHECK(!strncmp(note, "t: note: the front's experts", 28) && strstr(note, gone), "note: %s", note);
+    CHECK(!strncmp(note, "t: note: the front's experts", 28) && strstr(note, gone), "note: %s",
+          note);
     rs_front_set_meta(f, "mixing", "fisher (5000 steps)");
     CHECK(!rs_refine_experts(f, "x;y", NULL, "t") && strstr(rs_last_error(), "mixes linearly"),
           "a Fisher front: %s", rs_last_error());
