@@ -33,6 +33,26 @@ static long tmp_owner(const char *name, const char *prefix) {
     return strtol(d, NULL, 10);
 }
 
+/* whether process pid still runs. A process that has exited but not yet
+ * been reaped (a zombie: a job whose runner died waits for init to collect
+ * it, which takes a while on a loaded machine) answers kill(pid, 0) like a
+ * running one, yet it will never write again: /proc says which it is */
+static int pid_running(long pid) {
+    if (kill((pid_t)pid, 0) != 0 && errno == ESRCH) return 0;
+    char p[64];
+    snprintf(p, sizeof p, "/proc/%ld/stat", pid);
+    FILE *f = fopen(p, "r");
+    if (!f) return errno != ENOENT; /* gone meanwhile; otherwise assume it runs */
+    char buf[512];
+    size_t n = fread(buf, 1, sizeof buf - 1, f);
+    fclose(f);
+    buf[n] = 0;
+    /* "pid (comm) S ...": the state follows the last ')' (comm may hold one) */
+    const char *r = strrchr(buf, ')');
+    if (!r || r[1] != ' ') return 1;
+    return !(r[2] == 'Z' || r[2] == 'X' || r[2] == 'x');
+}
+
 int rs_lock_sweep_tmp(const char *dir, const char *prefix) {
     DIR *dp = opendir(dir);
     if (!dp) return 0;
@@ -42,7 +62,7 @@ int rs_lock_sweep_tmp(const char *dir, const char *prefix) {
         long pid = tmp_owner(e->d_name, prefix);
         if (pid <= 0 || pid == (long)getpid()) continue;
         /* a writer that still runs keeps its file */
-        if (kill((pid_t)pid, 0) == 0 || errno != ESRCH) continue;
+        if (pid_running(pid)) continue;
         if (unlinkat(dirfd(dp), e->d_name, 0) == 0) n++;
     }
     closedir(dp);

@@ -271,6 +271,20 @@ for _ in $(seq 100); do flock -n "$T/exp.b2/.jobs.lock" true || break; sleep 0.0
 out=$(runexp "$T/exp.b2" 2>&1) && grep -q "waiting for the jobs of a stopped run" <<<"$out" && ok || bad "a rerun beside a job that holds no folder yet: $(tail -3 <<<"$out")"
 wait $fp
 same_experiment "rerun beside a job that holds no folder yet" "$T/exp.b2"
+# a job of a killed runner that died but is not yet reaped (a zombie, until
+# init collects it: slow on a loaded machine) answers kill(pid, 0) as if it
+# ran; what it left half written is swept all the same
+cp -a "$T/exp.00" "$T/exp.b3"
+rm "$T/exp.b3/seed_2/control_front.csv.done" "$T/exp.b3/seed_2/control_front.csv"
+( sleep 0.1 & echo $! > "$T/zombie.pid"; exec sleep 30 ) &
+zp=$!
+for _ in $(seq 100); do [ -s "$T/zombie.pid" ] && [ "$(ps -o stat= -p "$(cat "$T/zombie.pid")" 2>/dev/null | cut -c1)" = Z ] && break; sleep 0.05; done
+zpid=$(cat "$T/zombie.pid")
+echo "# half a header" > "$T/exp.b3/seed_2/control_front.csv.tmp.$zpid"
+[ "$(ps -o stat= -p "$zpid" | cut -c1)" = Z ] && ok || bad "no zombie to test with"
+runexp "$T/exp.b3" >/dev/null 2>&1 || bad "a rerun beside a zombie job failed"
+same_experiment "rerun beside a zombie job" "$T/exp.b3"
+kill $zp 2>/dev/null; wait $zp 2>/dev/null
 
 # a second runner on a folder in use is refused
 PATH="$T/nogp" "$R" "${EXP[@]}" --out "$T/exp.busy" >/dev/null 2>&1 &
