@@ -790,19 +790,7 @@ static void report_write_metrics_json(const report *R) {
     const double *zero = R->zero;
     const rs_compare_agg *agg = &R->agg;
     const rs_compare_agg *agg_iqm = &R->agg_iqm;
-    const int h1_count = R->v.h1_count;
-    const int lmc_n = R->v.lmc_n;
-    const int ctl_count = R->v.ctl_count;
-    const int ctl_n = R->v.ctl_n;
-    const int ge_morl = R->v.ge_morl;
-    const int morl_n = R->v.morl_n;
-    const int twin_n = R->v.twin_n;
-    const int floor_count = R->v.floor_count;
-    const int twin_bar = R->v.twin_bar;
-    const int *bar_count = R->v.bar_count;
-    const int *ctl_bar_count = R->v.ctl_bar_count;
-    const int *gain_ok = R->v.gain_ok;
-    const int *gain_n = R->v.gain_n;
+    const verdict_counts *v = &R->v;
     cJSON *o = cJSON_CreateObject();
     cJSON_AddStringToObject(o, "name", c->name);
     cJSON_AddItemToObject(o, "provenance", rs_provenance_json(threads, wall_s));
@@ -828,12 +816,12 @@ static void report_write_metrics_json(const report *R) {
         cJSON_AddItemToObject(ag, METRICS[i].key, m);
     }
     cJSON *vd = cJSON_AddObjectToObject(o, "verdicts");
-    cJSON_AddNumberToObject(vd, "h1_holds", h1_count);
-    cJSON_AddNumberToObject(vd, "h1_of", lmc_n);
-    cJSON_AddNumberToObject(vd, "soups_ge_morl_hv", ge_morl);
-    cJSON_AddNumberToObject(vd, "soups_ge_morl_hv_of", morl_n);
-    cJSON_AddNumberToObject(vd, "control_barrier", ctl_count);
-    cJSON_AddNumberToObject(vd, "control_barrier_of", ctl_n);
+    cJSON_AddNumberToObject(vd, "h1_holds", v->h1_count);
+    cJSON_AddNumberToObject(vd, "h1_of", v->lmc_n);
+    cJSON_AddNumberToObject(vd, "soups_ge_morl_hv", v->ge_morl);
+    cJSON_AddNumberToObject(vd, "soups_ge_morl_hv_of", v->morl_n);
+    cJSON_AddNumberToObject(vd, "control_barrier", v->ctl_count);
+    cJSON_AddNumberToObject(vd, "control_barrier_of", v->ctl_n);
     cJSON_AddNumberToObject(vd, "lmc_tolerance_rel", c->lmc_tol);
     cJSON *jl = cJSON_AddArrayToObject(o, "lmc");
     for (int k = 0; d == 2 && k < d; k++) {
@@ -842,12 +830,12 @@ static void report_write_metrics_json(const report *R) {
         rs_compare_lmc_agg la = over_lmc(x, n, k, 0);
         cJSON_AddItemToObject(e, "barrier", rs_lab_json_interval_named(&la.barrier, "mean"));
         cJSON_AddItemToObject(e, "area_above_line", rs_lab_json_interval_named(&la.area, "mean"));
-        cJSON_AddNumberToObject(e, "replicates_with_barrier", bar_count[k]);
-        if (ctl_n) {
+        cJSON_AddNumberToObject(e, "replicates_with_barrier", v->bar_count[k]);
+        if (v->ctl_n) {
             la = over_lmc(x, n, k, 1);
             cJSON_AddItemToObject(e, "control_barrier", rs_lab_json_interval_named(&la.barrier, "mean"));
             cJSON_AddItemToObject(e, "control_area_above_line", rs_lab_json_interval_named(&la.area, "mean"));
-            cJSON_AddNumberToObject(e, "control_replicates_with_barrier", ctl_bar_count[k]);
+            cJSON_AddNumberToObject(e, "control_replicates_with_barrier", v->ctl_bar_count[k]);
         }
         cJSON_AddItemToObject(e, "motionless_return", rs_lab_json_num(zero[k]));
         cJSON_AddItemToArray(jl, e);
@@ -860,18 +848,18 @@ static void report_write_metrics_json(const report *R) {
         cJSON_AddStringToObject(e, "reward", c->reward_names[k]);
         cJSON_AddItemToObject(e, "gain", rs_lab_json_interval_named(&ga, "mean"));
         cJSON_AddItemToObject(e, "gain_relative", rs_lab_json_interval_named(&gr, "mean"));
-        cJSON_AddNumberToObject(e, "replicates_gaining_20_percent", gain_ok[k]);
-        cJSON_AddNumberToObject(e, "of", gain_n[k]);
+        cJSON_AddNumberToObject(e, "replicates_gaining_20_percent", v->gain_ok[k]);
+        cJSON_AddNumberToObject(e, "of", v->gain_n[k]);
         cJSON_AddItemToArray(jg, e);
     }
-    if (twin_n) {
+    if (v->twin_n) {
         cJSON *e = cJSON_AddObjectToObject(o, "twin");
         rs_interval tb = over_twin(x, n);
         cJSON_AddStringToObject(e, "reward", c->reward_names[0]);
         cJSON_AddItemToObject(e, "barrier", rs_lab_json_interval_named(&tb, "mean"));
-        cJSON_AddNumberToObject(e, "replicates_with_barrier", twin_bar);
-        cJSON_AddNumberToObject(e, "pair_exceeds_floor", floor_count);
-        cJSON_AddNumberToObject(e, "of", twin_n);
+        cJSON_AddNumberToObject(e, "replicates_with_barrier", v->twin_bar);
+        cJSON_AddNumberToObject(e, "pair_exceeds_floor", v->floor_count);
+        cJSON_AddNumberToObject(e, "of", v->twin_n);
     }
     json_per_replicate(R, o);
     char *s = cJSON_Print(o);
@@ -942,25 +930,15 @@ static void md_verdicts(const report *R, FILE *f) {
     const int d = R->d;
     const rep_result *x = R->x;
     const rs_compare_agg *agg = &R->agg;
-    const int h1_count = R->v.h1_count;
-    const int lmc_n = R->v.lmc_n;
-    const int ctl_count = R->v.ctl_count;
-    const int ctl_n = R->v.ctl_n;
-    const int ge_morl = R->v.ge_morl;
-    const int morl_n = R->v.morl_n;
-    const int twin_n = R->v.twin_n;
-    const int floor_count = R->v.floor_count;
-    const int twin_bar = R->v.twin_bar;
-    const int *gain_ok = R->v.gain_ok;
-    const int *gain_n = R->v.gain_n;
+    const verdict_counts *v = &R->v;
     char b1[160];
     fprintf(f, "## Verdicts\n\n");
-    if (morl_n)
+    if (v->morl_n)
         fprintf(f, "- **Soups vs MORL**: the soups' hypervolume is %s of MORL's (ratio; 1 = equal), "
                    "with %d fine-tunings instead of %d (compute ratio N/M = %.2f); soups ≥ MORL in "
                    "**%d of %d** replicates%s.\n",
                 fmt_iv(b1, sizeof b1, &agg->ratio, "%.3f"), d, c->n_mu,
-                (double)d * c->finetune_steps / ((double)c->n_mu * c->morl_steps), ge_morl, morl_n,
+                (double)d * c->finetune_steps / ((double)c->n_mu * c->morl_steps), v->ge_morl, v->morl_n,
                 agg->ratio.n < 2 ? ""
                 /* a percentile bootstrap over a handful of values only shows
                  * how much they disagree: no "clearly" below 5 replicates */
@@ -971,31 +949,31 @@ static void md_verdicts(const report *R, FILE *f) {
                 : agg->ratio.hi < 1 ? "; over replicates MORL's hypervolume is higher (the interval lies below 1)"
                                 : "; over replicates there is no clear difference (the interval includes 1)");
     const int simplex = first_sx(x, n) != NULL;
-    if (lmc_n && !simplex)
+    if (v->lmc_n && !simplex)
         fprintf(f, "- **H1** (experts fine-tuned from a shared init are linearly connected: no "
                    "barrier along the soup path on any reward): holds in **%d of %d** replicates.\n",
-                h1_count, lmc_n);
-    else if (lmc_n)
+                v->h1_count, v->lmc_n);
+    else if (v->lmc_n)
         fprintf(f, "- **H1** (experts fine-tuned from a shared init are linearly connected: no "
                    "barrier along any edge of the λ simplex, the soups of each pair of experts, nor "
                    "below the experts' plane inside it, the other soups against the experts' returns "
                    "mixed by λ; on any reward): holds in **%d of %d** replicates.\n",
-                h1_count, lmc_n);
-    for (int r = 0; r < n && !lmc_n; r++)
+                v->h1_count, v->lmc_n);
+    for (int r = 0; r < n && !v->lmc_n; r++)
         if (x[r].ok && x[r].lmc_why[0]) {
             fprintf(f, "- **H1**: not measured (seed %ld: %s).\n", R->g->reps[r].seed, x[r].lmc_why);
             break;
         }
-    if (twin_n && lmc_n)
+    if (v->twin_n && v->lmc_n)
         fprintf(f, "- **H1 against the same-reward floor** (a second expert on `%s` from the same "
                    "init, another seed: how far two fine-tunings part when the rewards do not "
                    "differ): %s barrier exceeds the twin's by more than 2 standard errors "
                    "in **%d of %d** replicates; the twin itself has a barrier in %d of %d.\n",
-                c->reward_names[0], simplex ? "some edge's" : "the pair's", floor_count, twin_n, twin_bar,
-                twin_n);
-    if (ctl_n)
+                c->reward_names[0], simplex ? "some edge's" : "the pair's", v->floor_count, v->twin_n, v->twin_bar,
+                v->twin_n);
+    if (v->ctl_n)
         fprintf(f, "- **Control** (experts from independent inits): a barrier in **%d of %d** "
-                   "replicates (H1 predicts one).\n", ctl_count, ctl_n);
+                   "replicates (H1 predicts one).\n", v->ctl_count, v->ctl_n);
     fprintf(f, "- **Experts against their init** (each on its own reward):");
     for (int k = 0; k < d; k++) {
         rs_interval gr = over_gain(x, n, k, 1);
@@ -1004,10 +982,10 @@ static void md_verdicts(const report *R, FILE *f) {
         else if (gr.n == 1) snprintf(pct, sizeof pct, "%+.0f %%", 100 * gr.value);
         else snprintf(pct, sizeof pct, "%+.0f %% [%+.0f, %+.0f]", 100 * gr.value, 100 * gr.lo, 100 * gr.hi);
         fprintf(f, "%s `%s` %s, at least +20 %% in %d of %d", k ? ";" : "", c->reward_names[k], pct,
-                gain_ok[k], gain_n[k]);
+                v->gain_ok[k], v->gain_n[k]);
     }
     fprintf(f, ".\n");
-    if (lmc_n)
+    if (v->lmc_n)
         fprintf(f, "\nA dip counts as a barrier when it exceeds %.0f standard errors of the mean "
                    "return *and* %.2g × the reward's scale (the gap between the experts' returns, at "
                    "least a tenth of their size%s).\n",
@@ -1086,33 +1064,28 @@ static void md_lmc_pair(const report *R, FILE *f) {
     const int n = R->n;
     const int d = R->d;
     const rep_result *x = R->x;
-    const int lmc_n = R->v.lmc_n;
-    const int ctl_n = R->v.ctl_n;
-    const int twin_n = R->v.twin_n;
-    const int twin_bar = R->v.twin_bar;
-    const int *bar_count = R->v.bar_count;
-    const int *ctl_bar_count = R->v.ctl_bar_count;
+    const verdict_counts *v = &R->v;
     char b1[160], b2[160];
-    if (d == 2 && lmc_n) {
+    if (d == 2 && v->lmc_n) {
         fprintf(f, "\n## Linear mode connectivity\n\n");
         fprintf(f, "| experts | reward | barrier | replicates with a barrier | area above the line |\n|---|---|---|---|---|\n");
-        for (int ctl = 0; ctl < 1 + (ctl_n > 0); ctl++)
+        for (int ctl = 0; ctl < 1 + (v->ctl_n > 0); ctl++)
             for (int k = 0; k < d; k++) {
                 rs_compare_lmc_agg la = over_lmc(x, n, k, ctl);
                 const rs_interval bi = la.barrier, ai = la.area;
                 fprintf(f, "| %s | %s | %s | %d of %d | %s |\n", ctl ? "independent inits" : "shared init",
                         c->reward_names[k], fmt_iv(b1, sizeof b1, &bi, "%.4g"),
-                        ctl ? ctl_bar_count[k] : bar_count[k], ctl ? ctl_n : lmc_n,
+                        ctl ? v->ctl_bar_count[k] : v->bar_count[k], ctl ? v->ctl_n : v->lmc_n,
                         fmt_iv(b2, sizeof b2, &ai, "%+.4g"));
             }
-        if (twin_n) {
+        if (v->twin_n) {
             double va[RS_EXP_MAX_SEEDS];
             int m = 0;
             for (int r = 0; r < n; r++)
                 if (x[r].ok && x[r].have_twin) va[m++] = x[r].twin.area;
             rs_interval ti = over_twin(x, n), ta = over_vals(va, m);
             fprintf(f, "| same-reward twin (the floor) | %s | %s | %d of %d | %s |\n", c->reward_names[0],
-                    fmt_iv(b1, sizeof b1, &ti, "%.4g"), twin_bar, twin_n, fmt_iv(b2, sizeof b2, &ta, "%+.4g"));
+                    fmt_iv(b1, sizeof b1, &ti, "%.4g"), v->twin_bar, v->twin_n, fmt_iv(b2, sizeof b2, &ta, "%+.4g"));
             fprintf(f, "\nThe twin is a second expert on `%s`, fine-tuned from the same init with "
                        "another seed: its barrier is what fine-tuning alone does to the path, "
                        "with no trade-off between rewards. A pair's barrier well above it comes "
@@ -1207,8 +1180,7 @@ static void md_experts(const report *R, FILE *f) {
     const int n = R->n;
     const int d = R->d;
     const rep_result *x = R->x;
-    const int *gain_ok = R->v.gain_ok;
-    const int *gain_n = R->v.gain_n;
+    const verdict_counts *v = &R->v;
     char b1[160], b2[160];
     fprintf(f, "\n## Experts against their init\n\nEach expert's return on its own reward "
                "against the shared init's (the fine-tuning's gain; the paper's experts gained 79 %% "
@@ -1226,8 +1198,8 @@ static void md_experts(const report *R, FILE *f) {
         gp.value *= 100, gp.lo *= 100, gp.hi *= 100;
         fprintf(f, "| %s | %s | %s | %s | %s %% | %d of %d |\n", c->reward_names[k],
                 fmt_iv(b1, sizeof b1, &ii, "%.4g"), fmt_iv(b2, sizeof b2, &ie, "%.4g"),
-                fmt_iv(b3, sizeof b3, &ga, "%+.4g"), fmt_iv(b4, sizeof b4, &gp, "%+.0f"), gain_ok[k],
-                gain_n[k]);
+                fmt_iv(b3, sizeof b3, &ga, "%+.4g"), fmt_iv(b4, sizeof b4, &gp, "%+.0f"), v->gain_ok[k],
+                v->gain_n[k]);
     }
 }
 
@@ -1237,10 +1209,7 @@ static void md_caveats(const report *R, FILE *f) {
     const int d = R->d;
     const int n_ok = R->n_ok;
     const double *zero = R->zero;
-    const int morl_dom = R->v.morl_dom;
-    const int *exp_bad = R->v.exp_bad;
-    const int *zero_best = R->v.zero_best;
-    const int *zero_beats_expert = R->v.zero_beats_expert;
+    const verdict_counts *v = &R->v;
     const int(*beats)[D_MAX] = R->v.beats;
     /* degenerate cases, in words */
     int any = 0;
@@ -1250,23 +1219,23 @@ static void md_caveats(const report *R, FILE *f) {
         fprintf(f, "- " __VA_ARGS__);                                                              \
     } while (0)
     for (int k = 0; k < d; k++) {
-        if (exp_bad[k])
+        if (v->exp_bad[k])
             FLAG("The **%s** expert does not beat the shared init on its own reward in %d of %d "
                  "replicates: its fine-tuning did not help there, so that end of the front is the "
-                 "init's.\n", c->reward_names[k], exp_bad[k], n_ok);
-        if (zero_best[k])
+                 "init's.\n", c->reward_names[k], v->exp_bad[k], n_ok);
+        if (v->zero_best[k])
             FLAG("A **motionless robot** (zero actions: %.4g) scores at least as well on `%s` as "
                  "every soup and expert in %d of %d replicates: this reward is maximised by not "
                  "moving, and a front that includes stillness looks good on it for free.\n",
-                 zero[k], c->reward_names[k], zero_best[k], n_ok);
-        else if (zero_beats_expert[k])
+                 zero[k], c->reward_names[k], v->zero_best[k], n_ok);
+        else if (v->zero_beats_expert[k])
             FLAG("A motionless robot (zero actions: %.4g) scores at least as well on `%s` as the "
                  "expert trained for it in %d of %d replicates.\n",
-                 zero[k], c->reward_names[k], zero_beats_expert[k], n_ok);
+                 zero[k], c->reward_names[k], v->zero_beats_expert[k], n_ok);
     }
-    if (morl_dom)
+    if (v->morl_dom)
         FLAG("In %d of %d replicates a **MORL run dominates every soup** (better on every reward): "
-             "there the soups are not on the front at all.\n", morl_dom, n_ok);
+             "there the soups are not on the front at all.\n", v->morl_dom, n_ok);
     for (int i = 0; i < d; i++)
         for (int k = 0; k < d; k++)
             if (beats[i][k])
@@ -1297,26 +1266,26 @@ static void md_per_replicate(const report *R, FILE *f) {
     const int n = R->n;
     const int d = R->d;
     const rep_result *x = R->x;
-    const int twin_n = R->v.twin_n;
+    const verdict_counts *v = &R->v;
     fprintf(f, "\n## Per replicate\n\n| seed | status | soups HV | MORL HV | ratio |");
     for (int k = 0; d == 2 && k < d; k++) fprintf(f, " barrier %s (s.e.) |", c->reward_names[k]);
-    if (twin_n) fprintf(f, " twin %s (s.e.) |", c->reward_names[0]);
+    if (v->twin_n) fprintf(f, " twin %s (s.e.) |", c->reward_names[0]);
     fprintf(f, " H1 |\n|---|---|---|---|---|");
     for (int k = 0; d == 2 && k < d; k++) fprintf(f, "---|");
-    if (twin_n) fprintf(f, "---|");
+    if (v->twin_n) fprintf(f, "---|");
     fprintf(f, "---|\n");
     for (int r = 0; r < n; r++) {
         fprintf(f, "| %ld | %s |", g->reps[r].seed, x[r].status);
         if (!x[r].ok) {
-            fprintf(f, " | | |%s%s |\n", d == 2 ? " | |" : "", twin_n ? " |" : "");
+            fprintf(f, " | | |%s%s |\n", d == 2 ? " | |" : "", v->twin_n ? " |" : "");
             continue;
         }
         fprintf(f, " %.4g | %.4g | %.3f |", x[r].m.hv, x[r].m.baseline_hv, x[r].m.ratio);
         for (int k = 0; d == 2 && k < d; k++)
             fprintf(f, " %.4g (%.1f)%s |", x[r].lmc[k].barrier, x[r].lmc[k].z, x[r].lmc[k].is_barrier ? " **barrier**" : "");
-        if (twin_n && x[r].have_twin)
+        if (v->twin_n && x[r].have_twin)
             fprintf(f, " %.4g (%.1f)%s |", x[r].twin.barrier, x[r].twin.z, x[r].twin.is_barrier ? " **barrier**" : "");
-        else if (twin_n)
+        else if (v->twin_n)
             fprintf(f, " — |");
         char h1[300];
         md_h1_cell(R, &x[r], h1, sizeof h1);
@@ -1371,12 +1340,7 @@ static void report_headline(const report *R) {
     const int n = R->n;
     const int n_ok = R->n_ok;
     const rs_compare_agg *agg = &R->agg;
-    const int h1_count = R->v.h1_count;
-    const int lmc_n = R->v.lmc_n;
-    const int ctl_count = R->v.ctl_count;
-    const int ctl_n = R->v.ctl_n;
-    const int ge_morl = R->v.ge_morl;
-    const int morl_n = R->v.morl_n;
+    const verdict_counts *v = &R->v;
     FILE *hl = g_headline;
     if (!hl) return;
     char b1[160], b2[160], b3[160];
@@ -1387,13 +1351,13 @@ static void report_headline(const report *R) {
     fprintf(hl, "hypervolume: rewarded soups %s, MORL %s, ratio %s\n",
             fmt_iv(b1, sizeof b1, &agg->hv, "%.4g"), fmt_iv(b2, sizeof b2, &agg->baseline_hv, "%.4g"),
             fmt_iv(b3, sizeof b3, &agg->ratio, "%.3f"));
-    if (morl_n) fprintf(hl, "soups >= MORL hypervolume in %d of %d replicates\n", ge_morl, morl_n);
-    if (lmc_n)
-        fprintf(hl, "H1 (no LMC barrier, shared init) holds in %d of %d replicates\n", h1_count,
-                lmc_n);
-    if (ctl_n)
-        fprintf(hl, "control (independent inits): a barrier in %d of %d replicates\n", ctl_count,
-                ctl_n);
+    if (v->morl_n) fprintf(hl, "soups >= MORL hypervolume in %d of %d replicates\n", v->ge_morl, v->morl_n);
+    if (v->lmc_n)
+        fprintf(hl, "H1 (no LMC barrier, shared init) holds in %d of %d replicates\n", v->h1_count,
+                v->lmc_n);
+    if (v->ctl_n)
+        fprintf(hl, "control (independent inits): a barrier in %d of %d replicates\n", v->ctl_count,
+                v->ctl_n);
 }
 
 int rs_exp_report(const rs_exp_config *c, const char *config_path, const char *out,
