@@ -21,6 +21,9 @@
 #include "rs_stats.h"
 
 #define D_MAX RS_EXP_MAX_REWARDS
+/* experts trade off when each gives up at least this fraction of the
+ * front's span on every other expert's reward */
+#define RS_TRADE_MIN 0.1
 
 /* one replicate's results */
 typedef struct {
@@ -36,6 +39,12 @@ typedef struct {
     int expert_not_better[D_MAX];
     int morl_dominating;    /* MORL points that dominate every soup */
     double best[D_MAX];     /* best return of any soup or expert on each reward */
+    double span[D_MAX];     /* best minus worst return of any soup or expert on each reward */
+    /* what expert i gives up on reward k against expert k, as a fraction of
+     * span[k] (NAN on the diagonal); the experts trade off when every such
+     * loss is at least RS_TRADE_MIN */
+    double loss[D_MAX][D_MAX];
+    int have_trade, trades;
     double expert_on[D_MAX][D_MAX]; /* expert i's return on reward k */
     double gain[D_MAX], gain_rel[D_MAX]; /* expert i's return on reward i minus the init's,
                                           * absolute and as a fraction of |init's| */
@@ -125,9 +134,23 @@ static void rep_metrics(const rs_exp_config *c, rep_result *x) {
         x->gain[k] = x->expert_own[k] - x->init_own[k];
         x->gain_rel[k] = x->gain[k] / fabs(x->init_own[k]);
         x->best[k] = -INFINITY;
-        for (int i = 0; i < n_rs; i++) x->best[k] = fmax(x->best[k], rs[(size_t)i * d + k]);
-        for (int i = 0; i < n_ex; i++) x->best[k] = fmax(x->best[k], ex[(size_t)i * d + k]);
+        double worst = INFINITY;
+        for (int i = 0; i < n_rs; i++)
+            x->best[k] = fmax(x->best[k], rs[(size_t)i * d + k]), worst = fmin(worst, rs[(size_t)i * d + k]);
+        for (int i = 0; i < n_ex; i++)
+            x->best[k] = fmax(x->best[k], ex[(size_t)i * d + k]), worst = fmin(worst, ex[(size_t)i * d + k]);
+        x->span[k] = x->best[k] - worst;
     }
+    /* the trade-off: each expert against the others on their own rewards */
+    x->have_trade = n_ex == d && d >= 2;
+    x->trades = x->have_trade;
+    for (int i = 0; i < d; i++)
+        for (int k = 0; k < d; k++) {
+            x->loss[i][k] = NAN;
+            if (!x->have_trade || i == k) continue;
+            x->loss[i][k] = x->span[k] > 0 ? (x->expert_own[k] - x->expert_on[i][k]) / x->span[k] : 0;
+            x->trades &= x->loss[i][k] >= RS_TRADE_MIN;
+        }
     for (int m = 0; m < n_morl; m++) {
         int all = n_rs > 0;
         for (int i = 0; i < n_rs && all; i++) all &= rs_pareto_dominates(mo + (size_t)m * d, rs + (size_t)i * d, d);
@@ -398,6 +421,7 @@ typedef struct {
     int bar_count[D_MAX], ctl_bar_count[D_MAX];
     int twin_n, floor_count, twin_bar, gain_ok[D_MAX], gain_n[D_MAX];
     int beats[D_MAX][D_MAX]; /* expert i scores >= expert k on reward k */
+    int trade_ok, trade_n;   /* replicates whose experts trade off (RS_TRADE_MIN) */
 } verdict_counts;
 
 /* a report as it is made, stage by stage (rs_exp_report) */
@@ -582,6 +606,7 @@ static void report_aggregate(report *R) {
         for (int i = 0; i < d; i++)
             for (int k = 0; k < d; k++) v.beats[i][k] += i != k && x[r].expert_on[i][k] >= x[r].expert_own[k];
         if (x[r].have_lmc) v.lmc_n++, v.h1_count += x[r].h1;
+        if (x[r].have_trade) v.trade_n++, v.trade_ok += x[r].trades;
         if (x[r].have_ctl) v.ctl_n++, v.ctl_count += x[r].ctl_barrier;
         if (isfinite(x[r].m.ratio)) v.morl_n++, v.ge_morl += x[r].m.ratio >= 1;
         v.morl_dom += x[r].morl_dominating > 0;
@@ -768,6 +793,15 @@ static void json_per_replicate(const report *R, cJSON *o) {
             }
             cJSON *gg = cJSON_AddArrayToObject(e, "expert_gain");
             for (int k = 0; k < d; k++) cJSON_AddItemToArray(gg, rs_lab_json_num(x[r].gain[k]));
+            if (x[r].have_trade) {
+                cJSON *lm = cJSON_AddArrayToObject(e, "expert_loss_of_span");
+                for (int i = 0; i < d; i++) {
+                    cJSON *row = cJSON_CreateArray();
+                    for (int k = 0; k < d; k++) cJSON_AddItemToArray(row, rs_lab_json_num(x[r].loss[i][k]));
+                    cJSON_AddItemToArray(lm, row);
+                }
+                cJSON_AddBoolToObject(e, "experts_trade_off", x[r].trades);
+            }
         }
         cJSON_AddItemToArray(jr, e);
     }
@@ -822,6 +856,8 @@ static void report_write_metrics_json(const report *R) {
     cJSON_AddNumberToObject(vd, "soups_ge_morl_hv_of", v->morl_n);
     cJSON_AddNumberToObject(vd, "control_barrier", v->ctl_count);
     cJSON_AddNumberToObject(vd, "control_barrier_of", v->ctl_n);
+    cJSON_AddNumberToObject(vd, "experts_trade_off", v->trade_ok);
+    cJSON_AddNumberToObject(vd, "experts_trade_off_of", v->trade_n);
     cJSON_AddNumberToObject(vd, "lmc_tolerance_rel", c->lmc_tol);
     cJSON *jl = cJSON_AddArrayToObject(o, "lmc");
     for (int k = 0; d == 2 && k < d; k++) {
@@ -985,6 +1021,10 @@ static void md_verdicts(const report *R, FILE *f) {
                 v->gain_ok[k], v->gain_n[k]);
     }
     fprintf(f, ".\n");
+    if (v->trade_n)
+        fprintf(f, "- **Experts trade off** (each gives up at least %.0f %% of the front's span on every "
+                   "other expert's reward): in **%d of %d** replicates.\n",
+                100 * RS_TRADE_MIN, v->trade_ok, v->trade_n);
     if (v->lmc_n)
         fprintf(f, "\nA dip counts as a barrier when it exceeds %.0f standard errors of the mean "
                    "return *and* %.2g × the reward's scale (the gap between the experts' returns, at "
@@ -1203,6 +1243,35 @@ static void md_experts(const report *R, FILE *f) {
     }
 }
 
+/* per replicate: what each expert gives up on the others' rewards */
+static void md_tradeoff(const report *R, FILE *f) {
+    const rs_exp_config *c = R->c;
+    const int d = R->d;
+    const rep_result *x = R->x;
+    if (!R->v.trade_n) return;
+    fprintf(f, "\n## Do the experts trade off?\n\nOn each reward the front's span is the best minus "
+               "the worst return of any soup or expert. An expert *gives up* on another expert's "
+               "reward what it scores below that expert there (negative: it scores above). The "
+               "experts trade off when each gives up at least %.0f %% of the span on every other "
+               "expert's reward.\n\n| seed |", 100 * RS_TRADE_MIN);
+    for (int i = 0; i < d; i++)
+        for (int k = 0; k < d; k++)
+            if (i != k) fprintf(f, " `%s` expert on `%s` |", c->reward_names[i], c->reward_names[k]);
+    fprintf(f, " trades off |\n|---|");
+    for (int i = 0; i < d * (d - 1); i++) fprintf(f, "---|");
+    fprintf(f, "---|\n");
+    for (int r = 0; r < R->n; r++) {
+        if (!x[r].ok || !x[r].have_trade) continue;
+        fprintf(f, "| %ld |", R->g->reps[r].seed);
+        for (int i = 0; i < d; i++)
+            for (int k = 0; k < d; k++)
+                if (i != k)
+                    fprintf(f, " %.4g (%+.0f %% of %.4g) |", x[r].expert_own[k] - x[r].expert_on[i][k],
+                            100 * x[r].loss[i][k], x[r].span[k]);
+        fprintf(f, " %s |\n", x[r].trades ? "yes" : "**no**");
+    }
+}
+
 /* the degenerate cases found, in words */
 static void md_caveats(const report *R, FILE *f) {
     const rs_exp_config *c = R->c;
@@ -1327,6 +1396,7 @@ static int report_write_md(const report *R) {
     md_lmc_simplex(R, f);
     md_lambda_simplex(R, f);
     md_experts(R, f);
+    md_tradeoff(R, f);
     md_caveats(R, f);
     md_per_replicate(R, f);
     md_files(R, f);

@@ -62,6 +62,35 @@ for k, name in enumerate(["risky", "cautious"]):
     want = l["expert_own_return"] - l["init_return"]
     assert abs(g[name]["gain"]["mean"] - want) < 1e-9 * max(1, abs(want)), (name, g[name], want)
 ' "$E/metrics.json" && ok || bad "metrics.json: expert_gain is not expert minus init"
+# the trade-off rule, recomputed from front.csv: on each reward the span is
+# the best minus the worst soup or expert; expert i gives up, on reward k,
+# expert k's return there minus its own, as a fraction of the span
+python3 -c '
+import csv, json, sys
+m = json.load(open(sys.argv[1]))
+rows = [r for r in csv.reader(open(sys.argv[2])) if r and not r[0].startswith("#")]
+head, rows = rows[0], rows[1:]
+obj = [j for j, h in enumerate(head) if h.startswith("obj:")]
+pts = [[float(r[j]) for j in obj] for r in rows if r[0] in ("soup", "expert")]
+ex = [[float(r[j]) for j in obj] for r in rows if r[0] == "expert"]
+d = len(obj)
+span = [max(p[k] for p in pts) - min(p[k] for p in pts) for k in range(d)]
+r = m["per_replicate"][0]
+want_ok = True
+for i in range(d):
+    for k in range(d):
+        got = r["expert_loss_of_span"][i][k]
+        if i == k:
+            assert got is None, got
+            continue
+        want = (ex[k][k] - ex[i][k]) / span[k]
+        assert abs(got - want) < 1e-9, (i, k, got, want)
+        want_ok = want_ok and want >= 0.1
+assert r["experts_trade_off"] == want_ok
+assert m["verdicts"]["experts_trade_off"] == int(want_ok) and m["verdicts"]["experts_trade_off_of"] == 1
+' "$E/metrics.json" "$E/front.csv" && ok || bad "metrics.json: the experts' trade-off is not what front.csv says"
+grep -q "Experts trade off.* in \*\*[01] of 1\*\* replicates" "$E/report.md" && grep -q "## Do the experts trade off?" "$E/report.md" \
+  && ok || bad "report lacks the trade-off verdict"
 
 # ---- the report says when its reference point moved since the folder's last report ----
 out=$("$R" experiment "$T/ft.json" --out "$E" --quiet --threads 1 2>&1)
