@@ -11,6 +11,7 @@
 #include "rs_common.h"
 #include "rs_compare.h"
 #include "rs_test.h"
+#include "rs_test_brute.h"
 
 static const char *NAMES[2] = {"a", "b"};
 
@@ -45,46 +46,6 @@ static rs_front *make_front(uint64_t seed, int n_soup, int n_base) {
     return f;
 }
 
-static int cmp(const void *a, const void *b) {
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
-/* the dominated area: every cell of the grid of all coordinates whose upper
- * corner some point reaches */
-static double hv_grid(const double *p, int n, const double *ref) {
-    double xs[256], ys[256];
-    int nx = 0, ny = 0;
-    xs[nx++] = ref[0];
-    ys[ny++] = ref[1];
-    for (int i = 0; i < n; i++)
-        xs[nx++] = p[2 * i], ys[ny++] = p[2 * i + 1];
-    qsort(xs, (size_t)nx, sizeof *xs, cmp);
-    qsort(ys, (size_t)ny, sizeof *ys, cmp);
-    double a = 0;
-    for (int i = 0; i + 1 < nx; i++)
-        for (int j = 0; j + 1 < ny; j++) {
-            if (xs[i] < ref[0] || ys[j] < ref[1]) continue;
-            int in = 0;
-            for (int k = 0; k < n && !in; k++)
-                in = p[2 * k] >= xs[i + 1] && p[2 * k + 1] >= ys[j + 1];
-            if (in) a += (xs[i + 1] - xs[i]) * (ys[j + 1] - ys[j]);
-        }
-    return a;
-}
-
-/* mean over w = (i/k, 1 - i/k) of the best w·p */
-static double eum_2d(const double *p, int n, int k) {
-    double s = 0;
-    for (int i = 0; i <= k; i++) {
-        double w = (double)i / k, best = -INFINITY;
-        for (int j = 0; j < n; j++)
-            best = fmax(best, w * p[2 * j] + (1 - w) * p[2 * j + 1]);
-        s += best;
-    }
-    return s / (k + 1);
-}
-
 /* the rows of kind in f, as a point list */
 static int rows_of(const rs_front *f, rs_front_kind kind, double *out) {
     int m = 0;
@@ -109,7 +70,7 @@ static void naive_bootstrap(const double *v, int m, int B, uint64_t seed, double
     }
     for (int i = 0; i < m; i++)
         *mean += v[i] / m;
-    qsort(st, (size_t)B, sizeof *st, cmp);
+    qsort(st, (size_t)B, sizeof *st, rs_test_cmp_double);
     double pl = 0.025 * (B - 1), ph = 0.975 * (B - 1);
     int il = (int)pl, ih = (int)ph;
     *lo = st[il] + (pl - il) * (st[il + 1] - st[il]);
@@ -163,15 +124,15 @@ static void test_scores_against_brute_force(void) {
                 nl++;
             }
         CHECK(m->n_soup == ns && m->n_baseline == nb, "counts %d %d", m->n_soup, m->n_baseline);
-        CHECK_CLOSE(m->hv, hv_grid(pts, ns, r.ref), 1e-12, 1e-12, "soups' hv");
-        CHECK_CLOSE(m->eum, eum_2d(pts, ns, 37), 1e-12, 1e-12, "soups' eum");
-        CHECK_CLOSE(m->experts_hv, hv_grid(ex, 2, r.ref), 1e-12, 1e-12, "experts' hv");
-        CHECK_CLOSE(m->line_hv, hv_grid(line, nl, r.ref), 1e-12, 1e-12, "line hv");
-        CHECK_CLOSE(m->line_eum, eum_2d(line, nl, 37), 1e-12, 1e-12, "line eum");
+        CHECK_CLOSE(m->hv, rs_test_hv_grid(pts, ns, r.ref), 1e-12, 1e-12, "soups' hv");
+        CHECK_CLOSE(m->eum, rs_test_eum_2d(pts, ns, 37), 1e-12, 1e-12, "soups' eum");
+        CHECK_CLOSE(m->experts_hv, rs_test_hv_grid(ex, 2, r.ref), 1e-12, 1e-12, "experts' hv");
+        CHECK_CLOSE(m->line_hv, rs_test_hv_grid(line, nl, r.ref), 1e-12, 1e-12, "line hv");
+        CHECK_CLOSE(m->line_eum, rs_test_eum_2d(line, nl, 37), 1e-12, 1e-12, "line eum");
         if (nb) {
-            double bh = hv_grid(base, nb, r.ref);
+            double bh = rs_test_hv_grid(base, nb, r.ref);
             CHECK_CLOSE(m->baseline_hv, bh, 1e-12, 1e-12, "baseline hv");
-            CHECK_CLOSE(m->baseline_eum, eum_2d(base, nb, 37), 1e-12, 1e-12, "baseline eum");
+            CHECK_CLOSE(m->baseline_eum, rs_test_eum_2d(base, nb, 37), 1e-12, 1e-12, "baseline eum");
             CHECK_CLOSE(m->ratio, m->hv / bh, 1e-12, 1e-12, "ratio");
         } else {
             CHECK(isnan(m->baseline_hv) && isnan(m->baseline_eum) && isnan(m->ratio),

@@ -14,6 +14,7 @@
 #include "rs_common.h"
 #include "rs_frontscore.h"
 #include "rs_test.h"
+#include "rs_test_brute.h"
 
 static const char *NAMES[2] = {"risky", "cautious"};
 
@@ -41,43 +42,6 @@ static rs_front *make_front(uint64_t seed) {
     add(f, RS_KIND_BASELINE, "m0", 3 + rs_rng_uniform(&g), 4 + rs_rng_uniform(&g));
     add(f, RS_KIND_BASELINE, "m1", 14, -6); /* below every soup in one objective */
     return f;
-}
-
-static int cmp(const void *a, const void *b) {
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
-static double hv_grid(const double *p, int n, const double *ref) {
-    double xs[64], ys[64];
-    int nx = 0, ny = 0;
-    xs[nx++] = ref[0];
-    ys[ny++] = ref[1];
-    for (int i = 0; i < n; i++)
-        xs[nx++] = p[2 * i], ys[ny++] = p[2 * i + 1];
-    qsort(xs, (size_t)nx, sizeof *xs, cmp);
-    qsort(ys, (size_t)ny, sizeof *ys, cmp);
-    double a = 0;
-    for (int i = 0; i + 1 < nx; i++)
-        for (int j = 0; j + 1 < ny; j++) {
-            if (xs[i] < ref[0] || ys[j] < ref[1]) continue;
-            int in = 0;
-            for (int k = 0; k < n && !in; k++)
-                in = p[2 * k] >= xs[i + 1] && p[2 * k + 1] >= ys[j + 1];
-            if (in) a += (xs[i + 1] - xs[i]) * (ys[j + 1] - ys[j]);
-        }
-    return a;
-}
-
-static double eum_2d(const double *p, int n, int k) {
-    double s = 0;
-    for (int i = 0; i <= k; i++) {
-        double w = (double)i / k, best = -INFINITY;
-        for (int j = 0; j < n; j++)
-            best = fmax(best, w * p[2 * j] + (1 - w) * p[2 * j + 1]);
-        s += best;
-    }
-    return s / (k + 1);
 }
 
 /* the points of the kinds in mask, and how many of them no other point
@@ -122,11 +86,11 @@ static void test_scores_by_hand(void) {
     CHECK(s.ref_computed, "the reference point was computed");
     for (int j = 0; j < 2; j++)
         CHECK_CLOSE(s.ref[j], ref[j], 1e-12, 1e-12, "default ref");
-    CHECK_CLOSE(s.main.hv, hv_grid(p, n, ref), 1e-9, 1e-12, "soups' hypervolume");
-    CHECK_CLOSE(s.main.eum, eum_2d(p, n, 50), 1e-9, 1e-12, "soups' EUM");
+    CHECK_CLOSE(s.main.hv, rs_test_hv_grid(p, n, ref), 1e-9, 1e-12, "soups' hypervolume");
+    CHECK_CLOSE(s.main.eum, rs_test_eum_2d(p, n, 50), 1e-9, 1e-12, "soups' EUM");
     CHECK(s.main.n_nondom == nd, "non-dominated rows %d, want %d", s.main.n_nondom, nd);
     CHECK(s.main.cardinality == nd - 1, "the copied soup counts once: %d", s.main.cardinality);
-    CHECK_CLOSE(s.baseline.hv, hv_grid(b, nb, ref), 1e-9, 1e-12, "baseline's hypervolume");
+    CHECK_CLOSE(s.baseline.hv, rs_test_hv_grid(b, nb, ref), 1e-9, 1e-12, "baseline's hypervolume");
     CHECK(s.baseline.n_nondom == bnd, "baseline non-dominated %d, want %d", s.baseline.n_nondom,
           bnd);
     /* the minimum of an objective sits on a margin-0 reference point */
@@ -139,7 +103,7 @@ static void test_scores_by_hand(void) {
         below += !(p[2 * i] > 0 && p[2 * i + 1] > 0);
     CHECK(s.main.below_ref == below && below > 0, "below the ref %d, want %d", s.main.below_ref,
           below);
-    CHECK_CLOSE(s.main.hv, hv_grid(p, n, given), 1e-9, 1e-12, "hypervolume on a given ref");
+    CHECK_CLOSE(s.main.hv, rs_test_hv_grid(p, n, given), 1e-9, 1e-12, "hypervolume on a given ref");
     rs_frontscore_free(&s);
     /* baselines among the kinds: one block, none apart */
     CHECK(rs_frontscore_open(&s, f, "f.csv", kinds | RS_KIND_BIT(RS_KIND_BASELINE)) == 0 &&
