@@ -411,6 +411,33 @@ static int prev_reference(const char *dir, int d, double *ref) {
     return ok;
 }
 
+/* the trainings' own time: the sum over the graph's training jobs of the
+ * time_s of their progress.csv's last line (it carries on across resumes),
+ * so that a report remade later still says what the runs cost; *n: how
+ * many trainings had one */
+static double trainings_time_s(const rs_job_graph *g, int *n) {
+    double sum = 0;
+    *n = 0;
+    for (int i = 0; i < g->n; i++) {
+        const rs_job *j = &g->jobs[i];
+        if (!j->is_train) continue;
+        char p[RS_EXP_PATH + 32], line[4096], last[4096] = "";
+        snprintf(p, sizeof p, "%s/progress.csv", j->out);
+        FILE *f = fopen(p, "r");
+        if (!f) continue;
+        while (fgets(line, sizeof line, f))
+            if (line[0] >= '0' && line[0] <= '9') memcpy(last, line, sizeof last);
+        fclose(f);
+        /* iter,step,time_s,... */
+        const char *c = strchr(last, ',');
+        c = c ? strchr(c + 1, ',') : NULL;
+        char *end;
+        double t = c ? strtod(c + 1, &end) : NAN;
+        if (c && end != c + 1 && isfinite(t) && t >= 0) sum += t, (*n)++;
+    }
+    return sum;
+}
+
 static FILE *g_headline;
 void rs_exp_report_headline_to(FILE *f) { g_headline = f; }
 
@@ -828,6 +855,10 @@ static void report_write_metrics_json(const report *R) {
     cJSON *o = cJSON_CreateObject();
     cJSON_AddStringToObject(o, "name", c->name);
     cJSON_AddItemToObject(o, "provenance", rs_provenance_json(threads, wall_s));
+    int n_tr;
+    double tr_s = trainings_time_s(g, &n_tr);
+    cJSON_AddNumberToObject(o, "trainings", n_tr);
+    cJSON_AddNumberToObject(o, "trainings_time_s", tr_s);
     cJSON_AddStringToObject(o, "config", config_path);
     cJSON *js = cJSON_AddArrayToObject(o, "seeds");
     for (int r = 0; r < n; r++) cJSON_AddItemToArray(js, cJSON_CreateNumber((double)g->reps[r].seed));
@@ -936,7 +967,11 @@ static void md_intro(const report *R, FILE *f) {
         fprintf(f, "**Single seed** (the config's seeds, no `seeds` key): every figure below is one "
                    "draw; run with `--seeds 3` or more for intervals.\n\n");
     }
-    fprintf(f, "Made by %s; this run took %.0f s (finished stages are reused across runs).\n\n", prov, wall_s);
+    int n_tr;
+    double tr_s = trainings_time_s(g, &n_tr);
+    fprintf(f, "Made by %s; this run took %.0f s (finished stages are reused across runs)", prov, wall_s);
+    if (n_tr) fprintf(f, "; the %d trainings' own times add to %.0f s", n_tr, tr_s);
+    fprintf(f, ".\n\n");
     if (c->pretrain_from[0])
         fprintf(f, "Protocol: the shared init is the pretraining of `%s` (on `%s`, %ld steps)", c->pretrain_from,
                 c->pretrain_reward, c->pretrain_steps);

@@ -89,6 +89,17 @@ for i in range(d):
 assert r["experts_trade_off"] == want_ok
 assert m["verdicts"]["experts_trade_off"] == int(want_ok) and m["verdicts"]["experts_trade_off_of"] == 1
 ' "$E/metrics.json" "$E/front.csv" && ok || bad "metrics.json: the experts' trade-off is not what front.csv says"
+# the trainings' own time survives a report made later: the sum of every
+# training's last progress.csv time_s
+python3 -c '
+import glob, json, os, sys
+m = json.load(open(sys.argv[1]))
+runs = [d for d in glob.glob(os.path.join(sys.argv[2], "*")) if os.path.exists(os.path.join(d, "progress.csv"))]
+t = sum(float(open(os.path.join(d, "progress.csv")).read().split()[-1].split(",")[2]) for d in runs)
+assert m["trainings"] == len(runs) > 0, (m["trainings"], runs)
+assert abs(m["trainings_time_s"] - t) < 1e-6 * max(1, t), (m["trainings_time_s"], t)
+' "$E/metrics.json" "$E" && grep -q "trainings' own times add to" "$E/report.md" \
+  && ok || bad "metrics.json: trainings_time_s is not the trainings' progress.csv time"
 grep -q "Experts trade off.* in \*\*[01] of 1\*\* replicates" "$E/report.md" && grep -q "## Do the experts trade off?" "$E/report.md" \
   && ok || bad "report lacks the trade-off verdict"
 
