@@ -73,7 +73,7 @@ static int dispatch(int argc, char **argv) {
         return argc < 2 ? 2 : 0;
     }
     if (!strcmp(argv[1], "--version")) {
-        printf("rsoup %s\n", RS_VERSION);
+        printf("rsoup %s (commit %s)\n", RS_VERSION, rs_provenance_commit());
         printf("numerics: %s\n", rs_blas_provenance());
         return 0;
     }
