@@ -50,20 +50,11 @@ static void print_summary(const rs_exp_config *c, const rs_job_graph *g, const c
     if (text) m = cJSON_Parse(text);
     free(text);
     const cJSON *fin = cJSON_GetObjectItemCaseSensitive(m, "replicates_finished");
-    if (cJSON_IsNumber(fin))
-        cJSON_AddNumberToObject(o, "replicates_finished", fin->valuedouble);
-    else
-        cJSON_AddNumberToObject(o, "replicates_finished", 0);
-    if (m)
-        cJSON_AddStringToObject(o, "metrics", path);
-    else
-        cJSON_AddNullToObject(o, "metrics");
+    cJSON_AddNumberToObject(o, "replicates_finished", cJSON_IsNumber(fin) ? fin->valuedouble : 0);
+    cJSON_AddItemToObject(o, "metrics", m ? cJSON_CreateString(path) : cJSON_CreateNull());
     cJSON_Delete(m);
     snprintf(path, sizeof path, "%s/report.md", out);
-    if (report_ok)
-        cJSON_AddStringToObject(o, "report", path);
-    else
-        cJSON_AddNullToObject(o, "report");
+    cJSON_AddItemToObject(o, "report", report_ok ? cJSON_CreateString(path) : cJSON_CreateNull());
     cJSON_AddNumberToObject(o, "wall_time_s", wall_s);
     rs_json_print(o);
 }
