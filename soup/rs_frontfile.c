@@ -929,10 +929,12 @@ rs_front *rs_front_load(const char *path, int *truncated_tail) {
                 goto done;
             }
             const char *spec = colon + 2;
-            while (*spec == ' ') spec++;
+            while (*spec == ' ')
+                spec++;
             char sb[1024];
             snprintf(sb, sizeof sb, "%s", spec);
-            for (char *e = sb + strlen(sb); e > sb && (e[-1] == ' ' || e[-1] == '\r');) *--e = 0;
+            for (char *e = sb + strlen(sb); e > sb && (e[-1] == ' ' || e[-1] == '\r');)
+                *--e = 0;
             if (!sb[0]) {
                 rs_set_error("'%s': line %d: reward '%s' has no spec", path, lines[i].lineno, name);
                 goto done;
@@ -1055,10 +1057,10 @@ int rs_front_same_schema(const rs_front *a, const rs_front *b) {
             /* an objective is its reward: the same spec, and the same name
              * where both files give one */
             char ba[1024], bb[1024];
-            same = !strcmp(rs_front_obj_spec(a, i, ba, sizeof ba),
-                           rs_front_obj_spec(b, i, bb, sizeof bb)) &&
-                   (!rs_front_obj_named(a, i) || !rs_front_obj_named(b, i) ||
-                    !strcmp(la[i], lb[i]));
+            same =
+                !strcmp(rs_front_obj_spec(a, i, ba, sizeof ba),
+                        rs_front_obj_spec(b, i, bb, sizeof bb)) &&
+                (!rs_front_obj_named(a, i) || !rs_front_obj_named(b, i) || !strcmp(la[i], lb[i]));
         }
         if (!same) {
             char sa[512] = "", sb[512] = "";

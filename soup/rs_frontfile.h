@@ -20,7 +20,9 @@
  * column is an error. Numbers are written in the shortest form that reads
  * back to the same double; nan and inf are allowed in the file (the metrics
  * reject them later). Blank lines and lines starting with '#' are skipped;
- * "# key: value" lines above the header are kept as provenance (below).
+ * "# key: value" lines above the header are kept as provenance (below), and
+ * "# reward NAME: SPEC" lines give the spec of the objective NAME (a front
+ * whose columns are reward names; rs_front_set_obj_specs).
  *
  * Crash safety: rows are written one at a time and flushed, so an interrupted
  * run leaves its finished rows plus at most one partial row. rs_front_load

@@ -20,8 +20,10 @@ int rs_reward_name_check(const char *name) {
     for (const char *c = name; *c; c++)
         if (!(isalnum((unsigned char)*c) || *c == '_' || *c == '-')) {
             char what[16];
-            if (isprint((unsigned char)*c)) snprintf(what, sizeof what, "'%c'", *c);
-            else snprintf(what, sizeof what, "byte 0x%02x", (unsigned char)*c);
+            if (isprint((unsigned char)*c))
+                snprintf(what, sizeof what, "'%c'", *c);
+            else
+                snprintf(what, sizeof what, "byte 0x%02x", (unsigned char)*c);
             rs_set_error("reward name '%s' holds %s: names may hold letters, digits, '_' and '-' "
                          "only",
                          name, what);
@@ -92,8 +94,10 @@ int rs_rewardset_name(rs_rewardset *r, const char *names) {
     for (char *t = buf;;) {
         char *end = strchr(t, ',');
         if (end) *end = 0;
-        while (*t == ' ') t++;
-        for (char *e = t + strlen(t); e > t && e[-1] == ' ';) *--e = 0;
+        while (*t == ' ')
+            t++;
+        for (char *e = t + strlen(t); e > t && e[-1] == ' ';)
+            *--e = 0;
         if (n <= RS_REWARDSET_MAX) item[n] = t;
         n++;
         if (!end) break;
@@ -114,7 +118,8 @@ int rs_rewardset_name(rs_rewardset *r, const char *names) {
                 return -1;
             }
     }
-    for (int k = 0; k < n; k++) snprintf(r->name[k], sizeof r->name[k], "%s", item[k]);
+    for (int k = 0; k < n; k++)
+        snprintf(r->name[k], sizeof r->name[k], "%s", item[k]);
     r->named = 1;
     return 0;
 }
@@ -132,7 +137,8 @@ int rs_rewardset_parse(rs_rewardset *r, const rs_env_spec *s, const char *list, 
     const char *sep = strchr(buf, ';') || strchr(buf, '=') ? ";" : ",";
     char *save = NULL;
     for (char *t = strtok_r(buf, sep, &save); t; t = strtok_r(NULL, sep, &save)) {
-        while (*t == ' ') t++;
+        while (*t == ' ')
+            t++;
         if (!*t) continue;
         if (rs_rewardset_add(r, s, NULL, t) != 0) return -1;
     }
