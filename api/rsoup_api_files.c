@@ -113,6 +113,7 @@ int rsoup_tensors_save(const rsoup_tensors *t, const char *path) {
 struct rsoup_front {
     rs_front *f;
     int truncated;
+    char **specs; /* [n_obj]: each objective's reward spec (rs_front_obj_spec) */
 };
 
 rsoup_front *rsoup_front_load(const char *path) {
@@ -127,11 +128,23 @@ rsoup_front *rsoup_front_load(const char *path) {
         free(h);
         return NULL;
     }
+    /* the specs as the file gives them, kept for the handle's life */
+    h->specs = rs_calloc((size_t)h->f->n_obj + 1, sizeof *h->specs);
+    for (int k = 0; h->specs && k < h->f->n_obj; k++) {
+        char buf[1024];
+        if (!(h->specs[k] = rs_strdup(rs_front_obj_spec(h->f, k, buf, sizeof buf)))) break;
+    }
+    if (!h->specs || (h->f->n_obj && !h->specs[h->f->n_obj - 1])) {
+        rsoup_front_free(h);
+        return NULL;
+    }
     return h;
 }
 
 void rsoup_front_free(rsoup_front *h) {
     if (!h) return;
+    for (int k = 0; h->specs && k < h->f->n_obj; k++) free(h->specs[k]);
+    free(h->specs);
     rs_front_free(h->f);
     free(h);
 }
@@ -158,6 +171,14 @@ const char *rsoup_front_column(const rsoup_front *h, int j) {
 
 const char *rsoup_front_obj_name(const rsoup_front *h, int k) {
     return h && k >= 0 && k < h->f->n_obj ? h->f->obj_names[k] : NULL;
+}
+
+const char *rsoup_front_obj_spec(const rsoup_front *h, int k) {
+    return h && k >= 0 && k < h->f->n_obj ? h->specs[k] : NULL;
+}
+
+int rsoup_front_obj_named(const rsoup_front *h, int k) {
+    return h ? rs_front_obj_named(h->f, k) : 0;
 }
 
 const char *rsoup_front_term_name(const rsoup_front *h, int k) {

@@ -62,6 +62,8 @@ cJSON *rs_cli_json_value(cJSON *list, const char *key, const char *name, const c
                          double v);
 /* parse a reward spec for an env; on a negative weight on a cost term, warn */
 int rs_cli_reward(const rs_env_spec *s, const char *text, double *w);
+/* that warning alone, for weights parsed elsewhere (a reward set) */
+void rs_cli_reward_warn(const rs_env_spec *s, const double *w);
 int rs_stderr_tty(void);
 
 /* ---- files ---- */

@@ -6,6 +6,7 @@
 #include <cjson/cJSON.h>
 
 #include "rs_frontfile.h"
+#include "rs_rewardset.h"
 #include "rs_lab.h"
 #include "rs_safetensors.h"
 
@@ -36,18 +37,13 @@ const char *rs_cli_join(char *buf, size_t cap, char *const *names, int n);
 
 /* ---- what front and lmc start from (front_experts.c) ---- */
 
-/* proxy rewards: names (',' written as ';') and weights over the env's terms */
-#define RS_CLI_MAX_OBJ 8
-typedef struct rs_cli_objs {
-    int n;
-    char names[RS_CLI_MAX_OBJ][256];
-    double w[RS_CLI_MAX_OBJ][RS_MAX_TERMS];
-} rs_cli_objs;
-/* "risky,cautious" or "forward=1,ctrl=1;forward=1" ('; ' separates rewards
- * that are term lists); 0 or -1 with the error set */
-int rs_cli_rewards_parse(const rs_env_spec *s, const char *text, rs_cli_objs *o);
+/* proxy rewards: --rewards as a reward set (soup/rs_rewardset.h; --names
+ * are given to it with rs_rewardset_name), with rs_cli_reward's warning on
+ * a paid cost;
+ * 0 or -1 with the error set */
+int rs_cli_rewards_parse(const rs_env_spec *s, const char *text, rs_rewardset *o);
 /* the experts' own training rewards, without repeats; 0 or -1 */
-int rs_cli_rewards_of_experts(const rs_env_spec *s, rs_st *const *ex, int n, rs_cli_objs *o);
+int rs_cli_rewards_of_experts(const rs_env_spec *s, rs_st *const *ex, int n, rs_rewardset *o);
 /* load the experts at paths into ex[n] (the caller frees them, also on
  * failure), check that they mix and find their env; -1 with "rsoup CMD: ..."
  * printed */

@@ -165,6 +165,11 @@ void rs_json_print(cJSON *obj) {
 
 int rs_cli_reward(const rs_env_spec *s, const char *text, double *w) {
     if (rs_reward_parse(s, text, w) != 0) return -1;
+    rs_cli_reward_warn(s, w);
+    return 0;
+}
+
+void rs_cli_reward_warn(const rs_env_spec *s, const double *w) {
     /* terms that are costs are already negative (ctrl = -Σa²): a negative
      * weight on them pays the policy for effort, which is rarely meant */
     for (int i = 0; i < s->n_terms; i++) {
@@ -175,7 +180,6 @@ int rs_cli_reward(const rs_env_spec *s, const char *text, double *w) {
                     "positive weight to penalise, e.g. %s=%g\n",
                     t, s->term_docs[i], w[i], t, -w[i]);
     }
-    return 0;
 }
 
 int rs_stderr_tty(void) { return isatty(2); }

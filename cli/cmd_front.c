@@ -19,7 +19,7 @@ static int split_list(char *text, const char **out, int max) {
 }
 
 /* the front as one JSON object, or as a table and where it went */
-static void print_front(const rs_front *f, const rs_cli_objs *obj, const char *env, long episodes,
+static void print_front(const rs_front *f, const rs_rewardset *obj, const char *env, long episodes,
                         const char *out, int json) {
     const int np = f->n_experts;
     if (json) {
@@ -28,7 +28,7 @@ static void print_front(const rs_front *f, const rs_cli_objs *obj, const char *e
         cJSON_AddStringToObject(o, "env", env);
         cJSON_AddNumberToObject(o, "episodes", (double)episodes);
         cJSON *names = cJSON_AddArrayToObject(o, "objectives");
-        for (int k = 0; k < obj->n; k++) cJSON_AddItemToArray(names, cJSON_CreateString(obj->names[k]));
+        for (int k = 0; k < obj->n; k++) cJSON_AddItemToArray(names, cJSON_CreateString(obj->name[k]));
         cJSON *rows = cJSON_AddArrayToObject(o, "rows");
         for (int r = 0; r < f->n; r++) {
             cJSON *x = cJSON_CreateObject();
@@ -38,7 +38,7 @@ static void print_front(const rs_front *f, const rs_cli_objs *obj, const char *e
             cJSON_AddNumberToObject(x, "episodes", f->episodes[r]);
             cJSON *rw_j = cJSON_AddArrayToObject(x, "rewards");
             for (int k = 0; k < obj->n; k++)
-                rs_cli_json_stat(rw_j, "reward", obj->names[k], f->obj[(size_t)r * obj->n + k],
+                rs_cli_json_stat(rw_j, "reward", obj->name[k], f->obj[(size_t)r * obj->n + k],
                                  f->std[(size_t)r * obj->n + k]);
             cJSON *tm_j = cJSON_AddArrayToObject(x, "terms");
             for (int t = 0; t < f->n_terms; t++)
@@ -51,7 +51,7 @@ static void print_front(const rs_front *f, const rs_cli_objs *obj, const char *e
         return;
     }
     printf("%-9s %-24s", "kind", "label");
-    for (int k = 0; k < obj->n; k++) printf(" %14.14s", obj->names[k]);
+    for (int k = 0; k < obj->n; k++) printf(" %14.14s", obj->name[k]);
     printf(" %8s\n", "length");
     for (int r = 0; r < f->n; r++) {
         printf("%-9s %-24.24s", rs_front_kind_name(f->kind[r]), f->label[r]);
@@ -65,7 +65,7 @@ int cmd_front(int argc, char **argv) {
     static const rs_cmd_info info = {
         "front",
         "rsoup front A B [C ...] [--grid G | --lambdas FILE] [--episodes K] [--rewards R1,R2] "
-        "[--out FILE]",
+        "[--names N1,N2] [--out FILE]",
         "Evaluate the soups θ(λ) = Σ λ_i θ_i of the expert policies A, B, ... on a\n"
         "grid of λ — G points from 0 to 1 for two experts (λ is the weight of B),\n"
         "the simplex lattice with G points per edge for more — with K deterministic\n"
@@ -77,12 +77,19 @@ int cmd_front(int argc, char **argv) {
         "Experts whose recorded inits differ are warned about (soups assume one\n"
         "shared init). Proxy rewards default to the experts' own training rewards.\n"
         "Separate rewards that are term lists with ';': --rewards 'forward=1;ctrl=1'.\n"
-        "example: rsoup front runs/risky runs/cautious --grid 21 --episodes 10 --out front.csv"};
+        "--names gives each reward a name (letters, digits, '_', '-'), one per reward in\n"
+        "order: the columns are obj:<name>, and a '# reward <name>: <spec>' line above\n"
+        "the header keeps each spec; without --names the columns are the specs ('\n"
+        "written as ';'), as before.\n"
+        "example: rsoup front runs/risky runs/cautious --grid 21 --episodes 10 --out front.csv\n"
+        "         rsoup front runs/fast runs/calm --rewards 'risky;forward=1,ctrl=2' "
+        "--names fast,calm"};
     rs_opt opts[] = {
         {"grid", "G", "points per edge of the λ grid", "11", NULL, 0},
         {"lambdas", "FILE", "λ points, one comma-separated row each", NULL, NULL, 0},
         {"episodes", "K", "episodes per point", "10", NULL, 0},
         {"rewards", "R1,R2", "proxy rewards (default: the experts' training rewards)", NULL, NULL, 0},
+        {"names", "N1,N2", "a name per reward, for the columns and plots", NULL, NULL, 0},
         {"out", "FILE", "front CSV", "front.csv", NULL, 0},
         {"resume", NULL, "complete an interrupted FILE", NULL, NULL, 0},
         {"baseline", "CKPT", "extra checkpoints to evaluate (';'-separated), e.g. MORL runs", NULL, NULL, 0},
@@ -125,15 +132,20 @@ int cmd_front(int argc, char **argv) {
     rc = 1;
     if (rs_cli_load_experts("front", paths, np, ex, &spec) != 0) goto done;
     rs_cli_warn_inits("front", ex, paths, np);
-    rs_cli_objs obj;
-    const char *rw = rs_opt_str(opts, no, "rewards");
+    static rs_rewardset obj;
+    const char *rw = rs_opt_str(opts, no, "rewards"), *nm = rs_opt_str(opts, no, "names");
     if ((rw ? rs_cli_rewards_parse(spec, rw, &obj) : rs_cli_rewards_of_experts(spec, ex, np, &obj)) != 0) {
         fprintf(stderr, "rsoup front: %s\n", rs_last_error());
         if (rw) rc = 2; /* --rewards is wrong; else an expert's file lacks its reward */
         goto done;
     }
-    const char *onames[RS_CLI_MAX_OBJ];
-    for (int k = 0; k < obj.n; k++) onames[k] = obj.names[k];
+    if (nm && rs_rewardset_name(&obj, nm) != 0) {
+        fprintf(stderr, "rsoup front: --names: %s\n", rs_last_error());
+        rc = 2;
+        goto done;
+    }
+    const char *onames[RS_REWARDSET_MAX], *ospecs[RS_REWARDSET_MAX];
+    for (int k = 0; k < obj.n; k++) onames[k] = obj.name[k], ospecs[k] = obj.spec[k];
     /* the baselines and the init, as checkpoint files */
     char filebuf[RS_CLI_ARG_MAX + 1] = "", ibuf[RS_PATH_BUF];
     static char bbuf[MAX_FILES][RS_PATH_BUF];
@@ -150,6 +162,7 @@ int cmd_front(int argc, char **argv) {
     rs_frontplan_req q = {
         .n_experts = np, .paths = paths, .experts = ex, .spec = spec, .n_obj = obj.n,
         .obj_names = onames, .obj_w = (const double(*)[RS_MAX_TERMS])obj.w,
+        .obj_specs = obj.named ? ospecs : NULL,
         .lambdas_file = rs_opt_str(opts, no, "lambdas"), .grid = (int)grid,
         .episodes = (int)episodes, .seed = (uint64_t)seed, .threads = threads,
         .model = rs_opt_str(opts, no, "model"), .fisher = !strcmp(method, "fisher"),

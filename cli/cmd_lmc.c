@@ -107,7 +107,7 @@ static int lmc_evaluate(const char *const *pos, const rs_opt *opts, int no, long
                             rs_run_file(pos[1], 0, pbuf[1], sizeof pbuf[1])};
     rs_st *ex[2] = {0};
     const rs_env_spec *spec;
-    rs_cli_objs obj;
+    static rs_rewardset obj;
     const char *rw = rs_opt_str(opts, no, "rewards");
     int rc = 1;
     if (rs_cli_load_experts("lmc", paths, 2, ex, &spec) != 0) goto out;
@@ -116,8 +116,8 @@ static int lmc_evaluate(const char *const *pos, const rs_opt *opts, int no, long
         rc = rw ? 2 : 1;
         goto out;
     }
-    const char *onames[RS_CLI_MAX_OBJ];
-    for (int k = 0; k < obj.n; k++) onames[k] = obj.names[k];
+    const char *onames[RS_REWARDSET_MAX];
+    for (int k = 0; k < obj.n; k++) onames[k] = obj.name[k];
     rs_lmcpath_req q = {ex, spec, obj.n, onames, (const double(*)[RS_MAX_TERMS])obj.w,
                         (int)grid, (int)episodes, (uint64_t)seed, threads, stderr,
                         rs_opt_flag(opts, no, "quiet")};

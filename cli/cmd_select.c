@@ -31,6 +31,14 @@ static int read_utility(const rs_front *f, const char *path, const char *wtext, 
         }
         return 0;
     }
+    /* by name: "risky=0.3,cautious=0.7" (the objectives not named weigh 0) */
+    if (strchr(wtext, '=')) {
+        if (rs_select_parse_weights(f, path, wtext, w) < 0) {
+            fprintf(stderr, "rsoup select: --weights %s\n", rs_last_error());
+            return 2;
+        }
+        return 0;
+    }
     int bad = 0, got = rs_cli_numbers(wtext, w, nw, &bad);
     if (got < 0) {
         fprintf(stderr, "rsoup select: --weights '%s': '%s' is not a finite number\n", wtext,
@@ -131,16 +139,18 @@ int cmd_select(int argc, char **argv) {
         "select", "rsoup select FILE (--weights w1,w2,... | --reward SPEC) [--kinds soup] [--json]",
         "Pick the row of a front (a CSV from 'rsoup front', or a plain CSV) that\n"
         "maximises a utility: with --weights, sum_i w_i * obj_i over the objectives\n"
-        "in file order (weights need not sum to 1, and may be negative); with\n"
+        "in file order, or by name (risky=0.7,cautious=0.3; objectives not named weigh\n"
+        "0; weights need not sum to 1, and may be negative); with\n"
         "--reward, sum_t w_t * term_t over the raw reward terms recorded in the\n"
         "term:<t> columns, so a reward nobody trained for is scored without new\n"
         "rollouts. Prints the row's lambda, label, expected returns and utility.",
         "examples:\n"
         "  rsoup select front.csv --weights 0.7,0.3\n"
+        "  rsoup select front.csv --weights risky=0.7,cautious=0.3\n"
         "  rsoup select front.csv --weights 0.7,0.3 --refine --experts 'runs/a;runs/b'\n"
         "  rsoup select front.csv --reward forward=1,ctrl=0.1,healthy=1"};
     rs_opt opts[] = {
-        {"weights", "w1,w2,...", "one weight per objective (obj: column)", NULL, NULL, 0},
+        {"weights", "w1,w2,...", "one weight per objective (obj: column), or name=w pairs", NULL, NULL, 0},
         {"reward", "SPEC", "term=weight pairs over the term: columns", NULL, NULL, 0},
         {"kinds", "K,...", "row kinds to choose among (soup, expert, baseline, init)", "soup", NULL,
          0},

@@ -9,52 +9,24 @@
 #include "rs_policy.h"
 #include "rs_soup.h"
 
-/* "risky,cautious" or "forward=1,ctrl=1;forward=1" ('; ' separates rewards
- * that are term lists) */
-int rs_cli_rewards_parse(const rs_env_spec *s, const char *text, rs_cli_objs *o) {
-    char buf[2048];
-    snprintf(buf, sizeof buf, "%s", text);
-    const char *sep = strchr(buf, ';') || strchr(buf, '=') ? ";" : ",";
-    o->n = 0;
-    char *save = NULL;
-    for (char *t = strtok_r(buf, sep, &save); t; t = strtok_r(NULL, sep, &save)) {
-        while (*t == ' ') t++;
-        if (!*t) continue;
-        if (o->n >= RS_CLI_MAX_OBJ) {
-            rs_set_error("at most %d rewards", RS_CLI_MAX_OBJ);
-            return -1;
-        }
-        if (rs_cli_reward(s, t, o->w[o->n]) != 0) return -1;
-        snprintf(o->names[o->n], sizeof o->names[0], "%s", t);
-        for (char *c = o->names[o->n]; *c; c++)
-            if (*c == ',') *c = ';';
-        o->n++;
-    }
-    if (o->n == 0) {
-        rs_set_error("no reward in '%s'", text);
-        return -1;
-    }
+int rs_cli_rewards_parse(const rs_env_spec *s, const char *text, rs_rewardset *o) {
+    if (rs_rewardset_parse(o, s, text, NULL) != 0) return -1;
+    for (int k = 0; k < o->n; k++) rs_cli_reward_warn(s, o->w[k]);
     return 0;
 }
 
 /* the experts' own training rewards, without repeats */
-int rs_cli_rewards_of_experts(const rs_env_spec *s, rs_st *const *ex, int n, rs_cli_objs *o) {
-    o->n = 0;
+int rs_cli_rewards_of_experts(const rs_env_spec *s, rs_st *const *ex, int n, rs_rewardset *o) {
+    memset(o, 0, sizeof *o);
     for (int i = 0; i < n; i++) {
         const char *r = rs_st_meta(ex[i], "reward");
         if (!r || !*r) {
             rs_set_error("expert %d has no 'reward' metadata: give --rewards", i);
             return -1;
         }
-        char name[256];
-        snprintf(name, sizeof name, "%s", r);
-        for (char *c = name; *c; c++)
-            if (*c == ',') *c = ';';
         int dup = 0;
-        for (int k = 0; k < o->n; k++) dup |= !strcmp(o->names[k], name);
-        if (dup) continue;
-        if (rs_reward_parse(s, r, o->w[o->n]) != 0) return -1;
-        snprintf(o->names[o->n++], sizeof o->names[0], "%s", name);
+        for (int k = 0; k < o->n; k++) dup |= !strcmp(o->spec[k], r);
+        if (!dup && rs_rewardset_add(o, s, NULL, r) != 0) return -1;
     }
     return 0;
 }

@@ -201,6 +201,12 @@ RSOUP_EXPORT int rsoup_front_info(const rsoup_front *f, int *rows, int *n_expert
  * f1, f2, ...); NULL past the end */
 RSOUP_EXPORT const char *rsoup_front_column(const rsoup_front *f, int j);
 RSOUP_EXPORT const char *rsoup_front_obj_name(const rsoup_front *f, int k);
+/* objective k's reward spec: a named front's "# reward NAME: SPEC" line,
+ * else (columns named by their specs) the name with ';' read as ','; and 1
+ * when the file names the reward (has that line), else 0. NULL / 0 past
+ * the end */
+RSOUP_EXPORT const char *rsoup_front_obj_spec(const rsoup_front *f, int k);
+RSOUP_EXPORT int rsoup_front_obj_named(const rsoup_front *f, int k);
 RSOUP_EXPORT const char *rsoup_front_term_name(const rsoup_front *f, int k);
 /* the "# key: value" lines above the header, in file order */
 RSOUP_EXPORT int rsoup_front_meta_count(const rsoup_front *f);

@@ -10,6 +10,7 @@
 #include "rs_config.h"
 #include "rs_lmc.h"
 #include "rs_ppo.h"
+#include "rs_rewardset.h"
 #include "rs_trainer.h"
 
 #define FAIL(...)                                                                                  \
@@ -201,12 +202,13 @@ static int parse_rewards(const cJSON *root, const char *where, rs_exp_config *c,
             rs_set_error("%s: rewards.%s: %s", where, it->string, m);
             return -1;
         }
-        for (const char *ch = it->string; *ch; ch++)
-            if (!(isalnum((unsigned char)*ch) || *ch == '_' || *ch == '-')) {
-                rs_set_error("%s: rewards.%s: names may hold letters, digits, '_' and '-' only",
-                             where, it->string);
-                return -1;
-            }
+        /* the reward names' one rule (a front's --names takes them) */
+        if (rs_reward_name_check(it->string) != 0) {
+            char m[300];
+            snprintf(m, sizeof m, "%s", rs_last_error());
+            rs_set_error("%s: rewards.%s: %s", where, it->string, m);
+            return -1;
+        }
         for (int j = 0; j < c->n_rewards; j++)
             if (!strcmp(c->reward_names[j], it->string)) {
                 rs_set_error("%s: rewards.%s: named twice (each reward needs its own name: its "

@@ -251,8 +251,9 @@ static int build_rep(const rs_exp_config *c, const char *out, int rep, long off,
             TRAIN(c->reward_specs[i], c->control_steps, c->seed + off + 1000 + 17 * i, ppo_file);
             ictl[i] = g->n - 1;
         }
-    /* the front of soups, with experts, MORL runs and the init in one file */
-    char *rewards = NULL;
+    /* the front of soups, with experts, MORL runs and the init in one file;
+     * its columns carry the config's reward names (--names) */
+    char *rewards = NULL, names[RS_EXP_MAX_REWARDS * 64 + 1] = "";
     size_t rl = 0;
     for (int i = 0; i < c->n_rewards; i++) rl += strlen(c->reward_specs[i]) + 1;
     rewards = calloc(rl + 1, 1);
@@ -260,6 +261,8 @@ static int build_rep(const rs_exp_config *c, const char *out, int rep, long off,
     for (int i = 0; i < c->n_rewards; i++) {
         if (i) strcat(rewards, ";");
         strcat(rewards, c->reward_specs[i]);
+        snprintf(names + strlen(names), sizeof names - strlen(names), "%s%s", i ? "," : "",
+                 c->reward_names[i]);
     }
     for (int pass = 0; pass < 1 + c->control; pass++) {
         const char *what = pass ? "control" : "expert";
@@ -271,7 +274,7 @@ static int build_rep(const rs_exp_config *c, const char *out, int rep, long off,
             bad |= arg(j, "%s/%s_%s", rd, what, c->reward_names[i]) | dep(j, pass ? ictl[i] : iexp[i]);
         bad |= arg(j, "--grid") | arg(j, "%d", c->grid) | arg(j, "--episodes") |
                arg(j, "%d", c->episodes) | arg(j, "--seed") | arg(j, "%ld", c->eval_seed + off) |
-               arg(j, "--rewards") | arg(j, "%s", rewards);
+               arg(j, "--rewards") | arg(j, "%s", rewards) | arg(j, "--names") | arg(j, "%s", names);
         if (!pass) {
             bad |= arg(j, "--init") | arg(j, "%s", pre);
             if (ipre >= 0) bad |= dep(j, ipre);
@@ -300,7 +303,8 @@ static int build_rep(const rs_exp_config *c, const char *out, int rep, long off,
                arg(j, "%s/twin_%s", rd, c->reward_names[0]) | dep(j, iexp[0]) | dep(j, itwin) |
                arg(j, "--grid") | arg(j, "%d", c->grid) | arg(j, "--episodes") |
                arg(j, "%d", c->episodes) | arg(j, "--seed") | arg(j, "%ld", c->eval_seed + off) |
-               arg(j, "--rewards") | arg(j, "%s", rewards) | arg(j, "--init") | arg(j, "%s", pre);
+               arg(j, "--rewards") | arg(j, "%s", rewards) | arg(j, "--names") | arg(j, "%s", names) |
+               arg(j, "--init") | arg(j, "%s", pre);
         if (ipre >= 0) bad |= dep(j, ipre);
         bad |= arg(j, "--out") | arg(j, "%s", j->out);
     }
@@ -402,6 +406,13 @@ int rs_exp_graph_build(const rs_exp_config *c, const char *out, rs_job_graph *g)
         for (int a = 0; a < j->nargs; a++) {
             /* a file of settings that change no training is no input */
             if (empty && !strcmp(j->args[a], "--config") && a + 1 < j->nargs) {
+                a++;
+                continue;
+            }
+            /* nor are the rewards' names: a label changes no number (the
+             * specs in --rewards say what is scored), so fronts made before
+             * the runner named their columns stay up to date */
+            if (!strcmp(j->args[a], "--names") && a + 1 < j->nargs) {
                 a++;
                 continue;
             }

@@ -389,6 +389,7 @@ int rs_frontplan_run(const rs_frontplan_req *q, rs_frontplan_res *res) {
         goto done;
     }
     if (front_provenance(f, q) != 0) goto done;
+    if (q->obj_specs && rs_front_set_obj_specs(f, q->obj_specs) != 0) goto done;
     sweep_tmp(q->out);
     fp = open_front(q, f, &f);
     if (!fp) goto done;

@@ -23,6 +23,10 @@ typedef struct rs_frontplan_req {
     int n_obj; /* the proxy rewards: names and weights over spec's terms */
     const char *const *obj_names;
     const double (*obj_w)[RS_MAX_TERMS];
+    /* NULL: the names are the specs (',' as ';'), a file as before names;
+     * else obj_names are reward names and these their specs, recorded as
+     * "# reward NAME: SPEC" lines (rs_front_set_obj_specs) */
+    const char *const *obj_specs;
     const char *lambdas_file; /* λ rows, one comma-separated row each; NULL: the lattice */
     int grid;                 /* the lattice's points per edge */
     int episodes;

@@ -7,6 +7,7 @@
 
 #include "rs_frontscore.h"
 #include "rs_lab.h"
+#include "rs_rewardset.h"
 #include "rs_soup.h"
 
 /* the utility of θ(λ), evaluated now */
@@ -138,17 +139,16 @@ int rs_refine_open(rs_refine *r, const rs_front *f, const char *experts, const d
     const char *env = rs_st_meta(r->experts[0], "env");
     r->spec = rs_env_find(env ? env : "");
     if (!r->spec) return -1;
-    /* the front's objectives are reward specs (',' written as ';') */
-    for (int k = 0; k < f->n_obj && k < RS_REFINE_MAX_EXPERTS; k++) {
-        char spec[512];
-        snprintf(spec, sizeof spec, "%s", f->obj_names[k]);
-        for (char *c = spec; *c; c++)
-            if (*c == ';') *c = ',';
-        if (rs_reward_parse(r->spec, spec, r->ow[k]) != 0) {
-            rs_set_error("objective '%s': %s", f->obj_names[k], rs_last_error());
-            return -1;
-        }
+    /* the front's objectives as the file gives them: a named front's specs
+     * from its reward lines, an older one's column names */
+    rs_rewardset set;
+    if (f->n_obj > RS_REFINE_MAX_EXPERTS) {
+        rs_set_error("the front has %d objectives; --refine takes at most %d", f->n_obj,
+                     RS_REFINE_MAX_EXPERTS);
+        return -1;
     }
+    if (rs_rewardset_of_front(&set, r->spec, f) != 0) return -1;
+    for (int k = 0; k < f->n_obj; k++) memcpy(r->ow[k], set.w[k], sizeof r->ow[k]);
     if (by_terms && f->n_terms != r->spec->n_terms) {
         rs_set_error("the front's terms do not match env '%s'", r->spec->name);
         return -1;

@@ -14,6 +14,12 @@
  * given twice, no term at all. */
 int rs_select_parse_terms(const rs_front *f, const char *path, const char *spec, double *w);
 
+/* A utility over the front's objectives by name, "risky=0.3,cautious=0.7"
+ * (a named front's reward names, or an older front's column names, whose
+ * weight follows their last '='), into w[f->n_obj]; objectives not named
+ * weigh 0. 0, or -1 with the same errors as rs_select_parse_terms's. */
+int rs_select_parse_weights(const rs_front *f, const char *path, const char *text, double *w);
+
 typedef struct rs_select_best {
     int row;          /* the best row, or -1 when no candidate has a finite utility */
     double utility;   /* its utility */

@@ -127,6 +127,9 @@ void rs_front_free(rs_front *f) {
     }
     free(f->meta_key);
     free(f->meta_val);
+    for (int i = 0; f->obj_specs && i < f->n_obj; i++)
+        free(f->obj_specs[i]);
+    free(f->obj_specs);
     for (int i = 0; i < f->n_obj; i++)
         free(f->obj_names[i]);
     for (int i = 0; i < f->n_terms; i++)
@@ -182,7 +185,48 @@ int rs_front_write_meta(FILE *fp, const rs_front *f) {
             rs_set_error("write error: %s", strerror(errno));
             return -1;
         }
+    for (int k = 0; f->obj_specs && k < f->n_obj; k++)
+        if (f->obj_specs[k] &&
+            fprintf(fp, "# reward %s: %s\n", f->obj_names[k], f->obj_specs[k]) < 0) {
+            rs_set_error("write error: %s", strerror(errno));
+            return -1;
+        }
     return 0;
+}
+
+/* objective k's spec (owned copy), making the array when it is missing */
+static int put_obj_spec(rs_front *f, int k, const char *spec) {
+    if (!f->obj_specs && !(f->obj_specs = rs_calloc((size_t)f->n_obj + 1, sizeof *f->obj_specs)))
+        return -1;
+    char *c = rs_strdup(spec);
+    if (!c) return -1;
+    free(f->obj_specs[k]);
+    f->obj_specs[k] = c;
+    return 0;
+}
+
+int rs_front_set_obj_specs(rs_front *f, const char *const *specs) {
+    for (int k = 0; k < f->n_obj; k++)
+        if (!specs[k] || !*specs[k] || strpbrk(specs[k], "\n\r")) {
+            rs_set_error("front: reward '%s': an empty spec or one with a line break",
+                         f->obj_names[k]);
+            return -1;
+        }
+    for (int k = 0; k < f->n_obj; k++)
+        if (put_obj_spec(f, k, specs[k]) != 0) return -1;
+    return 0;
+}
+
+int rs_front_obj_named(const rs_front *f, int k) {
+    return f->obj_specs && k >= 0 && k < f->n_obj && f->obj_specs[k];
+}
+
+const char *rs_front_obj_spec(const rs_front *f, int k, char *buf, size_t n) {
+    if (rs_front_obj_named(f, k)) return f->obj_specs[k];
+    snprintf(buf, n, "%s", k >= 0 && k < f->n_obj ? f->obj_names[k] : "");
+    for (char *c = buf; *c; c++)
+        if (*c == ';') *c = ',';
+    return buf;
 }
 
 static int grow1(void **p, size_t elsize, int cap) {
@@ -866,13 +910,38 @@ rs_front *rs_front_load(const char *path, int *truncated_tail) {
     if (!rowbuf) goto done;
     double *lam = rowbuf, *obj = lam + ne, *sd = obj + no, *term = sd + no, *termsd = term + nt;
     f->good_bytes = lines[h].end;
-    /* provenance: "# key: value" comment lines above the header */
+    /* provenance: "# key: value" comment lines above the header, and
+     * "# reward NAME: SPEC", the spec of the objective NAME */
     for (int i = 0; i < h; i++) {
         const char *t = lines[i].s;
         while (*t == ' ' || *t == '\t') t++;
         if (*t != '#') continue;
         t++;
         while (*t == ' ') t++;
+        if (!plain && !strncmp(t, "reward ", 7) && strstr(t + 7, ": ")) {
+            const char *nm = t + 7, *colon = strstr(nm, ": ");
+            char name[256];
+            snprintf(name, sizeof name, "%.*s", (int)(colon - nm), nm);
+            int k = rs_front_obj_index(f, name);
+            if (k < 0 || rs_front_obj_named(f, k)) {
+                rs_set_error("'%s': line %d: reward '%s' %s", path, lines[i].lineno, name,
+                             k < 0 ? "is no obj: column of the header" : "is given twice");
+                goto done;
+            }
+            const char *spec = colon + 2;
+            while (*spec == ' ')
+                spec++;
+            char sb[1024];
+            snprintf(sb, sizeof sb, "%s", spec);
+            for (char *e = sb + strlen(sb); e > sb && (e[-1] == ' ' || e[-1] == '\r');)
+                *--e = 0;
+            if (!sb[0]) {
+                rs_set_error("'%s': line %d: reward '%s' has no spec", path, lines[i].lineno, name);
+                goto done;
+            }
+            if (put_obj_spec(f, k, sb) != 0) goto done;
+            continue;
+        }
         const char *colon = strstr(t, ": ");
         if (!colon || colon == t) continue;
         int ok = 1;
@@ -980,8 +1049,19 @@ int rs_front_same_schema(const rs_front *a, const rs_front *b) {
         int na = w ? a->n_terms : a->n_obj, nb = w ? b->n_terms : b->n_obj;
         char **la = w ? a->term_names : a->obj_names, **lb = w ? b->term_names : b->obj_names;
         int same = na == nb;
-        for (int i = 0; same && i < na; i++)
-            same = !strcmp(la[i], lb[i]);
+        for (int i = 0; same && i < na; i++) {
+            if (w) {
+                same = !strcmp(la[i], lb[i]);
+                continue;
+            }
+            /* an objective is its reward: the same spec, and the same name
+             * where both files give one */
+            char ba[1024], bb[1024];
+            same =
+                !strcmp(rs_front_obj_spec(a, i, ba, sizeof ba),
+                        rs_front_obj_spec(b, i, bb, sizeof bb)) &&
+                (!rs_front_obj_named(a, i) || !rs_front_obj_named(b, i) || !strcmp(la[i], lb[i]));
+        }
         if (!same) {
             char sa[512] = "", sb[512] = "";
             for (int i = 0; i < na; i++)

@@ -20,7 +20,9 @@
  * column is an error. Numbers are written in the shortest form that reads
  * back to the same double; nan and inf are allowed in the file (the metrics
  * reject them later). Blank lines and lines starting with '#' are skipped;
- * "# key: value" lines above the header are kept as provenance (below).
+ * "# key: value" lines above the header are kept as provenance (below), and
+ * "# reward NAME: SPEC" lines give the spec of the objective NAME (a front
+ * whose columns are reward names; rs_front_set_obj_specs).
  *
  * Crash safety: rows are written one at a time and flushed, so an interrupted
  * run leaves its finished rows plus at most one partial row. rs_front_load
@@ -96,6 +98,12 @@ typedef struct rs_front {
     int n_meta;
     char **meta_key, **meta_val;
 
+    /* the objectives' reward specs when the file names its rewards (a
+     * "# reward NAME: SPEC" line per objective, below the provenance
+     * lines), else NULL, as are the entries of objectives without such a
+     * line: those are named by their spec (rs_front_obj_spec) */
+    char **obj_specs; /* [n_obj] or NULL */
+
     /* set by rs_front_load: bytes of the file up to the end of the last
      * complete row, and the 1-based line of a dropped tail (0 if none) */
     long good_bytes;
@@ -119,13 +127,26 @@ rs_front_row rs_front_row_at(const rs_front *f, int i);
 
 /* Provenance lines. Keys are lowercase words ([a-z_]); a value's newlines
  * become spaces. rs_front_meta: the last value of key, or NULL.
- * rs_front_write_meta writes every pair as "# key: value" lines, to go
- * before the header; readers that skip '#' lines see a plain front.
+ * rs_front_write_meta writes every pair as "# key: value" lines, then the
+ * reward lines of a named front (below), to go before the header; readers
+ * that skip '#' lines see a plain front.
  * Keys rsoup writes: rsoup (version and commit), machine, experts (paths,
  * ';'-separated), mixing (linear | fisher), episodes, seed. */
 const char *rs_front_meta(const rs_front *f, const char *key);
 int rs_front_set_meta(rs_front *f, const char *key, const char *value);
 int rs_front_write_meta(FILE *fp, const rs_front *f);
+
+/* Named rewards. rs_front_set_obj_specs: f's objective names are reward
+ * names and specs[n_obj] their specs (no line breaks); the writers then
+ * add a "# reward NAME: SPEC" line per objective after the provenance
+ * lines, so that readers take the weights from the file rather than from
+ * a column name. A front without them is written as before names existed.
+ * rs_front_obj_spec: objective k's spec, from its line, else (an older
+ * file, a front whose columns are specs) its name with ';' read back as
+ * ',' into buf. rs_front_obj_named: 1 when objective k has a spec line. */
+int rs_front_set_obj_specs(rs_front *f, const char *const *specs);
+const char *rs_front_obj_spec(const rs_front *f, int k, char *buf, size_t n);
+int rs_front_obj_named(const rs_front *f, int k);
 
 /* Writers for a file built row by row: the header line for f's schema, then
  * one line per row; each call flushes the stream so that a crash keeps every
@@ -166,8 +187,11 @@ int rs_front_parse_num(const char *s, double *out);
  * Returns 1 if a tail was cut, 0 if the file was complete, -1 (error set). */
 int rs_front_drop_tail(const char *path);
 
-/* 0 if a and b have the same kind of file, experts count, objective names
- * and term names (in order); -1 and an error naming the difference. */
+/* 0 if a and b have the same kind of file, experts count, objectives and
+ * term names (in order); -1 and an error naming the difference. Two
+ * objectives are the same when their specs are (rs_front_obj_spec) and,
+ * where both files name them, their names too: a named front and an older
+ * one of the same rewards compare as one schema. */
 int rs_front_same_schema(const rs_front *a, const rs_front *b);
 
 /* Rows whose kind is in the mask: their indices into the caller's rows[f->n]

@@ -47,6 +47,10 @@ names = ["velocity", "height", "energy"]
 specs = ["mo_velocity", "mo_height", "mo_energy"]
 def rows(p):
     return list(csv.DictReader(l for l in open(p) if not l.startswith("#")))
+# the fronts' columns carry the config's names, each spec on a reward line
+for s in (1, 2):
+    head = [l.strip() for l in open("%s/seed_%d/front.csv" % (X, s)) if l.startswith("# reward ")]
+    assert head == ["# reward %s: %s" % ns for ns in zip(names, specs)], head
 fronts = [[r for r in rows("%s/seed_%d/front.csv" % (X, s)) if r["kind"] == "soup"] for s in (1, 2)]
 st = rows(X + "/lambda_stats.csv")
 assert list(st[0])[:6] == ["lambda:velocity", "lambda:height", "lambda:energy", "x", "y", "n"], list(st[0])
@@ -57,7 +61,7 @@ for r in st:
     l = tuple(float(r["lambda:" + n]) for n in names)
     assert int(r["n"]) == 2, r["n"]
     for k, n in enumerate(names):
-        v = [float(f["obj:" + specs[k]]) for fr in fronts for f in fr if sum(abs(a - b) for a, b in zip(lam(f, "lambda:%d"), l)) < 1e-9]
+        v = [float(f["obj:" + names[k]]) for fr in fronts for f in fr if sum(abs(a - b) for a, b in zip(lam(f, "lambda:%d"), l)) < 1e-9]
         assert len(v) == 2, (l, v)
         m = sum(v) / 2
         assert abs(float(r[n + ":mean"]) - m) <= 1e-8 * max(1, abs(m)), (l, n, r[n + ":mean"], m)

@@ -368,6 +368,19 @@ with open(os.path.join(T, "front.csv")) as fh:
 rows = [l.split(",") for l in text.splitlines() if l and not l.startswith("#")]
 col = rows[0].index("obj:risky")
 check("front values", np.array_equal(fr["obj"]["risky"], [float(r[col]) for r in rows[1:]]))
+check("front rewards: an unnamed front's names are its specs",
+      fr["rewards"] == {"risky": "risky", "cautious": "cautious"} and not fr["named"], fr.get("rewards"))
+# a front that names its rewards: the names, and each one's spec from its line
+named = os.path.join(T, "named.csv")
+with open(named, "w") as fh:
+    fh.write("# reward fast: risky\n# reward calm: forward=1.25,healthy=5,ctrl=1.8\n" +
+             text.replace("obj:risky", "obj:fast").replace("std:risky", "std:fast")
+             .replace("obj:cautious", "obj:calm").replace("std:cautious", "std:calm"))
+fn = rsoup.load_front(named)
+check("front rewards: a named front's names and specs",
+      list(fn["rewards"].items()) == [("fast", "risky"), ("calm", "forward=1.25,healthy=5,ctrl=1.8")]
+      and fn["named"] and list(fn["obj"]) == ["fast", "calm"]
+      and np.array_equal(fn["obj"]["fast"], fr["obj"]["risky"]), fn.get("rewards"))
 cut = os.path.join(T, "cut.csv")
 with open(cut, "w") as fh:
     fh.write(text[: len(text) - 7])  # the last row cut mid-write

@@ -7,6 +7,7 @@
 
 #include "rs_common.h"
 #include "rs_frontfile.h"
+#include "rs_rewardset.h"
 #include "rs_test.h"
 
 static char g_dir[64];
@@ -399,7 +400,133 @@ static void cleanup(void) {
     if (system(cmd) != 0) fprintf(stderr, "could not remove %s\n", g_dir);
 }
 
+/* Named rewards: a front written with specs for its names keeps a
+ * "# reward NAME: SPEC" line each and reads them back; a front without
+ * them writes no such line and its names read back as specs; a named and
+ * an older front of the same rewards share a schema, other specs do not;
+ * reward lines that name no column or repeat one are refused. */
+static void test_named_rewards(void) {
+    const char *names[2] = {"fast", "calm"}, *specs[2] = {"risky", "forward=1.25,healthy=5,ctrl=1.8"};
+    const char *terms[1] = {"forward"};
+    rs_front *f = rs_front_new(2, 2, names, 1, terms);
+    CHECK(f && rs_front_set_obj_specs(f, specs) == 0, "set specs: %s", rs_last_error());
+    if (!f) return;
+    rs_front_set_meta(f, "episodes", "1");
+    const double lam[2] = {1, 0}, ob[2] = {3, 4};
+    rs_front_row r = {RS_KIND_EXPERT, "a", lam, 1, ob, NULL, NULL, NULL, 9};
+    rs_front_add(f, &r);
+    const char *p = tmp_path("named.csv");
+    CHECK(rs_front_save(f, p) == 0, "save: %s", rs_last_error());
+    size_t n = 0;
+    char *txt = read_text(p, &n);
+    CHECK(txt && has(txt, "# episodes: 1\n# reward fast: risky\n# reward calm: "
+                          "forward=1.25,healthy=5,ctrl=1.8\nkind,label,"),
+          "reward lines after the provenance, before the header: %s", txt ? txt : "(none)");
+    CHECK(txt && has(txt, ",obj:fast,std:fast,obj:calm,std:calm,"), "columns carry the names");
+    free(txt);
+    rs_front *g = rs_front_load(p, NULL);
+    CHECK(g != NULL, "load: %s", rs_last_error());
+    char buf[256];
+    if (g) {
+        CHECK(rs_front_obj_named(g, 0) && rs_front_obj_named(g, 1), "both named on load");
+        CHECK(!strcmp(rs_front_obj_spec(g, 1, buf, sizeof buf), specs[1]), "spec read back: %s",
+              rs_front_obj_spec(g, 1, buf, sizeof buf));
+        CHECK(!strcmp(g->obj_names[0], "fast"), "name read back");
+        CHECK(rs_front_meta(g, "reward") == NULL && !strcmp(rs_front_meta(g, "episodes"), "1"),
+              "reward lines are no provenance keys");
+        rs_rewardset rs;
+        CHECK(rs_rewardset_of_front(&rs, rs_env_find("hopper"), g) == 0 && rs.named && rs.n == 2 &&
+                  !strcmp(rs.name[1], "calm") && !strcmp(rs.spec[1], specs[1]),
+              "the front's reward set: %s", rs_last_error());
+        double w[RS_MAX_TERMS];
+        rs_reward_parse(rs_env_find("hopper"), specs[1], w);
+        CHECK(!memcmp(w, rs.w[1], sizeof w), "its weights are the spec's");
+    }
+    /* the same rewards, named by their specs (a front as before names) */
+    const char *old_names[2] = {"risky", "forward=1.25;healthy=5;ctrl=1.8"};
+    rs_front *o = rs_front_new(2, 2, old_names, 1, terms);
+    const char *po = tmp_path("old.csv");
+    CHECK(o && rs_front_save(o, po) == 0, "save the older kind");
+    txt = read_text(po, &n);
+    CHECK(txt && !has(txt, "# reward"), "no reward line without names");
+    free(txt);
+    rs_front *ol = rs_front_load(po, NULL);
+    CHECK(ol && !rs_front_obj_named(ol, 1) &&
+              !strcmp(rs_front_obj_spec(ol, 1, buf, sizeof buf), "forward=1.25,healthy=5,ctrl=1.8"),
+          "an older front's name reads back as its spec");
+    if (g && ol) {
+        CHECK(rs_front_same_schema(g, ol) == 0, "named and older fronts of one set: one schema: %s",
+              rs_last_error());
+        rs_rewardset rs;
+        CHECK(rs_rewardset_of_front(&rs, rs_env_find("hopper"), ol) == 0 && !rs.named &&
+                  !strcmp(rs.name[1], old_names[1]) && !strcmp(rs.spec[1], specs[1]),
+              "an older front's set: names as columns, specs read back");
+    }
+    const char *other[2] = {"risky", "cautious"};
+    rs_front *h = rs_front_new(2, 2, names, 1, terms);
+    if (h && g) {
+        rs_front_set_obj_specs(h, other);
+        CHECK(rs_front_same_schema(g, h) != 0 && has(rs_last_error(), "different objectives"),
+              "the same names with other specs differ");
+    }
+    /* bad reward lines */
+    const char *hd = "kind,label,lambda:0,lambda:1,episodes,obj:fast,std:fast,length\n";
+    char bad[512];
+    snprintf(bad, sizeof bad, "# reward slow: risky\n%s", hd);
+    write_text(tmp_path("bad1.csv"), bad, strlen(bad));
+    rs_front *b = rs_front_load(tmp_path("bad1.csv"), NULL);
+    CHECK(!b && has(rs_last_error(), "reward 'slow' is no obj: column"), "a line for no column: %s",
+          rs_last_error());
+    rs_front_free(b);
+    snprintf(bad, sizeof bad, "# reward fast: risky\n# reward fast: cautious\n%s", hd);
+    write_text(tmp_path("bad2.csv"), bad, strlen(bad));
+    b = rs_front_load(tmp_path("bad2.csv"), NULL);
+    CHECK(!b && has(rs_last_error(), "line 2: reward 'fast' is given twice"), "a repeated line: %s",
+          rs_last_error());
+    rs_front_free(b);
+    rs_front_free(f);
+    rs_front_free(g);
+    rs_front_free(o);
+    rs_front_free(ol);
+    rs_front_free(h);
+}
+
+/* The one parser of a reward list: the ';'/',' rule, names given in order,
+ * and each bad input said by name. */
+static void test_rewardset_parse(void) {
+    const rs_env_spec *s = rs_env_find("hopper");
+    rs_rewardset r;
+    CHECK(rs_rewardset_parse(&r, s, "risky,cautious", NULL) == 0 && r.n == 2 && !r.named &&
+              !strcmp(r.name[1], "cautious"),
+          "presets split on ','");
+    CHECK(rs_rewardset_parse(&r, s, "risky;forward=1,ctrl=2", "fast,calm") == 0 && r.n == 2 &&
+              r.named && !strcmp(r.name[1], "calm") && !strcmp(r.spec[1], "forward=1,ctrl=2"),
+          "term lists split on ';', named: %s", rs_last_error());
+    CHECK(rs_rewardset_parse(&r, s, "forward=1,ctrl=2", NULL) == 0 && r.n == 1 &&
+              !strcmp(r.name[0], "forward=1;ctrl=2"),
+          "one term list is one reward, named by its spec with ';'");
+    CHECK(rs_rewardset_find(&r, "forward=1;ctrl=2") == 0, "find by name");
+    struct {
+        const char *list, *names, *err;
+    } bad[] = {
+        {"risky;cautious", "a,a", "reward name 'a' is given twice"},
+        {"risky;cautious", "a;b,c", "reward name 'a;b' holds ';'"},
+        {"risky;cautious", "a:b,c", "holds ':'"},
+        {"risky;cautious", "a", "1 name ('a') for 2 rewards"},
+        {"risky;cautious", "a,b,c", "3 names ('a,b,c') for 2 rewards"},
+        {"risky;cautious", "a,", "an empty reward name"},
+        {"risky;nope", "a,b", "bad reward 'nope'"},
+        {" ; ", NULL, "no reward in"},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+        CHECK(rs_rewardset_parse(&r, s, bad[i].list, bad[i].names) != 0 &&
+                  has(rs_last_error(), bad[i].err),
+              "'%s' / '%s': want '%s', got '%s'", bad[i].list, bad[i].names ? bad[i].names : "",
+              bad[i].err, rs_last_error());
+}
+
 static void test_cleanup(void) { cleanup(); }
 
 RS_TEST_MAIN(T(test_roundtrip), T(test_lenient_reading), T(test_truncated_tail), T(test_resume),
-             T(test_malformed), T(test_plain_csv), T(test_queries), T(test_cleanup))
+             T(test_malformed), T(test_plain_csv), T(test_queries), T(test_named_rewards),
+             T(test_rewardset_parse), T(test_cleanup))

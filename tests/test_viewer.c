@@ -137,6 +137,7 @@ const char *__lsan_default_suppressions(void) {
 static char g_dir[256];
 static char g_model[300]; /* hopper with a small offscreen buffer: fast captures */
 static char g_a[300], g_b[300], g_c[300], g_bad[300], g_front[300], g_front3[300];
+static char g_front_named[300];
 
 static rs_policy *make_expert(uint64_t seed, const char *reward, const int *hidden, int nh) {
     rs_policy *p = rs_policy_new(RS_ALGO_PPO, 11, 3, 1.0f, hidden, nh, RS_ACT_TANH);
@@ -187,6 +188,16 @@ static int setup(void) {
                               "soup,0,1,0,2,100,1,20,1,50\n"
                               "soup,0.5,0.5,0.5,2,80,1,60,1,50\n"
                               "soup,1,0,1,2,40,1,90,1,50\n");
+    /* the same front with named rewards (`rsoup front --names`): the
+     * weights are the reward lines', not the column names' */
+    snprintf(g_front_named, sizeof g_front_named, "%s/front_named.csv", g_dir);
+    rc |= write_text(g_front_named, "# reward fast: default\n"
+                                    "# reward calm: forward=1,ctrl=2\n"
+                                    "kind,label,lambda:0,lambda:1,episodes,obj:fast,std:fast,"
+                                    "obj:calm,std:calm,length\n"
+                                    "soup,0,1,0,2,100,1,20,1,50\n"
+                                    "soup,0.5,0.5,0.5,2,80,1,60,1,50\n"
+                                    "soup,1,0,1,2,40,1,90,1,50\n");
     /* three experts: the lattice of resolution 2, its soups
      * (0.5, 0, 0.5) and (0, 0, 1) dominated on (default, cautious) */
     rc |= write_text(g_front3, "kind,label,lambda:0,lambda:1,lambda:2,episodes,obj:default,std:default,"
@@ -1086,6 +1097,26 @@ static void test_figure_axes_follow_front(void) {
     rs_viewer_free(v);
 }
 
+/* A front that names its rewards: drawn without a warning, its axes named
+ * by the names and scored on the specs of its reward lines. */
+static void test_named_front(void) {
+    const char *paths[2] = {g_a, g_b};
+    rs_viewer *v = open_viewer(paths, 2, NULL, g_front_named);
+    CHECK(v != NULL && v->front && v->ax_live, "viewer with a named front opens and draws it");
+    if (!v) return;
+    CHECK(rs_viewer_warnings(v)[0] == 0, "a named front gives no warning: %s", rs_viewer_warnings(v));
+    CHECK(!strcmp(v->axname[0], "fast") && !strcmp(v->axname[1], "calm"), "axes named '%s', '%s'",
+          v->axname[0], v->axname[1]);
+    double w0[RS_MAX_TERMS], w1[RS_MAX_TERMS];
+    const rs_env_spec *s = rs_env_find("hopper");
+    rs_reward_parse(s, "default", w0);
+    rs_reward_parse(s, "forward=1,ctrl=2", w1);
+    size_t nb = sizeof(double) * (size_t)s->n_terms;
+    CHECK(!memcmp(v->axw[0], w0, nb) && !memcmp(v->axw[1], w1, nb),
+          "the axes' weights are the reward lines' specs");
+    rs_viewer_free(v);
+}
+
 /* Three experts with their front (the lattice of resolution 2, the experts'
  * rows): the figure draws the soups that no other soup beats on both axes,
  * found here by brute force over the rows, and no marker of the live
@@ -1188,6 +1219,7 @@ static const rs_test_case k_cases[] = {
     T(test_frame_loop_allocates_nothing),
     T(test_quality),
     T(test_figure_axes_follow_front),
+    T(test_named_front),
     T(test_front_three_experts),
 };
 

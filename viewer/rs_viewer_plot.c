@@ -59,15 +59,14 @@ static void load_front(rs_viewer *v) {
     v->show_fig = 1;
 }
 
-/* the reward of an axis: the objective's name read as a reward spec (the
- * front writes "forward=1;ctrl=0.001" for "forward=1,ctrl=0.001"), else the
- * expert in the same position */
+/* the reward of an axis: the objective's spec as the front gives it (a
+ * named front's reward line, else the column name read back as a spec:
+ * "forward=1;ctrl=0.001" for "forward=1,ctrl=0.001"), else the expert in
+ * the same position */
 static int axis_reward(rs_viewer *v, int axis, int col) {
     if (v->front) {
-        char spec[512];
-        snprintf(spec, sizeof spec, "%s", v->front->obj_names[col]);
-        for (char *c = spec; *c; c++)
-            if (*c == ';') *c = ',';
+        char buf[1024];
+        const char *spec = rs_front_obj_spec(v->front, col, buf, sizeof buf);
         snprintf(v->axname[axis], sizeof v->axname[axis], "%.60s", v->front->obj_names[col]);
         if (rs_reward_parse(v->spec, spec, v->axw[axis]) == 0) return 0;
         if (col < v->n) {

@@ -152,6 +152,10 @@ def load_front(path):
       lambda    float array [rows, experts] (NaN for whole policies)
       episodes, length                  float arrays [rows]
       obj, std, term, termstd           dicts name -> float array [rows]
+      rewards   dict objective name -> its reward spec, in column order (a
+                front made with `--names` records them; an older front's
+                names are their specs, ',' written ';'); named: True when
+                the file names its rewards
       rows      the number of rows;  truncated: True when a partial last row
                 (an interrupted run) was dropped, as rsoup does
     A CSV without a 'kind' column is a plain table of objectives: then only
@@ -187,6 +191,8 @@ def load_front(path):
     out["obj"] = {k: obj[:, j].copy() for j, k in enumerate(obj_names)}
     if plain.value:
         return out
+    out["rewards"] = {k: _text(so.rsoup_front_obj_spec(f.h, j)) for j, k in enumerate(obj_names)}
+    out["named"] = any(so.rsoup_front_obj_named(f.h, j) for j in range(no.value))
     term_names = names(so.rsoup_front_term_name, nt.value)
     std, term, termstd = (matrix(w, m) for w, m in
                           (("std", no.value), ("term", nt.value), ("termstd", nt.value)))

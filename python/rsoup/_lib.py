@@ -70,6 +70,8 @@ _SIGNATURES = {
     "rsoup_front_info": (_I, [_P, _P, _P, _P, _P, _P, _P]),
     "rsoup_front_column": (_S, [_P, _I]),
     "rsoup_front_obj_name": (_S, [_P, _I]),
+    "rsoup_front_obj_spec": (_S, [_P, _I]),
+    "rsoup_front_obj_named": (_I, [_P, _I]),
     "rsoup_front_term_name": (_S, [_P, _I]),
     "rsoup_front_meta_count": (_I, [_P]),
     "rsoup_front_meta_at": (_I, [_P, _I, _P, _P]),
