@@ -415,7 +415,7 @@ static int prev_reference(const char *dir, int d, double *ref) {
  * time_s of their progress.csv's last line (it carries on across resumes),
  * so that a report remade later still says what the runs cost; *n: how
  * many trainings had one */
-static double trainings_time_s(const rs_job_graph *g, int *n) {
+static double trainings_wall_time_s(const rs_job_graph *g, int *n) {
     double sum = 0;
     *n = 0;
     for (int i = 0; i < g->n; i++) {
@@ -856,9 +856,9 @@ static void report_write_metrics_json(const report *R) {
     cJSON_AddStringToObject(o, "name", c->name);
     cJSON_AddItemToObject(o, "provenance", rs_provenance_json(threads, wall_s));
     int n_tr;
-    double tr_s = trainings_time_s(g, &n_tr);
+    double tr_s = trainings_wall_time_s(g, &n_tr);
     cJSON_AddNumberToObject(o, "trainings", n_tr);
-    cJSON_AddNumberToObject(o, "trainings_time_s", tr_s);
+    cJSON_AddNumberToObject(o, "trainings_wall_time_s", tr_s);
     cJSON_AddStringToObject(o, "config", config_path);
     cJSON *js = cJSON_AddArrayToObject(o, "seeds");
     for (int r = 0; r < n; r++) cJSON_AddItemToArray(js, cJSON_CreateNumber((double)g->reps[r].seed));
@@ -968,7 +968,7 @@ static void md_intro(const report *R, FILE *f) {
                    "draw; run with `--seeds 3` or more for intervals.\n\n");
     }
     int n_tr;
-    double tr_s = trainings_time_s(g, &n_tr);
+    double tr_s = trainings_wall_time_s(g, &n_tr);
     fprintf(f, "Made by %s; this run took %.0f s (finished stages are reused across runs)", prov, wall_s);
     if (n_tr) fprintf(f, "; the %d trainings' own times add to %.0f s", n_tr, tr_s);
     fprintf(f, ".\n\n");

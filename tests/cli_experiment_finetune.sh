@@ -97,9 +97,9 @@ m = json.load(open(sys.argv[1]))
 runs = [d for d in glob.glob(os.path.join(sys.argv[2], "*")) if os.path.exists(os.path.join(d, "progress.csv"))]
 t = sum(float(open(os.path.join(d, "progress.csv")).read().split()[-1].split(",")[2]) for d in runs)
 assert m["trainings"] == len(runs) > 0, (m["trainings"], runs)
-assert abs(m["trainings_time_s"] - t) < 1e-6 * max(1, t), (m["trainings_time_s"], t)
+assert abs(m["trainings_wall_time_s"] - t) < 1e-6 * max(1, t), (m["trainings_wall_time_s"], t)
 ' "$E/metrics.json" "$E" && grep -q "trainings' own times add to" "$E/report.md" \
-  && ok || bad "metrics.json: trainings_time_s is not the trainings' progress.csv time"
+  && ok || bad "metrics.json: trainings_wall_time_s is not the trainings' progress.csv time"
 grep -q "Experts trade off.* in \*\*[01] of 1\*\* replicates" "$E/report.md" && grep -q "## Do the experts trade off?" "$E/report.md" \
   && ok || bad "report lacks the trade-off verdict"
 

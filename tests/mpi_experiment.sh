@@ -20,7 +20,7 @@ mkdir -p "$T/one" "$T/two"
 pass=0; fail=0
 grep -q "started on rank 1" "$T/two.log" && pass=$((pass+1)) || { echo "FAIL: no job ran on rank 1"; fail=$((fail+1)); }
 # metrics.json: the same numbers; its provenance (time, date, threads) may differ
-prov='"(wall_time_s|date|threads)":'
+prov='"([a-z_]*wall_time_s|date|threads)":'
 if cmp -s <(grep -vE "$prov" "$T/one/exp/metrics.json") <(grep -vE "$prov" "$T/two/exp/metrics.json"); then pass=$((pass+1));
 else echo "FAIL: metrics.json differs"; diff "$T/one/exp/metrics.json" "$T/two/exp/metrics.json" | head; fail=$((fail+1)); fi
 for f in front.csv control_front.csv pretrain/policy.safetensors expert_risky/policy.safetensors \
