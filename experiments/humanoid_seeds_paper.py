@@ -35,8 +35,9 @@ import csv
 import json
 import math
 import os
-import random
 import sys
+
+from rs_boot import boot
 
 PAPER_INIT = (3598.0, -560.0)
 PAPER_RISKY = (6447.0, 1461.0)
@@ -76,17 +77,6 @@ def hv2(points, ref):
 
 def line(a, b, n=20001):
     return [(a[0] + (b[0] - a[0]) * t / (n - 1), a[1] + (b[1] - a[1]) * t / (n - 1)) for t in range(n)]
-
-
-def boot(vals, resamples=10000, seed=12345):
-    """mean and 95 % percentile-bootstrap interval"""
-    vals = [v for v in vals if v is not None and math.isfinite(v)]
-    if not vals:
-        return (math.nan, math.nan, math.nan)
-    m = sum(vals) / len(vals)
-    rng = random.Random(seed)
-    means = sorted(sum(rng.choice(vals) for _ in vals) / len(vals) for _ in range(resamples))
-    return (m, means[int(0.025 * resamples)], means[min(resamples - 1, int(0.975 * resamples))])
 
 
 def fmt(iv, f="{:.3g}"):

@@ -25,6 +25,8 @@ import os
 import random
 import sys
 
+from rs_boot import boot
+
 
 def load_env(d):
     seeds = {}
@@ -43,16 +45,6 @@ def load_env(d):
                           "connected": [r[0]["connected"], r[1]["connected"]]})
         seeds[m["seed"]] = {"meta": m, "pairs": pairs}
     return seeds
-
-
-def boot(vals, resamples=10000, seed=12345):
-    vals = [v for v in vals if v is not None and math.isfinite(v)]
-    if not vals:
-        return (math.nan, math.nan, math.nan)
-    m = sum(vals) / len(vals)
-    rng = random.Random(seed)
-    means = sorted(sum(rng.choice(vals) for _ in vals) / len(vals) for _ in range(resamples))
-    return (m, means[int(0.025 * resamples)], means[min(resamples - 1, int(0.975 * resamples))])
 
 
 def mean(v):
