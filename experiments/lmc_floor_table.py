@@ -43,7 +43,12 @@ def load_env(d):
             pairs.append({"a": a, "b": b, "ta": a.rsplit("_", 1)[0], "tb": b.rsplit("_", 1)[0],
                           "barrier": [r[0]["barrier"], r[1]["barrier"]],
                           "connected": [r[0]["connected"], r[1]["connected"]]})
-        seeds[m["seed"]] = {"meta": m, "pairs": pairs}
+        same = []
+        for pj in sorted(glob.glob(os.path.join(sd, "sameseed", "*.json"))):
+            r = json.load(open(pj))["rewards"]
+            same.append({"barrier": [r[0]["barrier"], r[1]["barrier"]],
+                         "connected": [r[0]["connected"], r[1]["connected"]]})
+        seeds[m["seed"]] = {"meta": m, "pairs": pairs, "same": same}
     return seeds
 
 
@@ -116,6 +121,30 @@ def main():
                     an += 1
                     av += bad
         verdicts.append((env, len(seeds), meta["K"], wv, wn, av, an))
+    same_rows = []
+    for d in sys.argv[1:]:
+        env = os.path.basename(os.path.normpath(d))
+        seeds = load_env(d)
+        if not any(v["same"] for v in seeds.values()):
+            continue
+        row = [env]
+        for k in (0, 1):
+            sm = [mean([p["barrier"][k] for p in v["same"]]) for v in seeds.values() if v["same"]]
+            am = [mean([p["barrier"][k] for p in v["pairs"] if p["ta"] != p["tb"]]) for v in seeds.values() if v["same"]]
+            row += [fmt(boot(sm)), fmt(boot(am))]
+        sb = sum(not (p["connected"][0] and p["connected"][1]) for v in seeds.values() for p in v["same"])
+        sn = sum(len(v["same"]) for v in seeds.values())
+        ab = sum(not (p["connected"][0] and p["connected"][1]) for v in seeds.values() if v["same"]
+                 for p in v["pairs"] if p["ta"] != p["tb"])
+        an = sum(1 for v in seeds.values() if v["same"] for p in v["pairs"] if p["ta"] != p["tb"])
+        row += [f"{sb} of {sn} ({100 * sb / sn:.0f} %)", f"{ab} of {an} ({100 * ab / an:.0f} %)"]
+        same_rows.append(row)
+    if same_rows:
+        print("\nRisky-cautious pairs that share their fine-tuning seed (lmc_sameseed.sh) against those that do not:\n")
+        print("| env | barrier on risky: same seed | different seeds | barrier on cautious: same seed | different seeds | pairs with a barrier (H1): same seed | different seeds |")
+        print("|---|---|---|---|---|---|---|")
+        for row in same_rows:
+            print("| " + " | ".join(row) + " |")
     print("\nH1's verdict (no barrier on either reward) per pair, over every seed:\n")
     print("| env | seeds | experts per reward | floor pairs with a barrier | across pairs with a barrier |")
     print("|---|---|---|---|---|")
