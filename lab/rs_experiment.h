@@ -8,6 +8,7 @@
  *   pretrain ──► expert_i (one per proxy reward, --init pretrain)
  *            ├─► morl_k   (one per weighting μ_k, scalarised reward)
  *            └─► twin_<r1> (finetune.twin: reward 1 again, another seed)
+ *   (finetune.shared_seed: every expert_i takes expert_1's seed)
  *   control_i (one per proxy reward, from scratch, different seeds)
  *   front   ◄── experts, morl, pretrain      control_front ◄── control_i
  *   twin_front ◄── expert_<r1>, twin_<r1>, pretrain (the same-reward floor)
@@ -63,6 +64,8 @@ typedef struct rs_exp_config {
      * order ("" = the ppo block's, when neither of the others adds a key) */
     char ft_ppo_json[8192];
     int twin;             /* 1: a second expert on the first reward (another seed) */
+    int shared_seed;      /* 1: every expert fine-tunes with the first's seed (the same
+                           * env seeds and random stream; only the rewards differ) */
     char pretrain_from[RS_EXP_PATH]; /* "": pretrain here; else another experiment's
                                       * folder whose (replicate's) pretrain is the init */
     int ppo_own_set;      /* 1 when the trainings take the env's own PPO set (hparams auto) */

@@ -262,10 +262,10 @@ static int parse_pretrain(const cJSON *root, const char *where, rs_exp_config *c
     return 0;
 }
 
-/* finetune (steps, twin), the top-level seed and threads, and the ppo blocks: the shared one (checked as `rsoup train` will resolve it) and the fine-tuning's own */
+/* finetune (steps, twin, shared_seed), the top-level seed and threads, and the ppo blocks: the shared one (checked as `rsoup train` will resolve it) and the fine-tuning's own */
 static int parse_finetune(const cJSON *root, const char *where, rs_exp_config *c) {
     int err;
-    static const char *fk[] = {"steps", "ppo", "twin", NULL};
+    static const char *fk[] = {"steps", "ppo", "twin", "shared_seed", NULL};
     const cJSON *ft = get_obj(root, "finetune", "", 1, where, &err);
     if (err || check_keys(ft, "finetune.", fk, where) ||
         get_long(ft, "steps", "finetune.", &c->finetune_steps, 1, 1L << 40, 1, where))
@@ -276,6 +276,12 @@ static int parse_finetune(const cJSON *root, const char *where, rs_exp_config *c
         return -1;
     }
     c->twin = tw && cJSON_IsTrue(tw);
+    const cJSON *ss = cJSON_GetObjectItemCaseSensitive(ft, "shared_seed");
+    if (ss && !cJSON_IsBool(ss)) {
+        rs_set_error("%s: finetune.shared_seed: expected true or false", where);
+        return -1;
+    }
+    c->shared_seed = ss && cJSON_IsTrue(ss);
     c->seed = 2;
     if (get_long(root, "seed", "", &c->seed, 0, 1L << 40, 0, where)) return -1;
     long threads = 0;

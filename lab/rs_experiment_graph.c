@@ -219,7 +219,9 @@ static int build_rep(const rs_exp_config *c, const char *out, int rep, long off,
         snprintf(base, sizeof base, "expert_%s", c->reward_names[i]);
         snprintf(dir, sizeof dir, "%s/%s", rd, base);
         JOB(base, 1);
-        FINETUNE(c->reward_specs[i], c->finetune_steps, c->seed + off + i);
+        /* shared_seed: the experts share their fine-tuning noise (env seeds,
+         * action noise, minibatch order), so only the rewards part them */
+        FINETUNE(c->reward_specs[i], c->finetune_steps, c->seed + off + (c->shared_seed ? 0 : i));
         iexp[i] = g->n - 1;
     }
     int itwin = -1;

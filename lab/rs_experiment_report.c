@@ -978,10 +978,11 @@ static void md_intro(const report *R, FILE *f) {
     else
         fprintf(f, "Protocol: pretrain on `%s` for %ld steps (shared init)", c->pretrain_reward,
                 c->pretrain_steps);
-    fprintf(f, " → fine-tune one expert per reward for %ld steps each%s → soups on a λ grid (%d points "
+    fprintf(f, " → fine-tune one expert per reward for %ld steps each%s%s → soups on a λ grid (%d points "
                "per edge, %d deterministic episodes each) → MORL baseline: %d runs on scalarised "
                "rewards, %ld steps each from the same init, with the experts' fine-tuning settings",
-            c->finetune_steps, c->twin ? " (and a twin on the first reward)" : "", c->grid, c->episodes,
+            c->finetune_steps, c->shared_seed ? ", all with one seed (shared fine-tuning noise)" : "",
+            c->twin ? " (and a twin on the first reward)" : "", c->grid, c->episodes,
             c->n_mu, c->morl_steps);
     if (c->control) fprintf(f, " → control: experts trained from independent random inits (%ld steps each)", c->control_steps);
     fprintf(f, ".\n\n");

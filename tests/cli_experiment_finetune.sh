@@ -32,6 +32,17 @@ printf '{%s, "finetune": {"steps": 1536, "ppo": {"critic_warmup": 3}}, "control"
 expect ft-warmup-long 1 "finetune.ppo: critic_warmup \(3 updates\) must be shorter than the run \(3 updates" -- "$R" experiment "$T/b4.json" --out "$T/x" --dry-run
 printf '{%s, "finetune": {"steps": 1536, "twin": 1}, "control": false}\n' "$base" > "$T/b5.json"
 expect twin-not-bool 1 "finetune.twin: expected true or false" -- "$R" experiment "$T/b5.json" --out "$T/x" --dry-run
+printf '{%s, "finetune": {"steps": 1536, "shared_seed": "yes"}, "control": false}\n' "$base" > "$T/b7.json"
+expect shared-seed-not-bool 1 "finetune.shared_seed: expected true or false" -- "$R" experiment "$T/b7.json" --out "$T/x" --dry-run
+# finetune.shared_seed: every expert takes the first expert's seed; the twin keeps its own
+seed_of() { sed -n "s|^$1 .* --seed \([0-9]*\) .*|\1|p" "$2"; }
+for ss in false true; do
+  printf '{%s, "finetune": {"steps": 1536, "twin": true, "shared_seed": %s}, "control": false}\n' "$base" "$ss" > "$T/ss.json"
+  "$R" experiment "$T/ss.json" --out "$T/ss" --dry-run > "$T/ss.txt" 2>&1
+  a=$(seed_of expert_risky "$T/ss.txt") b=$(seed_of expert_cautious "$T/ss.txt") t=$(seed_of twin_risky "$T/ss.txt")
+  if [ "$ss" = true ]; then [ -n "$a" ] && [ "$a" = "$b" ] && [ "$t" != "$a" ]; else [ -n "$a" ] && [ "$a" != "$b" ]; fi \
+    && ok || bad "shared_seed $ss: experts' seeds $a and $b, twin's $t"
+done
 printf '{%s, "finetune": {"steps": 1536, "ppo": {"init": "elsewhere"}}, "control": false}\n' "$base" > "$T/b6.json"
 expect ft-managed 1 "finetune.ppo.init: set by the experiment itself" -- "$R" experiment "$T/b6.json" --out "$T/x" --dry-run
 [ ! -e "$T/x" ] && ok || bad "a refused experiment made its folder"
