@@ -284,6 +284,16 @@ if { [ -f "$TMP/mean.dat" ] || [ -f "$TMP/simplex.dat" ]; } && [ -s "$TMP/stat_n
   mapfile -t SN < "$TMP/stat_names"
   for ((k = 0; k < D; k++)); do [ "${SN[$k]}" != "${NAMES[$k]}" ] && LABELS[$k]="${SN[$k]} (${NAMES[$k]//;/,})"; done
 fi
+# a front with named rewards gives each name's spec in its header ("# reward
+# NAME: SPEC"): the axes show both where they differ
+declare -A SPEC_OF=()
+while IFS= read -r line; do
+  n=${line#"# reward "}; SPEC_OF[${n%%: *}]=${n#*: }
+done < <(grep '^# reward [A-Za-z0-9_-]*: ' "${REPS[0]}" 2>/dev/null || true)
+for ((k = 0; k < D; k++)); do
+  sp=${SPEC_OF[${NAMES[$k]}]:-}
+  [ -n "$sp" ] && [ "$sp" != "${NAMES[$k]}" ] && LABELS[$k]="${NAMES[$k]} ($sp)"
+done
 
 # ---- experts and MORL runs: mean over replicates by label ----
 mean_by_label() { # FILE -> λ "label" obj_1..obj_D (mean over the rows of that label)

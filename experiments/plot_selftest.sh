@@ -67,6 +67,11 @@ png "$T/bare/front.png" bare; [ -s "$T/bare/lambda.svg" ] && ok || bad "bare: no
 mkdir -p "$T/spec" && sed '/^kind,/s/:risky/:forward=1;ctrl=0.1/g' "$FX/plots/seeds/seed_2/front.csv" > "$T/spec/f.csv"
 run spec "$T/spec/f.csv"
 has "$T/spec/front.svg" "forward=1,ctrl=0.1 return" spec-comma
+# a front with named rewards: its "# reward NAME: SPEC" lines put the spec beside the name
+mkdir -p "$T/named" && sed -e '/^kind,/s/:risky/:fast/g' -e '/^kind,/i # reward fast: forward=1,ctrl=0.1' \
+  "$FX/plots/seeds/seed_2/front.csv" > "$T/named/f.csv"
+run named "$T/named/f.csv"
+has "$T/named/front.svg" "fast (forward=1,ctrl=0.1) return" named-spec
 mkdir -p "$T/fix" && cp "$FX/front2.csv" "$T/fix/front.csv"
 run fix "$T/fix"
 png "$T/fix/front.png" fix; has "$T/fix/front.svg" "morl_0" fix-morl-label
