@@ -111,9 +111,15 @@ int rs_front_fits_experts(const char *path, const char *const *paths, int n) {
 
 int rs_front_same_objectives(const rs_front *a, const rs_front *b) {
     if (!a->plain && !b->plain) return rs_front_same_schema(a, b);
+    /* a plain CSV's column names a front's reward by its name, or by its
+     * spec (a plain file written for the front before it had names) */
     int same = a->n_obj == b->n_obj;
-    for (int k = 0; same && k < a->n_obj; k++)
-        same = !strcmp(a->obj_names[k], b->obj_names[k]);
+    for (int k = 0; same && k < a->n_obj; k++) {
+        char sa[RS_PATH_BUF], sb[RS_PATH_BUF];
+        same = !strcmp(a->obj_names[k], b->obj_names[k]) ||
+               (a->plain && !strcmp(a->obj_names[k], rs_front_obj_spec(b, k, sb, sizeof sb))) ||
+               (b->plain && !strcmp(b->obj_names[k], rs_front_obj_spec(a, k, sa, sizeof sa)));
+    }
     if (!same) {
         char sa[512] = "", sb[512] = "";
         for (int k = 0; k < a->n_obj; k++)

@@ -39,5 +39,13 @@ assert all(abs(g - w) <= 1e-9 * max(1, w) for g, w in zip(got, want)), (got, wan
 EOF
 printf 'a,b\n0.1,-9\n' > "$T/other.csv"
 expect other-objectives 1 "they score different objectives: \(risky,cautious\) and \(a,b\)" -- "$R" pareto "$F" "$T/other.csv"
+# a front whose rewards have names: a plain CSV may name its columns by the
+# names or by the specs (a peer's file written before fronts had names)
+sed -e '/^kind,/s/:risky/:fast/g' -e '/^kind,/s/:cautious/:calm/g' \
+    -e '/^kind,/i # reward fast: risky' -e '/^kind,/i # reward calm: cautious' "$F" > "$T/named.csv"
+printf 'fast,calm\n0.1,-9\n' > "$T/by_name.csv"
+expect plain-by-name 0 "hypervolume" -- "$R" pareto "$T/named.csv" "$T/by_name.csv" --ref -1,-30
+expect plain-by-spec 0 "hypervolume" -- "$R" pareto "$T/named.csv" "$T/peer.csv" --ref -1,-30
+expect plain-other 1 "they score different objectives" -- "$R" pareto "$T/named.csv" "$T/other.csv"
 echo "cli_pareto_mixed: $pass passed, $fail failed"
 [ "$fail" = 0 ]

@@ -2,7 +2,8 @@
 # py_interop.sh NAME — one of the Python ecosystem's tests on this build's
 # librsoup: tests/py_NAME.py (sb3: Stable-Baselines3's PPO; morl:
 # MORL-Baselines' CAPQL; tensorboard: rsoup.tensorboard_export read back by
-# TensorBoard). They share one venv beside the build, BUILD/py-interop-venv,
+# TensorBoard; peers: experiments/peers_train.py and peers_front.py at tiny
+# budgets). They share one venv beside the build, BUILD/py-interop-venv,
 # made once from the lock python/requirements-interop.txt (torch's CPU build
 # among it: a few minutes the first time) and remade only when the lock
 # changes; a flock keeps two tests from making it at once.
@@ -10,7 +11,7 @@
 # venv/ensurepip, or a pinned package that pip cannot install (no network,
 # no wheel for this Python). PY_INTEROP_VENV=DIR uses another venv as is.
 set -u
-NAME=${1:?usage: py_interop.sh sb3|morl|tensorboard}
+NAME=${1:?usage: py_interop.sh sb3|morl|tensorboard|peers}
 R=${RSOUP_BIN:-build/rsoup}
 SRC=${RSOUP_SRC:-$(cd "$(dirname "$0")/.." && pwd)}
 B=$(cd "$(dirname "$R")" && pwd)
