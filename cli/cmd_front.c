@@ -61,29 +61,30 @@ static void print_front(const rs_front *f, const rs_rewardset *obj, const char *
     printf("\nwrote %s — score it with 'rsoup pareto %s'\n", out, out);
 }
 
+/* rsoup front --help */
+static const rs_cmd_info front_info = {
+    "front",
+    "rsoup front A B [C ...] [--grid G | --lambdas FILE] [--episodes K] [--rewards R1,R2] "
+    "[--names N1,N2] [--out FILE]",
+    "Evaluate the soups θ(λ) = Σ λ_i θ_i of the expert policies A, B, ... on a\n"
+    "grid of λ — G points from 0 to 1 for two experts (λ is the weight of B),\n"
+    "the simplex lattice with G points per edge for more — with K deterministic\n"
+    "episodes each, in parallel. Every reward term's mean and std and each proxy\n"
+    "reward's return are written to FILE (CSV, one row per point), together with\n"
+    "the experts themselves and any --baseline/--init checkpoints, so they plot\n"
+    "together. Rows are written as they finish: an interrupted run keeps them and\n"
+    "--resume completes it.",
+    "Experts whose recorded inits differ are warned about (soups assume one\n"
+    "shared init). Proxy rewards default to the experts' own training rewards.\n"
+    "Separate rewards that are term lists with ';': --rewards 'forward=1;ctrl=1'.\n"
+    "--names gives each reward a name (letters, digits, '_', '-'), one per reward in\n"
+    "order: the columns are obj:<name>, and a '# reward <name>: <spec>' line above\n"
+    "the header keeps each spec; without --names the columns are the specs ('\n"
+    "written as ';'), as before.\n"
+    "example: rsoup front runs/risky runs/cautious --grid 21 --episodes 10 --out front.csv\n"
+    "         rsoup front runs/fast runs/calm --rewards 'risky;forward=1,ctrl=2' "
+    "--names fast,calm"};
 int cmd_front(int argc, char **argv) {
-    static const rs_cmd_info info = {
-        "front",
-        "rsoup front A B [C ...] [--grid G | --lambdas FILE] [--episodes K] [--rewards R1,R2] "
-        "[--names N1,N2] [--out FILE]",
-        "Evaluate the soups θ(λ) = Σ λ_i θ_i of the expert policies A, B, ... on a\n"
-        "grid of λ — G points from 0 to 1 for two experts (λ is the weight of B),\n"
-        "the simplex lattice with G points per edge for more — with K deterministic\n"
-        "episodes each, in parallel. Every reward term's mean and std and each proxy\n"
-        "reward's return are written to FILE (CSV, one row per point), together with\n"
-        "the experts themselves and any --baseline/--init checkpoints, so they plot\n"
-        "together. Rows are written as they finish: an interrupted run keeps them and\n"
-        "--resume completes it.",
-        "Experts whose recorded inits differ are warned about (soups assume one\n"
-        "shared init). Proxy rewards default to the experts' own training rewards.\n"
-        "Separate rewards that are term lists with ';': --rewards 'forward=1;ctrl=1'.\n"
-        "--names gives each reward a name (letters, digits, '_', '-'), one per reward in\n"
-        "order: the columns are obj:<name>, and a '# reward <name>: <spec>' line above\n"
-        "the header keeps each spec; without --names the columns are the specs ('\n"
-        "written as ';'), as before.\n"
-        "example: rsoup front runs/risky runs/cautious --grid 21 --episodes 10 --out front.csv\n"
-        "         rsoup front runs/fast runs/calm --rewards 'risky;forward=1,ctrl=2' "
-        "--names fast,calm"};
     rs_opt opts[] = {
         {"grid", "G", "points per edge of the λ grid", "11", NULL, 0},
         {"lambdas", "FILE", "λ points, one comma-separated row each", NULL, NULL, 0},
@@ -105,7 +106,7 @@ int cmd_front(int argc, char **argv) {
     const int no = (int)(sizeof opts / sizeof opts[0]);
     const char *pos[MAX_EXPERTS];
     int np = 0;
-    int rc = rs_cli_parse(&info, opts, no, argc, argv, pos, &np, MAX_EXPERTS);
+    int rc = rs_cli_parse(&front_info, opts, no, argc, argv, pos, &np, MAX_EXPERTS);
     if (rc) return rc < 0 ? 2 : 0;
     if (np < 2) {
         fprintf(stderr, "rsoup front: give at least two experts (see --help)\n");
