@@ -6,6 +6,7 @@
 
 #include "cli.h"
 #include "rs_evalrun.h"
+#include "cli_soup.h"
 
 /* whether a --reward value names anything: not empty, not only ';' and blanks */
 static int has_spec(const char *v) {
@@ -21,24 +22,26 @@ typedef struct {
     double w[RS_EVALRUN_MAX_REWARDS][RS_MAX_TERMS];
 } rewards;
 
-/* --reward's specs (given, ';'-separated), else the policy's own; each
- * parsed over the env's terms. 0, or the exit status (printed): a --reward
+/* --reward's specs (given: a reward list, ';'-separated, or ','-separated
+ * presets), else the policy's own; each parsed over the env's terms. 0, or the exit status (printed): a --reward
  * of the command line is wrong, the policy's own is a file's */
 static int read_rewards(rewards *rw, char *given, const rs_evalrun *e, const char *path) {
     rw->n = 0;
     if (given[0]) {
-        char *save = NULL;
-        for (char *t = strtok_r(given, ";", &save); t && rw->n < RS_EVALRUN_MAX_REWARDS;
-             t = strtok_r(NULL, ";", &save))
-            snprintf(rw->specs[rw->n++], sizeof rw->specs[0], "%s", t);
-    } else {
-        for (int i = 0; i < e->n_own; i++)
-            snprintf(rw->specs[rw->n++], sizeof rw->specs[0], "%s", e->own[i]);
+        /* a list, as every command reads one (rs_rewardset) */
+        static rs_rewardset set;
+        if (rs_cli_rewards_parse(e->spec, given, &set) != 0) return rs_cli_bad_arg("eval");
+        for (int k = 0; k < set.n && rw->n < RS_EVALRUN_MAX_REWARDS; k++, rw->n++) {
+            snprintf(rw->specs[rw->n], sizeof rw->specs[0], "%s", set.spec[k]);
+            memcpy(rw->w[rw->n], set.w[k], sizeof rw->w[0]);
+        }
+        return 0;
     }
+    for (int i = 0; i < e->n_own; i++)
+        snprintf(rw->specs[rw->n++], sizeof rw->specs[0], "%s", e->own[i]);
     for (int r = 0; r < rw->n; r++)
         if (rs_cli_reward(e->spec, rw->specs[r], rw->w[r]) != 0)
-            return given[0] || !strcmp(rw->specs[r], "default") ? rs_cli_bad_arg("eval")
-                                                                : rs_cli_fail(path);
+            return !strcmp(rw->specs[r], "default") ? rs_cli_bad_arg("eval") : rs_cli_fail(path);
     return 0;
 }
 
@@ -162,7 +165,8 @@ int cmd_eval(int argc, char **argv) {
         "Run K episodes of POLICY (a policy.safetensors or a run directory) with\n"
         "deterministic (mean) actions, in parallel, and report every reward term's\n"
         "return (mean and std), the episode lengths, and the return of each reward\n"
-        "given with --reward (repeatable, or ';'-separated; default: the reward the\n"
+        "given with --reward (repeatable, or a list: ';'-separated, or presets\n"
+        "','-separated as every command reads one; default: the reward the\n"
         "policy was trained on, or for a soup each of its experts' rewards, and the\n"
         "env's default). --per-episode adds every\n"
         "episode's length, rewards and terms: a mean hides whether all episodes\n"
@@ -173,7 +177,7 @@ int cmd_eval(int argc, char **argv) {
         "example: rsoup eval runs/hopper --episodes 20 --reward risky --reward cautious"};
     rs_opt opts[] = {
         {"episodes", "K", "episodes", "10", NULL, 0},
-        {"reward", "SPEC", "reward(s) to score, ';'-separated", NULL, NULL, 0},
+        {"reward", "SPEC", "reward(s) to score: a list, ';'-separated (or presets ','-separated)", NULL, NULL, 0},
         {"seed", "S", "evaluation seed (episode i uses stream i)", "1000", NULL, 0},
         {"threads", "T", "threads (0: all cores)", "0", NULL, 0},
         {"model", "FILE", "MJCF variant of the robot", NULL, NULL, 0},

@@ -56,9 +56,13 @@ int rs_rewardset_add(rs_rewardset *r, const rs_env_spec *s, const char *name, co
         rs_set_error("at most %d rewards", RS_REWARDSET_MAX);
         return -1;
     }
-    if (!spec || strlen(spec) > RS_REWARD_MAX_LEN) {
-        rs_set_error("reward %s%s%s: %s", name ? "'" : "", name ? name : "", name ? "'" : "",
-                     spec ? "spec too long" : "no spec");
+    if (!spec) {
+        rs_set_error("reward %s%s%s: no spec", name ? "'" : "", name ? name : "", name ? "'" : "");
+        return -1;
+    }
+    if (strlen(spec) > RS_REWARD_MAX_LEN) {
+        rs_set_error("reward spec of %zu characters is too long (at most %d): '%.40s...'", strlen(spec),
+                     RS_REWARD_MAX_LEN, spec);
         return -1;
     }
     const int k = r->n;

@@ -211,6 +211,9 @@ expect train-fifo-log 1 "progress.csv': it is a FIFO" -- timeout 60 "$R" train -
 expect eval-model-fifo 1 "model file: '.*fifo' is not a regular file" -- timeout 30 "$R" eval "$T/rs" --episodes 1 --model "$T/dev/fifo"
 expect eval-reward-empty 2 "--reward needs a reward spec" -- "$R" eval "$T/rs" --episodes 1 --reward ''
 expect eval-reward-eq 0 " risky " -- "$R" eval "$T/rs" --episodes 1 --threads 1 --reward=risky
+# --reward reads a list as every command does: presets ','-separated are two rewards
+out=$("$R" eval "$T/rs" --episodes 1 --threads 1 --reward risky,cautious 2>&1)
+grep -qE '^  risky +[-0-9]' <<<"$out" && grep -qE '^  cautious +[-0-9]' <<<"$out" && pass=$((pass+1)) || { echo "FAIL eval-reward-list: $out"; fail=$((fail+1)); }
 expect act-obs-folder 1 "is a folder, not a file of observations" -- "$R" act "$T/rs/policy.safetensors" --obs "$T/dev"
 # a model the simulation cannot run: every return is NaN; eval says so, as train does
 SRC=${RSOUP_SRC:-.}
