@@ -104,6 +104,8 @@ char *rs_read_file(const char *path, size_t *len);
 /* fopen for reading that refuses anything but a regular file, without
  * blocking on a FIFO; NULL and an error naming the file */
 FILE *rs_fopen_regular(const char *path, const char *mode);
+/* a byte as a message shows it: "'x'" when it is visible, else "byte 0xNN" */
+const char *rs_byte_text(unsigned char c, char *buf, size_t n);
 
 /* a number read back from a file or an option, strictly: the whole of s
  * (no leading or trailing text) is one finite number within [lo, hi].

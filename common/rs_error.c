@@ -148,3 +148,9 @@ char *rs_read_file(const char *path, size_t *len) {
     if (len) *len = n;
     return buf;
 }
+
+const char *rs_byte_text(unsigned char c, char *buf, size_t n) {
+    if (isgraph(c)) snprintf(buf, n, "'%c'", c);
+    else snprintf(buf, n, "byte 0x%02x", c);
+    return buf;
+}

@@ -166,13 +166,9 @@ int rs_exp_name_check(const char *name) {
         if (!(isalnum((unsigned char)*ch) || *ch == '_' || *ch == '-' || *ch == '.' ||
               *ch == '+')) {
             char what[16];
-            if (isgraph((unsigned char)*ch))
-                snprintf(what, sizeof what, "'%c'", *ch);
-            else
-                snprintf(what, sizeof what, "byte 0x%02x", (unsigned char)*ch);
             rs_set_error("name: holds %s: names may hold letters, digits, '_', '-', '.' and '+' "
                          "only (it is the folder runs/<name>)",
-                         what);
+                         rs_byte_text((unsigned char)*ch, what, sizeof what));
             return -1;
         }
     return 0;

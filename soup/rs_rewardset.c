@@ -20,13 +20,9 @@ int rs_reward_name_check(const char *name) {
     for (const char *c = name; *c; c++)
         if (!(isalnum((unsigned char)*c) || *c == '_' || *c == '-')) {
             char what[16];
-            if (isprint((unsigned char)*c))
-                snprintf(what, sizeof what, "'%c'", *c);
-            else
-                snprintf(what, sizeof what, "byte 0x%02x", (unsigned char)*c);
             rs_set_error("reward name '%s' holds %s: names may hold letters, digits, '_' and '-' "
                          "only",
-                         name, what);
+                         name, rs_byte_text((unsigned char)*c, what, sizeof what));
             return -1;
         }
     return 0;
