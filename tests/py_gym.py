@@ -260,5 +260,49 @@ if ro is not None:
           (np.mean([e[3] for e in first]), ro["length_mean"]))
     env.close()
 
+# ---- bad input: the package's own exception, naming what was expected and given
+def refused(name, fn, *words):
+    try:
+        fn()
+        check(name + " refused", False)
+    except Exception as e:  # noqa: BLE001 (the type is what is checked)
+        check(name + " refused as an RsoupError, naming " + " and ".join(words),
+              isinstance(e, rsoup.RsoupError) and all(w in str(e) for w in words), repr(e))
+
+
+bv = rsoup.make_vec("hopper", 2, seed=5, threads=1)
+bv.reset()
+for what, a, words in [("transposed actions", np.zeros((3, 2), np.float32), ("(2, 3)", "(3, 2)")),
+                       ("flat actions", np.zeros(6, np.float32), ("(2, 3)", "(6,)")),
+                       ("complex actions", np.zeros((2, 3), complex), ("float32", "complex128")),
+                       ("bool actions", np.zeros((2, 3), bool), ("float32", "bool")),
+                       ("string actions", np.full((2, 3), "a"), ("float32", "<U1"))]:
+    refused(what, lambda: bv.step(a), *words)
+# any layout and real dtype is the same action: a strided float64 view steps
+# as its C-contiguous float32 copy does
+acts = np.random.default_rng(0).uniform(-1, 1, (2, 6)).astype(np.float32)[:, ::2]
+twin_v = rsoup.make_vec("hopper", 2, seed=5, threads=1)
+twin_v.reset()
+o_view = bv.step(np.asfortranarray(acts.astype(np.float64)))[0].copy()
+o_copy = twin_v.step(np.ascontiguousarray(acts))[0]
+check("a strided float64 array steps as its float32 copy", np.array_equal(o_view, o_copy))
+bv.close()
+twin_v.close()
+refused("step on a closed vector env", lambda: bv.step(np.zeros((2, 3), np.float32)), "closed")
+refused("reset on a closed vector env", lambda: bv.reset(), "closed")
+be = rsoup.make("hopper", seed=5)
+be.reset()
+refused("a single env's action of the wrong size", lambda: be.step(np.zeros(4)), "(3,)", "(4,)")
+be.close()
+refused("step on a closed env", lambda: be.step(np.zeros(3)), "closed")
+# a library that cannot be loaded: LibraryMissing, and nothing else on stderr
+p = subprocess.run([sys.executable, "-c", "import sys; sys.path.insert(0, sys.argv[1]); "
+                    "import rsoup.envs as e\ntry:\n e.VectorEnv('hopper', 2)\n"
+                    "except ImportError as x:\n print(type(x).__name__)",
+                    os.path.join(SRC, "python")], capture_output=True, text=True,
+                   env=dict(os.environ, RSOUP_LIB=os.path.join(SRC, "no-such-librsoup.so")))
+check("a missing library: LibraryMissing, no traceback after it",
+      p.stdout.strip() == "LibraryMissing" and "Exception" not in p.stderr, (p.stdout, p.stderr))
+
 print("py_gym: %d passed, %d failed" % (passed, failed))
 sys.exit(1 if failed else 0)

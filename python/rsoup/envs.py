@@ -94,8 +94,8 @@ class _Core:
     """one rsoup_vec and the arrays it writes into"""
 
     def __init__(self, env, num_envs, specs, seed, threads):
+        self.h = None  # first: close() runs on an object whose __init__ raised
         so = self.so = _lib.lib()
-        self.h = None
         info = env_info(env)
         self.info = info
         self.n, self.n_obj = int(num_envs), len(specs)
@@ -120,20 +120,34 @@ class _Core:
         self.trunc_b = self.truncated.view(np.bool_)
         self.act_shape = (n, info["act_dim"])
 
+    def live(self, what):
+        if not self.h:
+            raise RsoupError("%s on a closed env" % what)
+
     def seed(self, seed):
+        self.live("reset(seed=...)")
         if self.so.rsoup_vec_seed(self.h, int(seed) & (2 ** 64 - 1)) != 0:
             raise RsoupError(_lib.error())
 
     def reset(self):
+        self.live("reset()")
         if self.so.rsoup_vec_reset(self.h) != 0:
             raise RsoupError(_lib.error())
 
-    def step(self, actions):
-        a = np.ascontiguousarray(actions, dtype=np.float32)
-        if a.shape != self.act_shape:
-            if a.size != self.act_shape[0] * self.act_shape[1]:
-                raise ValueError("actions must have shape %s, got %s" % (self.act_shape, a.shape))
-            a = a.reshape(self.act_shape)
+    def step(self, actions, shape=None):
+        """actions: shape (num_envs, act_dim), or `shape` when given (the
+        single Env's (act_dim,)); any real float or integer dtype and any
+        memory layout (cast and copied to C-contiguous float32 when they
+        are not); anything else is an RsoupError naming what was expected"""
+        self.live("step()")
+        a = np.asarray(actions)
+        want = self.act_shape if shape is None else shape
+        if a.dtype.kind not in "fiu":
+            raise RsoupError("actions: a real array (float32, or a float or integer dtype, "
+                             "cast to float32) expected, got dtype %s" % a.dtype)
+        if a.shape != want:
+            raise RsoupError("actions: shape %s expected, got %s" % (want, a.shape))
+        a = np.ascontiguousarray(a.reshape(self.act_shape), dtype=np.float32)
         if self.so.rsoup_vec_step(self.h, _lib.ptr(a)) != 0:
             raise RsoupError(_lib.error())
 
@@ -271,7 +285,7 @@ class Env(gym.Env):
             raise gym.error.ResetNeeded("call reset() %s" % (
                 "before step()" if self._done is None else "after the episode ended"))
         c = self._core
-        c.step(np.asarray(action, dtype=np.float32).reshape(1, -1))
+        c.step(action, (c.act_shape[1],))
         term, trunc = bool(c.terminated[0]), bool(c.truncated[0])
         self._done = term or trunc
         r = c.reward[0].copy() if self._multi else float(c.reward[0, 0])
