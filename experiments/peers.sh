@@ -36,7 +36,10 @@
 #                      torch threads), the same for both sides        (1)
 # Run it on an idle machine: under load the thread-CPU row of part 1 still
 # holds, the wall-clock rows do not (the header says when the load was above
-# the cores; train's and front's tables too).
+# the cores). train's and front's tables judge their own runs: a one-thread
+# run that had its core has CPU/wall near 1 (with more threads, the load
+# sampled while they ran decides); `--retable DIR` on either script makes a
+# part's tables again from its JSON without training.
 #   PEERS_ENVS (16), PEERS_THREADS (all cores), PEERS_BATCHES (2000 vector
 #   steps per timing), PEERS_ROUNDS (5), PEERS_ENV (hopper, part 1);
 #   PYTHON: a python with numpy and gymnasium for the env part alone (default:

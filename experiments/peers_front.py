@@ -31,6 +31,7 @@ must lie below every point, and a fixed one can fail that).
 
     python experiments/peers_front.py RSOUP_BIN OUT [--steps 1000000] [--seeds 1]
         [--grid 11] [--episodes 10] [--ref x,y] [--threads 1]
+    python experiments/peers_front.py --retable OUT   (the tables again, from front.json)
 
 OUT receives experiment.json and rsoup/ (the experiment), capql/seed_S/
 (policies at each weight, front.csv, run.json), pareto.json (rsoup pareto's
@@ -38,7 +39,6 @@ output), front.csv / front.json / front.md (the table).
 """
 import argparse
 import json
-import math
 import os
 import subprocess
 import sys
@@ -46,6 +46,8 @@ import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "python"))
+sys.path.insert(0, HERE)
+from peers_util import LoadWatch, had_cores, pm, t_interval, timed  # noqa: E402
 
 ENV = "hopper"
 OBJ = {"velocity": "mo_velocity", "height": "mo_height"}
@@ -149,38 +151,12 @@ def run_steps(run):
     return int(rows[-1][rows[0].index("step")])
 
 
-def timed(cmd, env=None):
-    """run cmd as a child: (wall s, CPU s of the child and its threads)"""
-    w0 = time.perf_counter()
-    p = subprocess.Popen(cmd, env=env)
-    _, status, ru = os.wait4(p.pid, 0)
-    wall = time.perf_counter() - w0
-    rc = os.waitstatus_to_exitcode(status)
-    if rc != 0:
-        sys.exit("peers_front: %s failed (exit %d)" % (" ".join(cmd), rc))
-    return wall, ru.ru_utime + ru.ru_stime
-
-
-def pm(m, h, f="%.1f"):
-    """mean ± half-width, or the mean alone for one seed"""
-    return (f + " ± " + f) % (m, h) if h == h else (f % m) + " (one seed)"
-
-
-def t_interval(xs):
-    """mean and the half-width of its 95 % Student-t interval (nan for one seed)"""
-    n = len(xs)
-    m = sum(xs) / n
-    if n < 2:
-        return m, float("nan")
-    from scipy.stats import t
-    sd = math.sqrt(sum((x - m) ** 2 for x in xs) / (n - 1))
-    return m, t.ppf(0.975, n - 1) * sd / math.sqrt(n)
-
-
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("rsoup_bin")
-    ap.add_argument("out")
+    ap.add_argument("rsoup_bin", nargs="?")
+    ap.add_argument("out", nargs="?")
+    ap.add_argument("--retable", metavar="OUT",
+                    help="make OUT's tables again from its front.json; trains nothing")
     ap.add_argument("--steps", type=int, default=1000000,
                     help="training env steps per method and seed (rsoup: pretrain + experts)")
     ap.add_argument("--seeds", default="1")
@@ -194,6 +170,10 @@ def main():
     ap.add_argument("--seed", type=int, default=1, help=argparse.SUPPRESS)
     ap.add_argument("--eval-seed", type=int, default=1000, help=argparse.SUPPRESS)
     a = ap.parse_args()
+    if a.retable:
+        return tables(json.load(open(os.path.join(a.retable, "front.json"))), a.retable)
+    if not a.out:
+        ap.error("RSOUP_BIN and OUT are required (or --retable OUT)")
     a.rsoup_bin, a.out = os.path.abspath(a.rsoup_bin), os.path.abspath(a.out)
     if a.capql_run:
         return capql_run(a)
@@ -228,8 +208,9 @@ def main():
         sys.exit("peers_front: no front job for some seed in %s" % p.stdout)
 
     load0 = os.getloadavg()[0]
+    watch = LoadWatch()
     t_rsoup = timed([R, "experiment", cfg_path, "--out", exp, "--threads", str(a.threads),
-                     "--quiet"], env)
+                     "--quiet"], env, "peers_front")
     # CAPQL gets the steps rsoup's replicate trained, rollouts rounded up
     steps = {s: sum(run_steps(os.path.join(exp, "seed_%d" % s, j)) for j in
                     ["pretrain"] + ["expert_" + k for k in OBJ]) for s in seeds}
@@ -239,8 +220,9 @@ def main():
         t = timed([sys.executable, os.path.abspath(__file__), R, out, "--capql-run", "--seed",
                    str(s), "--steps", str(steps[s]), "--threads", str(a.threads), "--grid",
                    str(a.grid), "--episodes", str(a.episodes), "--eval-seed", str(eval_seed[s])],
-                  env)
+                  env, "peers_front")
         runs[s] = dict(json.load(open(os.path.join(out, "run.json"))), wall_s=t[0], cpu_s=t[1])
+    load = watch.stop()
     load1 = os.getloadavg()[0]
 
     files = ([os.path.join(exp, "seed_%d" % s, "front.csv") for s in seeds] +
@@ -252,16 +234,40 @@ def main():
     open(os.path.join(a.out, "pareto.json"), "w").write(p.stdout)
     par = json.loads(p.stdout)
     fronts, ref = par["fronts"], par["ref"]
+    res = {"env": ENV, "objectives": OBJ, "steps": a.steps, "train_steps": steps,
+           "seeds": seeds, "ref": ref, "ref_source": par["ref_source"], "grid": a.grid,
+           "episodes": a.episodes, "eval_seeds": eval_seed, "threads": a.threads,
+           "cores": os.cpu_count(), "load_1min": [load0, load1], "load_during": load,
+           "rsoup_experiment": {"config": cfg, "wall_s": t_rsoup[0], "cpu_s": t_rsoup[1]},
+           "capql": {str(s): {k: v for k, v in r.items() if k not in ("capql",)}
+                     for s, r in runs.items()},
+           "capql_settings": runs[seeds[0]]["capql"],
+           "fronts": [{"hypervolume": f["hypervolume"], "eum": f["eum"]} for f in fronts]}
+    tables(res, a.out)
+
+
+def tables(res, out):
+    """front.json, front.csv and front.md (--retable makes them again from
+    front.json, so a rule of the tables can change without training again)"""
+    seeds, steps = res["seeds"], res["train_steps"]
+    fronts = res.get("fronts") or [  # a front.json made before "fronts" was kept: its rows
+        next(r for r in res["rows"] if r["method"] == m and r["seed"] == s)
+        for m in ("rsoup soups", "CAPQL") for s in seeds]
+    steps = {int(k): v for k, v in steps.items()}
+    pre, ft = (res["rsoup_experiment"]["config"][k]["steps"] for k in ("pretrain", "finetune"))
     rows = []
     for i, s in enumerate(seeds):
         for who, f in (("rsoup soups", fronts[i]), ("CAPQL", fronts[len(seeds) + i])):
             rows.append({"method": who, "seed": s, "train_steps": steps[s],
-                         "hypervolume": f["hypervolume"],
-                         "eum": f["eum"]})
+                         "hypervolume": f["hypervolume"], "eum": f["eum"]})
     hv = {w: t_interval([r["hypervolume"] for r in rows if r["method"] == w])
           for w in ("rsoup soups", "CAPQL")}
     ratio = hv["rsoup soups"][0] / hv["CAPQL"][0] if hv["CAPQL"][0] else float("inf")
-    with open(os.path.join(a.out, "front.csv"), "w") as f:
+    rx, cq = res["rsoup_experiment"], {int(k): v for k, v in res["capql"].items()}
+    ok, said = had_cores([("rsoup experiment", rx["wall_s"], rx["cpu_s"])] +
+                         [("CAPQL seed %d" % s, cq[s]["wall_s"], cq[s]["cpu_s"]) for s in seeds],
+                         res["threads"], res["cores"], res.get("load_during"))
+    with open(os.path.join(out, "front.csv"), "w") as f:
         f.write("method,seed,train_steps,hypervolume,eum\n")
         for r in rows:
             f.write("%s,%d,%d,%.9g,%.9g\n" % (r["method"], r["seed"], r["train_steps"],
@@ -270,28 +276,23 @@ def main():
             f.write("%s,mean,,%.9g,\n%s,ci95_halfwidth,,%.9g,\n" % (w, hv[w][0], w,
                                                                     hv[w][1]))
         f.write("rsoup/CAPQL,ratio_of_means,,%.9g,\n" % ratio)
-    json.dump({"env": ENV, "objectives": OBJ, "steps": a.steps, "train_steps": steps,
-               "seeds": seeds, "ref": ref, "ref_source": par["ref_source"],
-               "grid": a.grid, "episodes": a.episodes, "eval_seeds": eval_seed,
-               "threads": a.threads, "cores": os.cpu_count(), "load_1min": [load0, load1],
-               "rsoup_experiment": {"config": cfg, "wall_s": t_rsoup[0], "cpu_s": t_rsoup[1]},
-               "capql": {str(s): {k: v for k, v in r.items() if k not in ("capql",)}
-                         for s, r in runs.items()},
-               "capql_settings": runs[seeds[0]]["capql"], "rows": rows,
-               "hypervolume": {w: {"mean": v[0], "ci95_halfwidth": v[1]} for w, v in hv.items()},
-               "ratio_rsoup_over_capql": ratio, "interval": "95% Student-t over seeds"},
-              open(os.path.join(a.out, "front.json"), "w"), indent=1, default=str)
+    json.dump(dict(res, rows=rows,
+                   hypervolume={w: {"mean": v[0], "ci95_halfwidth": v[1]} for w, v in hv.items()},
+                   ratio_rsoup_over_capql=ratio, interval="95% Student-t over seeds",
+                   wall_is_record=ok, wall_verdict=said),
+              open(os.path.join(out, "front.json"), "w"), indent=1, default=str)
+    obj = res["objectives"]
     md = ["# rsoup's rewarded soups vs MORL-Baselines' CAPQL, %s (%s), a budget of %d "
-          "training env steps" % (ENV, " vs ".join("%s=%s" % kv for kv in OBJ.items()), a.steps), "",
+          "training env steps" % (res["env"], " vs ".join("%s=%s" % kv for kv in obj.items()),
+                                  res["steps"]), "",
           "rsoup: pretrain %d + 2 experts x %d (asked; trained in whole rollouts: %s in all), "
           "soups on a %d-point λ grid; CAPQL: as many steps as rsoup's replicate trained, "
           "%d equally spaced weights. Every point: %d deterministic episodes of `rsoup eval` / "
           "`rsoup front` (same evaluation seed per replicate). Hypervolume by `rsoup pareto` "
-          "on one reference point for all (%s, %s). Load %.2f -> %.2f on %d cores%s." % (
-              pre, ft, ", ".join("%d (seed %d)" % (steps[s], s) for s in seeds), a.grid,
-              a.grid, a.episodes, ",".join("%g" % x for x in ref), par["ref_source"],
-              load0, load1, os.cpu_count(),
-              " (above the cores: not a record)" if max(load0, load1) > os.cpu_count() else ""),
+          "on one reference point for all (%s, %s)." % (
+              pre, ft, ", ".join("%d (seed %d)" % (steps[s], s) for s in seeds), res["grid"],
+              res["grid"], res["episodes"], ",".join("%g" % x for x in res["ref"]),
+              res["ref_source"]),
           "", "| method | seed | training steps | hypervolume | EUM |", "|---|---:|---:|---:|---:|"]
     for r in rows:
         md.append("| %s | %d | %d | %.6g | %.4g |" % (r["method"], r["seed"], r["train_steps"],
@@ -301,9 +302,9 @@ def main():
     md += ["", "rsoup/CAPQL hypervolume (ratio of means): %.4g" % ratio, "",
            "Time (wall / CPU s, whole processes, %d thread(s)): rsoup experiment (all seeds, "
            "fronts included) %.1f / %.1f; CAPQL %s (each seed, its front's evaluation "
-           "included)." % (a.threads, t_rsoup[0], t_rsoup[1], ", ".join(
-               "%.1f / %.1f" % (runs[s]["wall_s"], runs[s]["cpu_s"]) for s in seeds))]
-    open(os.path.join(a.out, "front.md"), "w").write("\n".join(md) + "\n")
+           "included). %s" % (res["threads"], rx["wall_s"], rx["cpu_s"], ", ".join(
+               "%.1f / %.1f" % (cq[s]["wall_s"], cq[s]["cpu_s"]) for s in seeds), said)]
+    open(os.path.join(out, "front.md"), "w").write("\n".join(md) + "\n")
     print("\n".join(md))
 
 

@@ -21,15 +21,17 @@ normalised observations).
 
     python experiments/peers_train.py RSOUP_BIN OUT [--steps 1000000] [--seeds 1,2,3]
         [--threads 1] [--episodes 10] [--eval-seed 1000] [--env hopper]
+    python experiments/peers_train.py --retable OUT   (the tables again, from train.json)
 
 OUT receives rsoup/seed_S/ (run folders), sb3/seed_S/ (policy file, run.json),
 train.csv (one row per run), train.json, train.md (the table). Means come
 with 95 % Student-t intervals over the seeds (3 seeds are too few for a
-bootstrap to mean anything).
+bootstrap to mean anything). Whether the wall times are a record is
+judged from the runs themselves (peers_util.had_cores: a one-thread run
+that had its core spends its wall time on the CPU).
 """
 import argparse
 import json
-import math
 import os
 import subprocess
 import sys
@@ -37,6 +39,8 @@ import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "python"))
+sys.path.insert(0, HERE)
+from peers_util import LoadWatch, had_cores, pm, t_interval, timed  # noqa: E402
 
 # CleanRL's ppo_continuous_action defaults for MuJoCo, as SB3 options.
 # ent_coef 0, max_grad_norm 0.5, normalize_advantage and Adam eps 1e-5 are
@@ -123,18 +127,6 @@ def run_steps(run):
     return int(rows[-1][rows[0].index("step")])
 
 
-def timed(cmd, env=None):
-    """run cmd as a child: (wall s, CPU s of the child and its threads)"""
-    w0 = time.perf_counter()
-    p = subprocess.Popen(cmd, env=env)
-    _, status, ru = os.wait4(p.pid, 0)
-    wall = time.perf_counter() - w0
-    p.returncode = os.waitstatus_to_exitcode(status)
-    if p.returncode != 0:
-        sys.exit("peers_train: %s failed (exit %d)" % (" ".join(cmd), p.returncode))
-    return wall, ru.ru_utime + ru.ru_stime
-
-
 def evaluate(rsoup_bin, policy, a):
     p = subprocess.run([rsoup_bin, "eval", policy, "--episodes", str(a.episodes), "--seed",
                         str(a.eval_seed), "--threads", str(a.threads), "--reward", "default",
@@ -143,22 +135,6 @@ def evaluate(rsoup_bin, policy, a):
         sys.exit("peers_train: rsoup eval %s failed: %s" % (policy, p.stderr.strip()))
     r = [x for x in json.loads(p.stdout)["rewards"] if x["reward"] == "default"][0]
     return r["mean"], r["std"]
-
-
-def pm(m, h, f="%.1f"):
-    """mean ± half-width, or the mean alone for one seed"""
-    return (f + " ± " + f) % (m, h) if h == h else (f % m) + " (one seed)"
-
-
-def t_interval(xs):
-    """mean and the half-width of its 95 % Student-t interval"""
-    n = len(xs)
-    m = sum(xs) / n
-    if n < 2:
-        return m, float("nan")
-    from scipy.stats import t
-    sd = math.sqrt(sum((x - m) ** 2 for x in xs) / (n - 1))
-    return m, t.ppf(0.975, n - 1) * sd / math.sqrt(n)
 
 
 # the settings table: (what, rsoup's config.json keys, the SB3 options that
@@ -203,8 +179,10 @@ def settings_table(run):
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("rsoup_bin")
-    ap.add_argument("out")
+    ap.add_argument("rsoup_bin", nargs="?")
+    ap.add_argument("out", nargs="?")
+    ap.add_argument("--retable", metavar="OUT",
+                    help="make OUT's tables again from its train.json; trains nothing")
     ap.add_argument("--steps", type=int, default=1000000, help="env steps per run")
     ap.add_argument("--seeds", default="1,2,3")
     ap.add_argument("--threads", type=int, default=1,
@@ -215,6 +193,10 @@ def main():
     ap.add_argument("--sb3-run", action="store_true", help=argparse.SUPPRESS)
     ap.add_argument("--seed", type=int, default=1, help=argparse.SUPPRESS)
     a = ap.parse_args()
+    if a.retable:
+        return tables(json.load(open(os.path.join(a.retable, "train.json"))), a.retable)
+    if not a.out:
+        ap.error("RSOUP_BIN and OUT are required (or --retable OUT)")
     if a.sb3_run:
         return sb3_run(a)
     R = os.path.abspath(a.rsoup_bin)
@@ -222,63 +204,76 @@ def main():
     env = dict(os.environ, OMP_NUM_THREADS=str(a.threads), OPENBLAS_NUM_THREADS=str(a.threads),
                MKL_NUM_THREADS=str(a.threads))
     load0 = os.getloadavg()[0]
+    watch = LoadWatch()
     rows = []
     for s in seeds:
         run = os.path.join(a.out, "rsoup", "seed_%d" % s)
         if os.path.exists(run):
             sys.exit("peers_train: %s exists (give a new OUT)" % run)
         wall, cpu = timed([R, "train", "--env", a.env, "--steps", str(a.steps), "--seed", str(s),
-                           "--threads", str(a.threads), "--out", run, "--quiet"], env)
+                           "--threads", str(a.threads), "--out", run, "--quiet"], env,
+                          "peers_train")
         ret, sd = evaluate(R, run, a)
         rows.append({"learner": "rsoup", "seed": s, "steps": run_steps(run), "wall_s": wall,
                      "cpu_s": cpu, "learn_wall_s": "", "return": ret, "return_std": sd})
         out = os.path.join(a.out, "sb3", "seed_%d" % s)
         wall, cpu = timed([sys.executable, os.path.abspath(__file__), R, out, "--sb3-run",
                            "--seed", str(s), "--steps", str(a.steps), "--threads",
-                           str(a.threads), "--env", a.env], env)
+                           str(a.threads), "--env", a.env], env, "peers_train")
         info = json.load(open(os.path.join(out, "run.json")))
         ret, sd = evaluate(R, os.path.join(out, "policy.safetensors"), a)
         rows.append({"learner": "sb3", "seed": s, "steps": info["steps"], "wall_s": wall,
                      "cpu_s": cpu, "learn_wall_s": info["learn_wall_s"], "return": ret,
                      "return_std": sd})
-    load1 = os.getloadavg()[0]
+    load = watch.stop()
+    res = {"env": a.env, "steps": a.steps, "seeds": seeds, "threads": a.threads,
+           "episodes": a.episodes, "eval_seed": a.eval_seed, "cores": os.cpu_count(),
+           "load_1min": [load0, os.getloadavg()[0]], "load_during": load, "rows": rows,
+           "settings": {"rsoup": settings_table(os.path.join(a.out, "rsoup",
+                                                             "seed_%d" % seeds[0])),
+                        "sb3": SB3_SETTINGS}}
+    tables(res, a.out)
 
+
+def tables(res, out):
+    """train.json, train.csv and train.md from the runs' rows (--retable
+    makes them again from train.json, so a rule of the tables can change
+    without training again)"""
+    rows, seeds = res["rows"], res["seeds"]
     summary = {}
     for who in ("rsoup", "sb3"):
         rs = [r for r in rows if r["learner"] == who]
         summary[who] = {k: t_interval([r[k] for r in rs]) for k in ("wall_s", "cpu_s", "return")}
     ratio = {k: summary["rsoup"][k][0] / summary["sb3"][k][0] for k in ("wall_s", "cpu_s",
                                                                        "return")}
+    ok, said = had_cores([("%s seed %d" % (r["learner"], r["seed"]), r["wall_s"], r["cpu_s"])
+                          for r in rows], res["threads"], res["cores"], res.get("load_during"))
     cols = ("learner", "seed", "steps", "wall_s", "cpu_s", "learn_wall_s", "return", "return_std")
-    with open(os.path.join(a.out, "train.csv"), "w") as f:
+    with open(os.path.join(out, "train.csv"), "w") as f:
         f.write(",".join(cols) + "\n")
         for r in rows:
             f.write(",".join(("%.6g" % r[c]) if isinstance(r[c], float) else str(r[c])
                              for c in cols) + "\n")
         for who in ("rsoup", "sb3"):
             m = summary[who]
-            f.write("%s,mean,%d,%.6g,%.6g,,%.6g,\n" % (who, a.steps, m["wall_s"][0],
+            f.write("%s,mean,%d,%.6g,%.6g,,%.6g,\n" % (who, res["steps"], m["wall_s"][0],
                                                       m["cpu_s"][0], m["return"][0]))
             f.write("%s,ci95_halfwidth,,%.6g,%.6g,,%.6g,\n" % (who, m["wall_s"][1],
                                                               m["cpu_s"][1], m["return"][1]))
         f.write("rsoup/sb3,ratio_of_means,,%.6g,%.6g,,%.6g,\n" % (
             ratio["wall_s"], ratio["cpu_s"], ratio["return"]))
-    rset = settings_table(os.path.join(a.out, "rsoup", "seed_%d" % seeds[0]))
-    res = {"env": a.env, "steps": a.steps, "seeds": seeds, "threads": a.threads,
-           "episodes": a.episodes, "eval_seed": a.eval_seed, "cores": os.cpu_count(),
-           "load_1min": [load0, load1], "rows": rows,
-           "summary": {w: {k: {"mean": v[0], "ci95_halfwidth": v[1]} for k, v in m.items()}
-                       for w, m in summary.items()},
-           "ratio_rsoup_over_sb3": ratio, "interval": "95% Student-t over seeds",
-           "settings": {"rsoup": rset, "sb3": SB3_SETTINGS}}
-    json.dump(res, open(os.path.join(a.out, "train.json"), "w"), indent=1)
+    res = dict(res, summary={w: {k: {"mean": v[0], "ci95_halfwidth": v[1]} for k, v in m.items()}
+                             for w, m in summary.items()},
+               ratio_rsoup_over_sb3=ratio, interval="95% Student-t over seeds",
+               wall_is_record=ok, wall_verdict=said)
+    json.dump(res, open(os.path.join(out, "train.json"), "w"), indent=1)
 
-    md = ["# rsoup PPO vs Stable-Baselines3 PPO, %s, %d env steps per run" % (a.env, a.steps), "",
+    md = ["# rsoup PPO vs Stable-Baselines3 PPO, %s, %d env steps per run" % (
+        res["env"], res["steps"]), "",
           "Final deterministic return on the default reward, `rsoup eval --episodes %d "
           "--seed %d` for both. Wall and CPU time of the whole child process (user + "
-          "system, all threads); %d thread(s) each; load %.2f -> %.2f on %d cores%s." % (
-              a.episodes, a.eval_seed, a.threads, load0, load1, os.cpu_count(),
-              " (above the cores: not a record)" if max(load0, load1) > os.cpu_count() else ""),
+          "system, all threads), %d thread(s) each. %s" % (
+              res["episodes"], res["eval_seed"], res["threads"], said),
           "", "| learner | seed | steps | wall s | CPU s | SB3 learn() wall s | return | "
           "return std |", "|---|---:|---:|---:|---:|---:|---:|---:|"]
     for r in rows:
@@ -295,9 +290,9 @@ def main():
         "Settings side by side (rsoup: its run's config.json; SB3: the options given, "
         "standing for CleanRL's ppo_continuous_action MuJoCo defaults):", "",
         "| setting | rsoup key | rsoup | SB3 (CleanRL's value) |", "|---|---|---|---|"]
-    for r in rset:
+    for r in res["settings"]["rsoup"]:
         md.append("| %s | %s | %s | %s |" % (r["what"], r["rsoup_keys"], r["rsoup"], r["sb3"]))
-    open(os.path.join(a.out, "train.md"), "w").write("\n".join(md) + "\n")
+    open(os.path.join(out, "train.md"), "w").write("\n".join(md) + "\n")
     print("\n".join(md))
 
 

@@ -25,6 +25,14 @@ def check(cond, what):
         fails += 1
 
 
+def retable(script, out, names):
+    """--retable makes the same files again from the part's JSON"""
+    before = {n: open(os.path.join(out, n)).read() for n in names}
+    subprocess.run([sys.executable, script, "--retable", out], check=True, stdout=subprocess.DEVNULL)
+    for n in names:
+        check(open(os.path.join(out, n)).read() == before[n], f"--retable changed {n}")
+
+
 with tempfile.TemporaryDirectory() as T:
     # train: rsoup PPO and SB3 PPO, 2048 steps, one seed, one episode
     out = os.path.join(T, "train")
@@ -47,6 +55,10 @@ with tempfile.TemporaryDirectory() as T:
     check(len(ratio) == 1, "train.csv has no rsoup/sb3 ratio row")
     md = open(os.path.join(out, "train.md")).read()
     check("| rsoup | 1 |" in md and "| sb3 | 1 |" in md, "train.md lacks a row per learner")
+    check("CPU/wall of each run" in md and isinstance(j.get("wall_is_record"), bool),
+          "train.md/json do not say whether the wall times are a record")
+    retable(os.path.join(SRC, "experiments", "peers_train.py"), out,
+            ("train.md", "train.csv", "train.json"))
     # front: rewarded soups against CAPQL, 2048 steps each, a 3-point front, one episode
     out = os.path.join(T, "front")
     subprocess.run([sys.executable, os.path.join(SRC, "experiments", "peers_front.py"), R, out,
@@ -62,6 +74,24 @@ with tempfile.TemporaryDirectory() as T:
     check(any("/rsoup/" in f for f in files) and any("/capql/" in f for f in files),
           f"pareto.json does not score both methods: {files}")
     check(all(isinstance(f["hypervolume"], (int, float)) for f in p["fronts"]), "a hypervolume is not a number")
+    retable(os.path.join(SRC, "experiments", "peers_front.py"), out,
+            ("front.md", "front.csv", "front.json"))
+    # an old front.json (no "fronts": its rows alone) gives the same tables
+    j = json.load(open(os.path.join(out, "front.json")))
+    del j["fronts"]
+    json.dump(j, open(os.path.join(out, "front.json"), "w"), indent=1, default=str)
+    retable(os.path.join(SRC, "experiments", "peers_front.py"), out, ("front.md", "front.csv"))
+
+# whether the wall times are a record: one-thread runs by their CPU/wall,
+# more threads by the load sampled while they ran
+sys.path.insert(0, os.path.join(SRC, "experiments"))
+from peers_util import had_cores  # noqa: E402
+check(had_cores([("a", 100, 95), ("b", 10, 9.9)], 1, 2)[0], "runs at CPU/wall 0.95 had their cores")
+ok, said = had_cores([("a", 100, 95), ("b", 10, 6)], 1, 2)
+check(not ok and "b" in said and "0.60" in said, f"a run at CPU/wall 0.6 shared its core: {said}")
+check(had_cores([("a", 100, 150)], 2, 2, {"mean": 1.9, "max": 2.5, "samples": 9})[0] and
+      not had_cores([("a", 100, 190)], 2, 2, {"mean": 3.1, "max": 3.5, "samples": 9})[0] and
+      not had_cores([("a", 100, 190)], 2, 2)[0], "two-thread runs are judged by the load")
 
 print(f"py_peers: {'ok' if fails == 0 else str(fails) + ' failed'}")
 sys.exit(1 if fails else 0)
