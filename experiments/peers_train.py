@@ -91,18 +91,9 @@ def sb3_run(a):
     model.learn(total_timesteps=a.steps)
     learn_cpu, learn_wall = time.process_time() - c0, time.perf_counter() - w0
 
-    pol, rms = model.policy, venv.obs_rms
-    lin = [m for m in pol.mlp_extractor.policy_net if isinstance(m, torch.nn.Linear)]
-    lin.append(pol.action_net)
+    rms = venv.obs_rms
     path = os.path.join(a.out, "policy.safetensors")
-    rsoup.save_policy(path, algo="ppo", env=a.env, activation="tanh", obs_clip=10.0,
-                      weights=[m.weight.detach().numpy() for m in lin],
-                      biases=[m.bias.detach().numpy() for m in lin],
-                      log_std=pol.log_std.detach().numpy(),
-                      obs_mean=rms.mean.astype(np.float64), obs_var=rms.var.astype(np.float64),
-                      obs_count=float(rms.count),
-                      metadata={"reward": "default", "steps": model.num_timesteps,
-                                "seed": a.seed, "trainer": "stable-baselines3 PPO"})
+    rsoup.save_policy(path, rsoup.from_sb3(model, vec_normalize=venv))
     # the file acts as SB3 does: rsoup act on raw observations = SB3's
     # predict on VecNormalize's normalised ones
     g = np.random.default_rng(a.seed)

@@ -125,17 +125,16 @@ check("loss changed between updates", len(np.unique(loss[:, 0])) == len(loss), l
 moved = [not torch.equal(b, p.detach()) for b, p in zip(before, model.policy.parameters())]
 check("every parameter tensor moved", all(moved), moved)
 
-# ---- SB3's policy as an rsoup policy file: same actions, and rsoup eval runs it
-pol = model.policy
-lin = [m for m in pol.mlp_extractor.policy_net if isinstance(m, torch.nn.Linear)]
-lin.append(pol.action_net)
+# ---- SB3's policy as an rsoup policy file (rsoup.from_sb3): same actions,
+# and rsoup eval runs it
 with tempfile.TemporaryDirectory() as d:
     f = os.path.join(d, "sb3_ppo.safetensors")
-    rsoup.save_policy(f, algo="ppo", env=ENV, activation="tanh", obs_clip=0,
-                      weights=[m.weight.detach().numpy() for m in lin],
-                      biases=[m.bias.detach().numpy() for m in lin],
-                      log_std=pol.log_std.detach().numpy(), metadata={"reward": REWARD})
+    rsoup.save_policy(f, rsoup.from_sb3(model))
     ours = rsoup.load_policy(f)
+    check("from_sb3 reads env, reward, steps and trainer from the model",
+          (ours.env, ours.metadata.get("reward"), ours.metadata.get("steps"),
+           ours.metadata.get("trainer")) == (ENV, REWARD, str(N_STEPS * ROLLOUTS),
+                                             "stable-baselines3 PPO"), ours.metadata)
     batch = np.concatenate([ro["observations"][:, 0] for ro in keep.rollouts])
     theirs, _ = model.predict(batch, deterministic=True)
     mine = ours.act(batch)
@@ -150,6 +149,63 @@ with tempfile.TemporaryDirectory() as d:
         ret = ret[0] if ret else None
     check("rsoup eval runs SB3's policy to a finite return", ret is not None and
           np.isfinite(ret), p.stderr[-300:] or p.stdout[-300:])
+
+# ---- behind VecNormalize, with ReLU: the statistics and clip carry over
+from stable_baselines3.common.vec_env import DummyVecEnv, VecNormalize  # noqa: E402
+venv = VecNormalize(DummyVecEnv([lambda: rsoup.make(ENV, reward="cautious", seed=SEED)]),
+                    clip_obs=5.0)
+with warnings.catch_warnings():
+    warnings.simplefilter("ignore")
+    m2 = PPO("MlpPolicy", venv, n_steps=256, batch_size=64, n_epochs=2, seed=SEED, device="cpu",
+             policy_kwargs={"net_arch": [16], "activation_fn": torch.nn.ReLU}, verbose=0)
+m2.learn(512)
+p2 = rsoup.from_sb3(m2)
+raw = np.concatenate([np.asarray(venv.obs_rms.mean + 3 * np.sqrt(venv.obs_rms.var) *
+                                 np.random.default_rng(1).standard_normal((200, 11)),
+                                 np.float32)])
+theirs, _ = m2.predict(venv.normalize_obs(raw), deterministic=True)
+err = float(np.abs(p2.act(raw) - theirs).max())
+check("from_sb3 behind VecNormalize (ReLU, clip 5): rsoup act = SB3 predict on raw "
+      "observations, 3 std out", err <= 1e-5 and p2.activation == "relu" and p2.obs_clip == 5.0,
+      (err, p2.activation, p2.obs_clip))
+check("from_sb3 takes the reward of the model's env", p2.metadata.get("reward") == "cautious",
+      p2.metadata)
+venv.epsilon = 1e-6
+try:
+    rsoup.from_sb3(m2)
+    check("a VecNormalize epsilon other than rsoup's refused", False)
+except rsoup.RsoupError as e:
+    check("a VecNormalize epsilon other than rsoup's refused", "epsilon" in str(e), e)
+try:
+    rsoup.from_sb3(m2.policy)
+    check("a bare policy without env= refused", False)
+except rsoup.RsoupError as e:
+    check("a bare policy without env= refused, asking for env=", "env=" in str(e), e)
+venv.close()
+
+# ---- the README's soup example, with fewer steps: it runs, and the soup
+# is the experts' average, tensor by tensor
+lines = open(os.path.join(SRC, "README.md")).read().split("\n")
+at = next(i for i, l in enumerate(lines) if l.startswith("**A rewarded soup trained from Python"))
+start = next(i for i in range(at, len(lines)) if lines[i] == "```python") + 1
+code = "\n".join(lines[start:lines.index("```", start)])
+check("the README's example has its step count to shrink", "steps = 100_000" in code, code[:200])
+cwd = os.getcwd()
+with tempfile.TemporaryDirectory() as d:
+    os.chdir(d)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            exec(compile(code.replace("steps = 100_000", "steps = 256"), "README.md", "exec"), {})
+        ex = [rsoup.read_safetensors(f)[0] for f in ("risky.safetensors", "cautious.safetensors")]
+        soup = rsoup.read_safetensors("soup.safetensors")[0]
+        worst = max(float(np.abs(soup[k].astype(np.float64) -
+                                 0.5 * (ex[0][k].astype(np.float64) + ex[1][k])).max())
+                    for k in soup if k.startswith("pi."))
+        check("the README's soup = the experts' average", worst < 1e-6 and
+              not np.array_equal(ex[0]["pi.0.weight"], ex[1]["pi.0.weight"]), worst)
+    finally:
+        os.chdir(cwd)
 
 fresh.close()
 env.close()

@@ -44,7 +44,7 @@ __all__ = [
     "RsoupError", "Policy", "Rng", "load_policy", "make_policy", "save_policy",
     "read_safetensors", "write_safetensors", "load_front", "load_run",
     "POLICY_FORMAT", "TRAIN_FORMAT", "NORM_EPS", "LibraryMissing", "library_path", "mix",
-    "make", "make_vec", "envs", "tensorboard_export",
+    "make", "make_vec", "envs", "tensorboard_export", "from_sb3",
 ]
 
 POLICY_FORMAT = "rsoup-policy-1"   # metadata `format` of a policy file
@@ -498,6 +498,17 @@ def save_policy(path, policy=None, **fields):
     policy.check()
     write_safetensors(os.fspath(path), policy.tensors(), policy.file_metadata())
     return path
+
+
+def from_sb3(model, env=None, vec_normalize=None, metadata=None):
+    """An rsoup Policy from a Stable-Baselines3 PPO/A2C model (or its
+    policy) that acts as model.predict(obs, deterministic=True): the actor,
+    its log-std and the VecNormalize statistics it trained behind (found
+    around the model's env, or given). env: the rsoup env name, read from
+    the model's env when it is rsoup's. Save it with save_policy, mix it
+    with mix. Needs torch (SB3 brings it)."""
+    from . import sb3
+    return sb3.policy(model, env=env, vec_normalize=vec_normalize, metadata=metadata)
 
 
 # ---------------------------------------------------------------------- torch
