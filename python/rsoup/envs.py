@@ -140,16 +140,21 @@ class _Core:
         memory layout (cast and copied to C-contiguous float32 when they
         are not); anything else is an RsoupError naming what was expected"""
         self.live("step()")
+        a = actions
+        if not (type(a) is np.ndarray and a.dtype == np.float32 and a.shape == self.act_shape
+                and a.flags.c_contiguous and shape is None):  # else checked, then cast
+            a = self.actions(a, self.act_shape if shape is None else shape)
+        if self.so.rsoup_vec_step(self.h, _lib.ptr(a)) != 0:
+            raise RsoupError(_lib.error())
+
+    def actions(self, actions, want):
         a = np.asarray(actions)
-        want = self.act_shape if shape is None else shape
         if a.dtype.kind not in "fiu":
             raise RsoupError("actions: a real array (float32, or a float or integer dtype, "
                              "cast to float32) expected, got dtype %s" % a.dtype)
         if a.shape != want:
             raise RsoupError("actions: shape %s expected, got %s" % (want, a.shape))
-        a = np.ascontiguousarray(a.reshape(self.act_shape), dtype=np.float32)
-        if self.so.rsoup_vec_step(self.h, _lib.ptr(a)) != 0:
-            raise RsoupError(_lib.error())
+        return np.ascontiguousarray(a.reshape(self.act_shape), dtype=np.float32)
 
     def resetting(self):
         return np.array([self.so.rsoup_vec_resetting(self.h, i) for i in range(self.n)],
