@@ -21,21 +21,9 @@
 # are skipped; a training stopped midway resumes from its checkpoint.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-env=${1:?usage: lmc_floor.sh ENV [K]}
-K=${2:-4}
-R=${RSOUP:-build/rsoup}
-read -r -a SEEDS <<<"${SEEDS:-1 2 3}"
-cell=experiments/results/lmc_map/$env/today
-cfg=experiments/lmc_map/${env}_today.json
-out=experiments/results/lmc_floor/$env
-[ -f "$cell/ppo_finetune.json" ] || { echo "lmc_floor: $cell has not run (experiments/lmc_map.sh $env)" >&2; exit 1; }
+. experiments/lmc_floor_lib.sh
+floor_setup lmc_floor "$@"
 ((K >= 2)) || { echo "lmc_floor: K must be at least 2" >&2; exit 2; }
-# the cell's two rewards, as its config names them (risky first)
-mapfile -t rewards < <(/usr/bin/env python3 -c '
-import json, sys
-for v in json.load(open(sys.argv[1]))["rewards"].values(): print(v)' "$cfg")
-((${#rewards[@]} == 2)) || { echo "lmc_floor: $cfg has ${#rewards[@]} rewards, not 2" >&2; exit 1; }
-steps=$(/usr/bin/env python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["finetune"]["steps"])' "$cfg")
 tags=(risky cautious)
 mkdir -p "$out"
 for s in "${SEEDS[@]}"; do
@@ -53,11 +41,8 @@ for s in "${SEEDS[@]}"; do
       member[$name]=$d/$name
       [ -f "$d/$name/policy.safetensors" ] && continue
       seed=$((10000 * s + 200 + 100 * t + k))
-      resume=()
-      [ -f "$d/$name/train.safetensors" ] && resume=(--resume)
       echo "lmc_floor: $env seed $s: training $name (seed $seed)" >&2
-      "$R" train --env "$env" --reward "${rewards[$t]}" --steps "$steps" --seed "$seed" --out "$d/$name" \
-        --config "$cell/ppo_finetune.json" --init "$pre" --threads 1 --quiet "${resume[@]}"
+      floor_train "$d/$name" "${rewards[$t]}" "$seed" "$pre"
     done
   done
   # every pair, once: a < b in the order risky_1..K, cautious_1..K
@@ -66,11 +51,8 @@ for s in "${SEEDS[@]}"; do
   eval_seed=$((1000 + 10000 * s))
   for ((i = 0; i < ${#names[@]}; i++)); do
     for ((j = i + 1; j < ${#names[@]}; j++)); do
-      a=${names[$i]} b=${names[$j]} p=$d/pairs/${names[$i]}~${names[$j]}
-      [ -s "$p.json" ] && continue
-      "$R" front "${member[$a]}" "${member[$b]}" --grid 11 --episodes 10 --seed "$eval_seed" \
-        --rewards "${rewards[0]};${rewards[1]}" --threads 1 --quiet --out "$p.csv" >/dev/null
-      "$R" lmc --front "$p.csv" --json > "$p.json.tmp" && mv "$p.json.tmp" "$p.json"
+      floor_pair "${member[${names[$i]}]}" "${member[${names[$j]}]}" \
+        "$d/pairs/${names[$i]}~${names[$j]}" "$eval_seed"
     done
   done
   {

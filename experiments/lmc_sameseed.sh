@@ -20,17 +20,8 @@
 # Resumable: finished trainings and pairs are skipped.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-env=${1:?usage: lmc_sameseed.sh ENV [K]}
-K=${2:-4}
-R=${RSOUP:-build/rsoup}
-read -r -a SEEDS <<<"${SEEDS:-1 2 3}"
-cell=experiments/results/lmc_map/$env/today
-cfg=experiments/lmc_map/${env}_today.json
-out=experiments/results/lmc_floor/$env
-mapfile -t rewards < <(/usr/bin/env python3 -c '
-import json, sys
-for v in json.load(open(sys.argv[1]))["rewards"].values(): print(v)' "$cfg")
-steps=$(/usr/bin/env python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["finetune"]["steps"])' "$cfg")
+. experiments/lmc_floor_lib.sh
+floor_setup lmc_sameseed "$@"
 for s in "${SEEDS[@]}"; do
   d=$out/seed_$s
   [ -f "$d/members.json" ] || { echo "lmc_sameseed: $d/members.json missing (run experiments/lmc_floor.sh $env $K first)" >&2; exit 1; }
@@ -43,17 +34,10 @@ for s in "${SEEDS[@]}"; do
     seed=$(/usr/bin/env python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["seed"])' "$rk/config.json")
     name=cautious_seedof_risky_$k
     if [ ! -f "$d/$name/policy.safetensors" ]; then
-      resume=()
-      [ -f "$d/$name/train.safetensors" ] && resume=(--resume)
       echo "lmc_sameseed: $env seed $s: training $name (seed $seed, as risky_$k)" >&2
-      "$R" train --env "$env" --reward "${rewards[1]}" --steps "$steps" --seed "$seed" --out "$d/$name" \
-        --config "$cell/ppo_finetune.json" --init "$pre" --threads 1 --quiet "${resume[@]}"
+      floor_train "$d/$name" "${rewards[1]}" "$seed" "$pre"
     fi
-    p=$d/sameseed/risky_$k~$name
-    [ -s "$p.json" ] && continue
-    "$R" front "$rk" "$d/$name" --grid 11 --episodes 10 --seed "$eval_seed" \
-      --rewards "${rewards[0]};${rewards[1]}" --threads 1 --quiet --out "$p.csv" >/dev/null
-    "$R" lmc --front "$p.csv" --json > "$p.json.tmp" && mv "$p.json.tmp" "$p.json"
+    floor_pair "$rk" "$d/$name" "$d/sameseed/risky_$k~$name" "$eval_seed"
   done
 done
 echo "lmc_sameseed: $out done; summary: experiments/lmc_floor_table.py $out" >&2
