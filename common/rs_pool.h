@@ -6,9 +6,11 @@
  * differ, episodes of different lengths) is balanced by the caller instead:
  * it runs n = rs_pool_size(pool), one call per thread, and each call takes
  * items from the caller's own atomic counter until none are left (as
- * rs_vecenv_step and rs_eval_many do). Workers spin briefly before sleeping
- * so that the thousands of short dispatches of a rollout stay cheap. A pool
- * of 1 thread runs everything inline. */
+ * rs_vecenv_step and rs_eval_many do). Idle workers poll for the next
+ * dispatch for up to 200 us (yielding the core to other work after the
+ * first few; RSOUP_SPIN_US changes it) before they sleep, so that the
+ * thousands of short dispatches of a rollout stay cheap. A pool of 1 thread
+ * runs everything inline. */
 #ifndef RS_POOL_H
 #define RS_POOL_H
 

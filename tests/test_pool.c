@@ -3,7 +3,8 @@
  * than, the workers' polling (so they are caught spinning and woken from
  * sleep), every index of every job is run exactly once, by a worker id in
  * range, in the static split the header promises; the same for pools larger
- * than the machine. */
+ * than the machine, with RSOUP_SPIN_US=0 (workers sleep after every job) and
+ * with a bad RSOUP_SPIN_US (said on stderr, the default kept). */
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,13 +31,15 @@ static void fn(void *ctx, int b, int e, int w) {
     int want_b = w * base + (w < rem ? w : rem);
     if (j->nthreads > 1 && j->n > 1 && (b != want_b || e - b != base + (w < rem)))
         atomic_fetch_add(&j->bad_split, 1);
-    for (int i = b; i < e; i++) atomic_fetch_add(&j->hits[i], 1);
+    for (int i = b; i < e; i++)
+        atomic_fetch_add(&j->hits[i], 1);
 }
 
 static void busy_us(long us) {
     struct timespec t0, t;
     clock_gettime(CLOCK_MONOTONIC, &t0);
-    do clock_gettime(CLOCK_MONOTONIC, &t);
+    do
+        clock_gettime(CLOCK_MONOTONIC, &t);
     while ((t.tv_sec - t0.tv_sec) * 1000000L + (t.tv_nsec - t0.tv_nsec) / 1000 < us);
 }
 
@@ -88,19 +91,34 @@ static void test_oversubscribed(void) {
     CHECK(e == 0, "%d threads on %d cores: %d errors", t, rs_ncores(), e);
 }
 
+static void test_spin_window_setting(void) {
+    setenv("RSOUP_SPIN_US", "0", 1);
+    int e = run_pool(3, 500, 20);
+    CHECK(e == 0, "RSOUP_SPIN_US=0: %d errors", e);
+    setenv("RSOUP_SPIN_US", "-5", 1);
+    e = run_pool(2, 300, 0);
+    CHECK(e == 0, "RSOUP_SPIN_US=-5: %d errors", e);
+    setenv("RSOUP_SPIN_US", "50us", 1);
+    e = run_pool(2, 300, 0);
+    CHECK(e == 0, "RSOUP_SPIN_US=50us: %d errors", e);
+    unsetenv("RSOUP_SPIN_US");
+}
+
 static void test_empty_and_null(void) {
     job j;
     memset(&j, 0, sizeof j);
     j.nthreads = 1;
     j.n = 5;
     rs_pool_run(NULL, 5, fn, &j); /* no pool: inline */
-    for (int i = 0; i < 5; i++) CHECK(atomic_load(&j.hits[i]) == 1, "inline index %d", i);
+    for (int i = 0; i < 5; i++)
+        CHECK(atomic_load(&j.hits[i]) == 1, "inline index %d", i);
     rs_pool *p = rs_pool_new(2);
     rs_pool_run(p, 0, fn, &j); /* nothing to do: fn not called */
-    for (int i = 0; i < 5; i++) CHECK(atomic_load(&j.hits[i]) == 1, "n = 0 ran index %d", i);
+    for (int i = 0; i < 5; i++)
+        CHECK(atomic_load(&j.hits[i]) == 1, "n = 0 ran index %d", i);
     rs_pool_free(p);
     CHECK(rs_pool_size(NULL) == 1, "size of no pool");
 }
 
 RS_TEST_MAIN(T(test_every_index_once_spinning), T(test_every_index_once_with_gaps),
-             T(test_oversubscribed), T(test_empty_and_null))
+             T(test_oversubscribed), T(test_spin_window_setting), T(test_empty_and_null))
