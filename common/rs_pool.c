@@ -16,9 +16,9 @@
  * two dispatches the caller works alone (a policy forward in a rollout, the
  * Python binding's wrapper: 5-40 us); a worker asleep by then wakes late.
  * The yielding polls keep it awake without taking the core from another
- * process that wants it: measured on 2 cores, PPO at 2 threads +4.6 %, a
- * Python vector step at 2 threads 6 % faster, two such trainings at once
- * within noise of before (polling without yielding there halved them);
+ * process that wants it: measured on 2 cores, PPO at 2 threads +4.7 %, a
+ * Python vector step at 2 threads 7 % faster, two such trainings at once
+ * within noise of before (polling without yielding cut them to 40 %);
  * docs/decisions.md has the numbers. A pool with more threads than cores
  * polls only the first ~5 us. RSOUP_SPIN_US sets the window (0: sleep
  * after the first ~5 us, as before). */
