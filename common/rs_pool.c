@@ -7,11 +7,10 @@
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <time.h>
 #include <unistd.h>
 
 /* An idle worker first polls for the next job for RS_SPIN_ITERS loads (about
- * 5 us), then polls with sched_yield between looks until RS_SPIN_NS have
+ * 5 us), then polls with sched_yield between looks until RS_SPIN_S have
  * passed since its last job, then sleeps on the condition variable. Between
  * two dispatches the caller works alone (a policy forward in a rollout, the
  * Python binding's wrapper: 5-40 us); a worker asleep by then wakes late.
@@ -22,17 +21,11 @@
  * docs/decisions.md has the numbers. A pool with more threads than cores
  * polls only the first ~5 us. RSOUP_SPIN_US sets the window (0: sleep
  * after the first ~5 us, as before). */
-#define RS_SPIN_NS 200000L
-#define RS_SPIN_NS_OVERSUBSCRIBED 0L
+#define RS_SPIN_S 200e-6
+#define RS_SPIN_S_OVERSUBSCRIBED 0.0
 /* loads of pure polling, a worker's before it yields and the caller's
  * (waiting for the workers) before it yields */
 #define RS_SPIN_ITERS 20000
-
-static long elapsed_ns(const struct timespec *t0) {
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (long)(t.tv_sec - t0->tv_sec) * 1000000000L + (t.tv_nsec - t0->tv_nsec);
-}
 
 typedef struct rs_worker {
     rs_pool *pool;
@@ -42,7 +35,7 @@ typedef struct rs_worker {
 
 struct rs_pool {
     int nthreads;
-    long spin_ns;       /* a worker's polling window before it sleeps */
+    double spin_s;      /* a worker's polling window before it sleeps */
     rs_worker *workers; /* nthreads - 1 of them; the caller is worker 0 */
     pthread_mutex_t mu;
     pthread_cond_t cv;
@@ -63,18 +56,18 @@ int rs_ncores(void) {
 /* the yielding polls' window: RSOUP_SPIN_US (0 to 1000000 microseconds)
  * when set, else by whether the pool fits the cores; a bad value is said
  * once on stderr and the default kept */
-static long spin_window_ns(int nthreads) {
+static double spin_window_s(int nthreads) {
     static atomic_int warned;
     const char *e = getenv("RSOUP_SPIN_US");
     if (e && *e) {
         char *end;
         long us = strtol(e, &end, 10);
-        if (*end == '\0' && us >= 0 && us <= 1000000) return us * 1000L;
+        if (*end == '\0' && us >= 0 && us <= 1000000) return (double)us * 1e-6;
         if (!atomic_exchange(&warned, 1))
             fprintf(stderr,
                     "rsoup: RSOUP_SPIN_US='%.40s' ignored: want microseconds, 0 to 1000000\n", e);
     }
-    return nthreads > rs_ncores() ? RS_SPIN_NS_OVERSUBSCRIBED : RS_SPIN_NS;
+    return nthreads > rs_ncores() ? RS_SPIN_S_OVERSUBSCRIBED : RS_SPIN_S;
 }
 
 static void chunk(int n, int nthreads, int id, int *b, int *e) {
@@ -90,12 +83,11 @@ static void *worker_main(void *arg) {
     for (;;) {
         unsigned g;
         unsigned spins = 0;
-        struct timespec t0;
-        clock_gettime(CLOCK_MONOTONIC, &t0);
+        double t0 = rs_now();
         while ((g = atomic_load_explicit(&p->generation, memory_order_acquire)) == seen &&
                !atomic_load(&p->stop)) {
             if (++spins < RS_SPIN_ITERS) continue; /* a few microseconds of pure polling */
-            if (spins % 16 || elapsed_ns(&t0) < p->spin_ns) {
+            if (spins % 16 || rs_now() - t0 < p->spin_s) {
                 sched_yield(); /* then polling that lets whoever else wants the core have it */
                 continue;
             }
@@ -118,7 +110,7 @@ rs_pool *rs_pool_new(int nthreads) {
     rs_pool *p = rs_calloc(1, sizeof *p);
     if (!p) return NULL;
     p->nthreads = nthreads;
-    p->spin_ns = spin_window_ns(nthreads);
+    p->spin_s = spin_window_s(nthreads);
     pthread_mutex_init(&p->mu, NULL);
     pthread_cond_init(&p->cv, NULL);
     atomic_init(&p->generation, 0);

@@ -4,12 +4,14 @@
  * sleep), every index of every job is run exactly once, by a worker id in
  * range, in the static split the header promises; the same for pools larger
  * than the machine, with RSOUP_SPIN_US=0 (workers sleep after every job) and
- * with a bad RSOUP_SPIN_US (said on stderr, the default kept). */
+ * with a bad RSOUP_SPIN_US (said on stderr, the pool still correct). */
 #include <stdatomic.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
+#include <unistd.h>
 
+#include "rs_common.h"
 #include "rs_pool.h"
 #include "rs_test.h"
 
@@ -36,11 +38,9 @@ static void fn(void *ctx, int b, int e, int w) {
 }
 
 static void busy_us(long us) {
-    struct timespec t0, t;
-    clock_gettime(CLOCK_MONOTONIC, &t0);
-    do
-        clock_gettime(CLOCK_MONOTONIC, &t);
-    while ((t.tv_sec - t0.tv_sec) * 1000000L + (t.tv_nsec - t0.tv_nsec) / 1000 < us);
+    double t0 = rs_now();
+    while (rs_now() - t0 < (double)us * 1e-6) {
+    }
 }
 
 /* rounds dispatches on a pool of nthreads, n cycling through 1..MAX_N,
@@ -75,8 +75,8 @@ static void test_every_index_once_spinning(void) {
 }
 
 static void test_every_index_once_with_gaps(void) {
-    /* workers poll for a few microseconds, then sleep: 20 and 400 µs gaps
-     * find them asleep, back to back (above) mostly polling */
+    /* workers poll for up to 200 µs, then sleep: 20 µs gaps find them
+     * polling with yields, 400 µs gaps asleep */
     for (int t = 2; t <= 3; t++) {
         int e = run_pool(t, 400, 20);
         CHECK(e == 0, "%d threads, 20 us gaps: %d errors", t, e);
@@ -95,8 +95,23 @@ static void test_spin_window_setting(void) {
     setenv("RSOUP_SPIN_US", "0", 1);
     int e = run_pool(3, 500, 20);
     CHECK(e == 0, "RSOUP_SPIN_US=0: %d errors", e);
+    /* a bad value: said on stderr (captured here), the pool still works */
+    char path[] = "/tmp/rs_test_pool_XXXXXX";
+    int fd = mkstemp(path), saved = dup(2);
+    CHECK(fd >= 0 && saved >= 0, "mkstemp/dup");
+    fflush(stderr);
+    dup2(fd, 2);
     setenv("RSOUP_SPIN_US", "-5", 1);
     e = run_pool(2, 300, 0);
+    fflush(stderr);
+    dup2(saved, 2);
+    close(saved);
+    char said[256] = {0};
+    lseek(fd, 0, SEEK_SET);
+    ssize_t got = read(fd, said, sizeof said - 1);
+    close(fd);
+    unlink(path);
+    CHECK(got > 0 && strstr(said, "RSOUP_SPIN_US='-5' ignored"), "stderr said '%s'", said);
     CHECK(e == 0, "RSOUP_SPIN_US=-5: %d errors", e);
     setenv("RSOUP_SPIN_US", "50us", 1);
     e = run_pool(2, 300, 0);
