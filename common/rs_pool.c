@@ -14,11 +14,11 @@
  * passed since its last job, then sleeps on the condition variable. Between
  * two dispatches the caller works alone (a policy forward in a rollout, the
  * Python binding's wrapper: 5-40 us); a worker asleep by then wakes late.
- * The yielding polls keep it awake without taking the core from another
- * process that wants it: measured on 2 cores, PPO at 2 threads +4.7 %, a
- * Python vector step at 2 threads 7 % faster, two such trainings at once
- * within noise of before (polling without yielding cut them to 40 %);
- * docs/decisions.md has the numbers. A pool with more threads than cores
+ * The yielding polls keep it awake while leaving the core to another
+ * process that wants it: measured on 2 cores, PPO at 2 threads 5-6 %
+ * faster, a Python vector step at 2 threads 3-7 % faster, two such
+ * trainings sharing the cores 2-3 % slower (polling without yielding cut
+ * them to 40 %); docs/decisions.md has the numbers. A pool with more threads than cores
  * polls only the first ~5 us. RSOUP_SPIN_US sets the window (0: sleep
  * after the first ~5 us, as before). */
 #define RS_SPIN_S 200e-6
